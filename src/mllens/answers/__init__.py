@@ -1,0 +1,1 @@
+"""The team's own answers, kept in `mllens.yaml` beside the code."""

@@ -1,0 +1,161 @@
+"""Load and validate a lens from YAML: `lens.yaml` plus one file per pillar.
+
+Every error names the file and the path of the field, for example
+`security.yaml: questions[3].choices[2].id: 'MLSEC03-BP9' is not a practice id of question MLSEC03`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from mllens.errors import InputError, LensError
+from mllens.lens.model import Lens, LensHeader, PillarFile, Question
+from mllens.lens.rules import DEFAULT, RuleSyntaxError, identifiers, parse
+from mllens.yamlio import read_yaml
+
+SHIPPED = "ml"
+_ML_QUESTION = re.compile(r"^ML[A-Z]+\d\d$")
+
+
+def field_path(loc: Sequence[int | str]) -> str:
+    """Pydantic error location -> `questions[3].choices[2].id`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_model(model: type[M], data: Any, *, file: str) -> M:
+    """Validate data into a model; the first error becomes a LensError with file and field."""
+    if not isinstance(data, dict):
+        raise LensError(f"expected a mapping at the top level, got {type(data).__name__}", file=file)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = list(err["loc"])
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = f"unknown key {loc[-1]!r}"
+        elif "input" in err and err["type"] not in ("missing",) and not isinstance(err["input"], dict | list):
+            message = f"{message} (got {err['input']!r})"
+        more = f" (and {len(exc.errors()) - 1} more errors)" if len(exc.errors()) > 1 else ""
+        raise LensError(message + more, file=file, field=field_path(loc) or None) from None
+
+
+def _check_question(q: Question, qi: int, *, file: str, header: LensHeader) -> None:
+    base = f"questions[{qi}]"
+    phase_ids = {p.id for p in header.phases}
+    if q.phase is not None and phase_ids and q.phase not in phase_ids:
+        raise LensError(f"{q.phase!r} is not a phase of this lens", file=file, field=f"{base}.phase")
+    for ci, practice in enumerate(q.choices):
+        if _ML_QUESTION.match(q.id) and not re.fullmatch(rf"{q.id}-BP\d\d", practice.id):
+            raise LensError(
+                f"{practice.id!r} is not a practice of this lens (expected {q.id}-BPnn)",
+                file=file,
+                field=f"{base}.choices[{ci}].id",
+            )
+    choice_ids = q.choice_ids
+    seen: set[str] = set()
+    for ci, cid in enumerate(choice_ids):
+        if cid in seen:
+            raise LensError(f"duplicate choice id {cid!r}", file=file, field=f"{base}.choices[{ci}].id")
+        seen.add(cid)
+    risks: set[str] = set()
+    for ri, rule in enumerate(q.risk_rules):
+        where = f"{base}.risk_rules[{ri}]"
+        try:
+            expr = parse(rule.condition)
+        except RuleSyntaxError as exc:
+            raise LensError(str(exc), file=file, field=f"{where}.condition") from None
+        for name in sorted(identifiers(expr)):
+            if name not in seen:
+                raise LensError(
+                    f"{name!r} is not a choice of question {q.id} (choices: {', '.join(choice_ids)})",
+                    file=file,
+                    field=f"{where}.condition",
+                )
+        if rule.risk in risks:
+            raise LensError(f"a second rule with risk {rule.risk}", file=file, field=f"{where}.risk")
+        risks.add(rule.risk)
+        is_default = rule.condition.strip() == DEFAULT
+        if is_default and ri != len(q.risk_rules) - 1:
+            raise LensError("rules after 'default' can never apply", file=file, field=f"{where}.condition")
+        if not is_default and ri == len(q.risk_rules) - 1:
+            raise LensError("the last rule must be 'default'", file=file, field=f"{where}.condition")
+
+
+def load_lens(directory: Path | str) -> Lens:
+    """Load the lens in `directory` (its `lens.yaml` names the pillar files)."""
+    root = Path(directory)
+    header = validate_model(LensHeader, read_yaml(root / "lens.yaml", display="lens.yaml"), file="lens.yaml")
+    pillar_ids = {p.id for p in header.pillars}
+    questions: list[Question] = []
+    where_question: dict[str, str] = {}
+    where_practice: dict[str, str] = {}
+    for name in header.files:
+        data = read_yaml(root / name, display=name)
+        pillar_file = validate_model(PillarFile, data, file=name)
+        if pillar_file.pillar not in pillar_ids:
+            raise LensError(f"{pillar_file.pillar!r} is not a pillar of lens.yaml", file=name, field="pillar")
+        for qi, q in enumerate(pillar_file.questions):
+            q._pillar = pillar_file.pillar
+            _check_question(q, qi, file=name, header=header)
+            if q.id in where_question:
+                raise LensError(
+                    f"duplicate question id {q.id!r} (also in {where_question[q.id]})",
+                    file=name,
+                    field=f"questions[{qi}].id",
+                )
+            where_question[q.id] = name
+            for ci, p in enumerate(q.choices):
+                for key in filter(None, (p.id, p.id_2023)):
+                    if key.upper() in where_practice:
+                        raise LensError(
+                            f"duplicate practice id {key!r} (also in {where_practice[key.upper()]})",
+                            file=name,
+                            field=f"questions[{qi}].choices[{ci}].id",
+                        )
+                    where_practice[key.upper()] = name
+            questions.append(q)
+    return Lens(
+        id=header.id,
+        name=header.name,
+        version=header.version,
+        description=header.description,
+        url=header.url,
+        pillars=header.pillars,
+        phases=header.phases,
+        design_principles=header.design_principles,
+        questions=questions,
+    )
+
+
+def shipped_lens_dir(lens_id: str = SHIPPED) -> Path:
+    return Path(str(resources.files("mllens.lens") / "data" / lens_id))
+
+
+@cache
+def _load_shipped(lens_id: str) -> Lens:
+    return load_lens(shipped_lens_dir(lens_id))
+
+
+def load_shipped_lens(lens_id: str = SHIPPED) -> Lens:
+    """The lens shipped inside the package (cached: it is read-only data)."""
+    try:
+        return _load_shipped(lens_id)
+    except InputError as exc:  # a broken shipped lens is our bug; say which file
+        raise LensError(f"shipped lens {lens_id!r} is invalid: {exc}") from None

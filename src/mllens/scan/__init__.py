@@ -1,0 +1,1 @@
+"""The scanner: walk a project, parse each file safely once, run detectors, emit Evidence."""
