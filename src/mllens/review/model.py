@@ -78,6 +78,7 @@ class PracticeResult(_Model):
     notes: str | None = None
     na_reason: str | None = None
     accepted: AcceptedRisk | None = None  # an accepted (possibly expired) risk on this practice
+    accepted_expired: bool = False  # `accepted` ran out before the day the review was made
 
     @property
     def disagreements(self) -> list[CheckResult]:

@@ -1,0 +1,165 @@
+"""Detector families and their rules: metadata as validated data beside the code.
+
+A family is `detectors/<family>.py` (rule functions decorated with `@rule`) plus
+`detectors/<family>.yaml` (one metadata entry per rule). Families are listed explicitly in
+FAMILY_MODULES; third parties add theirs through the `mllens.detectors` entry point, loaded
+the same way. Nothing registers itself as a side effect of an import.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata, resources
+from types import ModuleType
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from mllens.errors import InputError
+from mllens.lens.load import validate_model
+from mllens.yamlio import parse_yaml
+
+Scope = Literal["file", "project"]
+F = TypeVar("F", bound=Callable[..., None])
+
+# Our own families, in the order they run. Keep this list explicit.
+FAMILY_MODULES: tuple[str, ...] = ()
+ENTRY_POINT_GROUP = "mllens.detectors"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Mapping(_Strict):
+    """Which lens check a rule's evidence speaks to."""
+
+    practice: str
+    check: str
+
+
+class RuleMeta(_Strict):
+    title: str = Field(min_length=5, max_length=80)
+    status: Literal["preview", "stable"] = "preview"
+    confidence: float = Field(ge=0.0, le=1.0)
+    maps: list[Mapping] = Field(min_length=1)
+    outcomes: list[Literal["supports", "contradicts", "info"]] = Field(min_length=1)
+    why: str = Field(min_length=10)
+    how: str = Field(min_length=10)
+    fix: dict[Literal["terraform", "cloudformation", "kubernetes", "cli", "python", "yaml", "docker", "text"], str] = {}
+    references: list[str] = []
+    redirect_from: list[str] = []  # ids this rule had before a rename (ids are forever)
+
+    @field_validator("title")
+    @classmethod
+    def _title_style(cls, title: str) -> str:
+        if title.lower().startswith("ensure"):
+            raise ValueError("a title states what is found, it does not start with 'Ensure'")
+        return title
+
+    @field_validator("references")
+    @classmethod
+    def _urls(cls, refs: list[str]) -> list[str]:
+        for url in refs:
+            if not url.startswith(("https://", "http://")):
+                raise ValueError(f"reference {url!r} is not an http(s) URL")
+        return refs
+
+
+class FamilyMeta(_Strict):
+    family: str = Field(pattern=r"^[a-z0-9_]+$")
+    description: str = Field(min_length=10)
+    kinds: list[str] = Field(min_length=1)  # file kinds (see walk.py) whose parsed form the rules read
+    rules: dict[str, RuleMeta]
+
+
+def rule(*, scope: Scope = "file") -> Callable[[F], F]:
+    """Mark a function as a detector rule. Its name is the rule name; its id is
+    `<family>.<name>`. File rules take a FileContext and run once per file of the family's
+    kinds; project rules take a ProjectContext and run once per scan."""
+
+    def mark(func: F) -> F:
+        func._mllens_rule_scope = scope  # type: ignore[attr-defined]
+        return func
+
+    return mark
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    family: str
+    name: str
+    scope: Scope
+    meta: RuleMeta
+    func: Callable[[Any], None]
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    meta: FamilyMeta
+    rules: tuple[Rule, ...]
+
+    def file_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.scope == "file")
+
+    def project_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.scope == "project")
+
+
+def load_family(module: ModuleType) -> Family:
+    """Pair a family module with its YAML metadata; any mismatch is an error naming both."""
+    stem = module.__name__.rsplit(".", 1)[-1]
+    yaml_name = f"{stem}.yaml"
+    package = module.__name__.rsplit(".", 1)[0]
+    text = (resources.files(package) / yaml_name).read_text(encoding="utf-8")
+    meta = validate_model(FamilyMeta, parse_yaml(text, file=yaml_name), file=yaml_name)
+    if meta.family != stem:
+        raise InputError(f"family {meta.family!r} does not match its module {stem!r}", file=yaml_name, field="family")
+    funcs = {
+        name: obj
+        for name, obj in vars(module).items()
+        if callable(obj) and hasattr(obj, "_mllens_rule_scope") and getattr(obj, "__module__", "") == module.__name__
+    }
+    missing_code = sorted(set(meta.rules) - set(funcs))
+    missing_meta = sorted(set(funcs) - set(meta.rules))
+    if missing_code:
+        raise InputError(f"rules with metadata but no @rule function: {missing_code}", file=yaml_name, field="rules")
+    if missing_meta:
+        raise InputError(f"@rule functions without metadata: {missing_meta}", file=yaml_name, field="rules")
+    rules = tuple(
+        Rule(
+            id=f"{stem}.{name}",
+            family=stem,
+            name=name,
+            scope=funcs[name]._mllens_rule_scope,
+            meta=meta.rules[name],
+            func=funcs[name],
+        )
+        for name in meta.rules
+    )
+    return Family(name=stem, meta=meta, rules=rules)
+
+
+@cache
+def families() -> tuple[Family, ...]:
+    """Our families in FAMILY_MODULES order, then any installed through entry points."""
+    modules = [importlib.import_module(name) for name in FAMILY_MODULES]
+    for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        modules.append(entry.load())
+    return tuple(load_family(m) for m in modules)
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every rule by id, plus redirects from retired ids to their current rule."""
+    out: dict[str, Rule] = {}
+    for family in families():
+        for r in family.rules:
+            out[r.id] = r
+            for old in r.meta.redirect_from:
+                out.setdefault(old, r)
+    return out

@@ -1,0 +1,43 @@
+"""What a scan returns to the review engine and the reports."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from mllens.scan.evidence import Evidence
+
+
+class Diagnostic(BaseModel):
+    """A file the scan could not read or parse, or a rule that failed on it.
+
+    The scan goes on; diagnostics are shown apart from evidence."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str
+    kind: str  # e.g. too_large, binary, not_utf8, parse_error, symlink_outside, rule_error
+    message: str
+    rule: str | None = None
+    line: int | None = None
+
+
+class ScanResult(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    root: str
+    files_scanned: int
+    duration_s: float
+    evidence: list[Evidence] = []
+    diagnostics: list[Diagnostic] = []
+    # Which ML lifecycle stages the files showed, for the HTML lifecycle diagram:
+    # stage -> list of "file:line what" notes (data_sources, processing, training,
+    # registry, deployment, monitoring).
+    lifecycle: dict[str, list[str]] = {}
+
+
+def scan_project(path: str, *, use_cache: bool = True, progress: bool = False) -> ScanResult:
+    """Scan a project tree (implemented in mllens.scan.run; imported lazily here so the
+    review engine can depend on this module alone)."""
+    from mllens.scan.run import run_scan
+
+    return run_scan(path, use_cache=use_cache, progress=progress)
