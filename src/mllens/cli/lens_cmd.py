@@ -1,9 +1,201 @@
-"""`mllens` commands of this group (see register)."""
+"""`mllens lens ...`: lint, export, import, show and list lenses.
+
+Every command works on the shipped ML lens unless `--lens DIR` names another YAML lens.
+Bad input raises LensError / InputError; `mllens.cli.main` prints it on one line and
+exits 2. `lint` exits 1 when it finds errors.
+"""
 
 from __future__ import annotations
 
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.text import Text
+
+from mllens.cli.common import EXIT_THRESHOLD, console, err_console
+from mllens.cli.lens_render import practice_table, render_practice, render_question
+from mllens.errors import InputError
+from mllens.lens.dump import write_lens
+from mllens.lens.lint import Finding, has_errors, lint_document, lint_lens
+from mllens.lens.load import load_lens, load_shipped_lens
+from mllens.lens.model import Lens
+from mllens.lens.wa_format import export_lens, read_lens_json
+
+lens_app = typer.Typer(help="Lint, export, import and browse lenses.", no_args_is_help=True)
+
+LensDir = Annotated[Path | None, typer.Option("--lens", help="A YAML lens directory (default: the shipped ML lens).")]
+
+
+class LintFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class ExportFormat(StrEnum):
+    wa_json = "wa-json"
+
+
+class RiskLevel(StrEnum):
+    high = "high"
+    medium = "medium"
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the main app."""
+    app.add_typer(lens_app, name="lens")
+
+
+def _lens(directory: Path | None) -> Lens:
+    if directory is None:
+        return load_shipped_lens()
+    if not directory.is_dir():
+        raise InputError("not a lens directory (expected a directory holding lens.yaml)", file=str(directory))
+    return load_lens(directory)
+
+
+def _print_findings(findings: list[Finding], *, to_stderr: bool = False) -> None:
+    out = err_console if to_stderr else console
+    for f in findings:
+        line = Text()
+        line.append(f.code, style="bold red" if f.severity == "error" else "yellow")
+        line.append(f" {f.where or 'lens'}: {f.message}")
+        out.print(line, soft_wrap=True, highlight=False)
+
+
+@lens_app.command("lint")
+def lint(
+    path: Annotated[Path | None, typer.Argument(help="A YAML lens directory or an AWS custom-lens JSON file.")] = None,
+    output_format: Annotated[LintFormat, typer.Option("--format", "-f", help="Output format.")] = LintFormat.text,
+) -> None:
+    """Check a lens against the AWS custom-lens rules and for defects in its risk rules."""
+    findings = _lint(path)
+    if output_format is LintFormat.json:
+        typer.echo(json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False))
+    else:
+        _print_findings(findings)
+        errors = sum(f.severity == "error" for f in findings)
+        summary = f"{errors} error(s), {len(findings) - errors} warning(s)"
+        console.print(summary if findings else "no findings", highlight=False)
+    if has_errors(findings):
+        raise typer.Exit(EXIT_THRESHOLD)
+
+
+def _lint(path: Path | None) -> list[Finding]:
+    if path is None:
+        return lint_lens(load_shipped_lens())
+    if path.is_dir():
+        return lint_lens(load_lens(path))
+    if path.name == "lens.yaml":
+        return lint_lens(load_lens(path.parent))
+    if not path.is_file():
+        raise InputError("no such file or directory", file=str(path))
+    try:
+        doc = json.loads(path.read_bytes())
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", file=str(path)
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read as JSON text: {exc}", file=str(path)) from None
+    return lint_document(doc)
+
+
+@lens_app.command("export")
+def export(
+    output_format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ExportFormat.wa_json,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    fold: Annotated[
+        bool, typer.Option("--fold", help="Shorten over-long free text and replace characters AWS refuses.")
+    ] = False,
+    lens_dir: LensDir = None,
+) -> None:
+    """Export the lens as an AWS Well-Architected custom lens (JSON)."""
+    lens = _lens(lens_dir)
+    result = export_lens(lens, fold=fold)
+    for change in result.changes:
+        err_console.print(f"folded: {change}", highlight=False, markup=False, soft_wrap=True)
+    _print_findings(result.warnings, to_stderr=True)
+    if output is None:
+        typer.echo(result.text, nl=False)
+        return
+    try:
+        output.write_text(result.text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", file=str(output)) from None
+    questions = sum(len(p["questions"]) for p in result.document["pillars"])
+    err_console.print(f"wrote {output} ({len(result.document['pillars'])} pillars, {questions} questions)")
+
+
+@lens_app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="An AWS custom-lens JSON file.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Directory for the YAML lens.")] = None,
+    lens_id: Annotated[str | None, typer.Option("--id", help="Lens id (default: from the lens name).")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace a lens already in the directory.")] = False,
+) -> None:
+    """Turn an AWS custom lens into our YAML lens files, and report what the linter finds."""
+    result = read_lens_json(file, lens_id=lens_id)
+    lens = result.lens
+    directory = output or Path(lens.id)
+    write_lens(lens, directory, source=file.name, overwrite=overwrite)
+    _print_findings(result.findings)
+    for note in result.notes:
+        console.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
+    console.print(
+        f"imported {lens.name!r} into {directory}: {len(lens.pillars)} pillars, "
+        f"{len(lens.questions)} questions, {len(lens.practices)} practices",
+        highlight=False,
+        markup=False,
+    )
+
+
+@lens_app.command("show")
+def show(
+    item: Annotated[str, typer.Argument(metavar="ID", help="A practice or question id, in either numbering.")],
+    lens_dir: LensDir = None,
+) -> None:
+    """Show one practice or question in full."""
+    lens = _lens(lens_dir)
+    if lens.has_question(item):
+        console.print(render_question(lens, lens.question(item)))
+    elif lens.resolve(item) is not None:
+        console.print(render_practice(lens, lens.practice(item)))
+    else:
+        raise InputError(f"{item!r} is neither a practice nor a question of lens {lens.id!r}")
+
+
+@lens_app.command("list")
+def list_(
+    pillar: Annotated[str | None, typer.Option("--pillar", help="Only this pillar (id).")] = None,
+    phase: Annotated[str | None, typer.Option("--phase", help="Only this lifecycle phase (id).")] = None,
+    risk: Annotated[RiskLevel | None, typer.Option("--risk", help="Only practices of this risk if missing.")] = None,
+    automated: Annotated[
+        bool, typer.Option("--automated", help="Only practices with at least one automated check.")
+    ] = False,
+    manual: Annotated[bool, typer.Option("--manual", help="Only practices without any automated check.")] = False,
+    lens_dir: LensDir = None,
+) -> None:
+    """List the lens's practices as a table."""
+    if automated and manual:
+        raise typer.BadParameter("choose --automated or --manual, not both")
+    lens = _lens(lens_dir)
+    if pillar is not None and pillar not in {p.id for p in lens.pillars} | {p.wa_id for p in lens.pillars}:
+        raise typer.BadParameter(f"{pillar!r} is not a pillar; choose from {', '.join(p.id for p in lens.pillars)}")
+    if phase is not None and phase not in {p.id for p in lens.phases}:
+        raise typer.BadParameter(f"{phase!r} is not a phase; choose from {', '.join(p.id for p in lens.phases)}")
+    pillar_id = next((p.id for p in lens.pillars if pillar in (p.id, p.wa_id)), None)
+    practices = [
+        p
+        for p in lens.practices
+        if (pillar_id is None or p.pillar == pillar_id)
+        and (phase is None or p.phase == phase)
+        and (risk is None or p.risk_if_missing == risk.value)
+        and (not automated or any(c.kind == "automated" for c in p.checks))
+        and (not manual or not any(c.kind == "automated" for c in p.checks))
+    ]
+    console.print(practice_table(lens, practices))

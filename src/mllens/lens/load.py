@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from mllens.errors import InputError, LensError
 from mllens.lens.model import Lens, LensHeader, PillarFile, Question
-from mllens.lens.rules import DEFAULT, RuleSyntaxError, identifiers, parse
+from mllens.lens.rules_syntax import check_rules
 from mllens.yamlio import read_yaml
 
 SHIPPED = "ml"
@@ -62,7 +62,8 @@ def _check_question(q: Question, qi: int, *, file: str, header: LensHeader) -> N
     if q.phase is not None and phase_ids and q.phase not in phase_ids:
         raise LensError(f"{q.phase!r} is not a phase of this lens", file=file, field=f"{base}.phase")
     for ci, practice in enumerate(q.choices):
-        if _ML_QUESTION.match(q.id) and not re.fullmatch(rf"{q.id}-BP\d\d", practice.id):
+        # The ML lens numbering (MLOPS01-BP01) binds only the shipped lens, not imported ones.
+        if header.id == SHIPPED and _ML_QUESTION.match(q.id) and not re.fullmatch(rf"{q.id}-BP\d\d", practice.id):
             raise LensError(
                 f"{practice.id!r} is not a practice of this lens (expected {q.id}-BPnn)",
                 file=file,
@@ -74,28 +75,12 @@ def _check_question(q: Question, qi: int, *, file: str, header: LensHeader) -> N
         if cid in seen:
             raise LensError(f"duplicate choice id {cid!r}", file=file, field=f"{base}.choices[{ci}].id")
         seen.add(cid)
-    risks: set[str] = set()
-    for ri, rule in enumerate(q.risk_rules):
-        where = f"{base}.risk_rules[{ri}]"
-        try:
-            expr = parse(rule.condition)
-        except RuleSyntaxError as exc:
-            raise LensError(str(exc), file=file, field=f"{where}.condition") from None
-        for name in sorted(identifiers(expr)):
-            if name not in seen:
-                raise LensError(
-                    f"{name!r} is not a choice of question {q.id} (choices: {', '.join(choice_ids)})",
-                    file=file,
-                    field=f"{where}.condition",
-                )
-        if rule.risk in risks:
-            raise LensError(f"a second rule with risk {rule.risk}", file=file, field=f"{where}.risk")
-        risks.add(rule.risk)
-        is_default = rule.condition.strip() == DEFAULT
-        if is_default and ri != len(q.risk_rules) - 1:
-            raise LensError("rules after 'default' can never apply", file=file, field=f"{where}.condition")
-        if not is_default and ri == len(q.risk_rules) - 1:
-            raise LensError("the last rule must be 'default'", file=file, field=f"{where}.condition")
+    rules = [(rule.condition, rule.risk) for rule in q.risk_rules]
+    none_ids = [q.none_choice.id] if q.none_choice else []
+    for problem in check_rules(rules, choice_ids, question=q.id, none_ids=none_ids):
+        if problem.code.startswith("E"):  # warnings are the linter's business
+            field = f"{base}.risk_rules[{problem.index}].{problem.field}"
+            raise LensError(problem.message, file=file, field=field)
 
 
 def load_lens(directory: Path | str) -> Lens:
@@ -141,6 +126,7 @@ def load_lens(directory: Path | str) -> Lens:
         phases=header.phases,
         design_principles=header.design_principles,
         questions=questions,
+        extensions=header.extensions,
     )
 
 

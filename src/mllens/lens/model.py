@@ -152,12 +152,19 @@ class NoneChoice(Strict):
     description: str = ""
 
 
+class HelpfulText(Strict):
+    """A question's helpful text as AWS lenses carry it: up to 2,048 characters, link optional."""
+
+    text: str = Field(min_length=1, max_length=2048)
+    url: str | None = Field(default=None, pattern=r"^https?://")
+
+
 class Question(Strict):
     id: str = Field(pattern=ID_PATTERN)
     phase: str | None = None
     title: str = Field(min_length=1, max_length=128)
     description: str = ""
-    helpful_resource: Resource | None = None
+    helpful_resource: Resource | HelpfulText | None = None
     choices: list[Practice] = Field(min_length=1)
     none_choice: NoneChoice | None = None
     risk_rules: list[RiskRule] = Field(min_length=1)
@@ -218,6 +225,8 @@ class LensHeader(Strict):
     phases: list[Phase] = []
     design_principles: list[DesignPrinciple] = []
     files: list[str] = Field(min_length=1)
+    # Keys an imported AWS lens carried that we do not model (see Lens.extensions).
+    extensions: dict[str, Any] = {}
 
 
 class Lens(Strict):
@@ -291,9 +300,7 @@ class Lens(Strict):
 
     def questions_of(self, *, pillar: str | None = None, phase: str | None = None) -> list[Question]:
         return [
-            q
-            for q in self.questions
-            if (pillar is None or q.pillar == pillar) and (phase is None or q.phase == phase)
+            q for q in self.questions if (pillar is None or q.pillar == pillar) and (phase is None or q.phase == phase)
         ]
 
     def cell(self, pillar: str, phase: str) -> Question | None:

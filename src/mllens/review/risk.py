@@ -45,7 +45,10 @@ def _rules_risk(question: Question, selected: list[str], not_applicable: list[st
     raise ValueError(f"question {question.id}: no risk rule matched and there is no 'default' rule")
 
 
-def _risk(question: Question, statuses: Mapping[str, PracticeStatus], *, strict: bool) -> Risk:
+def _choices(
+    question: Question, statuses: Mapping[str, PracticeStatus], *, strict: bool
+) -> tuple[list[str], list[str], list[str], bool]:
+    """Choice ids selected, not applicable and unknown, and whether any is known missing."""
     selected: list[str] = []
     not_applicable: list[str] = []
     unknown: list[str] = []
@@ -60,6 +63,19 @@ def _risk(question: Question, statuses: Mapping[str, PracticeStatus], *, strict:
             unknown.append(practice.choice_id)
         else:  # missing, partial, or not applicable under strict scoring
             known_missing = True
+    return selected, not_applicable, unknown, known_missing
+
+
+def risk_bounds(question: Question, statuses: Mapping[str, PracticeStatus]) -> tuple[Risk, Risk]:
+    """(best, worst): the risk if every unknown practice turns out in place, and if none
+    does. Never UNANSWERED; used to rank how surely a change lowers a question's risk."""
+    selected, not_applicable, unknown, _ = _choices(question, statuses, strict=False)
+    best = _rules_risk(question, selected + unknown, not_applicable)
+    return best, _rules_risk(question, selected, not_applicable)
+
+
+def _risk(question: Question, statuses: Mapping[str, PracticeStatus], *, strict: bool) -> Risk:
+    selected, not_applicable, unknown, known_missing = _choices(question, statuses, strict=strict)
     if not selected and not not_applicable and not known_missing:
         return Risk.UNANSWERED
     best = _rules_risk(question, selected + unknown, not_applicable)

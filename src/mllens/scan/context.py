@@ -9,21 +9,27 @@ and the facts file rules recorded. Evidence goes out through `supports`, `contra
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from mllens.scan.evidence import Evidence, Outcome
 from mllens.scan.registry import Rule
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class IndexedFile:
     """One file of the project as the walker saw it (not yet read)."""
 
-    path: str  # POSIX path relative to the project root
-    kind: str  # python, notebook, yaml, json, terraform, dockerfile, toml, requirements, text, ...
+    path: str  # POSIX path relative to the project root, safe to print (see walk.display_path)
+    kind: str  # see mllens.scan.kinds.KINDS
     size: int
+    # Where to open it: differs from root/path when the name is not valid UTF-8 or the
+    # file was reached through a symlink inside the tree.
+    os_path: str = field(default="", compare=False, repr=False)
+    too_large: bool = False  # over the size limit for its kind: indexed, never read
 
 
 @dataclass(frozen=True)
@@ -48,11 +54,27 @@ class ParsedFile:
     path: str
     kind: str
     text: str
-    data: Any  # the parsed form (ast.Module, notebook dict, YAML documents, HCL dict ...)
+    data: Any  # the parsed form per kind: see mllens.scan.parse (the module docstring)
+    # Views derived from `data` that several rules share (built once per file, see `memo`).
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def lines(self) -> list[str]:
         return self.text.splitlines()
+
+    def memo(self, key: str, build: Callable[[ParsedFile], T]) -> T:
+        """`build(self)`, computed once per file and key (e.g. a code index every rule reads)."""
+        if key not in self.derived:
+            self.derived[key] = build(self)
+        return self.derived[key]  # type: ignore[no-any-return]
+
+    def line_of(self, needle: str, *, start: int = 1) -> int | None:
+        """First line (1-based, from `start`) whose text contains `needle`, for formats whose
+        parser keeps no positions (JSON)."""
+        for number, text in enumerate(self.text.split("\n")[start - 1 :], start=start):
+            if needle in text:
+                return number
+        return None
 
 
 @dataclass
@@ -92,11 +114,30 @@ class _Emitter:
             )
 
 
-@dataclass
 class FileContext(_Emitter):
-    file: ParsedFile = None  # type: ignore[assignment]
-    index: ProjectIndex = ProjectIndex(())
-    facts: dict[str, list[Any]] = field(default_factory=dict)
+    """What a file rule gets: one parsed file, the project index, and the emit methods.
+
+    Reading `index` makes the rule's result depend on the whole project, which the
+    per-file result cache must know: the access is recorded in `index_used`."""
+
+    def __init__(
+        self,
+        rule: Rule,
+        *,
+        file: ParsedFile,
+        index: ProjectIndex | None = None,
+        facts: dict[str, list[Any]] | None = None,
+    ) -> None:
+        super().__init__(rule)
+        self.file = file
+        self._index = index if index is not None else ProjectIndex(())
+        self.facts: dict[str, list[Any]] = facts if facts is not None else {}
+        self.index_used = False
+
+    @property
+    def index(self) -> ProjectIndex:
+        self.index_used = True
+        return self._index
 
     def supports(self, *, line: int | None, message: str, check: str | None = None,
                  confidence: float | None = None) -> None:
@@ -112,8 +153,26 @@ class FileContext(_Emitter):
         self._emit("info", file=self.file.path, line=line, message=message, check=check, confidence=None)
 
     def fact(self, key: str, value: Any) -> None:
-        """Record something project rules may need (must be small and picklable)."""
-        self.facts.setdefault(key, []).append(value)
+        """Record something project rules may need. It must be small and JSON-shaped (str,
+        int, float, bool, None, lists, dicts with str keys; tuples become lists) because
+        facts are cached on disk as JSON and passed between worker processes."""
+        self.facts.setdefault(key, []).append(jsonable(value, where=f"fact {key!r} of rule {self.rule.id}"))
+
+
+def jsonable(value: Any, *, where: str) -> Any:
+    """`value` as plain JSON data (tuples -> lists); TypeError naming `where` otherwise."""
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, list | tuple):
+        return [jsonable(v, where=where) for v in value]
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"{where}: expected str dict keys, got {type(key).__name__}")
+            out[key] = jsonable(item, where=where)
+        return out
+    raise TypeError(f"{where}: expected JSON-shaped data, got {type(value).__name__}")
 
 
 @dataclass

@@ -26,7 +26,10 @@ Scope = Literal["file", "project"]
 F = TypeVar("F", bound=Callable[..., None])
 
 # Our own families, in the order they run. Keep this list explicit.
-FAMILY_MODULES: tuple[str, ...] = ()
+FAMILY_MODULES: tuple[str, ...] = (
+    "mllens.scan.detectors.python_code",
+    "mllens.scan.detectors.notebooks",
+)
 ENTRY_POINT_GROUP = "mllens.detectors"
 
 
@@ -73,7 +76,24 @@ class FamilyMeta(_Strict):
     family: str = Field(pattern=r"^[a-z0-9_]+$")
     description: str = Field(min_length=10)
     kinds: list[str] = Field(min_length=1)  # file kinds (see walk.py) whose parsed form the rules read
+    # Optional cheap pre-filters, applied before a file is parsed for this family:
+    # `paths`: fnmatch globs on the relative POSIX path (any must match), and
+    # `contains`: substrings of which at least one must occur in the raw text. A file that
+    # fails them is never parsed for this family, so they must be complete: a rule may only
+    # fire on text that contains one of the words.
+    paths: list[str] = []
+    contains: list[str] = []
     rules: dict[str, RuleMeta]
+
+    @field_validator("kinds")
+    @classmethod
+    def _known_kinds(cls, kinds: list[str]) -> list[str]:
+        from mllens.scan.kinds import KINDS
+
+        unknown = sorted(set(kinds) - KINDS)
+        if unknown:
+            raise ValueError(f"unknown file kinds {unknown}; known kinds: {sorted(KINDS)}")
+        return kinds
 
 
 def rule(*, scope: Scope = "file") -> Callable[[F], F]:

@@ -95,7 +95,7 @@ class ReviewRow(_RiskCountColumns, Base):
     lens_id: Mapped[str] = mapped_column(String(64))
     lens_version: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    review_json: Mapped[str] = mapped_column(Text)
+    review_json: Mapped[str] = mapped_column(Text, deferred=True)
 
 
 class MilestoneRow(_RiskCountColumns, Base):
@@ -110,7 +110,7 @@ class MilestoneRow(_RiskCountColumns, Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     lens_id: Mapped[str] = mapped_column(String(64))
     lens_version: Mapped[str] = mapped_column(String(32))
-    review_json: Mapped[str] = mapped_column(Text)
+    review_json: Mapped[str] = mapped_column(Text, deferred=True)
 
 
 class UserRow(Base):

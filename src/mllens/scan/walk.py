@@ -1,0 +1,236 @@
+"""The file index: every file of a project the scan may look at, with its kind and size.
+
+The walker never opens a file except .gitignore files. It skips what is not the project's
+own (VCS data, virtualenvs, vendored and generated code, caches), honours nested .gitignore
+files, follows a symlink only when it stays inside the tree and leads somewhere not seen
+yet (tracked by device and inode, so loops end), and never touches special files (a FIFO
+would block a read forever). Problems become Diagnostics naming the path.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from mllens.scan.context import IndexedFile
+from mllens.scan.ignore import IgnoreFile, is_ignored
+from mllens.scan.kinds import classify
+from mllens.scan.result import Diagnostic
+
+DEFAULT_MAX_SIZE = 2 * 1024 * 1024
+# Notebooks carry their outputs (images) and so run large; HCL's only parser reads ~100 KB/s.
+_SIZE_FACTOR = {"notebook": 8.0, "terraform": 0.125}
+MAX_FILES = 200_000
+MAX_DEPTH = 64
+_GITIGNORE_MAX = 1024 * 1024
+
+SKIP_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", ".bzr", "node_modules", "__pycache__", "site-packages", "dist-packages",
+        ".venv", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints",
+        ".terraform", ".aws-sam", ".eggs", ".cache", ".hypothesis", "build", "dist", "vendor", "vendors",
+        "third_party", "third-party", "thirdparty", "_vendor", "__pypackages__", ".pixi",
+    }
+)
+SKIP_PATHS = frozenset({".dvc/cache", ".dvc/tmp"})
+_ARTIFACT_ROOTS = frozenset({"mlruns", "mlartifacts"})
+_ARTIFACT_KEEP = frozenset({"yaml", "json", "text", "requirements", "toml", "markdown", "python"})
+
+
+def size_limit(kind: str, max_size: int = DEFAULT_MAX_SIZE) -> int:
+    return int(max_size * _SIZE_FACTOR.get(kind, 1.0))
+
+
+def display_path(rel: str) -> str:
+    """A path safe to print and serialise: bytes that are not UTF-8 (kept by Python as
+    surrogates) become \\xNN, control characters such as a newline become escapes."""
+    if rel.isprintable():
+        return rel
+    out = []
+    for ch in rel:
+        if "\udc80" <= ch <= "\udcff":
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        elif not ch.isprintable():
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _is_virtualenv(path: str, names: set[str]) -> bool:
+    if "pyvenv.cfg" in names or "conda-meta" in names:
+        return True
+    return os.path.isfile(os.path.join(path, "bin", "activate")) or os.path.isfile(
+        os.path.join(path, "Scripts", "activate")
+    )
+
+
+@dataclass
+class WalkResult:
+    files: list[IndexedFile] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass
+class _Walker:
+    root: str
+    max_size: int
+    max_files: int
+    result: WalkResult = field(default_factory=WalkResult)
+    seen: set[tuple[int, int]] = field(default_factory=set)
+    links: list[tuple[str, str, int, tuple[IgnoreFile, ...]]] = field(default_factory=list)
+
+    def diag(self, rel: str, kind: str, message: str) -> None:
+        self.result.diagnostics.append(Diagnostic(file=display_path(rel) or ".", kind=kind, message=message))
+
+    def walk_dir(self, os_dir: str, rel: str, depth: int, ignores: tuple[IgnoreFile, ...]) -> None:
+        stack = [(os_dir, rel, depth, ignores)]
+        while stack:
+            os_dir, rel, depth, ignores = stack.pop()
+            try:
+                entries = sorted(os.scandir(os_dir), key=lambda e: e.name, reverse=True)
+            except OSError as exc:
+                self.diag(rel or ".", "unreadable", f"cannot list directory: {exc.strerror or exc}")
+                continue
+            names = {e.name for e in entries}
+            if ".gitignore" in names:
+                ignores = self._read_gitignore(os.path.join(os_dir, ".gitignore"), rel, ignores)
+            in_artifacts = rel.split("/", 1)[0] in _ARTIFACT_ROOTS or "/mlruns/" in f"/{rel}/"
+            for entry in entries:
+                child = f"{rel}/{entry.name}" if rel else entry.name
+                if entry.is_symlink():
+                    self.links.append((entry.path, child, depth + 1, ignores))
+                elif entry.is_dir(follow_symlinks=False):
+                    if self._skip_dir(entry, child, ignores):
+                        continue
+                    if depth + 1 > MAX_DEPTH:
+                        self.diag(child, "too_deep", f"directory nested deeper than {MAX_DEPTH} levels: not scanned")
+                        continue
+                    try:
+                        info = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    if (info.st_dev, info.st_ino) in self.seen:
+                        continue
+                    self.seen.add((info.st_dev, info.st_ino))
+                    stack.append((entry.path, child, depth + 1, ignores))
+                elif not is_ignored(ignores, child, entry.name, is_dir=False):
+                    self._add_file(entry.path, child, entry.name, None, in_artifacts)
+                if len(self.result.files) >= self.max_files:
+                    self.diag(".", "too_many_files", f"stopped after {self.max_files} files")
+                    return
+
+    def _skip_dir(self, entry: os.DirEntry[str], rel: str, ignores: tuple[IgnoreFile, ...]) -> bool:
+        name = entry.name
+        if name in SKIP_DIRS or rel in SKIP_PATHS or name.endswith(".egg-info"):
+            return True
+        if name in ("venv", "env", "virtualenv", ".env") or name.startswith(("venv", ".venv")):
+            try:
+                if _is_virtualenv(entry.path, set(os.listdir(entry.path))):
+                    return True
+            except OSError:
+                return False
+        elif os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+            return True
+        return is_ignored(ignores, rel, name, is_dir=True)
+
+    def _read_gitignore(self, path: str, rel: str, ignores: tuple[IgnoreFile, ...]) -> tuple[IgnoreFile, ...]:
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read(_GITIGNORE_MAX)
+            lines = raw.decode("utf-8", errors="replace").splitlines()
+            return (*ignores, IgnoreFile(rel, lines))
+        except (OSError, ValueError) as exc:
+            self.diag(f"{rel}/.gitignore" if rel else ".gitignore", "unreadable", f"cannot use .gitignore: {exc}")
+            return ignores
+
+    def _add_file(self, os_path: str, rel: str, name: str, info: os.stat_result | None, in_artifacts: bool) -> None:
+        try:
+            info = info or os.stat(os_path, follow_symlinks=False)
+        except OSError as exc:
+            self.diag(rel, "unreadable", f"cannot stat: {exc.strerror or exc}")
+            return
+        if not stat.S_ISREG(info.st_mode):
+            self.diag(rel, "not_regular", "not a regular file (FIFO, socket or device): not read")
+            return
+        key = (info.st_dev, info.st_ino)
+        if key in self.seen:
+            return  # the same file reached twice (a link inside the tree, or a hard link)
+        self.seen.add(key)
+        parent = rel.rpartition("/")[0]
+        kind = classify(name, parent)
+        if in_artifacts and kind not in _ARTIFACT_KEEP:
+            kind = "binary"
+        shown = display_path(rel)
+        if shown != rel:
+            self.diag(rel, "odd_name", "file name has non-UTF-8 bytes or control characters; shown escaped")
+        self.result.files.append(
+            IndexedFile(
+                path=shown,
+                kind=kind,
+                size=info.st_size,
+                os_path=os_path,
+                too_large=info.st_size > size_limit(kind, self.max_size),
+            )
+        )
+
+    def follow_links(self) -> None:
+        """Symlinks last, so a link to a place already walked adds nothing."""
+        root_real = os.path.realpath(self.root)
+        while self.links:
+            batch, self.links = self.links, []
+            for os_path, rel, depth, ignores in sorted(batch, key=lambda item: item[1]):
+                self._follow(os_path, rel, depth, ignores, root_real)
+
+    def _follow(self, os_path: str, rel: str, depth: int, ignores: tuple[IgnoreFile, ...], root_real: str) -> None:
+        name = rel.rpartition("/")[2]
+        try:
+            real = os.path.realpath(os_path)
+            info = os.stat(real)
+        except (OSError, RuntimeError):
+            self.diag(rel, "broken_symlink", "symlink whose target does not exist (or loops): skipped")
+            return
+        if real != root_real and not real.startswith(root_real + os.sep):
+            self.diag(rel, "symlink_outside", "symlink points outside the scanned tree: not followed")
+            return
+        link_parent = os.path.realpath(os.path.dirname(os_path))
+        if stat.S_ISDIR(info.st_mode):
+            if link_parent == real or link_parent.startswith(real + os.sep):
+                self.diag(rel, "symlink_loop", "symlink points at one of its own parent directories: not followed")
+                return
+            if (info.st_dev, info.st_ino) in self.seen or is_ignored(ignores, rel, name, is_dir=True):
+                return
+            if name in SKIP_DIRS or depth > MAX_DEPTH:
+                return
+            self.seen.add((info.st_dev, info.st_ino))
+            self.walk_dir(real, rel, depth, ignores)
+        elif not is_ignored(ignores, rel, name, is_dir=False):
+            self._add_file(real, rel, name, info, rel.split("/", 1)[0] in _ARTIFACT_ROOTS)
+
+
+def walk(root: str | os.PathLike[str], *, max_size: int = DEFAULT_MAX_SIZE, max_files: int = MAX_FILES) -> WalkResult:
+    """Index the tree under `root` (which must be a directory). Paths are relative, POSIX."""
+    top = os.fspath(root)
+    walker = _Walker(root=top, max_size=max_size, max_files=max_files)
+    try:
+        info = os.stat(top)
+        walker.seen.add((info.st_dev, info.st_ino))
+    except OSError as exc:
+        walker.diag(".", "unreadable", f"cannot read the project directory: {exc.strerror or exc}")
+        return walker.result
+    git_exclude = os.path.join(top, ".git", "info", "exclude")
+    ignores: tuple[IgnoreFile, ...] = ()
+    if os.path.isfile(git_exclude):
+        ignores = walker._read_gitignore(git_exclude, "", ())
+    walker.walk_dir(top, "", 0, ignores)
+    if len(walker.result.files) < max_files:
+        walker.follow_links()
+    walker.result.files.sort(key=lambda f: f.path)
+    return walker.result
+
+
+def iter_paths(result: WalkResult, *, kinds: frozenset[str] | set[str]) -> Iterator[IndexedFile]:
+    """The indexed files of some kinds that are small enough to read."""
+    return (f for f in result.files if f.kind in kinds and not f.too_large)

@@ -1,0 +1,80 @@
+"""One call from a project folder to a Review: lens + mllens.yaml + scan -> evaluate.
+
+The CLI, the web app and CI all go through `review_project`, so they agree on what a
+project's review is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Protocol
+
+from mllens.answers.io import ANSWERS_FILE, AnswersDocument, read_answers
+from mllens.answers.model import AnswersFile, Workload
+from mllens.errors import AnswersError, InputError
+from mllens.lens.load import SHIPPED, load_shipped_lens, shipped_lens_dir
+from mllens.lens.model import Lens
+from mllens.review.evaluate import evaluate
+from mllens.review.model import Review
+from mllens.scan.result import ScanResult, scan_project
+
+
+class ScanFn(Protocol):
+    """The shape of `mllens.scan.result.scan_project` (tests pass a fake one)."""
+
+    def __call__(self, path: str, *, use_cache: bool = ..., progress: bool = ...) -> ScanResult: ...
+
+
+def default_workload_name(root: Path) -> str:
+    """A workload without mllens.yaml is named after its folder."""
+    return root.resolve().name[:100] or "workload"
+
+
+def _lens_named(lens_id: str, *, file: str) -> Lens:
+    if not (shipped_lens_dir(lens_id) / "lens.yaml").is_file():
+        raise AnswersError(
+            f"{lens_id!r} is not a lens shipped with mllens (shipped: {SHIPPED})",
+            file=file,
+            field="lens",
+        )
+    return load_shipped_lens(lens_id)
+
+
+def open_answers(root: Path, *, lens: Lens | None = None) -> tuple[AnswersDocument | None, Lens]:
+    """The project's mllens.yaml (None when it has none), validated against `lens`, or,
+    when no lens is given, against the shipped lens the file names (default `ml`)."""
+    path = root / ANSWERS_FILE
+    if not path.is_file():
+        return None, lens or load_shipped_lens()
+    if lens is None:
+        # Read once without a lens to learn which lens the file answers.
+        first = read_answers(path)
+        lens = _lens_named(first.answers.lens, file=first.display)
+    return read_answers(path, lens=lens), lens
+
+
+def read_project_answers(root: Path, *, lens: Lens | None = None) -> tuple[AnswersFile, Lens]:
+    """The project's answers, or an empty set named after its folder, and their lens."""
+    doc, lens = open_answers(root, lens=lens)
+    if doc is None:
+        return AnswersFile(workload=Workload(name=default_workload_name(root)), lens=lens.id), lens
+    return doc.answers, lens
+
+
+def review_project(
+    path: Path | str,
+    *,
+    lens: Lens | None = None,
+    use_cache: bool = True,
+    progress: bool = False,
+    today: dt.date | None = None,
+    scan: ScanFn | None = None,
+) -> tuple[Review, ScanResult]:
+    """Scan the project at `path`, read its mllens.yaml, and review it against the lens."""
+    root = Path(path)
+    if not root.is_dir():
+        raise InputError("expected a project folder, but it is not a directory", file=str(path))
+    answers, lens = read_project_answers(root, lens=lens)
+    result = (scan or scan_project)(str(root), use_cache=use_cache, progress=progress)
+    return evaluate(lens, result.evidence, answers, today=today), result
