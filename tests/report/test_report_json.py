@@ -140,7 +140,7 @@ def test_a_report_reads_back_as_a_baseline(review: Review, lens: Lens) -> None:
     assert back.summary == review.summary
     assert back.workload.name == "fraud"
     assert back.practice("MLSEC03-BP02").title == lens.practice("MLSEC03-BP02").title
-    with pytest.raises(InputError, match="base.json: not an mllens JSON report"):
+    with pytest.raises(InputError, match=r"base\.json: not an mllens JSON report"):
         review_from_json({"questions": []}, lens=lens, file="base.json")
 
 

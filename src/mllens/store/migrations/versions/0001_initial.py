@@ -48,8 +48,10 @@ def upgrade() -> None:
         sa.Column("lens_id", sa.String(64), nullable=False),
         sa.Column("lens_version", sa.String(32), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("review_json", sa.Text(), nullable=False),
         *_risk_counts(),
+        # Last on purpose: SQLite keeps the columns after a large value in overflow pages,
+        # so a listing reading the counts would walk the whole ~400 KB document.
+        sa.Column("review_json", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_reviews"),
         sa.ForeignKeyConstraint(
             ["workload_id"], ["workloads.id"], name="fk_reviews_workload_id_workloads",
@@ -67,8 +69,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("lens_id", sa.String(64), nullable=False),
         sa.Column("lens_version", sa.String(32), nullable=False),
-        sa.Column("review_json", sa.Text(), nullable=False),
         *_risk_counts(),
+        sa.Column("review_json", sa.Text(), nullable=False),  # last: see reviews
         sa.PrimaryKeyConstraint("id", name="pk_milestones"),
         sa.ForeignKeyConstraint(
             ["workload_id"], ["workloads.id"], name="fk_milestones_workload_id_workloads",
