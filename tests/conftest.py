@@ -45,6 +45,7 @@ class PostgresServer:
 
     port: int
     database: str
+    major: int  # server major version
 
     def url_for(self, database: str) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
@@ -73,7 +74,10 @@ def postgresql_server() -> Iterator[PostgresServer]:
     base = Path(tempfile.mkdtemp(prefix="mllens-pg-"))  # short: unix socket paths are limited
     as_postgres: list[str] = []
     if os.geteuid() == 0:
-        user = pwd.getpwnam("postgres")  # created by the postgresql package
+        try:
+            user = pwd.getpwnam("postgres")  # created by the postgresql package
+        except KeyError:
+            pytest.fail("as root, PostgreSQL must run as user 'postgres', which does not exist")
         os.chown(base, user.pw_uid, user.pw_gid)
         as_postgres = ["runuser", "-u", "postgres", "--"] if shutil.which("runuser") else []
 
@@ -100,7 +104,7 @@ def postgresql_server() -> Iterator[PostgresServer]:
         tail = log.read_text(errors="replace")[-2000:] if log.exists() else done.stderr
         shutil.rmtree(base, ignore_errors=True)
         pytest.fail(f"PostgreSQL ({bindir}) did not start:\n{tail}")
-    server = PostgresServer(port=port, database="mllens_test")
+    server = PostgresServer(port=port, database="mllens_test", major=int(float(bindir.parent.name)))
     try:
         server.sql("CREATE DATABASE mllens_test")
         yield server
@@ -115,4 +119,5 @@ def postgresql_url(postgresql_server: PostgresServer) -> Iterator[str]:
     name = f"t_{uuid.uuid4().hex[:16]}"
     postgresql_server.sql(f"CREATE DATABASE {name}")
     yield postgresql_server.url_for(name)
-    postgresql_server.sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    force = " WITH (FORCE)" if postgresql_server.major >= 13 else ""  # drops leftover sessions
+    postgresql_server.sql(f"DROP DATABASE IF EXISTS {name}{force}")

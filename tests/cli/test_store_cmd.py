@@ -167,6 +167,15 @@ def test_diff_against_current_shows_what_improved(project: Path, db: str) -> Non
     assert cells[0] == "▲ improved"
     assert cells[-2:] == ["missing", "implemented"]
     assert "MLOPS02-BP04" not in out  # unchanged practices are not listed
+    assert "practices: 1 improved." in out
+
+
+def test_diff_of_a_milestone_with_itself_says_nothing_changed(project: Path, db: str) -> None:
+    run(["milestone", "save", "v1", str(project), "--db", db])
+    code, out, _error = run(["diff", "v1", "v1", "--workload", "churn-model", "--db", db])
+    assert code == 0
+    assert "Questions: no change; practices: no change." in out
+    assert out.endswith("No practice status and no question risk changed.\n")
 
 
 def test_diff_json_and_worsened_first(project: Path, db: str) -> None:

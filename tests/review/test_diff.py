@@ -185,6 +185,8 @@ def test_a_renumbered_practice_is_matched_through_its_2023_id() -> None:
 
 
 @pytest.mark.parametrize("order", ["improved", "worsened"])
-def test_diff_serialises_to_json_and_back(order: str) -> None:
-    result = diff(A, B, order=order)  # type: ignore[arg-type]
+def test_diff_names_its_sides_and_serialises_to_json_and_back(order: str) -> None:
+    result = diff(A, B, order=order, labels=("v1", "current"))  # type: ignore[arg-type]
+    assert (result.before.label, result.after.label, result.order) == ("v1", "current", order)
+    assert (result.before.workload, result.after.lens_version) == ("fraud", "2025.11")
     assert type(result).model_validate_json(result.model_dump_json()) == result

@@ -102,3 +102,35 @@ def test_a_newer_schema_is_refused_not_touched(db_url: str) -> None:
         conn.execute(text("UPDATE alembic_version SET version_num = 'f00d'"))
     with pytest.raises(StoreError, match=r"schema revision 'f00d', which this version of mllens"):
         open_store(db_url)
+
+
+def test_the_postgresql_fixture_is_a_real_server(postgresql_url: str) -> None:
+    with open_store(postgresql_url) as store, store.engine.connect() as conn:
+        version = conn.execute(text("SELECT version()")).scalar_one()
+        database = conn.execute(text("SELECT current_database()")).scalar_one()
+    assert version.startswith("PostgreSQL ")
+    assert postgresql_url.endswith(f"/{database}")
+
+
+def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database, " * 100, encoding="utf-8")
+    with pytest.raises(StoreError) as caught:
+        open_store(f"sqlite:///{notes}")
+    assert str(caught.value) == f"sqlite:///{notes}: cannot open the database: file is not a database"
+    assert notes.read_text(encoding="utf-8") == "not a database, " * 100
+
+
+def test_the_migrations_downgrade_to_empty_and_upgrade_again(db_url: str) -> None:
+    from alembic import command
+
+    from mllens.store.migrate import alembic_config
+
+    with open_store(db_url) as store:
+        with store.engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "base")
+            assert set(inspect(conn).get_table_names()) <= {"alembic_version"}
+        with store.engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "head")
+            assert current_revision(conn) == head()
+            assert {"workloads", "reviews", "milestones", "users"} <= set(inspect(conn).get_table_names())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from rich.markup import escape
 
 from mllens.cli import lens_cmd, review_cmd, scan_cmd, store_cmd
 from mllens.cli.common import err_console
@@ -31,5 +32,5 @@ def main() -> None:
     try:
         app()
     except MllensError as exc:
-        err_console.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
+        err_console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(2)

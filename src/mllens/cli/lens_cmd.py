@@ -128,7 +128,8 @@ def export(
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror}", file=str(output)) from None
     questions = sum(len(p["questions"]) for p in result.document["pillars"])
-    err_console.print(f"wrote {output} ({len(result.document['pillars'])} pillars, {questions} questions)")
+    pillars = len(result.document["pillars"])
+    err_console.print(f"wrote {output} ({pillars} pillars, {questions} questions)", soft_wrap=True, highlight=False)
 
 
 @lens_app.command("import")
@@ -151,6 +152,7 @@ def import_(
         f"{len(lens.questions)} questions, {len(lens.practices)} practices",
         highlight=False,
         markup=False,
+        soft_wrap=True,
     )
 
 
@@ -164,7 +166,7 @@ def show(
     if lens.has_question(item):
         console.print(render_question(lens, lens.question(item)))
     elif lens.resolve(item) is not None:
-        console.print(render_practice(lens, lens.practice(item)))
+        console.print(render_practice(lens, lens.practice(item)), crop=False)  # keep long links whole
     else:
         raise InputError(f"{item!r} is neither a practice nor a question of lens {lens.id!r}")
 

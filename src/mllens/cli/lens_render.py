@@ -80,9 +80,9 @@ def render_practice(lens: Lens, p: Practice) -> RenderableType:
     if p.resources:
         parts.append(_heading("Resources"))
         for resource in p.resources:
-            line = Text(f"  {resource.title}  ")
-            line.append(resource.url, style="blue underline")
-            parts.append(line)
+            parts.append(Padding(Text(resource.title), (0, 0, 0, 2)))
+            # A link is never wrapped: broken across lines it can no longer be clicked.
+            parts.append(Text(f"    {resource.url}", style="blue underline", no_wrap=True, overflow="ignore"))
     return Group(*parts)
 
 

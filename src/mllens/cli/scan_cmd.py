@@ -1,9 +1,117 @@
-"""`mllens` commands of this group (see register)."""
+"""`mllens scan` (scan a project and report its review), `mllens rules` (the detector
+catalog and lens coverage) and `mllens dev new-rule` (stubs for a new rule)."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.table import Table
+
+from mllens.cli.common import EXIT_OK, EXIT_USAGE, console, err_console
+from mllens.errors import MllensError
+
+FORMATS = ("terminal", "json", "markdown")
+
+
+def _fail(exc: MllensError) -> typer.Exit:
+    err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def scan(
+    path: Annotated[Path, typer.Argument(help="Project folder to scan.")] = Path("."),
+    format: Annotated[str, typer.Option("--format", "-f", help="terminal, json or markdown.")] = "terminal",
+    fail_on: Annotated[str | None, typer.Option("--fail-on", help="Exit 1 when a question is at this risk or worse: high or medium.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore and do not update the result cache.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Scan a project's files for evidence and print its Well-Architected ML review."""
+    from mllens.report import ReportOptions, get_reporter
+    from mllens.review.gate import evaluate_gate, parse_threshold
+    from mllens.workflow import review_project
+
+    try:
+        if format not in FORMATS:
+            raise MllensError(f"--format: expected one of {', '.join(FORMATS)}, got {format!r}")
+        threshold = parse_threshold(fail_on) if fail_on else None
+        reporter = get_reporter(format)
+        review, result = review_project(path, use_cache=not no_cache, progress=not quiet and sys.stderr.isatty())
+    except MllensError as exc:
+        raise _fail(exc) from None
+    to_terminal = output is None and sys.stdout.isatty()
+    text = reporter(review, scan=result, options=ReportOptions(color=to_terminal and format == "terminal", width=console.width))
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise _fail(MllensError(f"{output}: cannot write the report: {exc.strerror or exc}")) from None
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    if threshold is not None:
+        gate = evaluate_gate(review, fail_on=threshold)
+        if not quiet or not gate.passed:
+            for line in gate.lines():
+                err_console.print(line, markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(gate.exit_code)
+    raise typer.Exit(EXIT_OK)
+
+
+def rules(
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print docs/rules.md (generated from rule metadata).")] = False,
+    coverage: Annotated[bool, typer.Option("--coverage", help="How many automated lens checks have a rule, per pillar.")] = False,
+) -> None:
+    """List every detector rule with the lens practices it maps to and its status."""
+    from mllens.lens import load_shipped_lens
+    from mllens.scan import catalog
+    from mllens.scan.registry import families
+
+    lens = load_shipped_lens()
+    if markdown:
+        sys.stdout.write(catalog.rules_markdown(lens))
+        return
+    if coverage:
+        table = Table("pillar", "checks with a rule", "automated checks", "coverage")
+        for row in catalog.coverage(lens):
+            table.add_row(row.pillar, str(row.covered), str(row.total), f"{row.percent:.0f}%")
+        console.print(table)
+        return
+    table = Table("rule", "status", "scope", "maps to", "title")
+    for family in families():
+        for r in family.rules:
+            maps = ", ".join(f"{m.practice}/{m.check}" for m in r.meta.maps)
+            table.add_row(r.id, r.meta.status, r.scope, maps, r.meta.title)
+    console.print(table)
+
+
+dev_app = typer.Typer(help="Tools for mllens contributors.", no_args_is_help=True)
+
+
+@dev_app.command("new-rule")
+def new_rule(
+    family: Annotated[str, typer.Argument(help="Detector family, e.g. python_code.")],
+    name: Annotated[str, typer.Argument(help="Rule name (snake_case).")],
+) -> None:
+    """Write the stubs of a new rule: metadata, code and fixtures (fill them in until the catalog test passes)."""
+    from mllens.scan import scaffold
+
+    src = Path(__file__).resolve().parents[1] / "scan" / "detectors"
+    fixtures = Path.cwd() / "tests" / "scan" / "detectors" / "fixtures"
+    try:
+        written = scaffold.new_rule(family, name, src=src, fixtures=fixtures)
+    except MllensError as exc:
+        raise _fail(exc) from None
+    for path in written:
+        console.print(f"wrote {path}", markup=False, highlight=False)
+    console.print(f"next: fill in the TODOs; if {family} is a new family, add it to FAMILY_MODULES in scan/registry.py",
+                  markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the main app."""
+    app.command("scan")(scan)
+    app.command("rules")(rules)
+    app.add_typer(dev_app, name="dev")

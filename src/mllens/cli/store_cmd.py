@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -134,8 +135,9 @@ def save_command(
         console.print(
             f"Saved milestone {saved.name!r} of workload {saved.workload!r} "
             f"(lens {saved.lens_id} {saved.lens_version}): {_counts_line(saved.risk_counts)}",
+            markup=False,
             highlight=False,
-        soft_wrap=True,
+            soft_wrap=True,
         )
 
 
@@ -154,18 +156,19 @@ def list_command(
         console.print(
             f"Workload {workload!r} has no milestones yet: save one with "
             "`mllens milestone save NAME`.",
+            markup=False,
             highlight=False,
-        soft_wrap=True,
+            soft_wrap=True,
         )
         return
-    table = _table(f"Milestones of {workload}")
+    table = _table(f"Milestones of {escape(workload)}")
     for column in ("Name", "Saved (UTC)", "Lens"):
         table.add_column(column, no_wrap=column != "Name")
     for header in _HEADERS:
         table.add_column(header, justify="right")
     for m in milestones:
         counts = [str(getattr(m.risk_counts, risk)) for risk in RISKS]
-        table.add_row(m.name, _when(m.created_at), f"{m.lens_id} {m.lens_version}", *counts)
+        table.add_row(Text(m.name), _when(m.created_at), f"{m.lens_id} {m.lens_version}", *counts)
     console.print(table)
 
 
@@ -220,6 +223,7 @@ def _print_diff(result: ReviewDiff) -> None:
     console.print(
         f"Workload {after.workload}: {before.label} (lens {before.lens_id} {before.lens_version})"
         f" -> {after.label} (lens {after.lens_id} {after.lens_version})",
+        markup=False,
         highlight=False,
         soft_wrap=True,
     )
@@ -233,10 +237,11 @@ def _print_diff(result: ReviewDiff) -> None:
     counts.add_column("")
     for header in _HEADERS:
         counts.add_column(header, justify="right")
-    counts.add_row(before.label, *(str(getattr(result.risk_counts_before, r)) for r in RISKS))
-    counts.add_row(after.label, *(str(getattr(result.risk_counts_after, r)) for r in RISKS))
+    counts.add_row(Text(before.label or ""), *(str(getattr(result.risk_counts_before, r)) for r in RISKS))
+    counts.add_row(Text(after.label or ""), *(str(getattr(result.risk_counts_after, r)) for r in RISKS))
     counts.add_row("change", *(f"{result.risk_counts_delta[r]:+d}" for r in RISKS))
     console.print(counts)
+    console.print(_tally(result), highlight=False, soft_wrap=True)
     if result.unchanged:
         console.print("No practice status and no question risk changed.", soft_wrap=True)
         return
@@ -257,7 +262,19 @@ def _print_diff(result: ReviewDiff) -> None:
     ):
         if items:
             listed = ", ".join(f"{o.id} ({o.value})" for o in items)
-            console.print(f"{label}: {listed}", highlight=False, soft_wrap=True)
+            console.print(f"{label}: {listed}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _tally(result: ReviewDiff) -> str:
+    parts = []
+    for of in ("questions", "practices"):
+        counts = {change: result.count(change, of=of) for change in Change}
+        moved = [f"{n} {change.value}" for change, n in counts.items() if n and change != Change.UNCHANGED]
+        if counts[Change.UNCHANGED]:
+            moved.append(f"{counts[Change.UNCHANGED]} changed, neither better nor worse")
+        parts.append(f"{of}: {', '.join(moved) or 'no change'}")
+    text = "; ".join(parts) + "."
+    return text[0].upper() + text[1:]
 
 
 def _mark(change: Change) -> Text:

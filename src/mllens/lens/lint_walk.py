@@ -260,7 +260,7 @@ class _Walker:
         rules = self.rules(q, path, where, ids, none_ids)
         # Enumerating selections needs sound ids and rules, and at most 15 choices.
         blocked = any(_blocks_semantics(f) for f in self.findings[mark:])
-        if rules is not None and not blocked and qid is not None and 0 < len(ids) <= MAX_CHOICES:
+        if rules and not blocked and qid is not None and 0 < len(ids) <= MAX_CHOICES:
             for issue in check_semantics(rules, ids, none_ids, declared_max=self.declared_max.get(qid)):
                 at = f"{path}.riskRules[{issue.rule}]" if issue.rule is not None else path
                 self.add(issue.code, at, issue.detail, replace(where, choice=issue.choice))

@@ -83,16 +83,26 @@ def _check_question(q: Question, qi: int, *, file: str, header: LensHeader) -> N
             raise LensError(problem.message, file=file, field=field)
 
 
+def _read(root: Path, name: str) -> Any:
+    """A lens file's YAML; unreadable or malformed files are lens errors (naming the file)."""
+    try:
+        return read_yaml(root / name, display=name)
+    except LensError:
+        raise
+    except InputError as exc:
+        raise LensError(exc.detail, file=exc.file, field=exc.field) from None
+
+
 def load_lens(directory: Path | str) -> Lens:
     """Load the lens in `directory` (its `lens.yaml` names the pillar files)."""
     root = Path(directory)
-    header = validate_model(LensHeader, read_yaml(root / "lens.yaml", display="lens.yaml"), file="lens.yaml")
+    header = validate_model(LensHeader, _read(root, "lens.yaml"), file="lens.yaml")
     pillar_ids = {p.id for p in header.pillars}
     questions: list[Question] = []
     where_question: dict[str, str] = {}
     where_practice: dict[str, str] = {}
     for name in header.files:
-        data = read_yaml(root / name, display=name)
+        data = _read(root, name)
         pillar_file = validate_model(PillarFile, data, file=name)
         if pillar_file.pillar not in pillar_ids:
             raise LensError(f"{pillar_file.pillar!r} is not a pillar of lens.yaml", file=name, field="pillar")

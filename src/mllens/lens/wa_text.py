@@ -28,7 +28,8 @@ def help_text(description: str, why: str) -> str:
 def split_help(text: str) -> tuple[str, str]:
     """(description, why) of a helpful text; text without the marker is all description."""
     description, mark, why = text.partition(WHY_MARK)
-    return (description, why) if mark else (text, "")
+    # A marker with nothing after it stays part of the description, so the text reads back.
+    return (description, why) if mark and why else (text, "")
 
 
 def plan_text(steps: list[str], title: str) -> str:

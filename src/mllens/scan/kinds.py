@@ -36,6 +36,8 @@ NEVER_READ: frozenset[str] = frozenset({"data", "model", "binary"})
 
 _BY_NAME: dict[str, str] = {
     "mlmodel": "yaml",
+    "mlproject": "yaml",  # MLflow project file (YAML without an extension)
+    "pdm.lock": "toml",
     "dvc.lock": "yaml",
     "pipfile": "toml",
     "poetry.lock": "toml",

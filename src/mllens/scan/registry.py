@@ -29,6 +29,14 @@ F = TypeVar("F", bound=Callable[..., None])
 FAMILY_MODULES: tuple[str, ...] = (
     "mllens.scan.detectors.python_code",
     "mllens.scan.detectors.notebooks",
+    "mllens.scan.detectors.terraform",
+    "mllens.scan.detectors.terraform_platform",
+    "mllens.scan.detectors.dependencies",
+    "mllens.scan.detectors.dvc",
+    "mllens.scan.detectors.mlflow",
+    "mllens.scan.detectors.data",
+    "mllens.scan.detectors.docs",
+    "mllens.scan.detectors.secrets",
 )
 ENTRY_POINT_GROUP = "mllens.detectors"
 

@@ -32,7 +32,8 @@ def default_db_path() -> Path:
 
 
 def resolve_url(url: str | None = None) -> URL:
-    """The database URL to use (see module docstring); StoreError if it does not parse."""
+    """The database URL to use (see module docstring), creating the default store's
+    directory when it is the one chosen; StoreError if the URL does not parse."""
     raw = url or os.environ.get(ENV_VAR) or ""
     if not raw.strip():
         path = default_db_path()

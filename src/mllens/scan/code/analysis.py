@@ -46,6 +46,7 @@ class Site:
     cell: int | None
     node: ast.AST
     gated: bool = False  # inside an `if` that compares something (a metric threshold?)
+    owner: str | None = None  # for decorators and base classes: the function or class name
     index: CodeIndex | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -117,7 +118,7 @@ class CodeIndex:
         self.bases: list[Site] = []
         self.attribute_sets: list[tuple[str, ast.expr, int, int | None]] = []
         raw_calls: list[tuple[ast.Call, Unit, bool]] = []
-        raw_refs: list[tuple[str, ast.expr, Unit]] = []
+        raw_refs: list[tuple[str, ast.expr, Unit, str]] = []
         binds: list[tuple[ast.expr, ast.expr]] = []
         for unit in units:
             self._collect(unit, raw_calls, raw_refs, binds)
@@ -125,8 +126,8 @@ class CodeIndex:
             self._bind(target, value, unit)
         for node, unit, gated in raw_calls:
             self._add_site(self.calls, node.func, node, unit, gated)
-        for kind, expr, unit in raw_refs:
-            self._add_site(self.decorators if kind == "decorator" else self.bases, expr, expr, unit, False)
+        for kind, expr, unit, owner in raw_refs:
+            self._add_site(self.decorators if kind == "decorator" else self.bases, expr, expr, unit, False, owner)
 
     # -- collection ---------------------------------------------------------------
     def _collect(self, unit: Unit, calls: list[Any], refs: list[Any], binds: list[Any]) -> None:
@@ -159,9 +160,9 @@ class CodeIndex:
                 binds.append((node.optional_vars, node.context_expr, unit))  # type: ignore[attr-defined]
             elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
                 for decorator in node.decorator_list:  # type: ignore[attr-defined]
-                    refs.append(("decorator", decorator.func if isinstance(decorator, ast.Call) else decorator, unit))
+                    refs.append(("decorator", decorator.func if isinstance(decorator, ast.Call) else decorator, unit, node.name))  # type: ignore[attr-defined]
                 if kind is ast.ClassDef:
-                    refs.extend(("base", base, unit) for base in node.bases)  # type: ignore[attr-defined]
+                    refs.extend(("base", base, unit, node.name) for base in node.bases)  # type: ignore[attr-defined]
                 else:
                     self.functions.append((node.name, unit.line(node), unit.cell))  # type: ignore[attr-defined]
             elif kind is ast.If and _has_compare(node.test):  # type: ignore[attr-defined]
@@ -198,10 +199,11 @@ class CodeIndex:
             if qualified and resolved and "." not in local:
                 self.aliases.setdefault(local, qualified)
 
-    def _add_site(self, out: list[Site], expr: ast.expr, node: ast.AST, unit: Unit, gated: bool) -> None:
+    def _add_site(self, out: list[Site], expr: ast.expr, node: ast.AST, unit: Unit, gated: bool,
+                  owner: str | None = None) -> None:
         qualified, resolved = self.qualify(expr)
         if qualified:
-            out.append(Site(qualified, resolved, unit.line(node), unit.cell, node, gated, self))
+            out.append(Site(qualified, resolved, unit.line(node), unit.cell, node, gated, owner, self))
 
     # -- resolution -----------------------------------------------------------------
     def qualify(self, expr: ast.expr) -> tuple[str | None, bool]:

@@ -1,0 +1,129 @@
+"""Geometry of the report's two inline SVG pictures: the ML lifecycle the scan found and the
+risk trend over milestones. Only numbers and raw labels here; the template draws and
+escapes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from mllens.lens.model import Risk
+from mllens.review.model import Summary
+
+STAGES = (
+    ("data_sources", "Data sources"),
+    ("processing", "Processing"),
+    ("training", "Training"),
+    ("registry", "Registry"),
+    ("deployment", "Deployment"),
+    ("monitoring", "Monitoring"),
+)
+BOX_W, BOX_GAP, BOX_Y, BOX_H = 140, 32, 16, 104
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    name: str
+    number: int
+    notes: list[str]
+    x: int
+
+    @property
+    def found(self) -> bool:
+        return bool(self.notes)
+
+    @property
+    def located(self) -> list[tuple[str, str]]:
+        """Each note as (file:line, what): scan notes read "file:line what"."""
+        return [(loc, what) for loc, _, what in (note.partition(" ") for note in self.notes)]
+
+
+def lifecycle_stages(lifecycle: Mapping[str, list[str]]) -> list[Stage]:
+    """The six stages left to right, each with what the scan found there (maybe nothing)."""
+    return [
+        Stage(id=sid, name=name, number=i + 1, notes=list(lifecycle.get(sid, [])), x=i * (BOX_W + BOX_GAP))
+        for i, (sid, name) in enumerate(STAGES)
+    ]
+
+
+# The trend: one line per risk, each with its own dash and marker so print and
+# colour-blind readers can tell them apart.
+SERIES = (
+    (Risk.HIGH, "HIGH", "", "triangle"),
+    (Risk.MEDIUM, "MEDIUM", "7 4", "diamond"),
+    (Risk.NONE, "no risk", "2 4", "circle"),
+)
+CHART_W, CHART_H = 720, 250
+PAD_L, PAD_R, PAD_T, PAD_B = 64, 72, 20, 56
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    value: int
+
+
+@dataclass(frozen=True)
+class Series:
+    risk: str
+    label: str
+    dash: str
+    marker: str
+    points: list[Point]
+
+    @property
+    def path(self) -> str:
+        return " ".join(f"{'M' if i == 0 else 'L'}{p.x:.1f},{p.y:.1f}" for i, p in enumerate(self.points))
+
+
+@dataclass(frozen=True)
+class Trend:
+    labels: list[tuple[float, str, str]]  # x, name, date
+    series: list[Series]
+    ticks: list[tuple[float, int]]  # y, value
+    rows: list[tuple[str, str, dict[str, int]]]  # name, date, counts: the same data as a table
+    left: float = PAD_L
+    right: float = CHART_W - PAD_R
+
+
+def _day(when: dt.date | dt.datetime) -> str:
+    return (when.date() if isinstance(when, dt.datetime) else when).isoformat()
+
+
+def trend(points: Sequence[tuple[str, dt.date | dt.datetime, Summary]]) -> Trend:
+    """Chart geometry for the risk counts of `points` (oldest first)."""
+    n = len(points)
+    top = max([1] + [getattr(s.risk_counts, r.value) for _, _, s in points for r, *_ in SERIES])
+    step = max(1, -(-top // 5))
+    top = step * -(-top // step)
+    inner_w = CHART_W - PAD_L - PAD_R
+    inner_h = CHART_H - PAD_T - PAD_B
+
+    def x_at(i: int) -> float:
+        return PAD_L + (inner_w / 2 if n == 1 else inner_w * i / (n - 1))
+
+    def y_at(v: int) -> float:
+        return PAD_T + inner_h * (1 - v / top)
+
+    series = [
+        Series(
+            risk=risk.value,
+            label=label,
+            dash=dash,
+            marker=marker,
+            points=[
+                Point(x_at(i), y_at(getattr(s.risk_counts, risk.value)), getattr(s.risk_counts, risk.value))
+                for i, (_, _, s) in enumerate(points)
+            ],
+        )
+        for risk, label, dash, marker in SERIES
+    ]
+    return Trend(
+        labels=[(x_at(i), name, _day(when)) for i, (name, when, _) in enumerate(points)],
+        series=series,
+        ticks=[(y_at(v), v) for v in range(0, top + 1, step)],
+        rows=[(name, _day(when), s.risk_counts.model_dump()) for name, when, s in points],
+    )

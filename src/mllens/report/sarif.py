@@ -1,0 +1,204 @@
+"""The SARIF 2.1.0 report, for code scanning (GitHub's upload-sarif and others).
+
+- one rule descriptor per detector rule, built from the rule's own metadata
+  (mllens.scan.registry): title, why, how and fix, first reference as help URI, the lens
+  practices it speaks to;
+- one result per piece of evidence that *contradicts* a practice, at its file and line:
+  `error` when the practice's question is at HIGH risk, else `warning`;
+- results the team has decided on carry a suppression: an unexpired accepted risk, or an
+  answer in mllens.yaml that says the check is met after all;
+- partialFingerprints hash what a finding is (rule, practice, check, file, message), not
+  where its line is, so they stay stable across runs and edits above it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from mllens import __version__
+from mllens.lens.model import Risk
+from mllens.report.base import ReportOptions
+from mllens.review.model import CheckState, PracticeResult, Review
+from mllens.scan.evidence import Evidence
+from mllens.scan.registry import Rule, all_rules
+from mllens.scan.result import ScanResult
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+FINGERPRINT_KEY = "mllensFinding/v1"
+ROOT_BASE = "%SRCROOT%"
+_PRECISION = ((0.9, "very-high"), (0.75, "high"), (0.5, "medium"), (0.0, "low"))
+
+
+def _precision(confidence: float) -> str:
+    return next(name for floor, name in _PRECISION if confidence >= floor)
+
+
+def _pascal(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+
+
+def _help(rule: Rule) -> dict[str, str]:
+    text = [rule.meta.how]
+    markdown = [f"**Why it matters.** {rule.meta.why}", "", f"**How mllens decides.** {rule.meta.how}"]
+    for kind, snippet in rule.meta.fix.items():
+        text.append(f"Fix ({kind}):\n{snippet}")
+        markdown += ["", f"**Fix ({kind})**", "", f"```{kind}", snippet, "```"]
+    if rule.meta.references:
+        markdown += ["", "References: " + ", ".join(f"<{url}>" for url in rule.meta.references)]
+    return {"text": "\n\n".join(text), "markdown": "\n".join(markdown)}
+
+
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
+    """The SARIF reportingDescriptor of one detector rule."""
+    practices = list(dict.fromkeys(m.practice for m in rule.meta.maps))
+    descriptor: dict[str, Any] = {
+        "id": rule.id,
+        "name": _pascal(rule.name),
+        "shortDescription": {"text": rule.meta.title},
+        "fullDescription": {"text": rule.meta.why},
+        "help": _help(rule),
+        "defaultConfiguration": {"level": "warning"},
+        "properties": {
+            "practices": practices,
+            "checks": list(dict.fromkeys(m.check for m in rule.meta.maps)),
+            "family": rule.family,
+            "status": rule.meta.status,
+            "precision": _precision(rule.meta.confidence),
+            "tags": ["mllens", "ml", rule.family, *practices],
+        },
+    }
+    if rule.meta.references:
+        descriptor["helpUri"] = rule.meta.references[0]
+    return descriptor
+
+
+def _unknown_rule(rule_id: str) -> dict[str, Any]:
+    """A descriptor for evidence from a rule no longer (or not yet) in the registry."""
+    return {
+        "id": rule_id,
+        "shortDescription": {"text": f"Finding of detector rule {rule_id}"},
+        "defaultConfiguration": {"level": "warning"},
+        "properties": {"tags": ["mllens", "ml"]},
+    }
+
+
+def _fingerprint(item: Evidence, occurrence: int) -> str:
+    key = "\x1f".join((item.rule, item.practice, item.check, item.file, item.message, str(occurrence)))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _suppressions(practice: PracticeResult | None, item: Evidence) -> list[dict[str, str]]:
+    if practice is None:
+        return []
+    if practice.accepted is not None and not practice.accepted_expired:
+        a = practice.accepted
+        why = f"risk accepted in mllens.yaml by {a.owner} until {a.expires}: {a.reason}"
+        return [{"kind": "external", "status": "accepted", "justification": why}]
+    check = next((c for c in practice.checks if c.id == item.check), None)
+    if check is not None and check.answer_state is CheckState.MET:
+        return [{"kind": "external", "status": "accepted", "justification": "mllens.yaml answers this check as met"}]
+    return []
+
+
+def _result(item: Evidence, index: int, practice: PracticeResult | None, risk: Risk | None,
+            occurrence: int, with_base: bool) -> dict[str, Any]:
+    where = f"{practice.id} {practice.title}" if practice else item.practice
+    question = f"; question {practice.question} is {risk.value}" if practice and risk else ""
+    location: dict[str, Any] = {"artifactLocation": {"uri": quote(item.file, safe="/")}}
+    if with_base:
+        location["artifactLocation"]["uriBaseId"] = ROOT_BASE
+    if item.line is not None:
+        location["region"] = {"startLine": item.line}
+    result: dict[str, Any] = {
+        "ruleId": item.rule,
+        "ruleIndex": index,
+        "level": "error" if risk is Risk.HIGH else "warning",
+        "message": {"text": f"{item.message} (practice {where}{question})"},
+        "locations": [{"physicalLocation": location}],
+        "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(item, occurrence)},
+        "properties": {"practice": item.practice, "check": item.check, "confidence": item.confidence},
+    }
+    suppressions = _suppressions(practice, item)
+    if suppressions:
+        result["suppressions"] = suppressions
+    if practice is not None and practice.accepted is not None and practice.accepted_expired:
+        result["properties"]["acceptedRiskExpired"] = practice.accepted.expires.isoformat()
+    return result
+
+
+def to_sarif(review: Review, *, scan: ScanResult | None = None) -> dict[str, Any]:
+    """The SARIF log as plain data."""
+    rules = {rid: r for rid, r in all_rules().items() if r.id == rid}  # redirects point at the same rule
+    descriptors = [rule_descriptor(r) for r in rules.values()]
+    index = {rid: i for i, rid in enumerate(rules)}
+    practices: dict[str, PracticeResult] = {}
+    for p in review.practices:
+        practices[p.id.upper()] = p
+        if p.id_2023:
+            practices.setdefault(p.id_2023.upper(), p)
+    risks = {q.id: q.risk for q in review.questions}
+    all_ids = {rid: r.id for rid, r in all_rules().items()}  # retired ids resolve to today's rule
+    results: list[dict[str, Any]] = []
+    seen: dict[tuple[str, ...], int] = {}
+    for item in review.evidence:
+        if item.outcome != "contradicts":
+            continue
+        rule_id = all_ids.get(item.rule, item.rule)
+        if rule_id not in index:
+            index[rule_id] = len(descriptors)
+            descriptors.append(_unknown_rule(rule_id))
+        item = item.model_copy(update={"rule": rule_id})
+        key = (item.rule, item.practice, item.check, item.file, item.message)
+        seen[key] = seen.get(key, -1) + 1
+        practice = practices.get(item.practice.upper())
+        risk = risks.get(practice.question) if practice else None
+        results.append(_result(item, index[rule_id], practice, risk, seen[key], scan is not None))
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "mllens",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": descriptors,
+            }
+        },
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+        "properties": {
+            "workload": review.workload.name,
+            "lens": {"id": review.lens_id, "version": review.lens_version},
+            "riskCounts": review.summary.risk_counts.model_dump(),
+        },
+    }
+    if scan is not None:
+        run["originalUriBaseIds"] = {ROOT_BASE: {"uri": Path(scan.root).resolve().as_uri() + "/"}}
+        run["invocations"] = [
+            {
+                "executionSuccessful": True,
+                "toolExecutionNotifications": [
+                    {
+                        "level": "warning",
+                        "message": {"text": f"{d.kind}: {d.message}"},
+                        "locations": [{"physicalLocation": {"artifactLocation": {
+                            "uri": quote(d.file, safe="/"), "uriBaseId": ROOT_BASE}}}],
+                    }
+                    for d in scan.diagnostics
+                ],
+            }
+        ]
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def render(
+    review: Review,
+    *,
+    scan: ScanResult | None = None,
+    baseline: Review | None = None,
+    options: ReportOptions = ReportOptions(),
+) -> str:
+    """The SARIF log as JSON text."""
+    return json.dumps(to_sarif(review, scan=scan), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,121 @@
+"""Signals about data and models: validation, baselines, explanations, bias, how model
+files are loaded, inference optimisation, evaluation gates, load and unit tests."""
+
+from __future__ import annotations
+
+from mllens.scan.code.analysis import CodeIndex, Site
+from mllens.scan.code.signals_ops import REGISTRY, SDK_DEPLOY
+from mllens.scan.context import FileContext
+
+VALIDATION = (
+    "great_expectations.*", "pandera.*.validate", "pandera.DataFrameSchema().validate", "pandera.*Schema().validate",
+    "deepchecks.*", "tensorflow_data_validation.validate_*", "tensorflow_data_validation.generate_statistics*",
+    "evidently.*Report", "evidently.*TestSuite", "whylogs.log", "soda.scan.Scan", "pydantic_pandas*",
+)
+VALIDATION_DECORATORS = ("pandera.check_types", "pandera.check_input", "pandera.check_output", "pandera.check_io")
+BASELINE = (
+    "sagemaker.model_monitor*().suggest_baseline", "tensorflow_data_validation.infer_schema",
+    "tensorflow_data_validation.write_schema_text", "tensorflow_data_validation.write_stats_text",
+    "whylogs.log().writer", "whylogs.log().view().write", "evidently.*Report().save*",
+)
+EXPLAIN = (
+    "shap.*Explainer", "shap.explainers.*", "lime.*Explainer", "captum.attr.*", "sagemaker.clarify.SHAPConfig",
+    "sagemaker.clarify*().run_explainability", "alibi.explainers.*", "dalex.Explainer", "sklearn.inspection.permutation_importance",
+    "sklearn.inspection.PartialDependenceDisplay*", "google.cloud.aiplatform.explain.*", "interpret.*",
+)
+BIAS = (
+    "fairlearn.metrics.*", "fairlearn.*", "aif360.*", "sagemaker.clarify.BiasConfig", "sagemaker.clarify*().run_bias",
+    "sagemaker.clarify*().run_pre_training_bias", "sagemaker.clarify*().run_post_training_bias", "responsibleai.RAIInsights",
+)
+UNSAFE = (
+    "pickle.load", "pickle.loads", "pickle.Unpickler", "_pickle.load", "_pickle.loads", "cPickle.load", "joblib.load",
+    "sklearn.externals.joblib.load", "cloudpickle.load", "cloudpickle.loads", "dill.load", "dill.loads",
+    "pandas.read_pickle", "shelve.open",
+)
+SAFE_LOADING = ("safetensors.*load*", "safetensors.safe_open", "skops.io.load", "onnx.load")
+COMPILE = (
+    "torch.onnx.export", "tf2onnx.*", "onnxruntime.InferenceSession", "tensorrt.*", "torch_tensorrt.*", "openvino.*",
+    "treelite.*", "tl2cgen.*", "sagemaker.*().compile_model", "tensorflow.lite.TFLiteConverter*", "optimum.*",
+    "torch.ao.quantization.quantize_dynamic", "torch.quantization.quantize_dynamic", "torch.jit.trace", "torch.jit.script",
+    "coremltools.convert", "tvm.*",
+)
+GATES = ("sagemaker.workflow.condition_step.ConditionStep", "sagemaker.workflow*ConditionStep", "kfp.dsl.Condition",
+         "kfp.dsl.If", "kfp.*.dsl.Condition")
+LOAD_TEST_BASES = ("locust.HttpUser", "locust.FastHttpUser", "locust.User", "locust.contrib.fasthttp.FastHttpUser")
+
+
+def _first(ctx: FileContext, code: CodeIndex, patterns: tuple[str, ...], what: str, *, sites: str = "calls",
+           check: str | None = None) -> Site | None:
+    site = code.first(*patterns, sites=sites)
+    if site is not None:
+        ctx.supports(line=site.line, message=f"{what}: {site.name}{site.where}", check=check)
+    return site
+
+
+def data_validation(ctx: FileContext, code: CodeIndex) -> None:
+    what = "validates or profiles data"
+    if _first(ctx, code, VALIDATION, what) is None:
+        _first(ctx, code, VALIDATION_DECORATORS, what, sites="decorators")
+
+
+def feature_baseline(ctx: FileContext, code: CodeIndex) -> None:
+    _first(ctx, code, BASELINE, "saves training-data statistics as a baseline")
+
+
+def explainability(ctx: FileContext, code: CodeIndex) -> None:
+    _first(ctx, code, EXPLAIN, "computes model explanations")
+
+
+def bias_measurement(ctx: FileContext, code: CodeIndex) -> None:
+    _first(ctx, code, BIAS, "measures bias across groups")
+
+
+def unsafe_deserialisation(ctx: FileContext, code: CodeIndex) -> None:
+    for site in code.find(*UNSAFE):
+        ctx.contradicts(line=site.line, message=f"{site.name} can run code hidden in the file it loads{site.where}")
+    for site in code.find("torch.load"):
+        weights_only = site.value("weights_only", default=None)
+        if weights_only is False:
+            ctx.contradicts(line=site.line, message=f"torch.load with weights_only=False unpickles arbitrary objects{site.where}")
+        elif weights_only is None:
+            ctx.contradicts(line=site.line, confidence=0.5,
+                            message=f"torch.load without weights_only=True (safe by default only from torch 2.6){site.where}")
+    for site in code.find("numpy.load"):
+        if site.value("allow_pickle") is True:
+            ctx.contradicts(line=site.line, message=f"numpy.load with allow_pickle=True{site.where}")
+    for site in code.find("*keras.models.load_model", "*keras.saving.load_model"):
+        if site.value("safe_mode") is False:
+            ctx.contradicts(line=site.line, message=f"Keras load_model with safe_mode=False{site.where}")
+
+
+def safe_weights_loading(ctx: FileContext, code: CodeIndex) -> None:
+    site = code.first(*SAFE_LOADING)
+    site = site or next((s for s in code.find("torch.load") if s.value("weights_only") is True), None)
+    if site is not None:
+        ctx.supports(line=site.line, message=f"loads model weights without unpickling: {site.name}{site.where}")
+
+
+def model_compilation(ctx: FileContext, code: CodeIndex) -> None:
+    _first(ctx, code, COMPILE, "compiles or optimises the model for inference")
+
+
+def evaluation_gate(ctx: FileContext, code: CodeIndex) -> None:
+    site = code.first(*GATES)
+    if site is None:
+        site = next((s for s in code.find(*REGISTRY, *SDK_DEPLOY, "mlflow.*.log_model") if s.gated), None)
+    if site is not None:
+        ctx.supports(line=site.line, message=f"a metric check decides registration or deployment: {site.name}{site.where}")
+
+
+def load_tests(ctx: FileContext, code: CodeIndex) -> None:
+    _first(ctx, code, LOAD_TEST_BASES, "defines a load test", sites="bases")
+
+
+def ml_tests(ctx: FileContext, code: CodeIndex) -> None:
+    path = ctx.file.path
+    name = path.rpartition("/")[2]
+    if not (name.startswith("test_") or name.endswith("_test.py") or "/tests/" in f"/{path}"):
+        return
+    tests = [f for f in code.functions if f[0].startswith("test_")]
+    if tests:
+        ctx.supports(line=tests[0][1], message=f"{len(tests)} test functions ({tests[0][0]} first)")

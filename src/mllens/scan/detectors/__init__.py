@@ -1,0 +1,1 @@
+"""Detector families: one module and one metadata YAML per family (see registry.py)."""

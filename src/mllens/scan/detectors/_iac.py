@@ -1,0 +1,283 @@
+"""Shared shapes for infrastructure-as-code rules: "resource X sets attribute Y".
+
+Terraform (python-hcl2 dicts with `__attr_lines__`), CloudFormation YAML (`YamlMap` with
+`key_lines`) and CloudFormation JSON (plain dicts, lines found in the text) all become the
+same `Node`: a mapping that can say on which line each of its keys was written. Rules then
+ask `node.at("a.b.c")` for a value and its line, and classify values with `classify()`
+(a literal, a reference to something else, blank, or absent) so that a `var.kms_key_arn`
+or a `!Ref KmsKey` is not mistaken for a missing setting.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["literal", "reference", "blank", "absent"]
+
+
+class _Missing:
+    """The value of a key that is not written at all (distinct from an explicit null)."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Any = _Missing()
+_META_KEYS = frozenset({"__start_line__", "__end_line__", "__attr_lines__"})
+# CloudFormation functions whose value is decided at deploy time.
+_CFN_REF = re.compile(r"^(Ref|Condition|Fn::[A-Za-z]+)$")
+
+
+def is_reference(value: Any) -> bool:
+    """A value computed elsewhere: a Terraform expression or a CloudFormation function."""
+    if isinstance(value, str):
+        return "${" in value
+    if isinstance(value, Mapping) and len(value) == 1:
+        return bool(_CFN_REF.match(str(next(iter(value)))))
+    return False
+
+
+def classify(value: Any) -> Kind:
+    if value is MISSING:
+        return "absent"
+    if value is None or value == "" or value == [] or value == {}:
+        return "blank"
+    if isinstance(value, str) and value.strip().lower() in ("", "null", "${null}"):
+        return "blank"
+    if is_reference(value):
+        return "reference"
+    return "literal"
+
+
+def as_bool(value: Any) -> bool | None:
+    """True/False for booleans and their usual spellings; None for anything else."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low in ("true", "yes", "on", "enabled"):
+            return True
+        if low in ("false", "no", "off", "disabled"):
+            return False
+    return None
+
+
+def as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+        return int(value)
+    return None
+
+
+def as_str(value: Any) -> str | None:
+    """A literal string (not an expression)."""
+    return value if isinstance(value, str) and not is_reference(value) else None
+
+
+def listify(value: Any) -> list[Any]:
+    if value is MISSING or value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+LineFinder = Callable[[str, int], int | None]
+
+
+@dataclass(frozen=True)
+class Node:
+    """A mapping from an IaC file, with the line of each key.
+
+    `lines` maps keys to lines when the parser kept them; otherwise `finder(key, after)`
+    searches the text (CloudFormation JSON)."""
+
+    data: Mapping[str, Any]
+    line: int
+    lines: Mapping[str, int] = field(default_factory=dict)
+    finder: LineFinder | None = None
+
+    @classmethod
+    def of(cls, value: Any, line: int, finder: LineFinder | None = None) -> Node:
+        if hasattr(value, "key_lines"):  # YamlMap
+            return cls(value, getattr(value, "line", line), value.key_lines, finder)
+        if isinstance(value, Mapping) and "__attr_lines__" in value:  # a Terraform block body
+            return cls(value, value.get("__start_line__") or line, value["__attr_lines__"], finder)
+        return cls(value if isinstance(value, Mapping) else {}, line, {}, finder)
+
+    def get(self, key: str) -> Any:
+        return self.data.get(key, MISSING)
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def keys(self) -> list[str]:
+        return [k for k in self.data if k not in _META_KEYS]
+
+    def line_of(self, key: str) -> int:
+        if key in self.lines:
+            return self.lines[key]
+        child = self.data.get(key)
+        if isinstance(child, list) and child and isinstance(child[0], Mapping) and "__start_line__" in child[0]:
+            return int(child[0]["__start_line__"])  # a Terraform nested block
+        if self.finder is not None and key in self.data:
+            found = self.finder(key, self.line)
+            if found is not None:
+                return found
+        return self.line
+
+    def child(self, key: str, index: int = 0) -> Node | None:
+        """The mapping under `key` (the index-th one when it is a list of blocks)."""
+        value = self.data.get(key)
+        if isinstance(value, list):
+            value = value[index] if index < len(value) else None
+        if not isinstance(value, Mapping):
+            return None
+        return Node.of(value, self.line_of(key), self.finder)
+
+    def children(self, key: str) -> list[Node]:
+        """Every mapping under `key`: a list of blocks/items, or the one mapping."""
+        value = self.data.get(key)
+        items = value if isinstance(value, list) else [value]
+        line = self.line_of(key)
+        out = []
+        for i, item in enumerate(items):
+            if isinstance(item, Mapping):
+                item_line = value.line_of(i) if hasattr(value, "item_lines") else line
+                out.append(Node.of(item, item_line, self.finder))
+        return out
+
+    def at(self, path: str) -> tuple[Any, int]:
+        """(value, line) at a dotted path through nested mappings/first blocks. When a part
+        is missing the value is MISSING and the line is that of the deepest part found."""
+        node: Node | None = self
+        parts = path.split(".")
+        for part in parts[:-1]:
+            assert node is not None
+            nxt = node.child(part)
+            if nxt is None:
+                return MISSING, node.line_of(part) if node.has(part) else node.line
+            node = nxt
+        assert node is not None
+        last = parts[-1]
+        return node.get(last), node.line_of(last)
+
+    def walk(self) -> Iterator[tuple[str, Any, int]]:
+        """Every (key, value, line) in this mapping and the mappings nested in it."""
+        for key in self.keys():
+            value = self.data[key]
+            yield key, value, self.line_of(key)
+            for sub in self.children(key):
+                yield from sub.walk()
+
+
+# --- IAM policy documents (AWS): shared by the Terraform and CloudFormation families ---
+
+
+@dataclass(frozen=True)
+class BroadGrant:
+    actions: tuple[str, ...]
+    reason: str
+
+
+def broad_grant(statement: Mapping[str, Any]) -> BroadGrant | None:
+    """Why an Allow statement is too broad: a '*' action, or 'service:*' on every resource.
+    Keys are matched case-insensitively (JSON policies use Action, Terraform documents use
+    actions)."""
+    low = {str(k).lower(): v for k, v in statement.items()}
+    if str(low.get("effect", "Allow")).lower() == "deny":
+        return None
+    actions = [a for a in listify(low.get("action", low.get("actions"))) if isinstance(a, str)]
+    resources = [r for r in listify(low.get("resource", low.get("resources"))) if isinstance(r, str)]
+    star = tuple(a for a in actions if a.strip() == "*")
+    if star:
+        return BroadGrant(star, "allows any action")
+    service_wide = tuple(a for a in actions if re.fullmatch(r"[a-z0-9-]+:\*", a.strip()))
+    if service_wide and "*" in resources:
+        return BroadGrant(service_wide, "allows every action of a service on every resource")
+    return None
+
+
+# Condition keys that keep ML jobs and workspaces inside a VPC, on encrypted volumes, isolated.
+GUARDRAIL_KEYS = (
+    "sagemaker:vpcsubnets",
+    "sagemaker:vpcsecuritygroupids",
+    "sagemaker:volumekmskey",
+    "sagemaker:outputkmskey",
+    "sagemaker:networkisolation",
+    "sagemaker:intercontainertrafficencryption",
+    "sagemaker:directinternetaccess",
+    "sagemaker:rootaccess",
+)
+
+
+def guardrail_keys(statement: Mapping[str, Any]) -> list[str]:
+    """SageMaker condition keys a statement uses (any operator)."""
+    low = {str(k).lower(): v for k, v in statement.items()}
+    found: list[str] = []
+    conditions = low.get("condition")
+    blocks: list[Any] = listify(conditions)
+    for block in blocks:
+        if not isinstance(block, Mapping):
+            continue
+        if "variable" in block:  # Terraform: condition { test, variable, values }
+            names = [block["variable"]]
+        else:  # JSON: {"StringEquals": {"sagemaker:VpcSubnets": [...]}}
+            names = [k for op in block.values() if isinstance(op, Mapping) for k in op]
+        found.extend(n for n in names if isinstance(n, str) and n.lower() in GUARDRAIL_KEYS)
+    return found
+
+
+# --- judging one setting ---
+
+
+def judge_key(ctx: Any, value: Any, line: int, *, what: str, attr: str) -> None:
+    """Evidence for a customer-managed key setting: a literal key supports, a reference
+    supports with less confidence (we cannot see what it resolves to), blank or absent
+    contradicts."""
+    kind = classify(value)
+    if kind == "literal":
+        ctx.supports(line=line, message=f"{what} is encrypted with a customer-managed key ({attr})")
+    elif kind == "reference":
+        ctx.supports(line=line, message=f"{what} takes its customer-managed key ({attr}) from a reference",
+                     confidence=0.7)
+    elif kind == "blank":
+        ctx.contradicts(line=line, message=f"{what} sets {attr} to an empty value: the service-managed key is used")
+    else:
+        ctx.contradicts(line=line, message=f"{what} sets no {attr}: its storage uses the service-managed key")
+
+
+def judge_choice(ctx: Any, value: Any, line: int, *, what: str, attr: str, good: tuple[str, ...],
+                 default_bad: bool, check: str | None = None, absent_confidence: float = 0.7) -> None:
+    """Evidence for an enumerated setting: one of `good` (case-insensitive) supports, any other
+    literal contradicts; absent contradicts when the service default is the unsafe value;
+    references are skipped (unknown until deployed)."""
+    kind = classify(value)
+    if kind == "reference":
+        return
+    if kind == "absent" or kind == "blank":
+        if default_bad:
+            ctx.contradicts(line=line, check=check, confidence=absent_confidence,
+                            message=f"{what} leaves {attr} unset: the service default applies, not {good[0]}")
+        return
+    text = str(value).strip().lower()
+    if text in {g.lower() for g in good}:
+        ctx.supports(line=line, check=check, message=f"{what} sets {attr} = {show(value)}")
+    else:
+        ctx.contradicts(line=line, check=check, message=f"{what} sets {attr} = {show(value)}, not {good[0]}")
+
+
+def show(value: Any) -> str:
+    """A configuration value as it is written in the file (true, not True)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

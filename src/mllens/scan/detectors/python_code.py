@@ -1,0 +1,152 @@
+"""python_code: what a project's Python modules do, read from their AST (never imported).
+
+Each rule is a thin wrapper over a signal in mllens.scan.code; the notebooks family wraps
+the same signals for notebook cells, so both read code the same way.
+"""
+
+from __future__ import annotations
+
+from mllens.scan.code import signals_model as model
+from mllens.scan.code import signals_ops as ops
+from mllens.scan.code import signals_train as train
+from mllens.scan.code.sources import module_code
+from mllens.scan.context import FileContext, ProjectContext
+from mllens.scan.registry import rule
+
+
+@rule()
+def random_seeds(ctx: FileContext) -> None:
+    ops.random_seeds(ctx, module_code(ctx.file))
+
+
+@rule()
+def experiment_tracking(ctx: FileContext) -> None:
+    ops.experiment_tracking(ctx, module_code(ctx.file))
+
+
+@rule()
+def model_registry(ctx: FileContext) -> None:
+    ops.model_registry(ctx, module_code(ctx.file))
+
+
+@rule()
+def ml_pipeline(ctx: FileContext) -> None:
+    ops.ml_pipeline(ctx, module_code(ctx.file))
+
+
+@rule()
+def sdk_infrastructure(ctx: FileContext) -> None:
+    ops.sdk_infrastructure(ctx, module_code(ctx.file))
+
+
+@rule()
+def data_validation(ctx: FileContext) -> None:
+    model.data_validation(ctx, module_code(ctx.file))
+
+
+@rule()
+def feature_baseline(ctx: FileContext) -> None:
+    model.feature_baseline(ctx, module_code(ctx.file))
+
+
+@rule()
+def explainability(ctx: FileContext) -> None:
+    model.explainability(ctx, module_code(ctx.file))
+
+
+@rule()
+def bias_measurement(ctx: FileContext) -> None:
+    model.bias_measurement(ctx, module_code(ctx.file))
+
+
+@rule()
+def unsafe_deserialisation(ctx: FileContext) -> None:
+    model.unsafe_deserialisation(ctx, module_code(ctx.file))
+
+
+@rule()
+def safe_weights_loading(ctx: FileContext) -> None:
+    model.safe_weights_loading(ctx, module_code(ctx.file))
+
+
+@rule()
+def model_compilation(ctx: FileContext) -> None:
+    model.model_compilation(ctx, module_code(ctx.file))
+
+
+@rule()
+def evaluation_gate(ctx: FileContext) -> None:
+    model.evaluation_gate(ctx, module_code(ctx.file))
+
+
+@rule()
+def load_tests(ctx: FileContext) -> None:
+    model.load_tests(ctx, module_code(ctx.file))
+
+
+@rule()
+def ml_tests(ctx: FileContext) -> None:
+    model.ml_tests(ctx, module_code(ctx.file))
+
+
+@rule()
+def hyperparameter_search(ctx: FileContext) -> None:
+    train.hyperparameter_search(ctx, module_code(ctx.file))
+
+
+@rule()
+def search_strategy(ctx: FileContext) -> None:
+    train.search_strategy(ctx, module_code(ctx.file))
+
+
+@rule()
+def early_stopping(ctx: FileContext) -> None:
+    train.early_stopping(ctx, module_code(ctx.file))
+
+
+@rule()
+def checkpointing(ctx: FileContext) -> None:
+    train.checkpointing(ctx, module_code(ctx.file))
+
+
+@rule()
+def warm_start(ctx: FileContext) -> None:
+    train.warm_start(ctx, module_code(ctx.file))
+
+
+@rule()
+def spot_training(ctx: FileContext) -> None:
+    train.spot_training(ctx, module_code(ctx.file))
+
+
+@rule()
+def managed_training(ctx: FileContext) -> None:
+    train.managed_training(ctx, module_code(ctx.file))
+
+
+@rule()
+def distributed_training(ctx: FileContext) -> None:
+    train.distributed_training(ctx, module_code(ctx.file))
+
+
+@rule()
+def training_profiler(ctx: FileContext) -> None:
+    train.training_profiler(ctx, module_code(ctx.file))
+
+
+@rule()
+def training_in_modules(ctx: FileContext) -> None:
+    sites = train.training_sites(module_code(ctx.file))
+    if sites:
+        first = sites[0]
+        ctx.supports(line=first.line, message=f"trains a model in a versioned module: {first.name}")
+        ctx.fact("training", {"file": ctx.file.path, "line": first.line, "notebook": False})
+
+
+@rule(scope="project")
+def unseeded_training(ctx: ProjectContext) -> None:
+    training = sorted(ctx.facts_of("training"), key=lambda f: (f["notebook"], f["file"], f["line"]))
+    if training and not any(True for _ in ctx.facts_of("seeds")):
+        first = training[0]
+        ctx.contradicts(file=first["file"], line=first["line"],
+                        message=f"the project trains models ({len(training)} files) but never fixes a random seed")

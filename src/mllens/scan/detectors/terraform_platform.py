@@ -1,0 +1,267 @@
+"""Terraform: the platform controls around an ML workload: object storage (encryption,
+versioning, lifecycle, public access, TLS), keys, IAM policies, audit logging, sensitive-data
+discovery, budgets and cost-allocation tags, on AWS, Google Cloud and Azure.
+
+Each rule reads resource blocks through `_tf.resources` and judges one attribute. Values
+that come from variables or other resources are not guessed at: a reference to a key counts
+as a key (with less confidence), other references are skipped. Nothing here follows module
+calls into other directories; a module's own files are scanned where they live.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mllens.scan.context import FileContext, ProjectContext
+from mllens.scan.detectors._iac import (
+    as_bool,
+    broad_grant,
+    classify,
+    guardrail_keys,
+    judge_choice,
+    judge_key,
+    listify,
+)
+from mllens.scan.detectors._tf import action_line, blocks, is_ml, policy_statements, resources
+from mllens.scan.registry import rule
+
+
+@rule()
+def budgets(ctx: FileContext) -> None:
+    checks = {"aws_budgets_budget": "notification", "google_billing_budget": "threshold_rules",
+              "azurerm_consumption_budget_subscription": "notification",
+              "azurerm_consumption_budget_resource_group": "notification"}
+    for block in resources(ctx.file, *checks):
+        if block.node.has(checks[block.type]):
+            ctx.supports(line=block.line, message=f"{block.address} sets a budget with alerts")
+        else:
+            ctx.info(line=block.line, message=f"{block.address} sets a budget but no alert ({checks[block.type]})")
+
+
+_TAGS = {"aws": "tags", "google": "labels", "azurerm": "tags"}
+
+
+@rule()
+def cost_allocation_tags(ctx: FileContext) -> None:
+    for block in resources(ctx.file, "aws", "google", kind="provider"):
+        attr = "default_tags" if block.type == "aws" else "default_labels"
+        if block.node.has(attr):
+            ctx.supports(line=block.node.line_of(attr), message=f"provider {block.type} tags every resource ({attr})")
+            ctx.fact("terraform.default_tags", block.type)
+    for block in blocks(ctx.file):
+        if not is_ml(block):
+            continue
+        attr = _TAGS[block.type.split("_", 1)[0]]
+        if classify(block.node.get(attr)) in ("literal", "reference"):
+            ctx.supports(line=block.node.line_of(attr), message=f"{block.address} carries {attr}")
+        else:
+            ctx.fact("terraform.untagged", {"file": ctx.file.path, "line": block.line, "address": block.address,
+                                            "provider": block.type.split("_", 1)[0]})
+
+
+@rule(scope="project")
+def untagged_ml_resources(ctx: ProjectContext) -> None:
+    defaults = set(ctx.facts_of("terraform.default_tags"))
+    for item in ctx.facts_of("terraform.untagged"):
+        if item["provider"] not in defaults:
+            ctx.contradicts(file=item["file"], line=item["line"],
+                            message=f"{item['address']} has no tags and no provider default tags apply")
+
+
+@rule()
+def bucket_encryption(ctx: FileContext) -> None:
+    for block in resources(ctx.file, "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket"):
+        inline = block.type == "aws_s3_bucket"
+        holder = block.node.child("server_side_encryption_configuration") if inline else block.node
+        rule_node = holder.child("rule") if holder is not None else None
+        default = rule_node.child("apply_server_side_encryption_by_default") if rule_node is not None else None
+        if default is None:
+            continue
+        algorithm = str(default.get("sse_algorithm"))
+        if algorithm.startswith("aws:kms"):
+            judge_key(ctx, default.get("kms_master_key_id"), default.line_of("kms_master_key_id"),
+                      what=block.address, attr="kms_master_key_id")
+        elif classify(default.get("sse_algorithm")) == "literal":
+            ctx.contradicts(line=default.line_of("sse_algorithm"),
+                            message=f"{block.address} encrypts with {algorithm}, an S3-managed key")
+    for block in resources(ctx.file, "google_storage_bucket"):
+        value, line = block.at("encryption.default_kms_key_name")
+        if classify(value) in ("literal", "reference"):
+            judge_key(ctx, value, line, what=block.address, attr="default_kms_key_name")
+    for block in resources(ctx.file, "azurerm_storage_account_customer_managed_key"):
+        ctx.supports(line=block.line, message=f"{block.address} encrypts a storage account with a customer key")
+
+
+@rule()
+def bucket_versioning(ctx: FileContext) -> None:
+    for block in resources(ctx.file, "aws_s3_bucket_versioning"):
+        value, line = block.at("versioning_configuration.status")
+        judge_choice(ctx, value, line, what=block.address, attr="status", good=("Enabled",), default_bad=True)
+    for block in resources(ctx.file, "aws_s3_bucket", "google_storage_bucket"):
+        value, line = block.at("versioning.enabled")
+        if classify(value) == "literal":
+            judge_choice(ctx, value, line, what=block.address, attr="versioning.enabled", good=("true",),
+                         default_bad=False)
+    for block in resources(ctx.file, "azurerm_storage_account"):
+        value, line = block.at("blob_properties.versioning_enabled")
+        if classify(value) == "literal":
+            judge_choice(ctx, value, line, what=block.address, attr="versioning_enabled", good=("true",),
+                         default_bad=False)
+
+
+@rule()
+def bucket_lifecycle(ctx: FileContext) -> None:
+    for block in resources(ctx.file, "aws_s3_bucket_lifecycle_configuration"):
+        for item in block.node.children("rule"):
+            if str(item.get("status")).lower() == "disabled":
+                continue
+            for key in ("expiration", "noncurrent_version_expiration"):
+                if item.has(key):
+                    ctx.supports(line=item.line_of(key), check="data_lifecycle_expiry",
+                                 message=f"{block.address} expires objects ({key})")
+            for key in ("transition", "noncurrent_version_transition"):
+                if item.has(key):
+                    ctx.supports(line=item.line_of(key), check="storage_tiering",
+                                 message=f"{block.address} moves objects to colder storage ({key})")
+    for block in resources(ctx.file, "google_storage_bucket"):
+        for item in block.node.children("lifecycle_rule"):
+            action, line = item.at("action.type")
+            if str(action) == "Delete":
+                ctx.supports(line=line, check="data_lifecycle_expiry", message=f"{block.address} deletes aged objects")
+            elif str(action) == "SetStorageClass":
+                ctx.supports(line=line, check="storage_tiering",
+                             message=f"{block.address} moves aged objects to a colder class")
+    for block in resources(ctx.file, "azurerm_storage_management_policy"):
+        for item in block.node.children("rule"):
+            for key, _value, line in item.walk():
+                if key.startswith("delete_after"):
+                    ctx.supports(line=line, check="data_lifecycle_expiry",
+                                 message=f"{block.address} deletes aged blobs")
+                elif key.startswith("tier_to_"):
+                    ctx.supports(line=line, check="storage_tiering", message=f"{block.address} tiers aged blobs")
+
+
+_BLOCK_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+
+
+@rule()
+def bucket_public_access(ctx: FileContext) -> None:
+    for block in resources(ctx.file, "aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block"):
+        values = {flag: block.node.get(flag) for flag in _BLOCK_FLAGS}
+        if any(classify(v) == "reference" for v in values.values()):
+            continue
+        open_flags = [flag for flag, v in values.items() if as_bool(v) is not True]
+        if open_flags:
+            line = block.node.line_of(open_flags[0]) if block.node.has(open_flags[0]) else block.line
+            ctx.contradicts(line=line, message=f"{block.address} leaves {', '.join(open_flags)} off")
+        else:
+            ctx.supports(line=block.line, message=f"{block.address} blocks every kind of public access")
+    for block in resources(ctx.file, "google_storage_bucket"):
+        value, line = block.at("public_access_prevention")
+        if str(value).lower() == "enforced":
+            ctx.supports(line=line, message=f"{block.address} enforces public access prevention")
+    for block in resources(ctx.file, "azurerm_storage_account"):
+        value, line = block.at("allow_nested_items_to_be_public")
+        judge_choice(ctx, value, line, what=block.address, attr="allow_nested_items_to_be_public", good=("false",),
+                     default_bad=True, absent_confidence=0.6)
+
+
+@rule()
+def kms_key_rotation(ctx: FileContext) -> None:
+    for block in resources(ctx.file, "aws_kms_key"):
+        spec = str(block.node.get("customer_master_key_spec"))
+        if classify(block.node.get("customer_master_key_spec")) == "literal" and spec != "SYMMETRIC_DEFAULT":
+            continue  # asymmetric and HMAC keys cannot rotate automatically
+        value, line = block.at("enable_key_rotation")
+        judge_choice(ctx, value, line, what=block.address, attr="enable_key_rotation", good=("true",), default_bad=True,
+                     absent_confidence=0.9)
+    for block in resources(ctx.file, "google_kms_crypto_key"):
+        if block.node.has("rotation_period"):
+            ctx.supports(line=block.node.line_of("rotation_period"), message=f"{block.address} rotates automatically")
+        else:
+            ctx.contradicts(line=block.line, message=f"{block.address} sets no rotation_period")
+    for block in resources(ctx.file, "azurerm_key_vault_key"):
+        if block.node.has("rotation_policy"):
+            ctx.supports(line=block.node.line_of("rotation_policy"), message=f"{block.address} has a rotation policy")
+        else:
+            ctx.contradicts(line=block.line, confidence=0.6, message=f"{block.address} has no rotation_policy")
+
+
+_POLICY_TYPES = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role")
+_BROAD_MANAGED = re.compile(r"arn:aws:iam::aws:policy/(AdministratorAccess|AmazonSageMakerFullAccess|AmazonS3FullAccess"
+                            r"|PowerUserAccess)$")
+_BROAD_ROLES = ("roles/owner", "roles/editor")
+
+
+@rule()
+def iam_wildcard_actions(ctx: FileContext) -> None:
+    candidates = [*resources(ctx.file, *_POLICY_TYPES), *resources(ctx.file, "aws_iam_policy_document", kind="data")]
+    for block in candidates:
+        seen = False
+        for statement in policy_statements(block):
+            seen = True
+            grant = broad_grant(statement.data)
+            if grant is not None:
+                where = action_line(ctx.file, block, statement.line, grant.actions[0])
+                ctx.contradicts(line=where, message=f"{block.address} {grant.reason}: {', '.join(grant.actions)}")
+                break
+        else:
+            if seen:
+                ctx.supports(line=block.line, confidence=0.6, message=f"{block.address} names specific actions")
+    for block in resources(ctx.file, "aws_iam_role_policy_attachment", "aws_iam_role"):
+        for arn in listify(block.node.get("policy_arn")) + listify(block.node.get("managed_policy_arns")):
+            if isinstance(arn, str) and _BROAD_MANAGED.search(arn):
+                attr = "policy_arn" if block.node.has("policy_arn") else "managed_policy_arns"
+                ctx.contradicts(line=block.node.line_of(attr),
+                                message=f"{block.address} attaches the broad managed policy {arn.rsplit('/', 1)[-1]}")
+    for block in resources(ctx.file, "google_project_iam_member", "google_project_iam_binding"):
+        if str(block.node.get("role")) in _BROAD_ROLES:
+            ctx.contradicts(line=block.node.line_of("role"), message=f"{block.address} grants {block.node.get('role')}")
+
+
+@rule()
+def iam_sagemaker_guardrails(ctx: FileContext) -> None:
+    candidates = [*resources(ctx.file, *_POLICY_TYPES), *resources(ctx.file, "aws_iam_policy_document", kind="data")]
+    for block in candidates:
+        for statement in policy_statements(block):
+            keys = guardrail_keys(statement.data)
+            if keys:
+                line = statement.line_of("condition") if statement.has("condition") else statement.line
+                ctx.supports(line=line, message=f"{block.address} conditions SageMaker access on {', '.join(keys)}")
+                break
+
+
+@rule()
+def bucket_tls_only(ctx: FileContext) -> None:
+    for block in [*resources(ctx.file, "aws_s3_bucket_policy"), *resources(ctx.file, "aws_iam_policy_document",
+                                                                             kind="data")]:
+        for statement in policy_statements(block):
+            effect = statement.data.get("Effect", statement.data.get("effect", ""))
+            if "aws:securetransport" in str(statement.data).lower() and str(effect).lower() == "deny":
+                line = statement.line_of("condition") if statement.has("condition") else statement.line
+                ctx.supports(line=line, message=f"{block.address} denies requests that do not use TLS")
+                break
+    for block in resources(ctx.file, "azurerm_storage_account"):
+        for attr in ("https_traffic_only_enabled", "enable_https_traffic_only"):
+            if as_bool(block.node.get(attr)) is False:
+                ctx.contradicts(line=block.node.line_of(attr), message=f"{block.address} accepts plain HTTP ({attr})")
+
+
+@rule()
+def pii_discovery(ctx: FileContext) -> None:
+    for block in resources(ctx.file, "aws_macie2_classification_job", "google_data_loss_prevention_job_trigger",
+                           "google_data_loss_prevention_discovery_config"):
+        ctx.supports(line=block.line, message=f"{block.address} scans stored data for sensitive information")
+
+
+@rule()
+def data_access_logging(ctx: FileContext) -> None:
+    for block in resources(ctx.file, "aws_cloudtrail"):
+        text = str(block.node.get("event_selector")) + str(block.node.get("advanced_event_selector"))
+        if "AWS::S3::Object" in text:
+            ctx.supports(line=block.line, message=f"{block.address} records S3 object-level (data) events")
+    for block in resources(ctx.file, "aws_s3_bucket_logging"):
+        ctx.supports(line=block.line, confidence=0.7, message=f"{block.address} writes S3 server access logs")
+    for block in resources(ctx.file, "google_project_iam_audit_config"):
+        if "DATA_READ" in str(block.node.data):
+            ctx.supports(line=block.line, message=f"{block.address} records data read audit logs")

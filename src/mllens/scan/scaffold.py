@@ -1,0 +1,73 @@
+"""`mllens dev new-rule FAMILY NAME`: the three stubs of a new rule (metadata, code,
+fixtures). The stubs load, so the scanner keeps working, but fail the catalog test (TODO
+texts, a placeholder mapping) until they are filled in."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mllens.errors import InputError
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]{1,60}$")
+
+_META = """  {name}:
+    title: TODO state what the rule finds
+    status: preview
+    confidence: 0.7
+    maps:
+      - {{practice: TODO, check: TODO}}
+    outcomes: [supports]
+    why: TODO why this matters for an ML workload
+    how: TODO how the rule decides, and its blind spots
+    fix: {{}}
+    references: []
+"""
+
+_CODE = '''
+
+@rule()
+def {name}(ctx: FileContext) -> None:
+    """TODO: read ctx.file.data and call ctx.supports(...) / ctx.contradicts(...)."""
+'''
+
+_FAMILY_CODE = '''"""{family}: TODO describe what this family reads."""
+
+from __future__ import annotations
+
+from mllens.scan.context import FileContext
+from mllens.scan.registry import rule
+'''
+
+_FAMILY_META = """family: {family}
+description: TODO describe what this family reads and reports
+kinds: [text]
+rules:
+"""
+
+
+def new_rule(family: str, name: str, *, src: Path, fixtures: Path) -> list[Path]:
+    """Write the stubs; returns the paths written or changed. `src` is the detectors dir."""
+    for value, what in ((family, "FAMILY"), (name, "NAME")):
+        if not _NAME.match(value):
+            raise InputError(f"expected a snake_case identifier, got {value!r}", field=what)
+    module, meta = src / f"{family}.py", src / f"{family}.yaml"
+    written: list[Path] = []
+    if not module.exists():
+        module.write_text(_FAMILY_CODE.format(family=family), encoding="utf-8")
+        meta.write_text(_FAMILY_META.format(family=family), encoding="utf-8")
+        written += [module, meta]
+    text = meta.read_text(encoding="utf-8")
+    if re.search(rf"^  {re.escape(name)}:\s*$", text, re.MULTILINE):
+        raise InputError(f"rule {name!r} already has metadata", file=str(meta))
+    if not re.search(r"^rules:\s*$", text, re.MULTILINE) or re.search(r"^rules:(?:(?!\n\S).)*\n[a-z_]+:", text, re.S | re.M):
+        raise InputError("expected 'rules:' to be the last top-level key, to append a rule under it", file=str(meta))
+    meta.write_text(text.rstrip("\n") + "\n" + _META.format(name=name), encoding="utf-8")
+    module.write_text(module.read_text(encoding="utf-8").rstrip("\n") + "\n" + _CODE.format(name=name), encoding="utf-8")
+    rule_dir = fixtures / family / name
+    for case in ("bad", "good"):
+        (rule_dir / case).mkdir(parents=True, exist_ok=True)
+    expected = rule_dir / "expected.yaml"
+    if not expected.exists():
+        expected.write_text("# TODO: list the exact evidence each case must produce\nbad: []\ngood: []\n", encoding="utf-8")
+    return [*written, meta, module, expected]
