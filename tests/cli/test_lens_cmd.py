@@ -103,7 +103,7 @@ def test_lint_errors_exit_1(tmp_path: Path) -> None:
 
 def test_lint_yaml_lens_directory_and_its_lens_yaml(tmp_path: Path) -> None:
     runner.invoke(app, ["lens", "import", str(write_json(tmp_path / "p.json", FOREIGN)), "-o", str(tmp_path / "p")])
-    for target in (tmp_path / "p", tmp_path / "p" / "lens.yaml"):
+    for target in (tmp_path / "p", tmp_path / "p" / "lens.yaml", tmp_path / "p" / "governance.yaml"):
         result = runner.invoke(app, ["lens", "lint", str(target), "-f", "json"])
         assert result.exit_code == 0, result.output
         assert [(f["code"], f["choice"]) for f in json.loads(result.stdout)] == [("W42", "GOV01_no")]

@@ -133,6 +133,7 @@ CASES: list[tuple[str, Callable[[Doc], None], list[tuple[str, str]]]] = [
     ("no default", _set([*R, 2, "condition"], "SEC01_b"), [("E32", f"{Q}.riskRules[2].condition")]),
     ("same risk twice", _set([*R, 1, "risk"], "NO_RISK"), [("E33", f"{Q}.riskRules[1].risk")]),
     ("bad risk", _set([*R, 1, "risk"], "LOW_RISK"), [("E03", f"{Q}.riskRules[1].risk")]),
+    ("no rules", _set(R, []), [("E04", f"{Q}.riskRules")]),
     ("precedence", _set([*R, 1, "condition"], "SEC01_a && !SEC01_no || SEC01_b && !SEC01_no"),
      [("W34", f"{Q}.riskRules[1].condition")]),
 ]  # fmt: skip

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mllens.errors import InputError, LensError
@@ -513,6 +513,40 @@ def test_malformed_and_missing_files(tmp_path: Path) -> None:
     (tmp_path / "latin.json").write_bytes(b'{"name": "caf\xe9"}')
     with pytest.raises(LensError, match=r"latin.json: not UTF-8 text"):
         read_lens_json(tmp_path / "latin.json")
+
+
+def _paths(obj: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix] if prefix else []
+    items = obj.items() if isinstance(obj, dict) else enumerate(obj) if isinstance(obj, list) else []
+    for key, value in items:
+        out += _paths(value, (*prefix, key))
+    return out
+
+
+ODD_VALUES = [None, 1, True, "", "x", [], {}, [1], {"a": 1}, "a;b", "x" * 3000, "ftp://x", "default", "!x", "q_no"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from([FOREIGN, ML_SAMPLE]), st.data())
+def test_import_accepts_or_refuses_cleanly(base: dict[str, Any], data: st.DataObject) -> None:
+    """Any damage to a valid document gives an imported lens that round-trips, or a
+    LensError; never another exception."""
+    doc = copy.deepcopy(base)
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(_paths(doc)))
+        parent: Any = doc
+        for key in path[:-1]:
+            parent = parent[key]
+        if data.draw(st.booleans()):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = copy.deepcopy(data.draw(st.sampled_from(ODD_VALUES)))
+    try:
+        lens = import_lens(doc).lens
+    except LensError:
+        return
+    first = export_lens(lens).text
+    assert export_lens(import_lens(first).lens).text == first
 
 
 # --- limits: refuse, or fold on request ----------------------------------------------------

@@ -120,7 +120,8 @@ def test_read_errors_become_diagnostics(tmp_path: Path, monkeypatch: pytest.Monk
         return real_open(path, flags, *args)
 
     monkeypatch.setattr(engine.os, "open", failing_open)
-    result = run_scan(tmp_path, use_cache=False, workers=1)
+    ours = [f for f in families() if f.name in ("python_code", "notebooks")]
+    result = run_scan(tmp_path, use_cache=False, workers=1, families_to_run=ours)
     assert [(d.file, d.kind, d.message) for d in result.diagnostics] == [
         ("a.py", "unreadable", "cannot read: Input/output error")]
     assert result.evidence == []

@@ -88,7 +88,7 @@ def _lint(path: Path | None) -> list[Finding]:
         return lint_lens(load_shipped_lens())
     if path.is_dir():
         return lint_lens(load_lens(path))
-    if path.name == "lens.yaml":
+    if path.suffix in (".yaml", ".yml") and path.is_file():  # lens.yaml or a pillar file
         return lint_lens(load_lens(path.parent))
     if not path.is_file():
         raise InputError("no such file or directory", file=str(path))

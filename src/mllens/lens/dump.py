@@ -65,7 +65,9 @@ def write_lens(lens: Lens, directory: Path | str, *, source: str = "", overwrite
     """
     root = Path(directory)
     if (root / "lens.yaml").exists() and not overwrite:
-        raise InputError("already holds a lens (lens.yaml); choose another directory or overwrite", file=str(root))
+        raise InputError(
+            "already holds a lens (lens.yaml); choose another directory or replace it (--overwrite)", file=str(root)
+        )
     try:
         root.mkdir(parents=True, exist_ok=True)
         written = []

@@ -31,6 +31,8 @@ FAMILY_MODULES: tuple[str, ...] = (
     "mllens.scan.detectors.notebooks",
     "mllens.scan.detectors.terraform",
     "mllens.scan.detectors.terraform_platform",
+    "mllens.scan.detectors.cloudformation",
+    "mllens.scan.detectors.cloudformation_platform",
     "mllens.scan.detectors.dependencies",
     "mllens.scan.detectors.dvc",
     "mllens.scan.detectors.mlflow",

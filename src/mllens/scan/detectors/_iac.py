@@ -120,7 +120,7 @@ class Node:
     def has(self, key: str) -> bool:
         return key in self.data
 
-    def keys(self) -> list[str]:
+    def names(self) -> list[str]:
         return [k for k in self.data if k not in _META_KEYS]
 
     def line_of(self, key: str) -> int:
@@ -150,10 +150,21 @@ class Node:
         items = value if isinstance(value, list) else [value]
         line = self.line_of(key)
         out = []
+        cursor = line
         for i, item in enumerate(items):
-            if isinstance(item, Mapping):
-                item_line = value.line_of(i) if hasattr(value, "item_lines") else line
-                out.append(Node.of(item, item_line, self.finder))
+            if not isinstance(item, Mapping):
+                continue
+            item_line = line
+            if hasattr(value, "item_lines"):
+                item_line = value.line_of(i)
+            elif self.finder is not None and item:
+                # JSON: items follow each other in the text; find each one's first key
+                # after the previous one, so the second statement is not placed on the first.
+                found = self.finder(str(next(iter(item))), cursor)
+                if found is not None:
+                    item_line = cursor = found
+                    cursor += 1
+            out.append(Node.of(item, item_line, self.finder))
         return out
 
     def at(self, path: str) -> tuple[Any, int]:
@@ -173,7 +184,7 @@ class Node:
 
     def walk(self) -> Iterator[tuple[str, Any, int]]:
         """Every (key, value, line) in this mapping and the mappings nested in it."""
-        for key in self.keys():
+        for key in self.names():
             value = self.data[key]
             yield key, value, self.line_of(key)
             for sub in self.children(key):

@@ -26,7 +26,9 @@ _AWS_ID = re.compile(r"(?<![A-Z0-9])((?:AKIA|ASIA)[0-9A-Z]{16})(?![A-Z0-9])")
 _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])")
 _GCP_KEY = re.compile(r'"private_key"\s*:\s*"-----BEGIN')
 _PEM = re.compile(r"-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----")
-_PEM_BODY = re.compile(r"PRIVATE KEY(?: BLOCK)?-----(?:\\n|\s)+([A-Za-z0-9+/=\\n\s]{40,})")
+# The body may follow on the next lines, or inside a string after escaped newlines ("\\n",
+# or "\\\\n" once more escaped in a notebook output).
+_PEM_BODY = re.compile(r"PRIVATE KEY(?: BLOCK)?-----(?:\\+n|\\|\s)+((?:[A-Za-z0-9+/=]|\\+n|\s){40,})")
 _AZURE_KEY = re.compile(r"\b(AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{30,}={0,2})")
 _AZURE_SAS = re.compile(r"[?&]?\bsv=20\d\d-\d\d-\d\d\b[^\s\"']*?\bsig=([A-Za-z0-9%+/=]{30,})")
 _GIT_TOKEN = re.compile(
@@ -186,7 +188,7 @@ def _pem(lines: list[str], index: int, *, gcp_file: bool) -> Finding | None:
     body = _PEM_BODY.search(line) or _PEM_BODY.search("\n".join(lines[index : index + 3]))
     if body is None or is_placeholder(body.group(1)[:60], strict=True):
         return None
-    key = re.sub(r"\\n|\s", "", body.group(1))
+    key = re.sub(r"\\+n|\s", "", body.group(1))
     if gcp_file and _GCP_KEY.search(line):
         return Finding("gcp", "GCP service-account private key", index + 1, key)
     return Finding("private_key", f"PEM private key ({found.group(1)})", index + 1, key)

@@ -8,6 +8,7 @@ statements are read back into plain statements by `policy_statements`.
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -72,11 +73,11 @@ def blocks(file: ParsedFile) -> list[Block]:
 
 
 def resources(file: ParsedFile, *types: str, kind: str = "resource") -> Iterator[Block]:
-    """Blocks of `kind` whose type is one of `types` (a type ending in '*' is a prefix)."""
+    """Blocks of `kind` whose type matches one of `types` (fnmatch globs: "aws_sagemaker_*")."""
     for block in blocks(file):
         if block.kind != kind:
             continue
-        if not types or any(block.type == t or (t.endswith("*") and block.type.startswith(t[:-1])) for t in types):
+        if not types or any(fnmatch.fnmatchcase(block.type, t) for t in types):
             yield block
 
 

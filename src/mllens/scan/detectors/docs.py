@@ -32,8 +32,8 @@ _OWNER = re.compile(r"(?:^|\s)(@[\w.\-/]+|[\w.+\-]+@[\w\-]+\.[\w.\-]+)")
 
 @dataclass(frozen=True)
 class Doc:
-    words: int
-    body: str  # prose, lower case, placeholders removed
+    words: int  # words of prose: headings, tables rules, comments and placeholders left out
+    body: str  # the text in lower case with headings, placeholders removed (to look for topics)
     front: YamlMap | None
 
 
@@ -51,8 +51,7 @@ def _read(ctx: FileContext) -> Doc:
             text = text[found.end():]
         text = _PLACEHOLDER.sub(" ", text)
         prose = [ln for ln in text.splitlines() if not ln.lstrip().startswith(("#", "|-", "| -", "---", "==="))]
-        body = "\n".join(prose)
-        return Doc(words=len(_WORD.findall(body)), body=body.lower(), front=front)
+        return Doc(words=len(_WORD.findall("\n".join(prose))), body=text.lower(), front=front)
 
     return ctx.file.memo("docs.prose", build)
 

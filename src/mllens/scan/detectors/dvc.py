@@ -149,7 +149,7 @@ def tracked_data(ctx: FileContext) -> None:
         path = str(out.get("path", ""))
         ctx.fact("dvc_out", f"{folder}/{path}" if folder else path)
     what = ", ".join(str(o.get("path", "?")) for o in hashed[:3])
-    ctx.supports(line=getattr(outs, "line", 1), message=f"DVC versions {what} by content hash")
+    ctx.supports(line=doc.line_of("outs"), message=f"DVC versions {what} by content hash")
 
 
 @rule()

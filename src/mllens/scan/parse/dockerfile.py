@@ -63,7 +63,7 @@ def parse_dockerfile(text: str) -> Dockerfile:
             continue
         parts = [line]
         while parts[-1].endswith(escape) and i < len(lines):
-            parts[-1] = parts[-1][: -len(escape)]
+            parts[-1] = parts[-1][: -len(escape)].rstrip()
             nxt = lines[i].strip()
             i += 1
             if nxt.startswith("#"):

@@ -1,0 +1,284 @@
+"""Scan speed and memory on a synthetic 20,000-file ML project.
+
+Builds the project in a temp dir (code, notebooks, IaC, YAML, data, binaries, a vendored
+folder), then measures, each in a fresh process and after the OS cache is warm:
+
+- bare:  walk the tree (skipping .git, vendor, venv, node_modules) and read every file once
+- floor: the same walk and reads, plus parsing every file of the kinds the scanner reads with
+         the fastest stock parser (ast for Python, json for JSON and notebooks, libyaml
+         CSafeLoader for YAML)
+- scan cold: `run_scan` with an empty result cache; scan warm: again with that cache
+
+Targets: cold scan <= 1.5x floor, warm <= 1/3 of cold, peak RSS < 300 MB.
+Run: .venv/bin/python bench/scan_speed.py [--files 20000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+SKIP = {".git", "vendor", "node_modules", ".venv", "venv", "__pycache__"}
+
+TRAIN = '''"""Training entry point {i}."""
+import argparse
+import mlflow
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.model_selection import train_test_split, GridSearchCV
+from sklearn.metrics import roc_auc_score
+
+SEED = {i}
+
+
+def load(path: str) -> pd.DataFrame:
+    frame = pd.read_csv(path)
+    return frame.dropna()
+
+
+def features(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in ("a", "b", "c"):
+        out[column + "_log"] = np.log1p(out[column])
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", default="data/train.csv")
+    args = parser.parse_args()
+    np.random.seed(SEED)
+    frame = features(load(args.data))
+    X_train, X_test, y_train, y_test = train_test_split(frame, frame.pop("y"), random_state=SEED)
+    with mlflow.start_run():
+        search = GridSearchCV(RandomForestClassifier(random_state=SEED), {{"n_estimators": [100, 200]}})
+        search.fit(X_train, y_train)
+        auc = roc_auc_score(y_test, search.predict_proba(X_test)[:, 1])
+        mlflow.log_metric("auc", auc)
+        if auc > 0.8:
+            mlflow.sklearn.log_model(search.best_estimator_, "model", registered_model_name="m{i}")
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+UTIL = '''"""Helpers {i}."""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclass
+class Config{i}:
+    name: str
+    size: int = {i}
+
+    def to_json(self) -> str:
+        return json.dumps({{"name": self.name, "size": self.size}})
+
+
+def read_config(path: Path) -> Config{i}:
+    raw = json.loads(path.read_text())
+    LOG.info("read %s", path)
+    return Config{i}(name=raw["name"], size=int(raw.get("size", 0)))
+
+
+def chunks(items: list[int], size: int) -> list[list[int]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+'''
+
+TF = '''resource "aws_sagemaker_endpoint_configuration" "ec{i}" {{
+  name       = "ec-{i}"
+  kms_key_id = aws_kms_key.ml.arn
+  production_variants {{
+    variant_name           = "primary"
+    model_name             = aws_sagemaker_model.m{i}.name
+    initial_instance_count = 2
+    instance_type          = "ml.m5.large"
+  }}
+  data_capture_config {{
+    enable_capture              = true
+    initial_sampling_percentage = 20
+    destination_s3_uri          = "s3://${{var.bucket}}/capture"
+    capture_options {{
+      capture_mode = "Input"
+    }}
+  }}
+  tags = {{ team = "ml", cost_center = var.cost_center }}
+}}
+'''
+
+K8S = '''apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: model-{i}
+  labels: {{app: model-{i}}}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {{app: model-{i}}}
+  template:
+    metadata:
+      labels: {{app: model-{i}}}
+    spec:
+      securityContext: {{runAsNonRoot: true}}
+      containers:
+        - name: server
+          image: registry.example.com/model@sha256:{digest}
+          ports: [{{containerPort: 8080}}]
+          readinessProbe: {{httpGet: {{path: /health, port: 8080}}}}
+          resources: {{limits: {{cpu: "1", memory: 2Gi}}}}
+'''
+
+
+def _notebook(i: int) -> str:
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": [f"# Exploration {i}\n", "Look at the data."]}]
+    for j in range(18):
+        src = [f"x{j} = df['a'].rolling({j + 2}).mean()\n", f"print(x{j}.describe())"]
+        if j == 3:
+            src = ["import pandas as pd\n", "from sklearn.linear_model import LogisticRegression\n", "df = pd.read_csv('d.csv')"]
+        if j == 10:
+            src = ["clf = LogisticRegression(random_state=0)\n", "clf.fit(df[['a']], df['y'])"]
+        cells.append({"cell_type": "code", "execution_count": j, "metadata": {}, "source": src,
+                      "outputs": [{"output_type": "stream", "name": "stdout", "text": ["count 100\n", "mean 0.5\n"]}]})
+    return json.dumps({"cells": cells, "metadata": {"kernelspec": {"language": "python", "name": "python3"}},
+                       "nbformat": 4, "nbformat_minor": 5}, indent=1)
+
+
+def build(root: Path, total: int) -> dict[str, int]:
+    """Write the synthetic project; returns the count per category."""
+    rng = random.Random(7)
+    scale = total / 20000
+    plan = {
+        "train": int(1500 * scale), "util": int(5000 * scale), "notebook": int(300 * scale), "tf": int(40 * scale),
+        "k8s": int(60 * scale), "config": int(400 * scale), "cfn_json": int(30 * scale), "csv": int(2500 * scale),
+        "data_json": int(1500 * scale), "parquet": int(1000 * scale), "png": int(800 * scale), "pkl": int(400 * scale),
+        "vendor": int(3000 * scale), "md": int(500 * scale),
+    }
+    plan["text"] = total - sum(plan.values())
+    writers = {
+        "train": lambda i: (f"src/pkg{i % 40}/train_{i}.py", TRAIN.format(i=i)),
+        "util": lambda i: (f"src/pkg{i % 40}/util_{i}.py", UTIL.format(i=i)),
+        "notebook": lambda i: (f"notebooks/team{i % 10}/explore_{i}.ipynb", _notebook(i)),
+        "tf": lambda i: (f"infra/mod{i % 5}/endpoint_{i}.tf", TF.format(i=i)),
+        "k8s": lambda i: (f"deploy/k8s/model_{i}.yaml", K8S.format(i=i, digest="a" * 64)),
+        "config": lambda i: (f"configs/exp{i % 20}/run_{i}.yaml",
+                             yaml.safe_dump({"model": {"lr": 0.01 * i, "layers": [64, 32]}, "data": {"path": f"s3://b/{i}"}})),
+        "cfn_json": lambda i: (f"cfn/stack_{i}.json", json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {
+            "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": f"b{i}"}}}}, indent=2)),
+        "csv": lambda i: (f"data/raw/part{i % 50}/rows_{i}.csv", "a,b,c,y\n" + "".join(f"{j},{j * 2},{j % 7},{j % 2}\n" for j in range(60))),
+        "data_json": lambda i: (f"data/records/rec_{i}.json", json.dumps([{"id": j, "v": rng.random()} for j in range(40)])),
+        "parquet": lambda i: (f"data/features/f_{i}.parquet", b"PAR1" + os.urandom(2048) + b"PAR1"),
+        "png": lambda i: (f"docs/img/plot_{i}.png", b"\x89PNG\r\n\x1a\n" + os.urandom(4096)),
+        "pkl": lambda i: (f"models/m_{i}.pkl", b"\x80\x04" + os.urandom(8192)),
+        "vendor": lambda i: (f"vendor/lib{i % 30}/mod_{i}.py", UTIL.format(i=i)),
+        "md": lambda i: (f"docs/page_{i}.md", f"# Page {i}\n\nWe track runs with MLflow.\n" * 5),
+        "text": lambda i: (f"scripts/run_{i}.sh", f"#!/bin/sh\npython -m pkg.train_{i}\n"),
+    }
+    for category, count in plan.items():
+        for i in range(count):
+            rel, content = writers[category](i)
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+    (root / ".gitignore").write_text("*.log\n.cache/\n")
+    return plan
+
+
+def _walk(root: str) -> list[str]:
+    out = []
+    for top, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in SKIP]
+        out.extend(os.path.join(top, f) for f in files)
+    return out
+
+
+def floor(root: str, *, parse: bool) -> None:
+    for path in _walk(root):
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        if not parse:
+            continue
+        try:
+            if path.endswith(".py"):
+                ast.parse(raw)
+            elif path.endswith((".json", ".ipynb")):
+                json.loads(raw)
+            elif path.endswith((".yaml", ".yml")):
+                yaml.load(raw, Loader=yaml.CSafeLoader)
+        except (SyntaxError, ValueError, yaml.YAMLError):
+            pass
+
+
+def _child(mode: str, root: str) -> None:
+    started = time.perf_counter()
+    if mode == "bare":
+        floor(root, parse=False)
+    elif mode == "floor":
+        floor(root, parse=True)
+    else:
+        from mllens.scan.run import run_scan
+
+        run_scan(root, use_cache=True)
+    wall = time.perf_counter() - started
+    peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    print(json.dumps({"wall": wall, "peak_mb": peak_kb / 1024}))
+
+
+def measure(mode: str, root: str, cache: str) -> dict[str, float]:
+    env = {**os.environ, "MLLENS_CACHE_DIR": cache}
+    out = subprocess.run([sys.executable, __file__, "--child", mode, root], capture_output=True, text=True, env=env, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--files", type=int, default=20000)
+    parser.add_argument("--keep", type=Path, default=None, help="build the project here and keep it")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(*args.child)
+        return
+    with tempfile.TemporaryDirectory(prefix="mllens-bench-") as tmp:
+        root = args.keep or Path(tmp) / "project"
+        started = time.perf_counter()
+        plan = build(root, args.files)
+        print(f"built {sum(plan.values()):,} files in {time.perf_counter() - started:.1f}s: {plan}")
+        cache = str(Path(tmp) / "cache")
+        measure("bare", str(root), cache)  # warm the OS page cache for every run below
+        bare = min((measure("bare", str(root), cache) for _ in range(2)), key=lambda r: r["wall"])
+        base = min((measure("floor", str(root), cache) for _ in range(2)), key=lambda r: r["wall"])
+        cold = measure("scan", str(root), cache)
+        warm = measure("scan", str(root), cache)
+        peak = max(cold["peak_mb"], warm["peak_mb"])
+        print(f"bare walk+read: {bare['wall']:.2f}s   parse floor: {base['wall']:.2f}s")
+        print(f"scan cold: {cold['wall']:.2f}s = {cold['wall'] / base['wall']:.2f}x floor, {cold['wall'] / bare['wall']:.2f}x bare"
+              f"   (target <= 1.5x floor)")
+        print(f"scan warm: {warm['wall']:.2f}s = {warm['wall'] / cold['wall']:.2f} of cold   (target <= 0.33)")
+        print(f"peak RSS: {peak:.0f} MB   (target < 300 MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,181 @@
+"""CloudFormation and SAM templates: the platform controls around an ML workload (S3 buckets,
+KMS keys, IAM policies, CloudTrail, budgets and tags).
+
+A bucket in a template is the whole bucket, so a setting it does not write is its service
+default, and is judged as such where that default is the unsafe choice.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mllens.scan.context import FileContext
+from mllens.scan.detectors._cfn import managed_arns, policy_documents, resources, statements
+from mllens.scan.detectors._iac import as_bool, broad_grant, classify, guardrail_keys, judge_choice, judge_key
+from mllens.scan.registry import rule
+
+_BUCKET = "AWS::S3::Bucket"
+
+
+@rule()
+def bucket_encryption(ctx: FileContext) -> None:
+    for res in resources(ctx.file, _BUCKET):
+        rules = res.props.child("BucketEncryption")
+        items = rules.children("ServerSideEncryptionConfiguration") if rules is not None else []
+        default = items[0].child("ServerSideEncryptionByDefault") if items else None
+        if default is None:
+            ctx.contradicts(line=res.line, confidence=0.6,
+                            message=f"{res.address} sets no BucketEncryption: S3-managed keys are used")
+            continue
+        algorithm = str(default.get("SSEAlgorithm"))
+        if algorithm.startswith("aws:kms"):
+            judge_key(ctx, default.get("KMSMasterKeyID"), default.line_of("KMSMasterKeyID"), what=res.address,
+                      attr="KMSMasterKeyID")
+        elif classify(default.get("SSEAlgorithm")) == "literal":
+            ctx.contradicts(line=default.line_of("SSEAlgorithm"),
+                            message=f"{res.address} encrypts with {algorithm}, an S3-managed key")
+
+
+@rule()
+def bucket_versioning(ctx: FileContext) -> None:
+    for res in resources(ctx.file, _BUCKET):
+        value, line = res.at("VersioningConfiguration.Status")
+        judge_choice(ctx, value, line, what=res.address, attr="VersioningConfiguration.Status", good=("Enabled",),
+                     default_bad=True, absent_confidence=0.6)
+
+
+@rule()
+def bucket_lifecycle(ctx: FileContext) -> None:
+    for res in resources(ctx.file, _BUCKET):
+        config = res.props.child("LifecycleConfiguration")
+        for item in config.children("Rules") if config is not None else []:
+            if str(item.get("Status")) != "Enabled":
+                continue
+            for key in ("ExpirationInDays", "ExpirationDate", "NoncurrentVersionExpiration",
+                        "NoncurrentVersionExpirationInDays"):
+                if item.has(key):
+                    ctx.supports(line=item.line_of(key), check="data_lifecycle_expiry",
+                                 message=f"{res.address} expires objects ({key})")
+                    break
+            for key in ("Transitions", "Transition", "NoncurrentVersionTransitions", "NoncurrentVersionTransition"):
+                if item.has(key):
+                    ctx.supports(line=item.line_of(key), check="storage_tiering",
+                                 message=f"{res.address} moves objects to colder storage ({key})")
+                    break
+
+
+_FLAGS = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
+
+
+@rule()
+def bucket_public_access(ctx: FileContext) -> None:
+    for res in resources(ctx.file, _BUCKET):
+        block = res.props.child("PublicAccessBlockConfiguration")
+        if block is None:
+            continue  # new buckets block public access unless a template turns it off
+        values = {flag: block.get(flag) for flag in _FLAGS}
+        if any(classify(v) == "reference" for v in values.values()):
+            continue
+        open_flags = [flag for flag, v in values.items() if as_bool(v) is not True]
+        if open_flags:
+            line = block.line_of(open_flags[0]) if block.has(open_flags[0]) else block.line
+            ctx.contradicts(line=line, message=f"{res.address} leaves {', '.join(open_flags)} off")
+        else:
+            ctx.supports(line=res.props.line_of("PublicAccessBlockConfiguration"),
+                         message=f"{res.address} blocks every kind of public access")
+
+
+@rule()
+def bucket_tls_only(ctx: FileContext) -> None:
+    for res in resources(ctx.file, "AWS::S3::BucketPolicy"):
+        for doc, line in policy_documents(res):
+            for statement in statements(doc, line, res.props.finder):
+                effect = str(statement.get("Effect")).lower()
+                if effect == "deny" and "aws:securetransport" in str(statement.data).lower():
+                    ctx.supports(line=statement.line_of("Condition"),
+                                 message=f"{res.address} denies requests without TLS")
+
+
+@rule()
+def kms_key_rotation(ctx: FileContext) -> None:
+    for res in resources(ctx.file, "AWS::KMS::Key"):
+        spec = res.props.get("KeySpec")
+        if classify(spec) == "literal" and str(spec) != "SYMMETRIC_DEFAULT":
+            continue  # asymmetric and HMAC keys cannot rotate automatically
+        value, line = res.at("EnableKeyRotation")
+        judge_choice(ctx, value, line, what=res.address, attr="EnableKeyRotation", good=("true",), default_bad=True,
+                     absent_confidence=0.9)
+
+
+_IAM = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
+_BROAD_MANAGED = re.compile(r"policy/(AdministratorAccess|AmazonSageMakerFullAccess|AmazonS3FullAccess"
+                            r"|PowerUserAccess)$")
+
+
+@rule()
+def iam_wildcard_actions(ctx: FileContext) -> None:
+    for res in resources(ctx.file, *_IAM):
+        seen, broad = False, False
+        for doc, line in policy_documents(res):
+            for statement in statements(doc, line, res.props.finder):
+                seen = True
+                grant = broad_grant(statement.data)
+                if grant is not None and not broad:
+                    broad = True
+                    ctx.contradicts(line=statement.line_of("Action"),
+                                    message=f"{res.address} {grant.reason}: {', '.join(grant.actions)}")
+        if seen and not broad:
+            ctx.supports(line=res.line, confidence=0.6, message=f"{res.address} names specific actions")
+        for arn in managed_arns(res):
+            if _BROAD_MANAGED.search(arn):
+                ctx.contradicts(line=res.props.line_of("ManagedPolicyArns"),
+                                message=f"{res.address} attaches the broad managed policy {arn.rsplit('/', 1)[-1]}")
+
+
+@rule()
+def iam_sagemaker_guardrails(ctx: FileContext) -> None:
+    for res in resources(ctx.file, *_IAM):
+        for doc, line in policy_documents(res):
+            for statement in statements(doc, line, res.props.finder):
+                keys = guardrail_keys(statement.data)
+                if keys:
+                    ctx.supports(line=statement.line_of("Condition"),
+                                 message=f"{res.address} conditions SageMaker access on {', '.join(keys)}")
+
+
+@rule()
+def data_access_logging(ctx: FileContext) -> None:
+    for res in resources(ctx.file, "AWS::CloudTrail::Trail"):
+        selectors = str(res.props.get("EventSelectors")) + str(res.props.get("AdvancedEventSelectors"))
+        if "AWS::S3::Object" in selectors:
+            ctx.supports(line=res.line, message=f"{res.address} records S3 object-level (data) events")
+    for res in resources(ctx.file, _BUCKET):
+        if res.props.has("LoggingConfiguration"):
+            ctx.supports(line=res.props.line_of("LoggingConfiguration"), confidence=0.7,
+                         message=f"{res.address} writes S3 server access logs")
+
+
+@rule()
+def budgets(ctx: FileContext) -> None:
+    for res in resources(ctx.file, "AWS::Budgets::Budget"):
+        if res.props.has("NotificationsWithSubscribers"):
+            ctx.supports(line=res.line, message=f"{res.address} sets a budget with alerts")
+        else:
+            ctx.info(line=res.line, message=f"{res.address} sets a budget but no NotificationsWithSubscribers")
+
+
+# SageMaker resource types that take Tags (lifecycle configs, images versions and the like do not).
+_TAGGABLE = re.compile(r"^AWS::SageMaker::(Endpoint|EndpointConfig|Model|NotebookInstance|Domain|FeatureGroup|"
+                       r"ModelPackageGroup|Pipeline|MonitoringSchedule|\w+JobDefinition|UserProfile|Space|Project)$")
+
+
+@rule()
+def cost_allocation_tags(ctx: FileContext) -> None:
+    for res in resources(ctx.file, "AWS::SageMaker::*"):
+        if not _TAGGABLE.match(res.type):
+            continue
+        if classify(res.props.get("Tags")) in ("literal", "reference"):
+            ctx.supports(line=res.props.line_of("Tags"), message=f"{res.address} carries Tags")
+        else:
+            ctx.contradicts(line=res.line, confidence=0.6,
+                            message=f"{res.address} has no Tags (stack-level tags applied at deploy time are not seen)")

@@ -1,0 +1,29 @@
+"""Files over the data family's large-file limit, which the repository cannot hold.
+
+The fixtures and example projects that need them get them made here, as sparse files (no
+disk blocks), before the scanner tests run; the root .gitignore keeps them out of git. The
+walker never reads that .gitignore (it sits above every scanned tree), so scans see them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mllens.scan.detectors.data import LARGE_BYTES
+
+TESTS = Path(__file__).resolve().parents[1]
+_FIXTURES = TESTS / "scan" / "detectors" / "fixtures" / "data" / "large_files"
+BIG_FILES: dict[Path, int] = {
+    _FIXTURES / "bad" / "data" / "train.parquet": LARGE_BYTES + 1024 * 1024,
+    _FIXTURES / "edge_lfs" / "models" / "model.onnx": LARGE_BYTES + 512 * 1024,
+    _FIXTURES / "edge_dvc_out" / "models" / "model.pt": LARGE_BYTES * 2,
+    TESTS / "projects" / "notebook-only" / "data" / "train.csv": 48 * 1024 * 1024,
+}
+
+
+def make_big_files() -> None:
+    for path, size in BIG_FILES.items():
+        if path.parent.parent.is_dir() and not (path.is_file() and path.stat().st_size == size):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("wb") as handle:
+                handle.truncate(size)
