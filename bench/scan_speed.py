@@ -105,7 +105,7 @@ def chunks(items: list[int], size: int) -> list[list[int]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 '''
 
-TF = '''resource "aws_sagemaker_endpoint_configuration" "ec{i}" {{
+TF = """resource "aws_sagemaker_endpoint_configuration" "ec{i}" {{
   name       = "ec-{i}"
   kms_key_id = aws_kms_key.ml.arn
   production_variants {{
@@ -124,9 +124,9 @@ TF = '''resource "aws_sagemaker_endpoint_configuration" "ec{i}" {{
   }}
   tags = {{ team = "ml", cost_center = var.cost_center }}
 }}
-'''
+"""
 
-K8S = '''apiVersion: apps/v1
+K8S = """apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: model-{i}
@@ -146,7 +146,7 @@ spec:
           ports: [{{containerPort: 8080}}]
           readinessProbe: {{httpGet: {{path: /health, port: 8080}}}}
           resources: {{limits: {{cpu: "1", memory: 2Gi}}}}
-'''
+"""
 
 
 def _notebook(i: int) -> str:
@@ -154,13 +154,31 @@ def _notebook(i: int) -> str:
     for j in range(18):
         src = [f"x{j} = df['a'].rolling({j + 2}).mean()\n", f"print(x{j}.describe())"]
         if j == 3:
-            src = ["import pandas as pd\n", "from sklearn.linear_model import LogisticRegression\n", "df = pd.read_csv('d.csv')"]
+            src = [
+                "import pandas as pd\n",
+                "from sklearn.linear_model import LogisticRegression\n",
+                "df = pd.read_csv('d.csv')",
+            ]
         if j == 10:
             src = ["clf = LogisticRegression(random_state=0)\n", "clf.fit(df[['a']], df['y'])"]
-        cells.append({"cell_type": "code", "execution_count": j, "metadata": {}, "source": src,
-                      "outputs": [{"output_type": "stream", "name": "stdout", "text": ["count 100\n", "mean 0.5\n"]}]})
-    return json.dumps({"cells": cells, "metadata": {"kernelspec": {"language": "python", "name": "python3"}},
-                       "nbformat": 4, "nbformat_minor": 5}, indent=1)
+        cells.append(
+            {
+                "cell_type": "code",
+                "execution_count": j,
+                "metadata": {},
+                "source": src,
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": ["count 100\n", "mean 0.5\n"]}],
+            }
+        )
+    return json.dumps(
+        {
+            "cells": cells,
+            "metadata": {"kernelspec": {"language": "python", "name": "python3"}},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        },
+        indent=1,
+    )
 
 
 def build(root: Path, total: int) -> dict[str, int]:
@@ -168,10 +186,20 @@ def build(root: Path, total: int) -> dict[str, int]:
     rng = random.Random(7)
     scale = total / 20000
     plan = {
-        "train": int(1500 * scale), "util": int(5000 * scale), "notebook": int(300 * scale), "tf": int(40 * scale),
-        "k8s": int(60 * scale), "config": int(400 * scale), "cfn_json": int(30 * scale), "csv": int(2500 * scale),
-        "data_json": int(1500 * scale), "parquet": int(1000 * scale), "png": int(800 * scale), "pkl": int(400 * scale),
-        "vendor": int(3000 * scale), "md": int(500 * scale),
+        "train": int(1500 * scale),
+        "util": int(5000 * scale),
+        "notebook": int(300 * scale),
+        "tf": int(40 * scale),
+        "k8s": int(60 * scale),
+        "config": int(400 * scale),
+        "cfn_json": int(30 * scale),
+        "csv": int(2500 * scale),
+        "data_json": int(1500 * scale),
+        "parquet": int(1000 * scale),
+        "png": int(800 * scale),
+        "pkl": int(400 * scale),
+        "vendor": int(3000 * scale),
+        "md": int(500 * scale),
     }
     plan["text"] = total - sum(plan.values())
     writers = {
@@ -180,12 +208,28 @@ def build(root: Path, total: int) -> dict[str, int]:
         "notebook": lambda i: (f"notebooks/team{i % 10}/explore_{i}.ipynb", _notebook(i)),
         "tf": lambda i: (f"infra/mod{i % 5}/endpoint_{i}.tf", TF.format(i=i)),
         "k8s": lambda i: (f"deploy/k8s/model_{i}.yaml", K8S.format(i=i, digest="a" * 64)),
-        "config": lambda i: (f"configs/exp{i % 20}/run_{i}.yaml",
-                             yaml.safe_dump({"model": {"lr": 0.01 * i, "layers": [64, 32]}, "data": {"path": f"s3://b/{i}"}})),
-        "cfn_json": lambda i: (f"cfn/stack_{i}.json", json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {
-            "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": f"b{i}"}}}}, indent=2)),
-        "csv": lambda i: (f"data/raw/part{i % 50}/rows_{i}.csv", "a,b,c,y\n" + "".join(f"{j},{j * 2},{j % 7},{j % 2}\n" for j in range(60))),
-        "data_json": lambda i: (f"data/records/rec_{i}.json", json.dumps([{"id": j, "v": rng.random()} for j in range(40)])),
+        "config": lambda i: (
+            f"configs/exp{i % 20}/run_{i}.yaml",
+            yaml.safe_dump({"model": {"lr": 0.01 * i, "layers": [64, 32]}, "data": {"path": f"s3://b/{i}"}}),
+        ),
+        "cfn_json": lambda i: (
+            f"cfn/stack_{i}.json",
+            json.dumps(
+                {
+                    "AWSTemplateFormatVersion": "2010-09-09",
+                    "Resources": {"Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": f"b{i}"}}},
+                },
+                indent=2,
+            ),
+        ),
+        "csv": lambda i: (
+            f"data/raw/part{i % 50}/rows_{i}.csv",
+            "a,b,c,y\n" + "".join(f"{j},{j * 2},{j % 7},{j % 2}\n" for j in range(60)),
+        ),
+        "data_json": lambda i: (
+            f"data/records/rec_{i}.json",
+            json.dumps([{"id": j, "v": rng.random()} for j in range(40)]),
+        ),
         "parquet": lambda i: (f"data/features/f_{i}.parquet", b"PAR1" + os.urandom(2048) + b"PAR1"),
         "png": lambda i: (f"docs/img/plot_{i}.png", b"\x89PNG\r\n\x1a\n" + os.urandom(4096)),
         "pkl": lambda i: (f"models/m_{i}.pkl", b"\x80\x04" + os.urandom(8192)),
@@ -242,13 +286,19 @@ def _child(mode: str, root: str) -> None:
 
         run_scan(root, use_cache=True)
     wall = time.perf_counter() - started
-    peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    peak_kb = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    )
     print(json.dumps({"wall": wall, "peak_mb": peak_kb / 1024}))
 
 
-def measure(mode: str, root: str, cache: str) -> dict[str, float]:
+def measure(mode: str, root: str, cache: str, src: str | None = None) -> dict[str, float]:
     env = {**os.environ, "MLLENS_CACHE_DIR": cache}
-    out = subprocess.run([sys.executable, __file__, "--child", mode, root], capture_output=True, text=True, env=env, check=True)
+    if src is not None:  # a frozen copy of the package: edits during the run must not change the results
+        env["PYTHONPATH"] = src
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", mode, root], capture_output=True, text=True, env=env, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
@@ -270,12 +320,21 @@ def main() -> None:
         measure("bare", str(root), cache)  # warm the OS page cache for every run below
         bare = min((measure("bare", str(root), cache) for _ in range(2)), key=lambda r: r["wall"])
         base = min((measure("floor", str(root), cache) for _ in range(2)), key=lambda r: r["wall"])
-        cold = measure("scan", str(root), cache)
-        warm = measure("scan", str(root), cache)
+        import shutil
+
+        import mllens
+
+        src = Path(tmp) / "src"
+        shutil.copytree(Path(mllens.__file__).parent, src / "mllens", ignore=shutil.ignore_patterns("__pycache__"))
+        cold = measure("scan", str(root), cache, str(src))
+        warm = measure("scan", str(root), cache, str(src))
         peak = max(cold["peak_mb"], warm["peak_mb"])
         print(f"bare walk+read: {bare['wall']:.2f}s   parse floor: {base['wall']:.2f}s")
-        print(f"scan cold: {cold['wall']:.2f}s = {cold['wall'] / base['wall']:.2f}x floor, {cold['wall'] / bare['wall']:.2f}x bare"
-              f"   (target <= 1.5x floor)")
+        print(
+            f"scan cold: {cold['wall']:.2f}s = {cold['wall'] / base['wall']:.2f}x floor, "
+            f"{cold['wall'] / bare['wall']:.2f}x bare"
+            f"   (target <= 1.5x floor)"
+        )
         print(f"scan warm: {warm['wall']:.2f}s = {warm['wall'] / cold['wall']:.2f} of cold   (target <= 0.33)")
         print(f"peak RSS: {peak:.0f} MB   (target < 300 MB)")
 

@@ -145,8 +145,10 @@ def test_a_report_reads_back_as_a_baseline(review: Review, lens: Lens) -> None:
 
 
 def test_registry_maps_names_to_reporters(review: Review) -> None:
-    assert list(REPORTERS) == ["terminal", "markdown", "json"]
+    assert list(REPORTERS) == ["terminal", "markdown", "json", "html", "sarif"]
     assert get_reporter("json") is render
     assert json.loads(REPORTERS["json"](review, options=ReportOptions()))["lens"]["id"] == "ml"
-    with pytest.raises(InputError, match=r"unknown report format 'xml' \(expected one of: terminal, markdown, json\)"):
+    with pytest.raises(
+        InputError, match=r"unknown report format 'xml' \(expected one of: terminal, markdown, json, html, sarif, pdf\)"
+    ):
         get_reporter("xml")

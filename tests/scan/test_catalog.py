@@ -61,8 +61,14 @@ def test_rule_problems_flags_orphan_mapping() -> None:
 
     lens = load_shipped_lens()
     real = all_rules()["python_code.random_seeds"]
-    broken_meta = real.meta.model_copy(update={"maps": [Mapping(practice="MLOPS02-BP04", check="no_such_check"),
-                                                        Mapping(practice="MLOPS02-BP01", check="owner_named")]})
+    broken_meta = real.meta.model_copy(
+        update={
+            "maps": [
+                Mapping(practice="MLOPS02-BP04", check="no_such_check"),
+                Mapping(practice="MLOPS02-BP01", check="owner_named"),
+            ]
+        }
+    )
     broken = Rule(id=real.id, family=real.family, name=real.name, scope=real.scope, meta=broken_meta, func=real.func)
     problems = rule_problems(lens, broken)
     assert any("no check 'no_such_check'" in p for p in problems)

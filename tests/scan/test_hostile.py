@@ -10,11 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
+from scanfiles import write
 
 from mllens.scan import engine
 from mllens.scan.registry import Family, FamilyMeta, Rule, RuleMeta, families, rule
 from mllens.scan.run import run_scan
-from scanfiles import write
 
 BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)
@@ -24,23 +24,26 @@ BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
 def _hostile(root: Path, outside: Path) -> dict[str, str]:
     """Build the tree; returns problem file -> the diagnostic kind expected for it."""
     write(outside, {"stolen.py": "import pickle\npickle.load(f)\n"})
-    write(root, {
-        "ok/train.py": "import mlflow\nmlflow.log_metric('a', 1)\n",
-        "bin/data.py": b"\x00\x01\x02binary" * 100,
-        "enc/latin.py": "caf\xe9 = 1\n".encode("latin-1"),
-        "json/broken.json": "{\"a\": [1, 2,",
-        "json/deep.json": "[" * 100_000 + "]" * 100_000,
-        "nb/broken.ipynb": "{\"cells\": [ {\"cell_type\": \"code\", \"source\": 5} ]}",
-        "nb/notjson.ipynb": "this is not a notebook",
-        "yaml/bomb.yaml": BOMB,
-        "yaml/deep.yaml": "a:\n" + "".join("  " * i + "- \n" for i in range(1, 1200)),
-        "yaml/flowdeep.yml": "[" * 50_000 + "]" * 50_000,
-        "tf/broken.tf": "resource \"aws_s3_bucket\" {\n  = = =\n",
-        "py/deep.py": "x = " + "(" * 5000 + ")" * 5000 + "\n",
-        "py/syntax.py": "def broken(:\n",
-        "toml/bad.toml": "a = [\n",
-        "unreadable/locked.py": "x = 1\n",
-    })
+    write(
+        root,
+        {
+            "ok/train.py": "import mlflow\nmlflow.log_metric('a', 1)\n",
+            "bin/data.py": b"\x00\x01\x02binary" * 100,
+            "enc/latin.py": "caf\xe9 = 1\n".encode("latin-1"),
+            "json/broken.json": '{"a": [1, 2,',
+            "json/deep.json": "[" * 100_000 + "]" * 100_000,
+            "nb/broken.ipynb": '{"cells": [ {"cell_type": "code", "source": 5} ]}',
+            "nb/notjson.ipynb": "this is not a notebook",
+            "yaml/bomb.yaml": BOMB,
+            "yaml/deep.yaml": "a:\n" + "".join("  " * i + "- \n" for i in range(1, 1200)),
+            "yaml/flowdeep.yml": "[" * 50_000 + "]" * 50_000,
+            "tf/broken.tf": 'resource "aws_s3_bucket" {\n  = = =\n',
+            "py/deep.py": "x = " + "(" * 5000 + ")" * 5000 + "\n",
+            "py/syntax.py": "def broken(:\n",
+            "toml/bad.toml": "a = [\n",
+            "unreadable/locked.py": "x = 1\n",
+        },
+    )
     with open(root / "sparse.py", "wb") as handle:
         handle.truncate(5 * 1024**3)  # 5 GB, sparse: never read
     os.symlink(root, root / "ok" / "loop")
@@ -51,12 +54,25 @@ def _hostile(root: Path, outside: Path) -> dict[str, str]:
     (root / "odd\nname.py").write_text("x = 1\n")
     os.close(os.open(os.path.join(os.fsencode(root), b"odd\xff.py"), os.O_CREAT | os.O_WRONLY))
     expected = {
-        "bin/data.py": "binary", "enc/latin.py": "not_utf8", "json/broken.json": "parse_error",
-        "nb/broken.ipynb": "parse_error", "nb/notjson.ipynb": "parse_error", "yaml/bomb.yaml": "parse_error", "yaml/deep.yaml": "parse_error",
-        "yaml/flowdeep.yml": "parse_error", "tf/broken.tf": "parse_error", "py/deep.py": "parse_error",
-        "py/syntax.py": "parse_error", "toml/bad.toml": "parse_error", "sparse.py": "too_large",
-        "ok/loop": "symlink_loop", "escape": "symlink_outside", "dangling.py": "broken_symlink",
-        "pipe.yaml": "not_regular", "odd\\nname.py": "odd_name", "odd\\xff.py": "odd_name",
+        "bin/data.py": "binary",
+        "enc/latin.py": "not_utf8",
+        "json/broken.json": "parse_error",
+        "nb/broken.ipynb": "parse_error",
+        "nb/notjson.ipynb": "parse_error",
+        "yaml/bomb.yaml": "parse_error",
+        "yaml/deep.yaml": "parse_error",
+        "yaml/flowdeep.yml": "parse_error",
+        "tf/broken.tf": "parse_error",
+        "py/deep.py": "parse_error",
+        "py/syntax.py": "parse_error",
+        "toml/bad.toml": "parse_error",
+        "sparse.py": "too_large",
+        "ok/loop": "symlink_loop",
+        "escape": "symlink_outside",
+        "dangling.py": "broken_symlink",
+        "pipe.yaml": "not_regular",
+        "odd\\nname.py": "odd_name",
+        "odd\\xff.py": "odd_name",
     }
     if os.geteuid() != 0:  # root reads a chmod 000 file anyway; the read-error test below covers that case
         expected["unreadable/locked.py"] = "unreadable"
@@ -70,10 +86,26 @@ def _probe(ctx: object) -> None:
 
 PROBE = Family(
     name="probe",
-    meta=FamilyMeta(family="probe", description="parses every kind", kinds=["json", "yaml", "toml", "terraform"], rules={}),
-    rules=(Rule(id="probe.all", family="probe", name="all", scope="file", func=_probe, meta=RuleMeta(
-        title="Probe rule", confidence=0.5, maps=[{"practice": "MLOPS03-BP02", "check": "experiment_tracking"}],
-        outcomes=["info"], why="parses every file", how="does nothing else")),),
+    meta=FamilyMeta(
+        family="probe", description="parses every kind", kinds=["json", "yaml", "toml", "terraform"], rules={}
+    ),
+    rules=(
+        Rule(
+            id="probe.all",
+            family="probe",
+            name="all",
+            scope="file",
+            func=_probe,
+            meta=RuleMeta(
+                title="Probe rule",
+                confidence=0.5,
+                maps=[{"practice": "MLOPS03-BP02", "check": "experiment_tracking"}],
+                outcomes=["info"],
+                why="parses every file",
+                how="does nothing else",
+            ),
+        ),
+    ),
 )
 
 
@@ -95,14 +127,20 @@ def test_scan_survives_and_names_each_problem(hostile: tuple[Path, dict[str, str
         assert (file, kind) in found, f"no {kind} diagnostic for {file!r}; got {sorted(found)}"
     assert not [d for d in result.diagnostics if d.kind in ("internal_error", "rule_error")]
     assert [(e.rule, e.file) for e in result.evidence if e.file == "ok/train.py"] == [
-        ("python_code.experiment_tracking", "ok/train.py")]
+        ("python_code.experiment_tracking", "ok/train.py")
+    ]
     assert not any("stolen" in e.file for e in result.evidence)
 
 
 def test_cli_exit_zero_with_parallel_workers(hostile: tuple[Path, dict[str, str]]) -> None:
     root, expected = hostile
-    run = subprocess.run([str(Path(sys.executable).parent / "mllens"), "scan", str(root), "--format", "json", "--quiet"],
-                         capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "mllens"), "scan", str(root), "--format", "json", "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
     assert run.returncode == 0, run.stderr
     report = json.loads(run.stdout)
     named = {d["file"] for d in report["diagnostics"]}
@@ -123,5 +161,6 @@ def test_read_errors_become_diagnostics(tmp_path: Path, monkeypatch: pytest.Monk
     ours = [f for f in families() if f.name in ("python_code", "notebooks")]
     result = run_scan(tmp_path, use_cache=False, workers=1, families_to_run=ours)
     assert [(d.file, d.kind, d.message) for d in result.diagnostics] == [
-        ("a.py", "unreadable", "cannot read: Input/output error")]
+        ("a.py", "unreadable", "cannot read: Input/output error")
+    ]
     assert result.evidence == []

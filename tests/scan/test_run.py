@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from scanfiles import write
 
 from mllens.scan import run as run_module
 from mllens.scan.context import FileContext
 from mllens.scan.registry import Family, Rule, families
 from mllens.scan.run import run_scan
-from scanfiles import write
 
 OURS = [f for f in families() if f.name in ("python_code", "notebooks")]
 TRAIN = "import mlflow\nimport numpy as np\n\nnp.random.seed(1)\nmodel.fit(X, y)\nmlflow.log_metric('auc', 0.9)\n"
@@ -59,18 +59,32 @@ def test_a_failing_rule_is_a_diagnostic(tmp_path: Path) -> None:
     def explode(ctx: FileContext) -> None:
         raise KeyError("boom")
 
-    broken_rule = Rule(id="python_code.random_seeds", family="python_code", name="random_seeds", scope="file",
-                       meta=base.rules[0].meta, func=explode)
+    broken_rule = Rule(
+        id="python_code.random_seeds",
+        family="python_code",
+        name="random_seeds",
+        scope="file",
+        meta=base.rules[0].meta,
+        func=explode,
+    )
     family = Family(name="python_code", meta=base.meta, rules=(broken_rule, *base.rules[1:]))
     result = run_scan(tmp_path, use_cache=False, families_to_run=[family])
-    assert [(d.file, d.kind, d.rule) for d in result.diagnostics] == [("train.py", "rule_error", "python_code.random_seeds")]
+    assert [(d.file, d.kind, d.rule) for d in result.diagnostics] == [
+        ("train.py", "rule_error", "python_code.random_seeds")
+    ]
     assert "KeyError" in result.diagnostics[0].message
     assert "python_code.experiment_tracking" in {e.rule for e in result.evidence}
 
 
 def test_lifecycle_notes(tmp_path: Path) -> None:
-    write(tmp_path, {"train.py": TRAIN, "data/train.csv": "a,b\n1,2\n",
-                     "register.py": "import mlflow\nmlflow.register_model('runs:/1/m', 'm')\n"})
+    write(
+        tmp_path,
+        {
+            "train.py": TRAIN,
+            "data/train.csv": "a,b\n1,2\n",
+            "register.py": "import mlflow\nmlflow.register_model('runs:/1/m', 'm')\n",
+        },
+    )
     result = run_scan(tmp_path, use_cache=False, families_to_run=OURS)
     assert result.lifecycle["registry"] == ["register.py:2 registers model versions: mlflow.register_model"]
     assert "train.py:6 logs runs to an experiment tracker: mlflow.log_metric" in result.lifecycle["training"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from scanfiles import write
+
 from mllens.scan.kinds import classify
 from mllens.scan.walk import walk
-from scanfiles import write
 
 
 def _paths(root: Path) -> dict[str, str]:
@@ -29,25 +30,28 @@ def test_classifies_by_name_and_extension() -> None:
 
 
 def test_skips_what_is_not_the_projects_own(tmp_path: Path) -> None:
-    write(tmp_path, {
-        "src/train.py": "x = 1\n",
-        ".git/config": "[core]\n",
-        "node_modules/a/index.js": "",
-        "vendor/lib.py": "",
-        "third_party/x.py": "",
-        "src/__pycache__/train.cpython-311.pyc": b"\0",
-        "myenv/pyvenv.cfg": "home = /usr\n",
-        "myenv/lib/python3.11/site-packages/pkg.py": "",
-        "venv/bin/activate": "",
-        "venv/x.py": "",
-        "env/prod.yaml": "a: 1\n",
-        "build/lib/x.py": "",
-        ".dvc/cache/ab/cdef": "data",
-        ".dvc/config": "[core]\n",
-        "notebooks/.ipynb_checkpoints/a-checkpoint.ipynb": "{}",
-        "mlruns/0/abc/artifacts/model/weights.xyz": "bin",
-        "mlruns/0/abc/artifacts/model/MLmodel": "flavors: {}\n",
-    })
+    write(
+        tmp_path,
+        {
+            "src/train.py": "x = 1\n",
+            ".git/config": "[core]\n",
+            "node_modules/a/index.js": "",
+            "vendor/lib.py": "",
+            "third_party/x.py": "",
+            "src/__pycache__/train.cpython-311.pyc": b"\0",
+            "myenv/pyvenv.cfg": "home = /usr\n",
+            "myenv/lib/python3.11/site-packages/pkg.py": "",
+            "venv/bin/activate": "",
+            "venv/x.py": "",
+            "env/prod.yaml": "a: 1\n",
+            "build/lib/x.py": "",
+            ".dvc/cache/ab/cdef": "data",
+            ".dvc/config": "[core]\n",
+            "notebooks/.ipynb_checkpoints/a-checkpoint.ipynb": "{}",
+            "mlruns/0/abc/artifacts/model/weights.xyz": "bin",
+            "mlruns/0/abc/artifacts/model/MLmodel": "flavors: {}\n",
+        },
+    )
     assert _paths(tmp_path) == {
         "src/train.py": "python",
         "env/prod.yaml": "yaml",
@@ -58,12 +62,21 @@ def test_skips_what_is_not_the_projects_own(tmp_path: Path) -> None:
 
 
 def test_gitignore_nested_and_negated(tmp_path: Path) -> None:
-    write(tmp_path, {
-        ".gitignore": "*.log\ndata/\n!keep.log\n/top.txt\n",
-        "a.log": "", "keep.log": "", "top.txt": "", "sub/top.txt": "", "data/x.csv": "",
-        "sub/.gitignore": "*.yaml\n!wanted.yaml\n",
-        "sub/a.yaml": "", "sub/wanted.yaml": "", "other/a.yaml": "",
-    })
+    write(
+        tmp_path,
+        {
+            ".gitignore": "*.log\ndata/\n!keep.log\n/top.txt\n",
+            "a.log": "",
+            "keep.log": "",
+            "top.txt": "",
+            "sub/top.txt": "",
+            "data/x.csv": "",
+            "sub/.gitignore": "*.yaml\n!wanted.yaml\n",
+            "sub/a.yaml": "",
+            "sub/wanted.yaml": "",
+            "other/a.yaml": "",
+        },
+    )
     paths = set(_paths(tmp_path))
     assert paths == {".gitignore", "keep.log", "sub/top.txt", "sub/.gitignore", "sub/wanted.yaml", "other/a.yaml"}
 
@@ -81,8 +94,12 @@ def test_symlinks_loops_and_escapes(tmp_path: Path) -> None:
     result = walk(root)
     assert [f.path for f in result.files] == ["src/a.py"]
     kinds = {(d.file, d.kind) for d in result.diagnostics}
-    assert kinds == {("escape", "symlink_outside"), ("escape.py", "symlink_outside"),
-                     ("src/loop", "symlink_loop"), ("dangling", "broken_symlink")}
+    assert kinds == {
+        ("escape", "symlink_outside"),
+        ("escape.py", "symlink_outside"),
+        ("src/loop", "symlink_loop"),
+        ("dangling", "broken_symlink"),
+    }
 
 
 def test_size_limit_marks_file_too_large_without_reading(tmp_path: Path) -> None:

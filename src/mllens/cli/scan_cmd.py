@@ -24,7 +24,9 @@ def _fail(exc: MllensError) -> typer.Exit:
 def scan(
     path: Annotated[Path, typer.Argument(help="Project folder to scan.")] = Path("."),
     format: Annotated[str, typer.Option("--format", "-f", help="terminal, json or markdown.")] = "terminal",
-    fail_on: Annotated[str | None, typer.Option("--fail-on", help="Exit 1 when a question is at this risk or worse: high or medium.")] = None,
+    fail_on: Annotated[
+        str | None, typer.Option("--fail-on", help="Exit 1 when a question is at this risk or worse: high or medium.")
+    ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore and do not update the result cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -43,7 +45,9 @@ def scan(
     except MllensError as exc:
         raise _fail(exc) from None
     to_terminal = output is None and sys.stdout.isatty()
-    text = reporter(review, scan=result, options=ReportOptions(color=to_terminal and format == "terminal", width=console.width))
+    text = reporter(
+        review, scan=result, options=ReportOptions(color=to_terminal and format == "terminal", width=console.width)
+    )
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")
@@ -61,8 +65,12 @@ def scan(
 
 
 def rules(
-    markdown: Annotated[bool, typer.Option("--markdown", help="Print docs/rules.md (generated from rule metadata).")] = False,
-    coverage: Annotated[bool, typer.Option("--coverage", help="How many automated lens checks have a rule, per pillar.")] = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print docs/rules.md (generated from rule metadata).")
+    ] = False,
+    coverage: Annotated[
+        bool, typer.Option("--coverage", help="How many automated lens checks have a rule, per pillar.")
+    ] = False,
 ) -> None:
     """List every detector rule with the lens practices it maps to and its status."""
     from mllens.lens import load_shipped_lens
@@ -106,8 +114,11 @@ def new_rule(
         raise _fail(exc) from None
     for path in written:
         console.print(f"wrote {path}", markup=False, highlight=False)
-    console.print(f"next: fill in the TODOs; if {family} is a new family, add it to FAMILY_MODULES in scan/registry.py",
-                  markup=False, highlight=False)
+    console.print(
+        f"next: fill in the TODOs; if {family} is a new family, add it to FAMILY_MODULES in scan/registry.py",
+        markup=False,
+        highlight=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

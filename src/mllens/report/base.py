@@ -35,6 +35,20 @@ class Reporter(Protocol):
     ) -> str: ...
 
 
+class BinaryReporter(Protocol):
+    """The same signature for formats whose output is bytes (PDF): written to a file,
+    never to a terminal. They live in mllens.report.BINARY_REPORTERS."""
+
+    def __call__(
+        self,
+        review: Review,
+        *,
+        scan: ScanResult | None = None,
+        baseline: Review | None = None,
+        options: ReportOptions = ...,
+    ) -> bytes: ...
+
+
 # Words, not only colours, carry each risk (colour-blind readers, plain terminals, logs).
 LABELS = {
     Risk.HIGH: "HIGH",

@@ -51,9 +51,9 @@ def lifecycle_stages(lifecycle: Mapping[str, list[str]]) -> list[Stage]:
 # The trend: one line per risk, each with its own dash and marker so print and
 # colour-blind readers can tell them apart.
 SERIES = (
-    (Risk.HIGH, "HIGH", "", "triangle"),
-    (Risk.MEDIUM, "MEDIUM", "7 4", "diamond"),
-    (Risk.NONE, "no risk", "2 4", "circle"),
+    (Risk.HIGH, "HIGH", "", "triangle", "#b42318"),
+    (Risk.MEDIUM, "MEDIUM", "7 4", "diamond", "#b54708"),
+    (Risk.NONE, "no risk", "2 4", "circle", "#067647"),
 )
 CHART_W, CHART_H = 720, 250
 PAD_L, PAD_R, PAD_T, PAD_B = 64, 72, 20, 56
@@ -72,6 +72,7 @@ class Series:
     label: str
     dash: str
     marker: str
+    color: str
     points: list[Point]
 
     @property
@@ -93,10 +94,14 @@ def _day(when: dt.date | dt.datetime) -> str:
     return (when.date() if isinstance(when, dt.datetime) else when).isoformat()
 
 
+def _count(summary: Summary, risk: Risk) -> int:
+    return int(getattr(summary.risk_counts, risk.value))
+
+
 def trend(points: Sequence[tuple[str, dt.date | dt.datetime, Summary]]) -> Trend:
     """Chart geometry for the risk counts of `points` (oldest first)."""
     n = len(points)
-    top = max([1] + [getattr(s.risk_counts, r.value) for _, _, s in points for r, *_ in SERIES])
+    top = max([1] + [_count(s, r) for _, _, s in points for r, *_ in SERIES])
     step = max(1, -(-top // 5))
     top = step * -(-top // step)
     inner_w = CHART_W - PAD_L - PAD_R
@@ -114,12 +119,13 @@ def trend(points: Sequence[tuple[str, dt.date | dt.datetime, Summary]]) -> Trend
             label=label,
             dash=dash,
             marker=marker,
+            color=color,
             points=[
-                Point(x_at(i), y_at(getattr(s.risk_counts, risk.value)), getattr(s.risk_counts, risk.value))
+                Point(x_at(i), y_at(_count(s, risk)), _count(s, risk))
                 for i, (_, _, s) in enumerate(points)
             ],
         )
-        for risk, label, dash, marker in SERIES
+        for risk, label, dash, marker, color in SERIES
     ]
     return Trend(
         labels=[(x_at(i), name, _day(when)) for i, (name, when, _) in enumerate(points)],

@@ -58,7 +58,7 @@ def _no_network_fetcher(weasyprint: Any) -> Any:
 def html_to_pdf(html: str) -> bytes:
     """Paginate an HTML document with WeasyPrint."""
     try:
-        import weasyprint
+        import weasyprint  # type: ignore[import-untyped]
     except (ImportError, OSError) as exc:  # OSError: the Python package is there, Pango is not
         raise PdfUnavailable(f"{INSTALL_HINT} ({exc})") from None
     with _quiet_weasyprint():

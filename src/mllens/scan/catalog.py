@@ -25,11 +25,21 @@ def rules_markdown(lens: Lens, selected: Sequence[Family] | None = None) -> str:
     out.append("Regenerate this file with `mllens rules --markdown > docs/rules.md`.")
     out.append("")
     for family in chosen:
-        out += [f"## {family.name}", "", _one_line(family.meta.description), "", f"Reads: {', '.join(family.meta.kinds)}", ""]
+        out += [
+            f"## {family.name}",
+            "",
+            _one_line(family.meta.description),
+            "",
+            f"Reads: {', '.join(family.meta.kinds)}",
+            "",
+        ]
         for r in family.rules:
             meta = r.meta
             out += [f"### `{r.id}`: {meta.title}", ""]
-            out.append(f"Status: {meta.status}; scope: {r.scope}; confidence {meta.confidence}; outcomes: {', '.join(meta.outcomes)}.")
+            out.append(
+                f"Status: {meta.status}; scope: {r.scope}; confidence {meta.confidence}; "
+                f"outcomes: {', '.join(meta.outcomes)}."
+            )
             out.append("")
             for m in meta.maps:
                 practice = lens.practice(m.practice) if lens.resolve(m.practice) else None
@@ -37,7 +47,14 @@ def rules_markdown(lens: Lens, selected: Sequence[Family] | None = None) -> str:
                 out.append(f"- {m.practice}{title}, check `{m.check}`")
             out += ["", f"**Why.** {_one_line(meta.why)}", "", f"**How.** {_one_line(meta.how)}", ""]
             for stack, snippet in meta.fix.items():
-                out += [f"**Fix ({stack}).**", "", "```" + ("" if stack == "text" else stack), snippet.rstrip(), "```", ""]
+                out += [
+                    f"**Fix ({stack}).**",
+                    "",
+                    "```" + ("" if stack == "text" else stack),
+                    snippet.rstrip(),
+                    "```",
+                    "",
+                ]
             if meta.references:
                 out += ["References: " + ", ".join(f"<{url}>" for url in meta.references), ""]
             if meta.redirect_from:
@@ -64,7 +81,9 @@ def coverage(lens: Lens, selected: Sequence[Family] | None = None) -> list[Cover
     rows: list[Coverage] = []
     total_cov, total_all, total_missing = 0, 0, []
     for pillar in lens.pillars:
-        checks = [(p.id, c.id) for p in lens.practices if p.pillar == pillar.id for c in p.checks if c.kind == "automated"]
+        checks = [
+            (p.id, c.id) for p in lens.practices if p.pillar == pillar.id for c in p.checks if c.kind == "automated"
+        ]
         missing = tuple(f"{p}/{c}" for p, c in checks if (p, c) not in mapped)
         rows.append(Coverage(pillar.id, len(checks) - len(missing), len(checks), missing))
         total_cov += len(checks) - len(missing)

@@ -107,7 +107,9 @@ def _decode(raw: bytes) -> str:
 
 
 def _rule_error_line(exc: BaseException, module: str) -> int | None:
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(module.replace(".", "/") + ".py")]
+    frames = [
+        f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(module.replace(".", "/") + ".py")
+    ]
     return frames[-1].lineno if frames else None
 
 
@@ -116,7 +118,9 @@ def process_file(plan: Plan, file: IndexedFile, cache: CacheReader | None) -> Fi
     try:
         _process(plan, file, cache, outcome)
     except Exception as exc:  # a bug of ours must not end the scan
-        outcome.diagnostics.append(("internal_error", f"scanner failed on this file: {type(exc).__name__}: {exc}", None, None))
+        outcome.diagnostics.append(
+            ("internal_error", f"scanner failed on this file: {type(exc).__name__}: {exc}", None, None)
+        )
     return outcome
 
 
@@ -126,7 +130,14 @@ def _process(plan: Plan, file: IndexedFile, cache: CacheReader | None, outcome: 
         return
     limit = size_limit(file.kind, plan.max_size)
     if file.too_large:
-        outcome.diagnostics.append(("too_large", f"{file.size:,} bytes, over the {limit:,}-byte limit for {file.kind} files: not read", None, None))
+        outcome.diagnostics.append(
+            (
+                "too_large",
+                f"{file.size:,} bytes, over the {limit:,}-byte limit for {file.kind} files: not read",
+                None,
+                None,
+            )
+        )
         return
     try:
         raw = _read(file, limit)
@@ -134,10 +145,14 @@ def _process(plan: Plan, file: IndexedFile, cache: CacheReader | None, outcome: 
         outcome.diagnostics.append(("unreadable", f"cannot read: {exc.strerror or exc}", None, None))
         return
     if len(raw) > limit:
-        outcome.diagnostics.append(("too_large", f"grew past the {limit:,}-byte limit for {file.kind} files: not read", None, None))
+        outcome.diagnostics.append(
+            ("too_large", f"grew past the {limit:,}-byte limit for {file.kind} files: not read", None, None)
+        )
         return
     if b"\0" in raw[:_BINARY_PROBE]:
-        outcome.diagnostics.append(("binary", f"NUL bytes in a {file.kind} file: treated as binary, not parsed", None, None))
+        outcome.diagnostics.append(
+            ("binary", f"NUL bytes in a {file.kind} file: treated as binary, not parsed", None, None)
+        )
         return
     try:
         text = _decode(raw)
@@ -182,7 +197,9 @@ def _run_rules(plan: Plan, file: IndexedFile, text: str, active: list[FamilyPlan
                 continue
             used_index = used_index or ctx.index_used
             for ev in ctx.evidence:
-                outcome.evidence.append((ev.rule, ev.practice, ev.check, ev.outcome, ev.line, ev.message, ev.confidence))
+                outcome.evidence.append(
+                    (ev.rule, ev.practice, ev.check, ev.outcome, ev.line, ev.message, ev.confidence)
+                )
             for key, values in ctx.facts.items():
                 outcome.facts.setdefault(key, []).extend(values)
     return used_index

@@ -84,7 +84,9 @@ def load_cases(rule_dir: Path) -> list[FixtureCase]:
         else:
             evidence = _rows(spec if spec is not None else [], EVIDENCE_KEYS, file=shown, field=str(case))
             diagnostics = ()
-        cases.append(FixtureCase(rule_dir.parent.name, rule_dir.name, str(case), rule_dir / str(case), evidence, diagnostics))
+        cases.append(
+            FixtureCase(rule_dir.parent.name, rule_dir.name, str(case), rule_dir / str(case), evidence, diagnostics)
+        )
     on_disk = {p.name for p in rule_dir.iterdir() if p.is_dir()}
     missing = sorted(on_disk - {c.case for c in cases})
     if missing:
@@ -113,10 +115,20 @@ def run_case(case: FixtureCase) -> tuple[tuple[tuple[Any, ...], ...], tuple[tupl
     """(evidence rows of the rule under test, diagnostics rows) from scanning the case."""
     result = run_scan(case.path, use_cache=False, workers=1)
     evidence = tuple(
-        sorted(((e.rule, e.practice, e.check, e.outcome, e.file, e.line) for e in result.evidence if e.rule == case.rule_id), key=repr)
+        sorted(
+            (
+                (e.rule, e.practice, e.check, e.outcome, e.file, e.line)
+                for e in result.evidence
+                if e.rule == case.rule_id
+            ),
+            key=repr,
+        )
     )
     diagnostics = tuple(
-        sorted(((d.file, d.kind) for d in result.diagnostics if d.rule is None or d.rule.startswith(case.family + ".")), key=repr)
+        sorted(
+            ((d.file, d.kind) for d in result.diagnostics if d.rule is None or d.rule.startswith(case.family + ".")),
+            key=repr,
+        )
     )
     return evidence, diagnostics
 

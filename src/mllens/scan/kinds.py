@@ -69,8 +69,7 @@ for _kind, _exts in {
     "cs rb rs proto graphql mk cmake gradle",
     "data": "csv tsv parquet feather arrow avro orc npy npz h5 hdf5 tfrecord tfrecords jsonl ndjson "
     "xlsx xls db sqlite sqlite3 petastorm lance delta",
-    "model": "pkl pickle joblib pt pth ckpt onnx safetensors pb tflite keras gguf ggml mar mlmodel "
-    "params engine plan",
+    "model": "pkl pickle joblib pt pth ckpt onnx safetensors pb tflite keras gguf ggml mar mlmodel params engine plan",
     "binary": "png jpg jpeg gif bmp tiff webp ico svgz pdf zip gz tgz bz2 xz zst 7z tar rar whl egg "
     "so dylib dll exe o a pyc pyo class jar war mp3 wav flac ogg mp4 mov avi mkv woff woff2 ttf otf "
     "eot bin dat idx wasm",

@@ -19,8 +19,17 @@ MAX_NOTES = 12
 
 STAGE_OF_CHECK: dict[str, str] = {
     **dict.fromkeys(
-        ("data_versioned", "dataset_versioning", "storage_versioning", "public_access_blocked", "pii_discovery",
-         "data_access_logging", "no_large_data_in_git", "data_lifecycle_expiry", "storage_tiering"),
+        (
+            "data_versioned",
+            "dataset_versioning",
+            "storage_versioning",
+            "public_access_blocked",
+            "pii_discovery",
+            "data_access_logging",
+            "no_large_data_in_git",
+            "data_lifecycle_expiry",
+            "storage_tiering",
+        ),
         "data_sources",
     ),
     **dict.fromkeys(
@@ -28,22 +37,58 @@ STAGE_OF_CHECK: dict[str, str] = {
         "processing",
     ),
     **dict.fromkeys(
-        ("experiment_tracking", "run_lineage", "random_seeds", "hyperparameter_search", "efficient_search_strategy",
-         "early_stopping", "checkpointing", "warm_start", "spot_training", "managed_training_jobs",
-         "distributed_training", "training_profiler", "training_outside_notebooks", "ml_pipeline",
-         "training_in_ci", "inter_node_encryption", "bias_measurement", "explainability"),
+        (
+            "experiment_tracking",
+            "run_lineage",
+            "random_seeds",
+            "hyperparameter_search",
+            "efficient_search_strategy",
+            "early_stopping",
+            "checkpointing",
+            "warm_start",
+            "spot_training",
+            "managed_training_jobs",
+            "distributed_training",
+            "training_profiler",
+            "training_outside_notebooks",
+            "ml_pipeline",
+            "training_in_ci",
+            "inter_node_encryption",
+            "bias_measurement",
+            "explainability",
+        ),
         "training",
     ),
-    **dict.fromkeys(("model_registry", "model_approval", "evaluation_gate", "safe_model_loading", "model_card"), "registry"),
     **dict.fromkeys(
-        ("endpoint_authentication", "endpoint_private_access", "endpoint_autoscaling", "multiple_instances",
-         "safe_rollout", "automated_deployment", "staging_before_production", "versioned_serving_artifacts",
-         "multi_model_hosting", "model_compilation", "health_probes", "load_tests"),
+        ("model_registry", "model_approval", "evaluation_gate", "safe_model_loading", "model_card"), "registry"
+    ),
+    **dict.fromkeys(
+        (
+            "endpoint_authentication",
+            "endpoint_private_access",
+            "endpoint_autoscaling",
+            "multiple_instances",
+            "safe_rollout",
+            "automated_deployment",
+            "staging_before_production",
+            "versioned_serving_artifacts",
+            "multi_model_hosting",
+            "model_compilation",
+            "health_probes",
+            "load_tests",
+        ),
         "deployment",
     ),
     **dict.fromkeys(
-        ("endpoint_data_capture", "model_monitoring_schedule", "drift_monitoring", "monitoring_alarms",
-         "serving_alarms", "drift_triggered_retraining", "scheduled_retraining"),
+        (
+            "endpoint_data_capture",
+            "model_monitoring_schedule",
+            "drift_monitoring",
+            "monitoring_alarms",
+            "serving_alarms",
+            "drift_triggered_retraining",
+            "scheduled_retraining",
+        ),
         "monitoring",
     ),
 }
@@ -56,7 +101,9 @@ def _note(file: str, line: int | None, what: str) -> str:
     return f"{file}:{line} {what}" if line else f"{file} {what}"
 
 
-def lifecycle_notes(evidence: Sequence[Evidence], facts: Mapping[str, list[Any]], index: ProjectIndex) -> dict[str, list[str]]:
+def lifecycle_notes(
+    evidence: Sequence[Evidence], facts: Mapping[str, list[Any]], index: ProjectIndex
+) -> dict[str, list[str]]:
     notes: dict[str, list[str]] = {stage: [] for stage in STAGES}
 
     def add(stage: str, note: str) -> None:

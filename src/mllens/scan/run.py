@@ -58,7 +58,9 @@ def _shards(files: list[IndexedFile], count: int) -> list[list[IndexedFile]]:
     return [s for s in shards if s]
 
 
-def _process_all(files: list[IndexedFile], *, use_cache: bool, workers: int, progress: Progress | None) -> list[FileOutcome]:
+def _process_all(
+    files: list[IndexedFile], *, use_cache: bool, workers: int, progress: Progress | None
+) -> list[FileOutcome]:
     total = len(files)
     if workers <= 1 or total < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
         reader = result_cache.open_reader() if use_cache else None
@@ -107,7 +109,9 @@ def _family_files(selected: Sequence[Family]) -> list[str]:
     return paths
 
 
-def _project_rules(selected: Sequence[Family], index: ProjectIndex, facts: dict[str, list[object]]) -> tuple[list[Evidence], list[Diagnostic]]:
+def _project_rules(
+    selected: Sequence[Family], index: ProjectIndex, facts: dict[str, list[object]]
+) -> tuple[list[Evidence], list[Diagnostic]]:
     evidence: list[Evidence] = []
     diagnostics: list[Diagnostic] = []
     for family in selected:
@@ -116,7 +120,11 @@ def _project_rules(selected: Sequence[Family], index: ProjectIndex, facts: dict[
             try:
                 rule.func(ctx)
             except Exception as exc:
-                diagnostics.append(Diagnostic(file=".", kind="rule_error", rule=rule.id, message=f"rule failed: {type(exc).__name__}: {exc}"))
+                diagnostics.append(
+                    Diagnostic(
+                        file=".", kind="rule_error", rule=rule.id, message=f"rule failed: {type(exc).__name__}: {exc}"
+                    )
+                )
                 continue
             evidence.extend(ctx.evidence)
     return evidence, diagnostics
@@ -142,22 +150,38 @@ def run_scan(
     walked = walk(root, max_size=max_file_size)
     index = ProjectIndex(tuple(walked.files))
     version = result_cache.detector_version(_family_files(selected), [f.name for f in selected])
-    _PLAN = Plan(families=selected, index=index, version=version, index_fingerprint=_fingerprint(walked.files), max_size=max_file_size)
+    _PLAN = Plan(
+        families=selected,
+        index=index,
+        version=version,
+        index_fingerprint=_fingerprint(walked.files),
+        max_size=max_file_size,
+    )
     todo = [f for f in walked.files if f.kind in _PLAN.by_kind]
     callback, finish = _progress_callback(progress, len(todo))
     try:
         outcomes = _process_all(todo, use_cache=use_cache, workers=workers or min(_cpus(), 2), progress=callback)
     finally:
         finish()
-        plan, _PLAN = _PLAN, None
+        _PLAN = None
     outcomes.sort(key=lambda o: o.path)
     evidence: list[Evidence] = []
     diagnostics = list(walked.diagnostics)
     facts: dict[str, list[object]] = {}
     for o in outcomes:
         for rule_id, practice, check, outcome, line, message, confidence in o.evidence:
-            evidence.append(Evidence(rule=rule_id, practice=practice, check=check, outcome=outcome,  # type: ignore[arg-type]
-                                     file=o.path, line=line, message=message, confidence=confidence))
+            evidence.append(
+                Evidence(
+                    rule=rule_id,
+                    practice=practice,
+                    check=check,
+                    outcome=outcome,  # type: ignore[arg-type]
+                    file=o.path,
+                    line=line,
+                    message=message,
+                    confidence=confidence,
+                )
+            )
         for kind, message, rule_id, line in o.diagnostics:
             diagnostics.append(Diagnostic(file=o.path, kind=kind, message=message, rule=rule_id, line=line))
         for key, values in o.facts.items():
@@ -189,12 +213,15 @@ def _progress_callback(progress: bool | Progress, total: int) -> tuple[Progress 
     if not progress or total == 0:
         return None, lambda: None
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
 
     console = Console(stderr=True)
     if not console.is_terminal:
         return None, lambda: None
-    bar = Bar(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True)
+    bar = Bar(
+        TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
+    )
     task = bar.add_task("scan", total=total)
     started = False
 

@@ -60,14 +60,20 @@ def new_rule(family: str, name: str, *, src: Path, fixtures: Path) -> list[Path]
     text = meta.read_text(encoding="utf-8")
     if re.search(rf"^  {re.escape(name)}:\s*$", text, re.MULTILINE):
         raise InputError(f"rule {name!r} already has metadata", file=str(meta))
-    if not re.search(r"^rules:\s*$", text, re.MULTILINE) or re.search(r"^rules:(?:(?!\n\S).)*\n[a-z_]+:", text, re.S | re.M):
+    if not re.search(r"^rules:\s*$", text, re.MULTILINE) or re.search(
+        r"^rules:(?:(?!\n\S).)*\n[a-z_]+:", text, re.S | re.M
+    ):
         raise InputError("expected 'rules:' to be the last top-level key, to append a rule under it", file=str(meta))
     meta.write_text(text.rstrip("\n") + "\n" + _META.format(name=name), encoding="utf-8")
-    module.write_text(module.read_text(encoding="utf-8").rstrip("\n") + "\n" + _CODE.format(name=name), encoding="utf-8")
+    module.write_text(
+        module.read_text(encoding="utf-8").rstrip("\n") + "\n" + _CODE.format(name=name), encoding="utf-8"
+    )
     rule_dir = fixtures / family / name
     for case in ("bad", "good"):
         (rule_dir / case).mkdir(parents=True, exist_ok=True)
     expected = rule_dir / "expected.yaml"
     if not expected.exists():
-        expected.write_text("# TODO: list the exact evidence each case must produce\nbad: []\ngood: []\n", encoding="utf-8")
+        expected.write_text(
+            "# TODO: list the exact evidence each case must produce\nbad: []\ngood: []\n", encoding="utf-8"
+        )
     return [*written, meta, module, expected]

@@ -45,9 +45,13 @@ class Site:
     line: int
     cell: int | None
     node: ast.AST
-    gated: bool = False  # inside an `if` that compares something (a metric threshold?)
     owner: str | None = None  # for decorators and base classes: the function or class name
     index: CodeIndex | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def gated(self) -> bool:
+        """Inside an `if` that compares something (a metric threshold?)."""
+        return self.index.is_gated(self.node, self.cell) if self.index else False
 
     @property
     def last(self) -> str:
@@ -86,16 +90,56 @@ class Site:
         return len(self.node.args) + len(self.node.keywords) if isinstance(self.node, ast.Call) else 0
 
 
-@lru_cache(maxsize=512)
-def _pattern(pattern: str) -> re.Pattern[str]:
-    return re.compile(fnmatch.translate(pattern))
+@lru_cache(maxsize=1024)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], frozenset[str] | None]:
+    """One regex for a set of fnmatch patterns, and the import roots they can match (None
+    when some pattern starts with a wildcard and so may match under any root)."""
+    regex = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
+    roots = {p.split(".", 1)[0] for p in patterns}
+    if any("*" in r or "?" in r or "[" in r or "(" in r for r in roots):
+        return regex, None
+    return regex, frozenset(roots)
+
+
+_INTERESTING = frozenset(
+    {
+        ast.Call,
+        ast.Import,
+        ast.ImportFrom,
+        ast.Assign,
+        ast.AnnAssign,
+        ast.withitem,
+        ast.If,
+        ast.FunctionDef,
+        ast.AsyncFunctionDef,
+        ast.ClassDef,
+    }
+)
 
 
 def _fields(node_type: type) -> tuple[str, ...]:
     found = _FIELDS.get(node_type)
     if found is None:
-        found = _FIELDS[node_type] = tuple(f for f in node_type._fields if f not in _SKIP_FIELDS)
+        found = _FIELDS[node_type] = tuple(f for f in getattr(node_type, "_fields", ()) if f not in _SKIP_FIELDS)
     return found
+
+
+# leaves and nodes whose other fields hold only names: never worth descending into
+_FIELDS.update(
+    {
+        ast.Name: (),
+        ast.Constant: (),
+        ast.alias: (),
+        ast.Attribute: ("value",),
+        ast.keyword: ("value",),
+        ast.Load: (),
+        ast.Store: (),
+        ast.Del: (),
+        ast.Pass: (),
+        ast.Break: (),
+        ast.Continue: (),
+    }
+)
 
 
 def _has_compare(test: ast.expr) -> bool:
@@ -117,67 +161,82 @@ class CodeIndex:
         self.decorators: list[Site] = []
         self.bases: list[Site] = []
         self.attribute_sets: list[tuple[str, ast.expr, int, int | None]] = []
-        raw_calls: list[tuple[ast.Call, Unit, bool]] = []
+        self._gates: list[tuple[int | None, int, int]] = []
+        self._by_root: dict[str, dict[str, list[Site]]] = {}
+        raw_calls: list[tuple[ast.Call, Unit]] = []
         raw_refs: list[tuple[str, ast.expr, Unit, str]] = []
         binds: list[tuple[ast.expr, ast.expr]] = []
         for unit in units:
             self._collect(unit, raw_calls, raw_refs, binds)
         for target, value, unit in binds:
             self._bind(target, value, unit)
-        for node, unit, gated in raw_calls:
-            self._add_site(self.calls, node.func, node, unit, gated)
+        for node, unit in raw_calls:
+            self._add_site(self.calls, node.func, node, unit)
         for kind, expr, unit, owner in raw_refs:
-            self._add_site(self.decorators if kind == "decorator" else self.bases, expr, expr, unit, False, owner)
+            self._add_site(self.decorators if kind == "decorator" else self.bases, expr, expr, unit, owner)
 
     # -- collection ---------------------------------------------------------------
     def _collect(self, unit: Unit, calls: list[Any], refs: list[Any], binds: list[Any]) -> None:
-        stack: list[tuple[ast.AST, bool]] = [(unit.tree, False)]
+        stack: list[Any] = [unit.tree]
+        pop, push, extend = stack.pop, stack.append, stack.extend
+        interesting = _INTERESTING
         while stack:
-            node, gated = stack.pop()
+            node = pop()
             kind = type(node)
-            if kind is ast.Call:
-                calls.append((node, unit, gated))
-            elif kind is ast.Import:
-                for alias in node.names:  # type: ignore[attr-defined]
-                    if alias.asname:
-                        self.aliases[alias.asname] = alias.name
-                    else:
-                        top = alias.name.split(".", 1)[0]
-                        self.aliases[top] = top
-            elif kind is ast.ImportFrom:
-                if not node.level and node.module:  # type: ignore[attr-defined]
-                    for alias in node.names:  # type: ignore[attr-defined]
-                        if alias.name == "*":
-                            self.stars.append(node.module)  # type: ignore[attr-defined]
-                        else:
-                            self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"  # type: ignore[attr-defined]
-            elif kind is ast.Assign or kind is ast.AnnAssign:
-                value = node.value  # type: ignore[attr-defined]
-                if value is not None:
-                    for target in getattr(node, "targets", None) or [node.target]:  # type: ignore[attr-defined]
-                        binds.append((target, value, unit))
-            elif kind is ast.withitem and node.optional_vars is not None:  # type: ignore[attr-defined]
-                binds.append((node.optional_vars, node.context_expr, unit))  # type: ignore[attr-defined]
-            elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
-                for decorator in node.decorator_list:  # type: ignore[attr-defined]
-                    refs.append(("decorator", decorator.func if isinstance(decorator, ast.Call) else decorator, unit, node.name))  # type: ignore[attr-defined]
-                if kind is ast.ClassDef:
-                    refs.extend(("base", base, unit, node.name) for base in node.bases)  # type: ignore[attr-defined]
-                else:
-                    self.functions.append((node.name, unit.line(node), unit.cell))  # type: ignore[attr-defined]
-            elif kind is ast.If and _has_compare(node.test):  # type: ignore[attr-defined]
-                stack.append((node.test, gated))  # type: ignore[attr-defined]
-                stack.extend((child, True) for child in node.body)  # type: ignore[attr-defined]
-                stack.extend((child, gated) for child in node.orelse)  # type: ignore[attr-defined]
-                continue
-            for name in _fields(kind):
+            if kind in interesting:
+                self._visit(kind, node, unit, calls, refs, binds)
+            fields = _FIELDS.get(kind)
+            if fields is None:
+                fields = _fields(kind)
+            for name in fields:
                 child = getattr(node, name, None)
-                if child is None:
-                    continue
                 if type(child) is list:
-                    stack.extend((c, gated) for c in child if isinstance(c, ast.AST))
+                    extend(child)
                 elif isinstance(child, ast.AST):
-                    stack.append((child, gated))
+                    push(child)
+
+    def _visit(self, kind: type, node: Any, unit: Unit, calls: list[Any], refs: list[Any], binds: list[Any]) -> None:
+        if kind is ast.Call:
+            calls.append((node, unit))
+        elif kind is ast.Import:
+            for alias in node.names:
+                if alias.asname:
+                    self.aliases[alias.asname] = alias.name
+                else:
+                    top = alias.name.split(".", 1)[0]
+                    self.aliases[top] = top
+        elif kind is ast.ImportFrom:
+            if not node.level and node.module:
+                for alias in node.names:
+                    if alias.name == "*":
+                        self.stars.append(node.module)
+                    else:
+                        self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif kind is ast.Assign or kind is ast.AnnAssign:
+            if node.value is not None:
+                for target in getattr(node, "targets", None) or [node.target]:
+                    binds.append((target, node.value, unit))
+        elif kind is ast.withitem:
+            if node.optional_vars is not None:
+                binds.append((node.optional_vars, node.context_expr, unit))
+        elif kind is ast.If:
+            if _has_compare(node.test) and node.body:
+                last = node.body[-1]
+                self._gates.append((unit.cell, node.body[0].lineno, getattr(last, "end_lineno", None) or last.lineno))
+        else:  # function and class definitions
+            for decorator in node.decorator_list:
+                refs.append(
+                    ("decorator", decorator.func if isinstance(decorator, ast.Call) else decorator, unit, node.name)
+                )
+            if kind is ast.ClassDef:
+                refs.extend(("base", base, unit, node.name) for base in node.bases)
+            else:
+                self.functions.append((node.name, unit.line(node), unit.cell))
+
+    def is_gated(self, node: ast.AST, cell: int | None) -> bool:
+        """Inside the body of an `if` that compares values (a metric threshold?)."""
+        line = getattr(node, "lineno", 0)
+        return any(c == cell and start <= line <= end for c, start, end in self._gates)
 
     def _bind(self, target: ast.expr, value: ast.expr, unit: Unit) -> None:
         local = _local_name(target)
@@ -199,11 +258,10 @@ class CodeIndex:
             if qualified and resolved and "." not in local:
                 self.aliases.setdefault(local, qualified)
 
-    def _add_site(self, out: list[Site], expr: ast.expr, node: ast.AST, unit: Unit, gated: bool,
-                  owner: str | None = None) -> None:
+    def _add_site(self, out: list[Site], expr: ast.expr, node: ast.AST, unit: Unit, owner: str | None = None) -> None:
         qualified, resolved = self.qualify(expr)
         if qualified:
-            out.append(Site(qualified, resolved, unit.line(node), unit.cell, node, gated, owner, self))
+            out.append(Site(qualified, resolved, unit.line(node), unit.cell, node, owner, self))
 
     # -- resolution -----------------------------------------------------------------
     def qualify(self, expr: ast.expr) -> tuple[str | None, bool]:
@@ -251,7 +309,9 @@ class CodeIndex:
         if isinstance(expr, ast.List | ast.Tuple):
             return [self.value_of(e) for e in expr.elts]
         if isinstance(expr, ast.Dict):
-            return {self.value_of(k): self.value_of(v) for k, v in zip(expr.keys, expr.values, strict=True) if k is not None}
+            return {
+                self.value_of(k): self.value_of(v) for k, v in zip(expr.keys, expr.values, strict=True) if k is not None
+            }
         if isinstance(expr, ast.Name | ast.Attribute):
             qualified, resolved = self.qualify(expr)
             return qualified if resolved and qualified else UNKNOWN
@@ -263,10 +323,28 @@ class CodeIndex:
     # -- queries ------------------------------------------------------------------------
     def find(self, *patterns: str, sites: str = "calls", resolved: bool = True) -> Iterator[Site]:
         """Sites whose dotted name matches any fnmatch pattern, in file order."""
-        regexes = [_pattern(p) for p in patterns]
-        pool: list[Site] = getattr(self, sites)
-        for site in sorted(pool, key=lambda s: s.line):
-            if (site.resolved or not resolved) and any(r.match(site.name) for r in regexes):
+        regex, roots = _compiled(patterns)
+        by_root = self._by_root.get(sites)
+        if by_root is None:
+            by_root = self._by_root[sites] = {}
+            for site in sorted(getattr(self, sites), key=lambda s: s.line):
+                if site.resolved:
+                    by_root.setdefault(site.name.split(".", 1)[0], []).append(site)
+                    by_root.setdefault("*", []).append(site)
+                by_root.setdefault("**", []).append(site)
+        if not resolved:
+            pool = by_root.get("**", [])
+        elif roots is None:
+            pool = by_root.get("*", [])
+        else:
+            pool = (
+                sorted((s for r in roots for s in by_root.get(r, ())), key=lambda s: s.line)
+                if len(roots) > 1
+                else by_root.get(next(iter(roots)), [])
+            )
+        match = regex.match
+        for site in pool:
+            if match(site.name):
                 yield site
 
     def first(self, *patterns: str, sites: str = "calls") -> Site | None:

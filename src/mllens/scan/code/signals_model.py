@@ -8,44 +8,108 @@ from mllens.scan.code.signals_ops import REGISTRY, SDK_DEPLOY
 from mllens.scan.context import FileContext
 
 VALIDATION = (
-    "great_expectations.*", "pandera.*.validate", "pandera.DataFrameSchema().validate", "pandera.*Schema().validate",
-    "deepchecks.*", "tensorflow_data_validation.validate_*", "tensorflow_data_validation.generate_statistics*",
-    "evidently.*Report", "evidently.*TestSuite", "whylogs.log", "soda.scan.Scan", "pydantic_pandas*",
+    "great_expectations.*",
+    "pandera.*.validate",
+    "pandera.DataFrameSchema().validate",
+    "pandera.*Schema().validate",
+    "deepchecks.*",
+    "tensorflow_data_validation.validate_*",
+    "tensorflow_data_validation.generate_statistics*",
+    "evidently.*Report",
+    "evidently.*TestSuite",
+    "whylogs.log",
+    "soda.scan.Scan",
+    "pydantic_pandas*",
 )
 VALIDATION_DECORATORS = ("pandera.check_types", "pandera.check_input", "pandera.check_output", "pandera.check_io")
 BASELINE = (
-    "sagemaker.model_monitor*().suggest_baseline", "tensorflow_data_validation.infer_schema",
-    "tensorflow_data_validation.write_schema_text", "tensorflow_data_validation.write_stats_text",
-    "whylogs.log().writer", "whylogs.log().view().write", "evidently.*Report().save*",
+    "sagemaker.model_monitor*().suggest_baseline",
+    "tensorflow_data_validation.infer_schema",
+    "tensorflow_data_validation.write_schema_text",
+    "tensorflow_data_validation.write_stats_text",
+    "whylogs.log().writer",
+    "whylogs.log().view().write",
+    "evidently.*Report().save*",
 )
 EXPLAIN = (
-    "shap.*Explainer", "shap.explainers.*", "lime.*Explainer", "captum.attr.*", "sagemaker.clarify.SHAPConfig",
-    "sagemaker.clarify*().run_explainability", "alibi.explainers.*", "dalex.Explainer", "sklearn.inspection.permutation_importance",
-    "sklearn.inspection.PartialDependenceDisplay*", "google.cloud.aiplatform.explain.*", "interpret.*",
+    "shap.*Explainer",
+    "shap.explainers.*",
+    "lime.*Explainer",
+    "captum.attr.*",
+    "sagemaker.clarify.SHAPConfig",
+    "sagemaker.clarify*().run_explainability",
+    "alibi.explainers.*",
+    "dalex.Explainer",
+    "sklearn.inspection.permutation_importance",
+    "sklearn.inspection.PartialDependenceDisplay*",
+    "google.cloud.aiplatform.explain.*",
+    "interpret.*",
 )
 BIAS = (
-    "fairlearn.metrics.*", "fairlearn.*", "aif360.*", "sagemaker.clarify.BiasConfig", "sagemaker.clarify*().run_bias",
-    "sagemaker.clarify*().run_pre_training_bias", "sagemaker.clarify*().run_post_training_bias", "responsibleai.RAIInsights",
+    "fairlearn.metrics.*",
+    "fairlearn.*",
+    "aif360.*",
+    "sagemaker.clarify.BiasConfig",
+    "sagemaker.clarify*().run_bias",
+    "sagemaker.clarify*().run_pre_training_bias",
+    "sagemaker.clarify*().run_post_training_bias",
+    "responsibleai.RAIInsights",
 )
 UNSAFE = (
-    "pickle.load", "pickle.loads", "pickle.Unpickler", "_pickle.load", "_pickle.loads", "cPickle.load", "joblib.load",
-    "sklearn.externals.joblib.load", "cloudpickle.load", "cloudpickle.loads", "dill.load", "dill.loads",
-    "pandas.read_pickle", "shelve.open",
+    "pickle.load",
+    "pickle.loads",
+    "pickle.Unpickler",
+    "_pickle.load",
+    "_pickle.loads",
+    "cPickle.load",
+    "joblib.load",
+    "sklearn.externals.joblib.load",
+    "cloudpickle.load",
+    "cloudpickle.loads",
+    "dill.load",
+    "dill.loads",
+    "pandas.read_pickle",
+    "shelve.open",
 )
 SAFE_LOADING = ("safetensors.*load*", "safetensors.safe_open", "skops.io.load", "onnx.load")
 COMPILE = (
-    "torch.onnx.export", "tf2onnx.*", "onnxruntime.InferenceSession", "tensorrt.*", "torch_tensorrt.*", "openvino.*",
-    "treelite.*", "tl2cgen.*", "sagemaker.*().compile_model", "tensorflow.lite.TFLiteConverter*", "optimum.*",
-    "torch.ao.quantization.quantize_dynamic", "torch.quantization.quantize_dynamic", "torch.jit.trace", "torch.jit.script",
-    "coremltools.convert", "tvm.*",
+    "torch.onnx.export",
+    "tf2onnx.*",
+    "onnxruntime.InferenceSession",
+    "tensorrt.*",
+    "torch_tensorrt.*",
+    "openvino.*",
+    "treelite.*",
+    "tl2cgen.*",
+    "sagemaker.*().compile_model",
+    "tensorflow.lite.TFLiteConverter*",
+    "optimum.*",
+    "torch.ao.quantization.quantize_dynamic",
+    "torch.quantization.quantize_dynamic",
+    "torch.jit.trace",
+    "torch.jit.script",
+    "coremltools.convert",
+    "tvm.*",
 )
-GATES = ("sagemaker.workflow.condition_step.ConditionStep", "sagemaker.workflow*ConditionStep", "kfp.dsl.Condition",
-         "kfp.dsl.If", "kfp.*.dsl.Condition")
+GATES = (
+    "sagemaker.workflow.condition_step.ConditionStep",
+    "sagemaker.workflow*ConditionStep",
+    "kfp.dsl.Condition",
+    "kfp.dsl.If",
+    "kfp.*.dsl.Condition",
+)
 LOAD_TEST_BASES = ("locust.HttpUser", "locust.FastHttpUser", "locust.User", "locust.contrib.fasthttp.FastHttpUser")
 
 
-def _first(ctx: FileContext, code: CodeIndex, patterns: tuple[str, ...], what: str, *, sites: str = "calls",
-           check: str | None = None) -> Site | None:
+def _first(
+    ctx: FileContext,
+    code: CodeIndex,
+    patterns: tuple[str, ...],
+    what: str,
+    *,
+    sites: str = "calls",
+    check: str | None = None,
+) -> Site | None:
     site = code.first(*patterns, sites=sites)
     if site is not None:
         ctx.supports(line=site.line, message=f"{what}: {site.name}{site.where}", check=check)
@@ -76,10 +140,15 @@ def unsafe_deserialisation(ctx: FileContext, code: CodeIndex) -> None:
     for site in code.find("torch.load"):
         weights_only = site.value("weights_only", default=None)
         if weights_only is False:
-            ctx.contradicts(line=site.line, message=f"torch.load with weights_only=False unpickles arbitrary objects{site.where}")
+            ctx.contradicts(
+                line=site.line, message=f"torch.load with weights_only=False unpickles arbitrary objects{site.where}"
+            )
         elif weights_only is None:
-            ctx.contradicts(line=site.line, confidence=0.5,
-                            message=f"torch.load without weights_only=True (safe by default only from torch 2.6){site.where}")
+            ctx.contradicts(
+                line=site.line,
+                confidence=0.5,
+                message=f"torch.load without weights_only=True (safe by default only from torch 2.6){site.where}",
+            )
     for site in code.find("numpy.load"):
         if site.value("allow_pickle") is True:
             ctx.contradicts(line=site.line, message=f"numpy.load with allow_pickle=True{site.where}")
@@ -104,7 +173,9 @@ def evaluation_gate(ctx: FileContext, code: CodeIndex) -> None:
     if site is None:
         site = next((s for s in code.find(*REGISTRY, *SDK_DEPLOY, "mlflow.*.log_model") if s.gated), None)
     if site is not None:
-        ctx.supports(line=site.line, message=f"a metric check decides registration or deployment: {site.name}{site.where}")
+        ctx.supports(
+            line=site.line, message=f"a metric check decides registration or deployment: {site.name}{site.where}"
+        )
 
 
 def load_tests(ctx: FileContext, code: CodeIndex) -> None:

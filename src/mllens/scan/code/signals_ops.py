@@ -11,57 +11,137 @@ from mllens.scan.code.analysis import CodeIndex, Site
 from mllens.scan.context import FileContext
 
 SEED_CALLS = (
-    "random.seed", "numpy.random.seed", "torch.manual_seed", "torch.cuda.manual_seed", "torch.cuda.manual_seed_all",
-    "tensorflow.random.set_seed", "tensorflow.set_random_seed", "tensorflow.keras.utils.set_random_seed",
-    "keras.utils.set_random_seed", "keras.*.set_random_seed", "transformers.set_seed", "transformers.*.set_seed",
-    "pytorch_lightning.seed_everything", "lightning.seed_everything", "lightning.*.seed_everything",
-    "accelerate.utils.set_seed", "jax.random.PRNGKey", "jax.random.key", "paddle.seed", "mxnet.random.seed",
-    "numpy.random.default_rng", "numpy.random.RandomState", "torch.Generator().manual_seed",
+    "random.seed",
+    "numpy.random.seed",
+    "torch.manual_seed",
+    "torch.cuda.manual_seed",
+    "torch.cuda.manual_seed_all",
+    "tensorflow.random.set_seed",
+    "tensorflow.set_random_seed",
+    "tensorflow.keras.utils.set_random_seed",
+    "keras.utils.set_random_seed",
+    "keras.*.set_random_seed",
+    "transformers.set_seed",
+    "transformers.*.set_seed",
+    "pytorch_lightning.seed_everything",
+    "lightning.seed_everything",
+    "lightning.*.seed_everything",
+    "accelerate.utils.set_seed",
+    "jax.random.PRNGKey",
+    "jax.random.key",
+    "paddle.seed",
+    "mxnet.random.seed",
+    "numpy.random.default_rng",
+    "numpy.random.RandomState",
+    "torch.Generator().manual_seed",
     "torch.use_deterministic_algorithms",
 )
 SEED_KWARGS = ("random_state", "seed", "random_seed")
 _SEEDED_LIBS = ("sklearn.", "xgboost.", "lightgbm.", "catboost.", "imblearn.", "optuna.", "umap.")
 
 TRACKING = (
-    "mlflow.log_*", "mlflow.autolog", "mlflow.*.autolog", "mlflow.start_run", "mlflow.*MlflowClient().log_*",
-    "mlflow.*MlflowClient().create_run", "wandb.log", "wandb.init().log*", "wandb.run.log", "dvclive.Live",
-    "dvclive.*.DVCLiveCallback", "dvclive.*Logger", "neptune.init_run", "neptune.init", "comet_ml.Experiment",
-    "comet_ml.start", "comet_ml.OfflineExperiment", "sagemaker.experiments*Run", "sagemaker.experiments*load_run",
-    "smexperiments.*", "google.cloud.aiplatform.start_run", "google.cloud.aiplatform.log_*",
-    "azureml.core.Run.get_context().log*", "clearml.Task.init", "aim.Run", "*.loggers.MLFlowLogger",
-    "*.loggers.WandbLogger", "*.loggers.CometLogger", "*.loggers.NeptuneLogger",
+    "mlflow.log_*",
+    "mlflow.autolog",
+    "mlflow.*.autolog",
+    "mlflow.start_run",
+    "mlflow.*MlflowClient().log_*",
+    "mlflow.*MlflowClient().create_run",
+    "wandb.log",
+    "wandb.init().log*",
+    "wandb.run.log",
+    "dvclive.Live",
+    "dvclive.*.DVCLiveCallback",
+    "dvclive.*Logger",
+    "neptune.init_run",
+    "neptune.init",
+    "comet_ml.Experiment",
+    "comet_ml.start",
+    "comet_ml.OfflineExperiment",
+    "sagemaker.experiments*Run",
+    "sagemaker.experiments*load_run",
+    "smexperiments.*",
+    "google.cloud.aiplatform.start_run",
+    "google.cloud.aiplatform.log_*",
+    "azureml.core.Run.get_context().log*",
+    "clearml.Task.init",
+    "aim.Run",
+    "*.loggers.MLFlowLogger",
+    "*.loggers.WandbLogger",
+    "*.loggers.CometLogger",
+    "*.loggers.NeptuneLogger",
 )
 PARAMS = (
-    "mlflow.log_param", "mlflow.log_params", "mlflow.autolog", "mlflow.*.autolog", "dvclive.Live().log_param*",
-    "google.cloud.aiplatform.log_params", "comet_ml.Experiment().log_parameters", "wandb.config.update",
-    "sagemaker.experiments*Run().log_parameter*", "clearml.Task.init().connect",
+    "mlflow.log_param",
+    "mlflow.log_params",
+    "mlflow.autolog",
+    "mlflow.*.autolog",
+    "dvclive.Live().log_param*",
+    "google.cloud.aiplatform.log_params",
+    "comet_ml.Experiment().log_parameters",
+    "wandb.config.update",
+    "sagemaker.experiments*Run().log_parameter*",
+    "clearml.Task.init().connect",
 )
 REGISTRY = (
-    "mlflow.register_model", "mlflow.*MlflowClient().create_registered_model",
-    "mlflow.*MlflowClient().create_model_version", "mlflow.*MlflowClient().transition_model_version_stage",
-    "mlflow.*MlflowClient().set_registered_model_alias", "sagemaker.*().register", "sagemaker.*RegisterModel",
-    "sagemaker.*ModelPackage", "boto3.client().create_model_package", "google.cloud.aiplatform.Model.upload",
-    "azure.ai.ml.MLClient().models.create_or_update", "azureml.core*Model.register", "wandb.*().link_model",
+    "mlflow.register_model",
+    "mlflow.*MlflowClient().create_registered_model",
+    "mlflow.*MlflowClient().create_model_version",
+    "mlflow.*MlflowClient().transition_model_version_stage",
+    "mlflow.*MlflowClient().set_registered_model_alias",
+    "sagemaker.*().register",
+    "sagemaker.*RegisterModel",
+    "sagemaker.*ModelPackage",
+    "boto3.client().create_model_package",
+    "google.cloud.aiplatform.Model.upload",
+    "azure.ai.ml.MLClient().models.create_or_update",
+    "azureml.core*Model.register",
+    "wandb.*().link_model",
 )
 PIPELINES = (
-    "sagemaker.workflow.pipeline.Pipeline", "sagemaker.workflow*Pipeline", "kfp.dsl.pipeline", "kfp.*.dsl.pipeline",
-    "google.cloud.aiplatform.PipelineJob", "azure.ai.ml.dsl.pipeline", "azureml.pipeline.core*Pipeline",
-    "zenml.pipeline", "zenml.pipelines.pipeline", "metaflow.FlowSpec", "prefect.flow", "airflow.DAG",
-    "airflow.models.DAG", "airflow.decorators.dag", "kedro.pipeline.pipeline", "kedro.pipeline.Pipeline",
-    "flytekit.workflow", "tfx.orchestration.pipeline.Pipeline", "dagster.job", "dagster.graph",
+    "sagemaker.workflow.pipeline.Pipeline",
+    "sagemaker.workflow*Pipeline",
+    "kfp.dsl.pipeline",
+    "kfp.*.dsl.pipeline",
+    "google.cloud.aiplatform.PipelineJob",
+    "azure.ai.ml.dsl.pipeline",
+    "azureml.pipeline.core*Pipeline",
+    "zenml.pipeline",
+    "zenml.pipelines.pipeline",
+    "metaflow.FlowSpec",
+    "prefect.flow",
+    "airflow.DAG",
+    "airflow.models.DAG",
+    "airflow.decorators.dag",
+    "kedro.pipeline.pipeline",
+    "kedro.pipeline.Pipeline",
+    "flytekit.workflow",
+    "tfx.orchestration.pipeline.Pipeline",
+    "dagster.job",
+    "dagster.graph",
 )
 DATA_STEPS = ("sagemaker.workflow.steps.ProcessingStep", "sagemaker.workflow*ProcessingStep")
 _DATA_WORDS = ("prep", "process", "clean", "feature", "ingest", "transform", "etl", "load_data")
 IAC_CONSTRUCTS = ("aws_cdk.*", "cdktf.*", "cdktf_cdktf_provider_*", "pulumi_aws.*", "pulumi_gcp.*", "pulumi_azure*")
 SDK_DEPLOY = (
-    "sagemaker.*().deploy", "sagemaker.*EndpointConfig*", "google.cloud.aiplatform.Endpoint.create",
-    "google.cloud.aiplatform.*Model*().deploy", "azure.ai.ml.entities.ManagedOnlineEndpoint",
-    "azure.ai.ml.entities.ManagedOnlineDeployment", "azure.ai.ml.entities.KubernetesOnlineEndpoint",
+    "sagemaker.*().deploy",
+    "sagemaker.*EndpointConfig*",
+    "google.cloud.aiplatform.Endpoint.create",
+    "google.cloud.aiplatform.*Model*().deploy",
+    "azure.ai.ml.entities.ManagedOnlineEndpoint",
+    "azure.ai.ml.entities.ManagedOnlineDeployment",
+    "azure.ai.ml.entities.KubernetesOnlineEndpoint",
 )
 
 
-def _supports_first(ctx: FileContext, code: CodeIndex, patterns: tuple[str, ...], what: str, *,
-                    check: str | None = None, sites: str = "calls") -> Site | None:
+def _supports_first(
+    ctx: FileContext,
+    code: CodeIndex,
+    patterns: tuple[str, ...],
+    what: str,
+    *,
+    check: str | None = None,
+    sites: str = "calls",
+) -> Site | None:
     site = code.first(*patterns, sites=sites)
     if site is not None:
         ctx.supports(line=site.line, message=f"{what}: {site.name}{site.where}", check=check)
@@ -75,9 +155,10 @@ def _seed_sites(code: CodeIndex) -> list[Site]:
         if site.last == "use_deterministic_algorithms" or first is not None:
             found.append(site)  # seed() with no argument seeds from the OS: not reproducible
     for site in code.calls:
-        if site.resolved and site.name.startswith(_SEEDED_LIBS):
-            if any(site.value(k, default=None) is not None for k in SEED_KWARGS if site.kw(k) is not None):
-                found.append(site)
+        if site.resolved and site.name.startswith(_SEEDED_LIBS) and any(
+            site.value(k, default=None) is not None for k in SEED_KWARGS if site.kw(k) is not None
+        ):
+            found.append(site)
     return sorted(found, key=lambda s: s.line)
 
 
@@ -105,13 +186,18 @@ def experiment_tracking(ctx: FileContext, code: CodeIndex) -> None:
                 break
     if site is None:
         return
-    ctx.supports(line=site.line, message=f"logs runs to an experiment tracker: {site.name}{site.where}",
-                 check="experiment_tracking")
+    ctx.supports(
+        line=site.line,
+        message=f"logs runs to an experiment tracker: {site.name}{site.where}",
+        check="experiment_tracking",
+    )
     params = code.first(*PARAMS)
     if params is None and wandb_init is not None and wandb_init.has_kw("config"):
         params = wandb_init
     if params is not None:
-        ctx.supports(line=params.line, message=f"records run parameters: {params.name}{params.where}", check="run_lineage")
+        ctx.supports(
+            line=params.line, message=f"records run parameters: {params.name}{params.where}", check="run_lineage"
+        )
 
 
 def model_registry(ctx: FileContext, code: CodeIndex) -> None:
@@ -125,16 +211,25 @@ def model_registry(ctx: FileContext, code: CodeIndex) -> None:
 def ml_pipeline(ctx: FileContext, code: CodeIndex) -> None:
     site = _supports_first(ctx, code, PIPELINES, "defines an orchestrated pipeline", check="ml_pipeline")
     if site is None:
-        site = _supports_first(ctx, code, PIPELINES, "defines an orchestrated pipeline", check="ml_pipeline", sites="decorators")
+        site = _supports_first(
+            ctx, code, PIPELINES, "defines an orchestrated pipeline", check="ml_pipeline", sites="decorators"
+        )
     if site is None:
-        site = _supports_first(ctx, code, PIPELINES, "defines an orchestrated pipeline", check="ml_pipeline", sites="bases")
+        site = _supports_first(
+            ctx, code, PIPELINES, "defines an orchestrated pipeline", check="ml_pipeline", sites="bases"
+        )
     step = code.first(*DATA_STEPS)
     if step is None:
-        components = code.find("kfp.dsl.component", "kfp.*.dsl.component", "kfp.dsl.container_component", sites="decorators")
+        components = code.find(
+            "kfp.dsl.component", "kfp.*.dsl.component", "kfp.dsl.container_component", sites="decorators"
+        )
         step = next((c for c in components if any(w in (c.owner or "").lower() for w in _DATA_WORDS)), None)
     if step is not None:
-        ctx.supports(line=step.line, message=f"runs data preparation as a pipeline step: {step.name}{step.where}",
-                     check="data_pipeline")
+        ctx.supports(
+            line=step.line,
+            message=f"runs data preparation as a pipeline step: {step.name}{step.where}",
+            check="data_pipeline",
+        )
 
 
 def sdk_infrastructure(ctx: FileContext, code: CodeIndex) -> None:
@@ -144,5 +239,8 @@ def sdk_infrastructure(ctx: FileContext, code: CodeIndex) -> None:
         return
     deploy = code.first(*SDK_DEPLOY)
     if deploy is not None:
-        ctx.supports(line=deploy.line, confidence=0.6,
-                     message=f"creates serving infrastructure from an SDK script: {deploy.name}{deploy.where}")
+        ctx.supports(
+            line=deploy.line,
+            confidence=0.6,
+            message=f"creates serving infrastructure from an SDK script: {deploy.name}{deploy.where}",
+        )

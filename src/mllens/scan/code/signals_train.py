@@ -9,52 +9,120 @@ from mllens.scan.code.analysis import CodeIndex, Site
 from mllens.scan.context import FileContext
 
 ESTIMATORS = (
-    "sagemaker.*Estimator", "sagemaker.pytorch*PyTorch", "sagemaker.tensorflow*TensorFlow", "sagemaker.sklearn*SKLearn",
-    "sagemaker.huggingface*HuggingFace", "sagemaker.xgboost*XGBoost", "sagemaker.mxnet*MXNet", "sagemaker.chainer*Chainer",
-    "sagemaker.rl*RLEstimator", "sagemaker.modules.train.ModelTrainer",
+    "sagemaker.*Estimator",
+    "sagemaker.pytorch*PyTorch",
+    "sagemaker.tensorflow*TensorFlow",
+    "sagemaker.sklearn*SKLearn",
+    "sagemaker.huggingface*HuggingFace",
+    "sagemaker.xgboost*XGBoost",
+    "sagemaker.mxnet*MXNet",
+    "sagemaker.chainer*Chainer",
+    "sagemaker.rl*RLEstimator",
+    "sagemaker.modules.train.ModelTrainer",
 )
 VERTEX_JOBS = (
-    "google.cloud.aiplatform.CustomJob", "google.cloud.aiplatform.CustomTrainingJob",
-    "google.cloud.aiplatform.CustomContainerTrainingJob", "google.cloud.aiplatform.CustomPythonPackageTrainingJob",
+    "google.cloud.aiplatform.CustomJob",
+    "google.cloud.aiplatform.CustomTrainingJob",
+    "google.cloud.aiplatform.CustomContainerTrainingJob",
+    "google.cloud.aiplatform.CustomPythonPackageTrainingJob",
     "google.cloud.aiplatform.AutoML*TrainingJob",
 )
 AZURE_JOBS = ("azure.ai.ml.command", "azure.ai.ml.entities.CommandJob", "azureml.core.ScriptRunConfig")
 SEARCH = (
-    "sklearn.model_selection*SearchCV", "optuna.create_study", "ray.tune.Tuner", "ray.tune.run", "ray.tune.tune.run",
-    "sagemaker.tuner.HyperparameterTuner", "sagemaker.*HyperparameterTuner", "hyperopt.fmin", "keras_tuner.*",
-    "kerastuner.*", "google.cloud.aiplatform.HyperparameterTuningJob", "azure.ai.ml.sweep", "skopt.*",
-    "flaml.AutoML", "flaml.tune.run", "wandb.sweep",
+    "sklearn.model_selection*SearchCV",
+    "optuna.create_study",
+    "ray.tune.Tuner",
+    "ray.tune.run",
+    "ray.tune.tune.run",
+    "sagemaker.tuner.HyperparameterTuner",
+    "sagemaker.*HyperparameterTuner",
+    "hyperopt.fmin",
+    "keras_tuner.*",
+    "kerastuner.*",
+    "google.cloud.aiplatform.HyperparameterTuningJob",
+    "azure.ai.ml.sweep",
+    "skopt.*",
+    "flaml.AutoML",
+    "flaml.tune.run",
+    "wandb.sweep",
 )
 EARLY_STOPPING = (
-    "*keras.callbacks.EarlyStopping", "*lightning*.EarlyStopping", "transformers.EarlyStoppingCallback",
-    "xgboost.callback.EarlyStopping", "lightgbm.early_stopping", "optuna.pruners.*", "ray.tune.schedulers.*",
-    "keras_tuner.Hyperband", "ignite.handlers.EarlyStopping", "skorch.callbacks.EarlyStopping",
+    "*keras.callbacks.EarlyStopping",
+    "*lightning*.EarlyStopping",
+    "transformers.EarlyStoppingCallback",
+    "xgboost.callback.EarlyStopping",
+    "lightgbm.early_stopping",
+    "optuna.pruners.*",
+    "ray.tune.schedulers.*",
+    "keras_tuner.Hyperband",
+    "ignite.handlers.EarlyStopping",
+    "skorch.callbacks.EarlyStopping",
 )
 CHECKPOINTS = (
-    "*keras.callbacks.ModelCheckpoint", "*keras.callbacks.BackupAndRestore", "*lightning*.ModelCheckpoint",
-    "tensorflow.train.Checkpoint", "tensorflow.train.CheckpointManager", "accelerate.Accelerator().save_state",
-    "torch.distributed.checkpoint.*", "orbax.checkpoint.*", "ray.train.Checkpoint*", "*Trainer().save_checkpoint",
+    "*keras.callbacks.ModelCheckpoint",
+    "*keras.callbacks.BackupAndRestore",
+    "*lightning*.ModelCheckpoint",
+    "tensorflow.train.Checkpoint",
+    "tensorflow.train.CheckpointManager",
+    "accelerate.Accelerator().save_state",
+    "torch.distributed.checkpoint.*",
+    "orbax.checkpoint.*",
+    "ray.train.Checkpoint*",
+    "*Trainer().save_checkpoint",
 )
 DISTRIBUTED = (
-    "torch.nn.parallel.DistributedDataParallel", "torch.nn.DataParallel", "torch.nn.parallel.DataParallel",
-    "torch.distributed.init_process_group", "torch.distributed.fsdp.*", "horovod.*.init", "horovod.*DistributedOptimizer",
-    "tensorflow.distribute.*Strategy", "deepspeed.initialize", "ray.train.*Trainer", "xgboost.dask.*", "xgboost.spark.*",
+    "torch.nn.parallel.DistributedDataParallel",
+    "torch.nn.DataParallel",
+    "torch.nn.parallel.DataParallel",
+    "torch.distributed.init_process_group",
+    "torch.distributed.fsdp.*",
+    "horovod.*.init",
+    "horovod.*DistributedOptimizer",
+    "tensorflow.distribute.*Strategy",
+    "deepspeed.initialize",
+    "ray.train.*Trainer",
+    "xgboost.dask.*",
+    "xgboost.spark.*",
     "torch.distributed.elastic.*",
 )
 PROFILERS = (
-    "torch.profiler.profile", "torch.autograd.profiler.profile", "tensorflow.profiler.experimental.*",
-    "sagemaker.debugger.*", "smdebug.*", "*lightning*.profilers.*", "*lightning.profiler*",
+    "torch.profiler.profile",
+    "torch.autograd.profiler.profile",
+    "tensorflow.profiler.experimental.*",
+    "sagemaker.debugger.*",
+    "smdebug.*",
+    "*lightning*.profilers.*",
+    "*lightning.profiler*",
 )
-_NOT_MODELS = ("Scaler", "Encoder", "Vectorizer", "Imputer", "Tokenizer", "Binarizer", "ColumnTransformer",
-               "preprocessing", "feature_extraction", "impute", "decomposition", "LabelBinarizer")
+_NOT_MODELS = (
+    "Scaler",
+    "Encoder",
+    "Vectorizer",
+    "Imputer",
+    "Tokenizer",
+    "Binarizer",
+    "ColumnTransformer",
+    "preprocessing",
+    "feature_extraction",
+    "impute",
+    "decomposition",
+    "LabelBinarizer",
+)
 
 
 def _text(value: Any) -> str:
     return value.upper() if isinstance(value, str) else ""
 
 
-def _emit(ctx: FileContext, site: Site, outcome: str, message: str, *, check: str | None = None,
-          confidence: float | None = None) -> None:
+def _emit(
+    ctx: FileContext,
+    site: Site,
+    outcome: str,
+    message: str,
+    *,
+    check: str | None = None,
+    confidence: float | None = None,
+) -> None:
     text = f"{message}: {site.name}{site.where}"
     if outcome == "supports":
         ctx.supports(line=site.line, message=text, check=check, confidence=confidence)
@@ -80,7 +148,9 @@ def _strategy(site: Site) -> tuple[str, str] | None:
     if last in ("RandomizedSearchCV", "RandomSearch"):
         return "info", "random search"
     if last in ("HyperparameterTuner", "HyperparameterTuningJob", "sweep"):
-        key = {"HyperparameterTuner": "strategy", "HyperparameterTuningJob": "search_algorithm"}.get(last, "sampling_algorithm")
+        key = {"HyperparameterTuner": "strategy", "HyperparameterTuningJob": "search_algorithm"}.get(
+            last, "sampling_algorithm"
+        )
         raw = site.value(key, default=None)
         if raw is None and last != "sweep":
             return "supports", f"{key} left at its default (Bayesian)"
@@ -162,11 +232,25 @@ def checkpointing(ctx: FileContext, code: CodeIndex) -> None:
 def warm_start(ctx: FileContext, code: CodeIndex) -> None:
     site = next((t for t in code.find("sagemaker.*HyperparameterTuner") if t.has_kw("warm_start_config")), None)
     site = site or code.first("sagemaker.tuner.WarmStartConfig", "sagemaker.*WarmStartConfig")
-    site = site or next((c for c in code.calls if c.resolved and c.name.startswith("sklearn.") and c.value("warm_start") is True), None)
-    site = site or next((c for c in code.calls if c.has_kw("resume_from_checkpoint", "ckpt_path")
-                         and c.value("resume_from_checkpoint", default=c.value("ckpt_path")) not in (None, False)), None)
-    site = site or code.first("transformers.*.from_pretrained", "diffusers.*.from_pretrained", "sentence_transformers.SentenceTransformer",
-                              "timm.create_model", "*keras.applications.*")
+    site = site or next(
+        (c for c in code.calls if c.resolved and c.name.startswith("sklearn.") and c.value("warm_start") is True), None
+    )
+    site = site or next(
+        (
+            c
+            for c in code.calls
+            if c.has_kw("resume_from_checkpoint", "ckpt_path")
+            and c.value("resume_from_checkpoint", default=c.value("ckpt_path")) not in (None, False)
+        ),
+        None,
+    )
+    site = site or code.first(
+        "transformers.*.from_pretrained",
+        "diffusers.*.from_pretrained",
+        "sentence_transformers.SentenceTransformer",
+        "timm.create_model",
+        "*keras.applications.*",
+    )
     if site is not None:
         _emit(ctx, site, "supports", "starts from earlier weights or tuning jobs")
 
@@ -179,12 +263,21 @@ def spot_training(ctx: FileContext, code: CodeIndex) -> None:
         elif spot is False:
             _emit(ctx, site, "contradicts", "training job turns spot capacity off (use_spot_instances=False)")
         elif spot is None:
-            _emit(ctx, site, "contradicts", "training job runs on on-demand capacity (use_spot_instances not set)", confidence=0.5)
+            _emit(
+                ctx,
+                site,
+                "contradicts",
+                "training job runs on on-demand capacity (use_spot_instances not set)",
+                confidence=0.5,
+            )
     for site in code.calls:
         if site.has_kw("scheduling_strategy") and "SPOT" in _text(site.value("scheduling_strategy")):
             _emit(ctx, site, "supports", "Vertex AI job uses spot VMs")
-    for site in code.find("azure.ai.ml.entities.AmlCompute", "azureml.core*AmlCompute.provisioning_configuration",
-                          "azure.ai.ml.entities.QueueSettings"):
+    for site in code.find(
+        "azure.ai.ml.entities.AmlCompute",
+        "azureml.core*AmlCompute.provisioning_configuration",
+        "azure.ai.ml.entities.QueueSettings",
+    ):
         tier = _text(site.value("tier", default=site.value("vm_priority", default=site.value("job_tier", default=""))))
         if "LOW" in tier.replace("_", "") or "SPOT" in tier:
             _emit(ctx, site, "supports", "Azure ML compute uses low-priority or spot VMs")
@@ -202,10 +295,15 @@ def distributed_training(ctx: FileContext, code: CodeIndex) -> None:
     site = code.first(*DISTRIBUTED)
     if site is None:
         for call in code.find(*ESTIMATORS, *AZURE_JOBS, "*lightning*Trainer", "google.cloud.aiplatform.*Job().run"):
-            count = call.value("instance_count", default=call.value("replica_count", default=call.value("num_nodes", default=1)))
+            count = call.value(
+                "instance_count", default=call.value("replica_count", default=call.value("num_nodes", default=1))
+            )
             strategy = _text(call.value("strategy", default=""))
-            if call.has_kw("distribution") or (isinstance(count, int) and count > 1) or any(
-                    w in strategy for w in ("DDP", "FSDP", "DEEPSPEED")):
+            if (
+                call.has_kw("distribution")
+                or (isinstance(count, int) and count > 1)
+                or any(w in strategy for w in ("DDP", "FSDP", "DEEPSPEED"))
+            ):
                 site = call
                 break
     if site is not None:
@@ -239,10 +337,10 @@ def training_sites(code: CodeIndex) -> list[Site]:
         receiver = site.name[: -len(last) - 1] if "." in site.name else ""
         if any(word in receiver for word in _NOT_MODELS):
             continue
-        if last in ("fit", "fit_generator", "train") and site.nargs > 0 and receiver:
-            found.append(site)
-        elif last == "train" and receiver.endswith("Trainer()"):
-            found.append(site)
-        elif last == "backward" and receiver and not site.resolved:
+        if (
+            (last in ("fit", "fit_generator", "train") and site.nargs > 0 and receiver)
+            or (last == "train" and receiver.endswith("Trainer()"))
+            or (last == "backward" and receiver and not site.resolved)
+        ):
             found.append(site)
     return sorted(found, key=lambda s: s.line)

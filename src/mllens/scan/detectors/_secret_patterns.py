@@ -54,8 +54,8 @@ _URL_CRED = re.compile(
 )
 # Stock passwords of local development databases and brokers: not secrets anyone relies on.
 _DEFAULT_PASSWORDS = frozenset(
-    "password postgres mysql admin root secret guest rabbitmq redis mlflow airflow minio minioadmin "
-    "minio123 example changeme pass passw0rd".split()
+    {"password", "postgres", "mysql", "admin", "root", "secret", "guest", "rabbitmq", "redis", "mlflow", "airflow",
+     "minio", "minioadmin", "minio123", "example", "changeme", "pass", "passw0rd"}
 )
 _LOCAL_HOSTS = re.compile(r"^(localhost|127\.0\.0\.1|0\.0\.0\.0|host\.docker\.internal|db|postgres|mysql|redis)$")
 _NOT_NAME = re.compile(

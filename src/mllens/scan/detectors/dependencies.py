@@ -8,38 +8,31 @@ requirements parser, whatever file they come from.
 
 from __future__ import annotations
 
-import configparser
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from mllens.scan.context import FileContext
-from mllens.scan.parse.requirements import Requirement, parse_requirements
+from mllens.scan.detectors._manifests import (
+    Loose,
+    conda,
+    loose_requirements,
+    pipfile,
+    pyproject,
+    python_env,
+    setup_cfg,
+)
+from mllens.scan.parse.requirements import Requirement
 from mllens.scan.registry import rule
 
 # Requirement files whose loose pins do not change what the workload runs with.
 _DEV_WORDS = frozenset(
-    "dev devel develop development test tests testing lint linting docs doc ci style typing types format "
-    "check checks qa mypy pre-commit".split()
+    {"dev", "devel", "develop", "development", "test", "tests", "testing", "lint", "linting", "docs", "doc", "ci",
+     "style", "typing", "types", "format", "check", "checks", "qa", "mypy", "pre-commit"}
 )
 # Environments MLflow writes beside each logged model: generated, not the project's manifest.
 _GENERATED_ROOTS = ("mlruns/", "mlartifacts/")
 _LOCKS = ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock", "conda-lock.yml", "conda-lock.yaml")
-_HEX_REF = re.compile(r"@[0-9a-f]{40}\b|#(?:sha256|sha384|sha512|md5)=")
-_CONDA_SPEC = re.compile(r"^\s*([A-Za-z0-9_.\-]+(?:::[A-Za-z0-9_.\-]+)?)\s*(.*)$")
-_EXACT_VERSION = re.compile(r"^\d+(\.\d+)*([a-z]+\d*)?(\.post\d+)?(\.dev\d+)?$")
 _MAX_NAMED = 5
-
-
-@dataclass(frozen=True)
-class Loose:
-    name: str
-    spec: str
-    line: int | None
-
-    def show(self) -> str:
-        return f"{self.name} ({self.spec or 'any version'})"
 
 
 def _base(path: str) -> str:
@@ -66,27 +59,6 @@ def _summary(loose: list[Loose], total: int) -> str:
     return f"{len(loose)} of {total} dependencies not pinned to an exact version: {named}{more}"
 
 
-def _loose_requirements(entries: Iterable[Requirement]) -> tuple[list[Loose], int]:
-    """Named requirements (and direct URL references) that do not fix one version."""
-    loose: list[Loose] = []
-    total = 0
-    for req in entries:
-        if req.option is not None:
-            continue
-        direct = "://" in req.raw
-        if req.name is None and not direct:
-            continue  # a local path such as "." or "./libs/x": built from the tree itself
-        total += 1
-        if req.hashes or req.pinned:
-            continue
-        if direct:
-            if not _HEX_REF.search(req.raw):
-                loose.append(Loose(req.name or req.raw.rsplit("/", 1)[-1][:40], "URL without a commit or hash", req.line))
-            continue
-        loose.append(Loose(req.name or req.raw, req.spec, req.line))
-    return loose, total
-
-
 def _lock_near(ctx: FileContext, path: str) -> str | None:
     """A lock file beside the manifest or at the project root."""
     for folder in {_dir(path), ""}:
@@ -98,11 +70,15 @@ def _lock_near(ctx: FileContext, path: str) -> str | None:
 
 
 def _requirements_near(ctx: FileContext, path: str) -> bool:
-    """A requirements or constraints file beside the manifest or at the root (not in examples/)."""
+    """A requirements or constraints file beside the manifest or at the root, or in a
+    requirements/ folder there (not one deeper, such as examples/x/requirements.txt)."""
     for folder in {_dir(path), ""}:
         prefix = f"{folder}/" if folder else ""
-        for pattern in ("requirements*.txt", "constraints*.txt", "requirements/*.txt"):
-            if any("/" not in p[len(prefix):].replace("requirements/", "", 1) for p in ctx.index.paths(prefix + pattern)):
+        for candidate in ctx.index.paths(prefix + "*.txt"):
+            rest = candidate[len(prefix):]
+            in_folder = rest.startswith("requirements/") and "/" not in rest[len("requirements/"):]
+            beside = "/" not in rest and rest.startswith(("requirements", "constraints"))
+            if in_folder or beside:
                 return True
     return False
 
@@ -118,7 +94,7 @@ def requirements_pinned(ctx: FileContext) -> None:
         if ctx.index.exists(compiled):
             return  # pip-tools input: its compiled .txt is what gets installed
     entries: list[Requirement] = ctx.file.data or []
-    loose, total = _loose_requirements(entries)
+    loose, total = loose_requirements(entries)
     if total == 0:
         return
     if loose and any(e.option in ("-c", "--constraint") for e in entries):
@@ -156,101 +132,6 @@ def lock_file(ctx: FileContext) -> None:
         ctx.supports(line=1, message=f"{_base(ctx.file.path)} locks {count} packages to exact versions")
 
 
-def _pep508_loose(ctx: FileContext, specs: list[str]) -> tuple[list[Loose], int]:
-    specs = [s for s in specs if isinstance(s, str)]
-    parsed = parse_requirements("\n".join(specs))
-    loose, total = _loose_requirements(parsed)
-    located = [Loose(item.name, item.spec, _line_of_value(ctx, specs, item.line)) for item in loose]
-    return located, total
-
-
-def _line_of_value(ctx: FileContext, specs: list[str], index: int | None) -> int | None:
-    if index is None or not 1 <= index <= len(specs):
-        return None
-    return ctx.file.line_of(f'"{specs[index - 1]}"') or ctx.file.line_of(f"'{specs[index - 1]}'")
-
-
-def _poetry_loose(ctx: FileContext, deps: dict[str, Any]) -> tuple[list[Loose], int]:
-    loose: list[Loose] = []
-    total = 0
-    for name, value in deps.items():
-        if name.lower() == "python":
-            continue
-        total += 1
-        if isinstance(value, dict):
-            if "path" in value or "rev" in value or "tag" in value:
-                continue
-            value = value.get("version", "*")
-        spec = str(value).strip() if isinstance(value, str) else "*"
-        bare = spec.lstrip("=").strip()
-        if _EXACT_VERSION.match(bare) and not spec.startswith(("^", "~", ">", "<", "!")):
-            continue
-        loose.append(Loose(name, spec, ctx.file.line_of(f"{name} =") or ctx.file.line_of(name)))
-    return loose, total
-
-
-def _pyproject(ctx: FileContext) -> tuple[list[Loose], int]:
-    data = ctx.file.data if isinstance(ctx.file.data, dict) else {}
-    project = data.get("project") if isinstance(data.get("project"), dict) else {}
-    loose, total = _pep508_loose(ctx, list(project.get("dependencies") or []))
-    poetry = data.get("tool", {}).get("poetry", {}) if isinstance(data.get("tool"), dict) else {}
-    if isinstance(poetry, dict) and isinstance(poetry.get("dependencies"), dict):
-        more, count = _poetry_loose(ctx, poetry["dependencies"])
-        loose, total = loose + more, total + count
-    return loose, total
-
-
-def _pipfile(ctx: FileContext) -> tuple[list[Loose], int]:
-    data = ctx.file.data if isinstance(ctx.file.data, dict) else {}
-    packages = data.get("packages") if isinstance(data.get("packages"), dict) else {}
-    loose: list[Loose] = []
-    for name, value in packages.items():
-        spec = value.get("version", "*") if isinstance(value, dict) else value
-        if isinstance(value, dict) and ("path" in value or "ref" in value):
-            continue
-        spec = str(spec).replace(" ", "")
-        if not (spec.startswith("==") and "*" not in spec and "," not in spec):
-            loose.append(Loose(name, spec, ctx.file.line_of(f"{name} =") or ctx.file.line_of(name)))
-    return loose, len(packages)
-
-
-def _setup_cfg(ctx: FileContext) -> tuple[list[Loose], int]:
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read_string(ctx.file.text)
-    except configparser.Error:
-        return [], 0
-    raw = parser.get("options", "install_requires", fallback="")
-    specs = [line.strip() for line in raw.splitlines() if line.strip() and not line.strip().startswith("#")]
-    return _pep508_loose(ctx, specs)
-
-
-def _conda(ctx: FileContext) -> tuple[list[Loose], int]:
-    docs = ctx.file.data if isinstance(ctx.file.data, list) else []
-    env = docs[0] if docs and isinstance(docs[0], dict) else {}
-    deps = env.get("dependencies")
-    if not isinstance(deps, list) or not ("channels" in env or "name" in env):
-        return [], 0  # not a conda environment (Helm charts and others also say "dependencies")
-    loose: list[Loose] = []
-    total = 0
-    for index, dep in enumerate(deps):
-        if isinstance(dep, dict) and isinstance(dep.get("pip"), list):
-            more, count = _pep508_loose(ctx, dep["pip"])
-            loose, total = loose + more, total + count
-            continue
-        found = _CONDA_SPEC.match(dep) if isinstance(dep, str) else None
-        if found is None or found.group(1).split("::")[-1].lower() in ("python", "pip"):
-            continue
-        total += 1
-        spec = found.group(2).replace(" ", "")
-        version = spec.lstrip("=").split("=")[0]
-        if spec.startswith("=") and version and "*" not in version and _EXACT_VERSION.match(version):
-            continue
-        line = deps.line_of(index) if hasattr(deps, "line_of") else None
-        loose.append(Loose(found.group(1), spec, line))
-    return loose, total
-
-
 @rule()
 def manifest_unlocked(ctx: FileContext) -> None:
     """Version ranges in a manifest with nothing in the project that pins them."""
@@ -259,16 +140,19 @@ def manifest_unlocked(ctx: FileContext) -> None:
     if _generated(ctx.file.path):
         return
     if name == "pyproject.toml":
-        loose, total = _pyproject(ctx)
+        loose, total = pyproject(ctx)
         library_style = True
     elif name == "Pipfile":
-        loose, total = _pipfile(ctx)
+        loose, total = pipfile(ctx)
         library_style = False
     elif name == "setup.cfg":
-        loose, total = _setup_cfg(ctx)
+        loose, total = setup_cfg(ctx)
         library_style = True
+    elif lower == "python_env.yaml":  # MLflow's pip-based environment file
+        loose, total = python_env(ctx)
+        library_style = False
     elif lower.endswith((".yml", ".yaml")) and "lock" not in lower:
-        loose, total = _conda(ctx)
+        loose, total = conda(ctx)
         library_style = False
     else:
         return

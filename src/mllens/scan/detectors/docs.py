@@ -73,6 +73,11 @@ def _topics(body: str, topics: dict[str, str]) -> list[str]:
     return [name for name, pattern in topics.items() if re.search(pattern, body)]
 
 
+def _hub_card(ctx: FileContext, doc: Doc, keys: tuple[str, ...]) -> bool:
+    """A README whose front matter is Hugging Face Hub card metadata with one of `keys`."""
+    return _name(ctx.file.path) == "readme.md" and doc.front is not None and any(k in doc.front for k in keys)
+
+
 def _too_thin(ctx: FileContext, doc: Doc, what: str) -> bool:
     if doc.words >= MIN_WORDS:
         return False
@@ -97,7 +102,7 @@ def model_card(ctx: FileContext) -> None:
     doc = _read(ctx) if named or ctx.file.text.startswith("---") else None
     if doc is None:
         return
-    hub = doc.front is not None and any(k in doc.front for k in _HF_MODEL_KEYS) and _name(ctx.file.path) == "readme.md"
+    hub = _hub_card(ctx, doc, _HF_MODEL_KEYS)
     if not (named or hub) or _too_thin(ctx, doc, "model card"):
         return
     topics = _topics(doc.body, _CARD_TOPICS)
@@ -126,7 +131,7 @@ def dataset_datasheet(ctx: FileContext) -> None:
     if not (named or data_readme or ctx.file.text.startswith("---")):
         return
     doc = _read(ctx)
-    hub = doc.front is not None and any(k in doc.front for k in _HF_DATASET_KEYS) and _name(ctx.file.path) == "readme.md"
+    hub = _hub_card(ctx, doc, _HF_DATASET_KEYS)
     topics = _topics(doc.body, _SHEET_TOPICS)
     if data_readme and not (named or hub) and len(topics) < 2:
         return  # a data folder's README that is not about provenance and terms

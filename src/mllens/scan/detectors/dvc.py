@@ -43,8 +43,8 @@ def _stages(ctx: FileContext) -> Iterator[tuple[str, YamlMap, int]]:
         return
     for name, stage in stages.items():
         if isinstance(stage, YamlMap):
-            body = stage.get("do") if isinstance(stage.get("do"), YamlMap) else stage  # foreach/do stages
-            yield str(name), body, stages.line_of(name)
+            body = stage.get("do")  # foreach/do and matrix stages keep the stage under "do"
+            yield str(name), body if isinstance(body, YamlMap) else stage, stages.line_of(name)
 
 
 def _paths(entries: Any) -> list[str]:
@@ -63,17 +63,30 @@ def _cmd(stage: YamlMap) -> str:
     return " ".join(str(c) for c in cmd) if isinstance(cmd, list) else str(cmd or "")
 
 
+def _program(cmd: str) -> str:
+    """What a stage command runs (`python -m pkg.train ...` -> pkg.train, `python src/prep.py`
+    -> src/prep.py), so that arguments such as data/features do not decide the stage's kind."""
+    tokens = cmd.split()
+    for i, token in enumerate(tokens):
+        if token == "-m" and i + 1 < len(tokens):
+            return tokens[i + 1]
+        if token.endswith((".py", ".R", ".sh", ".ipynb")):
+            return token
+    return " ".join(tokens[:2])
+
+
 def _stage_kind(name: str, cmd: str, outs: list[str]) -> str | None:
     """'train', 'prep' or None, from the stage name first (a "split_train_test" stage
-    prepares data), then what it writes, then its command."""
+    prepares data), then what it writes, then the program it runs."""
     model_out = any(_MODEL_OUT.search(o) for o in outs)
+    program = _program(cmd)
     if _PREP.search(name) and not model_out:
         return "prep"
     if _TRAIN.search(name) or model_out:
         return "train"
-    if _TRAIN.search(cmd):
+    if _TRAIN.search(program):
         return "train"
-    return "prep" if _PREP.search(cmd) else None
+    return "prep" if _PREP.search(program) else None
 
 
 @rule()
@@ -97,7 +110,8 @@ def pipeline_stages(ctx: FileContext) -> None:
             preparing.append((name, line))
     if training:
         names = ", ".join(n for n, _ in training)
-        ctx.supports(line=training[0][1], check="ml_pipeline", message=f"DVC pipeline stage(s) train the model: {names}")
+        ctx.supports(line=training[0][1], check="ml_pipeline",
+                     message=f"DVC pipeline stage(s) train the model: {names}")
     if preparing:
         names = ", ".join(n for n, _ in preparing)
         ctx.supports(line=preparing[0][1], check="data_pipeline",
@@ -139,16 +153,20 @@ def tracked_data(ctx: FileContext) -> None:
         return
     doc = _first_doc(ctx)
     outs = doc.get("outs") if doc is not None else None
-    if not isinstance(outs, list):
+    if doc is None or not isinstance(outs, list):
         return
     hashed = [o for o in outs if isinstance(o, dict) and ("md5" in o or "hash" in o or "etag" in o)]
-    if not hashed:
-        return
     folder = ctx.file.path.rpartition("/")[0]
     for out in hashed:
         path = str(out.get("path", ""))
         ctx.fact("dvc_out", f"{folder}/{path}" if folder else path)
-    what = ", ".join(str(o.get("path", "?")) for o in hashed[:3])
+    # Data only: not the stage files of DVC 1.x and older (they carry a `cmd`), not outputs
+    # kept in git (`cache: false`, such as metrics), not model files.
+    data = [o for o in hashed if o.get("cache") is not False and not o.get("metric")
+            and not _MODEL_OUT.search(str(o.get("path", "")))]
+    if "cmd" in doc or not data:
+        return
+    what = ", ".join(str(o.get("path", "?")) for o in data[:3])
     ctx.supports(line=doc.line_of("outs"), message=f"DVC versions {what} by content hash")
 
 
@@ -167,9 +185,9 @@ def data_remote(ctx: FileContext) -> None:
         if _SECTION.match(text):
             current = None
             continue
-        url = _URL.match(text)
-        if current is not None and url:
-            remotes.append((current, url.group(1), number))
+        found = _URL.match(text)
+        if current is not None and found:
+            remotes.append((current, found.group(1), number))
     root = ctx.file.path[: -len(".dvc/config")]
     if not ctx.index.exists(f"{root}*.dvc", f"{root}*dvc.yaml"):
         return  # DVC set up but tracking nothing yet: nothing to judge

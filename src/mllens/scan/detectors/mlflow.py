@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mllens.scan.context import FileContext
+from mllens.scan.context import FileContext, ProjectContext
 from mllens.scan.parse.yaml import YamlMap
 from mllens.scan.registry import rule
 
@@ -53,7 +53,7 @@ def mlproject(ctx: FileContext) -> None:
         return
     doc = _doc(ctx)
     entries = doc.get("entry_points") if doc is not None else None
-    if not isinstance(entries, YamlMap) or not entries:
+    if doc is None or not isinstance(entries, YamlMap) or not entries:
         return
     env = next((k for k in ("python_env", "conda_env", "docker_env") if k in doc), None)
     with_params = [str(n) for n, e in entries.items() if isinstance(e, dict) and e.get("parameters")]
@@ -137,3 +137,12 @@ def model_signature(ctx: FileContext) -> None:
     kind = "tensor" if "tensor" in str(doc["signature"].get("inputs")) else "column"
     ctx.supports(line=doc.line_of("signature"),
                  message=f"MLmodel declares a {kind}-based input signature that MLflow serving checks requests against")
+
+
+@rule(scope="project")
+def tracking_database(ctx: ProjectContext) -> None:
+    """An MLflow SQLite tracking database (mlflow.db) in the tree, indexed but never opened."""
+    found = sorted(f.path for f in ctx.index.files if f.path.rpartition("/")[2] == "mlflow.db" and f.size > 0)
+    if found:
+        ctx.supports(file=found[0], line=None,
+                     message="an MLflow SQLite tracking database is kept with the project (contents not read)")

@@ -96,5 +96,8 @@ def training_only_in_notebooks(ctx: ProjectContext) -> None:
     in_notebooks = sorted((f for f in training if f["notebook"]), key=lambda f: (f["file"], f["line"]))
     if in_notebooks and not any(not f["notebook"] for f in training):
         first = in_notebooks[0]
-        ctx.contradicts(file=first["file"], line=first["line"],
-                        message=f"models are trained only in notebooks ({len(in_notebooks)}), in no versioned module")
+        ctx.contradicts(
+            file=first["file"],
+            line=first["line"],
+            message=f"models are trained only in notebooks ({len(in_notebooks)}), in no versioned module",
+        )

@@ -148,5 +148,8 @@ def unseeded_training(ctx: ProjectContext) -> None:
     training = sorted(ctx.facts_of("training"), key=lambda f: (f["notebook"], f["file"], f["line"]))
     if training and not any(True for _ in ctx.facts_of("seeds")):
         first = training[0]
-        ctx.contradicts(file=first["file"], line=first["line"],
-                        message=f"the project trains models ({len(training)} files) but never fixes a random seed")
+        ctx.contradicts(
+            file=first["file"],
+            line=first["line"],
+            message=f"the project trains models ({len(training)} files) but never fixes a random seed",
+        )

@@ -57,7 +57,7 @@ def _source_text(raw: Any, *, index: int) -> tuple[str, list[str]]:
 def _line_map(text: str, pos: int, base_line: int, parts: list[str]) -> tuple[int, ...]:
     """File line of each source line, given where the cell's "source" value starts: a list
     holds one string per JSON line after the opening bracket; a lone string sits on one line."""
-    if not text[pos : pos + 1] == "[":
+    if text[pos : pos + 1] != "[":
         part_lines = [base_line] * len(parts)
     else:
         multiline = text[pos + 1 : pos + 64].lstrip(" \t")[:1] in ("\n", "\r")

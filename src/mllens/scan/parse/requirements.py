@@ -68,6 +68,8 @@ def parse_requirements(text: str) -> list[Requirement]:
         if spec.startswith("@"):  # PEP 508 direct reference: name @ url
             spec = ""
         entries.append(
-            Requirement(line=number, raw=body, name=name, extras=extras, spec=spec, marker=marker.strip(), hashes=hashes)
+            Requirement(
+                line=number, raw=body, name=name, extras=extras, spec=spec, marker=marker.strip(), hashes=hashes
+            )
         )
     return entries

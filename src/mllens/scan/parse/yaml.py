@@ -26,8 +26,26 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 MAX_EXPANDED = 1_000_000  # values in all documents once aliases are expanded
 _TAG = "tag:yaml.org,2002:"
 _CFN_FUNCTIONS = frozenset(
-    "Base64 Cidr FindInMap GetAtt GetAZs ImportValue Join Select Split Sub Transform And Equals If Not "
-    "Or ToJsonString Length".split()
+    [
+        "Base64",
+        "Cidr",
+        "FindInMap",
+        "GetAtt",
+        "GetAZs",
+        "ImportValue",
+        "Join",
+        "Select",
+        "Split",
+        "Sub",
+        "Transform",
+        "And",
+        "Equals",
+        "If",
+        "Not",
+        "Or",
+        "ToJsonString",
+        "Length",
+    ]
 )
 
 
@@ -171,7 +189,6 @@ class _Builder:
 
 def parse_yaml_documents(text: str) -> list[Any]:
     """Every document of a YAML stream, in order."""
-    builder = _Builder()
     documents: list[Any] = []
     total = 0
     try:
@@ -179,7 +196,9 @@ def parse_yaml_documents(text: str) -> list[Any]:
             if node is None:
                 documents.append(None)
                 continue
-            value, size = builder.build(node)
+            # One builder per document: aliases never cross documents, and the memo is keyed
+            # by id(node), which Python reuses once an earlier document's nodes are freed.
+            value, size = _Builder().build(node)
             total += size
             if total > MAX_EXPANDED:
                 raise ParseError(f"YAML aliases expand to over {MAX_EXPANDED:,} values")

@@ -1,0 +1,158 @@
+"""CI pipeline files as the commands they run, with lines.
+
+Each CI system writes shell commands under its own keys: GitHub Actions `run`, GitLab
+`script`, Azure Pipelines `script`/`bash`/`inlineScript`, Cloud Build `args`/`script`,
+CodeBuild `commands`, CircleCI and Bitbucket `run`/`script`. `commands(file)` returns every
+command line with the job it belongs to and its own line in the file (lines inside a `|`
+block are found in the text). Jenkinsfiles are Groovy: their `sh`/`bat` steps are read as
+text lines, comments left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mllens.scan.context import ParsedFile
+
+_SHELL_KEYS = frozenset(
+    {"run", "script", "before_script", "after_script", "commands", "bash", "pwsh", "powershell", "inlineScript",
+     "inline", "args", "entrypoint", "command", "sh"}
+)
+# Keys whose values are never commands (names, conditions, environments).
+_SKIP_KEYS = frozenset({"name", "if", "when", "displayName", "environment", "description", "rules", "only", "except"})
+
+
+@dataclass(frozen=True)
+class Command:
+    text: str  # one line of shell
+    line: int
+    job: str  # the job (GitHub/GitLab/Azure) or "" when unknown
+
+
+def system(path: str) -> str | None:
+    """Which CI system a file belongs to, from its path."""
+    low = path.lower()
+    base = low.rsplit("/", 1)[-1]
+    if "/.github/workflows/" in f"/{low}" and base.endswith((".yml", ".yaml")):
+        return "github"
+    if base.endswith("gitlab-ci.yml") or base.endswith("gitlab-ci.yaml"):
+        return "gitlab"
+    if "azure-pipelines" in base or "/.azure-pipelines/" in f"/{low}" or "/.azuredevops/" in f"/{low}":
+        return "azure"
+    if base.startswith("cloudbuild") and base.endswith((".yml", ".yaml", ".json")):
+        return "cloudbuild"
+    if base.startswith("buildspec") and base.endswith((".yml", ".yaml")):
+        return "codebuild"
+    if base.startswith("jenkinsfile"):
+        return "jenkins"
+    if base == "bitbucket-pipelines.yml" or low.endswith(".circleci/config.yml"):
+        return "other"
+    return None
+
+
+def document(file: ParsedFile) -> Mapping[Any, Any] | None:
+    data = file.data
+    if isinstance(data, list):
+        data = data[0] if data else None
+    return data if isinstance(data, Mapping) else None
+
+
+def _block_lines(file: ParsedFile, text: str, start: int) -> list[tuple[str, int]]:
+    """Each non-empty line of a (possibly multi-line) string value with its file line."""
+    out: list[tuple[str, int]] = []
+    lines = file.text.split("\n")
+    cursor = start
+    for part in text.split("\n"):
+        part = part.strip()
+        if not part:
+            continue
+        found = next((n for n in range(cursor, min(len(lines), cursor + 400) + 1) if part in lines[n - 1]), None)
+        if found is not None:
+            cursor = found
+        out.append((part, found or start))
+    return out
+
+
+_ARGV_KEYS = frozenset({"args", "command", "entrypoint"})
+
+
+def _walk(file: ParsedFile, value: Any, line: int, job: str, key: Any, in_shell: bool, out: list[Command]) -> None:
+    if isinstance(value, str):
+        if in_shell:
+            out.extend(Command(text, at, job) for text, at in _block_lines(file, value, line))
+        return
+    if isinstance(value, list):
+        if in_shell and key in _ARGV_KEYS and value and all(isinstance(v, str) for v in value):
+            # exec form (Cloud Build args, container command): one command written as a list
+            out.append(Command(" ".join(value), value.line_of(0) if hasattr(value, "line_of") else line, job))
+            return
+        for i, item in enumerate(value):
+            item_line = value.line_of(i) if hasattr(value, "line_of") else line
+            _walk(file, item, item_line, job, key, in_shell, out)
+        return
+    if isinstance(value, Mapping):
+        for sub, item in value.items():
+            if sub in _SKIP_KEYS:
+                continue
+            sub_line = value.line_of(sub) if hasattr(value, "line_of") else line
+            _walk(file, item, sub_line, job, sub, in_shell or sub in _SHELL_KEYS, out)
+
+
+def _jobs(doc: Mapping[Any, Any], ci: str) -> list[tuple[str, Any, int]]:
+    """(job name, job body, line) for the systems that name jobs; the whole file otherwise."""
+    line_of = getattr(doc, "line_of", lambda key: 1)
+    if ci == "github" and isinstance(doc.get("jobs"), Mapping):
+        jobs = doc["jobs"]
+        return [(str(k), v, jobs.line_of(k) if hasattr(jobs, "line_of") else 1) for k, v in jobs.items()]
+    if ci == "gitlab":
+        reserved = {"stages", "variables", "default", "include", "workflow", "image", "services", "cache"}
+        return [(str(k), v, line_of(k)) for k, v in doc.items() if k not in reserved and isinstance(v, Mapping)]
+    return [("", doc, 1)]
+
+
+def _build(file: ParsedFile) -> list[Command]:
+    ci = system(file.path)
+    if ci is None:
+        return []
+    if ci == "jenkins":
+        out = []
+        for number, line in enumerate(file.text.split("\n"), start=1):
+            stripped = line.strip()
+            if stripped and not stripped.startswith(("//", "/*", "*")):
+                out.append(Command(stripped, number, ""))
+        return out
+    doc = document(file)
+    if doc is None:
+        return []
+    out: list[Command] = []
+    for name, body, line in _jobs(doc, ci):
+        _walk(file, body, line, name, None, False, out)
+    return out
+
+
+def commands(file: ParsedFile) -> list[Command]:
+    return file.memo("ci.commands", _build)
+
+
+def first(file: ParsedFile, pattern: re.Pattern[str]) -> Command | None:
+    """The first command matching `pattern`."""
+    return next((c for c in commands(file) if pattern.search(c.text)), None)
+
+
+def github_on(doc: Mapping[Any, Any]) -> Any:
+    """The `on:` of a workflow (YAML 1.1 reads a bare `on` key as the boolean true)."""
+    return doc.get("on", doc.get(True))
+
+
+def steps(doc: Mapping[Any, Any]) -> list[tuple[str, Mapping[Any, Any]]]:
+    """(job name, step) for every step of a GitHub workflow."""
+    out: list[tuple[str, Mapping[Any, Any]]] = []
+    jobs = doc.get("jobs")
+    for name, job in (jobs.items() if isinstance(jobs, Mapping) else ()):
+        for step in (job.get("steps") or []) if isinstance(job, Mapping) else []:
+            if isinstance(step, Mapping):
+                out.append((str(name), step))
+    return out

@@ -1,0 +1,164 @@
+"""Readers of dependency manifests for the dependencies family: which declared dependencies
+leave their version open. Requirement strings go through the scanner's requirements parser
+whatever file they come from; TOML and YAML arrive parsed; setup.cfg is read as INI.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from mllens.scan.context import FileContext
+from mllens.scan.parse.requirements import Requirement, parse_requirements
+
+_HEX_REF = re.compile(r"@[0-9a-f]{40}\b|#(?:sha256|sha384|sha512|md5)=")
+_CONDA_SPEC = re.compile(r"^\s*([A-Za-z0-9_.\-]+(?:::[A-Za-z0-9_.\-]+)?)\s*(.*)$")
+_EXACT_VERSION = re.compile(r"^\d+(\.\d+)*([a-z]+\d*)?(\.post\d+)?(\.dev\d+)?$")
+
+
+@dataclass(frozen=True)
+class Loose:
+    name: str
+    spec: str
+    line: int | None
+
+    def show(self) -> str:
+        return f"{self.name} ({self.spec or 'any version'})"
+
+
+def loose_requirements(entries: Iterable[Requirement]) -> tuple[list[Loose], int]:
+    """Named requirements (and direct URL references) that do not fix one version."""
+    loose: list[Loose] = []
+    total = 0
+    for req in entries:
+        if req.option is not None:
+            continue
+        direct = "://" in req.raw
+        if req.name is None and not direct:
+            continue  # a local path such as "." or "./libs/x": built from the tree itself
+        total += 1
+        if req.hashes or req.pinned:
+            continue
+        if direct:
+            if not _HEX_REF.search(req.raw):
+                label = req.name or req.raw.rsplit("/", 1)[-1][:40]
+                loose.append(Loose(label, "URL without a commit or hash", req.line))
+            continue
+        loose.append(Loose(req.name or req.raw, req.spec, req.line))
+    return loose, total
+
+
+def _pep508_loose(ctx: FileContext, specs: list[str]) -> tuple[list[Loose], int]:
+    specs = [s for s in specs if isinstance(s, str)]
+    parsed = parse_requirements("\n".join(specs))
+    loose, total = loose_requirements(parsed)
+    located = [Loose(item.name, item.spec, _line_of_value(ctx, specs, item.line)) for item in loose]
+    return located, total
+
+
+def _line_of_value(ctx: FileContext, specs: list[str], index: int | None) -> int | None:
+    if index is None or not 1 <= index <= len(specs):
+        return None
+    spec = specs[index - 1]
+    # quoted as in TOML first (so "numpy" is not found inside "numpy-financial"), then as YAML writes it
+    return ctx.file.line_of(f'"{spec}"') or ctx.file.line_of(f"'{spec}'") or ctx.file.line_of(f"- {spec}")
+
+
+def _poetry_loose(ctx: FileContext, deps: dict[str, Any]) -> tuple[list[Loose], int]:
+    loose: list[Loose] = []
+    total = 0
+    for name, value in deps.items():
+        if name.lower() == "python":
+            continue
+        total += 1
+        if isinstance(value, dict):
+            if "path" in value or "rev" in value or "tag" in value:
+                continue
+            value = value.get("version", "*")
+        spec = str(value).strip() if isinstance(value, str) else "*"
+        bare = spec.lstrip("=").strip()
+        if _EXACT_VERSION.match(bare) and not spec.startswith(("^", "~", ">", "<", "!")):
+            continue
+        loose.append(Loose(name, spec, ctx.file.line_of(f"{name} =") or ctx.file.line_of(name)))
+    return loose, total
+
+
+def _table(data: Any, *keys: str) -> dict[str, Any]:
+    """The nested TOML table at `keys`, or an empty one."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def pyproject(ctx: FileContext) -> tuple[list[Loose], int]:
+    project = _table(ctx.file.data, "project")
+    deps = project.get("dependencies")
+    loose, total = _pep508_loose(ctx, list(deps) if isinstance(deps, list) else [])
+    poetry = _table(ctx.file.data, "tool", "poetry")
+    if isinstance(poetry.get("dependencies"), dict):
+        more, count = _poetry_loose(ctx, poetry["dependencies"])
+        loose, total = loose + more, total + count
+    return loose, total
+
+
+def pipfile(ctx: FileContext) -> tuple[list[Loose], int]:
+    packages = _table(ctx.file.data, "packages")
+    loose: list[Loose] = []
+    for name, value in packages.items():
+        spec = value.get("version", "*") if isinstance(value, dict) else value
+        if isinstance(value, dict) and ("path" in value or "ref" in value):
+            continue
+        spec = str(spec).replace(" ", "")
+        if not (spec.startswith("==") and "*" not in spec and "," not in spec):
+            loose.append(Loose(name, spec, ctx.file.line_of(f"{name} =") or ctx.file.line_of(name)))
+    return loose, len(packages)
+
+
+def setup_cfg(ctx: FileContext) -> tuple[list[Loose], int]:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(ctx.file.text)
+    except configparser.Error:
+        return [], 0
+    raw = parser.get("options", "install_requires", fallback="")
+    specs = [line.strip() for line in raw.splitlines() if line.strip() and not line.strip().startswith("#")]
+    return _pep508_loose(ctx, specs)
+
+
+def conda(ctx: FileContext) -> tuple[list[Loose], int]:
+    docs = ctx.file.data if isinstance(ctx.file.data, list) else []
+    env = docs[0] if docs and isinstance(docs[0], dict) else {}
+    deps = env.get("dependencies")
+    if not isinstance(deps, list) or not ("channels" in env or "name" in env):
+        return [], 0  # not a conda environment (Helm charts and others also say "dependencies")
+    loose: list[Loose] = []
+    total = 0
+    for index, dep in enumerate(deps):
+        if isinstance(dep, dict) and isinstance(dep.get("pip"), list):
+            more, count = _pep508_loose(ctx, dep["pip"])
+            loose, total = loose + more, total + count
+            continue
+        found = _CONDA_SPEC.match(dep) if isinstance(dep, str) else None
+        if found is None or found.group(1).split("::")[-1].lower() in ("python", "pip"):
+            continue
+        total += 1
+        spec = found.group(2).replace(" ", "")
+        version = spec.lstrip("=").split("=")[0]
+        if spec.startswith("=") and version and "*" not in version and _EXACT_VERSION.match(version):
+            continue
+        line = deps.line_of(index) if hasattr(deps, "line_of") else None
+        loose.append(Loose(found.group(1), spec, line))
+    return loose, total
+
+
+def python_env(ctx: FileContext) -> tuple[list[Loose], int]:
+    """MLflow's python_env.yaml: `python` plus pip requirement strings under `dependencies`."""
+    docs = ctx.file.data if isinstance(ctx.file.data, list) else []
+    env = docs[0] if docs and isinstance(docs[0], dict) else {}
+    deps = env.get("dependencies")
+    if "python" not in env or not isinstance(deps, list):
+        return [], 0
+    return _pep508_loose(ctx, [d for d in deps if isinstance(d, str) and not d.startswith("-")])

@@ -1,0 +1,153 @@
+"""The CI gate: thresholds, baselines, accepted and expired risks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from mllens.answers.model import AcceptedRisk, AnswersFile, PracticeAnswer, Workload
+from mllens.errors import InputError
+from mllens.lens import Lens, Risk
+from mllens.review import Review, evaluate
+from mllens.review.gate import GateReason, evaluate_gate, parse_threshold
+
+TODAY = dt.date(2026, 6, 1)
+# SEC1 HIGH (SEC1-A missing), SEC2 MEDIUM (SEC2-A missing), REL2 HIGH (REL2-A missing).
+STATUSES = {
+    "SEC1-A": "missing",
+    "SEC1-B": "partial",
+    "SEC1-C": "implemented",
+    "SEC2-A": "missing",
+    "REL2-A": "missing",
+    "REL2-B": "implemented",
+}
+
+
+def review_of(lens: Lens, statuses: dict[str, str], accepted: list[AcceptedRisk] | None = None) -> Review:
+    answers = AnswersFile(
+        workload=Workload(name="fraud"),
+        answers={k: PracticeAnswer(status=v) for k, v in statuses.items()},  # type: ignore[arg-type]
+        accepted_risks=accepted or [],
+    )
+    return evaluate(lens, [], answers, today=TODAY)
+
+
+def accept(practice: str, expires: dt.date) -> AcceptedRisk:
+    return AcceptedRisk(practice=practice, reason="inputs are internal only", owner="alice", expires=expires)
+
+
+def test_the_review_under_test_has_the_risks_the_cases_rely_on(mini: Lens) -> None:
+    review = review_of(mini, STATUSES)
+    assert [(q.id, q.risk) for q in review.questions] == [
+        ("SEC1", Risk.HIGH),
+        ("SEC2", Risk.MEDIUM),
+        ("REL2", Risk.HIGH),
+    ]
+
+
+def test_fail_on_high_names_each_high_question_with_its_missing_practices(mini: Lens) -> None:
+    result = evaluate_gate(review_of(mini, STATUSES), fail_on="high")
+    assert not result.passed and result.exit_code == 1
+    assert result.reasons == [
+        GateReason("SEC1", Risk.HIGH, "How do you protect data? (SEC1-A missing, SEC1-B partial)"),
+        GateReason("REL2", Risk.HIGH, "How do you deploy safely? (REL2-A missing)"),
+    ]
+    assert result.lines()[0] == "mllens gate failed: 2 question(s) at or above HIGH:"
+
+
+def test_fail_on_medium_also_counts_medium_questions(mini: Lens) -> None:
+    result = evaluate_gate(review_of(mini, STATUSES), fail_on="medium")
+    assert [(r.question, r.risk) for r in result.reasons] == [
+        ("SEC1", Risk.HIGH),
+        ("SEC2", Risk.MEDIUM),
+        ("REL2", Risk.HIGH),
+    ]
+
+
+def test_a_review_without_risks_at_the_threshold_passes(mini: Lens) -> None:
+    review = review_of(mini, {**STATUSES, "SEC1-A": "implemented", "SEC1-B": "implemented", "REL2-A": "implemented"})
+    result = evaluate_gate(review, fail_on="high")
+    assert result.passed and result.exit_code == 0
+    assert result.lines() == ["mllens gate passed: no question at or above HIGH fails."]
+    assert not evaluate_gate(review, fail_on="medium").passed  # SEC2 is still MEDIUM
+
+
+def test_with_a_baseline_only_new_or_worse_risks_fail(mini: Lens) -> None:
+    # The baseline already had SEC1 HIGH; REL2 was NONE there; SEC2 was HIGH (now better).
+    baseline = review_of(mini, {**STATUSES, "REL2-A": "implemented", "SEC2-A": "missing"})
+    baseline.question("SEC2").risk = Risk.HIGH
+    result = evaluate_gate(review_of(mini, STATUSES), fail_on="medium", baseline=baseline)
+    assert result.reasons == [
+        GateReason("REL2", Risk.HIGH, "How do you deploy safely? (REL2-A missing); was NONE in the baseline"),
+    ]
+    assert [(k.question, k.risk) for k in result.known] == [("SEC1", Risk.HIGH), ("SEC2", Risk.MEDIUM)]
+    assert result.lines()[-1] == "  already in the baseline (not failing): SEC1 HIGH, SEC2 MEDIUM"
+
+
+def test_a_risk_that_got_worse_than_the_baseline_fails(mini: Lens) -> None:
+    baseline = review_of(mini, STATUSES)
+    baseline.question("SEC1").risk = Risk.MEDIUM
+    baseline.question("REL2").risk = Risk.UNANSWERED  # from unknown to HIGH is new, not known
+    result = evaluate_gate(review_of(mini, STATUSES), fail_on="high", baseline=baseline)
+    assert [r.why.rsplit("; ", 1)[1] for r in result.reasons] == [
+        "was MEDIUM in the baseline",
+        "was UNANSWERED in the baseline",
+    ]
+
+
+def test_a_question_missing_from_the_baseline_is_new(mini: Lens) -> None:
+    baseline = review_of(mini, STATUSES)
+    baseline.questions = [q for q in baseline.questions if q.id != "REL2"]
+    result = evaluate_gate(review_of(mini, STATUSES), fail_on="high", baseline=baseline)
+    assert [(r.question, r.why.rsplit("; ", 1)[1]) for r in result.reasons] == [
+        ("REL2", "new question in the baseline")
+    ]
+
+
+def test_unexpired_acceptances_covering_every_missing_practice_let_a_question_pass(mini: Lens) -> None:
+    review = review_of(mini, STATUSES, [accept("REL2-A", dt.date(2027, 1, 1)), accept("SEC1-A", dt.date(2027, 1, 1))])
+    result = evaluate_gate(review, fail_on="high")
+    # REL2 passes: its only missing practice is accepted. SEC1 still fails: SEC1-B is partial.
+    assert [r.question for r in result.reasons] == ["SEC1"]
+    assert [(a.question, a.practice, a.owner, a.expires) for a in result.accepted] == [
+        ("REL2", "REL2-A", "alice", dt.date(2027, 1, 1))
+    ]
+    assert "  accepted: REL2-A (REL2) by alice until 2027-01-01: inputs are internal only" in result.lines()
+
+
+def test_an_acceptance_given_by_its_2023_id_counts(mini: Lens) -> None:
+    review = review_of(mini, {**STATUSES, "SEC1-B": "implemented"}, [accept("SEC-A", dt.date(2027, 1, 1))])
+    result = evaluate_gate(review, fail_on="high")
+    assert [r.question for r in result.reasons] == ["REL2"]
+    assert [a.practice for a in result.accepted] == ["SEC1-A"]
+
+
+def test_an_expired_acceptance_is_flagged_and_fails_even_when_the_baseline_had_the_risk(mini: Lens) -> None:
+    review = review_of(mini, STATUSES, [accept("REL2-A", dt.date(2026, 5, 31))])
+    assert review.practice("REL2-A").accepted_expired
+    result = evaluate_gate(review, fail_on="high", baseline=review_of(mini, STATUSES))
+    assert result.reasons == [GateReason("REL2", Risk.HIGH, "accepted risk ran out: REL2-A (expired 2026-05-31)")]
+    assert [(e.practice, e.expires) for e in result.expired] == [("REL2-A", dt.date(2026, 5, 31))]
+    assert [k.question for k in result.known] == ["SEC1"]
+    assert "  expired: REL2-A (REL2) accepted by alice until 2026-05-31" in result.lines()
+
+
+def test_an_expired_acceptance_below_the_threshold_is_flagged_but_does_not_fail(mini: Lens) -> None:
+    review = review_of(
+        mini, {**STATUSES, "SEC1-A": "implemented", "SEC1-B": "implemented", "REL2-A": "implemented"},
+        [accept("SEC2-A", dt.date(2026, 1, 1))],
+    )
+    result = evaluate_gate(review, fail_on="high")
+    assert result.passed
+    assert [(e.question, e.practice) for e in result.expired] == [("SEC2", "SEC2-A")]
+
+
+@pytest.mark.parametrize(("given", "expected"), [("high", "high"), ("MEDIUM", "medium"), (" High ", "high")])
+def test_thresholds_parse_in_any_case(given: str, expected: str) -> None:
+    assert parse_threshold(given) == expected
+
+
+def test_an_unknown_threshold_names_the_option_and_the_value() -> None:
+    with pytest.raises(InputError, match=r"--fail-on: expected high or medium, got 'low'"):
+        parse_threshold("low")
