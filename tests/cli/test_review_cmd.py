@@ -250,4 +250,4 @@ def test_report_terminal_and_bad_format(app: typer.Typer, tmp_path: Path) -> Non
     assert "infra/main.tf:42: no KMS key" in result.stdout
     bad = run(app, ["report", str(tmp_path), "--format", "xml"], obj=scan)
     assert bad.exit_code == 2
-    assert "unknown report format 'xml' (expected one of: terminal, markdown, json)" in bad.stderr
+    assert "unknown report format 'xml' (expected one of: terminal, markdown, json, html, sarif, pdf)" in bad.stderr

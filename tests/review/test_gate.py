@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shlex
+from pathlib import Path
 
 import pytest
+import yaml
+from click.testing import Result
+from typer.testing import CliRunner
 
 from mllens.answers.model import AcceptedRisk, AnswersFile, PracticeAnswer, Workload
+from mllens.cli import app
 from mllens.errors import InputError
 from mllens.lens import Lens, Risk
+from mllens.report import json as json_report
 from mllens.review import Review, evaluate
-from mllens.review.gate import GateReason, evaluate_gate, parse_threshold
+from mllens.review.gate import GateReason, evaluate_gate, load_baseline, parse_threshold
 
 TODAY = dt.date(2026, 6, 1)
 # SEC1 HIGH (SEC1-A missing), SEC2 MEDIUM (SEC2-A missing), REL2 HIGH (REL2-A missing).
@@ -151,3 +159,67 @@ def test_thresholds_parse_in_any_case(given: str, expected: str) -> None:
 def test_an_unknown_threshold_names_the_option_and_the_value() -> None:
     with pytest.raises(InputError, match=r"--fail-on: expected high or medium, got 'low'"):
         parse_threshold("low")
+
+
+# --- wired into `mllens scan` --------------------------------------------------------------
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "fraud-detection"
+
+
+def scan_cli(args: list[str]) -> Result:
+    return CliRunner().invoke(app, ["scan", str(EXAMPLE), "--no-cache", *args])
+
+
+def test_scan_fail_on_high_exits_1_and_names_the_questions(tmp_path: Path) -> None:
+    result = scan_cli(["--format", "json", "-o", str(tmp_path / "now.json"), "--fail-on", "high"])
+    assert result.exit_code == 1, result.output
+    assert "mllens gate failed:" in result.stderr
+    assert "accepted: MLSEC05-BP01 (MLSEC05) by head-of-risk-ml until 2027-03-31" in result.stderr
+
+
+def test_scan_with_its_own_result_as_baseline_passes_and_writes_html(tmp_path: Path) -> None:
+    first = scan_cli(["--format", "json", "-o", str(tmp_path / "base.json")])
+    assert first.exit_code == 0, first.output
+    report = tmp_path / "report.html"
+    again = scan_cli(["--fail-on", "high", "--baseline", str(tmp_path / "base.json"), "--html", str(report),
+                      "--format", "sarif", "-o", str(tmp_path / "out.sarif")])
+    assert again.exit_code == 0, again.output
+    assert "mllens gate passed" in again.stderr and "already in the baseline (not failing): " in again.stderr
+    assert '<h1 class="workload-name">card-fraud-scoring</h1>' in report.read_text(encoding="utf-8")
+    assert json.loads((tmp_path / "out.sarif").read_text(encoding="utf-8"))["version"] == "2.1.0"
+
+
+def test_scan_rejects_a_baseline_that_is_not_a_report(tmp_path: Path) -> None:
+    (tmp_path / "base.json").write_text("{}", encoding="utf-8")
+    result = scan_cli(["--fail-on", "high", "--baseline", str(tmp_path / "base.json")])
+    assert result.exit_code == 2
+    assert "base.json: not an mllens JSON report" in result.stderr
+    missing = scan_cli(["--fail-on", "medium", "--baseline", str(tmp_path / "none.json")])
+    assert missing.exit_code == 2 and "expected a JSON report from `mllens scan --format json`" in missing.stderr
+
+
+def test_load_baseline_reads_back_a_json_report(mini: Lens, tmp_path: Path) -> None:
+    path = tmp_path / "base.json"
+    path.write_text(json_report.render(review_of(mini, STATUSES)), encoding="utf-8")
+    baseline = load_baseline(path, lens=mini)
+    assert [(q.id, q.risk) for q in baseline.questions] == [
+        ("SEC1", Risk.HIGH), ("SEC2", Risk.MEDIUM), ("REL2", Risk.HIGH)
+    ]
+    assert evaluate_gate(review_of(mini, STATUSES), fail_on="medium", baseline=baseline).passed
+
+
+def test_the_pre_commit_hook_and_the_workflow_call_the_gate_as_the_cli_accepts_it() -> None:
+    root = Path(__file__).parents[2]
+    hooks = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    entry = shlex.split(next(h for h in hooks if h["id"] == "mllens")["entry"])
+    assert entry[:3] == ["mllens", "scan", "."] and hooks[0]["pass_filenames"] is False
+    hook = CliRunner().invoke(app, [*entry[1:2], str(EXAMPLE), *entry[3:], "--no-cache"])
+    assert hook.exit_code == 1 and "mllens gate failed" in hook.stderr  # the example has HIGH risks
+
+    workflow = yaml.safe_load((root / ".github" / "workflows" / "mllens.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["review"]["steps"]
+    command = next(s["run"] for s in steps if "--fail-on high" in s.get("run", ""))
+    assert "--format sarif -o mllens.sarif" in command and "--html mllens-report.html" in command
+    upload = next(s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
+    assert upload["with"]["sarif_file"] == "mllens.sarif"
+    assert workflow["jobs"]["review"]["permissions"]["security-events"] == "write"

@@ -24,7 +24,7 @@ from mllens.cli.review_walk import unanswered, walk
 from mllens.errors import InputError, MllensError
 from mllens.lens.load import load_shipped_lens
 from mllens.lens.model import Lens
-from mllens.report import REPORTERS, ReportOptions, get_reporter
+from mllens.report import BINARY_REPORTERS, FORMATS, ReportOptions, get_binary_reporter, get_reporter
 from mllens.report.json import review_from_json
 from mllens.review.model import Review
 from mllens.workflow import ScanFn, default_workload_name, open_answers, review_project
@@ -145,7 +145,7 @@ def report(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="Project folder.")] = Path("."),
     format: Annotated[
-        str, typer.Option("--format", "-f", help=f"One of: {', '.join(REPORTERS)}.")
+        str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)} (pdf needs -o).")
     ] = "terminal",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
     baseline: Annotated[
@@ -158,7 +158,9 @@ def report(
 ) -> None:
     """Scan the project, merge mllens.yaml, and print (or write) the review."""
     with user_errors():
-        reporter = get_reporter(format)
+        if format in BINARY_REPORTERS and output is None:
+            raise InputError(f"format {format!r} writes a binary file: give one with -o FILE", field="--output")
+        reporter = get_binary_reporter(format) if format in BINARY_REPORTERS else get_reporter(format)
         scan_fn: ScanFn | None = (ctx.obj or {}).get("scan") if isinstance(ctx.obj, dict) else None
         result, scanned = review_project(
             _project(path), use_cache=not no_cache, progress=sys.stderr.isatty(), scan=scan_fn
@@ -174,6 +176,8 @@ def report(
         text = reporter(result, scan=scanned, baseline=before, options=options)
         if output is None:
             typer.echo(text, nl=False)
+        elif isinstance(text, bytes):
+            output.write_bytes(text)
         else:
             output.write_text(text, encoding="utf-8")
             err_console.print(f"Wrote {output}", soft_wrap=True, markup=False, highlight=False)

@@ -13,7 +13,7 @@ from rich.table import Table
 from mllens.cli.common import EXIT_OK, EXIT_USAGE, console, err_console
 from mllens.errors import MllensError
 
-FORMATS = ("terminal", "json", "markdown")
+FORMATS = ("terminal", "json", "markdown", "sarif")
 
 
 def _fail(exc: MllensError) -> typer.Exit:
@@ -23,17 +23,24 @@ def _fail(exc: MllensError) -> typer.Exit:
 
 def scan(
     path: Annotated[Path, typer.Argument(help="Project folder to scan.")] = Path("."),
-    format: Annotated[str, typer.Option("--format", "-f", help="terminal, json or markdown.")] = "terminal",
+    format: Annotated[str, typer.Option("--format", "-f", help="terminal, json, markdown or sarif.")] = "terminal",
     fail_on: Annotated[
         str | None, typer.Option("--fail-on", help="Exit 1 when a question is at this risk or worse: high or medium.")
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(help="A previous `--format json` result: --fail-on counts only risks new or worse since it."),
+    ] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Also write the HTML report to this file.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore and do not update the result cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Scan a project's files for evidence and print its Well-Architected ML review."""
+    from mllens.lens.load import load_shipped_lens
     from mllens.report import ReportOptions, get_reporter
-    from mllens.review.gate import evaluate_gate, parse_threshold
+    from mllens.report import html as html_report
+    from mllens.review.gate import evaluate_gate, load_baseline, parse_threshold
     from mllens.workflow import review_project
 
     try:
@@ -42,11 +49,15 @@ def scan(
         threshold = parse_threshold(fail_on) if fail_on else None
         reporter = get_reporter(format)
         review, result = review_project(path, use_cache=not no_cache, progress=not quiet and sys.stderr.isatty())
+        before = load_baseline(baseline, lens=load_shipped_lens(review.lens_id)) if baseline is not None else None
     except MllensError as exc:
         raise _fail(exc) from None
     to_terminal = output is None and sys.stdout.isatty()
     text = reporter(
-        review, scan=result, options=ReportOptions(color=to_terminal and format == "terminal", width=console.width)
+        review,
+        scan=result,
+        baseline=before,
+        options=ReportOptions(color=to_terminal and format == "terminal", width=console.width),
     )
     if output is not None:
         try:
@@ -55,8 +66,13 @@ def scan(
             raise _fail(MllensError(f"{output}: cannot write the report: {exc.strerror or exc}")) from None
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    if html is not None:
+        try:
+            html.write_text(html_report.render(review, scan=result, baseline=before), encoding="utf-8")
+        except OSError as exc:
+            raise _fail(MllensError(f"{html}: cannot write the HTML report: {exc.strerror or exc}")) from None
     if threshold is not None:
-        gate = evaluate_gate(review, fail_on=threshold)
+        gate = evaluate_gate(review, fail_on=threshold, baseline=before)
         if not quiet or not gate.passed:
             for line in gate.lines():
                 err_console.print(line, markup=False, highlight=False, soft_wrap=True)

@@ -8,7 +8,10 @@
 - results the team has decided on carry a suppression: an unexpired accepted risk, or an
   answer in mllens.yaml that says the check is met after all;
 - partialFingerprints hash what a finding is (rule, practice, check, file, message), not
-  where its line is, so they stay stable across runs and edits above it.
+  where its line is, so they stay stable across runs and edits above it;
+- paths are relative to %SRCROOT%, the working directory when the project lies inside it
+  (code scanning maps results by repository-relative paths, and CI runs from the checkout),
+  else the project folder.
 """
 
 from __future__ import annotations
@@ -104,13 +107,27 @@ def _suppressions(practice: PracticeResult | None, item: Evidence) -> list[dict[
     return []
 
 
+def source_root(scan: ScanResult) -> tuple[Path, str]:
+    """%SRCROOT% and the project folder's path inside it ("" when they are the same)."""
+    root, cwd = Path(scan.root).resolve(), Path.cwd().resolve()
+    if root.is_relative_to(cwd):
+        inside = root.relative_to(cwd).as_posix()
+        return cwd, "" if inside == "." else inside + "/"
+    return root, ""
+
+
+def _location(file: str, prefix: str | None) -> dict[str, Any]:
+    """An artifactLocation: relative to %SRCROOT% when there was a scan, else as the evidence has it."""
+    if prefix is None:
+        return {"uri": quote(file, safe="/")}
+    return {"uri": quote(prefix + file, safe="/"), "uriBaseId": ROOT_BASE}
+
+
 def _result(item: Evidence, index: int, practice: PracticeResult | None, risk: Risk | None,
-            occurrence: int, with_base: bool) -> dict[str, Any]:
+            occurrence: int, prefix: str | None) -> dict[str, Any]:
     where = f"{practice.id} {practice.title}" if practice else item.practice
     question = f"; question {practice.question} is {risk.value}" if practice and risk else ""
-    location: dict[str, Any] = {"artifactLocation": {"uri": quote(item.file, safe="/")}}
-    if with_base:
-        location["artifactLocation"]["uriBaseId"] = ROOT_BASE
+    location: dict[str, Any] = {"artifactLocation": _location(item.file, prefix)}
     if item.line is not None:
         location["region"] = {"startLine": item.line}
     result: dict[str, Any] = {
@@ -142,6 +159,7 @@ def to_sarif(review: Review, *, scan: ScanResult | None = None) -> dict[str, Any
             practices.setdefault(p.id_2023.upper(), p)
     risks = {q.id: q.risk for q in review.questions}
     all_ids = {rid: r.id for rid, r in all_rules().items()}  # retired ids resolve to today's rule
+    base, prefix = source_root(scan) if scan is not None else (None, None)
     results: list[dict[str, Any]] = []
     seen: dict[tuple[str, ...], int] = {}
     for item in review.evidence:
@@ -156,7 +174,7 @@ def to_sarif(review: Review, *, scan: ScanResult | None = None) -> dict[str, Any
         seen[key] = seen.get(key, -1) + 1
         practice = practices.get(item.practice.upper())
         risk = risks.get(practice.question) if practice else None
-        results.append(_result(item, index[rule_id], practice, risk, seen[key], scan is not None))
+        results.append(_result(item, index[rule_id], practice, risk, seen[key], prefix))
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -174,8 +192,8 @@ def to_sarif(review: Review, *, scan: ScanResult | None = None) -> dict[str, Any
             "riskCounts": review.summary.risk_counts.model_dump(),
         },
     }
-    if scan is not None:
-        run["originalUriBaseIds"] = {ROOT_BASE: {"uri": Path(scan.root).resolve().as_uri() + "/"}}
+    if scan is not None and base is not None:
+        run["originalUriBaseIds"] = {ROOT_BASE: {"uri": base.as_uri().rstrip("/") + "/"}}
         run["invocations"] = [
             {
                 "executionSuccessful": True,
@@ -183,8 +201,7 @@ def to_sarif(review: Review, *, scan: ScanResult | None = None) -> dict[str, Any
                     {
                         "level": "warning",
                         "message": {"text": f"{d.kind}: {d.message}"},
-                        "locations": [{"physicalLocation": {"artifactLocation": {
-                            "uri": quote(d.file, safe="/"), "uriBaseId": ROOT_BASE}}}],
+                        "locations": [{"physicalLocation": {"artifactLocation": _location(d.file, prefix)}}],
                     }
                     for d in scan.diagnostics
                 ],

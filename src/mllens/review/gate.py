@@ -15,12 +15,14 @@ The gate reads risks the review engine decided; it never re-derives one.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from mllens.errors import InputError
-from mllens.lens.model import Risk
+from mllens.lens.model import Lens, Risk
 from mllens.review.model import PracticeResult, QuestionResult, Review
 
 Threshold = Literal["high", "medium"]
@@ -92,6 +94,18 @@ def parse_threshold(value: str) -> Threshold:
     if wanted == "medium":
         return "medium"
     raise InputError(f"expected high or medium, got {value!r}", field="--fail-on")
+
+
+def load_baseline(path: Path, *, lens: Lens) -> Review:
+    """A baseline review from a `mllens scan --format json` result (or `mllens report
+    --format json`); a file that is missing or not such a report is a usage error naming it."""
+    from mllens.report.json import review_from_json  # reporters import the review package, not back
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"expected a JSON report from `mllens scan --format json`: {exc}", file=str(path)) from None
+    return review_from_json(data, lens=lens, file=str(path))
 
 
 def _acceptance(question: str, practice: PracticeResult) -> Acceptance:

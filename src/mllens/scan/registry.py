@@ -36,6 +36,8 @@ FAMILY_MODULES: tuple[str, ...] = (
     "mllens.scan.detectors.kubernetes",
     "mllens.scan.detectors.azureml",
     "mllens.scan.detectors.bicep",
+    "mllens.scan.detectors.ci",
+    "mllens.scan.detectors.docker",
     "mllens.scan.detectors.dependencies",
     "mllens.scan.detectors.dvc",
     "mllens.scan.detectors.mlflow",

@@ -94,11 +94,24 @@ def _walk(file: ParsedFile, value: Any, line: int, job: str, key: Any, in_shell:
             _walk(file, item, item_line, job, key, in_shell, out)
         return
     if isinstance(value, Mapping):
+        builder = _cloud_build_step(value, job)
+        if builder is not None:
+            out.append(builder)
         for sub, item in value.items():
-            if sub in _SKIP_KEYS:
+            if sub in _SKIP_KEYS or (builder is not None and sub in ("args", "entrypoint")):
                 continue
             sub_line = value.line_of(sub) if hasattr(value, "line_of") else line
             _walk(file, item, sub_line, job, sub, in_shell or sub in _SHELL_KEYS, out)
+
+
+def _cloud_build_step(step: Mapping[Any, Any], job: str) -> Command | None:
+    """A Cloud Build step runs its builder image with `args`: gcloud, kubectl, docker ..."""
+    args = step.get("args")
+    if "name" not in step or not isinstance(args, list) or not all(isinstance(a, str) for a in args):
+        return None
+    program = step.get("entrypoint") or str(step["name"]).rsplit("/", 1)[-1].split(":")[0]
+    line = args.line_of(0) if hasattr(args, "line_of") else 1
+    return Command(" ".join([str(program), *args]), line, job)
 
 
 def _jobs(doc: Mapping[Any, Any], ci: str) -> list[tuple[str, Any, int]]:
@@ -118,12 +131,11 @@ def _build(file: ParsedFile) -> list[Command]:
     if ci is None:
         return []
     if ci == "jenkins":
-        out = []
-        for number, line in enumerate(file.text.split("\n"), start=1):
-            stripped = line.strip()
-            if stripped and not stripped.startswith(("//", "/*", "*")):
-                out.append(Command(stripped, number, ""))
-        return out
+        return [
+            Command(text.strip(), number, "")
+            for number, text in enumerate(file.text.split("\n"), start=1)
+            if text.strip() and not text.strip().startswith(("//", "/*", "*"))
+        ]
     doc = document(file)
     if doc is None:
         return []
@@ -131,6 +143,12 @@ def _build(file: ParsedFile) -> list[Command]:
     for name, body, line in _jobs(doc, ci):
         _walk(file, body, line, name, None, False, out)
     return out
+
+
+def line_of(mapping: Any, key: Any, default: int = 1) -> int:
+    """The line of `key` in a mapping from the YAML parser (`default` for plain dicts)."""
+    finder = getattr(mapping, "line_of", None)
+    return int(finder(key)) if finder is not None else default
 
 
 def commands(file: ParsedFile) -> list[Command]:

@@ -146,7 +146,7 @@ class Node:
 
     def children(self, key: str) -> list[Node]:
         """Every mapping under `key`: a list of blocks/items, or the one mapping."""
-        value = self.data.get(key)
+        value: Any = self.data.get(key)
         items = value if isinstance(value, list) else [value]
         line = self.line_of(key)
         out = []
@@ -156,7 +156,7 @@ class Node:
                 continue
             item_line = line
             if hasattr(value, "item_lines"):
-                item_line = value.line_of(i)
+                item_line = int(value.line_of(i))
             elif self.finder is not None and item:
                 # JSON: items follow each other in the text; find each one's first key
                 # after the previous one, so the second statement is not placed on the first.
@@ -207,6 +207,8 @@ def broad_grant(statement: Mapping[str, Any]) -> BroadGrant | None:
     low = {str(k).lower(): v for k, v in statement.items()}
     if str(low.get("effect", "Allow")).lower() == "deny":
         return None
+    if "principal" in low or "principals" in low:
+        return None  # a trust or resource policy: it says who, not what an ML role may do
     actions = [a for a in listify(low.get("action", low.get("actions"))) if isinstance(a, str)]
     resources = [r for r in listify(low.get("resource", low.get("resources"))) if isinstance(r, str)]
     star = tuple(a for a in actions if a.strip() == "*")
@@ -292,3 +294,18 @@ def show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+# --- serving instance generations (SageMaker instance types) ---
+
+_OLD_INSTANCE = re.compile(r"^ml\.(t2|m3|m4|c3|c4|r3|r4|p2|g3)\.")
+_CURRENT_INSTANCE = re.compile(r"^ml\.(inf[12]|trn[12]|[cmr][678]g[dn]?|[cmr][78]i|g[56]e?|p[45]\w*)\.")
+
+
+def instance_generation(instance_type: Any) -> Literal["old", "current", "other"]:
+    """old: a previous generation; current: Arm (Graviton), Inferentia/Trainium or the newest
+    GPU and x86 families; other: everything in between (not judged)."""
+    text = as_str(instance_type) or ""
+    if _OLD_INSTANCE.match(text):
+        return "old"
+    return "current" if _CURRENT_INSTANCE.match(text) else "other"

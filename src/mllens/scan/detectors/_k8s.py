@@ -93,15 +93,18 @@ def pod_specs(obj: K8sObject) -> Iterator[Node]:
         return
     elif obj.kind.endswith("Job") and obj.api_version.startswith("kubeflow.org"):
         spec = obj.child("spec")
-        for key in spec.names() if spec is not None else []:
-            if key.endswith("ReplicaSpecs"):
-                replicas = spec.child(key)
-                for role in replicas.names() if replicas is not None else []:
-                    template = replicas.child(role)
-                    inner = template.child("template") if template is not None else None
-                    pod = inner.child("spec") if inner is not None else None
-                    if pod is not None:
-                        yield pod
+        if spec is None:
+            return
+        for key in spec.names():
+            replicas = spec.child(key) if key.endswith("ReplicaSpecs") else None
+            if replicas is None:
+                continue
+            for role in replicas.names():
+                template = replicas.child(role)
+                inner = template.child("template") if template is not None else None
+                pod = inner.child("spec") if inner is not None else None
+                if pod is not None:
+                    yield pod
         return
     else:
         return

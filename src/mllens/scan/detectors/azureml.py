@@ -70,11 +70,12 @@ def deployment_data_collection(ctx: FileContext) -> None:
         return
     collector = found.node.child("data_collector")
     collections = collector.child("collections") if collector is not None else None
-    enabled = []
-    for name in collections.names() if collections is not None else []:
-        item = collections.child(name)
-        if item is not None and as_bool(item.get("enabled")):
-            enabled.append(name)
+    enabled: list[str] = []
+    if collections is not None:
+        for name in collections.names():
+            item = collections.child(name)
+            if item is not None and as_bool(item.get("enabled")):
+                enabled.append(name)
     if enabled:
         ctx.supports(line=found.node.line_of("data_collector"),
                      message=f"{found.address} collects {', '.join(enabled)} for monitoring")

@@ -14,11 +14,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from mllens.scan.context import FileContext
-from mllens.scan.detectors._ci import Command, commands, document, github_on, steps, system
+from mllens.scan.detectors._ci import Command, commands, document, github_on, line_of, steps, system
 from mllens.scan.registry import rule
 
 _INSTALL = re.compile(r"^\s*(sudo\s+)?(python3?\s+-m\s+)?(pip3?|uv\s+pip|uv\s+add|conda|mamba|micromamba|apt-get|apt|"
                       r"apk|yum|brew|pipx|poetry\s+add|npm)\s+(install|add|i)\b")
+_ECHO = re.compile(r"^\s*(echo|printf|Write-Host)\b")
 _TESTS = re.compile(r"(^|[\s;&|(])(pytest|py\.test|tox|nox)(\s|$)|python3?\s+-m\s+(pytest|unittest)\b|"
                     r"\bmake\s+(test|tests|check|unit-test|unittest)\b|\b(hatch|poetry|uv|pdm|pipenv)\s+run\s+"
                     r"(pytest|tox|nox|test)\b")
@@ -29,14 +30,16 @@ _TRAIN = re.compile(r"\bpython3?\s+(-m\s+)?[\w./-]*train[\w./-]*|\b(make|just|in
                     r"\bmlflow\s+run\b|\bkfp\s+run\b|\bpython3?\s+(-m\s+)?[\w./-]*pipeline[\w./-]*")
 _DEPLOY = re.compile(r"\baz\s+ml\s+(online|batch)-(deployment|endpoint)\s+(create|update)\b|"
                      r"\baws\s+cloudformation\s+(deploy|create-stack|update-stack)\b|\b(sam|cdk|serverless)\s+deploy\b|"
-                     r"\bterraform\s+apply\b|\bkubectl\s+(apply|rollout|set\s+image)\b|\bhelm\s+(upgrade|install)\b|"
+                     r"\bterraform\b[^|;&]*?\sapply\b|\bkubectl\b[^|;&]*?\s(apply|rollout|set\s+image)\b|"
+                     r"\bhelm\b[^|;&]*?\s(upgrade|install)\b|"
                      r"\bgcloud\s+(ai\s+endpoints\s+deploy-model|run\s+deploy)\b|"
                      r"\baws\s+sagemaker\s+(create|update)-endpoint\b|\bmlflow\s+deployments\s+create\b|"
                      r"\bpython3?\s+(-m\s+)?[\w./-]*deploy[\w./-]*|\bmake\s+deploy\b|\bbentoml\s+deploy\b")
 
 
 def _first(ctx: FileContext, pattern: re.Pattern[str]) -> Command | None:
-    return next((c for c in commands(ctx.file) if pattern.search(c.text) and not _INSTALL.search(c.text)), None)
+    return next((c for c in commands(ctx.file)
+                 if pattern.search(c.text) and not _INSTALL.search(c.text) and not _ECHO.match(c.text)), None)
 
 
 @rule()
@@ -70,12 +73,12 @@ def scheduled_training(ctx: FileContext) -> None:
     ci, doc = system(ctx.file.path), document(ctx.file)
     line = None
     if ci == "github" and doc is not None and isinstance(github_on(doc), Mapping) and "schedule" in github_on(doc):
-        line = github_on(doc).line_of("schedule")
+        line = line_of(github_on(doc), "schedule")
     elif ci == "azure" and doc is not None and "schedules" in doc:
-        line = doc.line_of("schedules")
+        line = line_of(doc, "schedules")
     elif ci == "gitlab" and doc is not None:
         train_jobs = {c.job for c in commands(ctx.file) if _TRAIN.search(c.text)}
-        line = next((doc.line_of(job) for job in train_jobs if "schedule" in str(_conditions(doc.get(job)))), None)
+        line = next((line_of(doc, job) for job in train_jobs if "schedule" in str(_conditions(doc.get(job)))), None)
     elif ci == "jenkins":
         line = next((n for n, text in enumerate(ctx.file.text.split("\n"), 1)
                      if _CRON.search(text) and not text.strip().startswith("//")), None)
@@ -96,7 +99,7 @@ def _environments(value: Any, line: int, out: list[tuple[str, int]]) -> None:
     """(environment name, line) for every `environment:` in a CI document."""
     if isinstance(value, Mapping):
         for key, item in value.items():
-            item_line = value.line_of(key) if hasattr(value, "line_of") else line
+            item_line = line_of(value, key, line)
             if key == "environment":
                 name = item.get("name") if isinstance(item, Mapping) else item
                 if isinstance(name, str):
@@ -105,7 +108,7 @@ def _environments(value: Any, line: int, out: list[tuple[str, int]]) -> None:
                 _environments(item, item_line, out)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _environments(item, value.line_of(i) if hasattr(value, "line_of") else line, out)
+            _environments(item, line_of(value, i, line), out)
 
 
 @rule()
@@ -114,7 +117,7 @@ def staged_deployment(ctx: FileContext) -> None:
     if system(ctx.file.path) == "jenkins":
         stage = re.compile(r"""stage\s*\(\s*['"]([^'"]+)['"]""")
         for number, text in enumerate(ctx.file.text.split("\n"), 1):
-            match = stage.search(text)
+            match = stage.search(text) if not text.strip().startswith("//") else None
             if match and re.search(r"deploy|release|promot", match.group(1), re.IGNORECASE):
                 found.append((match.group(1), number))
     else:
@@ -142,8 +145,8 @@ def actions_pinned(ctx: FileContext) -> None:
     jobs = doc.get("jobs")
     for _name, job in (jobs.items() if isinstance(jobs, Mapping) else ()):
         if isinstance(job, Mapping) and isinstance(job.get("uses"), str):
-            used.append((job["uses"], job.line_of("uses")))
-    used.extend((s["uses"], s.line_of("uses")) for _job, s in steps(doc) if isinstance(s.get("uses"), str))
+            used.append((job["uses"], line_of(job, "uses")))
+    used.extend((s["uses"], line_of(s, "uses")) for _job, s in steps(doc) if isinstance(s.get("uses"), str))
     for ref, line in used:
         if ref.startswith(("./", "docker://")) or ref.startswith(_FIRST_PARTY) or "@" not in ref:
             continue
@@ -159,18 +162,18 @@ def token_permissions(ctx: FileContext) -> None:
     if system(ctx.file.path) != "github" or doc is None or not isinstance(doc.get("jobs"), Mapping):
         return
     if "permissions" in doc:
-        _judge_permissions(ctx, doc["permissions"], doc.line_of("permissions"), "the workflow")
+        _judge_permissions(ctx, doc["permissions"], line_of(doc, "permissions"), "the workflow")
         return
     jobs = doc["jobs"]
     missing = [name for name, job in jobs.items() if isinstance(job, Mapping) and "permissions" not in job]
     if missing:
-        ctx.contradicts(line=doc.line_of("jobs"),
+        ctx.contradicts(line=line_of(doc, "jobs"),
                         message=f"no permissions set for the workflow or for jobs {', '.join(map(str, missing[:5]))}: "
                                 "the token gets the repository default")
         return
     for name, job in jobs.items():
         if isinstance(job, Mapping):
-            _judge_permissions(ctx, job["permissions"], job.line_of("permissions"), f"job {name}")
+            _judge_permissions(ctx, job["permissions"], line_of(job, "permissions"), f"job {name}")
 
 
 def _judge_permissions(ctx: FileContext, value: Any, line: int, where: str) -> None:
@@ -193,9 +196,9 @@ def short_lived_credentials(ctx: FileContext) -> None:
     if ci == "github":
         for _job, step in steps(doc):
             uses = str(step.get("uses", ""))
-            given = step.get("with") if isinstance(step.get("with"), Mapping) else {}
-            line = step.line_of("uses") if "uses" in step else step.line
-            _judge_login(ctx, uses, given, line)
+            given = step.get("with")
+            line = line_of(step, "uses", getattr(step, "line", 1))
+            _judge_login(ctx, uses, given if isinstance(given, Mapping) else {}, line)
     if ci == "gitlab" and "id_tokens" in ctx.file.text:
         line = next(n for n, t in enumerate(ctx.file.text.split("\n"), 1) if t.strip().startswith("id_tokens:"))
         ctx.supports(line=line, message="GitLab jobs request OIDC id_tokens for cloud access")
@@ -226,12 +229,12 @@ def _secret_env(value: Any, line: int) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
     if isinstance(value, Mapping):
         for key, item in value.items():
-            item_line = value.line_of(key) if hasattr(value, "line_of") else line
+            item_line = line_of(value, key, line)
             if key in _KEY_ENV and isinstance(item, str) and ("secrets." in item or item.startswith("$")):
                 out.append((str(key), item_line))
             else:
                 out.extend(_secret_env(item, item_line))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            out.extend(_secret_env(item, value.line_of(i) if hasattr(value, "line_of") else line))
+            out.extend(_secret_env(item, line_of(value, i, line)))
     return out

@@ -159,12 +159,13 @@ def _project_modules(files: tuple[IndexedFile, ...]) -> set[str]:
         if f.kind != "python" or _is_test_path(f.path) or not f.path.endswith(".py"):
             continue
         parts = f.path[:-3].split("/")
-        if parts[0] in ("src", "lib") and len(parts) > 1:
-            parts = parts[1:]
         if parts[-1] == "__init__":
             parts = parts[:-1]
-        for end in range(1, len(parts) + 1):
-            names.add(".".join(parts[:end]))
+        # src/ layouts are imported without the prefix (src/pkg/x.py as pkg.x), but some
+        # projects import the folder itself (src.x): both names count
+        layouts = [parts, parts[1:]] if parts and parts[0] in ("src", "lib") else [parts]
+        for layout in layouts:
+            names.update(".".join(layout[:end]) for end in range(1, len(layout) + 1))
         if parts:  # flat layouts that put scripts on sys.path: "src/prepare.py" imported as "prepare"
             names.add(parts[-1])
     return names

@@ -217,10 +217,14 @@ def distributed_training_job(ctx: FileContext) -> None:
         if not (obj.api_version.startswith("kubeflow.org") and obj.kind.endswith("Job")):
             continue
         spec = obj.child("spec")
-        for key in spec.names() if spec is not None else []:
+        if spec is None:
+            continue
+        for key in spec.names():
             replicas = spec.child(key) if key.endswith("ReplicaSpecs") else None
-            total = sum(as_int(replicas.data[r].get("replicas", 1)) or 0 for r in replicas.names()
-                        if isinstance(replicas.data[r], dict)) if replicas is not None else 0
+            if replicas is None:
+                continue
+            roles = [replicas.data[r] for r in replicas.names()]
+            total = sum(as_int(role.get("replicas", 1)) or 0 for role in roles if isinstance(role, dict))
             if total > 1:
                 ctx.supports(line=spec.line_of(key), message=f"{obj.address} trains on {total} workers")
 

@@ -98,8 +98,12 @@ def run_git_commit(ctx: FileContext) -> None:
     if not with_commit:
         return
     with_params = [r for r in with_commit if ctx.index.exists(f"{r}/params/*")]
-    what = "the git commit and parameters" if with_params else "the git commit"
-    ctx.supports(line=1, message=f"{len(with_commit)} of {len(runs)} MLflow run(s) record {what} they ran with")
+    if with_params:
+        ctx.supports(line=1, message=f"{len(with_params)} of {len(runs)} MLflow run(s) record the git commit and "
+                                     "the parameters they ran with")
+    else:  # a commit without parameters is only half of the lineage
+        ctx.info(line=1, message=f"{len(with_commit)} of {len(runs)} MLflow run(s) record the git commit they ran "
+                                 "from, but no parameters")
 
 
 @rule()

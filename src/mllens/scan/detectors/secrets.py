@@ -9,7 +9,8 @@ reported with half the confidence: they are usually fake, but not always.
 from __future__ import annotations
 
 from mllens.scan.context import FileContext, ProjectContext
-from mllens.scan.detectors._secret_patterns import Finding, find_secrets, testy_path
+from mllens.scan.detectors._secret_patterns import testy_path
+from mllens.scan.detectors._secret_scan import Finding, find_secrets
 from mllens.scan.parse.notebook import Notebook
 from mllens.scan.registry import rule
 

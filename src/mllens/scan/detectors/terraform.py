@@ -18,6 +18,7 @@ from mllens.scan.detectors._iac import (
     as_int,
     as_str,
     classify,
+    instance_generation,
     judge_choice,
     judge_key,
 )
@@ -100,6 +101,25 @@ def workspace_public_access(ctx: FileContext) -> None:
                      default_bad=True)
 
 
+_RUNTIME_ENDPOINT = re.compile(r"sagemaker\.(runtime|api)|aiplatform", re.IGNORECASE)
+
+
+@rule()
+def private_endpoints(ctx: FileContext) -> None:
+    for block in resources(ctx.file, "aws_vpc_endpoint"):
+        name, line = block.at("service_name")
+        if _RUNTIME_ENDPOINT.search(str(name)):
+            ctx.supports(line=line, message=f"{block.address} reaches SageMaker through a VPC interface endpoint")
+    for block in resources(ctx.file, "google_vertex_ai_endpoint"):
+        keys = [k for k in ("private_service_connect_config", "network") if block.node.has(k)]
+        if keys:
+            ctx.supports(line=block.node.line_of(keys[0]),
+                         message=f"{block.address} is reachable only privately ({keys[0]})")
+    for block in resources(ctx.file, "azurerm_private_endpoint"):
+        if "amlworkspace" in str(block.node.data.get("private_service_connection", "")):
+            ctx.supports(line=block.line, message=f"{block.address} connects to the ML workspace over Private Link")
+
+
 @rule()
 def sagemaker_data_capture(ctx: FileContext) -> None:
     for block in resources(ctx.file, "aws_sagemaker_endpoint_configuration"):
@@ -123,6 +143,9 @@ def sagemaker_model_monitoring(ctx: FileContext) -> None:
     for block in resources(ctx.file, "aws_sagemaker_monitoring_schedule"):
         ctx.supports(line=block.line, check="model_monitoring_schedule",
                      message=f"{block.address} runs a monitoring job on a schedule")
+        kind, line = block.at("monitoring_schedule_config.monitoring_type")
+        if str(kind) == "ModelBias":
+            ctx.supports(line=line, check="bias_monitoring", message=f"{block.address} monitors bias drift")
     for block in resources(ctx.file, "aws_sagemaker_data_quality_job_definition"):
         baseline = block.node.has("data_quality_baseline_config")
         ctx.supports(line=block.line, check="drift_monitoring", confidence=0.9 if baseline else 0.6,
@@ -131,6 +154,7 @@ def sagemaker_model_monitoring(ctx: FileContext) -> None:
 
 
 _SERVING_METRICS = re.compile(r"latency|invocation|error|utilization|throttl|concurrency", re.IGNORECASE)
+_UTILISATION = re.compile(r"utilization|invocations(perinstance)?$", re.IGNORECASE)
 
 
 _MONITOR_NAMESPACE = re.compile(r"aws/sagemaker/endpoints/data-metrics|model-monitor|drift|violation",
@@ -145,12 +169,16 @@ def sagemaker_alarms(ctx: FileContext) -> None:
             namespace = as_str(metric.get("namespace")) or ""
             name = as_str(metric.get("metric_name")) or ""
             if _MONITOR_NAMESPACE.search(namespace) or _MONITOR_NAMESPACE.search(name):
-                ctx.supports(line=block.line, check="monitoring_alarms",
-                             message=f"{block.address} alarms on model monitoring metric {name or namespace}")
+                for check in ("monitoring_alarms", "drift_alert"):
+                    ctx.supports(line=block.line, check=check,
+                                 message=f"{block.address} alarms on model monitoring metric {name or namespace}")
                 break
             if namespace.lower() == "aws/sagemaker" and _SERVING_METRICS.search(name):
                 ctx.supports(line=block.line, check="serving_alarms",
                              message=f"{block.address} alarms on endpoint metric {name}")
+                if _UTILISATION.search(name):
+                    ctx.supports(line=block.line, check="endpoint_utilisation_monitored",
+                                 message=f"{block.address} watches endpoint utilisation ({name})")
                 break
     for block in resources(ctx.file, "google_monitoring_alert_policy"):
         if "aiplatform.googleapis.com/prediction" in str(block.node.data.get("conditions", "")):
@@ -293,8 +321,12 @@ def pipeline_triggers(ctx: FileContext) -> None:
             ctx.supports(line=source.node.line_of("schedule_expression"), check="scheduled_retraining",
                          message=f"{source.address} starts the SageMaker pipeline on a schedule")
         elif "CloudWatch Alarm State Change" in str(source.node.get("event_pattern")):
-            ctx.supports(line=source.node.line_of("event_pattern"), check="drift_triggered_retraining",
-                         message=f"{source.address} starts the SageMaker pipeline when an alarm fires")
+            for check in ("drift_triggered_retraining", "event_triggered_retraining"):
+                ctx.supports(line=source.node.line_of("event_pattern"), check=check,
+                             message=f"{source.address} starts the SageMaker pipeline when an alarm fires")
+        elif "Object Created" in str(source.node.get("event_pattern")):
+            ctx.supports(line=source.node.line_of("event_pattern"), check="event_triggered_retraining",
+                         message=f"{source.address} starts the SageMaker pipeline when new data arrives")
     for block in resources(ctx.file, "aws_scheduler_schedule"):
         if _PIPELINE_ARN.search(str(block.node.get("target"))):
             ctx.supports(line=block.line, check="scheduled_retraining",
@@ -321,4 +353,47 @@ def ml_infrastructure_as_code(ctx: FileContext) -> None:
     found = [b for b in blocks(ctx.file) if is_ml(b)]
     if found:
         names = ", ".join(b.address for b in found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
-        ctx.supports(line=found[0].line, message=f"ML infrastructure is declared in Terraform: {names}")
+        ctx.supports(line=found[0].line, check="infrastructure_as_code",
+                     message=f"ML infrastructure is declared in Terraform: {names}")
+    endpoint = next((b for b in found if b.type in _ENDPOINT_TYPES), None)
+    if endpoint is not None:
+        ctx.supports(line=endpoint.line, check="endpoint_as_code", message=f"{endpoint.address} is defined as code")
+
+
+_ENDPOINT_TYPES = ("aws_sagemaker_endpoint", "aws_sagemaker_endpoint_configuration", "google_vertex_ai_endpoint",
+                   "azurerm_machine_learning_inference_cluster")
+_NOTEBOOK_TYPES = ("aws_sagemaker_notebook_instance", "aws_sagemaker_domain", "google_workbench_instance",
+                   "google_notebooks_instance", "google_colab_runtime_template",
+                   "azurerm_machine_learning_compute_instance")
+
+
+@rule()
+def managed_notebooks(ctx: FileContext) -> None:
+    for block in resources(ctx.file, *_NOTEBOOK_TYPES):
+        ctx.supports(line=block.line, message=f"{block.address} provisions managed notebooks")
+
+
+@rule()
+def inference_mode(ctx: FileContext) -> None:
+    for block in resources(ctx.file, "aws_sagemaker_endpoint_configuration"):
+        if block.node.has("async_inference_config"):
+            ctx.supports(line=block.node.line_of("async_inference_config"),
+                         message=f"{block.address} serves asynchronously (async_inference_config)")
+        for variant in block.node.children("production_variants"):
+            if variant.has("serverless_config"):
+                ctx.supports(line=variant.line_of("serverless_config"),
+                             message=f"{block.address} serves from serverless capacity (serverless_config)")
+
+
+@rule()
+def serving_instance_types(ctx: FileContext) -> None:
+    for block in resources(ctx.file, "aws_sagemaker_endpoint_configuration"):
+        for variant in block.node.children("production_variants"):
+            kind = variant.get("instance_type")
+            generation = instance_generation(kind)
+            if generation == "old":
+                ctx.contradicts(line=variant.line_of("instance_type"),
+                                message=f"{block.address} serves on a previous-generation instance ({kind})")
+            elif generation == "current":
+                ctx.supports(line=variant.line_of("instance_type"),
+                             message=f"{block.address} serves on a current or purpose-built instance ({kind})")

@@ -199,6 +199,8 @@ def iam_wildcard_actions(ctx: FileContext) -> None:
     for block in candidates:
         seen = False
         for statement in policy_statements(block):
+            if statement.has("principals") or statement.has("Principal"):
+                continue  # trust and resource policies say who may act, not what a role may do
             seen = True
             grant = broad_grant(statement.data)
             if grant is not None:

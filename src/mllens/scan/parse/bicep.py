@@ -46,7 +46,8 @@ class BicepResource:
 
 
 def _strip_comment(line: str, in_block: bool) -> tuple[str, bool]:
-    out, i, quoted = [], 0, False
+    out: list[str] = []
+    i, quoted = 0, False
     while i < len(line):
         if in_block:
             end = line.find("*/", i)

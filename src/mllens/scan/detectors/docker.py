@@ -1,0 +1,144 @@
+"""Dockerfiles of training and serving images: the user the container runs as, how base
+images are pinned, credentials baked into ENV/ARG, and health checks.
+
+Multi-stage builds: only the final stage becomes the image, so USER and HEALTHCHECK are read
+there; every FROM that pulls an image is judged for pinning. `FROM ${BASE}` is resolved from
+an `ARG BASE=...` default when there is one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mllens.scan.context import FileContext, ParsedFile
+from mllens.scan.parse.dockerfile import Dockerfile, Instruction
+from mllens.scan.registry import rule
+
+_ROOT = frozenset({"root", "0", "root:root", "0:0", "root:0", "0:root"})
+
+
+def _dockerfile(file: ParsedFile) -> Dockerfile | None:
+    return file.data if isinstance(file.data, Dockerfile) else None
+
+
+def _final_stage(dockerfile: Dockerfile) -> list[Instruction]:
+    stages = dockerfile.stages()
+    return stages[-1] if stages else []
+
+
+@rule()
+def non_root_user(ctx: FileContext) -> None:
+    dockerfile = _dockerfile(ctx.file)
+    stage = _final_stage(dockerfile) if dockerfile is not None else []
+    if not stage or stage[0].keyword != "FROM":
+        return
+    users = [i for i in stage if i.keyword == "USER"]
+    if users:
+        last = users[-1]
+        name = last.value.split()[0] if last.value.split() else ""
+        if name.lower() in _ROOT:
+            ctx.contradicts(line=last.line, message="the image's last USER is root")
+        elif name:
+            ctx.supports(line=last.line, message=f"the image runs as the non-root user {name}")
+    elif "nonroot" in stage[0].value.lower():
+        ctx.supports(line=stage[0].line, confidence=0.7, message="the base image runs as a non-root user")
+    else:
+        ctx.contradicts(line=stage[0].line, confidence=0.75,
+                        message="no USER in the final stage: the container runs as root")
+
+
+_DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
+_EXACT = re.compile(r":(v?\d+\.\d+\.\d+[\w.+-]*|[\w.-]*\d{6,}[\w.-]*)$")
+
+
+def _resolve(image: str, args: dict[str, str]) -> str | None:
+    """An image name with ${ARG} replaced by its default; None if an ARG has no default."""
+    def replace(match: re.Match[str]) -> str:
+        return args.get(match.group(1) or match.group(2), "\0")
+
+    resolved = re.sub(r"\$\{(\w+)\}|\$(\w+)", replace, image)
+    return None if "\0" in resolved else resolved
+
+
+@rule()
+def base_image_pinned(ctx: FileContext) -> None:
+    dockerfile = _dockerfile(ctx.file)
+    if dockerfile is None:
+        return
+    args: dict[str, str] = {}
+    stages: set[str] = set()
+    for instruction in dockerfile.instructions:
+        if instruction.keyword == "ARG":
+            name, _, default = instruction.value.partition("=")
+            if default:
+                args[name.strip()] = default.strip().strip("\"'")
+            continue
+        if instruction.keyword != "FROM":
+            continue
+        parts = instruction.value.split()
+        if not parts:
+            continue
+        if len(parts) >= 3 and parts[1].lower() == "as":
+            stages.add(parts[2].lower())
+        image = _resolve(parts[0], args)
+        if image is None or image.lower() in stages or image == "scratch":
+            continue  # an earlier stage, an empty base, or a build argument without a default
+        _judge_image(ctx, image, instruction.line)
+
+
+def _judge_image(ctx: FileContext, image: str, line: int) -> None:
+    last = image.rsplit("/", 1)[-1]
+    if _DIGEST.search(image):
+        ctx.supports(line=line, message=f"{image.split('@')[0]} is pinned by digest")
+    elif ":" not in last or last.endswith(":latest"):
+        ctx.contradicts(line=line, message=f"{image} has no tag or uses latest: every build may get a different base")
+    elif _EXACT.search(last):
+        ctx.supports(line=line, confidence=0.75, message=f"{image} names an exact version (a digest is stronger)")
+    else:
+        ctx.contradicts(line=line, confidence=0.6,
+                        message=f"{image} uses a floating tag that moves with updates; pin a version or a digest")
+
+
+_SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)$",
+                          re.IGNORECASE)
+_ASSIGNMENT = re.compile(r"""(\w+)=("[^"]*"|'[^']*'|\S*)""")
+
+
+def _assignments(instruction: Instruction) -> list[tuple[str, str]]:
+    """(name, value) pairs of an ENV or ARG (both `K=v K2=v2` and the legacy `ENV K v`)."""
+    value = instruction.value.strip()
+    pairs = _ASSIGNMENT.findall(value)
+    if pairs:
+        return [(name, raw.strip("\"'")) for name, raw in pairs]
+    name, _, rest = value.partition(" ")
+    return [(name, rest.strip().strip("\"'"))] if instruction.keyword == "ENV" and rest else []
+
+
+@rule()
+def secrets_in_env(ctx: FileContext) -> None:
+    dockerfile = _dockerfile(ctx.file)
+    if dockerfile is None:
+        return
+    for instruction in dockerfile.instructions:
+        if instruction.keyword not in ("ENV", "ARG"):
+            continue
+        for name, value in _assignments(instruction):
+            if _SECRET_NAME.search(name) and value and not value.startswith("$"):
+                # never repeat the value: it would end up in reports and CI logs
+                ctx.contradicts(line=instruction.line,
+                                message=f"{instruction.keyword} {name} bakes a literal credential into the image "
+                                        f"({len(value)} characters); pass it at run time or use a build secret")
+
+
+@rule()
+def healthcheck(ctx: FileContext) -> None:
+    dockerfile = _dockerfile(ctx.file)
+    stage = _final_stage(dockerfile) if dockerfile is not None else []
+    checks = [i for i in stage if i.keyword == "HEALTHCHECK"]
+    if not checks:
+        return
+    last = checks[-1]
+    if last.value.strip().upper() == "NONE":
+        ctx.contradicts(line=last.line, message="HEALTHCHECK NONE turns off the base image's health check")
+    else:
+        ctx.supports(line=last.line, message="the image declares a HEALTHCHECK")
