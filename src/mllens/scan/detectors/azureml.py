@@ -220,5 +220,13 @@ _INFRA = ("online_endpoint", "batch_endpoint", "online_deployment", "batch_deplo
 @rule()
 def ml_assets_as_code(ctx: FileContext) -> None:
     found = spec(ctx.file, *_INFRA)
-    if found is not None:
-        ctx.supports(line=found.node.line_of("$schema"), message=f"{found.address} is declared as a CLI v2 spec")
+    if found is None:
+        return
+    line = found.node.line_of("$schema")
+    ctx.supports(line=line, check="infrastructure_as_code", message=f"{found.address} is declared as a CLI v2 spec")
+    if found.kind.endswith(("_endpoint", "_deployment")):
+        ctx.supports(line=line, check="endpoint_as_code", message=f"{found.address} is defined as code")
+    if found.kind.startswith("batch_"):
+        ctx.supports(line=line, check="inference_mode_declared", message=f"{found.address} scores in batch")
+    if found.kind == "compute_instance":
+        ctx.supports(line=line, check="managed_notebooks", message=f"{found.address} is a managed notebook instance")

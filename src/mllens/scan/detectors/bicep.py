@@ -114,4 +114,13 @@ def ml_infrastructure_as_code(ctx: FileContext) -> None:
     found = list(_resources(ctx.file))
     ml = [r for r in found if r.type.startswith(_ML)]
     if ml:
-        ctx.supports(line=ml[0].line, message=f"Azure ML resources are declared in Bicep: {_where(ml[0])}")
+        ctx.supports(line=ml[0].line, check="infrastructure_as_code",
+                     message=f"Azure ML resources are declared in Bicep: {_where(ml[0])}")
+    endpoint = next(_resources(ctx.file, "workspaces/onlineEndpoints", "workspaces/batchEndpoints"), None)
+    if endpoint is not None:
+        ctx.supports(line=endpoint.line, check="endpoint_as_code", message=f"{_where(endpoint)} is defined as code")
+    for res in _resources(ctx.file, "workspaces/computes"):
+        kind = res.get("properties.computeType")
+        if kind is not None and kind.text == "ComputeInstance":
+            ctx.supports(line=res.line, check="managed_notebooks",
+                         message=f"{_where(res)} is a managed notebook instance")

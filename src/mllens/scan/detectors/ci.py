@@ -63,6 +63,17 @@ def deployment_in_ci(ctx: FileContext) -> None:
         ctx.supports(line=found.line, message=f"CI deploys: {found.text[:80]}")
 
 
+_LICENSES = re.compile(r"\b(pip-licenses|liccheck|licensecheck|scancode|license-checker|licensee|reuse\s+lint)\b|"
+                       r"\bsyft\b.*\b(spdx|cyclonedx)|\bfossa\s+(analyze|test)\b")
+
+
+@rule()
+def license_scan(ctx: FileContext) -> None:
+    found = _first(ctx, _LICENSES)
+    if found is not None:
+        ctx.supports(line=found.line, message=f"CI checks dependency licences: {found.text[:80]}")
+
+
 _CRON = re.compile(r"\bcron\s*\(|\bparameterizedCron\b")
 
 

@@ -12,7 +12,15 @@ import re
 
 from mllens.scan.context import FileContext
 from mllens.scan.detectors._cfn import resources
-from mllens.scan.detectors._iac import as_bool, as_int, as_str, classify, judge_choice, judge_key
+from mllens.scan.detectors._iac import (
+    as_bool,
+    as_int,
+    as_str,
+    classify,
+    instance_generation,
+    judge_choice,
+    judge_key,
+)
 from mllens.scan.registry import rule
 
 _SM = "AWS::SageMaker::"
@@ -84,6 +92,11 @@ def sagemaker_model_monitoring(ctx: FileContext) -> None:
     for res in resources(ctx.file, _SM + "MonitoringSchedule"):
         ctx.supports(line=res.line, check="model_monitoring_schedule",
                      message=f"{res.address} runs a monitoring job on a schedule")
+        kind, line = res.at("MonitoringScheduleConfig.MonitoringType")
+        if str(kind) == "ModelBias":
+            ctx.supports(line=line, check="bias_monitoring", message=f"{res.address} monitors bias drift")
+    for res in resources(ctx.file, _SM + "ModelBiasJobDefinition"):
+        ctx.supports(line=res.line, check="bias_monitoring", message=f"{res.address} computes bias metrics on traffic")
     for res in resources(ctx.file, _SM + "DataQualityJobDefinition"):
         baseline = res.props.has("DataQualityBaselineConfig")
         ctx.supports(line=res.line, check="drift_monitoring", confidence=0.9 if baseline else 0.6,
@@ -92,6 +105,7 @@ def sagemaker_model_monitoring(ctx: FileContext) -> None:
 
 
 _SERVING_METRICS = re.compile(r"latency|invocation|error|utilization|throttl|concurrency", re.IGNORECASE)
+_UTILISATION = re.compile(r"utilization|invocations(perinstance)?$", re.IGNORECASE)
 _MONITOR_METRICS = re.compile(r"aws/sagemaker/endpoints/data-metrics|model-monitor|drift|violation", re.IGNORECASE)
 
 
@@ -107,12 +121,16 @@ def sagemaker_alarms(ctx: FileContext) -> None:
         for raw_namespace, raw_name in metrics:
             namespace, name = as_str(raw_namespace) or "", as_str(raw_name) or ""
             if _MONITOR_METRICS.search(namespace) or _MONITOR_METRICS.search(name):
-                ctx.supports(line=res.line, check="monitoring_alarms",
-                             message=f"{res.address} alarms on model monitoring metric {name or namespace}")
+                for check in ("monitoring_alarms", "drift_alert"):
+                    ctx.supports(line=res.line, check=check,
+                                 message=f"{res.address} alarms on model monitoring metric {name or namespace}")
                 break
             if namespace.lower() == "aws/sagemaker" and _SERVING_METRICS.search(name):
                 ctx.supports(line=res.line, check="serving_alarms",
                              message=f"{res.address} alarms on endpoint metric {name}")
+                if _UTILISATION.search(name):
+                    ctx.supports(line=res.line, check="endpoint_utilisation_monitored",
+                                 message=f"{res.address} watches endpoint utilisation ({name})")
                 break
 
 
@@ -222,8 +240,12 @@ def pipeline_triggers(ctx: FileContext) -> None:
             ctx.supports(line=res.props.line_of("ScheduleExpression"), check="scheduled_retraining",
                          message=f"{res.address} starts the SageMaker pipeline on a schedule")
         elif "CloudWatch Alarm State Change" in str(res.props.get("EventPattern")):
-            ctx.supports(line=res.props.line_of("EventPattern"), check="drift_triggered_retraining",
-                         message=f"{res.address} starts the SageMaker pipeline when an alarm fires")
+            for check in ("drift_triggered_retraining", "event_triggered_retraining"):
+                ctx.supports(line=res.props.line_of("EventPattern"), check=check,
+                             message=f"{res.address} starts the SageMaker pipeline when an alarm fires")
+        elif "Object Created" in str(res.props.get("EventPattern")):
+            ctx.supports(line=res.props.line_of("EventPattern"), check="event_triggered_retraining",
+                         message=f"{res.address} starts the SageMaker pipeline when new data arrives")
 
 
 @rule()
@@ -245,4 +267,48 @@ def ml_infrastructure_as_code(ctx: FileContext) -> None:
     found = list(resources(ctx.file, _SM + "*"))
     if found:
         names = ", ".join(r.logical_id for r in found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
-        ctx.supports(line=found[0].line, message=f"SageMaker resources are declared in a template: {names}")
+        ctx.supports(line=found[0].line, check="infrastructure_as_code",
+                     message=f"SageMaker resources are declared in a template: {names}")
+    endpoint = next(resources(ctx.file, _SM + "Endpoint", _SM + "EndpointConfig"), None)
+    if endpoint is not None:
+        ctx.supports(line=endpoint.line, check="endpoint_as_code", message=f"{endpoint.address} is defined as code")
+
+
+@rule()
+def managed_notebooks(ctx: FileContext) -> None:
+    for res in resources(ctx.file, _SM + "NotebookInstance", _SM + "Domain"):
+        ctx.supports(line=res.line, message=f"{res.address} provisions managed notebooks")
+
+
+@rule()
+def inference_mode(ctx: FileContext) -> None:
+    for res in resources(ctx.file, _SM + "EndpointConfig"):
+        if res.props.has("AsyncInferenceConfig"):
+            ctx.supports(line=res.props.line_of("AsyncInferenceConfig"),
+                         message=f"{res.address} serves asynchronously (AsyncInferenceConfig)")
+        for variant in res.props.children("ProductionVariants"):
+            if variant.has("ServerlessConfig"):
+                ctx.supports(line=variant.line_of("ServerlessConfig"),
+                             message=f"{res.address} serves from serverless capacity (ServerlessConfig)")
+
+
+@rule()
+def serving_instance_types(ctx: FileContext) -> None:
+    for res in resources(ctx.file, _SM + "EndpointConfig"):
+        for variant in res.props.children("ProductionVariants"):
+            kind = variant.get("InstanceType")
+            generation = instance_generation(kind)
+            if generation == "old":
+                ctx.contradicts(line=variant.line_of("InstanceType"),
+                                message=f"{res.address} serves on a previous-generation instance ({kind})")
+            elif generation == "current":
+                ctx.supports(line=variant.line_of("InstanceType"),
+                             message=f"{res.address} serves on a current or purpose-built instance ({kind})")
+
+
+@rule()
+def online_explainer(ctx: FileContext) -> None:
+    for res in resources(ctx.file, _SM + "EndpointConfig"):
+        if res.props.has("ExplainerConfig"):
+            ctx.supports(line=res.props.line_of("ExplainerConfig"),
+                         message=f"{res.address} returns explanations with predictions (ExplainerConfig)")

@@ -54,8 +54,9 @@ def bucket_lifecycle(ctx: FileContext) -> None:
             for key in ("ExpirationInDays", "ExpirationDate", "NoncurrentVersionExpiration",
                         "NoncurrentVersionExpirationInDays"):
                 if item.has(key):
-                    ctx.supports(line=item.line_of(key), check="data_lifecycle_expiry",
-                                 message=f"{res.address} expires objects ({key})")
+                    for check in ("data_lifecycle_expiry", "data_expiry"):
+                        ctx.supports(line=item.line_of(key), check=check,
+                                     message=f"{res.address} expires objects ({key})")
                     break
             for key in ("Transitions", "Transition", "NoncurrentVersionTransitions", "NoncurrentVersionTransition"):
                 if item.has(key):
@@ -139,8 +140,11 @@ def iam_sagemaker_guardrails(ctx: FileContext) -> None:
             for statement in statements(doc, line, res.props.finder):
                 keys = guardrail_keys(statement.data)
                 if keys:
-                    ctx.supports(line=statement.line_of("Condition"),
+                    ctx.supports(line=statement.line_of("Condition"), check="workspace_guardrails",
                                  message=f"{res.address} conditions SageMaker access on {', '.join(keys)}")
+                if "sagemaker:intercontainertrafficencryption" in (k.lower() for k in keys):
+                    ctx.supports(line=statement.line_of("Condition"), check="encryption_enforced",
+                                 message=f"{res.address} refuses jobs without inter-container encryption")
 
 
 @rule()
@@ -179,3 +183,41 @@ def cost_allocation_tags(ctx: FileContext) -> None:
         else:
             ctx.contradicts(line=res.line, confidence=0.6,
                             message=f"{res.address} has no Tags (stack-level tags applied at deploy time are not seen)")
+
+
+@rule()
+def immutable_image_tags(ctx: FileContext) -> None:
+    for res in resources(ctx.file, "AWS::ECR::Repository"):
+        value, line = res.at("ImageTagMutability")
+        judge_choice(ctx, value, line, what=res.address, attr="ImageTagMutability", good=("IMMUTABLE",),
+                     default_bad=True)
+
+
+@rule()
+def object_lock(ctx: FileContext) -> None:
+    for res in resources(ctx.file, _BUCKET):
+        if as_bool(res.props.get("ObjectLockEnabled")) or res.props.has("ObjectLockConfiguration"):
+            key = "ObjectLockConfiguration" if res.props.has("ObjectLockConfiguration") else "ObjectLockEnabled"
+            ctx.supports(line=res.props.line_of(key), message=f"{res.address} protects objects with Object Lock")
+
+
+@rule()
+def trail_log_validation(ctx: FileContext) -> None:
+    for res in resources(ctx.file, "AWS::CloudTrail::Trail"):
+        value, line = res.at("EnableLogFileValidation")
+        judge_choice(ctx, value, line, what=res.address, attr="EnableLogFileValidation", good=("true",),
+                     default_bad=True)
+
+
+@rule()
+def data_catalog(ctx: FileContext) -> None:
+    for res in resources(ctx.file, "AWS::Glue::Database", "AWS::Glue::Table", "AWS::Glue::Crawler"):
+        ctx.supports(line=res.line, check="data_catalog", message=f"{res.address} registers datasets in a catalog")
+    for res in resources(ctx.file, "AWS::LakeFormation::*"):
+        ctx.supports(line=res.line, check="data_lake_as_code", message=f"{res.address} defines the data lake")
+
+
+@rule()
+def serverless_data_steps(ctx: FileContext) -> None:
+    for res in resources(ctx.file, "AWS::Glue::Job", "AWS::EMRServerless::Application"):
+        ctx.supports(line=res.line, message=f"{res.address} runs data processing on serverless capacity")

@@ -277,4 +277,8 @@ _ML_KINDS = ("InferenceService", "SeldonDeployment", "ServingRuntime", "TrainedM
 def ml_manifests_as_code(ctx: FileContext) -> None:
     found = list(manifests(ctx.file, *_ML_KINDS))
     if found:
-        ctx.supports(line=found[0].line, message=f"ML workloads are declared as manifests: {found[0].address}")
+        ctx.supports(line=found[0].line, check="infrastructure_as_code",
+                     message=f"ML workloads are declared as manifests: {found[0].address}")
+    endpoint = next(manifests(ctx.file, "InferenceService", "SeldonDeployment"), None)
+    if endpoint is not None:
+        ctx.supports(line=endpoint.line, check="endpoint_as_code", message=f"{endpoint.address} is defined as code")

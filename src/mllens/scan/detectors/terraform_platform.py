@@ -109,6 +109,11 @@ def bucket_versioning(ctx: FileContext) -> None:
                          default_bad=False)
 
 
+def _expires(ctx: FileContext, line: int, message: str) -> None:
+    for check in ("data_lifecycle_expiry", "data_expiry"):
+        ctx.supports(line=line, check=check, message=message)
+
+
 @rule()
 def bucket_lifecycle(ctx: FileContext) -> None:
     for block in resources(ctx.file, "aws_s3_bucket_lifecycle_configuration"):
@@ -117,8 +122,7 @@ def bucket_lifecycle(ctx: FileContext) -> None:
                 continue
             for key in ("expiration", "noncurrent_version_expiration"):
                 if item.has(key):
-                    ctx.supports(line=item.line_of(key), check="data_lifecycle_expiry",
-                                 message=f"{block.address} expires objects ({key})")
+                    _expires(ctx, item.line_of(key), f"{block.address} expires objects ({key})")
             for key in ("transition", "noncurrent_version_transition"):
                 if item.has(key):
                     ctx.supports(line=item.line_of(key), check="storage_tiering",
@@ -127,7 +131,7 @@ def bucket_lifecycle(ctx: FileContext) -> None:
         for item in block.node.children("lifecycle_rule"):
             action, line = item.at("action.type")
             if str(action) == "Delete":
-                ctx.supports(line=line, check="data_lifecycle_expiry", message=f"{block.address} deletes aged objects")
+                _expires(ctx, line, f"{block.address} deletes aged objects")
             elif str(action) == "SetStorageClass":
                 ctx.supports(line=line, check="storage_tiering",
                              message=f"{block.address} moves aged objects to a colder class")
@@ -135,8 +139,7 @@ def bucket_lifecycle(ctx: FileContext) -> None:
         for item in block.node.children("rule"):
             for key, _value, line in item.walk():
                 if key.startswith("delete_after"):
-                    ctx.supports(line=line, check="data_lifecycle_expiry",
-                                 message=f"{block.address} deletes aged blobs")
+                    _expires(ctx, line, f"{block.address} deletes aged blobs")
                 elif key.startswith("tier_to_"):
                     ctx.supports(line=line, check="storage_tiering", message=f"{block.address} tiers aged blobs")
 
@@ -229,7 +232,11 @@ def iam_sagemaker_guardrails(ctx: FileContext) -> None:
             keys = guardrail_keys(statement.data)
             if keys:
                 line = statement.line_of("condition") if statement.has("condition") else statement.line
-                ctx.supports(line=line, message=f"{block.address} conditions SageMaker access on {', '.join(keys)}")
+                ctx.supports(line=line, check="workspace_guardrails",
+                             message=f"{block.address} conditions SageMaker access on {', '.join(keys)}")
+                if "sagemaker:intercontainertrafficencryption" in (k.lower() for k in keys):
+                    ctx.supports(line=line, check="encryption_enforced",
+                                 message=f"{block.address} refuses jobs without inter-container encryption")
                 break
 
 
@@ -267,3 +274,67 @@ def data_access_logging(ctx: FileContext) -> None:
     for block in resources(ctx.file, "google_project_iam_audit_config"):
         if "DATA_READ" in str(block.node.data):
             ctx.supports(line=block.line, message=f"{block.address} records data read audit logs")
+
+
+@rule()
+def immutable_image_tags(ctx: FileContext) -> None:
+    for block in resources(ctx.file, "aws_ecr_repository"):
+        value, line = block.at("image_tag_mutability")
+        judge_choice(ctx, value, line, what=block.address, attr="image_tag_mutability", good=("IMMUTABLE",),
+                     default_bad=True)
+    for block in resources(ctx.file, "google_artifact_registry_repository"):
+        value, line = block.at("docker_config.immutable_tags")
+        if classify(value) == "literal":
+            judge_choice(ctx, value, line, what=block.address, attr="docker_config.immutable_tags", good=("true",),
+                         default_bad=False)
+
+
+@rule()
+def object_lock(ctx: FileContext) -> None:
+    for block in resources(ctx.file, "aws_s3_bucket"):
+        if as_bool(block.node.get("object_lock_enabled")):
+            ctx.supports(line=block.node.line_of("object_lock_enabled"), message=f"{block.address} enables Object Lock")
+    for block in resources(ctx.file, "aws_s3_bucket_object_lock_configuration"):
+        ctx.supports(line=block.line, message=f"{block.address} sets a default retention on objects")
+    for block in resources(ctx.file, "google_storage_bucket"):
+        if block.node.has("retention_policy"):
+            ctx.supports(line=block.node.line_of("retention_policy"), message=f"{block.address} has a retention policy")
+    for block in resources(ctx.file, "azurerm_storage_container_immutability_policy"):
+        ctx.supports(line=block.line, message=f"{block.address} makes blobs immutable for a retention period")
+
+
+@rule()
+def trail_log_validation(ctx: FileContext) -> None:
+    for block in resources(ctx.file, "aws_cloudtrail"):
+        value, line = block.at("enable_log_file_validation")
+        judge_choice(ctx, value, line, what=block.address, attr="enable_log_file_validation", good=("true",),
+                     default_bad=True)
+
+
+_CATALOG = ("aws_glue_catalog_database", "aws_glue_catalog_table", "aws_glue_crawler", "google_dataplex_lake",
+            "google_dataplex_zone", "google_data_catalog_entry_group", "azurerm_purview_account", "databricks_catalog",
+            "databricks_schema")
+_LAKE = ("aws_lakeformation_resource", "aws_lakeformation_data_lake_settings", "google_biglake_table",
+         "google_biglake_catalog", "google_dataplex_asset")
+
+
+@rule()
+def data_catalog(ctx: FileContext) -> None:
+    for block in resources(ctx.file, *_CATALOG):
+        ctx.supports(line=block.line, check="data_catalog", message=f"{block.address} registers datasets in a catalog")
+    for block in resources(ctx.file, *_LAKE):
+        ctx.supports(line=block.line, check="data_lake_as_code", message=f"{block.address} defines the data lake")
+    for block in resources(ctx.file, "aws_glue_catalog_table"):
+        location, line = block.at("storage_descriptor.location")
+        if str(location).startswith("s3://"):
+            ctx.supports(line=line, check="data_lake_as_code", message=f"{block.address} catalogs a table on S3")
+
+
+_SERVERLESS_STEPS = ("aws_glue_job", "aws_emrserverless_application", "google_dataflow_job",
+                     "google_dataflow_flex_template_job", "google_dataproc_batch", "azurerm_data_factory_pipeline")
+
+
+@rule()
+def serverless_data_steps(ctx: FileContext) -> None:
+    for block in resources(ctx.file, *_SERVERLESS_STEPS):
+        ctx.supports(line=block.line, message=f"{block.address} runs data processing on serverless capacity")
