@@ -92,7 +92,7 @@ def test_unknown_check_lists_the_practice_checks(tmp_path: Path, lens: Lens) -> 
     message = error_of(tmp_path, text, lens)
     assert message.startswith(
         "mllens.yaml: answers.MLSEC03-BP02.checks.vpn: 'vpn' is not a check of practice "
-        "MLSEC03-BP02 (its checks: storage_encrypted_cmk, key_rotation,"
+        "MLSEC03-BP02 (its checks: storage_encrypted_cmk, encryption_in_transit,"
     )
 
 

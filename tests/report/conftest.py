@@ -55,7 +55,7 @@ def finding(rule: str, practice: str, check: str, outcome: str, file: str, line:
 HOSTILE_EVIDENCE = [
     finding("terraform.ml_private_networking", "MLSEC03-BP02", "private_networking", "contradicts",
             "infra/main.tf", 48, "aws_sagemaker_model.fraud has no vpc_config"),
-    finding("terraform.kms_key_rotation", "MLSEC03-BP02", "key_rotation", "supports",
+    finding("terraform.kms_key_rotation", "MLSEC03-BP02", "storage_encrypted_cmk", "supports",
             "infra/main.tf", 16, "aws_kms_key.ml sets enable_key_rotation = true"),
     finding("python_code.unsafe_model_load", "MLREL05-BP01", "endpoint_autoscaling", "contradicts",
             HOSTILE_FILE, 3, "single instance <script>alert('msg')</script>"),

@@ -157,18 +157,36 @@ def html_escape(text: str) -> str:
     )
 
 
-def test_the_lifecycle_diagram_shows_found_stages_and_marks_the_missing_ones(example: Reviewed) -> None:
-    review, scan = example
-    scan = scan.model_copy(update={"lifecycle": {**scan.lifecycle, "monitoring": []}})
-    text = html.render(review, scan=scan)
+def lifecycle_figure(text: str) -> str:
     start = text.index('<figure class="lifecycle">')
-    figure = text[start:text.index("</figure>", start)]
-    assert figure.count('<g class="stage found">') == 5
-    assert figure.count('<g class="stage missing">') == 1
-    assert "nothing found</text>" in figure
-    assert "✕ Nothing in the files shows this stage." in figure
-    loc, _, what = scan.lifecycle["training"][0].partition(" ")
-    assert f"<code>{loc}</code> {html_escape(what)}" in figure
+    return text[start:text.index("</figure>", start)]
+
+
+def test_the_lifecycle_diagram_tells_found_stages_from_gaps_and_empty_ones(example: Reviewed) -> None:
+    review, scan = example
+    gap = next(e for e in review.evidence if e.outcome == "contradicts" and e.line)
+    lifecycle = {
+        "training": ["src/fraud/train.py:31 logs runs to an experiment tracker: mlflow.start_run"],
+        "deployment": [f"{gap.file}:{gap.line} {gap.message}"],
+    }
+    figure = lifecycle_figure(html.render(review, scan=scan.model_copy(update={"lifecycle": lifecycle})))
+    states = re.findall(r'<g class="stage (\w+)">', figure)
+    assert states == ["missing", "missing", "found", "missing", "gaps", "missing"]
+    assert figure.count("nothing found</text>") == 4
+    assert figure.count("✕ Nothing in the files shows this stage.") == 4
+    assert '<li class="in-place"><code>src/fraud/train.py:31</code>logs runs' in figure
+    assert f'<li class="gap"><code>{gap.file}:{gap.line}</code><span class="note-mark">✗ gap:</span> ' in figure
+    assert 'font-weight="700">1 gap</tspan>' in figure
+
+
+def test_the_example_lifecycle_lists_every_note_the_scan_made(example: Reviewed) -> None:
+    review, scan = example
+    figure = lifecycle_figure(html.render(review, scan=scan))
+    for stage, notes in scan.lifecycle.items():
+        for note in notes:
+            loc, _, what = note.partition(" ")
+            assert f"<code>{loc}</code>" in figure and f"{html_escape(what)}</li>" in figure, (stage, note)
+    assert len(re.findall(r'<g class="stage (?:found|gaps|missing)">', figure)) == 6
 
 
 def test_offline_self_contained_and_small(example_html: str) -> None:

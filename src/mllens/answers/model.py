@@ -7,7 +7,7 @@ lens: ml                       # optional; the shipped ML lens by default
 answers:
   MLSEC03-BP02:                # either numbering (MLSEC-04 works too)
     status: partial            # implemented | partial | missing | not_applicable
-    checks: {private_networking: met, no_root_notebooks: not_met}
+    checks: {private_networking: met, no_root_access: not_met}
     notes: "..."
   MLSEC05-BP01: {status: not_applicable, reason: out_of_scope, notes: "..."}
 questions:

@@ -88,7 +88,7 @@ def to_html(
         r=review,
         scan=scan,
         baseline=baseline,
-        stages=lifecycle_stages(scan.lifecycle) if scan is not None else None,
+        stages=lifecycle_stages(scan.lifecycle, review.evidence) if scan is not None else None,
         trend=trend(points) if points else None,
         paged=paged,
         css=Markup(_asset("report.css")),

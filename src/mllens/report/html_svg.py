@@ -5,11 +5,12 @@ escapes them."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from mllens.lens.model import Risk
 from mllens.review.model import Summary
+from mllens.scan.evidence import Evidence
 
 STAGES = (
     ("data_sources", "Data sources"),
@@ -23,27 +24,56 @@ BOX_W, BOX_GAP, BOX_Y, BOX_H = 140, 32, 16, 104
 
 
 @dataclass(frozen=True)
+class Note:
+    location: str  # "file:line" or "file"
+    what: str
+    gap: bool  # the note is a finding that contradicts a practice: something is missing here
+
+
+@dataclass(frozen=True)
 class Stage:
     id: str
     name: str
     number: int
-    notes: list[str]
+    notes: list[Note]
     x: int
 
     @property
-    def found(self) -> bool:
-        return bool(self.notes)
+    def state(self) -> str:
+        """found (something in place), gaps (only findings of what is missing) or missing (nothing)."""
+        if any(not n.gap for n in self.notes):
+            return "found"
+        return "gaps" if self.notes else "missing"
 
     @property
-    def located(self) -> list[tuple[str, str]]:
-        """Each note as (file:line, what): scan notes read "file:line what"."""
-        return [(loc, what) for loc, _, what in (note.partition(" ") for note in self.notes)]
+    def found(self) -> bool:
+        return self.state == "found"
 
 
-def lifecycle_stages(lifecycle: Mapping[str, list[str]]) -> list[Stage]:
-    """The six stages left to right, each with what the scan found there (maybe nothing)."""
+def _gap_keys(evidence: Iterable[Evidence]) -> set[tuple[str, str]]:
+    """(location, message start) of every contradicting finding, to recognise its note."""
+    keys = set()
+    for e in evidence:
+        if e.outcome == "contradicts":
+            location = f"{e.file}:{e.line}" if e.line else e.file
+            keys.add((location, " ".join(e.message.split())[:40]))
+    return keys
+
+
+def lifecycle_stages(lifecycle: Mapping[str, list[str]], evidence: Iterable[Evidence] = ()) -> list[Stage]:
+    """The six stages left to right, each with what the scan found there (maybe nothing).
+
+    Scan notes read "file:line what"; a note that repeats a contradicting finding is marked
+    as a gap, so a stage whose only notes say what is missing is not shown as covered."""
+    gaps = _gap_keys(evidence)
+
+    def note(text: str) -> Note:
+        location, _, what = text.partition(" ")
+        return Note(location=location, what=what, gap=(location, what[:40]) in gaps)
+
     return [
-        Stage(id=sid, name=name, number=i + 1, notes=list(lifecycle.get(sid, [])), x=i * (BOX_W + BOX_GAP))
+        Stage(id=sid, name=name, number=i + 1, notes=[note(t) for t in lifecycle.get(sid, [])],
+              x=i * (BOX_W + BOX_GAP))
         for i, (sid, name) in enumerate(STAGES)
     ]
 

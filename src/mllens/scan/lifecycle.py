@@ -23,7 +23,7 @@ STAGE_OF_CHECK: dict[str, str] = {
             "data_versioned",
             "dataset_versioning",
             "storage_versioning",
-            "public_access_blocked",
+            "private_networking",
             "pii_discovery",
             "data_access_logging",
             "no_large_data_in_git",

@@ -1,0 +1,128 @@
+"""The single pass over a syntax tree that a CodeIndex is built from.
+
+One explicit-stack walk per unit (no recursion, no generic `ast.walk`, no visitor method
+lookups per node): calls are gathered raw, imports, constants, gates and definitions are
+noted as they go by. The order nodes are met in is part of the index's behaviour (a later
+import of the same name wins, `calls` keeps this order), so it must stay as it is: children
+pushed in field order, the last pushed popped first.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mllens.scan.code.analysis import CodeIndex, Unit
+
+# Fields that never lead to a call, an import or a definition: expression contexts and
+# operators, type comments, and fields holding names or numbers rather than nodes.
+_NOT_CHILDREN = frozenset(
+    {
+        "ctx", "op", "ops", "type_comment", "type_ignores",
+        "name", "id", "attr", "arg", "asname", "module", "level", "names", "kwd_attrs", "rest",
+        "conversion", "is_async", "simple", "kind", "tag", "lineno", "n", "s",
+    }
+)  # fmt: skip
+
+CHILDREN: dict[type, tuple[str, ...]] = {
+    cls: tuple(f for f in cls._fields if f not in _NOT_CHILDREN)
+    for cls in vars(ast).values()
+    if isinstance(cls, type) and issubclass(cls, ast.AST)
+}
+CHILDREN[ast.Constant] = ()  # its `value` is data, not a node
+
+
+def has_compare(test: ast.expr) -> bool:
+    if isinstance(test, ast.Compare):
+        return True
+    if isinstance(test, ast.BoolOp):
+        return any(has_compare(v) for v in test.values)
+    return isinstance(test, ast.UnaryOp) and has_compare(test.operand)
+
+
+class Collector:
+    """Gathers, over the units of one CodeIndex, what the index is then built from."""
+
+    def __init__(self, index: CodeIndex) -> None:
+        self.index = index
+        self.calls: list[tuple[ast.Call, Unit]] = []
+        self.refs: list[tuple[str, ast.expr, Unit, str]] = []  # decorators and base classes
+        self.binds: list[tuple[ast.expr, ast.expr, Unit]] = []
+        self._visit: dict[type, Callable[[Any, Unit], None]] = {
+            ast.Import: self._import,
+            ast.ImportFrom: self._import_from,
+            ast.Assign: self._assign,
+            ast.AnnAssign: self._assign,
+            ast.withitem: self._with,
+            ast.If: self._if,
+            ast.FunctionDef: self._definition,
+            ast.AsyncFunctionDef: self._definition,
+            ast.ClassDef: self._definition,
+        }
+
+    def walk(self, unit: Unit) -> None:
+        stack: list[Any] = [unit.tree]
+        pop, push, extend = stack.pop, stack.append, stack.extend
+        children = CHILDREN.get
+        visit = self._visit.get
+        calls = self.calls.append
+        call_type = ast.Call
+        while stack:
+            node = pop()
+            kind = type(node)
+            if kind is call_type:
+                calls((node, unit))
+            else:
+                handler = visit(kind)
+                if handler is not None:
+                    handler(node, unit)
+            for name in children(kind, ()):
+                child = getattr(node, name, None)
+                if child is not None:
+                    if type(child) is list:
+                        extend(child)
+                    else:
+                        push(child)
+
+    def _import(self, node: ast.Import, unit: Unit) -> None:
+        aliases = self.index.aliases
+        for alias in node.names:
+            if alias.asname:
+                aliases[alias.asname] = alias.name
+            else:
+                top = alias.name.split(".", 1)[0]
+                aliases[top] = top
+
+    def _import_from(self, node: ast.ImportFrom, unit: Unit) -> None:
+        if not node.level and node.module:
+            for alias in node.names:
+                if alias.name == "*":
+                    self.index.stars.append(node.module)
+                else:
+                    self.index.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+
+    def _assign(self, node: ast.Assign | ast.AnnAssign, unit: Unit) -> None:
+        if node.value is not None:
+            for target in getattr(node, "targets", None) or [node.target]:  # type: ignore[union-attr]
+                self.binds.append((target, node.value, unit))
+
+    def _with(self, node: ast.withitem, unit: Unit) -> None:
+        if node.optional_vars is not None:
+            self.binds.append((node.optional_vars, node.context_expr, unit))
+
+    def _if(self, node: ast.If, unit: Unit) -> None:
+        if has_compare(node.test) and node.body:
+            last = node.body[-1]
+            end = getattr(last, "end_lineno", None) or last.lineno
+            self.index._gates.append((unit.cell, node.body[0].lineno, end))
+
+    def _definition(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, unit: Unit) -> None:
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            self.refs.append(("decorator", target, unit, node.name))
+        if isinstance(node, ast.ClassDef):
+            self.refs.extend(("base", base, unit, node.name) for base in node.bases)
+        else:
+            self.index.functions.append((node.name, unit.line(node), unit.cell))
