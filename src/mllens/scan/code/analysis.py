@@ -5,22 +5,30 @@ call, and a name no import binds stays unresolved, so a mere mention is not evid
 
 Resolution is flow-insensitive and deliberately small: import aliases, `x = f(...)`
 (x.method() is then `f().method`), `with f() as x`, and names bound once to a constant.
+
+Built for speed, since every Python file and notebook of a project goes through it: a call
+whose first name no import (or typed local) binds is only resolved when a query needs it
+(most calls in most files: `len`, `print`, local helpers); resolved sites are indexed by
+their import root, so a query for `mlflow.*` in a file that never imports mlflow costs a
+set lookup; and keyword names and final attribute names are indexed for the few signals
+that look at every call.
 """
 
 from __future__ import annotations
 
 import ast
-import fnmatch
-import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
+from itertools import chain
 from typing import Any
+
+from mllens.scan.code.collect import Collector
+from mllens.scan.code.patterns import pattern_set
 
 UNKNOWN: Any = type("Unknown", (), {"__repr__": lambda self: "UNKNOWN", "__bool__": lambda self: False})()
 _AMBIGUOUS = object()
-_SKIP_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "type_ignores"})
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_EMPTY: tuple[Site, ...] = ()
+_WRAPPERS = ("()", "[]")
 
 
 @dataclass(frozen=True)
@@ -36,17 +44,34 @@ class Unit:
         return self.line_map(number) if self.line_map else number
 
 
-@dataclass(frozen=True)
 class Site:
-    """A call, decorator or base class, with its dotted name resolved where possible."""
+    """A call, decorator or base class, with its dotted name resolved where possible.
+    Read-only by convention (a plain slotted class: millions are made in a big scan)."""
 
-    name: str  # e.g. "mlflow.log_metric", "sagemaker.tuner.HyperparameterTuner().fit"
-    resolved: bool  # the first part came from an import
-    line: int
-    cell: int | None
-    node: ast.AST
-    owner: str | None = None  # for decorators and base classes: the function or class name
-    index: CodeIndex | None = field(default=None, compare=False, repr=False)
+    __slots__ = ("cell", "index", "line", "name", "node", "owner", "resolved", "seq")
+
+    def __init__(
+        self,
+        name: str,
+        resolved: bool,
+        line: int,
+        cell: int | None,
+        node: ast.AST,
+        owner: str | None = None,
+        index: CodeIndex | None = None,
+        seq: int = 0,
+    ) -> None:
+        self.name = name  # e.g. "mlflow.log_metric", "sagemaker.tuner.HyperparameterTuner().fit"
+        self.resolved = resolved  # the first part came from an import
+        self.line = line
+        self.cell = cell
+        self.node = node
+        self.owner = owner  # for decorators and base classes: the function or class name
+        self.index = index
+        self.seq = seq  # position in the order the index met it (ties on one line keep it)
+
+    def __repr__(self) -> str:
+        return f"Site({self.name!r}, resolved={self.resolved}, line={self.line}, cell={self.cell})"
 
     @property
     def gated(self) -> bool:
@@ -90,64 +115,21 @@ class Site:
         return len(self.node.args) + len(self.node.keywords) if isinstance(self.node, ast.Call) else 0
 
 
-@lru_cache(maxsize=1024)
-def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], frozenset[str] | None]:
-    """One regex for a set of fnmatch patterns, and the import roots they can match (None
-    when some pattern starts with a wildcard and so may match under any root)."""
-    regex = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
-    roots = {p.split(".", 1)[0] for p in patterns}
-    if any("*" in r or "?" in r or "[" in r or "(" in r for r in roots):
-        return regex, None
-    return regex, frozenset(roots)
+def _order(site: Site) -> tuple[int, int]:
+    return site.line, site.seq
 
 
-_INTERESTING = frozenset(
-    {
-        ast.Call,
-        ast.Import,
-        ast.ImportFrom,
-        ast.Assign,
-        ast.AnnAssign,
-        ast.withitem,
-        ast.If,
-        ast.FunctionDef,
-        ast.AsyncFunctionDef,
-        ast.ClassDef,
-    }
-)
-
-
-def _fields(node_type: type) -> tuple[str, ...]:
-    found = _FIELDS.get(node_type)
-    if found is None:
-        found = _FIELDS[node_type] = tuple(f for f in getattr(node_type, "_fields", ()) if f not in _SKIP_FIELDS)
-    return found
-
-
-# leaves and nodes whose other fields hold only names: never worth descending into
-_FIELDS.update(
-    {
-        ast.Name: (),
-        ast.Constant: (),
-        ast.alias: (),
-        ast.Attribute: ("value",),
-        ast.keyword: ("value",),
-        ast.Load: (),
-        ast.Store: (),
-        ast.Del: (),
-        ast.Pass: (),
-        ast.Break: (),
-        ast.Continue: (),
-    }
-)
-
-
-def _has_compare(test: ast.expr) -> bool:
-    if isinstance(test, ast.Compare):
-        return True
-    if isinstance(test, ast.BoolOp):
-        return any(_has_compare(v) for v in test.values)
-    return isinstance(test, ast.UnaryOp) and _has_compare(test.operand)
+def _head(expr: ast.expr) -> str | None:
+    """The name a dotted expression starts from (`a` in `a.b().c[0].d`), None if none."""
+    node: Any = expr
+    while True:
+        kind = type(node)
+        if kind is ast.Attribute or kind is ast.Subscript:
+            node = node.value
+        elif kind is ast.Call:
+            node = node.func
+        else:
+            return node.id if kind is ast.Name else None
 
 
 class CodeIndex:
@@ -157,111 +139,96 @@ class CodeIndex:
         self.types: dict[str, str] = {}
         self.consts: dict[str, Any] = {}
         self.functions: list[tuple[str, int, int | None]] = []  # (name, line, cell)
-        self.calls: list[Site] = []
         self.decorators: list[Site] = []
         self.bases: list[Site] = []
         self.attribute_sets: list[tuple[str, ast.expr, int, int | None]] = []
         self._gates: list[tuple[int | None, int, int]] = []
-        self._by_root: dict[str, dict[str, list[Site]]] = {}
-        raw_calls: list[tuple[ast.Call, Unit]] = []
-        raw_refs: list[tuple[str, ast.expr, Unit, str]] = []
-        binds: list[tuple[ast.expr, ast.expr]] = []
+        self._type_heads: set[str] = set()  # first part of every key of `types`
+        collector = Collector(self)
         for unit in units:
-            self._collect(unit, raw_calls, raw_refs, binds)
-        for target, value, unit in binds:
+            collector.walk(unit)
+        for target, value, unit in collector.binds:
             self._bind(target, value, unit)
-        for node, unit in raw_calls:
-            self._add_site(self.calls, node.func, node, unit)
-        for kind, expr, unit, owner in raw_refs:
-            self._add_site(self.decorators if kind == "decorator" else self.bases, expr, expr, unit, owner)
+        self._raw_calls = collector.calls
+        self._sites: list[Site | None] = [None] * len(self._raw_calls)  # made when first asked for
+        self._all_calls: list[Site] | None = None
+        self.resolved_calls: list[Site] = []  # in the order met
+        self._by_last: dict[str, list[int]] = {}
+        self._by_kw: dict[str, list[int]] = {}
+        self._index_calls()
+        for kind, expr, unit, owner in collector.refs:
+            qualified, resolved = self.qualify(expr)
+            if qualified:
+                out = self.decorators if kind == "decorator" else self.bases
+                out.append(Site(qualified, resolved, unit.line(expr), unit.cell, expr, owner, self, len(out)))
+        self._pools: dict[str, tuple[list[Site], dict[str, list[Site]]]] = {}
 
-    # -- collection ---------------------------------------------------------------
-    def _collect(self, unit: Unit, calls: list[Any], refs: list[Any], binds: list[Any]) -> None:
-        stack: list[Any] = [unit.tree]
-        pop, push, extend = stack.pop, stack.append, stack.extend
-        interesting = _INTERESTING
-        while stack:
-            node = pop()
-            kind = type(node)
-            if kind in interesting:
-                self._visit(kind, node, unit, calls, refs, binds)
-            fields = _FIELDS.get(kind)
-            if fields is None:
-                fields = _fields(kind)
-            for name in fields:
-                child = getattr(node, name, None)
-                if type(child) is list:
-                    extend(child)
-                elif isinstance(child, ast.AST):
-                    push(child)
-
-    def _visit(self, kind: type, node: Any, unit: Unit, calls: list[Any], refs: list[Any], binds: list[Any]) -> None:
-        if kind is ast.Call:
-            calls.append((node, unit))
-        elif kind is ast.Import:
-            for alias in node.names:
-                if alias.asname:
-                    self.aliases[alias.asname] = alias.name
-                else:
-                    top = alias.name.split(".", 1)[0]
-                    self.aliases[top] = top
-        elif kind is ast.ImportFrom:
-            if not node.level and node.module:
-                for alias in node.names:
-                    if alias.name == "*":
-                        self.stars.append(node.module)
-                    else:
-                        self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-        elif kind is ast.Assign or kind is ast.AnnAssign:
-            if node.value is not None:
-                for target in getattr(node, "targets", None) or [node.target]:
-                    binds.append((target, node.value, unit))
-        elif kind is ast.withitem:
-            if node.optional_vars is not None:
-                binds.append((node.optional_vars, node.context_expr, unit))
-        elif kind is ast.If:
-            if _has_compare(node.test) and node.body:
-                last = node.body[-1]
-                self._gates.append((unit.cell, node.body[0].lineno, getattr(last, "end_lineno", None) or last.lineno))
-        else:  # function and class definitions
-            for decorator in node.decorator_list:
-                refs.append(
-                    ("decorator", decorator.func if isinstance(decorator, ast.Call) else decorator, unit, node.name)
-                )
-            if kind is ast.ClassDef:
-                refs.extend(("base", base, unit, node.name) for base in node.bases)
-            else:
-                self.functions.append((node.name, unit.line(node), unit.cell))
-
-    def is_gated(self, node: ast.AST, cell: int | None) -> bool:
-        """Inside the body of an `if` that compares values (a metric threshold?)."""
-        line = getattr(node, "lineno", 0)
-        return any(c == cell and start <= line <= end for c, start, end in self._gates)
+    # -- building -----------------------------------------------------------------------
+    def _bindable(self, head: str | None) -> bool:
+        """Whether `qualify` could resolve an expression starting at the name `head`."""
+        if head is None:
+            return False
+        return head in self.aliases or head in self._type_heads or bool(self.stars and head[:1].isupper())
 
     def _bind(self, target: ast.expr, value: ast.expr, unit: Unit) -> None:
         local = _local_name(target)
         if local is None:
-            if isinstance(target, ast.Attribute):
+            if isinstance(target, ast.Attribute) and self._bindable(_head(target)):
                 qualified, resolved = self.qualify(target)
                 if resolved and qualified:
                     self.attribute_sets.append((qualified, value, unit.line(target), unit.cell))
             return
         if isinstance(value, ast.Call):
-            qualified, resolved = self.qualify(value.func)
-            if qualified and resolved:
-                self.types[local] = qualified + "()"
+            if self._bindable(_head(value.func)):
+                qualified, resolved = self.qualify(value.func)
+                if qualified and resolved:
+                    self.types[local] = qualified + "()"
+                    self._type_heads.add(local.split(".", 1)[0])
         elif isinstance(value, ast.Constant) and "." not in local:
             previous = self.consts.get(local, value.value)
             self.consts[local] = value.value if previous == value.value else _AMBIGUOUS
-        elif isinstance(value, ast.Name | ast.Attribute):
+        elif isinstance(value, ast.Name | ast.Attribute) and self._bindable(_head(value)):
             qualified, resolved = self.qualify(value)
             if qualified and resolved and "." not in local:
                 self.aliases.setdefault(local, qualified)
 
-    def _add_site(self, out: list[Site], expr: ast.expr, node: ast.AST, unit: Unit, owner: str | None = None) -> None:
-        qualified, resolved = self.qualify(expr)
-        if qualified:
-            out.append(Site(qualified, resolved, unit.line(node), unit.cell, node, owner, self))
+    def _index_calls(self) -> None:
+        """Resolve the calls an import may bind; note every call's final name and keywords."""
+        by_last, by_kw = self._by_last, self._by_kw
+        for position, (node, unit) in enumerate(self._raw_calls):
+            func = node.func
+            head = _head(func)
+            if head is None:
+                continue  # `(a or b)()`, `f()()`...: no dotted name, never a site
+            if self._bindable(head):
+                site = self._site_at(position)
+                last: str | None = site.last if site is not None else None
+                if site is not None and site.resolved:
+                    self.resolved_calls.append(site)
+            else:  # unresolved: its name ends as the source wrote it
+                kind = type(func)
+                last = func.attr if kind is ast.Attribute else func.id if kind is ast.Name else None  # type: ignore[attr-defined]
+            if last is not None and last[-1:] not in (")", "]"):
+                by_last.setdefault(last, []).append(position)
+            for keyword in node.keywords:
+                if keyword.arg is not None:
+                    positions = by_kw.setdefault(keyword.arg, [])
+                    if not positions or positions[-1] != position:
+                        positions.append(position)
+
+    def _site_at(self, position: int) -> Site | None:
+        site = self._sites[position]
+        if site is None:
+            node, unit = self._raw_calls[position]
+            qualified, resolved = self.qualify(node.func)
+            if not qualified:
+                return None
+            site = self._sites[position] = Site(qualified, resolved, unit.line(node), unit.cell, node, None, self, position)
+        return site
+
+    def _sites_at(self, groups: Iterable[list[int]]) -> list[Site]:
+        positions = sorted(set(chain.from_iterable(groups)))
+        return [s for s in map(self._site_at, positions) if s is not None]
 
     # -- resolution -----------------------------------------------------------------
     def qualify(self, expr: ast.expr) -> tuple[str | None, bool]:
@@ -284,12 +251,13 @@ class CodeIndex:
             return None, False
         parts.reverse()
         # a typed local such as `self.tuner` or `run`: the longest dotted prefix that is known
-        for cut in range(len(parts), -1, -1):
-            local = ".".join([node.id, *[p for p in parts[:cut] if p not in ("()", "[]")]])
-            if cut and any(p in ("()", "[]") for p in parts[:cut]):
-                continue
-            if local in self.types:
-                return _join(self.types[local], parts[cut:]), True
+        if node.id in self._type_heads:
+            for cut in range(len(parts), -1, -1):
+                if cut and any(p in _WRAPPERS for p in parts[:cut]):
+                    continue
+                local = ".".join([node.id, *parts[:cut]])
+                if local in self.types:
+                    return _join(self.types[local], parts[cut:]), True
         root = self.aliases.get(node.id)
         if root is not None:
             return _join(root, parts), True
@@ -320,32 +288,55 @@ class CodeIndex:
             return f"{qualified}()" if resolved and qualified else UNKNOWN
         return UNKNOWN
 
+    def is_gated(self, node: ast.AST, cell: int | None) -> bool:
+        """Inside the body of an `if` that compares values (a metric threshold?)."""
+        line = getattr(node, "lineno", 0)
+        return any(c == cell and start <= line <= end for c, start, end in self._gates)
+
     # -- queries ------------------------------------------------------------------------
+    @property
+    def calls(self) -> list[Site]:
+        """Every call with a dotted name, resolved or not, in the order the index met them."""
+        if self._all_calls is None:
+            self._all_calls = [s for s in map(self._site_at, range(len(self._raw_calls))) if s is not None]
+        return self._all_calls
+
+    def calls_with_kw(self, *names: str) -> list[Site]:
+        """Calls passing any of these keyword arguments, in the order of `calls`."""
+        return self._sites_at(self._by_kw[n] for n in names if n in self._by_kw)
+
+    def calls_ending(self, *lasts: str) -> list[Site]:
+        """Calls whose dotted name ends with one of these names, in the order of `calls`."""
+        return self._sites_at(self._by_last[n] for n in lasts if n in self._by_last)
+
+    def _pool(self, sites: str) -> tuple[list[Site], dict[str, list[Site]]]:
+        """Resolved sites of one kind in file order, and the same by import root."""
+        found = self._pools.get(sites)
+        if found is None:
+            resolved = self.resolved_calls if sites == "calls" else [s for s in getattr(self, sites) if s.resolved]
+            ordered = sorted(resolved, key=_order)
+            by_root: dict[str, list[Site]] = {}
+            for site in ordered:
+                by_root.setdefault(site.name.split(".", 1)[0], []).append(site)
+            found = self._pools[sites] = (ordered, by_root)
+        return found
+
     def find(self, *patterns: str, sites: str = "calls", resolved: bool = True) -> Iterator[Site]:
         """Sites whose dotted name matches any fnmatch pattern, in file order."""
-        regex, roots = _compiled(patterns)
-        by_root = self._by_root.get(sites)
-        if by_root is None:
-            by_root = self._by_root[sites] = {}
-            for site in sorted(getattr(self, sites), key=lambda s: s.line):
-                if site.resolved:
-                    by_root.setdefault(site.name.split(".", 1)[0], []).append(site)
-                    by_root.setdefault("*", []).append(site)
-                by_root.setdefault("**", []).append(site)
+        matcher = pattern_set(patterns)
         if not resolved:
-            pool = by_root.get("**", [])
-        elif roots is None:
-            pool = by_root.get("*", [])
+            pool: Iterable[Site] = sorted(getattr(self, sites), key=_order)
         else:
-            pool = (
-                sorted((s for r in roots for s in by_root.get(r, ())), key=lambda s: s.line)
-                if len(roots) > 1
-                else by_root.get(next(iter(roots)), [])
-            )
-        match = regex.match
-        for site in pool:
-            if match(site.name):
-                yield site
+            ordered, by_root = self._pool(sites)
+            if matcher.roots is None:
+                pool = ordered
+            else:
+                roots = [r for r in by_root if r in matcher.roots]
+                if not roots:
+                    return iter(_EMPTY)
+                pool = by_root[roots[0]] if len(roots) == 1 else sorted(chain(*(by_root[r] for r in roots)), key=_order)
+        match = matcher.matches
+        return iter([s for s in pool if match(s.name)])
 
     def first(self, *patterns: str, sites: str = "calls") -> Site | None:
         return next(self.find(*patterns, sites=sites), None)
@@ -353,13 +344,13 @@ class CodeIndex:
     def uses(self, root: str) -> bool:
         """Some resolved call, decorator or base class under the module `root`."""
         prefix = root + "."
-        return any(s.resolved and s.name.startswith(prefix) for s in (*self.calls, *self.decorators, *self.bases))
+        return any(s.resolved and s.name.startswith(prefix) for s in (*self.resolved_calls, *self.decorators, *self.bases))
 
 
 def _join(root: str, parts: list[str]) -> str:
     out = root
     for part in parts:
-        out += part if part in ("()", "[]") else "." + part
+        out += part if part in _WRAPPERS else "." + part
     return out
 
 

@@ -154,7 +154,7 @@ def _seed_sites(code: CodeIndex) -> list[Site]:
         first = site.value(0, default=site.value("seed", default=None))
         if site.last == "use_deterministic_algorithms" or first is not None:
             found.append(site)  # seed() with no argument seeds from the OS: not reproducible
-    for site in code.calls:
+    for site in code.calls_with_kw(*SEED_KWARGS):
         if site.resolved and site.name.startswith(_SEEDED_LIBS) and any(
             site.value(k, default=None) is not None for k in SEED_KWARGS if site.kw(k) is not None
         ):

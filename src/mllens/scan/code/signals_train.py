@@ -192,7 +192,7 @@ def search_strategy(ctx: FileContext, code: CodeIndex) -> None:
 def early_stopping(ctx: FileContext, code: CodeIndex) -> None:
     site = code.first(*EARLY_STOPPING)
     if site is None:
-        for call in code.calls:
+        for call in code.calls_with_kw("early_stopping_rounds", "early_stopping", "n_iter_no_change"):
             if not call.resolved and call.last not in ("fit", "train"):
                 continue
             if call.value("early_stopping_rounds") not in (None,) or call.value("early_stopping") is True:
@@ -233,12 +233,17 @@ def warm_start(ctx: FileContext, code: CodeIndex) -> None:
     site = next((t for t in code.find("sagemaker.*HyperparameterTuner") if t.has_kw("warm_start_config")), None)
     site = site or code.first("sagemaker.tuner.WarmStartConfig", "sagemaker.*WarmStartConfig")
     site = site or next(
-        (c for c in code.calls if c.resolved and c.name.startswith("sklearn.") and c.value("warm_start") is True), None
+        (
+            c
+            for c in code.calls_with_kw("warm_start")
+            if c.resolved and c.name.startswith("sklearn.") and c.value("warm_start") is True
+        ),
+        None,
     )
     site = site or next(
         (
             c
-            for c in code.calls
+            for c in code.calls_with_kw("resume_from_checkpoint", "ckpt_path")
             if c.has_kw("resume_from_checkpoint", "ckpt_path")
             and c.value("resume_from_checkpoint", default=c.value("ckpt_path")) not in (None, False)
         ),
@@ -270,7 +275,7 @@ def spot_training(ctx: FileContext, code: CodeIndex) -> None:
                 "training job runs on on-demand capacity (use_spot_instances not set)",
                 confidence=0.5,
             )
-    for site in code.calls:
+    for site in code.calls_with_kw("scheduling_strategy"):
         if site.has_kw("scheduling_strategy") and "SPOT" in _text(site.value("scheduling_strategy")):
             _emit(ctx, site, "supports", "Vertex AI job uses spot VMs")
     for site in code.find(
@@ -332,7 +337,7 @@ def training_profiler(ctx: FileContext, code: CodeIndex) -> None:
 def training_sites(code: CodeIndex) -> list[Site]:
     """Calls that train a model: fit/train with data, a trainer's train(), loss.backward()."""
     found: list[Site] = []
-    for site in code.calls:
+    for site in code.calls_ending("fit", "fit_generator", "train", "backward"):
         last = site.last
         receiver = site.name[: -len(last) - 1] if "." in site.name else ""
         if any(word in receiver for word in _NOT_MODELS):
