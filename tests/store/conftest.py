@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from mllens.answers.model import AcceptedRisk, Workload
+from mllens.lens import load_shipped_lens
 from mllens.lens.model import Risk
 from mllens.review.model import (
     CheckResult,
@@ -28,6 +29,7 @@ from mllens.review.model import (
     Source,
     Summary,
 )
+from mllens.review.plan import attach_guidance
 from mllens.scan.evidence import Evidence
 from mllens.store import Store, open_store
 from mllens.store.models import Base
@@ -140,7 +142,7 @@ def build_review(
     counts = RiskCounts()
     for question in questions:
         counts.add(question.risk)
-    return Review(
+    review = Review(
         lens_id="ml",
         lens_version=lens_version,
         workload=Workload(name=workload, owner="ml-platform@acme.example", environment="prod"),
@@ -161,8 +163,6 @@ def build_review(
                 risk_now=Risk.HIGH,
                 risk_after=Risk.NONE,
                 status=PracticeStatus.MISSING,
-                steps=["Pick a tracker", "Log every run"],
-                stacks={"open_source": ["MLflow tracking server"]},
             )
         ],
         accepted_risks=[
@@ -172,6 +172,8 @@ def build_review(
             )
         ],
     )
+    # A review fresh from the engine carries the lens's how-to text in its plan.
+    return attach_guidance(review, load_shipped_lens())
 
 
 @pytest.fixture

@@ -67,8 +67,6 @@ def build_plan(lens: Lens, review: Review) -> list[PlanStep]:
                 risk_after=after,
                 status=result.status,
                 accepted=accepted,
-                steps=[s.text for s in practice.improvement],
-                stacks=_stacks(practice),
             )
             key = (
                 int(accepted),
@@ -81,5 +79,31 @@ def build_plan(lens: Lens, review: Review) -> list[PlanStep]:
             unranked.append((key, step))
     unranked.sort(key=lambda item: item[0])
     return [
-        step.model_copy(update={"rank": rank}) for rank, (_, step) in enumerate(unranked, start=1)
+        _with_guidance(step.model_copy(update={"rank": rank}), lens)
+        for rank, (_, step) in enumerate(unranked, start=1)
     ]
+
+
+def _with_guidance(step: PlanStep, lens: Lens) -> PlanStep:
+    try:
+        practice = lens.practice(step.practice)
+    except KeyError:  # a stored review of a practice this lens no longer has
+        return step
+    return step.model_copy(update={"steps": [s.text for s in practice.improvement], "stacks": _stacks(practice)})
+
+
+def attach_guidance(review: Review, lens: Lens) -> Review:
+    """Fill each plan step's how-to text from the lens.
+
+    The text belongs to the lens, not to the review: stored reviews keep only ids and
+    states (see `compact_json`), and get their guidance back from the lens when loaded."""
+    return review.model_copy(update={"plan": [_with_guidance(step, lens) for step in review.plan]})
+
+
+# What a stored review leaves out because the lens holds it.
+_LENS_TEXT = {"plan": {"__all__": {"steps", "stacks"}}}
+
+
+def compact_json(review: Review) -> str:
+    """The review as JSON without the lens's improvement text (about half its size)."""
+    return review.model_dump_json(exclude=_LENS_TEXT)

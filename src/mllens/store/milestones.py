@@ -12,7 +12,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from mllens.review.model import Review
-from mllens.store.common import Db, count_columns, ensure_workload, joined, now, require_workload, risk_counts
+from mllens.review.plan import compact_json
+from mllens.store.common import (
+    Db,
+    count_columns,
+    ensure_workload,
+    joined,
+    load_review_json,
+    now,
+    require_workload,
+    risk_counts,
+)
 from mllens.store.db import Tx
 from mllens.store.models import MilestoneRow, WorkloadRow
 from mllens.store.records import DuplicateError, Milestone, MilestoneInfo, NotFoundError, StoreError
@@ -81,7 +91,7 @@ def _milestone_row(owner: WorkloadRow, name: str, review: Review, at: dt.datetim
         created_at=at,
         lens_id=review.lens_id,
         lens_version=review.lens_version,
-        review_json=review.model_dump_json(),
+        review_json=compact_json(review),
         **count_columns(review),
     )
 
@@ -132,4 +142,4 @@ def get_milestone(db: Db, *, workload: str, name: str) -> Milestone:
             )
         row, text = found
         info = _milestone_info(row, owner.name)
-        return Milestone(**info.model_dump(), review=Review.model_validate_json(text))
+        return Milestone(**info.model_dump(), review=load_review_json(text))
