@@ -69,6 +69,23 @@ def test_creates_mllens_yaml_and_saves_each_answer(app: typer.Typer, tmp_path: P
     }
 
 
+def test_each_practice_shows_what_the_files_say(app: typer.Typer, tmp_path: Path) -> None:
+    found = Evidence(
+        rule="terraform.sagemaker_data_capture", practice="MLOPS06-BP02", check="endpoint_data_capture",
+        outcome="contradicts", file="infra/main.tf", line=58,
+        message="aws_sagemaker_endpoint_configuration.fraud has no data_capture_config", confidence=0.9,
+    )
+    (tmp_path / "mllens.yaml").write_text("workload: {name: fraud}\n")
+    result = run(app, ["review", str(tmp_path), "--question", "MLOPS06"], "s\nq\n", obj={"scan": fake_scan([found])})
+    assert result.exit_code == 0, result.output
+    first, second = result.output.split("[2/2]")
+    assert "What the files show" not in first  # MLOPS06-BP01: nothing found
+    assert "✗ infra/main.tf:58 [endpoint_data_capture]" in second
+    assert "has no data_capture_config" in second
+    skipped = run(app, ["review", str(tmp_path), "--question", "MLOPS06", "--no-scan"], "s\nq\n")
+    assert "What the files show" not in skipped.output
+
+
 def test_partial_asks_the_manual_checks(app: typer.Typer, tmp_path: Path, lens: Lens) -> None:
     practice = lens.question("MLOPS01").choices[0]
     manual = [c.id for c in practice.checks if c.kind == "manual"]

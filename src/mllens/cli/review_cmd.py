@@ -27,6 +27,7 @@ from mllens.lens.model import Lens
 from mllens.report import BINARY_REPORTERS, FORMATS, ReportOptions, get_binary_reporter, get_reporter
 from mllens.report.json import review_from_json
 from mllens.review.model import Review
+from mllens.scan.evidence import Evidence
 from mllens.workflow import ScanFn, default_workload_name, open_answers, review_project
 
 EXIT_INTERRUPTED = 130
@@ -96,15 +97,31 @@ def _create(root: Path, lens: Lens) -> AnswersDocument:
     return doc
 
 
+def _findings(root: Path, scan_fn: ScanFn | None) -> dict[str, list[Evidence]]:
+    """Practice id -> what the scan found for it (supports and contradicts only)."""
+    _, scanned = review_project(root, scan=scan_fn, progress=sys.stderr.isatty())
+    found: dict[str, list[Evidence]] = {}
+    for item in scanned.evidence:
+        if item.outcome != "info":
+            found.setdefault(item.practice, []).append(item)
+    return found
+
+
 def review(
+    ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="Project folder (holds mllens.yaml).")] = Path("."),
     non_interactive: Annotated[
         bool, typer.Option("--non-interactive", help="Only validate mllens.yaml and list what is unanswered.")
     ] = False,
     pillar: Annotated[str | None, typer.Option(help="Only this pillar (e.g. security).")] = None,
     question: Annotated[str | None, typer.Option(help="Only this question (e.g. MLSEC03).")] = None,
+    no_scan: Annotated[
+        bool, typer.Option("--no-scan", help="Do not scan the project to show what its files say.")
+    ] = False,
 ) -> None:
-    """Answer the lens for this project, one unanswered practice at a time (saved as you go)."""
+    """Answer the lens for this project, one unanswered practice at a time (saved as you go).
+
+    Each practice comes with what the project's files show about it, from a scan."""
     with user_errors():
         root = _project(path)
         doc, lens = open_answers(root)
@@ -124,7 +141,9 @@ def review(
             if not todo:
                 say("Every practice in scope has an answer.")
                 return
-            saved = walk(console, lens, doc, todo)
+            scan_fn: ScanFn | None = (ctx.obj or {}).get("scan") if isinstance(ctx.obj, dict) else None
+            evidence = {} if no_scan else _findings(root, scan_fn)
+            saved = walk(console, lens, doc, todo, evidence=evidence)
         except (KeyboardInterrupt, EOFError) as exc:
             where = doc.display if doc is not None else ANSWERS_FILE
             say(f"\nStopped. Every answer given so far is saved in {where}.")

@@ -4,7 +4,7 @@ nothing already answered."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from rich.console import Console
@@ -15,6 +15,7 @@ from mllens.answers.io import AnswersDocument, save_answers, set_practice_answer
 from mllens.answers.model import AnswerStatus, CheckAnswer, NAReason, PracticeAnswer
 from mllens.lens.model import Lens, Practice
 from mllens.report.base import humanize
+from mllens.scan.evidence import Evidence
 
 STATUSES = ("implemented", "partial", "missing", "not_applicable", "skip", "quit")
 REASONS = ("out_of_scope", "business_priorities", "architecture_constraints", "other")
@@ -58,7 +59,7 @@ def unanswered(
     return out
 
 
-def _show(console: Console, practice: Practice, position: str) -> None:
+def _show(console: Console, practice: Practice, position: str, evidence: Sequence[Evidence] = ()) -> None:
     head = Text(f"\n{position} ", style="dim")
     head.append(practice.id, style="bold")
     if practice.id_2023:
@@ -73,6 +74,13 @@ def _show(console: Console, practice: Practice, position: str) -> None:
         console.print(practice.description)
     for check in practice.checks:
         console.print(Text(f"  - {check.id} ({check.kind}): {check.text}", style="dim"))
+    if evidence:
+        # What the scan found, so the person confirms or corrects it instead of guessing.
+        console.print(Text("  What the files show:", style="bold"))
+        for item in evidence:
+            mark, style = ("✓", "green") if item.outcome == "supports" else ("✗", "red")
+            where = f"{item.file}:{item.line}" if item.line else item.file
+            console.print(Text(f"    {mark} {where} [{item.check}] {item.message}", style=style))
 
 
 def _ask(
@@ -110,9 +118,17 @@ def ask_answer(console: Console, practice: Practice, previous: PracticeAnswer | 
     )
 
 
-def walk(console: Console, lens: Lens, doc: AnswersDocument, practices: Sequence[Practice]) -> int:
+def walk(
+    console: Console,
+    lens: Lens,
+    doc: AnswersDocument,
+    practices: Sequence[Practice],
+    *,
+    evidence: Mapping[str, Sequence[Evidence]] | None = None,
+) -> int:
     """Ask about each practice, saving after every answer; returns how many were saved.
-    KeyboardInterrupt and EOFError propagate (after the last save) for the caller."""
+    `evidence` (practice id -> findings) is shown beside each practice. KeyboardInterrupt
+    and EOFError propagate (after the last save) for the caller."""
     console.print(
         Text(
             "Status: i(mplemented) p(artial) m(issing) n(ot_applicable) s(kip) q(uit); "
@@ -122,7 +138,7 @@ def walk(console: Console, lens: Lens, doc: AnswersDocument, practices: Sequence
     )
     saved = 0
     for i, practice in enumerate(practices, start=1):
-        _show(console, practice, f"[{i}/{len(practices)}]")
+        _show(console, practice, f"[{i}/{len(practices)}]", (evidence or {}).get(practice.id, ()))
         previous = doc.answers.answers.get(practice.id)
         try:
             answer = ask_answer(console, practice, previous)

@@ -87,9 +87,11 @@ def _actions(review: Review, top: int) -> list[str]:
     lines = [f"#### Top {len(steps)} actions", ""]
     for step in steps:
         first = step.steps[0] if step.steps else "put this practice in place"
+        # UNANSWERED after the step means the outcome hangs on practices nobody answered yet.
+        after = "open" if step.risk_after is Risk.UNANSWERED else LABELS[step.risk_after]
         lines.append(
             f"{step.rank}. **{step.practice}** {_escape(step.title)} "
-            f"({step.question}: {LABELS[step.risk_now]} → {LABELS[step.risk_after]}): {_escape(first)}"
+            f"({step.question}: {LABELS[step.risk_now]} → {after}): {_escape(first)}"
         )
     return [*lines, ""]
 
