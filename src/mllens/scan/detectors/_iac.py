@@ -220,6 +220,16 @@ def broad_grant(statement: Mapping[str, Any]) -> BroadGrant | None:
     return None
 
 
+def wildcard_actions(statement: Mapping[str, Any]) -> tuple[str, ...]:
+    """The actions of an Allow statement that use a wildcard ("s3:*", "s3:Get*"). Such a
+    statement on a named resource is not broad enough to contradict, but it does not name
+    specific actions either."""
+    low = {str(k).lower(): v for k, v in statement.items()}
+    if str(low.get("effect", "Allow")).lower() == "deny":
+        return ()
+    return tuple(a for a in listify(low.get("action", low.get("actions"))) if isinstance(a, str) and "*" in a)
+
+
 # Condition keys that keep ML jobs and workspaces inside a VPC, on encrypted volumes, isolated.
 GUARDRAIL_KEYS = (
     "sagemaker:vpcsubnets",

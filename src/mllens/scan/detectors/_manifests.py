@@ -44,11 +44,21 @@ def loose_requirements(entries: Iterable[Requirement]) -> tuple[list[Loose], int
             continue
         if direct:
             if not _HEX_REF.search(req.raw):
-                label = req.name or req.raw.rsplit("/", 1)[-1][:40]
-                loose.append(Loose(label, "URL without a commit or hash", req.line))
+                loose.append(Loose(req.name or url_label(req.raw), "URL without a commit or hash", req.line))
             continue
         loose.append(Loose(req.name or req.raw, req.spec, req.line))
     return loose, total
+
+
+def url_label(raw: str) -> str:
+    """A short name for a direct URL requirement that tells two of them apart: its #egg=
+    name, else the repository or file it points at plus the subdirectory it builds."""
+    url, _, fragment = raw.partition("#")
+    params = dict(part.split("=", 1) for part in fragment.split("&") if "=" in part)
+    if params.get("egg"):
+        return params["egg"]
+    base = url.rstrip("/").rsplit("/", 1)[-1].split("@", 1)[0].removesuffix(".git")
+    return f"{base}/{params['subdirectory']}" if params.get("subdirectory") else base
 
 
 def _pep508_loose(ctx: FileContext, specs: list[str]) -> tuple[list[Loose], int]:

@@ -49,7 +49,13 @@ def workspace_public_access(ctx: FileContext) -> None:
 def workspace_cmk(ctx: FileContext) -> None:
     for res in _resources(ctx.file, "workspaces"):
         key = res.get("properties.encryption.keyVaultProperties.keyIdentifier")
-        if key is None:
+        status = res.get("properties.encryption.status")
+        if status is not None and status.literal and status.text.lower() == "disabled":
+            # templates often keep the block with status 'Disabled' and empty key fields
+            ctx.contradicts(line=status.line, message=f"{_where(res)} sets encryption.status = {status.text}")
+        elif key is not None and key.literal and not key.text.strip():
+            ctx.contradicts(line=key.line, message=f"{_where(res)} leaves keyIdentifier empty: no customer-managed key")
+        elif key is None:
             ctx.contradicts(line=res.line, confidence=0.7, message=f"{_where(res)} sets no customer-managed key")
         else:
             ctx.supports(line=key.line, confidence=0.85 if key.literal else 0.7,

@@ -11,7 +11,15 @@ import re
 
 from mllens.scan.context import FileContext
 from mllens.scan.detectors._cfn import managed_arns, policy_documents, resources, statements
-from mllens.scan.detectors._iac import as_bool, broad_grant, classify, guardrail_keys, judge_choice, judge_key
+from mllens.scan.detectors._iac import (
+    as_bool,
+    broad_grant,
+    classify,
+    guardrail_keys,
+    judge_choice,
+    judge_key,
+    wildcard_actions,
+)
 from mllens.scan.registry import rule
 
 _BUCKET = "AWS::S3::Bucket"
@@ -116,7 +124,7 @@ _BROAD_MANAGED = re.compile(r"policy/(AdministratorAccess|AmazonSageMakerFullAcc
 @rule()
 def iam_wildcard_actions(ctx: FileContext) -> None:
     for res in resources(ctx.file, *_IAM):
-        seen, broad = False, False
+        seen, broad, specific = False, False, True
         for doc, line in policy_documents(res):
             for statement in statements(doc, line, res.props.finder):
                 seen = True
@@ -125,12 +133,14 @@ def iam_wildcard_actions(ctx: FileContext) -> None:
                     broad = True
                     ctx.contradicts(line=statement.line_of("Action"),
                                     message=f"{res.address} {grant.reason}: {', '.join(grant.actions)}")
-        if seen and not broad:
+                specific = specific and not wildcard_actions(statement.data)
+        broad_arns = [arn for arn in managed_arns(res) if _BROAD_MANAGED.search(arn)]
+        # a role that also attaches a broad managed policy is not least-privilege as a whole
+        if seen and not broad and specific and not broad_arns:
             ctx.supports(line=res.line, confidence=0.6, message=f"{res.address} names specific actions")
-        for arn in managed_arns(res):
-            if _BROAD_MANAGED.search(arn):
-                ctx.contradicts(line=res.props.line_of("ManagedPolicyArns"),
-                                message=f"{res.address} attaches the broad managed policy {arn.rsplit('/', 1)[-1]}")
+        for arn in broad_arns:
+            ctx.contradicts(line=res.props.line_of("ManagedPolicyArns"),
+                            message=f"{res.address} attaches the broad managed policy {arn.rsplit('/', 1)[-1]}")
 
 
 @rule()

@@ -101,7 +101,8 @@ def workspace_public_access(ctx: FileContext) -> None:
                      default_bad=True)
 
 
-_RUNTIME_ENDPOINT = re.compile(r"sagemaker\.(runtime|api)|aiplatform", re.IGNORECASE)
+# Only the runtime endpoint carries InvokeEndpoint traffic; sagemaker.api is the control plane.
+_RUNTIME_ENDPOINT = re.compile(r"sagemaker\.runtime|runtime\.sagemaker|aiplatform", re.IGNORECASE)
 
 
 @rule()
@@ -109,7 +110,8 @@ def private_endpoints(ctx: FileContext) -> None:
     for block in resources(ctx.file, "aws_vpc_endpoint"):
         name, line = block.at("service_name")
         if _RUNTIME_ENDPOINT.search(str(name)):
-            ctx.supports(line=line, message=f"{block.address} reaches SageMaker through a VPC interface endpoint")
+            ctx.supports(line=line,
+                         message=f"{block.address} reaches the inference runtime through a VPC interface endpoint")
     for block in resources(ctx.file, "google_vertex_ai_endpoint"):
         keys = [k for k in ("private_service_connect_config", "network") if block.node.has(k)]
         if keys:

@@ -21,6 +21,7 @@ from mllens.scan.detectors._iac import (
     judge_choice,
     judge_key,
     listify,
+    wildcard_actions,
 )
 from mllens.scan.detectors._tf import action_line, blocks, is_ml, policy_statements, resources
 from mllens.scan.registry import rule
@@ -200,7 +201,7 @@ _BROAD_ROLES = ("roles/owner", "roles/editor")
 def iam_wildcard_actions(ctx: FileContext) -> None:
     candidates = [*resources(ctx.file, *_POLICY_TYPES), *resources(ctx.file, "aws_iam_policy_document", kind="data")]
     for block in candidates:
-        seen = False
+        seen, specific = False, True
         for statement in policy_statements(block):
             if statement.has("principals") or statement.has("Principal"):
                 continue  # trust and resource policies say who may act, not what a role may do
@@ -210,8 +211,9 @@ def iam_wildcard_actions(ctx: FileContext) -> None:
                 where = action_line(ctx.file, block, statement.line, grant.actions[0])
                 ctx.contradicts(line=where, message=f"{block.address} {grant.reason}: {', '.join(grant.actions)}")
                 break
+            specific = specific and not wildcard_actions(statement.data)
         else:
-            if seen:
+            if seen and specific:
                 ctx.supports(line=block.line, confidence=0.6, message=f"{block.address} names specific actions")
     for block in resources(ctx.file, "aws_iam_role_policy_attachment", "aws_iam_role"):
         for arn in listify(block.node.get("policy_arn")) + listify(block.node.get("managed_policy_arns")):
