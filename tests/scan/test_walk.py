@@ -45,6 +45,8 @@ def test_skips_what_is_not_the_projects_own(tmp_path: Path) -> None:
             "venv/x.py": "",
             "env/prod.yaml": "a: 1\n",
             "build/lib/x.py": "",
+            "dist/pkg-1.0-py3-none-any.whl": b"PK",
+            "ci/build/cloudbuild.yaml": "steps: []\n",  # a build folder of CI files is the project's
             ".dvc/cache/ab/cdef": "data",
             ".dvc/config": "[core]\n",
             "notebooks/.ipynb_checkpoints/a-checkpoint.ipynb": "{}",
@@ -55,6 +57,7 @@ def test_skips_what_is_not_the_projects_own(tmp_path: Path) -> None:
     assert _paths(tmp_path) == {
         "src/train.py": "python",
         "env/prod.yaml": "yaml",
+        "ci/build/cloudbuild.yaml": "yaml",
         ".dvc/config": "other",
         "mlruns/0/abc/artifacts/model/weights.xyz": "binary",
         "mlruns/0/abc/artifacts/model/MLmodel": "yaml",

@@ -48,8 +48,6 @@ SKIP_DIRS = frozenset(
         ".eggs",
         ".cache",
         ".hypothesis",
-        "build",
-        "dist",
         "vendor",
         "vendors",
         "third_party",
@@ -83,6 +81,20 @@ def display_path(rel: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+_BUILD_DIRS = frozenset({"build", "dist"})
+_OUTPUT_MARKS = ("lib", "bdist.", "temp.", "scripts-", ".whl", ".tar.gz", ".egg")
+
+
+def _is_build_output(path: str) -> bool:
+    """`build/` and `dist/` hold packaging output (lib/, bdist.*, wheels) in most projects,
+    but some keep CI and deploy scripts in a folder called build: scan those."""
+    try:
+        names = os.listdir(path)
+    except OSError:
+        return False
+    return any(n.startswith(_OUTPUT_MARKS[:4]) or n.endswith(_OUTPUT_MARKS[4:]) for n in names)
 
 
 def _is_virtualenv(path: str, names: set[str]) -> bool:
@@ -151,6 +163,8 @@ class _Walker:
     def _skip_dir(self, entry: os.DirEntry[str], rel: str, ignores: tuple[IgnoreFile, ...]) -> bool:
         name = entry.name
         if name in SKIP_DIRS or rel in SKIP_PATHS or name.endswith(".egg-info"):
+            return True
+        if name in _BUILD_DIRS and _is_build_output(entry.path):
             return True
         if name in ("venv", "env", "virtualenv", ".env") or name.startswith(("venv", ".venv")):
             try:
@@ -228,7 +242,7 @@ class _Walker:
                 return
             if (info.st_dev, info.st_ino) in self.seen or is_ignored(ignores, rel, name, is_dir=True):
                 return
-            if name in SKIP_DIRS or depth > MAX_DEPTH:
+            if name in SKIP_DIRS or depth > MAX_DEPTH or (name in _BUILD_DIRS and _is_build_output(real)):
                 return
             self.seen.add((info.st_dev, info.st_ino))
             self.walk_dir(real, rel, depth, ignores)
