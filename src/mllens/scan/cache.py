@@ -1,11 +1,22 @@
-"""The per-file result cache: what the file rules found in one file, keyed by its content.
+"""The result cache: what the file rules found in each file, keyed by its content, and the
+last whole scan of each project.
 
-Key: a hash of the file's bytes, its kind, its path (rules may read the path) and the
-detector version (our scanner and detector sources, and the set of families run). A rule
-that read the project index makes its file's entry depend on the whole index: such entries
-carry the index fingerprint and miss when it changes. Values are JSON (never pickle: a
-cache directory can be shared in CI, and loading it must not run code). One SQLite file in
-platformdirs' user cache dir, or MLLENS_CACHE_DIR; any cache failure only costs speed.
+Three tables in one SQLite file (platformdirs' user cache dir, or MLLENS_CACHE_DIR):
+
+- `entries`: per-file outcome, keyed by a hash of the file's content digest, its kind, its
+  path (rules may read the path) and the detector version (our scanner and detector sources,
+  the families and rules run). An outcome from a rule that read the project index carries
+  the index fingerprint and misses when it changes.
+- `files`: per project root, each file's (size, mtime, ctime, inode, device) when it was
+  last read, and its content digest, so an unchanged file is known without reading it.
+  Only files whose times were at least RACY_NS older than the read are recorded: a file
+  written again within the file system's time resolution could otherwise keep its times.
+- `scans`: per project root, the key of the last full scan (version, index, every digest)
+  and its result, served whole when nothing changed.
+
+Values are JSON (never pickle: a cache directory can be shared in CI, and loading it must
+not run code); the whole-scan result is checked by pydantic when read. Any cache failure
+only costs speed.
 """
 
 from __future__ import annotations
@@ -14,6 +25,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import sys
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -23,8 +35,20 @@ import platformdirs
 
 import mllens
 
-_FILE = "scan-cache-v1.sqlite"
-_MAX_ROWS = 300_000  # past this, the least recently used rows go
+_FILE = "scan-cache-v2.sqlite"
+_OLD_FILES = ("scan-cache-v1.sqlite",)
+_MAX_ROWS = 300_000  # entries; past this, the least recently used go
+_MAX_ROOTS = 100  # projects whose files and last scan are remembered
+RACY_NS = 2_000_000_000
+_CHUNK = 500  # keys per SELECT ... IN (...)
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL, day INTEGER)",
+    "CREATE TABLE IF NOT EXISTS files (root TEXT, path TEXT, stat TEXT, digest TEXT, PRIMARY KEY (root, path))",
+    "CREATE TABLE IF NOT EXISTS scans (root TEXT PRIMARY KEY, key TEXT, value BLOB, day INTEGER)",
+)
+
+# (size, mtime_ns, ctime_ns, inode, device) as the walker and the reader see a file
+Stat = tuple[int, int, int, int, int]
 
 
 def cache_dir() -> Path:
@@ -32,12 +56,17 @@ def cache_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_cache_dir("mllens"))
 
 
-def detector_version(family_files: Sequence[str], family_names: Sequence[str]) -> str:
-    """Hash of the scanner's own sources (parsers, context, engine) and of each family's
-    module and metadata files, so any change to a rule invalidates what it cached."""
+def cache_path() -> Path:
+    return cache_dir() / _FILE
+
+
+def detector_version(family_files: Sequence[str], family_names: Sequence[str], rule_ids: Sequence[str] = ()) -> str:
+    """Hash of the scanner's own sources (parsers, context, engine), of each family's module
+    and metadata files and of the rules run, so any change to a rule invalidates what it
+    cached."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(getattr(mllens, "__version__", "0").encode())
-    digest.update("\0".join(family_names).encode())
+    digest.update(f"{getattr(mllens, '__version__', '0')}\0{sys.version}".encode())
+    digest.update("\0".join(family_names).encode() + b"\1" + "\0".join(rule_ids).encode())
     scan_dir = Path(__file__).parent
     sources = sorted(str(p) for p in scan_dir.rglob("*.py")) + sorted(str(p) for p in scan_dir.rglob("*.yaml"))
     for path in [*sources, *sorted(set(family_files))]:
@@ -48,32 +77,76 @@ def detector_version(family_files: Sequence[str], family_names: Sequence[str]) -
     return digest.hexdigest()
 
 
-def entry_key(data: bytes, *, kind: str, path: str, version: str) -> str:
-    digest = hashlib.blake2b(data, digest_size=20)
-    digest.update(b"\0" + kind.encode() + b"\0" + path.encode("utf-8", "surrogatepass") + b"\0" + version.encode())
-    return digest.hexdigest()
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def entry_key(digest: str, *, kind: str, path: str, version: str) -> str:
+    key = hashlib.blake2b(digest.encode(), digest_size=20)
+    key.update(b"\0" + kind.encode() + b"\0" + path.encode("utf-8", "surrogatepass") + b"\0" + version.encode())
+    return key.hexdigest()
+
+
+def stable(stat: Stat, read_ns: int) -> bool:
+    """Whether a file read at `read_ns` had times old enough to be trusted next time."""
+    return max(stat[1], stat[2]) < read_ns - RACY_NS
+
+
+def decode(value: str | None) -> dict[str, Any] | None:
+    """A stored entry, or None when absent or not what we store."""
+    try:
+        found = json.loads(value) if value else None
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
 
 
 class CacheReader:
-    """Read-only access, opened lazily in each worker process (never across a fork)."""
+    """Read-only access, opened lazily (in each worker process: never across a fork)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._conn: sqlite3.Connection | None = None
         self._broken = not path.exists()
 
-    def get(self, key: str) -> dict[str, Any] | None:
+    def _execute(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
         if self._broken:
-            return None
+            return []
         try:
             if self._conn is None:
                 self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=2)
-            row = self._conn.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
-            value = json.loads(row[0]) if row else None
-            return value if isinstance(value, dict) else None
-        except (sqlite3.Error, ValueError):
+            return self._conn.execute(sql, args).fetchall()
+        except sqlite3.Error:
             self._broken = True
-            return None
+            return []
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        rows = self._execute("SELECT value FROM entries WHERE key = ?", (key,))
+        return decode(rows[0][0]) if rows else None
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, str]:
+        """The stored JSON of those of `keys` that are in the cache, in one query per chunk."""
+        found: dict[str, str] = {}
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            sql = f"SELECT key, value FROM entries WHERE key IN ({','.join('?' * len(chunk))})"
+            found.update(self._execute(sql, chunk))
+        return found
+
+    def files(self, root: str) -> dict[str, tuple[Stat, str]]:
+        """path -> (stat when read, content digest) for the files of `root` read before."""
+        out: dict[str, tuple[Stat, str]] = {}
+        for path, stat, digest in self._execute("SELECT path, stat, digest FROM files WHERE root = ?", (root,)):
+            try:
+                size, mtime, ctime, inode, device = map(int, stat.split(","))
+            except ValueError:
+                continue
+            out[path] = ((size, mtime, ctime, inode, device), digest)
+        return out
+
+    def last_scan(self, root: str) -> tuple[str, bytes] | None:
+        rows = self._execute("SELECT key, value FROM scans WHERE root = ?", (root,))
+        return (rows[0][0], bytes(rows[0][1])) if rows else None
 
     def close(self) -> None:
         if self._conn is not None:
@@ -82,30 +155,60 @@ class CacheReader:
 
 
 def open_reader() -> CacheReader:
-    return CacheReader(cache_dir() / _FILE)
+    return CacheReader(cache_path())
 
 
-def write_entries(entries: Iterable[tuple[str, str]], hits: Iterable[str]) -> str | None:
-    """Store new entries and mark hits as used today. Returns an error message or None."""
-    path = cache_dir() / _FILE
+def write(
+    *,
+    root: str,
+    entries: Iterable[tuple[str, str]] = (),
+    hits: Iterable[str] = (),
+    files: Iterable[tuple[str, Stat, str]] = (),
+    scan: tuple[str, bytes] | None = None,
+) -> str | None:
+    """Store new entries and file digests, mark hits as used today, remember the scan.
+    Returns an error message or None."""
+    path = cache_path()
     day = int(time.time() // 86400)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        for old in _OLD_FILES:  # earlier layouts: nothing reads them any more
+            (path.parent / old).unlink(missing_ok=True)
         with sqlite3.connect(path, timeout=5) as conn:
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL, day INTEGER)")
+            conn.execute("PRAGMA synchronous=NORMAL")  # a cache: losing the last write is fine
+            for statement in _SCHEMA:
+                conn.execute(statement)
             conn.executemany(
                 "INSERT OR REPLACE INTO entries (key, value, day) VALUES (?, ?, ?)",
                 ((key, value, day) for key, value in entries),
             )
             conn.executemany("UPDATE entries SET day = ? WHERE key = ? AND day < ?", ((day, k, day) for k in hits))
-            (count,) = conn.execute("SELECT COUNT(*) FROM entries").fetchone()
-            if count > _MAX_ROWS:
+            conn.executemany(
+                "INSERT OR REPLACE INTO files (root, path, stat, digest) VALUES (?, ?, ?, ?)",
+                ((root, rel, ",".join(map(str, stat)), digest) for rel, stat, digest in files),
+            )
+            if scan is not None:
                 conn.execute(
-                    "DELETE FROM entries WHERE key IN (SELECT key FROM entries ORDER BY day LIMIT ?)",
-                    (count - _MAX_ROWS * 9 // 10,),
+                    "INSERT OR REPLACE INTO scans (root, key, value, day) VALUES (?, ?, ?, ?)",
+                    (root, scan[0], scan[1], day),
                 )
+            _trim(conn)
         conn.close()
     except (sqlite3.Error, OSError) as exc:
         return f"result cache not written ({path}): {exc}"
     return None
+
+
+def _trim(conn: sqlite3.Connection) -> None:
+    (count,) = conn.execute("SELECT COUNT(*) FROM entries").fetchone()
+    if count > _MAX_ROWS:
+        conn.execute(
+            "DELETE FROM entries WHERE key IN (SELECT key FROM entries ORDER BY day LIMIT ?)",
+            (count - _MAX_ROWS * 9 // 10,),
+        )
+    (roots,) = conn.execute("SELECT COUNT(*) FROM scans").fetchone()
+    if roots > _MAX_ROOTS:
+        old = [r for (r,) in conn.execute("SELECT root FROM scans ORDER BY day LIMIT ?", (roots - _MAX_ROOTS,))]
+        conn.executemany("DELETE FROM scans WHERE root = ?", [(r,) for r in old])
+        conn.executemany("DELETE FROM files WHERE root = ?", [(r,) for r in old])

@@ -109,6 +109,8 @@ def _is_virtualenv(path: str, names: set[str]) -> bool:
 class WalkResult:
     files: list[IndexedFile] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # path -> (size, mtime_ns, ctime_ns, inode, device): lets a re-scan trust what it cached
+    stats: dict[str, tuple[int, int, int, int, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -206,6 +208,7 @@ class _Walker:
         shown = display_path(rel)
         if shown != rel:
             self.diag(rel, "odd_name", "file name has non-UTF-8 bytes or control characters; shown escaped")
+        self.result.stats[shown] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
         self.result.files.append(
             IndexedFile(
                 path=shown,

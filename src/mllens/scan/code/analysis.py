@@ -17,13 +17,13 @@ that look at every call.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
 from mllens.scan.code.collect import Collector
-from mllens.scan.code.patterns import pattern_set
+from mllens.scan.code.patterns import COMPILED, pattern_set
 
 UNKNOWN: Any = type("Unknown", (), {"__repr__": lambda self: "UNKNOWN", "__bool__": lambda self: False})()
 _AMBIGUOUS = object()
@@ -161,7 +161,7 @@ class CodeIndex:
             if qualified:
                 out = self.decorators if kind == "decorator" else self.bases
                 out.append(Site(qualified, resolved, unit.line(expr), unit.cell, expr, owner, self, len(out)))
-        self._pools: dict[str, tuple[list[Site], dict[str, list[Site]]]] = {}
+        self._pools: dict[str, tuple[list[Site], dict[str, list[Site]], frozenset[str]]] = {}
 
     # -- building -----------------------------------------------------------------------
     def _bindable(self, head: str | None) -> bool:
@@ -195,7 +195,7 @@ class CodeIndex:
     def _index_calls(self) -> None:
         """Resolve the calls an import may bind; note every call's final name and keywords."""
         by_last, by_kw = self._by_last, self._by_kw
-        for position, (node, unit) in enumerate(self._raw_calls):
+        for position, (node, _unit) in enumerate(self._raw_calls):
             func = node.func
             head = _head(func)
             if head is None:
@@ -223,47 +223,56 @@ class CodeIndex:
             qualified, resolved = self.qualify(node.func)
             if not qualified:
                 return None
-            site = self._sites[position] = Site(qualified, resolved, unit.line(node), unit.cell, node, None, self, position)
+            site = self._sites[position] = Site(
+                qualified, resolved, unit.line(node), unit.cell, node, None, self, position
+            )
         return site
 
-    def _sites_at(self, groups: Iterable[list[int]]) -> list[Site]:
-        positions = sorted(set(chain.from_iterable(groups)))
+    def _sites_at(self, index: dict[str, list[int]], keys: tuple[str, ...]) -> Sequence[Site]:
+        groups = [index[k] for k in keys if k in index]
+        if not groups:
+            return _EMPTY
+        positions = groups[0] if len(groups) == 1 else sorted(set(chain.from_iterable(groups)))
         return [s for s in map(self._site_at, positions) if s is not None]
 
     # -- resolution -----------------------------------------------------------------
     def qualify(self, expr: ast.expr) -> tuple[str | None, bool]:
         """Dotted name of an expression and whether its root came from an import."""
         parts: list[str] = []
-        node: ast.expr = expr
+        node: Any = expr
         while True:
-            if isinstance(node, ast.Attribute):
+            kind = type(node)
+            if kind is ast.Attribute:
                 parts.append(node.attr)
                 node = node.value
-            elif isinstance(node, ast.Call):
+            elif kind is ast.Call:
                 parts.append("()")
                 node = node.func
-            elif isinstance(node, ast.Subscript):
+            elif kind is ast.Subscript:
                 parts.append("[]")
                 node = node.value
             else:
                 break
-        if not isinstance(node, ast.Name):
+        if kind is not ast.Name:
             return None, False
         parts.reverse()
+        head = node.id
         # a typed local such as `self.tuner` or `run`: the longest dotted prefix that is known
-        if node.id in self._type_heads:
-            for cut in range(len(parts), -1, -1):
-                if cut and any(p in _WRAPPERS for p in parts[:cut]):
-                    continue
-                local = ".".join([node.id, *parts[:cut]])
-                if local in self.types:
-                    return _join(self.types[local], parts[cut:]), True
-        root = self.aliases.get(node.id)
+        # (typed locals are a plain name or `self.x` / `cls.x`, so at most two parts long)
+        if head in self._type_heads:
+            if parts and parts[0] not in _WRAPPERS:
+                typed = self.types.get(f"{head}.{parts[0]}")
+                if typed is not None:
+                    return _join(typed, parts[1:]), True
+            typed = self.types.get(head)
+            if typed is not None:
+                return _join(typed, parts), True
+        root = self.aliases.get(head)
         if root is not None:
             return _join(root, parts), True
-        if self.stars and node.id[:1].isupper():
-            return _join(f"{self.stars[0]}.{node.id}", parts), True
-        return _join(node.id, parts), False
+        if self.stars and head[:1].isupper():
+            return _join(f"{self.stars[0]}.{head}", parts), True
+        return _join(head, parts), False
 
     def value_of(self, expr: ast.expr) -> Any:
         if isinstance(expr, ast.Constant):
@@ -301,50 +310,63 @@ class CodeIndex:
             self._all_calls = [s for s in map(self._site_at, range(len(self._raw_calls))) if s is not None]
         return self._all_calls
 
-    def calls_with_kw(self, *names: str) -> list[Site]:
+    def calls_with_kw(self, *names: str) -> Sequence[Site]:
         """Calls passing any of these keyword arguments, in the order of `calls`."""
-        return self._sites_at(self._by_kw[n] for n in names if n in self._by_kw)
+        return self._sites_at(self._by_kw, names)
 
-    def calls_ending(self, *lasts: str) -> list[Site]:
-        """Calls whose dotted name ends with one of these names, in the order of `calls`."""
-        return self._sites_at(self._by_last[n] for n in lasts if n in self._by_last)
+    def calls_ending(self, *lasts: str) -> Sequence[Site]:
+        """Calls whose dotted name ends with one of these plain names, in the order of `calls`."""
+        return self._sites_at(self._by_last, lasts)
 
-    def _pool(self, sites: str) -> tuple[list[Site], dict[str, list[Site]]]:
-        """Resolved sites of one kind in file order, and the same by import root."""
-        found = self._pools.get(sites)
-        if found is None:
-            resolved = self.resolved_calls if sites == "calls" else [s for s in getattr(self, sites) if s.resolved]
-            ordered = sorted(resolved, key=_order)
-            by_root: dict[str, list[Site]] = {}
-            for site in ordered:
-                by_root.setdefault(site.name.split(".", 1)[0], []).append(site)
-            found = self._pools[sites] = (ordered, by_root)
+    def _pool(self, sites: str) -> tuple[list[Site], dict[str, list[Site]], frozenset[str]]:
+        """Resolved sites of one kind in file order, the same by import root, and the roots."""
+        resolved = self.resolved_calls if sites == "calls" else [s for s in getattr(self, sites) if s.resolved]
+        ordered = sorted(resolved, key=_order)
+        by_root: dict[str, list[Site]] = {}
+        for site in ordered:
+            by_root.setdefault(site.name.split(".", 1)[0], []).append(site)
+        found = self._pools[sites] = (ordered, by_root, frozenset(by_root))
         return found
+
+    def select(self, patterns: tuple[str, ...], sites: str = "calls") -> Sequence[Site]:
+        """Resolved sites whose dotted name matches any of the fnmatch `patterns`, in file
+        order (`find` and `first` without the iterator; the common answer is empty)."""
+        matcher = COMPILED.get(patterns) or pattern_set(patterns)
+        ordered, by_root, roots_here = self._pools.get(sites) or self._pool(sites)
+        if not ordered:
+            return _EMPTY
+        wanted = matcher.roots
+        if wanted is None:
+            pool = ordered
+        elif wanted.isdisjoint(roots_here):
+            return _EMPTY
+        else:
+            roots = [r for r in by_root if r in wanted]
+            pool = by_root[roots[0]] if len(roots) == 1 else sorted(chain(*(by_root[r] for r in roots)), key=_order)
+        match = matcher.matches
+        return [s for s in pool if match(s.name)]
 
     def find(self, *patterns: str, sites: str = "calls", resolved: bool = True) -> Iterator[Site]:
         """Sites whose dotted name matches any fnmatch pattern, in file order."""
-        matcher = pattern_set(patterns)
-        if not resolved:
-            pool: Iterable[Site] = sorted(getattr(self, sites), key=_order)
-        else:
-            ordered, by_root = self._pool(sites)
-            if matcher.roots is None:
-                pool = ordered
-            else:
-                roots = [r for r in by_root if r in matcher.roots]
-                if not roots:
-                    return iter(_EMPTY)
-                pool = by_root[roots[0]] if len(roots) == 1 else sorted(chain(*(by_root[r] for r in roots)), key=_order)
-        match = matcher.matches
-        return iter([s for s in pool if match(s.name)])
+        if resolved:
+            return iter(self.select(patterns, sites))
+        match = pattern_set(patterns).matches
+        return iter([s for s in sorted(getattr(self, sites), key=_order) if match(s.name)])
 
     def first(self, *patterns: str, sites: str = "calls") -> Site | None:
-        return next(self.find(*patterns, sites=sites), None)
+        found = self.select(patterns, sites)
+        return found[0] if found else None
+
+    def assignments(self, name: str) -> list[tuple[str, ast.expr, int, int | None]]:
+        """Assignments to the attribute with this resolved dotted name (`torch.x.y = ...`)."""
+        return [a for a in self.attribute_sets if a[0] == name]
 
     def uses(self, root: str) -> bool:
         """Some resolved call, decorator or base class under the module `root`."""
         prefix = root + "."
-        return any(s.resolved and s.name.startswith(prefix) for s in (*self.resolved_calls, *self.decorators, *self.bases))
+        return any(
+            s.resolved and s.name.startswith(prefix) for s in (*self.resolved_calls, *self.decorators, *self.bases)
+        )
 
 
 def _join(root: str, parts: list[str]) -> str:

@@ -69,15 +69,25 @@ class Collector:
         visit = self._visit.get
         calls = self.calls.append
         call_type = ast.Call
+        name_type, constant_type, attribute_type, keyword_type = ast.Name, ast.Constant, ast.Attribute, ast.keyword
         while stack:
             node = pop()
             kind = type(node)
+            # the commonest nodes first, their children pushed as the generic code below would
+            if kind is name_type or kind is constant_type:
+                continue
+            if kind is attribute_type or kind is keyword_type:
+                push(node.value)
+                continue
             if kind is call_type:
                 calls((node, unit))
-            else:
-                handler = visit(kind)
-                if handler is not None:
-                    handler(node, unit)
+                push(node.func)
+                extend(node.args)
+                extend(node.keywords)
+                continue
+            handler = visit(kind)
+            if handler is not None:
+                handler(node, unit)
             for name in children(kind, ()):
                 child = getattr(node, name, None)
                 if child is not None:

@@ -4,6 +4,11 @@ A signal asks "any call matching these globs?" for every file, with the same tup
 patterns each time, so the compiled form is kept (keyed by the tuple) with the import roots
 the patterns can match, and with the verdict per dotted name: the same names
 (`json.dumps`, `mlflow.log_metric`) recur across the files of a project.
+
+Matching follows `fnmatch.fnmatchcase` exactly (`*` also crosses dots). Most patterns are
+plain names or use `*` alone; those are matched with string operations, because compiling
+the regexes for every signal costs each worker process about a tenth of a second. Patterns
+with `?` or `[...]` go through fnmatch's own regex.
 """
 
 from __future__ import annotations
@@ -15,36 +20,93 @@ _WILD = frozenset("*?[")
 _MEMO_MAX = 20_000  # verdicts kept per pattern set; past this the memo starts over
 
 
-class PatternSet:
-    """Compiled fnmatch patterns (`*` also crosses dots) and the roots they may match."""
+def _star_match(parts: list[str], name: str) -> bool:
+    """`name` matches the glob `"*".join(parts)` (a pattern whose only wildcard is `*`)."""
+    first, last = parts[0], parts[-1]
+    if not name.startswith(first):
+        return False
+    end = len(name) - len(last)
+    if end < len(first) or not name.endswith(last):
+        return False
+    at = len(first)
+    for middle in parts[1:-1]:  # leftmost placement is always the best one for `*` alone
+        found = name.find(middle, at, end)
+        if found < 0:
+            return False
+        at = found + len(middle)
+    return True
 
-    __slots__ = ("_memo", "_regex", "roots")
+
+_FRAGMENT = re.compile(r"[A-Za-z0-9_]+")
+
+
+def _anchor(pattern: str) -> tuple[str | None, str | None]:
+    """(a whole word, or else a part of a word) that any name the pattern matches holds."""
+    whole: list[str] = []
+    partial: list[str] = []
+    for found in _FRAGMENT.finditer(pattern):
+        before = pattern[found.start() - 1 : found.start()]
+        after = pattern[found.end() : found.end() + 1]
+        cut = (before and before in "*?[]") or (after and after in "*?[]")
+        (partial if cut else whole).append(found.group())
+    if whole:
+        return max(whole, key=len), None
+    return None, max(partial, key=len) if partial else None
+
+
+class PatternSet:
+    """Compiled fnmatch patterns (`*` also crosses dots) and the roots they may match.
+
+    Also what a source text must contain for the patterns to match any name in it: every
+    part of a dotted name comes from the source (an import, an attribute, a call), so a
+    pattern whose word `mlflow` is not a word of the text matches nothing there."""
+
+    __slots__ = ("_memo", "_regex", "_stars", "anchor_parts", "anchor_words", "exact", "provable", "roots")
 
     def __init__(self, patterns: tuple[str, ...]) -> None:
-        self._regex = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
+        self.exact = frozenset(p for p in patterns if not _WILD.intersection(p))
+        self._stars = [p.split("*") for p in patterns if "*" in p and "?" not in p and "[" not in p]
+        other = [p for p in patterns if "?" in p or "[" in p]
+        self._regex = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in other)) if other else None
         roots = {p.split(".", 1)[0] for p in patterns}
         # None: some pattern starts with a wildcard, so it may match under any root
         self.roots: frozenset[str] | None = (
             None if any(_WILD.intersection(r) or "(" in r for r in roots) else frozenset(roots)
         )
         self._memo: dict[str, bool] = {}
+        anchors = [_anchor(p) for p in patterns]
+        self.anchor_words = frozenset(w.encode() for w, _ in anchors if w)
+        self.anchor_parts = tuple(part for w, part in anchors if not w and part)
+        self.provable = all(w or part for w, part in anchors)
+
+    def absent(self, words: frozenset[bytes], text: str) -> bool:
+        """True when no name in a source with these `words` (and this `text`) can match."""
+        return (
+            self.provable
+            and self.anchor_words.isdisjoint(words)
+            and not any(part in text for part in self.anchor_parts)
+        )
 
     def matches(self, name: str) -> bool:
         hit = self._memo.get(name)
         if hit is None:
             if len(self._memo) >= _MEMO_MAX:
                 self._memo.clear()
-            hit = self._memo[name] = self._regex.match(name) is not None
+            hit = self._memo[name] = (
+                name in self.exact
+                or any(_star_match(parts, name) for parts in self._stars)
+                or (self._regex is not None and self._regex.match(name) is not None)
+            )
         return hit
 
 
-_SETS: dict[tuple[str, ...], PatternSet] = {}
+COMPILED: dict[tuple[str, ...], PatternSet] = {}
 
 
 def pattern_set(patterns: tuple[str, ...]) -> PatternSet:
-    found = _SETS.get(patterns)
+    found = COMPILED.get(patterns)
     if found is None:
-        if len(_SETS) >= 4096:  # patterns built at run time (not the usual constants)
-            _SETS.clear()
-        found = _SETS[patterns] = PatternSet(patterns)
+        if len(COMPILED) >= 4096:  # patterns built at run time (not the usual constants)
+            COMPILED.clear()
+        found = COMPILED[patterns] = PatternSet(patterns)
     return found

@@ -155,8 +155,10 @@ def _seed_sites(code: CodeIndex) -> list[Site]:
         if site.last == "use_deterministic_algorithms" or first is not None:
             found.append(site)  # seed() with no argument seeds from the OS: not reproducible
     for site in code.calls_with_kw(*SEED_KWARGS):
-        if site.resolved and site.name.startswith(_SEEDED_LIBS) and any(
-            site.value(k, default=None) is not None for k in SEED_KWARGS if site.kw(k) is not None
+        if (
+            site.resolved
+            and site.name.startswith(_SEEDED_LIBS)
+            and any(site.value(k, default=None) is not None for k in SEED_KWARGS if site.kw(k) is not None)
         ):
             found.append(site)
     return sorted(found, key=lambda s: s.line)
@@ -164,7 +166,7 @@ def _seed_sites(code: CodeIndex) -> list[Site]:
 
 def random_seeds(ctx: FileContext, code: CodeIndex) -> None:
     sites = _seed_sites(code)
-    determinism = [a for a in code.attribute_sets if a[0] == "torch.backends.cudnn.deterministic"]
+    determinism = code.assignments("torch.backends.cudnn.deterministic")
     if sites:
         first = sites[0]
         ctx.supports(line=first.line, message=f"fixes a random seed: {first.name}{first.where}")

@@ -14,7 +14,10 @@ from typing import Any
 
 from mllens.scan.parse.errors import ParseError
 
-_SOURCE_KEY = re.compile(r'(?<!\\)"(?:source|input)"\s*:\s*')
+# "source": or "input": (a key, not the end of an escaped quote inside a string). The regex
+# starts with its literal quote so the engine can skip ahead; the backslash before it is
+# checked on each match (a look-behind would be tried at every position of the file).
+_SOURCE_KEY = re.compile(r'"(?:source|input)"\s*:\s*')
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ def parse_notebook(text: str) -> Notebook:
         cells_raw = first.get("cells") if isinstance(first, dict) else None
     if not isinstance(cells_raw, list):
         raise ParseError("notebook has no 'cells' list")
-    positions = [m.end() for m in _SOURCE_KEY.finditer(text)]
+    positions = [m.end() for m in _SOURCE_KEY.finditer(text) if text[m.start() - 1 : m.start()] != "\\"]
     with_source = sum(1 for c in cells_raw if isinstance(c, dict) and ("source" in c or "input" in c))
     aligned = len(positions) == with_source
     cells: list[Cell] = []

@@ -1,0 +1,165 @@
+"""What a scan takes from the result cache before reading any file, and what it leaves.
+
+A re-scan still walks the tree (that is how it sees what changed), but a file whose size,
+times, inode and device are those recorded when it was last read is known by the content
+digest recorded then, without opening it. When every file the last scan read is known that
+way and the index and the detectors are the same, the last scan's result is served whole
+(no parsing, no rules, no project rules). Otherwise the entries of the known files are
+fetched in one query per 500 files, and only the rest are read and checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import metadata, util
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from mllens.scan import cache
+from mllens.scan.context import IndexedFile
+from mllens.scan.engine import FileOutcome
+from mllens.scan.evidence import Evidence
+from mllens.scan.registry import ENTRY_POINT_GROUP, FAMILY_MODULES, Family
+from mllens.scan.result import Diagnostic
+from mllens.scan.walk import WalkResult
+
+
+class Memo(BaseModel):
+    """The part of a scan result that follows from the files (not the walk's diagnostics)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    evidence: list[Evidence]
+    diagnostics: list[Diagnostic]
+    lifecycle: dict[str, list[str]]
+
+
+def _module_files(names: Sequence[str]) -> list[str]:
+    files = []
+    for name in names:
+        try:
+            spec = util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is not None and spec.origin:
+            files.extend([spec.origin, str(Path(spec.origin).with_suffix(".yaml"))])
+    return files
+
+
+def registered_version() -> str:
+    """The detector version of a scan with the registered families, found without importing
+    them (a re-scan served from the cache never needs their code)."""
+    names = [f"registered:{n}" for n in FAMILY_MODULES]
+    modules = list(FAMILY_MODULES)
+    for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        names.append(f"entry:{entry.value}")
+        modules.append(entry.module)
+    return cache.detector_version(_module_files(modules), names)
+
+
+def version_of(families: Sequence[Family]) -> str:
+    """The detector version of a scan with these families (their modules, rules, order)."""
+    modules = sorted({r.func.__module__ for f in families for r in f.rules})
+    files = [getattr(sys.modules.get(m), "__file__", None) for m in modules]
+    paths = [p for f in files if f for p in (f, str(Path(f).with_suffix(".yaml")))]
+    rule_ids = [f"{r.id}={r.func.__module__}.{r.func.__qualname__}:{r.scope}" for f in families for r in f.rules]
+    return cache.detector_version(paths, [f.name for f in families], rule_ids)
+
+
+def _key(
+    version: str, max_size: int, files: Sequence[IndexedFile], kinds: frozenset[str], digests: dict[str, str]
+) -> str | None:
+    """The key of a whole scan: detectors, size limit, every file of the index, and the
+    digest of every file the scan reads. None when some such digest is unknown."""
+    rows = []
+    for f in files:
+        digest = ""
+        if f.kind in kinds and not f.too_large:
+            digest = digests.get(f.path, "")
+            if not digest:
+                return None
+        rows.append(f"{f.path}\t{f.kind}\t{f.size}\t{int(f.too_large)}\t{digest}")
+    key = hashlib.blake2b(f"{version}\0{max_size}\0".encode(), digest_size=20)
+    key.update("\n".join(rows).encode("utf-8", "surrogatepass"))
+    return f"{version}:{','.join(sorted(kinds))}:{key.hexdigest()}"
+
+
+@dataclass
+class Warm:
+    """The cache as one scan of one project sees it."""
+
+    root: str
+    version: str
+    max_size: int
+    walked: WalkResult
+    reader: cache.CacheReader
+    digests: dict[str, str] = field(default_factory=dict)  # path -> digest, files known unchanged
+
+    @classmethod
+    def open(cls, root: str, *, version: str, max_size: int, walked: WalkResult) -> Warm:
+        reader = cache.open_reader()
+        project = os.path.realpath(root)
+        stats = walked.stats
+        digests = {path: digest for path, (stat, digest) in reader.files(project).items() if stats.get(path) == stat}
+        return cls(project, version, max_size, walked, reader, digests)
+
+    def last_result(self) -> Memo | None:
+        """The last scan's result, when the files it read and everything else are unchanged."""
+        found = self.reader.last_scan(self.root)
+        if found is None or not found[0].startswith(self.version + ":"):
+            return None
+        kinds = frozenset(k for k in found[0].split(":", 2)[1].split(",") if k)
+        if _key(self.version, self.max_size, self.walked.files, kinds, self.digests) != found[0]:
+            return None
+        try:
+            return Memo.model_validate_json(found[1])
+        except ValidationError:
+            return None
+
+    def take_cached(self, todo: list[IndexedFile], *, ix: str) -> tuple[list[FileOutcome], list[IndexedFile], set[str]]:
+        """(outcomes stored for the known files, files still to check, paths looked up)."""
+        keys = {
+            f.path: cache.entry_key(self.digests[f.path], kind=f.kind, path=f.path, version=self.version)
+            for f in todo
+            if f.path in self.digests and not f.too_large
+        }
+        stored = self.reader.get_many(list(keys.values()))
+        done: list[FileOutcome] = []
+        rest: list[IndexedFile] = []
+        for f in todo:
+            key = keys.get(f.path)
+            value = cache.decode(stored.get(key)) if key else None
+            if value is None or value.get("ix") not in (None, ix):
+                rest.append(f)
+                continue
+            outcome = FileOutcome(path=f.path, cache_key=key, digest=self.digests[f.path])
+            outcome.take(value)
+            done.append(outcome)
+        return done, rest, set(keys)
+
+    def store(
+        self, outcomes: Sequence[FileOutcome], *, kinds: frozenset[str], memo: Memo | None, full: bool
+    ) -> str | None:
+        """Write new entries, newly read files' digests and (`full`: nothing failed) the
+        result of this scan. Returns an error message or None."""
+        digests = dict(self.digests)
+        files = []
+        for o in outcomes:
+            if o.digest is not None:
+                digests[o.path] = o.digest
+            if o.stat is not None and o.digest is not None and cache.stable(o.stat, o.read_ns):
+                files.append((o.path, o.stat, o.digest))
+        key = _key(self.version, self.max_size, self.walked.files, kinds, digests) if full and memo else None
+        self.reader.close()
+        return cache.write(
+            root=self.root,
+            entries=((o.cache_key, o.cache_value) for o in outcomes if o.cache_key and o.cache_value),
+            hits=[o.cache_key for o in outcomes if o.cache_hit and o.cache_key],
+            files=files,
+            scan=(key, memo.model_dump_json().encode()) if key and memo else None,
+        )
