@@ -187,6 +187,6 @@ def ml_tests(ctx: FileContext, code: CodeIndex) -> None:
     name = path.rpartition("/")[2]
     if not (name.startswith("test_") or name.endswith("_test.py") or "/tests/" in f"/{path}"):
         return
-    tests = [f for f in code.functions if f[0].startswith("test_")]
+    tests = sorted((f for f in code.functions if f[0].startswith("test_")), key=lambda f: f[1])
     if tests:
         ctx.supports(line=tests[0][1], message=f"{len(tests)} test functions ({tests[0][0]} first)")
