@@ -13,7 +13,7 @@ any other text builds the index at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from mllens.scan.code.analysis import CodeIndex, Site, Unit
@@ -65,6 +65,20 @@ class LazyIndex(CodeIndex):
             return _EMPTY
         self.build()
         return super().select(patterns, sites)
+
+    def find(self, *patterns: str, sites: str = "calls", resolved: bool = True) -> Iterator[Site]:
+        words = self._words
+        if words is not None and (COMPILED.get(patterns) or pattern_set(patterns)).absent(words, self._text):
+            return iter(_EMPTY)
+        self.build()
+        return super().find(*patterns, sites=sites, resolved=resolved)
+
+    def first(self, *patterns: str, sites: str = "calls") -> Site | None:
+        words = self._words
+        if words is not None and (COMPILED.get(patterns) or pattern_set(patterns)).absent(words, self._text):
+            return None
+        self.build()
+        return super().first(*patterns, sites=sites)
 
     def calls_with_kw(self, *names: str) -> Sequence[Site]:
         if self._words is not None and self._words.isdisjoint(_names(names)):

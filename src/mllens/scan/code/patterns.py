@@ -40,8 +40,9 @@ def _star_match(parts: list[str], name: str) -> bool:
 _FRAGMENT = re.compile(r"[A-Za-z0-9_]+")
 
 
-def _anchor(pattern: str) -> tuple[str | None, str | None]:
-    """(a whole word, or else a part of a word) that any name the pattern matches holds."""
+def _anchor(pattern: str) -> tuple[list[str], str | None]:
+    """(the whole words every name the pattern matches holds, in order; else a part of a
+    word it holds)."""
     whole: list[str] = []
     partial: list[str] = []
     for found in _FRAGMENT.finditer(pattern):
@@ -49,9 +50,7 @@ def _anchor(pattern: str) -> tuple[str | None, str | None]:
         after = pattern[found.end() : found.end() + 1]
         cut = (before and before in "*?[]") or (after and after in "*?[]")
         (partial if cut else whole).append(found.group())
-    if whole:
-        return max(whole, key=len), None
-    return None, max(partial, key=len) if partial else None
+    return whole, (max(partial, key=len) if partial and not whole else None)
 
 
 class PatternSet:
@@ -61,7 +60,7 @@ class PatternSet:
     part of a dotted name comes from the source (an import, an attribute, a call), so a
     pattern whose word `mlflow` is not a word of the text matches nothing there."""
 
-    __slots__ = ("_memo", "_regex", "_stars", "anchor_parts", "anchor_words", "exact", "provable", "roots")
+    __slots__ = ("_first", "_memo", "_needs", "_parts", "_provable", "_regex", "_stars", "exact", "roots")
 
     def __init__(self, patterns: tuple[str, ...]) -> None:
         self.exact = frozenset(p for p in patterns if not _WILD.intersection(p))
@@ -74,18 +73,35 @@ class PatternSet:
             None if any(_WILD.intersection(r) or "(" in r for r in roots) else frozenset(roots)
         )
         self._memo: dict[str, bool] = {}
-        anchors = [_anchor(p) for p in patterns]
-        self.anchor_words = frozenset(w.encode() for w, _ in anchors if w)
-        self.anchor_parts = tuple(part for w, part in anchors if not w and part)
-        self.provable = all(w or part for w, part in anchors)
+        # per pattern: all its whole words, filed under the first; or else a part of a word
+        self._needs: dict[bytes, list[frozenset[bytes]]] = {}
+        parts = []
+        self._provable = True
+        for pattern in patterns:
+            whole, part = _anchor(pattern)
+            if whole:
+                self._needs.setdefault(whole[0].encode(), []).append(frozenset(w.encode() for w in whole))
+            elif part:
+                parts.append(part)
+            else:
+                self._provable = False
+        self._first = frozenset(self._needs)
+        self._parts = tuple(parts)
 
     def absent(self, words: frozenset[bytes], text: str) -> bool:
         """True when no name in a source with these `words` (and this `text`) can match."""
-        return (
-            self.provable
-            and self.anchor_words.isdisjoint(words)
-            and not any(part in text for part in self.anchor_parts)
-        )
+        if not self._provable:
+            return False
+        if not self._first.isdisjoint(words):
+            for first in self._first.intersection(words):
+                for need in self._needs[first]:
+                    if need <= words:
+                        return False
+        # (a loop, not all(): no generator to make for the usual empty tuple)
+        for part in self._parts:  # noqa: SIM110
+            if part in text:
+                return False
+        return True
 
     def matches(self, name: str) -> bool:
         hit = self._memo.get(name)
