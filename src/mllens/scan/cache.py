@@ -9,8 +9,9 @@ Three tables in one SQLite file (platformdirs' user cache dir, or MLLENS_CACHE_D
   the index fingerprint and misses when it changes.
 - `files`: per project root, each file's (size, mtime, ctime, inode, device) when it was
   last read, and its content digest, so an unchanged file is known without reading it.
-  Only files whose times were at least RACY_NS older than the read are recorded: a file
-  written again within the file system's time resolution could otherwise keep its times.
+  The times of a file read less than RACY_NS after they were set are not trusted (a file
+  written again within the file system's time resolution could keep them): such a record
+  only says the file was read before, so its entry is worth looking up once it is read.
 - `scans`: per project root, the key of the last full scan (version, index, every digest)
   and its result, served whole when nothing changed.
 
@@ -133,16 +134,22 @@ class CacheReader:
             found.update(self._execute(sql, chunk))
         return found
 
-    def files(self, root: str) -> dict[str, tuple[Stat, str]]:
-        """path -> (stat when read, content digest) for the files of `root` read before."""
-        out: dict[str, tuple[Stat, str]] = {}
+    def files(self, root: str) -> dict[str, tuple[Stat | None, str]]:
+        """path -> (stat when read if it can be trusted, content digest) for the files of
+        `root` read before."""
+        out: dict[str, tuple[Stat | None, str]] = {}
         for path, stat, digest in self._execute("SELECT path, stat, digest FROM files WHERE root = ?", (root,)):
             try:
                 size, mtime, ctime, inode, device = map(int, stat.split(","))
             except ValueError:
+                out[path] = (None, digest)
                 continue
             out[path] = ((size, mtime, ctime, inode, device), digest)
         return out
+
+    def has_scan(self, root: str, version: str) -> bool:
+        rows = self._execute("SELECT key FROM scans WHERE root = ?", (root,))
+        return bool(rows) and str(rows[0][0]).startswith(version + ":")
 
     def last_scan(self, root: str) -> tuple[str, bytes] | None:
         rows = self._execute("SELECT key, value FROM scans WHERE root = ?", (root,))
@@ -158,27 +165,45 @@ def open_reader() -> CacheReader:
     return CacheReader(cache_path())
 
 
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=10)
+    conn.execute("PRAGMA synchronous=NORMAL")  # a cache: losing the last write is fine
+    return conn
+
+
+def prepare() -> str | None:
+    """Create the cache file and its tables, before worker processes write to it. Returns
+    an error message or None."""
+    path = cache_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in _OLD_FILES:  # earlier layouts: nothing reads them any more
+            (path.parent / old).unlink(missing_ok=True)
+        with _connect(path) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")  # readers go on while a worker writes
+            for statement in _SCHEMA:
+                conn.execute(statement)
+        conn.close()
+    except (sqlite3.Error, OSError) as exc:
+        return f"result cache not written ({path}): {exc}"
+    return None
+
+
 def write(
     *,
     root: str,
     entries: Iterable[tuple[str, str]] = (),
     hits: Iterable[str] = (),
-    files: Iterable[tuple[str, Stat, str]] = (),
+    files: Iterable[tuple[str, Stat | None, str]] = (),
     scan: tuple[str, bytes] | None = None,
+    trim: bool = True,
 ) -> str | None:
-    """Store new entries and file digests, mark hits as used today, remember the scan.
-    Returns an error message or None."""
+    """Store new entries and file digests, mark hits as used today, remember the scan (in
+    one transaction; `prepare` first). Returns an error message or None."""
     path = cache_path()
     day = int(time.time() // 86400)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for old in _OLD_FILES:  # earlier layouts: nothing reads them any more
-            (path.parent / old).unlink(missing_ok=True)
-        with sqlite3.connect(path, timeout=5) as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")  # a cache: losing the last write is fine
-            for statement in _SCHEMA:
-                conn.execute(statement)
+        with _connect(path) as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO entries (key, value, day) VALUES (?, ?, ?)",
                 ((key, value, day) for key, value in entries),
@@ -186,14 +211,15 @@ def write(
             conn.executemany("UPDATE entries SET day = ? WHERE key = ? AND day < ?", ((day, k, day) for k in hits))
             conn.executemany(
                 "INSERT OR REPLACE INTO files (root, path, stat, digest) VALUES (?, ?, ?, ?)",
-                ((root, rel, ",".join(map(str, stat)), digest) for rel, stat, digest in files),
+                ((root, rel, ",".join(map(str, stat)) if stat else "", digest) for rel, stat, digest in files),
             )
             if scan is not None:
                 conn.execute(
                     "INSERT OR REPLACE INTO scans (root, key, value, day) VALUES (?, ?, ?, ?)",
                     (root, scan[0], scan[1], day),
                 )
-            _trim(conn)
+            if trim:
+                _trim(conn)
         conn.close()
     except (sqlite3.Error, OSError) as exc:
         return f"result cache not written ({path}): {exc}"

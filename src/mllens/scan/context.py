@@ -9,8 +9,11 @@ and the facts file rules recorded. Evidence goes out through `supports`, `contra
 from __future__ import annotations
 
 import fnmatch
+import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any, TypeVar
 
 from mllens.scan.evidence import Evidence, Outcome
@@ -32,16 +35,28 @@ class IndexedFile:
     too_large: bool = False  # over the size limit for its kind: indexed, never read
 
 
+@lru_cache(maxsize=512)
+def _glob(pattern: str) -> Callable[[str], Any]:
+    """`fnmatch.fnmatch(path, pattern)` as one compiled regex: project rules ask it of every
+    path of big trees (fnmatch itself normalises both sides again on every call)."""
+    return re.compile(fnmatch.translate(os.path.normcase(pattern))).match
+
+
 @dataclass(frozen=True)
 class ProjectIndex:
     files: tuple[IndexedFile, ...]
 
+    @cached_property
+    def _cased(self) -> list[str]:
+        return [os.path.normcase(f.path) for f in self.files]
+
     def paths(self, pattern: str = "*") -> list[str]:
         """Paths matching a glob (fnmatch on the relative POSIX path)."""
-        return [f.path for f in self.files if fnmatch.fnmatch(f.path, pattern)]
+        match = _glob(pattern)
+        return [f.path for f, cased in zip(self.files, self._cased, strict=True) if match(cased)]
 
     def exists(self, *patterns: str) -> bool:
-        return any(fnmatch.fnmatch(f.path, p) for f in self.files for p in patterns)
+        return any(any(map(_glob(p), self._cased)) for p in patterns)
 
     def of_kind(self, kind: str) -> list[IndexedFile]:
         return [f for f in self.files if f.kind == kind]

@@ -85,8 +85,9 @@ class Plan:
     index_fingerprint: str
     max_size: int
     by_kind: dict[str, list[FamilyPlan]] = field(default_factory=dict)
-    # files whose cache entry the main process already looked up (and missed)
-    looked_up: frozenset[str] = frozenset()
+    # files whose cache entry is worth looking up once read: read in an earlier scan, their
+    # times not trusted or changed (the main process looked up those it knew unchanged)
+    lookup: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         for family in self.families:
@@ -192,7 +193,7 @@ def _process(plan: Plan, file: IndexedFile, cache: CacheReader | None, outcome: 
         outcome.stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
         outcome.read_ns = read_ns
         outcome.cache_key = entry_key(outcome.digest, kind=file.kind, path=file.path, version=plan.version)
-        if file.path not in plan.looked_up:
+        if file.path in plan.lookup:
             hit = cache.get(outcome.cache_key)
             if hit is not None and hit.get("ix") in (None, plan.index_fingerprint):
                 outcome.take(hit)

@@ -62,10 +62,12 @@ class IgnoreFile:
                 return None
             rel = rel[len(self.base) + 1 :]
         suffix = "/" if is_dir else ""
-        hits = [h for h in (_best(self._by_name, name + suffix), _best(self._by_path, rel + suffix)) if h]
-        if not hits:
-            return None
-        return max(hits)[1]
+        by_name = _best(self._by_name, name + suffix) if self._by_name is not None else None
+        by_path = _best(self._by_path, rel + suffix) if self._by_path is not None else None
+        if by_name is None or by_path is None:
+            found = by_name or by_path
+            return None if found is None else found[1]
+        return max(by_name, by_path)[1]
 
 
 def is_ignored(rules: tuple[IgnoreFile, ...], rel: str, name: str, *, is_dir: bool) -> bool:

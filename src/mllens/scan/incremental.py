@@ -89,6 +89,15 @@ def _key(
     return f"{version}:{','.join(sorted(kinds))}:{key.hexdigest()}"
 
 
+def has_last_scan(root: str, version: str) -> bool:
+    """Whether the cache holds a scan of `root` by these detectors (one small query)."""
+    reader = cache.open_reader()
+    try:
+        return reader.has_scan(os.path.realpath(root), version)
+    finally:
+        reader.close()
+
+
 @dataclass
 class Warm:
     """The cache as one scan of one project sees it."""
@@ -99,14 +108,16 @@ class Warm:
     walked: WalkResult
     reader: cache.CacheReader
     digests: dict[str, str] = field(default_factory=dict)  # path -> digest, files known unchanged
+    recorded: frozenset[str] = frozenset()  # files read by an earlier scan
 
     @classmethod
     def open(cls, root: str, *, version: str, max_size: int, walked: WalkResult) -> Warm:
         reader = cache.open_reader()
         project = os.path.realpath(root)
         stats = walked.stats
-        digests = {path: digest for path, (stat, digest) in reader.files(project).items() if stats.get(path) == stat}
-        return cls(project, version, max_size, walked, reader, digests)
+        records = reader.files(project)
+        digests = {path: digest for path, (stat, digest) in records.items() if stat and stats.get(path) == stat}
+        return cls(project, version, max_size, walked, reader, digests, frozenset(records))
 
     def last_result(self) -> Memo | None:
         """The last scan's result, when the files it read and everything else are unchanged."""
@@ -121,8 +132,11 @@ class Warm:
         except ValidationError:
             return None
 
-    def take_cached(self, todo: list[IndexedFile], *, ix: str) -> tuple[list[FileOutcome], list[IndexedFile], set[str]]:
-        """(outcomes stored for the known files, files still to check, paths looked up)."""
+    def take_cached(
+        self, todo: list[IndexedFile], *, ix: str
+    ) -> tuple[list[FileOutcome], list[IndexedFile], frozenset[str]]:
+        """(outcomes stored for the known files, files still to check, those of them whose
+        entry is worth looking up once read)."""
         keys = {
             f.path: cache.entry_key(self.digests[f.path], kind=f.kind, path=f.path, version=self.version)
             for f in todo
@@ -140,26 +154,42 @@ class Warm:
             outcome = FileOutcome(path=f.path, cache_key=key, digest=self.digests[f.path])
             outcome.take(value)
             done.append(outcome)
-        return done, rest, set(keys)
+        return done, rest, self.recorded.difference(keys)
 
     def store(
         self, outcomes: Sequence[FileOutcome], *, kinds: frozenset[str], memo: Memo | None, full: bool
     ) -> str | None:
-        """Write new entries, newly read files' digests and (`full`: nothing failed) the
-        result of this scan. Returns an error message or None."""
+        """Write what the workers did not (entries, newly read files' digests), mark hits, and
+        (`full`: nothing failed) remember this scan's result. Returns an error message or None."""
         digests = dict(self.digests)
-        files = []
         for o in outcomes:
             if o.digest is not None:
                 digests[o.path] = o.digest
-            if o.stat is not None and o.digest is not None and cache.stable(o.stat, o.read_ns):
-                files.append((o.path, o.stat, o.digest))
         key = _key(self.version, self.max_size, self.walked.files, kinds, digests) if full and memo else None
+        entries, files = rows(outcomes)
         self.reader.close()
         return cache.write(
             root=self.root,
-            entries=((o.cache_key, o.cache_value) for o in outcomes if o.cache_key and o.cache_value),
+            entries=entries,
             hits=[o.cache_key for o in outcomes if o.cache_hit and o.cache_key],
             files=files,
             scan=(key, memo.model_dump_json().encode()) if key and memo else None,
         )
+
+
+def rows(outcomes: Sequence[FileOutcome]) -> tuple[list[tuple[str, str]], list[tuple[str, cache.Stat | None, str]]]:
+    """(entries, file records) to store for these outcomes; once stored, `written` them."""
+    entries = [(o.cache_key, o.cache_value) for o in outcomes if o.cache_key and o.cache_value]
+    files = [
+        (o.path, o.stat if cache.stable(o.stat, o.read_ns) else None, o.digest)
+        for o in outcomes
+        if o.stat is not None and o.digest is not None
+    ]
+    return entries, files
+
+
+def written(outcomes: Sequence[FileOutcome]) -> None:
+    """Drop what was stored (and need not cross back to the main process)."""
+    for o in outcomes:
+        o.cache_value = None
+        o.stat = None

@@ -9,23 +9,28 @@ one with a few changed files checks only those (see mllens.scan.incremental).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import multiprocessing
 import os
+import pickle
+import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from types import TracebackType
 
 from mllens.errors import InputError
 from mllens.scan import cache as result_cache
 from mllens.scan import incremental
-from mllens.scan.context import IndexedFile, ProjectContext, ProjectIndex
+from mllens.scan.context import IndexedFile, ProjectIndex
 from mllens.scan.engine import FileOutcome, Plan, process_file
 from mllens.scan.evidence import Evidence
 from mllens.scan.lifecycle import lifecycle_notes
+from mllens.scan.merge import Progress, facts_of, found_in, progress_callback, project_rules, run_project_rule
 from mllens.scan.registry import Family, families
 from mllens.scan.result import Diagnostic, ScanResult
 from mllens.scan.walk import DEFAULT_MAX_SIZE, walk
@@ -36,9 +41,10 @@ _SHARD = 64
 # grammar): all their files go to one shard, so only one worker pays it.
 _SLOW_START = frozenset({"terraform"})
 _PLAN: Plan | None = None  # set before forking: workers inherit it instead of unpickling it
+_CACHE_ROOT: str | None = None  # the project, when workers store what they found in the cache
 _READER: result_cache.CacheReader | None = None
 
-Progress = Callable[[int, int], None]
+ProjectFound = tuple[list[Evidence], list[Diagnostic]]
 
 
 def _cpus() -> int:
@@ -54,12 +60,26 @@ def _start_worker() -> None:
     gc.freeze()
 
 
-def _worker_shard(files: list[IndexedFile], use_cache: bool) -> list[FileOutcome]:
+def _worker_shard(files: list[IndexedFile], use_cache: bool) -> tuple[list[FileOutcome], str | None]:
+    """Check a shard of files; with the cache on, store what was found there from here (in
+    parallel with the other worker, instead of all of it in the main process at the end)."""
     global _READER
     assert _PLAN is not None
     if use_cache and _READER is None:
         _READER = result_cache.open_reader()
-    return [process_file(_PLAN, f, _READER if use_cache else None) for f in files]
+    outcomes = [process_file(_PLAN, f, _READER if use_cache else None) for f in files]
+    problem = None
+    if use_cache and _CACHE_ROOT is not None:
+        entries, rows = incremental.rows(outcomes)
+        problem = result_cache.write(root=_CACHE_ROOT, entries=entries, files=rows, trim=False)
+        incremental.written(outcomes)
+    return outcomes, problem
+
+
+def _worker_project_rule(family: int, rule: int, facts: bytes) -> ProjectFound:
+    assert _PLAN is not None
+    found = _PLAN.families[family].project_rules()[rule]
+    return run_project_rule(found, _PLAN.index, pickle.loads(facts))
 
 
 def _shards(files: list[IndexedFile], count: int) -> list[list[IndexedFile]]:
@@ -73,39 +93,91 @@ def _shards(files: list[IndexedFile], count: int) -> list[list[IndexedFile]]:
     return [s for s in [slow, *shards] if s]
 
 
-def _process_all(
-    files: list[IndexedFile], *, use_cache: bool, workers: int, progress: Progress | None
-) -> list[FileOutcome]:
-    total = len(files)
-    if workers <= 1 or total < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
-        reader = result_cache.open_reader() if use_cache else None
-        out: list[FileOutcome] = []
-        assert _PLAN is not None
-        for i, f in enumerate(files):
-            out.append(process_file(_PLAN, f, reader))
-            if progress is not None and (i % 50 == 0 or i == total - 1):
-                progress(i + 1, total)
-        if reader is not None:
-            reader.close()
-        return out
-    shards = _shards(files, max(workers * 8, total // _SHARD))
-    results: list[FileOutcome] = []
-    done = 0
-    pending = list(range(len(shards)))
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker) as pool:
-            futures = {pool.submit(_worker_shard, shard, use_cache): i for i, shard in enumerate(shards)}
+class _Workers:
+    """The worker processes of one scan: forked (inheriting _PLAN) when there are enough
+    files and two CPUs, else everything runs in this process."""
+
+    def __init__(self, *, files: int, workers: int, use_cache: bool) -> None:
+        self.use_cache = use_cache
+        self.workers = workers
+        parallel = workers > 1 and files >= PARALLEL_MIN_FILES
+        self.pool: ProcessPoolExecutor | None = None
+        if parallel and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker)
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def files(self, files: list[IndexedFile], progress: Progress | None) -> tuple[list[FileOutcome], list[str]]:
+        """The outcome of every file, and the problems workers had storing them in the cache."""
+        total = len(files)
+        if self.pool is None:
+            reader = result_cache.open_reader() if self.use_cache else None
+            out: list[FileOutcome] = []
+            assert _PLAN is not None
+            for i, f in enumerate(files):
+                out.append(process_file(_PLAN, f, reader))
+                if progress is not None and (i % 50 == 0 or i == total - 1):
+                    progress(i + 1, total)
+            if reader is not None:
+                reader.close()
+            return out, []
+        shards = _shards(files, max(self.workers * 8, total // _SHARD))
+        results: list[FileOutcome] = []
+        problems: list[str] = []
+        pending = set(range(len(shards)))
+        done = 0
+        try:
+            futures = {self.pool.submit(_worker_shard, shard, self.use_cache): i for i, shard in enumerate(shards)}
             for future in as_completed(futures):
-                results.extend(future.result())
-                pending.remove(futures[future])
+                outcomes, problem = future.result()
+                results.extend(outcomes)
+                problems.extend([problem] if problem else [])
+                pending.discard(futures[future])
                 done += len(shards[futures[future]])
                 if progress is not None:
                     progress(done, total)
-    except BrokenProcessPool:  # a worker died (out of memory?): finish the rest here
-        for i in pending:
-            results.extend(_worker_shard(shards[i], use_cache))
-    return results
+        except BrokenProcessPool:  # a worker died (out of memory?): finish the rest here
+            self.pool = None
+            for i in sorted(pending):
+                outcomes, problem = _worker_shard(shards[i], self.use_cache)
+                results.extend(outcomes)
+                problems.extend([problem] if problem else [])
+        return results, problems
+
+    def project(self, selected: Sequence[Family], facts: dict[str, list[object]]) -> Callable[[], ProjectFound]:
+        """Start the project rules (in the workers when there are some: the main process
+        meanwhile turns the files' rows into evidence); call the result to wait for them."""
+        assert _PLAN is not None
+        rules = project_rules(selected)
+        index = _PLAN.index
+        if self.pool is None:
+            found = [run_project_rule(rule, index, facts) for _, _, rule in rules]
+            return lambda: _joined(found)
+        blob = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+        futures: list[Future[ProjectFound]] = [self.pool.submit(_worker_project_rule, i, j, blob) for i, j, _ in rules]
+
+        def wait() -> ProjectFound:
+            try:
+                return _joined([f.result() for f in futures])
+            except BrokenProcessPool:
+                return _joined([run_project_rule(rule, index, facts) for _, _, rule in rules])
+
+        return wait
+
+
+def _load_families() -> None:
+    with contextlib.suppress(Exception):  # families() raises again where it is needed
+        families()
+
+
+def _joined(found: list[ProjectFound]) -> ProjectFound:
+    return [e for ev, _ in found for e in ev], [d for _, diags in found for d in diags]
 
 
 def _fingerprint(files: Sequence[IndexedFile]) -> str:
@@ -113,50 +185,9 @@ def _fingerprint(files: Sequence[IndexedFile]) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def _project_rules(
-    selected: Sequence[Family], index: ProjectIndex, facts: dict[str, list[object]]
-) -> tuple[list[Evidence], list[Diagnostic]]:
-    evidence: list[Evidence] = []
-    diagnostics: list[Diagnostic] = []
-    for family in selected:
-        for rule in family.project_rules():
-            ctx = ProjectContext(rule, index=index, facts=facts)
-            try:
-                rule.func(ctx)
-            except Exception as exc:
-                diagnostics.append(
-                    Diagnostic(
-                        file=".", kind="rule_error", rule=rule.id, message=f"rule failed: {type(exc).__name__}: {exc}"
-                    )
-                )
-                continue
-            evidence.extend(ctx.evidence)
-    return evidence, diagnostics
-
-
-def _merge(outcomes: list[FileOutcome]) -> tuple[list[Evidence], list[Diagnostic], dict[str, list[object]]]:
-    evidence: list[Evidence] = []
-    diagnostics: list[Diagnostic] = []
-    facts: dict[str, list[object]] = {}
-    for o in outcomes:
-        for rule_id, practice, check, outcome, line, message, confidence in o.evidence:
-            evidence.append(
-                Evidence(
-                    rule=rule_id,
-                    practice=practice,
-                    check=check,
-                    outcome=outcome,  # type: ignore[arg-type]
-                    file=o.path,
-                    line=line,
-                    message=message,
-                    confidence=confidence,
-                )
-            )
-        for kind, message, rule_id, line in o.diagnostics:
-            diagnostics.append(Diagnostic(file=o.path, kind=kind, message=message, rule=rule_id, line=line))
-        for key, values in o.facts.items():
-            facts.setdefault(key, []).extend(values)
-    return evidence, diagnostics, facts
+def _kinds(selected: Sequence[Family]) -> frozenset[str]:
+    """The kinds some file rule reads: the files whose content a scan depends on."""
+    return frozenset(kind for family in selected if family.file_rules() for kind in family.meta.kinds)
 
 
 def run_scan(
@@ -170,11 +201,20 @@ def run_scan(
 ) -> ScanResult:
     """Scan the project under `path`. `progress` is True (a Rich bar on stderr when it is
     a terminal) or a callback (done, total). InputError when `path` is not a directory."""
-    global _PLAN
+    global _PLAN, _CACHE_ROOT
     started = time.perf_counter()
     root = Path(path)
     if not root.is_dir():
         raise InputError("expected a project directory to scan", file=str(path))
+    registered = families_to_run is None
+    version = incremental.registered_version() if registered else incremental.version_of(families_to_run or ())
+    # Loading the registered families (imports, metadata) overlaps the walk's system calls,
+    # unless the last scan's result will likely be served whole (it needs no family code).
+    # A failure to load surfaces below, when families() is called again.
+    loading = None
+    if registered and not (use_cache and incremental.has_last_scan(str(root), version)):
+        loading = threading.Thread(target=_load_families, daemon=True)
+        loading.start()
     walked = walk(root, max_size=max_file_size)
 
     def result(evidence: list[Evidence], diagnostics: list[Diagnostic], lifecycle: dict[str, list[str]]) -> ScanResult:
@@ -187,8 +227,6 @@ def run_scan(
             lifecycle=lifecycle,
         )
 
-    registered = families_to_run is None
-    version = incremental.registered_version() if registered else incremental.version_of(families_to_run or ())
     warm = None
     if use_cache:
         warm = incremental.Warm.open(str(root), version=version, max_size=max_file_size, walked=walked)
@@ -196,6 +234,8 @@ def run_scan(
         if memo is not None:
             warm.reader.close()
             return result(memo.evidence, memo.diagnostics, memo.lifecycle)
+    if loading is not None:
+        loading.join()
     selected = tuple(families() if families_to_run is None else families_to_run)
     index = ProjectIndex(tuple(walked.files))
     _PLAN = Plan(
@@ -207,61 +247,39 @@ def run_scan(
     )
     todo = [f for f in walked.files if f.kind in _PLAN.by_kind]
     cached: list[FileOutcome] = []
+    problems: list[str] = []
     if warm is not None:
-        cached, todo, looked_up = warm.take_cached(todo, ix=_PLAN.index_fingerprint)
-        _PLAN.looked_up = frozenset(looked_up)
+        cached, todo, _PLAN.lookup = warm.take_cached(todo, ix=_PLAN.index_fingerprint)
         warm.reader.close()  # never across the fork
-    callback, finish = _progress_callback(progress, len(todo))
+        prepared = result_cache.prepare()
+        if prepared is None:
+            _CACHE_ROOT = warm.root
+        else:
+            problems.append(prepared)
+    callback, finish = progress_callback(progress, len(todo))
     try:
-        outcomes = _process_all(todo, use_cache=use_cache, workers=workers or min(_cpus(), 2), progress=callback)
+        with _Workers(files=len(todo), workers=workers or min(_cpus(), 2), use_cache=use_cache) as pool:
+            try:
+                outcomes, problems_found = pool.files(todo, callback)
+            finally:
+                finish()
+            problems.extend(problems_found)
+            outcomes = sorted([*cached, *outcomes], key=lambda o: o.path)
+            facts = facts_of(outcomes)
+            project_found = pool.project(selected, facts)
+            evidence, diagnostics = found_in(outcomes)
+            project_evidence, project_diagnostics = project_found()
     finally:
-        finish()
-        _PLAN = None
-    outcomes = sorted([*cached, *outcomes], key=lambda o: o.path)
-    evidence, diagnostics, facts = _merge(outcomes)
-    project_evidence, project_diagnostics = _project_rules(selected, index, facts)
+        _PLAN = _CACHE_ROOT = None
     evidence.extend(project_evidence)
     diagnostics.extend(project_diagnostics)
     evidence.sort(key=lambda e: (e.file, e.line or 0, e.rule, e.practice, e.check))
     lifecycle = lifecycle_notes(evidence, facts, index)
     if warm is not None:
-        kinds = frozenset(k for k in _kinds(selected))
         unread = any(d.kind in ("unreadable", "internal_error") for d in diagnostics)
         memo = incremental.Memo(evidence=evidence, diagnostics=diagnostics, lifecycle=lifecycle)
-        problem = warm.store(outcomes, kinds=kinds, memo=memo, full=not unread)
-        if problem:
-            diagnostics.append(Diagnostic(file=str(result_cache.cache_dir()), kind="cache_error", message=problem))
+        stored = None if problems else warm.store(outcomes, kinds=_kinds(selected), memo=memo, full=not unread)
+        if problems or stored:
+            message = problems[0] if problems else str(stored)
+            diagnostics.append(Diagnostic(file=str(result_cache.cache_dir()), kind="cache_error", message=message))
     return result(evidence, diagnostics, lifecycle)
-
-
-def _kinds(selected: Sequence[Family]) -> set[str]:
-    """The kinds some file rule reads: the files whose content a scan depends on."""
-    return {kind for family in selected if family.file_rules() for kind in family.meta.kinds}
-
-
-def _progress_callback(progress: bool | Progress, total: int) -> tuple[Progress | None, Callable[[], None]]:
-    if callable(progress):
-        return progress, lambda: None
-    if not progress or total == 0:
-        return None, lambda: None
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
-    from rich.progress import Progress as Bar
-
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        return None, lambda: None
-    bar = Bar(
-        TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
-    )
-    task = bar.add_task("scan", total=total)
-    started = False
-
-    def update(done: int, _total: int) -> None:
-        nonlocal started
-        if not started:  # start the refresh thread only after the workers are forked
-            bar.start()
-            started = True
-        bar.update(task, completed=done)
-
-    return update, bar.stop

@@ -121,6 +121,7 @@ class _Walker:
     result: WalkResult = field(default_factory=WalkResult)
     seen: set[tuple[int, int]] = field(default_factory=set)
     links: list[tuple[str, str, int, tuple[IgnoreFile, ...]]] = field(default_factory=list)
+    limits: dict[str, int] = field(default_factory=dict)  # size_limit per kind, worked out once
 
     def diag(self, rel: str, kind: str, message: str) -> None:
         self.result.diagnostics.append(Diagnostic(file=display_path(rel) or ".", kind=kind, message=message))
@@ -215,9 +216,13 @@ class _Walker:
                 kind=kind,
                 size=info.st_size,
                 os_path=os_path,
-                too_large=info.st_size > size_limit(kind, self.max_size),
+                too_large=info.st_size > (self.limits.get(kind) or self._limit(kind)),
             )
         )
+
+    def _limit(self, kind: str) -> int:
+        limit = self.limits[kind] = size_limit(kind, self.max_size)
+        return limit
 
     def follow_links(self) -> None:
         """Symlinks last, so a link to a place already walked adds nothing."""

@@ -1,0 +1,124 @@
+"""Re-scans: an unchanged project is served from the last result, a changed file is the only
+one read again, and a file written too recently to trust its times is always read."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from scanfiles import write
+
+from mllens.scan import cache
+from mllens.scan import run as run_module
+from mllens.scan.cache import cache_path
+from mllens.scan.registry import families
+from mllens.scan.run import run_scan
+
+OURS = [f for f in families() if f.name in ("python_code", "notebooks")]
+TRAIN = "import mlflow\nimport numpy as np\n\nnp.random.seed(1)\nmodel.fit(X, y)\nmlflow.log_metric('auc', 0.9)\n"
+FILES = {"train.py": TRAIN, "util.py": "import json\n", "data/rows.csv": "a\n1\n", "README.md": "# x\n"}
+
+
+def _age(root: Path, seconds: float = 60) -> None:
+    """New times for every file (the bytes stay)."""
+    then = time.time() - seconds
+    for path in root.rglob("*"):
+        if path.is_file():
+            os.utime(path, (then, then))
+
+
+@pytest.fixture
+def trust_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trust the times of files written a moment ago (a real scan waits two seconds: a file
+    written again within the file system's time resolution could keep its times)."""
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+
+
+def _rows(result: object) -> list[tuple[object, ...]]:
+    return [(e.rule, e.check, e.outcome, e.file, e.line, e.message) for e in result.evidence]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the engine checks (reads) in the scans that follow."""
+    seen: list[str] = []
+    real = run_module.process_file
+
+    def spy(plan, file, cache):  # type: ignore[no-untyped-def]
+        seen.append(file.path)
+        return real(plan, file, cache)
+
+    monkeypatch.setattr(run_module, "process_file", spy)
+    return seen
+
+
+@pytest.mark.usefixtures("trust_now")
+def test_unchanged_project_is_served_whole(tmp_path: Path, checked: list[str]) -> None:
+    write(tmp_path, FILES)
+    first = run_scan(tmp_path, families_to_run=OURS)
+    assert sorted(checked) == ["train.py", "util.py"]  # the kinds these families read
+    checked.clear()
+    second = run_scan(tmp_path, families_to_run=OURS)
+    assert checked == []
+    assert _rows(second) == _rows(first)
+    assert ("python_code.experiment_tracking", "experiment_tracking", "supports", "train.py", 6) in [
+        r[:5] for r in _rows(second)
+    ]
+    assert second.lifecycle == first.lifecycle and second.files_scanned == first.files_scanned == 4
+
+
+@pytest.mark.usefixtures("trust_now")
+def test_only_the_changed_file_is_read_again(tmp_path: Path, checked: list[str]) -> None:
+    write(tmp_path, {**FILES, "other.py": "import numpy as np\nnp.random.seed(2)\n"})
+    run_scan(tmp_path, families_to_run=OURS)
+    (tmp_path / "train.py").write_text(TRAIN.replace("np.random.seed(1)\n", ""))
+    checked.clear()
+    third = run_scan(tmp_path, families_to_run=OURS)
+    assert checked == ["train.py"]
+    rules = {(e.rule, e.file) for e in third.evidence}
+    assert ("python_code.random_seeds", "train.py") not in rules
+    assert ("python_code.random_seeds", "other.py") in rules  # from the cache, not read again
+
+
+def test_recent_files_are_read_and_hit_the_cache(
+    tmp_path: Path, checked: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, {"train.py": TRAIN})  # just written: its times cannot be trusted yet
+    first = run_scan(tmp_path, families_to_run=OURS)
+    checked.clear()
+    hits: list[bool] = []
+    real = run_module.process_file
+
+    def spy(plan, file, reader):  # type: ignore[no-untyped-def]
+        outcome = real(plan, file, reader)
+        hits.append(outcome.cache_hit)
+        return outcome
+
+    monkeypatch.setattr(run_module, "process_file", spy)
+    second = run_scan(tmp_path, families_to_run=OURS)
+    assert hits == [True] and _rows(second) == _rows(first)  # read again, its outcome from the cache
+
+
+@pytest.mark.usefixtures("trust_now")
+def test_touched_file_is_read_then_trusted_again(tmp_path: Path, checked: list[str]) -> None:
+    write(tmp_path, FILES)
+    first = run_scan(tmp_path, families_to_run=OURS)
+    _age(tmp_path, seconds=30)  # new times, same bytes
+    checked.clear()
+    second = run_scan(tmp_path, families_to_run=OURS)
+    assert sorted(checked) == ["train.py", "util.py"] and _rows(second) == _rows(first)
+    checked.clear()
+    third = run_scan(tmp_path, families_to_run=OURS)
+    assert checked == [] and _rows(third) == _rows(first)
+
+
+def test_broken_cache_costs_speed_not_results(tmp_path: Path) -> None:
+    write(tmp_path, FILES)
+    clean = run_scan(tmp_path, use_cache=False, families_to_run=OURS)
+    cache_path().parent.mkdir(parents=True, exist_ok=True)
+    cache_path().write_bytes(b"this is not a database" * 100)
+    broken = run_scan(tmp_path, families_to_run=OURS)
+    assert _rows(broken) == _rows(clean)
+    assert [d.kind for d in broken.diagnostics] == ["cache_error"]
