@@ -38,8 +38,11 @@ def _hostile(root: Path, outside: Path) -> dict[str, str]:
             "yaml/deep.yaml": "a:\n" + "".join("  " * i + "- \n" for i in range(1, 1200)),
             "yaml/flowdeep.yml": "[" * 50_000 + "]" * 50_000,
             "tf/broken.tf": 'resource "aws_s3_bucket" {\n  = = =\n',
-            "py/deep.py": "x = " + "(" * 5000 + ")" * 5000 + "\n",
-            "py/syntax.py": "def broken(:\n",
+            # modules a rule must read as a tree (they call mlflow); see the helper below
+            "py/deep.py": "import mlflow\nx = " + "(" * 5000 + ")" * 5000 + "\nmlflow.log_metric('a', 1)\n",
+            "py/syntax.py": "import mlflow\nmlflow.log_metric('a', 1)\ndef broken(:\n",
+            # mentions nothing any rule looks for: never parsed, so its error is not reported
+            "py/helper.py": "import json\ndef broken(:\n",
             "toml/bad.toml": "a = [\n",
             "unreadable/locked.py": "x = 1\n",
         },
@@ -126,6 +129,7 @@ def test_scan_survives_and_names_each_problem(hostile: tuple[Path, dict[str, str
     for file, kind in expected.items():
         assert (file, kind) in found, f"no {kind} diagnostic for {file!r}; got {sorted(found)}"
     assert not [d for d in result.diagnostics if d.kind in ("internal_error", "rule_error")]
+    assert not [d for d in result.diagnostics if d.file == "py/helper.py"]
     assert [(e.rule, e.file) for e in result.evidence if e.file == "ok/train.py"] == [
         ("python_code.experiment_tracking", "ok/train.py")
     ]

@@ -62,16 +62,46 @@ class ProjectIndex:
         return [f for f in self.files if f.kind == kind]
 
 
+_UNPARSED: Any = object()
+
+
 @dataclass(frozen=True)
 class ParsedFile:
-    """A file read once and parsed with the safe parser for its kind."""
+    """A file read once and parsed with the safe parser for its kind.
+
+    `data` may be parsed on first use (`parser` given): most Python modules of a project
+    mention nothing a rule looks for, and their rules answer from the text alone, so their
+    syntax tree is never needed. A parse that fails raises the same ParseError on every use.
+    """
 
     path: str
     kind: str
     text: str
-    data: Any  # the parsed form per kind: see mllens.scan.parse (the module docstring)
+    _data: Any = field(default=_UNPARSED, repr=False)  # the parsed form: see mllens.scan.parse
+    parser: Callable[[str], Any] | None = field(default=None, compare=False, repr=False)
     # Views derived from `data` that several rules share (built once per file, see `memo`).
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def data(self) -> Any:
+        data = self._data
+        if data is _UNPARSED:
+            failed = self.derived.get("parse_error")
+            if failed is not None:
+                raise failed
+            assert self.parser is not None, "ParsedFile made with neither data nor parser"
+            try:
+                data = self.parser(self.text)
+            except Exception as exc:
+                self.derived["parse_error"] = exc
+                raise
+            object.__setattr__(self, "_data", data)
+        return data
+
+    @property
+    def parsed(self) -> bool:
+        """Whether `data` was parsed (or given)."""
+        return self._data is not _UNPARSED
 
     @property
     def lines(self) -> list[str]:

@@ -8,6 +8,7 @@ boundaries cheaply and goes into the result cache as JSON.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import json
 import os
 import re
@@ -28,6 +29,11 @@ EvidenceRow = tuple[str, str, str, str, int | None, str, float]
 # (kind, message, rule, line)
 DiagnosticRow = tuple[str, str, str | None, int | None]
 _BINARY_PROBE = 8192
+# Kinds parsed only when a rule reads `data`: a Python module's rules answer from its words
+# while they can (mllens.scan.code.lazy), so most modules of a big project are never parsed.
+# A syntax error in such a module is reported only when some rule needed its tree.
+LAZY_KINDS = frozenset({"python"})
+_PARSERS = {kind: functools.partial(parse, kind) for kind in LAZY_KINDS}
 
 
 def _words_regex(words: list[str]) -> re.Pattern[str]:
@@ -230,12 +236,14 @@ def _check(
 
 
 def _run_rules(plan: Plan, file: IndexedFile, text: str, active: list[FamilyPlan], outcome: FileOutcome) -> bool:
-    try:
-        data = parse(file.kind, text)
-    except ParseError as exc:
-        outcome.diagnostics.append(("parse_error", exc.message, None, exc.line))
-        return False
-    parsed = ParsedFile(file.path, file.kind, text, data)
+    if file.kind in LAZY_KINDS:
+        parsed = ParsedFile(file.path, file.kind, text, parser=_PARSERS[file.kind])
+    else:
+        try:
+            parsed = ParsedFile(file.path, file.kind, text, parse(file.kind, text))
+        except ParseError as exc:
+            outcome.diagnostics.append(("parse_error", exc.message, None, exc.line))
+            return False
     used_index = False
     evidence, facts = outcome.evidence, outcome.facts
     for family_plan in active:
@@ -249,6 +257,9 @@ def _run_rules(plan: Plan, file: IndexedFile, text: str, active: list[FamilyPlan
             ctx.rule = rule
             try:
                 rule.func(ctx)
+            except ParseError as exc:  # a lazy parse failed: said once, the rules after it go on
+                if not any(d[0] == "parse_error" for d in outcome.diagnostics):
+                    outcome.diagnostics.append(("parse_error", exc.message, None, exc.line))
             except Exception as exc:
                 message = f"rule failed: {type(exc).__name__}: {exc}"
                 line = _rule_error_line(exc, family_plan.module)

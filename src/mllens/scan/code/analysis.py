@@ -142,7 +142,9 @@ class CodeIndex:
         self.decorators: list[Site] = []
         self.bases: list[Site] = []
         self.attribute_sets: list[tuple[str, ast.expr, int, int | None]] = []
-        self._gates: list[tuple[int | None, int, int]] = []
+        self._gates: list[tuple[int | None, int, int, ast.expr]] = []  # (cell, first, last line, test)
+        self._literal_names: set[str] = set()  # plain names bound to a literal somewhere
+        self._variables: set[str] = set()  # plain names bound to anything else somewhere
         self._type_heads: set[str] = set()  # first part of every key of `types`
         collector = Collector(self)
         for unit in units:
@@ -170,7 +172,20 @@ class CodeIndex:
             return False
         return head in self.aliases or head in self._type_heads or bool(self.stars and head[:1].isupper())
 
+    def note_variable(self, target: ast.expr) -> None:
+        """Every plain name in an assignment target is bound to a computed value."""
+        if type(target) is ast.Name:
+            self._variables.add(target.id)  # type: ignore[attr-defined]
+        elif isinstance(target, ast.Tuple | ast.List | ast.Starred):
+            for node in ast.walk(target):
+                if type(node) is ast.Name:
+                    self._variables.add(node.id)  # type: ignore[attr-defined]
+
     def _bind(self, target: ast.expr, value: ast.expr, unit: Unit) -> None:
+        if type(target) is ast.Name:
+            (self._literal_names if literal(value) else self._variables).add(target.id)  # type: ignore[attr-defined]
+        elif isinstance(target, ast.Tuple | ast.List):
+            self.note_variable(target)
         local = _local_name(target)
         if local is None:
             if isinstance(target, ast.Attribute) and self._bindable(_head(target)):
@@ -300,7 +315,17 @@ class CodeIndex:
     def is_gated(self, node: ast.AST, cell: int | None) -> bool:
         """Inside the body of an `if` that compares values (a metric threshold?)."""
         line = getattr(node, "lineno", 0)
-        return any(c == cell and start <= line <= end for c, start, end in self._gates)
+        return any(c == cell and start <= line <= end for c, start, end, _ in self._gates)
+
+    def gate_tests(self, site: Site) -> list[ast.expr]:
+        """The tests of the comparing `if`s whose body holds this site, outermost first."""
+        line = getattr(site.node, "lineno", 0)
+        return [test for c, start, end, test in self._gates if c == site.cell and start <= line <= end]
+
+    def constant_only(self, name: str) -> bool:
+        """The plain name is bound in this code, and only ever to literals (flow-insensitive:
+        any other binding anywhere, an import of it included, makes it a variable)."""
+        return name in self._literal_names and name not in self._variables and name not in self.aliases
 
     # -- queries ------------------------------------------------------------------------
     @property
@@ -367,6 +392,21 @@ class CodeIndex:
         return any(
             s.resolved and s.name.startswith(prefix) for s in (*self.resolved_calls, *self.decorators, *self.bases)
         )
+
+
+def literal(expr: ast.expr | None) -> bool:
+    """A value written out in full: a constant, a signed one, or a tuple, list, set or dict
+    of them."""
+    kind = type(expr)
+    if kind is ast.Constant:
+        return True
+    if kind is ast.UnaryOp:
+        return isinstance(expr.op, ast.USub | ast.UAdd) and literal(expr.operand)  # type: ignore[union-attr]
+    if kind is ast.Tuple or kind is ast.List or kind is ast.Set:
+        return all(literal(e) for e in expr.elts)  # type: ignore[union-attr]
+    if kind is ast.Dict:
+        return all(literal(v) for v in expr.values)  # type: ignore[union-attr]
+    return False
 
 
 def _join(root: str, parts: list[str]) -> str:

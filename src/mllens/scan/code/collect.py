@@ -57,6 +57,10 @@ class Collector:
             ast.AnnAssign: self._assign,
             ast.withitem: self._with,
             ast.If: self._if,
+            ast.For: self._rebind,
+            ast.AsyncFor: self._rebind,
+            ast.AugAssign: self._rebind,
+            ast.NamedExpr: self._rebind,
             ast.FunctionDef: self._definition,
             ast.AsyncFunctionDef: self._definition,
             ast.ClassDef: self._definition,
@@ -126,7 +130,11 @@ class Collector:
         if has_compare(node.test) and node.body:
             last = node.body[-1]
             end = getattr(last, "end_lineno", None) or last.lineno
-            self.index._gates.append((unit.cell, node.body[0].lineno, end))
+            self.index._gates.append((unit.cell, node.body[0].lineno, end, node.test))
+
+    def _rebind(self, node: ast.For | ast.AsyncFor | ast.AugAssign | ast.NamedExpr, unit: Unit) -> None:
+        """A name bound to a value that is not written out: a loop variable, `x += 1`, `(x := f())`."""
+        self.index.note_variable(node.target)
 
     def _definition(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, unit: Unit) -> None:
         for decorator in node.decorator_list:

@@ -56,8 +56,9 @@ class LazyIndex(CodeIndex):
 
     def build(self) -> None:
         if not self._built:
+            units = self._make_units()  # may raise ParseError: then asked again next time
             self._built = True
-            CodeIndex.__init__(self, self._make_units())
+            CodeIndex.__init__(self, units)
 
     def select(self, patterns: tuple[str, ...], sites: str = "calls") -> Sequence[Site]:
         words = self._words

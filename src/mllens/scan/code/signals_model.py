@@ -3,7 +3,9 @@ files are loaded, inference optimisation, evaluation gates, load and unit tests.
 
 from __future__ import annotations
 
-from mllens.scan.code.analysis import CodeIndex, Site
+import ast
+
+from mllens.scan.code.analysis import CodeIndex, Site, literal
 from mllens.scan.code.signals_ops import REGISTRY, SDK_DEPLOY
 from mllens.scan.context import FileContext
 
@@ -168,10 +170,54 @@ def model_compilation(ctx: FileContext, code: CodeIndex) -> None:
     _first(ctx, code, COMPILE, "compiles or optimises the model for inference")
 
 
+_THRESHOLD_OPS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+_CASTS = frozenset({"float", "int", "round", "abs"})  # a cast of a constant is still a constant
+
+
+def _computed(expr: ast.expr, code: CodeIndex) -> bool:
+    """Whether a compared value may be a computed metric rather than a constant: not a
+    literal, nor a name the code only ever binds to literals (a name it never binds may come
+    from anywhere: a parameter, another module)."""
+    if literal(expr):
+        return False
+    if isinstance(expr, ast.Name):
+        return not code.constant_only(expr.id)
+    if isinstance(expr, ast.Attribute | ast.Subscript):
+        return _computed(expr.value, code)  # `metrics["auc"]`, `result.auc`: as their base
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in _CASTS and expr.args:
+        return _computed(expr.args[0], code)
+    if isinstance(expr, ast.BinOp):
+        return _computed(expr.left, code) or _computed(expr.right, code)
+    if isinstance(expr, ast.UnaryOp):
+        return _computed(expr.operand, code)
+    return True  # a call's result, or an expression too involved to read
+
+
+def _compares_metric(test: ast.expr, code: CodeIndex) -> bool:
+    """A threshold test (<, <=, >, >=) on a computed value: `if __name__ == ...` or
+    `auc = 0.9; if auc > 0.8:` are no metric checks."""
+    if isinstance(test, ast.BoolOp):
+        return any(_compares_metric(v, code) for v in test.values)
+    if isinstance(test, ast.UnaryOp):
+        return _compares_metric(test.operand, code)
+    return (
+        isinstance(test, ast.Compare)
+        and any(isinstance(op, _THRESHOLD_OPS) for op in test.ops)
+        and any(_computed(e, code) for e in (test.left, *test.comparators))
+    )
+
+
 def evaluation_gate(ctx: FileContext, code: CodeIndex) -> None:
     site = code.first(*GATES)
     if site is None:
-        site = next((s for s in code.find(*REGISTRY, *SDK_DEPLOY, "mlflow.*.log_model") if s.gated), None)
+        site = next(
+            (
+                s
+                for s in code.find(*REGISTRY, *SDK_DEPLOY, "mlflow.*.log_model")
+                if s.gated and any(_compares_metric(test, code) for test in code.gate_tests(s))
+            ),
+            None,
+        )
     if site is not None:
         ctx.supports(
             line=site.line, message=f"a metric check decides registration or deployment: {site.name}{site.where}"

@@ -94,6 +94,16 @@ PROFILERS = (
     "*lightning*.profilers.*",
     "*lightning.profiler*",
 )
+PRETRAINED = (
+    "transformers.*.from_pretrained",
+    "diffusers.*.from_pretrained",
+    "sentence_transformers.SentenceTransformer",
+    "timm.create_model",
+    "torchvision.models.*",
+    "*keras.applications.*",
+)
+# from_pretrained of these loads files around a model, not its weights
+_NOT_WEIGHTS = ("Tokenizer", "Processor", "FeatureExtractor", "Config", "Scheduler")
 _NOT_MODELS = (
     "Scaler",
     "Encoder",
@@ -229,6 +239,33 @@ def checkpointing(ctx: FileContext, code: CodeIndex) -> None:
         _emit(ctx, site, "supports", "saves training checkpoints")
 
 
+def _loads_weights(site: Site) -> bool:
+    """A call in PRETRAINED that loads a pre-trained model (not a tokenizer, a config...)."""
+    name, last = site.name, site.last
+    if last == "from_pretrained":
+        owner = name[: -len(".from_pretrained")].rsplit(".", 1)[-1]
+        return not any(word in owner for word in _NOT_WEIGHTS)
+    if name == "timm.create_model":
+        return site.value("pretrained") not in (None, False)  # timm's default is random weights
+    if name.startswith("torchvision."):  # `weights=` (or the older `pretrained=True`)
+        loads = site.value("weights") is not None or site.value("weights_backbone") is not None
+        return last[:1].islower() and (loads or site.value("pretrained") not in (None, False))
+    if "keras.applications." in name:  # model classes (not preprocess_input), imagenet by default
+        return last[:1].isupper() and site.value("weights", default="imagenet") is not None
+    return True  # SentenceTransformer
+
+
+def _trains(code: CodeIndex) -> bool:
+    """The module trains: a training call (see training_sites) or an optimizer step."""
+    if training_sites(code):
+        return True
+    for site in code.calls_ending("step"):
+        receiver = site.name[: -len(".step")].lower()
+        if "optim" in receiver and "sched" not in receiver:
+            return True
+    return code.first("accelerate.Accelerator().backward") is not None
+
+
 def warm_start(ctx: FileContext, code: CodeIndex) -> None:
     site = next((t for t in code.find("sagemaker.*HyperparameterTuner") if t.has_kw("warm_start_config")), None)
     site = site or code.first("sagemaker.tuner.WarmStartConfig", "sagemaker.*WarmStartConfig")
@@ -249,15 +286,13 @@ def warm_start(ctx: FileContext, code: CodeIndex) -> None:
         ),
         None,
     )
-    site = site or code.first(
-        "transformers.*.from_pretrained",
-        "diffusers.*.from_pretrained",
-        "sentence_transformers.SentenceTransformer",
-        "timm.create_model",
-        "*keras.applications.*",
-    )
     if site is not None:
         _emit(ctx, site, "supports", "starts from earlier weights or tuning jobs")
+        return
+    site = next((s for s in code.find(*PRETRAINED) if _loads_weights(s)), None)
+    # loading a pre-trained model only to predict with it warm-starts nothing
+    if site is not None and _trains(code):
+        _emit(ctx, site, "supports", "trains from pre-trained weights")
 
 
 def spot_training(ctx: FileContext, code: CodeIndex) -> None:

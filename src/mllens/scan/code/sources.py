@@ -119,8 +119,8 @@ def notebook_units(notebook: Notebook) -> tuple[list[Unit], list[int]]:
 
 
 def _module_index(parsed: ParsedFile) -> CodeIndex:
-    tree = parsed.data
-    return LazyIndex(lambda: [Unit(tree)], parsed.text)
+    # the module is parsed only if a question cannot be answered from its words
+    return LazyIndex(lambda: [Unit(parsed.data)], parsed.text)
 
 
 def _notebook_index(parsed: ParsedFile) -> CodeIndex:

@@ -22,6 +22,8 @@ def _findings(ctx: FileContext) -> list[Finding]:
 
 
 def _where(ctx: FileContext, line: int) -> str:
+    if ctx.file.kind != "notebook":
+        return ""  # (and a Python module's tree is not wanted: it may not even parse)
     data = ctx.file.data
     if not isinstance(data, Notebook):
         return ""

@@ -1,0 +1,39 @@
+"""One file through the engine: Python modules are parsed only when a rule needs the tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scanfiles import write
+
+from mllens.scan.registry import families
+from mllens.scan.run import run_scan
+
+KEY = "AKIA" + "4MLZQ7RT2XK9WB3F"  # an access key id shape (made up), as in the secrets fixtures
+
+
+def _scan(root: Path) -> tuple[list[tuple[str, str, int | None]], list[tuple[str, str, int | None]]]:
+    chosen = tuple(f for f in families() if f.name in ("python_code", "secrets"))
+    result = run_scan(root, use_cache=False, workers=1, families_to_run=chosen)
+    evidence = [(e.rule, e.file, e.line) for e in result.evidence if e.file != "."]  # project-wide notes aside
+    return evidence, [(d.file, d.kind, d.line) for d in result.diagnostics]
+
+
+def test_broken_module_a_rule_needs_is_one_parse_error_and_text_rules_still_report(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "train.py": f"import mlflow\nKEY = '{KEY}'\nmlflow.log_metric('auc', 1)\ndef broken(:\n",
+        },
+    )
+    evidence, diagnostics = _scan(tmp_path)
+    assert diagnostics == [("train.py", "parse_error", 4)]  # once, though many rules asked for the tree
+    assert ("secrets.aws_access_key", "train.py", 2) in evidence  # read from the text, no tree needed
+    assert not [e for e in evidence if e[0].startswith("python_code.")]
+
+
+def test_module_mentioning_nothing_a_rule_seeks_is_not_parsed(tmp_path: Path) -> None:
+    write(tmp_path, {"util.py": "import json\n\ndef f(:\n", "ok.py": "import mlflow\nmlflow.log_metric('a', 1)\n"})
+    evidence, diagnostics = _scan(tmp_path)
+    assert diagnostics == []  # util.py's syntax error is never met: nothing in it could be evidence
+    assert evidence == [("python_code.experiment_tracking", "ok.py", 2)]
