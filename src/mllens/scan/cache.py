@@ -172,8 +172,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def prepare() -> str | None:
-    """Create the cache file and its tables, before worker processes write to it. Returns
-    an error message or None."""
+    """Create the cache file and its tables. Returns an error message or None."""
     path = cache_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -196,10 +195,12 @@ def write(
     hits: Iterable[str] = (),
     files: Iterable[tuple[str, Stat | None, str]] = (),
     scan: tuple[str, bytes] | None = None,
-    trim: bool = True,
 ) -> str | None:
     """Store new entries and file digests, mark hits as used today, remember the scan (in
-    one transaction; `prepare` first). Returns an error message or None."""
+    one transaction). Returns an error message or None."""
+    problem = prepare()
+    if problem:
+        return problem
     path = cache_path()
     day = int(time.time() // 86400)
     try:
@@ -218,8 +219,7 @@ def write(
                     "INSERT OR REPLACE INTO scans (root, key, value, day) VALUES (?, ?, ?, ?)",
                     (root, scan[0], scan[1], day),
                 )
-            if trim:
-                _trim(conn)
+            _trim(conn)
         conn.close()
     except (sqlite3.Error, OSError) as exc:
         return f"result cache not written ({path}): {exc}"

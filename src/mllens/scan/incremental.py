@@ -178,7 +178,7 @@ class Warm:
 
 
 def rows(outcomes: Sequence[FileOutcome]) -> tuple[list[tuple[str, str]], list[tuple[str, cache.Stat | None, str]]]:
-    """(entries, file records) to store for these outcomes; once stored, `written` them."""
+    """(entries, file records) to store for these outcomes."""
     entries = [(o.cache_key, o.cache_value) for o in outcomes if o.cache_key and o.cache_value]
     files = [
         (o.path, o.stat if cache.stable(o.stat, o.read_ns) else None, o.digest)
@@ -186,10 +186,3 @@ def rows(outcomes: Sequence[FileOutcome]) -> tuple[list[tuple[str, str]], list[t
         if o.stat is not None and o.digest is not None
     ]
     return entries, files
-
-
-def written(outcomes: Sequence[FileOutcome]) -> None:
-    """Drop what was stored (and need not cross back to the main process)."""
-    for o in outcomes:
-        o.cache_value = None
-        o.stat = None

@@ -41,7 +41,6 @@ _SHARD = 64
 # grammar): all their files go to one shard, so only one worker pays it.
 _SLOW_START = frozenset({"terraform"})
 _PLAN: Plan | None = None  # set before forking: workers inherit it instead of unpickling it
-_CACHE_ROOT: str | None = None  # the project, when workers store what they found in the cache
 _READER: result_cache.CacheReader | None = None
 
 ProjectFound = tuple[list[Evidence], list[Diagnostic]]
@@ -60,20 +59,15 @@ def _start_worker() -> None:
     gc.freeze()
 
 
-def _worker_shard(files: list[IndexedFile], use_cache: bool) -> tuple[list[FileOutcome], str | None]:
-    """Check a shard of files; with the cache on, store what was found there from here (in
-    parallel with the other worker, instead of all of it in the main process at the end)."""
+def _worker_shard(files: list[IndexedFile], use_cache: bool) -> list[FileOutcome]:
+    """Check a shard of files. What they found goes into the cache from the main process, in
+    one transaction at the end: measured (bench/scan_speed.py), workers writing their own
+    shards to the one SQLite file cost more CPU than they saved."""
     global _READER
     assert _PLAN is not None
     if use_cache and _READER is None:
         _READER = result_cache.open_reader()
-    outcomes = [process_file(_PLAN, f, _READER if use_cache else None) for f in files]
-    problem = None
-    if use_cache and _CACHE_ROOT is not None:
-        entries, rows = incremental.rows(outcomes)
-        problem = result_cache.write(root=_CACHE_ROOT, entries=entries, files=rows, trim=False)
-        incremental.written(outcomes)
-    return outcomes, problem
+    return [process_file(_PLAN, f, _READER if use_cache else None) for f in files]
 
 
 def _worker_project_rule(family: int, rule: int, facts: bytes) -> ProjectFound:
@@ -113,8 +107,8 @@ class _Workers:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def files(self, files: list[IndexedFile], progress: Progress | None) -> tuple[list[FileOutcome], list[str]]:
-        """The outcome of every file, and the problems workers had storing them in the cache."""
+    def files(self, files: list[IndexedFile], progress: Progress | None) -> list[FileOutcome]:
+        """The outcome of every file."""
         total = len(files)
         if self.pool is None:
             reader = result_cache.open_reader() if self.use_cache else None
@@ -126,18 +120,15 @@ class _Workers:
                     progress(i + 1, total)
             if reader is not None:
                 reader.close()
-            return out, []
+            return out
         shards = _shards(files, max(self.workers * 8, total // _SHARD))
         results: list[FileOutcome] = []
-        problems: list[str] = []
         pending = set(range(len(shards)))
         done = 0
         try:
             futures = {self.pool.submit(_worker_shard, shard, self.use_cache): i for i, shard in enumerate(shards)}
             for future in as_completed(futures):
-                outcomes, problem = future.result()
-                results.extend(outcomes)
-                problems.extend([problem] if problem else [])
+                results.extend(future.result())
                 pending.discard(futures[future])
                 done += len(shards[futures[future]])
                 if progress is not None:
@@ -145,10 +136,8 @@ class _Workers:
         except BrokenProcessPool:  # a worker died (out of memory?): finish the rest here
             self.pool = None
             for i in sorted(pending):
-                outcomes, problem = _worker_shard(shards[i], self.use_cache)
-                results.extend(outcomes)
-                problems.extend([problem] if problem else [])
-        return results, problems
+                results.extend(_worker_shard(shards[i], self.use_cache))
+        return results
 
     def project(self, selected: Sequence[Family], facts: dict[str, list[object]]) -> Callable[[], ProjectFound]:
         """Start the project rules (in the workers when there are some: the main process
@@ -201,7 +190,7 @@ def run_scan(
 ) -> ScanResult:
     """Scan the project under `path`. `progress` is True (a Rich bar on stderr when it is
     a terminal) or a callback (done, total). InputError when `path` is not a directory."""
-    global _PLAN, _CACHE_ROOT
+    global _PLAN
     started = time.perf_counter()
     root = Path(path)
     if not root.is_dir():
@@ -247,30 +236,23 @@ def run_scan(
     )
     todo = [f for f in walked.files if f.kind in _PLAN.by_kind]
     cached: list[FileOutcome] = []
-    problems: list[str] = []
     if warm is not None:
         cached, todo, _PLAN.lookup = warm.take_cached(todo, ix=_PLAN.index_fingerprint)
         warm.reader.close()  # never across the fork
-        prepared = result_cache.prepare()
-        if prepared is None:
-            _CACHE_ROOT = warm.root
-        else:
-            problems.append(prepared)
     callback, finish = progress_callback(progress, len(todo))
     try:
         with _Workers(files=len(todo), workers=workers or min(_cpus(), 2), use_cache=use_cache) as pool:
             try:
-                outcomes, problems_found = pool.files(todo, callback)
+                outcomes = pool.files(todo, callback)
             finally:
                 finish()
-            problems.extend(problems_found)
             outcomes = sorted([*cached, *outcomes], key=lambda o: o.path)
             facts = facts_of(outcomes)
             project_found = pool.project(selected, facts)
             evidence, diagnostics = found_in(outcomes)
             project_evidence, project_diagnostics = project_found()
     finally:
-        _PLAN = _CACHE_ROOT = None
+        _PLAN = None
     evidence.extend(project_evidence)
     diagnostics.extend(project_diagnostics)
     evidence.sort(key=lambda e: (e.file, e.line or 0, e.rule, e.practice, e.check))
@@ -278,8 +260,7 @@ def run_scan(
     if warm is not None:
         unread = any(d.kind in ("unreadable", "internal_error") for d in diagnostics)
         memo = incremental.Memo(evidence=evidence, diagnostics=diagnostics, lifecycle=lifecycle)
-        stored = None if problems else warm.store(outcomes, kinds=_kinds(selected), memo=memo, full=not unread)
-        if problems or stored:
-            message = problems[0] if problems else str(stored)
-            diagnostics.append(Diagnostic(file=str(result_cache.cache_dir()), kind="cache_error", message=message))
+        problem = warm.store(outcomes, kinds=_kinds(selected), memo=memo, full=not unread)
+        if problem:
+            diagnostics.append(Diagnostic(file=str(result_cache.cache_dir()), kind="cache_error", message=problem))
     return result(evidence, diagnostics, lifecycle)
