@@ -28,7 +28,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -188,6 +188,76 @@ def prepare() -> str | None:
     return None
 
 
+class Writer:
+    """One write transaction over a scan. Rows are added as the workers hand in their files
+    (the main process only waits for them meanwhile) and committed by `close`, so the end
+    of a cold scan does not pay for all of them. Open it only after worker processes are
+    forked: a connection never crosses a fork. The first failure is kept; the rest is skipped."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.day = int(time.time() // 86400)
+        self.problem: str | None = None
+        self._conn: sqlite3.Connection | None = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self.problem = prepare()
+            if self.problem:
+                raise sqlite3.OperationalError(self.problem)
+            self._conn = _connect(cache_path())
+        return self._conn
+
+    def _run(self, work: Callable[[sqlite3.Connection], object]) -> None:
+        if self.problem:
+            return
+        try:
+            work(self._connection())
+        except (sqlite3.Error, OSError) as exc:
+            self.problem = self.problem or f"result cache not written ({cache_path()}): {exc}"
+            self._drop()
+
+    def add(self, entries: Iterable[tuple[str, str]], files: Iterable[tuple[str, Stat | None, str]]) -> None:
+        """Entries and file digests to store (not committed yet)."""
+        day, root = self.day, self.root
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.executemany(
+                "INSERT OR REPLACE INTO entries (key, value, day) VALUES (?, ?, ?)",
+                ((key, value, day) for key, value in entries),
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO files (root, path, stat, digest) VALUES (?, ?, ?, ?)",
+                ((root, rel, ",".join(map(str, stat)) if stat else "", digest) for rel, stat, digest in files),
+            )
+
+        self._run(work)
+
+    def close(self, *, hits: Iterable[str] = (), scan: tuple[str, bytes] | None = None) -> str | None:
+        """Mark hits as used today, remember the scan, trim, commit. Returns an error
+        message or None (nothing of this scan is stored then)."""
+        day, root = self.day, self.root
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.executemany("UPDATE entries SET day = ? WHERE key = ? AND day < ?", ((day, k, day) for k in hits))
+            if scan is not None:
+                conn.execute(
+                    "INSERT OR REPLACE INTO scans (root, key, value, day) VALUES (?, ?, ?, ?)",
+                    (root, scan[0], scan[1], day),
+                )
+            _trim(conn)
+            conn.commit()
+
+        self._run(work)
+        self._drop()
+        return self.problem
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            self._conn.close()  # uncommitted rows are rolled back
+            self._conn = None
+
+
 def write(
     *,
     root: str,
@@ -198,32 +268,9 @@ def write(
 ) -> str | None:
     """Store new entries and file digests, mark hits as used today, remember the scan (in
     one transaction). Returns an error message or None."""
-    problem = prepare()
-    if problem:
-        return problem
-    path = cache_path()
-    day = int(time.time() // 86400)
-    try:
-        with _connect(path) as conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO entries (key, value, day) VALUES (?, ?, ?)",
-                ((key, value, day) for key, value in entries),
-            )
-            conn.executemany("UPDATE entries SET day = ? WHERE key = ? AND day < ?", ((day, k, day) for k in hits))
-            conn.executemany(
-                "INSERT OR REPLACE INTO files (root, path, stat, digest) VALUES (?, ?, ?, ?)",
-                ((root, rel, ",".join(map(str, stat)) if stat else "", digest) for rel, stat, digest in files),
-            )
-            if scan is not None:
-                conn.execute(
-                    "INSERT OR REPLACE INTO scans (root, key, value, day) VALUES (?, ?, ?, ?)",
-                    (root, scan[0], scan[1], day),
-                )
-            _trim(conn)
-        conn.close()
-    except (sqlite3.Error, OSError) as exc:
-        return f"result cache not written ({path}): {exc}"
-    return None
+    writer = Writer(root)
+    writer.add(entries, files)
+    return writer.close(hits=hits, scan=scan)
 
 
 def _trim(conn: sqlite3.Connection) -> None:

@@ -109,6 +109,7 @@ class Warm:
     reader: cache.CacheReader
     digests: dict[str, str] = field(default_factory=dict)  # path -> digest, files known unchanged
     recorded: frozenset[str] = frozenset()  # files read by an earlier scan
+    writer: cache.Writer | None = None  # this scan's write transaction, once files come in
 
     @classmethod
     def open(cls, root: str, *, version: str, max_size: int, walked: WalkResult) -> Warm:
@@ -156,23 +157,27 @@ class Warm:
             done.append(outcome)
         return done, rest, self.recorded.difference(keys)
 
+    def record(self, checked: Sequence[FileOutcome]) -> None:
+        """Add what was found in these files (just checked) to this scan's transaction."""
+        if self.writer is None:
+            self.writer = cache.Writer(self.root)
+        self.writer.add(*rows(checked))
+
     def store(
         self, outcomes: Sequence[FileOutcome], *, kinds: frozenset[str], memo: Memo | None, full: bool
     ) -> str | None:
-        """Write what the workers did not (entries, newly read files' digests), mark hits, and
-        (`full`: nothing failed) remember this scan's result. Returns an error message or None."""
+        """Mark hits, (`full`: nothing failed) remember this scan's result and commit what
+        `record` added. Returns an error message or None."""
         digests = dict(self.digests)
         for o in outcomes:
             if o.digest is not None:
                 digests[o.path] = o.digest
         key = _key(self.version, self.max_size, self.walked.files, kinds, digests) if full and memo else None
-        entries, files = rows(outcomes)
         self.reader.close()
-        return cache.write(
-            root=self.root,
-            entries=entries,
+        writer = self.writer or cache.Writer(self.root)
+        self.writer = None
+        return writer.close(
             hits=[o.cache_key for o in outcomes if o.cache_hit and o.cache_key],
-            files=files,
             scan=(key, memo.model_dump_json().encode()) if key and memo else None,
         )
 

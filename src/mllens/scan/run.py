@@ -14,11 +14,10 @@ import gc
 import hashlib
 import multiprocessing
 import os
-import pickle
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import TracebackType
@@ -70,12 +69,6 @@ def _worker_shard(files: list[IndexedFile], use_cache: bool) -> list[FileOutcome
     return [process_file(_PLAN, f, _READER if use_cache else None) for f in files]
 
 
-def _worker_project_rule(family: int, rule: int, facts: bytes) -> ProjectFound:
-    assert _PLAN is not None
-    found = _PLAN.families[family].project_rules()[rule]
-    return run_project_rule(found, _PLAN.index, pickle.loads(facts))
-
-
 def _shards(files: list[IndexedFile], count: int) -> list[list[IndexedFile]]:
     """Shards of similar byte size, big files first, so both workers finish together; the
     files of slow-start kinds together in the first shard."""
@@ -107,8 +100,14 @@ class _Workers:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def files(self, files: list[IndexedFile], progress: Progress | None) -> list[FileOutcome]:
-        """The outcome of every file."""
+    def files(
+        self,
+        files: list[IndexedFile],
+        progress: Progress | None,
+        checked: Callable[[list[FileOutcome]], None] | None = None,
+    ) -> list[FileOutcome]:
+        """The outcome of every file. `checked` is called in this process with each batch of
+        outcomes as it comes in (after the workers are forked)."""
         total = len(files)
         if self.pool is None:
             reader = result_cache.open_reader() if self.use_cache else None
@@ -120,6 +119,8 @@ class _Workers:
                     progress(i + 1, total)
             if reader is not None:
                 reader.close()
+            if checked is not None:
+                checked(out)
             return out
         shards = _shards(files, max(self.workers * 8, total // _SHARD))
         results: list[FileOutcome] = []
@@ -128,7 +129,10 @@ class _Workers:
         try:
             futures = {self.pool.submit(_worker_shard, shard, self.use_cache): i for i, shard in enumerate(shards)}
             for future in as_completed(futures):
-                results.extend(future.result())
+                shard = future.result()
+                results.extend(shard)
+                if checked is not None:
+                    checked(shard)
                 pending.discard(futures[future])
                 done += len(shards[futures[future]])
                 if progress is not None:
@@ -136,28 +140,11 @@ class _Workers:
         except BrokenProcessPool:  # a worker died (out of memory?): finish the rest here
             self.pool = None
             for i in sorted(pending):
-                results.extend(_worker_shard(shards[i], self.use_cache))
+                shard = _worker_shard(shards[i], self.use_cache)
+                results.extend(shard)
+                if checked is not None:
+                    checked(shard)
         return results
-
-    def project(self, selected: Sequence[Family], facts: dict[str, list[object]]) -> Callable[[], ProjectFound]:
-        """Start the project rules (in the workers when there are some: the main process
-        meanwhile turns the files' rows into evidence); call the result to wait for them."""
-        assert _PLAN is not None
-        rules = project_rules(selected)
-        index = _PLAN.index
-        if self.pool is None:
-            found = [run_project_rule(rule, index, facts) for _, _, rule in rules]
-            return lambda: _joined(found)
-        blob = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
-        futures: list[Future[ProjectFound]] = [self.pool.submit(_worker_project_rule, i, j, blob) for i, j, _ in rules]
-
-        def wait() -> ProjectFound:
-            try:
-                return _joined([f.result() for f in futures])
-            except BrokenProcessPool:
-                return _joined([run_project_rule(rule, index, facts) for _, _, rule in rules])
-
-        return wait
 
 
 def _load_families() -> None:
@@ -239,20 +226,33 @@ def run_scan(
     if warm is not None:
         cached, todo, _PLAN.lookup = warm.take_cached(todo, ix=_PLAN.index_fingerprint)
         warm.reader.close()  # never across the fork
+    evidence, diagnostics = found_in(cached)
+
+    def checked(shard: list[FileOutcome]) -> None:
+        # while the workers go on: store the shard's rows, turn them into evidence
+        if warm is not None:
+            warm.record(shard)
+        found = found_in(shard)
+        evidence.extend(found[0])
+        diagnostics.extend(found[1])
+
     callback, finish = progress_callback(progress, len(todo))
     try:
         with _Workers(files=len(todo), workers=workers or min(_cpus(), 2), use_cache=use_cache) as pool:
             try:
-                outcomes = pool.files(todo, callback)
+                outcomes = pool.files(todo, callback, checked)
             finally:
                 finish()
-            outcomes = sorted([*cached, *outcomes], key=lambda o: o.path)
-            facts = facts_of(outcomes)
-            project_found = pool.project(selected, facts)
-            evidence, diagnostics = found_in(outcomes)
-            project_evidence, project_diagnostics = project_found()
     finally:
         _PLAN = None
+    outcomes = sorted([*cached, *outcomes], key=lambda o: o.path)
+    facts = facts_of(outcomes)
+    # project rules in this process: they are quick (tens of ms on 20,000 files) once the
+    # files' facts are in, and sending those facts to a worker would cost as much
+    project_evidence, project_diagnostics = _joined(
+        [run_project_rule(rule, index, facts) for _, _, rule in project_rules(selected)]
+    )
+    diagnostics.sort(key=lambda d: d.file)  # by file, as the outcomes (stable: a file's own order kept)
     evidence.extend(project_evidence)
     diagnostics.extend(project_diagnostics)
     evidence.sort(key=lambda e: (e.file, e.line or 0, e.rule, e.practice, e.check))

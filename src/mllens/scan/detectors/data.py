@@ -41,8 +41,12 @@ def _size(num: int) -> str:
     return f"{num / (1024 * 1024):.1f} MB"
 
 
+# one regex for all the patterns: project rules ask it of every path of big trees
+_TEST_PATH = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in _TEST_PATTERNS))
+
+
 def _is_test_path(path: str) -> bool:
-    return any(fnmatch.fnmatchcase(path, p) for p in _TEST_PATTERNS)
+    return _TEST_PATH.match(path) is not None
 
 
 @rule()
@@ -174,8 +178,9 @@ def _project_modules(files: tuple[IndexedFile, ...]) -> set[str]:
 @rule(scope="project")
 def model_code_tests(ctx: ProjectContext) -> None:
     """Test modules that import the project's own data or model code."""
-    own = _project_modules(ctx.index.files)
-    for fact in ctx.facts_of("test_imports"):
+    facts = list(ctx.facts_of("test_imports"))
+    own = _project_modules(ctx.index.files) if facts else set()
+    for fact in facts:
         if not isinstance(fact, dict):
             continue
         for module, names, line in fact.get("imports", []):
