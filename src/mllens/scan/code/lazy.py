@@ -32,7 +32,8 @@ def words_of(text: str) -> frozenset[bytes] | None:
     return frozenset(text.encode("ascii").translate(_WORD_BYTES).split())
 
 
-def _names(names: tuple[str, ...]) -> frozenset[bytes]:
+def names_of(names: tuple[str, ...]) -> frozenset[bytes]:
+    """The names as the words of a text are kept (bytes), made once per tuple."""
     found = _NAMES.get(names)
     if found is None:
         found = _NAMES[names] = frozenset(n.encode() for n in names)
@@ -53,6 +54,19 @@ class LazyIndex(CodeIndex):
             raise AttributeError(name)
         self.build()
         return getattr(self, name)
+
+    @property
+    def words(self) -> frozenset[bytes] | None:
+        """The identifier-like words of the code (None: not ASCII, nothing can be ruled out)."""
+        return self._words
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    @property
+    def built(self) -> bool:
+        return self.__dict__.get("_built", False)
 
     def build(self) -> None:
         if not self._built:
@@ -82,25 +96,25 @@ class LazyIndex(CodeIndex):
         return super().first(*patterns, sites=sites)
 
     def calls_with_kw(self, *names: str) -> Sequence[Site]:
-        if self._words is not None and self._words.isdisjoint(_names(names)):
+        if self._words is not None and self._words.isdisjoint(names_of(names)):
             return _EMPTY
         self.build()
         return super().calls_with_kw(*names)
 
     def calls_ending(self, *lasts: str) -> Sequence[Site]:
-        if self._words is not None and self._words.isdisjoint(_names(lasts)):
+        if self._words is not None and self._words.isdisjoint(names_of(lasts)):
             return _EMPTY
         self.build()
         return super().calls_ending(*lasts)
 
     def assignments(self, name: str) -> list[tuple[str, Any, int, int | None]]:
-        if self._words is not None and not _names(tuple(name.split("."))) <= self._words:
+        if self._words is not None and not names_of(tuple(name.split("."))) <= self._words:
             return []
         self.build()
         return super().assignments(name)
 
     def uses(self, root: str) -> bool:
-        if self._words is not None and not _names(tuple(root.split("."))) <= self._words:
+        if self._words is not None and not names_of(tuple(root.split("."))) <= self._words:
             return False
         self.build()
         return super().uses(root)

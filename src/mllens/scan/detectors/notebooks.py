@@ -7,78 +7,79 @@ from mllens.scan.code import signals_model as model
 from mllens.scan.code import signals_ops as ops
 from mllens.scan.code import signals_train as train
 from mllens.scan.code.sources import notebook_code
+from mllens.scan.code.triggers import run
 from mllens.scan.context import FileContext, ProjectContext
 from mllens.scan.registry import rule
 
 
 @rule()
 def random_seeds(ctx: FileContext) -> None:
-    ops.random_seeds(ctx, notebook_code(ctx.file))
+    run(ops.random_seeds, ctx, notebook_code(ctx.file))
 
 
 @rule()
 def experiment_tracking(ctx: FileContext) -> None:
-    ops.experiment_tracking(ctx, notebook_code(ctx.file))
+    run(ops.experiment_tracking, ctx, notebook_code(ctx.file))
 
 
 @rule()
 def model_registry(ctx: FileContext) -> None:
-    ops.model_registry(ctx, notebook_code(ctx.file))
+    run(ops.model_registry, ctx, notebook_code(ctx.file))
 
 
 @rule()
 def data_validation(ctx: FileContext) -> None:
-    model.data_validation(ctx, notebook_code(ctx.file))
+    run(model.data_validation, ctx, notebook_code(ctx.file))
 
 
 @rule()
 def explainability(ctx: FileContext) -> None:
-    model.explainability(ctx, notebook_code(ctx.file))
+    run(model.explainability, ctx, notebook_code(ctx.file))
 
 
 @rule()
 def bias_measurement(ctx: FileContext) -> None:
-    model.bias_measurement(ctx, notebook_code(ctx.file))
+    run(model.bias_measurement, ctx, notebook_code(ctx.file))
 
 
 @rule()
 def unsafe_deserialisation(ctx: FileContext) -> None:
-    model.unsafe_deserialisation(ctx, notebook_code(ctx.file))
+    run(model.unsafe_deserialisation, ctx, notebook_code(ctx.file))
 
 
 @rule()
 def hyperparameter_search(ctx: FileContext) -> None:
-    train.hyperparameter_search(ctx, notebook_code(ctx.file))
+    run(train.hyperparameter_search, ctx, notebook_code(ctx.file))
 
 
 @rule()
 def search_strategy(ctx: FileContext) -> None:
-    train.search_strategy(ctx, notebook_code(ctx.file))
+    run(train.search_strategy, ctx, notebook_code(ctx.file))
 
 
 @rule()
 def early_stopping(ctx: FileContext) -> None:
-    train.early_stopping(ctx, notebook_code(ctx.file))
+    run(train.early_stopping, ctx, notebook_code(ctx.file))
 
 
 @rule()
 def checkpointing(ctx: FileContext) -> None:
-    train.checkpointing(ctx, notebook_code(ctx.file))
+    run(train.checkpointing, ctx, notebook_code(ctx.file))
 
 
 @rule()
 def spot_training(ctx: FileContext) -> None:
-    train.spot_training(ctx, notebook_code(ctx.file))
+    run(train.spot_training, ctx, notebook_code(ctx.file))
 
 
 @rule()
 def distributed_training(ctx: FileContext) -> None:
-    train.distributed_training(ctx, notebook_code(ctx.file))
+    run(train.distributed_training, ctx, notebook_code(ctx.file))
 
 
 @rule()
 def training_profiler(ctx: FileContext) -> None:
-    train.training_profiler(ctx, notebook_code(ctx.file))
+    run(train.training_profiler, ctx, notebook_code(ctx.file))
 
 
 @rule()

@@ -10,128 +10,129 @@ from mllens.scan.code import signals_model as model
 from mllens.scan.code import signals_ops as ops
 from mllens.scan.code import signals_train as train
 from mllens.scan.code.sources import module_code
+from mllens.scan.code.triggers import run
 from mllens.scan.context import FileContext, ProjectContext
 from mllens.scan.registry import rule
 
 
 @rule()
 def random_seeds(ctx: FileContext) -> None:
-    ops.random_seeds(ctx, module_code(ctx.file))
+    run(ops.random_seeds, ctx, module_code(ctx.file))
 
 
 @rule()
 def experiment_tracking(ctx: FileContext) -> None:
-    ops.experiment_tracking(ctx, module_code(ctx.file))
+    run(ops.experiment_tracking, ctx, module_code(ctx.file))
 
 
 @rule()
 def model_registry(ctx: FileContext) -> None:
-    ops.model_registry(ctx, module_code(ctx.file))
+    run(ops.model_registry, ctx, module_code(ctx.file))
 
 
 @rule()
 def ml_pipeline(ctx: FileContext) -> None:
-    ops.ml_pipeline(ctx, module_code(ctx.file))
+    run(ops.ml_pipeline, ctx, module_code(ctx.file))
 
 
 @rule()
 def sdk_infrastructure(ctx: FileContext) -> None:
-    ops.sdk_infrastructure(ctx, module_code(ctx.file))
+    run(ops.sdk_infrastructure, ctx, module_code(ctx.file))
 
 
 @rule()
 def data_validation(ctx: FileContext) -> None:
-    model.data_validation(ctx, module_code(ctx.file))
+    run(model.data_validation, ctx, module_code(ctx.file))
 
 
 @rule()
 def feature_baseline(ctx: FileContext) -> None:
-    model.feature_baseline(ctx, module_code(ctx.file))
+    run(model.feature_baseline, ctx, module_code(ctx.file))
 
 
 @rule()
 def explainability(ctx: FileContext) -> None:
-    model.explainability(ctx, module_code(ctx.file))
+    run(model.explainability, ctx, module_code(ctx.file))
 
 
 @rule()
 def bias_measurement(ctx: FileContext) -> None:
-    model.bias_measurement(ctx, module_code(ctx.file))
+    run(model.bias_measurement, ctx, module_code(ctx.file))
 
 
 @rule()
 def unsafe_deserialisation(ctx: FileContext) -> None:
-    model.unsafe_deserialisation(ctx, module_code(ctx.file))
+    run(model.unsafe_deserialisation, ctx, module_code(ctx.file))
 
 
 @rule()
 def safe_weights_loading(ctx: FileContext) -> None:
-    model.safe_weights_loading(ctx, module_code(ctx.file))
+    run(model.safe_weights_loading, ctx, module_code(ctx.file))
 
 
 @rule()
 def model_compilation(ctx: FileContext) -> None:
-    model.model_compilation(ctx, module_code(ctx.file))
+    run(model.model_compilation, ctx, module_code(ctx.file))
 
 
 @rule()
 def evaluation_gate(ctx: FileContext) -> None:
-    model.evaluation_gate(ctx, module_code(ctx.file))
+    run(model.evaluation_gate, ctx, module_code(ctx.file))
 
 
 @rule()
 def load_tests(ctx: FileContext) -> None:
-    model.load_tests(ctx, module_code(ctx.file))
+    run(model.load_tests, ctx, module_code(ctx.file))
 
 
 @rule()
 def ml_tests(ctx: FileContext) -> None:
-    model.ml_tests(ctx, module_code(ctx.file))
+    run(model.ml_tests, ctx, module_code(ctx.file))
 
 
 @rule()
 def hyperparameter_search(ctx: FileContext) -> None:
-    train.hyperparameter_search(ctx, module_code(ctx.file))
+    run(train.hyperparameter_search, ctx, module_code(ctx.file))
 
 
 @rule()
 def search_strategy(ctx: FileContext) -> None:
-    train.search_strategy(ctx, module_code(ctx.file))
+    run(train.search_strategy, ctx, module_code(ctx.file))
 
 
 @rule()
 def early_stopping(ctx: FileContext) -> None:
-    train.early_stopping(ctx, module_code(ctx.file))
+    run(train.early_stopping, ctx, module_code(ctx.file))
 
 
 @rule()
 def checkpointing(ctx: FileContext) -> None:
-    train.checkpointing(ctx, module_code(ctx.file))
+    run(train.checkpointing, ctx, module_code(ctx.file))
 
 
 @rule()
 def warm_start(ctx: FileContext) -> None:
-    train.warm_start(ctx, module_code(ctx.file))
+    run(train.warm_start, ctx, module_code(ctx.file))
 
 
 @rule()
 def spot_training(ctx: FileContext) -> None:
-    train.spot_training(ctx, module_code(ctx.file))
+    run(train.spot_training, ctx, module_code(ctx.file))
 
 
 @rule()
 def managed_training(ctx: FileContext) -> None:
-    train.managed_training(ctx, module_code(ctx.file))
+    run(train.managed_training, ctx, module_code(ctx.file))
 
 
 @rule()
 def distributed_training(ctx: FileContext) -> None:
-    train.distributed_training(ctx, module_code(ctx.file))
+    run(train.distributed_training, ctx, module_code(ctx.file))
 
 
 @rule()
 def training_profiler(ctx: FileContext) -> None:
-    train.training_profiler(ctx, module_code(ctx.file))
+    run(train.training_profiler, ctx, module_code(ctx.file))
 
 
 @rule()
