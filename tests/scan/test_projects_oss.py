@@ -62,6 +62,35 @@ EXPECTED: dict[str, set[Row]] = {
         ("secrets.aws_access_key", "no_secrets_in_code", "contradicts", "notebooks/01_eda.ipynb", 41),
         ("secrets.ml_service_token", "no_secrets_in_code", "contradicts", "notebooks/03_lgbm.ipynb", 82),
     },
+    # The infrastructure projects of test_projects.py, checked here for these families only.
+    "azure-ml": {
+        ("data.model_code_tests", "ml_tests", "supports", "tests/test_train.py", 1),
+        ("dependencies.manifest_unlocked", "dependencies_pinned", "supports", "environment/conda.yml", 1),
+        ("docs.codeowners_missing", "codeowners", "contradicts", ".", None),
+        ("secrets.none_found", "no_secrets_in_code", "supports", ".", None),
+    },
+    "kserve-kubernetes": {
+        ("dependencies.requirements_pinned", "dependencies_pinned", "supports", "server/requirements.txt", 1),
+        ("docs.codeowners_missing", "codeowners", "contradicts", ".", None),
+    },
+    "sagemaker-cloudformation": {
+        ("data.model_code_tests", "ml_tests", "supports", "tests/test_pipeline.py", 1),
+        ("dependencies.requirements_pinned", "dependencies_pinned", "supports", "requirements.txt", 1),
+        ("docs.codeowners_missing", "codeowners", "contradicts", ".", None),
+        ("secrets.none_found", "no_secrets_in_code", "supports", ".", None),
+    },
+    "sagemaker-terraform": {
+        ("data.model_code_tests", "ml_tests", "supports", "tests/test_features.py", 3),
+        ("dependencies.requirements_pinned", "dependencies_pinned", "supports", "requirements.txt", 1),
+        ("docs.codeowners_missing", "codeowners", "contradicts", ".", None),
+        ("secrets.none_found", "no_secrets_in_code", "supports", ".", None),
+    },
+    "vertex-ai": {
+        ("data.no_tests", "ml_tests", "contradicts", ".", None),
+        ("dependencies.requirements_pinned", "dependencies_pinned", "supports", "serving/requirements.txt", 1),
+        ("docs.codeowners_missing", "codeowners", "contradicts", ".", None),
+        ("secrets.none_found", "no_secrets_in_code", "supports", ".", None),
+    },
 }
 
 
