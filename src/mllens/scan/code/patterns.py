@@ -88,6 +88,21 @@ class PatternSet:
         self._first = frozenset(self._needs)
         self._parts = tuple(parts)
 
+    @property
+    def first_words(self) -> frozenset[bytes]:
+        """One of these is a word of every text some name of which the patterns match (when
+        `parts` are not in the text either)."""
+        return self._first
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return self._parts
+
+    @property
+    def provable(self) -> bool:
+        """Whether `absent` can ever answer True (a pattern with no word in it cannot)."""
+        return self._provable
+
     def absent(self, words: frozenset[bytes], text: str) -> bool:
         """True when no name in a source with these `words` (and this `text`) can match."""
         if not self._provable:

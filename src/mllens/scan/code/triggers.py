@@ -29,6 +29,11 @@ Signal = Callable[[FileContext, CodeIndex], None]
 Need = tuple[str, Any]
 _ALWAYS: object = object()
 _TRIGGERS: dict[Signal, tuple[Need, ...] | object] = {}
+# A word every met need holds one of, and the word parts some pattern needs in the text, over
+# every signal learnt so far: a module with none of them meets no need of any signal (most
+# modules of a project), which is checked once per module instead of once per signal.
+_ANY_WORDS: set[bytes] = set()
+_ANY_PARTS: list[str] = []
 
 
 class _Always(BaseException):  # a BaseException: no `except Exception` in a signal hides it
@@ -87,7 +92,26 @@ def _learn(signal: Signal) -> tuple[Need, ...] | object:
         signal(_ProbeContext(), probe)  # type: ignore[arg-type]
     except (_Always, Exception):  # or anything a signal does with an answer it never gets
         return _ALWAYS
+    if any(kind == "patterns" and not need.provable for kind, need in probe.needs):
+        return _ALWAYS  # a need met by every text
+    for kind, need in probe.needs:
+        if kind == "patterns":
+            _ANY_WORDS.update(need.first_words)
+            _ANY_PARTS.extend(p for p in need.parts if p not in _ANY_PARTS)
+        else:
+            _ANY_WORDS.update(need)
     return tuple(probe.needs)
+
+
+def _quiet(code: LazyIndex, words: frozenset[bytes]) -> bool:
+    """No need of any signal learnt so far is met in this code (worked out once per module
+    and number of signals learnt)."""
+    learnt = len(_TRIGGERS)
+    memo = code.quiet
+    if memo is None or memo[0] != learnt:
+        text = code.text
+        memo = code.quiet = (learnt, words.isdisjoint(_ANY_WORDS) and not any(p in text for p in _ANY_PARTS))
+    return memo[1]
 
 
 def _met(needs: tuple[Need, ...], words: frozenset[bytes], text: str) -> bool:
@@ -111,6 +135,6 @@ def run(signal: Signal, ctx: FileContext, code: CodeIndex) -> None:
     # once a signal has built the index, it answers faster than the words are checked
     if needs is not _ALWAYS and isinstance(code, LazyIndex) and not code.built:
         words = code.words
-        if words is not None and not _met(needs, words, code.text):  # type: ignore[arg-type]
+        if words is not None and (_quiet(code, words) or not _met(needs, words, code.text)):  # type: ignore[arg-type]
             return
     signal(ctx, code)
