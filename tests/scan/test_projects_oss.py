@@ -1,5 +1,6 @@
 """Two realistic projects scanned end to end, checked exactly for the evidence of the
-dependencies, dvc, mlflow, data, docs and secrets families.
+dependencies, dvc, mlflow, data, docs and secrets families (and of ci, which test_projects.py
+does not compare on these two).
 
 - open-source-dvc-mlflow: a DVC pipeline with a remote, a committed demo MLflow store (runs,
   registered model, MLmodel with signature), uv.lock, model card, datasheet, ADRs, tests.
@@ -93,6 +94,19 @@ EXPECTED: dict[str, set[Row]] = {
     },
 }
 
+# The CI family on the two projects test_projects.py does not compare: the DVC project's one
+# workflow (pinned third-party action, scoped token, pytest; `dvc repro --dry` is not
+# training) and none at all in the notebook project.
+CI = ("ci.",)
+EXPECTED_CI: dict[str, set[Row]] = {
+    "open-source-dvc-mlflow": {
+        ("ci.actions_pinned", "ci_actions_pinned", "supports", ".github/workflows/ci.yml", 13),
+        ("ci.ci_tests", "ci_tests", "supports", ".github/workflows/ci.yml", 15),
+        ("ci.token_permissions", "ci_token_permissions", "supports", ".github/workflows/ci.yml", 6),
+    },
+    "notebook-only": set(),
+}
+
 
 @pytest.fixture(scope="module")
 def scans() -> dict[str, ScanResult]:
@@ -113,6 +127,13 @@ def test_project_evidence_is_exactly_expected(name: str, scans: dict[str, ScanRe
 def test_our_families_leave_no_diagnostics(name: str, scans: dict[str, ScanResult]) -> None:
     ours = [d for d in scans[name].diagnostics if d.rule is not None and d.rule.startswith(OURS)]
     assert ours == []
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_CI))
+def test_ci_evidence_is_exactly_expected(name: str, scans: dict[str, ScanResult]) -> None:
+    found = [(e.rule, e.check, e.outcome, e.file, e.line) for e in scans[name].evidence if e.rule.startswith(CI)]
+    assert len(found) == len(set(found)), f"duplicate evidence in {name}"
+    assert set(found) == EXPECTED_CI[name]
 
 
 def _notebook_text(path: Path) -> str:

@@ -3,8 +3,9 @@
 A rule becomes stable once it runs clean on the example projects (examples/fraud-detection
 and the synthetic projects under tests/projects): it produced evidence on at least one of
 them, every finding there was checked by hand against the file and line it names, and those
-findings are pinned exactly by the project tests (project_expectations/*.yaml, EXPECTED in
-test_projects_oss.py). The hand check cannot be a test; what can is that no rule is stable
+findings are pinned exactly by the project tests (project_expectations/*.yaml with
+test_projects.py, test_projects_oss.py, test_projects_code.py, test_example_project.py).
+The hand check cannot be a test; what can is that no rule is stable
 without being exercised: a stable rule that stops firing on every example project must go
 back to preview, or an example project must show it again.
 """

@@ -8,6 +8,7 @@ indexed with their size but never opened: data, model weights and other binaries
 from __future__ import annotations
 
 import fnmatch
+import re
 
 KINDS: frozenset[str] = frozenset(
     {
@@ -97,3 +98,15 @@ def classify(name: str, parent: str = "") -> str:
     if not dot:
         return "other"
     return _BY_EXT.get(ext, "other")
+
+
+# Where tests live, by the names pytest and unittest collect and the folders projects use.
+TEST_PATTERNS = ("test_*.py", "*/test_*.py", "*_test.py", "*_tests.py", "*tests.py", "*conftest.py",
+                 "test/*", "*/test/*", "tests/*", "*/tests/*", "testing/*", "*/testing/*")  # fmt: skip
+# one regex for all the patterns: project rules ask it of every path of big trees
+_TEST_PATH = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in TEST_PATTERNS))
+
+
+def is_test_path(path: str) -> bool:
+    """A test module or a file under a test folder (POSIX path relative to the project)."""
+    return _TEST_PATH.match(path) is not None

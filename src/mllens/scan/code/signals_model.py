@@ -8,6 +8,7 @@ import ast
 from mllens.scan.code.analysis import CodeIndex, Site, literal
 from mllens.scan.code.signals_ops import REGISTRY, SDK_DEPLOY
 from mllens.scan.context import FileContext
+from mllens.scan.kinds import is_test_path
 
 VALIDATION = (
     "great_expectations.*",
@@ -229,9 +230,7 @@ def load_tests(ctx: FileContext, code: CodeIndex) -> None:
 
 
 def ml_tests(ctx: FileContext, code: CodeIndex) -> None:
-    path = ctx.file.path
-    name = path.rpartition("/")[2]
-    if not (name.startswith("test_") or name.endswith("_test.py") or "/tests/" in f"/{path}"):
+    if not is_test_path(ctx.file.path):
         return
     tests = sorted((f for f in code.functions if f[0].startswith("test_")), key=lambda f: f[1])
     if tests:

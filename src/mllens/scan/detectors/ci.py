@@ -49,9 +49,24 @@ def ci_tests(ctx: FileContext) -> None:
         ctx.supports(line=found.line, message=f"CI runs the test suite: {found.text[:80]}")
 
 
+# A dry run (`dvc repro --dry`, `dvc exp run --dry`, a script's --dry-run) prints what would
+# run and runs nothing: judged per command of a `&&`/`;`/`|` chain, so a real run beside it counts.
+_CHAIN = re.compile(r"&&|\|\||[;|]")
+_DRY_RUN = re.compile(r"\s--dry(-run)?(?=[\s=]|$)")
+
+
+def _runs_training(text: str) -> bool:
+    return any(_TRAIN.search(part) and not _DRY_RUN.search(part) for part in _CHAIN.split(text))
+
+
+def _training(ctx: FileContext) -> Command | None:
+    return next((c for c in commands(ctx.file)
+                 if _runs_training(c.text) and not _INSTALL.search(c.text) and not _ECHO.match(c.text)), None)
+
+
 @rule()
 def training_in_ci(ctx: FileContext) -> None:
-    found = _first(ctx, _TRAIN)
+    found = _training(ctx)
     if found is not None:
         ctx.supports(line=found.line, message=f"CI runs training: {found.text[:80]}")
 
@@ -79,7 +94,7 @@ _CRON = re.compile(r"\bcron\s*\(|\bparameterizedCron\b")
 
 @rule()
 def scheduled_training(ctx: FileContext) -> None:
-    if _first(ctx, _TRAIN) is None:
+    if _training(ctx) is None:
         return
     ci, doc = system(ctx.file.path), document(ctx.file)
     line = None
@@ -88,7 +103,7 @@ def scheduled_training(ctx: FileContext) -> None:
     elif ci == "azure" and doc is not None and "schedules" in doc:
         line = line_of(doc, "schedules")
     elif ci == "gitlab" and doc is not None:
-        train_jobs = {c.job for c in commands(ctx.file) if _TRAIN.search(c.text)}
+        train_jobs = {c.job for c in commands(ctx.file) if _runs_training(c.text)}
         line = next((line_of(doc, job) for job in train_jobs if "schedule" in str(_conditions(doc.get(job)))), None)
     elif ci == "jenkins":
         line = next((n for n, text in enumerate(ctx.file.text.split("\n"), 1)

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from mllens.scan.context import FileContext, IndexedFile, ProjectContext
-from mllens.scan.kinds import classify
+from mllens.scan.kinds import classify, is_test_path
 from mllens.scan.registry import rule
 
 LARGE_BYTES = 10 * 1024 * 1024
@@ -33,20 +33,13 @@ _ML_WORDS = re.compile(
     r"infer|serv|scor|evaluat|metric|pipeline|estimator|classif|regress|embed|token",
     re.IGNORECASE,
 )
-_TEST_PATTERNS = ("test_*.py", "*/test_*.py", "*_test.py", "*_tests.py", "*tests.py", "*conftest.py",
-                  "test/*", "*/test/*", "tests/*", "*/tests/*", "testing/*", "*/testing/*")
 
 
 def _size(num: int) -> str:
     return f"{num / (1024 * 1024):.1f} MB"
 
 
-# one regex for all the patterns: project rules ask it of every path of big trees
-_TEST_PATH = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in _TEST_PATTERNS))
 
-
-def _is_test_path(path: str) -> bool:
-    return _TEST_PATH.match(path) is not None
 
 
 @rule()
@@ -141,7 +134,7 @@ def _has_tests(tree: ast.Module) -> bool:
 @rule()
 def data_tests(ctx: FileContext) -> None:
     """A test module that checks data with a data-validation library."""
-    if ctx.file.kind != "python" or not _is_test_path(ctx.file.path):
+    if ctx.file.kind != "python" or not is_test_path(ctx.file.path):
         return
     tree = ctx.file.data
     if not isinstance(tree, ast.Module) or not _has_tests(tree):
@@ -160,7 +153,7 @@ def _project_modules(files: tuple[IndexedFile, ...]) -> set[str]:
     """Dotted names of the project's own (non-test) Python modules and packages."""
     names: set[str] = set()
     for f in files:
-        if f.kind != "python" or _is_test_path(f.path) or not f.path.endswith(".py"):
+        if f.kind != "python" or is_test_path(f.path) or not f.path.endswith(".py"):
             continue
         parts = f.path[:-3].split("/")
         if parts[-1] == "__init__":
@@ -197,7 +190,7 @@ def model_code_tests(ctx: ProjectContext) -> None:
 def no_tests(ctx: ProjectContext) -> None:
     """Python code or notebooks, and no test file anywhere."""
     code = [f for f in ctx.index.files if f.kind in ("python", "notebook") and "mlruns/" not in f.path]
-    if not code or any(_is_test_path(f.path) for f in ctx.index.files):
+    if not code or any(is_test_path(f.path) for f in ctx.index.files):
         return
     kinds = sorted({"notebooks" if f.kind == "notebook" else "Python modules" for f in code})
     ctx.contradicts(file=".", line=None,

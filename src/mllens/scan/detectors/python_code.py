@@ -12,6 +12,7 @@ from mllens.scan.code import signals_train as train
 from mllens.scan.code.sources import module_code
 from mllens.scan.code.triggers import run
 from mllens.scan.context import FileContext, ProjectContext
+from mllens.scan.kinds import is_test_path
 from mllens.scan.registry import rule
 
 
@@ -137,6 +138,10 @@ def training_profiler(ctx: FileContext) -> None:
 
 @rule()
 def training_in_modules(ctx: FileContext) -> None:
+    # a test fits tiny models to check code; it is not where the project trains (nor, for
+    # unseeded_training and training_only_in_notebooks, a training site)
+    if is_test_path(ctx.file.path):
+        return
     sites = train.training_sites(module_code(ctx.file))
     if sites:
         first = sites[0]
