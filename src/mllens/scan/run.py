@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -52,10 +52,34 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
+# A scan allocates millions of short-lived objects (syntax trees, sites), which makes the
+# cyclic collector run thousands of times; with a larger first generation it runs far less
+# (about 3% fewer instructions in a scan, measured with callgrind) for a few MB more at peak.
+_GC_THRESHOLDS = (10_000, 10, 10)
+
+
 def _start_worker() -> None:
     # What the worker inherited (modules, the plan, the index) lives as long as it does:
     # moved out of the collector's sight, full collections stop walking it again and again.
     gc.freeze()
+    gc.set_threshold(*_GC_THRESHOLDS)
+
+
+@contextlib.contextmanager
+def _collector_for_scan() -> Iterator[None]:
+    """The same for this process during a scan (modules and families frozen), put back
+    after it. A process that froze objects itself keeps its own settings."""
+    if gc.get_freeze_count():
+        yield
+        return
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def _worker_shard(files: list[IndexedFile], use_cache: bool) -> list[FileOutcome]:
@@ -177,6 +201,26 @@ def run_scan(
 ) -> ScanResult:
     """Scan the project under `path`. `progress` is True (a Rich bar on stderr when it is
     a terminal) or a callback (done, total). InputError when `path` is not a directory."""
+    with _collector_for_scan():
+        return _run_scan(
+            path,
+            use_cache=use_cache,
+            progress=progress,
+            families_to_run=families_to_run,
+            max_file_size=max_file_size,
+            workers=workers,
+        )
+
+
+def _run_scan(
+    path: str | os.PathLike[str],
+    *,
+    use_cache: bool = True,
+    progress: bool | Progress = False,
+    families_to_run: Sequence[Family] | None = None,
+    max_file_size: int = DEFAULT_MAX_SIZE,
+    workers: int | None = None,
+) -> ScanResult:
     global _PLAN
     started = time.perf_counter()
     root = Path(path)
