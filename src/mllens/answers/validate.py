@@ -22,8 +22,8 @@ from mllens.answers.model import (
     Workload,
 )
 from mllens.errors import AnswersError
-from mllens.lens.load import field_path
 from mllens.lens.model import Lens
+from mllens.validation import field_path
 
 # Which model a validation error's location points into, to list the keys it accepts.
 _NESTED: dict[str, tuple[int, type[BaseModel]]] = {

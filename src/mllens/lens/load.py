@@ -7,14 +7,14 @@ Every error names the file and the path of the field, for example
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
+from mllens import validation
 from mllens.errors import InputError, LensError
 from mllens.lens.model import Lens, LensHeader, PillarFile, Question
 from mllens.lens.rules_syntax import check_rules
@@ -22,38 +22,12 @@ from mllens.yamlio import read_yaml
 
 SHIPPED = "ml"
 _ML_QUESTION = re.compile(r"^ML[A-Z]+\d\d$")
-
-
-def field_path(loc: Sequence[int | str]) -> str:
-    """Pydantic error location -> `questions[3].choices[2].id`."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
 M = TypeVar("M", bound=BaseModel)
 
 
 def validate_model(model: type[M], data: Any, *, file: str) -> M:
     """Validate data into a model; the first error becomes a LensError with file and field."""
-    if not isinstance(data, dict):
-        raise LensError(f"expected a mapping at the top level, got {type(data).__name__}", file=file)
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = list(err["loc"])
-        message = err["msg"]
-        if err["type"] == "extra_forbidden":
-            message = f"unknown key {loc[-1]!r}"
-        elif "input" in err and err["type"] not in ("missing",) and not isinstance(err["input"], dict | list):
-            message = f"{message} (got {err['input']!r})"
-        more = f" (and {len(exc.errors()) - 1} more errors)" if len(exc.errors()) > 1 else ""
-        raise LensError(message + more, file=file, field=field_path(loc) or None) from None
+    return validation.validate_model(model, data, file=file, error=LensError)
 
 
 def _check_question(q: Question, qi: int, *, file: str, header: LensHeader) -> None:

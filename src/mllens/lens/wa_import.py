@@ -17,7 +17,6 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from mllens.errors import LensError
-from mllens.lens.load import field_path
 from mllens.lens.model import (
     HelpfulText,
     Lens,
@@ -40,6 +39,7 @@ from mllens.lens.wa_spec import (
     TOP_KEYS,
 )
 from mllens.lens.wa_text import read_plan, read_stack_text, split_help
+from mllens.validation import field_path
 
 # Framework pillar ids -> the pillar ids of our own lens, so an imported ML lens lines up.
 OUR_PILLAR_IDS = {

@@ -19,7 +19,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mllens.errors import InputError
-from mllens.lens.load import validate_model
+from mllens.validation import validate_model
 from mllens.yamlio import parse_yaml
 
 Scope = Literal["file", "project"]
