@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from mllens.scan.context import FileContext, IndexedFile, ProjectContext
-from mllens.scan.kinds import classify, is_test_path
+from mllens.scan.kinds import TEST_PATTERNS, classify, is_test_path
 from mllens.scan.registry import rule
 
 LARGE_BYTES = 10 * 1024 * 1024
@@ -190,7 +190,7 @@ def model_code_tests(ctx: ProjectContext) -> None:
 def no_tests(ctx: ProjectContext) -> None:
     """Python code or notebooks, and no test file anywhere."""
     code = [f for f in ctx.index.files if f.kind in ("python", "notebook") and "mlruns/" not in f.path]
-    if not code or any(is_test_path(f.path) for f in ctx.index.files):
+    if not code or ctx.index.exists(*TEST_PATTERNS):
         return
     kinds = sorted({"notebooks" if f.kind == "notebook" else "Python modules" for f in code})
     ctx.contradicts(file=".", line=None,
