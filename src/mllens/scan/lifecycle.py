@@ -116,7 +116,8 @@ def lifecycle_notes(
             add(fact["stage"], _note(fact["file"], line, str(fact.get("what", ""))))
     for ev in evidence:
         stage = STAGE_OF_CHECK.get(ev.check)
-        if stage is not None and ev.outcome != "info":
+        # (a full stage takes no more: checked first, thousands of findings in a big tree)
+        if stage in notes and ev.outcome != "info" and len(notes[stage]) < MAX_NOTES:
             add(stage, _note(ev.file, ev.line, ev.message))
     data_dirs = sorted({f.path.rpartition("/")[0] or "." for f in index.files if f.kind == "data"})
     for directory in data_dirs[:3]:
