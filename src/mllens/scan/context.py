@@ -140,6 +140,15 @@ class ParsedFile:
     def lines(self) -> list[str]:
         return self.text.splitlines()
 
+    def release(self) -> None:
+        """Forget the derived views once every rule has read the file (some refer back to
+        it, or to themselves: freed now rather than by the cyclic collector)."""
+        for view in self.derived.values():
+            release = getattr(view, "release", None)
+            if callable(release):
+                release()
+        self.derived.clear()
+
     def memo(self, key: str, build: Callable[[ParsedFile], T]) -> T:
         """`build(self)`, computed once per file and key (e.g. a code index every rule reads)."""
         if key not in self.derived:

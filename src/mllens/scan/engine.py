@@ -276,4 +276,5 @@ def _run_rules(plan: Plan, file: IndexedFile, text: str, active: list[FamilyPlan
             if ctx.facts:
                 ctx.facts = {}
             ctx.index_used = False
+    parsed.release()
     return used_index

@@ -165,6 +165,13 @@ class CodeIndex:
                 out.append(Site(qualified, resolved, unit.line(expr), unit.cell, expr, owner, self, len(out)))
         self._pools: dict[str, tuple[list[Site], dict[str, list[Site]], frozenset[str]]] = {}
 
+    def release(self) -> None:
+        """Drop the sites, which point back at this index: once its file is done, without
+        that cycle the index and its syntax tree are freed at once, not by the cyclic
+        collector (which a big scan would otherwise keep busy)."""
+        for name in ("_sites", "_all_calls", "resolved_calls", "decorators", "bases", "_pools", "_raw_calls"):
+            self.__dict__.pop(name, None)
+
     # -- building -----------------------------------------------------------------------
     def _bindable(self, head: str | None) -> bool:
         """Whether `qualify` could resolve an expression starting at the name `head`."""

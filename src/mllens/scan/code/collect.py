@@ -50,27 +50,12 @@ class Collector:
         self.calls: list[tuple[ast.Call, Unit]] = []
         self.refs: list[tuple[str, ast.expr, Unit, str]] = []  # decorators and base classes
         self.binds: list[tuple[ast.expr, ast.expr, Unit]] = []
-        self._visit: dict[type, Callable[[Any, Unit], None]] = {
-            ast.Import: self._import,
-            ast.ImportFrom: self._import_from,
-            ast.Assign: self._assign,
-            ast.AnnAssign: self._assign,
-            ast.withitem: self._with,
-            ast.If: self._if,
-            ast.For: self._rebind,
-            ast.AsyncFor: self._rebind,
-            ast.AugAssign: self._rebind,
-            ast.NamedExpr: self._rebind,
-            ast.FunctionDef: self._definition,
-            ast.AsyncFunctionDef: self._definition,
-            ast.ClassDef: self._definition,
-        }
 
     def walk(self, unit: Unit) -> None:
         stack: list[Any] = [unit.tree]
         pop, push, extend = stack.pop, stack.append, stack.extend
         children = CHILDREN.get
-        visit = self._visit.get
+        visit = _VISIT.get
         calls = self.calls.append
         call_type = ast.Call
         name_type, constant_type, attribute_type, keyword_type = ast.Name, ast.Constant, ast.Attribute, ast.keyword
@@ -91,7 +76,7 @@ class Collector:
                 continue
             handler = visit(kind)
             if handler is not None:
-                handler(node, unit)
+                handler(self, node, unit)
             for name in children(kind, ()):
                 child = getattr(node, name, None)
                 if child is not None:
@@ -144,3 +129,22 @@ class Collector:
             self.refs.extend(("base", base, unit, node.name) for base in node.bases)
         else:
             self.index.functions.append((node.name, unit.line(node), unit.cell))
+
+
+# Per node type, what the walk notes (plain functions on the class, not bound methods kept
+# in the instance: that would be a reference cycle, left for the cyclic collector)
+_VISIT: dict[type, Callable[[Collector, Any, Unit], None]] = {
+    ast.Import: Collector._import,
+    ast.ImportFrom: Collector._import_from,
+    ast.Assign: Collector._assign,
+    ast.AnnAssign: Collector._assign,
+    ast.withitem: Collector._with,
+    ast.If: Collector._if,
+    ast.For: Collector._rebind,
+    ast.AsyncFor: Collector._rebind,
+    ast.AugAssign: Collector._rebind,
+    ast.NamedExpr: Collector._rebind,
+    ast.FunctionDef: Collector._definition,
+    ast.AsyncFunctionDef: Collector._definition,
+    ast.ClassDef: Collector._definition,
+}
