@@ -27,9 +27,12 @@ def found_in(outcomes: Sequence[FileOutcome]) -> tuple[list[Evidence], list[Diag
     evidence: list[Evidence] = []
     diagnostics: list[Diagnostic] = []
     for o in outcomes:
+        # Rows a rule just produced were validated as Evidence where it ran; rows read back
+        # from the cache (a file on disk) are checked again.
+        make = Evidence if o.cache_hit else Evidence.model_construct
         for rule_id, practice, check, outcome, line, message, confidence in o.evidence:
             evidence.append(
-                Evidence(
+                make(
                     rule=rule_id,
                     practice=practice,
                     check=check,
