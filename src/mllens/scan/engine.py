@@ -15,6 +15,7 @@ import re
 import stat
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,6 +64,7 @@ class FamilyPlan:
     module: str  # where the rules live (to find the line of a rule error)
     paths: re.Pattern[str] | None
     contains: re.Pattern[str] | None
+    skip: Callable[[ParsedFile], bool] | None  # the family's own "nothing to find here"
 
     @classmethod
     def of(cls, family: Family) -> FamilyPlan:
@@ -73,6 +75,7 @@ class FamilyPlan:
             module=family.rules[0].func.__module__ if family.rules else "",
             paths=re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in globs)) if globs else None,
             contains=_words_regex(words) if words else None,
+            skip=family.skip,
         )
 
     def accepts(self, path: str, text: str) -> bool:
@@ -247,7 +250,7 @@ def _run_rules(plan: Plan, file: IndexedFile, text: str, active: list[FamilyPlan
     used_index = False
     evidence, facts = outcome.evidence, outcome.facts
     for family_plan in active:
-        if not family_plan.rules:
+        if not family_plan.rules or (family_plan.skip is not None and family_plan.skip(parsed)):
             continue
         # One context per family and file, handed to each rule in turn: a context is only
         # the rule, its file and what the rule found, so it is reset between rules instead

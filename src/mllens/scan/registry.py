@@ -138,6 +138,9 @@ class Family:
     name: str
     meta: FamilyMeta
     rules: tuple[Rule, ...]
+    # Optional `skip_file(file) -> bool` of the family module: True when none of its file
+    # rules can find anything in that parsed file, so the engine runs none of them.
+    skip: Callable[[Any], bool] | None = None
 
     def file_rules(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.scope == "file")
@@ -177,7 +180,8 @@ def load_family(module: ModuleType) -> Family:
         )
         for name in meta.rules
     )
-    return Family(name=stem, meta=meta, rules=rules)
+    skip = getattr(module, "skip_file", None)
+    return Family(name=stem, meta=meta, rules=rules, skip=skip if callable(skip) else None)
 
 
 @cache

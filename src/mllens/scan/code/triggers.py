@@ -127,6 +127,47 @@ def _met(needs: tuple[Need, ...], words: frozenset[bytes], text: str) -> bool:
     return False
 
 
+_UNIONS: dict[tuple[Signal, ...], tuple[frozenset[bytes], tuple[str, ...]] | None] = {}
+
+
+def _union(signals: tuple[Signal, ...]) -> tuple[frozenset[bytes], tuple[str, ...]] | None:
+    """A word one of which, or a part of a word, is in every code where some of `signals`
+    could find something; None when one of them is always run."""
+    if signals not in _UNIONS:
+        words: set[bytes] = set()
+        parts: list[str] = []
+        union: tuple[frozenset[bytes], tuple[str, ...]] | None = None
+        for signal in signals:
+            needs = _TRIGGERS.get(signal)
+            if needs is None:
+                needs = _TRIGGERS[signal] = _learn(signal)
+            if needs is _ALWAYS:
+                break
+            for kind, need in needs:  # type: ignore[attr-defined]
+                if kind == "patterns":
+                    words.update(need.first_words)
+                    parts.extend(p for p in need.parts if p not in parts)
+                else:
+                    words.update(need)
+        else:
+            union = frozenset(words), tuple(parts)
+        _UNIONS[signals] = union
+    return _UNIONS[signals]
+
+
+def quiet(code: CodeIndex, signals: tuple[Signal, ...]) -> bool:
+    """None of `signals` can find anything in this code: its words meet none of their
+    needs (False whenever that cannot be told from the words)."""
+    if not isinstance(code, LazyIndex) or code.built or code.words is None:
+        return False
+    union = _union(signals)
+    if union is None:
+        return False
+    words, parts = union
+    text = code.text
+    return code.words.isdisjoint(words) and not any(p in text for p in parts)
+
+
 def run(signal: Signal, ctx: FileContext, code: CodeIndex) -> None:
     """`signal(ctx, code)`, unless the code's words show it would find nothing."""
     needs = _TRIGGERS.get(signal)

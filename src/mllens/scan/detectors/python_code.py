@@ -9,9 +9,10 @@ from __future__ import annotations
 from mllens.scan.code import signals_model as model
 from mllens.scan.code import signals_ops as ops
 from mllens.scan.code import signals_train as train
+from mllens.scan.code.analysis import CodeIndex
 from mllens.scan.code.sources import module_code
-from mllens.scan.code.triggers import run
-from mllens.scan.context import FileContext, ProjectContext
+from mllens.scan.code.triggers import Signal, quiet, run
+from mllens.scan.context import FileContext, ParsedFile, ProjectContext
 from mllens.scan.kinds import is_test_path
 from mllens.scan.registry import rule
 
@@ -136,17 +137,56 @@ def training_profiler(ctx: FileContext) -> None:
     run(train.training_profiler, ctx, module_code(ctx.file))
 
 
-@rule()
-def training_in_modules(ctx: FileContext) -> None:
-    # a test fits tiny models to check code; it is not where the project trains (nor, for
-    # unseeded_training and training_only_in_notebooks, a training site)
-    if is_test_path(ctx.file.path):
-        return
-    sites = train.training_sites(module_code(ctx.file))
+def _module_training(ctx: FileContext, code: CodeIndex) -> None:
+    sites = train.training_sites(code)
     if sites:
         first = sites[0]
         ctx.supports(line=first.line, message=f"trains a model in a versioned module: {first.name}")
         ctx.fact("training", {"file": ctx.file.path, "line": first.line, "notebook": False})
+
+
+@rule()
+def training_in_modules(ctx: FileContext) -> None:
+    # a test fits tiny models to check code; it is not where the project trains (nor, for
+    # unseeded_training and training_only_in_notebooks, a training site)
+    if not is_test_path(ctx.file.path):
+        run(_module_training, ctx, module_code(ctx.file))
+
+
+# What this family's rules run on a module that is not a test (ml_tests reads only those);
+# `skip_file` rules a module out when none of them can find anything in its words.
+SIGNALS: tuple[Signal, ...] = (
+    ops.random_seeds,
+    ops.experiment_tracking,
+    ops.model_registry,
+    ops.ml_pipeline,
+    ops.sdk_infrastructure,
+    model.data_validation,
+    model.feature_baseline,
+    model.explainability,
+    model.bias_measurement,
+    model.unsafe_deserialisation,
+    model.safe_weights_loading,
+    model.model_compilation,
+    model.evaluation_gate,
+    model.load_tests,
+    train.hyperparameter_search,
+    train.search_strategy,
+    train.early_stopping,
+    train.checkpointing,
+    train.warm_start,
+    train.spot_training,
+    train.managed_training,
+    train.distributed_training,
+    train.training_profiler,
+    _module_training,
+)
+
+
+def skip_file(file: ParsedFile) -> bool:
+    """The family hook of mllens.scan.engine: True when no rule here can find anything in
+    this module (most modules of a big project), so none is run."""
+    return not is_test_path(file.path) and quiet(module_code(file), SIGNALS)
 
 
 @rule(scope="project")
