@@ -4,6 +4,7 @@ one read again, and a file written too recently to trust its times is always rea
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from pathlib import Path
 
@@ -122,3 +123,39 @@ def test_broken_cache_costs_speed_not_results(tmp_path: Path) -> None:
     broken = run_scan(tmp_path, families_to_run=OURS)
     assert _rows(broken) == _rows(clean)
     assert [d.kind for d in broken.diagnostics] == ["cache_error"]
+
+
+def _table(sql: str) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(cache_path())
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.mark.usefixtures("trust_now")
+def test_files_without_findings_need_no_entry(
+    tmp_path: Path, checked: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, {**FILES, "other.py": "import numpy as np\nnp.random.seed(2)\n"})
+    first = run_scan(tmp_path, families_to_run=OURS)
+    clean = {path for path, key in _table("SELECT path, clean FROM files") if key}
+    assert clean == {"util.py"}  # nothing found there: recorded with the file only
+    assert len(_table("SELECT key FROM entries")) == 2  # train.py and other.py
+    (tmp_path / "train.py").write_text(TRAIN + "\n")  # the scan as a whole is not served
+    checked.clear()
+    second = run_scan(tmp_path, families_to_run=OURS)
+    assert checked == ["train.py"] and _rows(second) == _rows(first)
+    _age(tmp_path, seconds=30)  # util.py read again (times changed): its empty outcome is known
+    hits: list[tuple[str, bool]] = []
+    real = run_module.process_file
+
+    def spy(plan, file, reader):  # type: ignore[no-untyped-def]
+        outcome = real(plan, file, reader)
+        hits.append((file.path, outcome.cache_hit))
+        return outcome
+
+    monkeypatch.setattr(run_module, "process_file", spy)
+    third = run_scan(tmp_path, families_to_run=OURS)
+    assert sorted(hits) == [("other.py", True), ("train.py", True), ("util.py", True)]
+    assert _rows(third) == _rows(run_scan(tmp_path, use_cache=False, families_to_run=OURS))

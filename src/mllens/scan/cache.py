@@ -8,7 +8,9 @@ Three tables in one SQLite file (platformdirs' user cache dir, or MLLENS_CACHE_D
   the families and rules run). An outcome from a rule that read the project index carries
   the index fingerprint and misses when it changes.
 - `files`: per project root, each file's (size, mtime, ctime, inode, device) when it was
-  last read, and its content digest, so an unchanged file is known without reading it.
+  last read, and its content digest, so an unchanged file is known without reading it; and,
+  when the rules found nothing in it (most files), the entry key of that empty outcome, which
+  then needs no `entries` row.
   The times of a file read less than RACY_NS after they were set are not trusted (a file
   written again within the file system's time resolution could keep them): such a record
   only says the file was read before, so its entry is worth looking up once it is read.
@@ -36,20 +38,23 @@ import platformdirs
 
 import mllens
 
-_FILE = "scan-cache-v2.sqlite"
-_OLD_FILES = ("scan-cache-v1.sqlite",)
+_FILE = "scan-cache-v3.sqlite"
+_OLD_FILES = ("scan-cache-v1.sqlite", "scan-cache-v2.sqlite")
 _MAX_ROWS = 300_000  # entries; past this, the least recently used go
 _MAX_ROOTS = 100  # projects whose files and last scan are remembered
 RACY_NS = 2_000_000_000
 _CHUNK = 500  # keys per SELECT ... IN (...)
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL, day INTEGER)",
-    "CREATE TABLE IF NOT EXISTS files (root TEXT, path TEXT, stat TEXT, digest TEXT, PRIMARY KEY (root, path))",
+    "CREATE TABLE IF NOT EXISTS files (root TEXT, path TEXT, stat TEXT, digest TEXT, clean TEXT,"
+    " PRIMARY KEY (root, path))",
     "CREATE TABLE IF NOT EXISTS scans (root TEXT PRIMARY KEY, key TEXT, value BLOB, day INTEGER)",
 )
 
 # (size, mtime_ns, ctime_ns, inode, device) as the walker and the reader see a file
 Stat = tuple[int, int, int, int, int]
+# path, stat when read (None: not to be trusted), content digest, entry key of an empty outcome or ""
+FileRow = tuple[str, Stat | None, str, str]
 
 
 def cache_dir() -> Path:
@@ -134,17 +139,18 @@ class CacheReader:
             found.update(self._execute(sql, chunk))
         return found
 
-    def files(self, root: str) -> dict[str, tuple[Stat | None, str]]:
-        """path -> (stat when read if it can be trusted, content digest) for the files of
-        `root` read before."""
-        out: dict[str, tuple[Stat | None, str]] = {}
-        for path, stat, digest in self._execute("SELECT path, stat, digest FROM files WHERE root = ?", (root,)):
+    def files(self, root: str) -> dict[str, tuple[Stat | None, str, str]]:
+        """path -> (stat when read if it can be trusted, content digest, entry key of its
+        empty outcome or "") for the files of `root` read before."""
+        out: dict[str, tuple[Stat | None, str, str]] = {}
+        rows = self._execute("SELECT path, stat, digest, clean FROM files WHERE root = ?", (root,))
+        for path, stat, digest, clean in rows:
             try:
                 size, mtime, ctime, inode, device = map(int, stat.split(","))
             except ValueError:
-                out[path] = (None, digest)
+                out[path] = (None, digest, clean or "")
                 continue
-            out[path] = ((size, mtime, ctime, inode, device), digest)
+            out[path] = ((size, mtime, ctime, inode, device), digest, clean or "")
         return out
 
     def has_scan(self, root: str, version: str) -> bool:
@@ -217,7 +223,7 @@ class Writer:
             self.problem = self.problem or f"result cache not written ({cache_path()}): {exc}"
             self._drop()
 
-    def add(self, entries: Iterable[tuple[str, str]], files: Iterable[tuple[str, Stat | None, str]]) -> None:
+    def add(self, entries: Iterable[tuple[str, str]], files: Iterable[FileRow]) -> None:
         """Entries and file digests to store (not committed yet)."""
         day, root = self.day, self.root
 
@@ -227,8 +233,11 @@ class Writer:
                 ((key, value, day) for key, value in entries),
             )
             conn.executemany(
-                "INSERT OR REPLACE INTO files (root, path, stat, digest) VALUES (?, ?, ?, ?)",
-                ((root, rel, ",".join(map(str, stat)) if stat else "", digest) for rel, stat, digest in files),
+                "INSERT OR REPLACE INTO files (root, path, stat, digest, clean) VALUES (?, ?, ?, ?, ?)",
+                (
+                    (root, rel, ",".join(map(str, stat)) if stat else "", digest, clean)
+                    for rel, stat, digest, clean in files
+                ),
             )
 
         self._run(work)
@@ -263,7 +272,7 @@ def write(
     root: str,
     entries: Iterable[tuple[str, str]] = (),
     hits: Iterable[str] = (),
-    files: Iterable[tuple[str, Stat | None, str]] = (),
+    files: Iterable[FileRow] = (),
     scan: tuple[str, bytes] | None = None,
 ) -> str | None:
     """Store new entries and file digests, mark hits as used today, remember the scan (in

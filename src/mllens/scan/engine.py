@@ -97,6 +97,8 @@ class Plan:
     # files whose cache entry is worth looking up once read: read in an earlier scan, their
     # times not trusted or changed (the main process looked up those it knew unchanged)
     lookup: frozenset[str] = frozenset()
+    # of those, the entry key each had when its rules found nothing there (see FileOutcome.clean)
+    clean: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for family in self.families:
@@ -115,6 +117,8 @@ class FileOutcome:
     diagnostics: list[DiagnosticRow] = field(default_factory=list)
     cache_key: str | None = None
     cache_value: str | None = None  # JSON to store (a miss that is worth caching)
+    # nothing found, and no rule read the project index: recorded with the file, no entry
+    clean: bool = False
     cache_hit: bool = False
     digest: str | None = None  # of the bytes read (when caching)
     stat: Stat | None = None  # of the file as it was read
@@ -203,13 +207,19 @@ def _process(plan: Plan, file: IndexedFile, cache: CacheReader | None, outcome: 
         outcome.read_ns = read_ns
         outcome.cache_key = entry_key(outcome.digest, kind=file.kind, path=file.path, version=plan.version)
         if file.path in plan.lookup:
+            if plan.clean.get(file.path) == outcome.cache_key:
+                outcome.clean = outcome.cache_hit = True
+                return
             hit = cache.get(outcome.cache_key)
             if hit is not None and hit.get("ix") in (None, plan.index_fingerprint):
                 outcome.take(hit)
                 return
     used_index = _check(plan, file, raw, limit, families, outcome)
     if outcome.cache_key is not None:
-        outcome.cache_value = outcome.to_json(plan.index_fingerprint if used_index else None)
+        if used_index or outcome.evidence or outcome.facts or outcome.diagnostics:
+            outcome.cache_value = outcome.to_json(plan.index_fingerprint if used_index else None)
+        else:
+            outcome.clean = True
 
 
 def _check(

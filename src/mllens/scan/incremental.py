@@ -109,6 +109,7 @@ class Warm:
     reader: cache.CacheReader
     digests: dict[str, str] = field(default_factory=dict)  # path -> digest, files known unchanged
     recorded: frozenset[str] = frozenset()  # files read by an earlier scan
+    clean: dict[str, str] = field(default_factory=dict)  # path -> entry key of an empty outcome
     writer: cache.Writer | None = None  # this scan's write transaction, once files come in
 
     @classmethod
@@ -117,8 +118,9 @@ class Warm:
         project = os.path.realpath(root)
         stats = walked.stats
         records = reader.files(project)
-        digests = {path: digest for path, (stat, digest) in records.items() if stat and stats.get(path) == stat}
-        return cls(project, version, max_size, walked, reader, digests, frozenset(records))
+        digests = {path: digest for path, (stat, digest, _) in records.items() if stat and stats.get(path) == stat}
+        clean = {path: key for path, (_, _, key) in records.items() if key}
+        return cls(project, version, max_size, walked, reader, digests, frozenset(records), clean)
 
     def last_result(self) -> Memo | None:
         """The last scan's result, when the files it read and everything else are unchanged."""
@@ -143,11 +145,16 @@ class Warm:
             for f in todo
             if f.path in self.digests and not f.too_large
         }
-        stored = self.reader.get_many(list(keys.values()))
+        clean = self.clean
+        stored = self.reader.get_many([key for path, key in keys.items() if clean.get(path) != key])
         done: list[FileOutcome] = []
         rest: list[IndexedFile] = []
         for f in todo:
             key = keys.get(f.path)
+            if key is not None and clean.get(f.path) == key:
+                digest = self.digests[f.path]
+                done.append(FileOutcome(path=f.path, cache_key=key, digest=digest, clean=True, cache_hit=True))
+                continue
             value = cache.decode(stored.get(key)) if key else None
             if value is None or value.get("ix") not in (None, ix):
                 rest.append(f)
@@ -177,16 +184,16 @@ class Warm:
         writer = self.writer or cache.Writer(self.root)
         self.writer = None
         return writer.close(
-            hits=[o.cache_key for o in outcomes if o.cache_hit and o.cache_key],
+            hits=[o.cache_key for o in outcomes if o.cache_hit and o.cache_key and not o.clean],
             scan=(key, memo.model_dump_json().encode()) if key and memo else None,
         )
 
 
-def rows(outcomes: Sequence[FileOutcome]) -> tuple[list[tuple[str, str]], list[tuple[str, cache.Stat | None, str]]]:
+def rows(outcomes: Sequence[FileOutcome]) -> tuple[list[tuple[str, str]], list[cache.FileRow]]:
     """(entries, file records) to store for these outcomes."""
     entries = [(o.cache_key, o.cache_value) for o in outcomes if o.cache_key and o.cache_value]
     files = [
-        (o.path, o.stat if cache.stable(o.stat, o.read_ns) else None, o.digest)
+        (o.path, o.stat if cache.stable(o.stat, o.read_ns) else None, o.digest, o.cache_key if o.clean else "")
         for o in outcomes
         if o.stat is not None and o.digest is not None
     ]

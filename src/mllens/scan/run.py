@@ -269,6 +269,7 @@ def _run_scan(
     cached: list[FileOutcome] = []
     if warm is not None:
         cached, todo, _PLAN.lookup = warm.take_cached(todo, ix=_PLAN.index_fingerprint)
+        _PLAN.clean = {path: warm.clean[path] for path in _PLAN.lookup if path in warm.clean}
         warm.reader.close()  # never across the fork
     evidence, diagnostics = found_in(cached)
 
