@@ -35,7 +35,9 @@ from mllens.scan.result import Diagnostic, ScanResult
 from mllens.scan.walk import DEFAULT_MAX_SIZE, walk
 
 PARALLEL_MIN_FILES = 300  # below this, starting worker processes costs more than it saves
-_SHARD = 64
+# files per shard: fewer, bigger shards cost the main process less to hand out and take in
+# (measured: 256 beat 64 by about 5% of a cold scan; both workers still finish together)
+_SHARD = 256
 # Kinds whose parser costs a worker a long start (python-hcl2: ~0.4 s to import and load its
 # grammar): all their files go to one shard, so only one worker pays it.
 _SLOW_START = frozenset({"terraform"})
