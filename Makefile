@@ -36,6 +36,7 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev sysdeps
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-dev

@@ -79,7 +79,8 @@ def coverage(lens: Lens, selected: Sequence[Family] | None = None) -> list[Cover
     chosen = families() if selected is None else selected
     mapped = {(lens.resolve(m.practice), m.check) for f in chosen for r in f.rules for m in r.meta.maps}
     rows: list[Coverage] = []
-    total_cov, total_all, total_missing = 0, 0, []
+    total_cov, total_all = 0, 0
+    total_missing: list[str] = []
     for pillar in lens.pillars:
         checks = [
             (p.id, c.id) for p in lens.practices if p.pillar == pillar.id for c in p.checks if c.kind == "automated"

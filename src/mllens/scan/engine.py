@@ -126,9 +126,9 @@ class FileOutcome:
 
     def take(self, stored: dict[str, Any]) -> None:
         """Use what the cache stored for this file."""
-        self.evidence = [tuple(row) for row in stored.get("e", [])]  # type: ignore[misc]
+        self.evidence = [tuple(row) for row in stored.get("e", [])]
         self.facts = stored.get("f", {})
-        self.diagnostics = [tuple(row) for row in stored.get("d", [])]  # type: ignore[misc]
+        self.diagnostics = [tuple(row) for row in stored.get("d", [])]
         self.cache_hit = True
 
     def to_json(self, index_fingerprint: str | None) -> str:

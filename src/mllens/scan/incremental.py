@@ -193,7 +193,7 @@ def rows(outcomes: Sequence[FileOutcome]) -> tuple[list[tuple[str, str]], list[c
     """(entries, file records) to store for these outcomes."""
     entries = [(o.cache_key, o.cache_value) for o in outcomes if o.cache_key and o.cache_value]
     files = [
-        (o.path, o.stat if cache.stable(o.stat, o.read_ns) else None, o.digest, o.cache_key if o.clean else "")
+        (o.path, o.stat if cache.stable(o.stat, o.read_ns) else None, o.digest, (o.cache_key or "") if o.clean else "")
         for o in outcomes
         if o.stat is not None and o.digest is not None
     ]

@@ -43,8 +43,8 @@ def found_in(outcomes: Sequence[FileOutcome]) -> tuple[list[Evidence], list[Diag
                     confidence=confidence,
                 )
             )
-        for kind, message, rule_id, line in o.diagnostics:
-            diagnostics.append(Diagnostic(file=o.path, kind=kind, message=message, rule=rule_id, line=line))
+        for kind, text, rule, at in o.diagnostics:
+            diagnostics.append(Diagnostic(file=o.path, kind=kind, message=text, rule=rule, line=at))
     return evidence, diagnostics
 
 

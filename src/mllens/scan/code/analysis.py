@@ -182,15 +182,15 @@ class CodeIndex:
     def note_variable(self, target: ast.expr) -> None:
         """Every plain name in an assignment target is bound to a computed value."""
         if type(target) is ast.Name:
-            self._variables.add(target.id)  # type: ignore[attr-defined]
+            self._variables.add(target.id)
         elif isinstance(target, ast.Tuple | ast.List | ast.Starred):
             for node in ast.walk(target):
                 if type(node) is ast.Name:
-                    self._variables.add(node.id)  # type: ignore[attr-defined]
+                    self._variables.add(node.id)
 
     def _bind(self, target: ast.expr, value: ast.expr, unit: Unit) -> None:
         if type(target) is ast.Name:
-            (self._literal_names if literal(value) else self._variables).add(target.id)  # type: ignore[attr-defined]
+            (self._literal_names if literal(value) else self._variables).add(target.id)
         elif isinstance(target, ast.Tuple | ast.List):
             self.note_variable(target)
         local = _local_name(target)

@@ -67,7 +67,7 @@ class LazyIndex(CodeIndex):
 
     @property
     def built(self) -> bool:
-        return self.__dict__.get("_built", False)
+        return bool(self.__dict__.get("_built", False))
 
     def build(self) -> None:
         if not self._built:

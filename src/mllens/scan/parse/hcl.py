@@ -14,7 +14,7 @@ from typing import Any
 from mllens.scan.parse.errors import ParseError
 
 
-def _serialize_body(body: Any, options: Any, block_rule: type, attribute_rule: type) -> dict[str, Any]:
+def _serialize_body(body: Any, options: Any, block_rule: Any, attribute_rule: Any) -> dict[str, Any]:
     result: dict[str, Any] = {}
     lines: dict[str, int] = {}
     for child in body.children:

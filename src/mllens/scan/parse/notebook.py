@@ -109,8 +109,8 @@ def parse_notebook(text: str) -> Notebook:
         if "source" in cell or "input" in cell:
             seen += 1
         cells.append(Cell(index=index, kind=kind, source=source, lines=lines))
-    meta = raw.get("metadata") if isinstance(raw.get("metadata"), dict) else {}
-    kernel = meta.get("kernelspec") if isinstance(meta.get("kernelspec"), dict) else {}
+    meta: dict[str, Any] = raw["metadata"] if isinstance(raw.get("metadata"), dict) else {}
+    kernel: dict[str, Any] = meta["kernelspec"] if isinstance(meta.get("kernelspec"), dict) else {}
     language = kernel.get("language") if isinstance(kernel.get("language"), str) else None
     version = raw.get("nbformat") if isinstance(raw.get("nbformat"), int) else None
     return Notebook(cells=tuple(cells), language=language, nbformat=version)
