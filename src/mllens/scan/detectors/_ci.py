@@ -3,9 +3,10 @@
 Each CI system writes shell commands under its own keys: GitHub Actions `run`, GitLab
 `script`, Azure Pipelines `script`/`bash`/`inlineScript`, Cloud Build `args`/`script`,
 CodeBuild `commands`, CircleCI and Bitbucket `run`/`script`. `commands(file)` returns every
-command line with the job it belongs to and its own line in the file (lines inside a `|`
-block are found in the text). Jenkinsfiles are Groovy: their `sh`/`bat` steps are read as
-text lines, comments left out.
+command with the job it belongs to and its own line in the file (lines inside a `|` block
+are found in the text; backslash-continued lines are one command). Jenkinsfiles are Groovy:
+their `sh`/`bat` steps are read as text lines, comments left out. Which system a file
+belongs to (by path, or by its YAML shape) is decided in _ci_system.py.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from mllens.scan.context import ParsedFile
+from mllens.scan.detectors._ci_system import document, system_of
+
+__all__ = ["Command", "commands", "document", "first", "github_on", "line_of", "steps", "system_of"]
 
 _SHELL_KEYS = frozenset(
     {"run", "script", "before_script", "after_script", "commands", "bash", "pwsh", "powershell", "inlineScript",
@@ -32,39 +36,14 @@ class Command:
     job: str  # the job (GitHub/GitLab/Azure) or "" when unknown
 
 
-def system(path: str) -> str | None:
-    """Which CI system a file belongs to, from its path."""
-    low = path.lower()
-    base = low.rsplit("/", 1)[-1]
-    if "/.github/workflows/" in f"/{low}" and base.endswith((".yml", ".yaml")):
-        return "github"
-    if base.endswith("gitlab-ci.yml") or base.endswith("gitlab-ci.yaml"):
-        return "gitlab"
-    if "azure-pipelines" in base or "/.azure-pipelines/" in f"/{low}" or "/.azuredevops/" in f"/{low}":
-        return "azure"
-    if base.startswith("cloudbuild") and base.endswith((".yml", ".yaml", ".json")):
-        return "cloudbuild"
-    if base.startswith("buildspec") and base.endswith((".yml", ".yaml")):
-        return "codebuild"
-    if base.startswith("jenkinsfile"):
-        return "jenkins"
-    if base == "bitbucket-pipelines.yml" or low.endswith(".circleci/config.yml"):
-        return "other"
-    return None
-
-
-def document(file: ParsedFile) -> Mapping[Any, Any] | None:
-    data = file.data
-    if isinstance(data, list):
-        data = data[0] if data else None
-    return data if isinstance(data, Mapping) else None
-
-
 def _block_lines(file: ParsedFile, text: str, start: int) -> list[tuple[str, int]]:
-    """Each non-empty line of a (possibly multi-line) string value with its file line."""
+    """Each command of a (possibly multi-line) string value with its file line. A line
+    ending in a backslash continues on the next: the joined command is one (at its first
+    line), so a flag written below it (`--dry-run`) is read with it."""
     out: list[tuple[str, int]] = []
     lines = file.text.split("\n")
     cursor = start
+    pending: tuple[str, int] | None = None
     for part in text.split("\n"):
         part = part.strip()
         if not part:
@@ -72,7 +51,16 @@ def _block_lines(file: ParsedFile, text: str, start: int) -> list[tuple[str, int
         found = next((n for n in range(cursor, min(len(lines), cursor + 400) + 1) if part in lines[n - 1]), None)
         if found is not None:
             cursor = found
-        out.append((part, found or start))
+        at = found or start
+        if pending is not None:
+            part, at = f"{pending[0]} {part}", pending[1]
+        if part.endswith("\\"):
+            pending = (part[:-1].rstrip(), at)
+            continue
+        pending = None
+        out.append((part, at))
+    if pending is not None:
+        out.append(pending)
     return out
 
 
@@ -127,7 +115,7 @@ def _jobs(doc: Mapping[Any, Any], ci: str) -> list[tuple[str, Any, int]]:
 
 
 def _build(file: ParsedFile) -> list[Command]:
-    ci = system(file.path)
+    ci = system_of(file)
     if ci is None:
         return []
     if ci == "jenkins":

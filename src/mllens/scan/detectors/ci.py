@@ -13,8 +13,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from mllens.scan.context import FileContext
-from mllens.scan.detectors._ci import Command, commands, document, github_on, line_of, steps, system
+from mllens.scan.context import FileContext, ParsedFile
+from mllens.scan.detectors._ci import Command, commands, document, github_on, line_of, steps, system_of
 from mllens.scan.registry import rule
 
 _INSTALL = re.compile(r"^\s*(sudo\s+)?(python3?\s+-m\s+)?(pip3?|uv\s+pip|uv\s+add|conda|mamba|micromamba|apt-get|apt|"
@@ -26,7 +26,7 @@ _TESTS = re.compile(r"(^|[\s;&|(])(pytest|py\.test|tox|nox)(\s|$)|python3?\s+-m\
 _TRAIN = re.compile(r"\bpython3?\s+(-m\s+)?[\w./-]*train[\w./-]*|\b(make|just|invoke)\s+train\b|"
                     r"\bdvc\s+(repro|exp\s+run)\b|"
                     r"\baz\s+ml\s+job\s+create\b|\bgcloud\s+ai\s+(custom-jobs|hp-tuning-jobs)\s+create\b|"
-                    r"\baws\s+sagemaker\s+(create-training-job|start-pipeline-execution)\b|\brun_pipeline\b|"
+                    r"\baws\s+sagemaker\s+(create-training-job|start-pipeline-execution)\b|\brun[-_]pipeline\b|"
                     r"\bmlflow\s+run\b|\bkfp\s+run\b|\bpython3?\s+(-m\s+)?[\w./-]*pipeline[\w./-]*")
 _DEPLOY = re.compile(r"\baz\s+ml\s+(online|batch)-(deployment|endpoint)\s+(create|update)\b|"
                      r"\baws\s+cloudformation\s+(deploy|create-stack|update-stack)\b|\b(sam|cdk|serverless)\s+deploy\b|"
@@ -35,6 +35,12 @@ _DEPLOY = re.compile(r"\baz\s+ml\s+(online|batch)-(deployment|endpoint)\s+(creat
                      r"\bgcloud\s+(ai\s+endpoints\s+deploy-model|run\s+deploy)\b|"
                      r"\baws\s+sagemaker\s+(create|update)-endpoint\b|\bmlflow\s+deployments\s+create\b|"
                      r"\bpython3?\s+(-m\s+)?[\w./-]*deploy[\w./-]*|\bmake\s+deploy\b|\bbentoml\s+deploy\b")
+
+
+def skip_file(file: ParsedFile) -> bool:
+    """The family hook of mllens.scan.engine: the family is handed every YAML file (a Cloud
+    Build config or a buildspec may have any name), and runs on CI files only."""
+    return system_of(file) is None
 
 
 def _first(ctx: FileContext, pattern: re.Pattern[str]) -> Command | None:
@@ -96,7 +102,7 @@ _CRON = re.compile(r"\bcron\s*\(|\bparameterizedCron\b")
 def scheduled_training(ctx: FileContext) -> None:
     if _training(ctx) is None:
         return
-    ci, doc = system(ctx.file.path), document(ctx.file)
+    ci, doc = system_of(ctx.file), document(ctx.file)
     line = None
     if ci == "github" and doc is not None and isinstance(github_on(doc), Mapping) and "schedule" in github_on(doc):
         line = line_of(github_on(doc), "schedule")
@@ -140,7 +146,7 @@ def _environments(value: Any, line: int, out: list[tuple[str, int]]) -> None:
 @rule()
 def staged_deployment(ctx: FileContext) -> None:
     found: list[tuple[str, int]] = []
-    if system(ctx.file.path) == "jenkins":
+    if system_of(ctx.file) == "jenkins":
         stage = re.compile(r"""stage\s*\(\s*['"]([^'"]+)['"]""")
         for number, text in enumerate(ctx.file.text.split("\n"), 1):
             match = stage.search(text) if not text.strip().startswith("//") else None
@@ -165,7 +171,7 @@ _FIRST_PARTY = ("actions/", "github/")
 @rule()
 def actions_pinned(ctx: FileContext) -> None:
     doc = document(ctx.file)
-    if system(ctx.file.path) != "github" or doc is None:
+    if system_of(ctx.file) != "github" or doc is None:
         return
     used: list[tuple[str, int]] = []
     jobs = doc.get("jobs")
@@ -185,7 +191,7 @@ def actions_pinned(ctx: FileContext) -> None:
 @rule()
 def token_permissions(ctx: FileContext) -> None:
     doc = document(ctx.file)
-    if system(ctx.file.path) != "github" or doc is None or not isinstance(doc.get("jobs"), Mapping):
+    if system_of(ctx.file) != "github" or doc is None or not isinstance(doc.get("jobs"), Mapping):
         return
     if "permissions" in doc:
         _judge_permissions(ctx, doc["permissions"], line_of(doc, "permissions"), "the workflow")
@@ -216,7 +222,7 @@ _KEY_ENV = ("AWS_SECRET_ACCESS_KEY", "AZURE_CLIENT_SECRET", "GOOGLE_APPLICATION_
 @rule()
 def short_lived_credentials(ctx: FileContext) -> None:
     doc = document(ctx.file)
-    ci = system(ctx.file.path)
+    ci = system_of(ctx.file)
     if doc is None:
         return
     if ci == "github":

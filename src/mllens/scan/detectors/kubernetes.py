@@ -275,10 +275,9 @@ _ML_KINDS = ("InferenceService", "SeldonDeployment", "ServingRuntime", "TrainedM
 
 @rule()
 def ml_manifests_as_code(ctx: FileContext) -> None:
-    found = list(manifests(ctx.file, *_ML_KINDS))
-    if found:
-        ctx.supports(line=found[0].line, check="infrastructure_as_code",
-                     message=f"ML workloads are declared as manifests: {found[0].address}")
-    endpoint = next(manifests(ctx.file, "InferenceService", "SeldonDeployment"), None)
-    if endpoint is not None:
-        ctx.supports(line=endpoint.line, check="endpoint_as_code", message=f"{endpoint.address} is defined as code")
+    # every object of a multi-document file, each at its own document's `kind:` line
+    for obj in manifests(ctx.file, *_ML_KINDS):
+        ctx.supports(line=obj.line, check="infrastructure_as_code",
+                     message=f"ML workloads are declared as manifests: {obj.address}")
+        if obj.kind in ("InferenceService", "SeldonDeployment"):
+            ctx.supports(line=obj.line, check="endpoint_as_code", message=f"{obj.address} is defined as code")

@@ -1,0 +1,121 @@
+"""Which CI system a file belongs to: from its path first, then from the shape of its YAML.
+
+Most systems are found by where they live (`.github/workflows/`, `.gitlab-ci.yml` ...).
+Two are not: Cloud Build runs any file passed with `--config` (`build/train.yaml`), and a
+CodeBuild project may name any file in the repository as its buildspec
+(`codebuild-buildspec.yml`, `buildspecs/train.yml`). A YAML file with no telling path is
+claimed for them only when its shape is unmistakable: top-level keys all of the system's
+own, Cloud Build steps that run container images, buildspec phases with their fixed names.
+GitHub workflows, Kubernetes/Argo/Tekton manifests, composite actions, docker-compose or
+Drone files never pass: their top-level keys, or their steps' keys, are not Cloud Build's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from mllens.scan.context import ParsedFile
+
+_YAML = (".yml", ".yaml")
+
+
+def system(path: str) -> str | None:
+    """Which CI system a file belongs to, from its path alone."""
+    low = path.lower()
+    base = low.rsplit("/", 1)[-1]
+    folders = low.split("/")[:-1]
+    if "/.github/workflows/" in f"/{low}" and base.endswith(_YAML):
+        return "github"
+    if base.endswith("gitlab-ci.yml") or base.endswith("gitlab-ci.yaml"):
+        return "gitlab"
+    if "azure-pipelines" in base or "/.azure-pipelines/" in f"/{low}" or "/.azuredevops/" in f"/{low}":
+        return "azure"
+    if base.startswith("cloudbuild") and base.endswith((*_YAML, ".json")):
+        return "cloudbuild"
+    # codebuild-buildspec.yml (SageMaker project seed code), buildspec_train.yml, build/buildspec.yml,
+    # and any YAML kept in a buildspecs/ folder
+    if base.endswith(_YAML) and ("buildspec" in base or any(f in ("buildspec", "buildspecs") for f in folders)):
+        return "codebuild"
+    if base.startswith("jenkinsfile"):
+        return "jenkins"
+    if base == "bitbucket-pipelines.yml" or low.endswith(".circleci/config.yml"):
+        return "other"
+    return None
+
+
+def document(file: ParsedFile) -> Mapping[Any, Any] | None:
+    """The first document of a YAML/JSON pipeline file, when it is a mapping."""
+    data = file.data
+    if isinstance(data, list):
+        data = data[0] if data else None
+    return data if isinstance(data, Mapping) else None
+
+
+def system_of(file: ParsedFile) -> str | None:
+    """Which CI system a parsed file belongs to: its path, or else its YAML shape."""
+    return file.memo("ci.system", _system_of)
+
+
+def _system_of(file: ParsedFile) -> str | None:
+    by_path = system(file.path)
+    if by_path is not None or file.kind != "yaml":
+        return by_path
+    doc = document(file)
+    if doc is None:
+        return None
+    if is_cloud_build(doc):
+        return "cloudbuild"
+    if is_buildspec(doc):
+        return "codebuild"
+    return None
+
+
+# The fields of a Cloud Build config and of one of its steps (cloud.google.com/build/docs/build-config-file-schema);
+# Cloud Build rejects a config with any other field.
+_CLOUD_BUILD_KEYS = frozenset({"steps", "timeout", "queueTtl", "logsBucket", "options", "substitutions", "tags",
+                               "serviceAccount", "secrets", "availableSecrets", "artifacts", "images", "dependencies"})
+_STEP_KEYS = frozenset({"name", "args", "env", "dir", "id", "waitFor", "entrypoint", "secretEnv", "volumes",
+                        "timeout", "script", "allowFailure", "allowExitCodes", "automapSubstitutions"})
+_RUNS = ("args", "entrypoint", "script")
+# An image reference: registry/path, a tag or digest, or a substitution ($_IMAGE, gcr.io/$PROJECT_ID/x).
+_IMAGE = re.compile(r"^[\w.${}/:@-]+$")
+# Docker Hub images written bare (no registry, no tag) that builds run as steps.
+_BARE_IMAGES = frozenset({"python", "ubuntu", "debian", "alpine", "bash", "busybox", "node", "golang", "docker",
+                          "gcc", "maven", "gradle", "openjdk", "ruby", "rust", "curl", "git", "buildpack-deps"})
+
+
+def _is_image(name: Any) -> bool:
+    if not isinstance(name, str) or not _IMAGE.match(name):
+        return False
+    return any(c in name for c in "/:@") or name.startswith("$") or name in _BARE_IMAGES
+
+
+def is_cloud_build(doc: Mapping[Any, Any]) -> bool:
+    """A Cloud Build config: only Cloud Build's top-level fields, and a `steps` list whose
+    every step names a container image and has only step fields, one at least running it."""
+    steps = doc.get("steps")
+    if not isinstance(steps, list) or not steps or not set(doc) <= _CLOUD_BUILD_KEYS:
+        return False
+    for step in steps:
+        if not isinstance(step, Mapping) or not set(step) <= _STEP_KEYS or not _is_image(step.get("name")):
+            return False
+    return any(key in step for step in steps for key in _RUNS)
+
+
+_BUILDSPEC_KEYS = frozenset({"version", "run-as", "env", "proxy", "batch", "phases", "reports", "artifacts", "cache"})
+_PHASES = frozenset({"install", "pre_build", "build", "post_build"})
+
+
+def is_buildspec(doc: Mapping[Any, Any]) -> bool:
+    """A CodeBuild buildspec: `version: 0.1/0.2`, buildspec fields only, and `phases` named
+    install, pre_build, build or post_build."""
+    phases = doc.get("phases")
+    return (
+        str(doc.get("version")) in ("0.1", "0.2")
+        and set(doc) <= _BUILDSPEC_KEYS
+        and isinstance(phases, Mapping)
+        and bool(phases)
+        and set(phases) <= _PHASES
+    )
