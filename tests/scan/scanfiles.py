@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mllens.scan.result import ScanResult
+
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:
     for name, content in files.items():
@@ -14,3 +16,21 @@ def write(root: Path, files: dict[str, str | bytes]) -> Path:
         else:
             target.write_text(content, encoding="utf-8")
     return root
+
+
+# (rule, check, outcome, file, line): a piece of evidence as the project tests pin it
+Row = tuple[str, str, str, str, int | None]
+
+
+def rows_of(result: ScanResult, prefixes: tuple[str, ...]) -> list[Row]:
+    """The evidence of the rules whose id starts with one of `prefixes`, as rows."""
+    return [(e.rule, e.check, e.outcome, e.file, e.line) for e in result.evidence if e.rule.startswith(prefixes)]
+
+
+def assert_exactly(found: list[Row], expected: set[Row], name: str = "") -> None:
+    """No duplicate, nothing missing, nothing unexpected (each named in the failure)."""
+    assert len(found) == len(set(found)), f"{name}: duplicate evidence {sorted(found, key=str)}"
+    missing, unexpected = expected - set(found), set(found) - expected
+    assert not missing and not unexpected, (
+        f"{name}: missing {sorted(missing, key=str)}, unexpected {sorted(unexpected, key=str)}"
+    )

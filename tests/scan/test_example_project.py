@@ -13,12 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from scanfiles import Row, assert_exactly
 
 from mllens.scan.result import ScanResult
 from mllens.scan.run import run_scan
 
 PROJECT = Path(__file__).resolve().parents[2] / "examples" / "fraud-detection"
-Row = tuple[str, str, str, str, int | None]
 
 WORKFLOWS = ".github/workflows"
 EXPECTED: set[Row] = {
@@ -93,12 +93,7 @@ def _rows(scan: ScanResult, *, project_level: bool) -> list[Row]:
 @pytest.mark.parametrize(("project_level", "expected"), [(False, EXPECTED), (True, EXPECTED_PROJECT)],
                          ids=["files", "project"])
 def test_example_evidence_is_exactly_expected(scan: ScanResult, project_level: bool, expected: set[Row]) -> None:
-    found = _rows(scan, project_level=project_level)
-    assert len(found) == len(set(found)), f"duplicate evidence: {sorted(found, key=str)}"
-    missing, unexpected = expected - set(found), set(found) - expected
-    assert not missing and not unexpected, (
-        f"missing {sorted(missing, key=str)}, unexpected {sorted(unexpected, key=str)}"
-    )
+    assert_exactly(_rows(scan, project_level=project_level), expected, "fraud-detection")
 
 
 def test_example_scans_without_diagnostics(scan: ScanResult) -> None:

@@ -15,13 +15,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from scanfiles import Row, assert_exactly, rows_of
 
 from mllens.scan.result import ScanResult
 from mllens.scan.run import run_scan
 
 PROJECTS = Path(__file__).resolve().parents[1] / "projects"
 CODE = ("python_code.", "notebooks.")
-Row = tuple[str, str, str, str, int | None]
 
 EXPECTED_CODE: dict[str, set[Row]] = {
     "open-source-dvc-mlflow": {
@@ -81,12 +81,7 @@ def test_every_synthetic_project_is_compared() -> None:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_CODE))
 def test_code_evidence_is_exactly_expected(name: str, scans: dict[str, ScanResult]) -> None:
-    found = [(e.rule, e.check, e.outcome, e.file, e.line) for e in scans[name].evidence if e.rule.startswith(CODE)]
-    assert len(found) == len(set(found)), f"duplicate evidence in {name}"
-    missing, unexpected = EXPECTED_CODE[name] - set(found), set(found) - EXPECTED_CODE[name]
-    assert not missing and not unexpected, (
-        f"{name}: missing {sorted(missing, key=str)}, unexpected {sorted(unexpected, key=str)}"
-    )
+    assert_exactly(rows_of(scans[name], CODE), EXPECTED_CODE[name], name)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_CODE))

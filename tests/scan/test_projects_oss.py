@@ -16,13 +16,13 @@ import re
 from pathlib import Path
 
 import pytest
+from scanfiles import Row, assert_exactly, rows_of
 
 from mllens.scan.result import ScanResult
 from mllens.scan.run import run_scan
 
 PROJECTS = Path(__file__).resolve().parents[1] / "projects"
 OURS = ("dependencies.", "dvc.", "mlflow.", "data.", "docs.", "secrets.")
-Row = tuple[str, str, str, str, int | None]
 
 RUN = "mlruns/614213958870352741"
 EXPECTED: dict[str, set[Row]] = {
@@ -115,12 +115,7 @@ def scans() -> dict[str, ScanResult]:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_project_evidence_is_exactly_expected(name: str, scans: dict[str, ScanResult]) -> None:
-    found = [(e.rule, e.check, e.outcome, e.file, e.line) for e in scans[name].evidence if e.rule.startswith(OURS)]
-    assert len(found) == len(set(found)), f"duplicate evidence in {name}"
-    missing, unexpected = EXPECTED[name] - set(found), set(found) - EXPECTED[name]
-    assert not missing and not unexpected, (
-        f"{name}: missing {sorted(missing, key=str)}, unexpected {sorted(unexpected, key=str)}"
-    )
+    assert_exactly(rows_of(scans[name], OURS), EXPECTED[name], name)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -131,9 +126,7 @@ def test_our_families_leave_no_diagnostics(name: str, scans: dict[str, ScanResul
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_CI))
 def test_ci_evidence_is_exactly_expected(name: str, scans: dict[str, ScanResult]) -> None:
-    found = [(e.rule, e.check, e.outcome, e.file, e.line) for e in scans[name].evidence if e.rule.startswith(CI)]
-    assert len(found) == len(set(found)), f"duplicate evidence in {name}"
-    assert set(found) == EXPECTED_CI[name]
+    assert_exactly(rows_of(scans[name], CI), EXPECTED_CI[name], name)
 
 
 def _notebook_text(path: Path) -> str:

@@ -192,6 +192,7 @@ def _kinds(selected: Sequence[Family]) -> frozenset[str]:
     return frozenset(kind for family in selected if family.file_rules() for kind in family.meta.kinds)
 
 
+@_collector_for_scan()
 def run_scan(
     path: str | os.PathLike[str],
     *,
@@ -203,26 +204,6 @@ def run_scan(
 ) -> ScanResult:
     """Scan the project under `path`. `progress` is True (a Rich bar on stderr when it is
     a terminal) or a callback (done, total). InputError when `path` is not a directory."""
-    with _collector_for_scan():
-        return _run_scan(
-            path,
-            use_cache=use_cache,
-            progress=progress,
-            families_to_run=families_to_run,
-            max_file_size=max_file_size,
-            workers=workers,
-        )
-
-
-def _run_scan(
-    path: str | os.PathLike[str],
-    *,
-    use_cache: bool = True,
-    progress: bool | Progress = False,
-    families_to_run: Sequence[Family] | None = None,
-    max_file_size: int = DEFAULT_MAX_SIZE,
-    workers: int | None = None,
-) -> ScanResult:
     global _PLAN
     started = time.perf_counter()
     root = Path(path)
