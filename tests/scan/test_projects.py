@@ -27,7 +27,8 @@ FAMILIES = frozenset(
     {"terraform", "terraform_platform", "cloudformation", "cloudformation_platform", "kubernetes", "azureml", "bicep",
      "ci", "docker"}
 )
-NAMES = ["sagemaker-terraform", "sagemaker-cloudformation", "vertex-ai", "azure-ml", "kserve-kubernetes"]
+NAMES = ["sagemaker-terraform", "sagemaker-cloudformation", "vertex-ai", "azure-ml", "kserve-kubernetes",
+         "aws-ml-platform"]
 Row = tuple[Any, ...]
 
 

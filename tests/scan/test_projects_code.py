@@ -7,6 +7,9 @@ containers). Each row was checked by hand against the file and line it names.
   in a test, joblib loads; its unit test that fits a TF-IDF vectorizer is not training.
 - notebook-only: LightGBM trained in a notebook with early stopping and no seed anywhere.
 - vertex-ai: a Kubeflow pipeline whose component calls the trainer package, no seed anywhere.
+- llm-finetune: DDP fine-tuning with checkpoints and a profiler, an Optuna TPE sweep, a SageMaker
+  spot launcher, whylogs baseline, Fairlearn report, safetensors + ONNX export, a Locust file,
+  and two notebooks (data checks; profile, sweep, register, SHAP, per-group error rates).
 - the other infrastructure projects: their few modules and tests.
 """
 
@@ -22,6 +25,8 @@ from mllens.scan.run import run_scan
 
 PROJECTS = Path(__file__).resolve().parents[1] / "projects"
 CODE = ("python_code.", "notebooks.")
+NB1 = "notebooks/01_data_exploration.ipynb"  # llm-finetune
+NB2 = "notebooks/02_sweep_and_error_analysis.ipynb"  # llm-finetune
 
 EXPECTED_CODE: dict[str, set[Row]] = {
     "open-source-dvc-mlflow": {
@@ -55,6 +60,66 @@ EXPECTED_CODE: dict[str, set[Row]] = {
         ("python_code.training_in_modules", "training_outside_notebooks", "supports", "src/train.py", 18),
     },
     "kserve-kubernetes": set(),
+    "aws-ml-platform": set(),  # infrastructure only
+    "llm-finetune": {
+        # whylogs profile of the training table, written out as the drift baseline
+        ("python_code.data_validation", "data_validation", "supports", "src/toxft/baseline.py", 30),
+        ("python_code.feature_baseline", "feature_baseline", "supports", "src/toxft/baseline.py", 31),
+        # Fairlearn MetricFrame of per-identity error rates; its unit tests import no fairlearn
+        ("python_code.bias_measurement", "bias_measurement", "supports", "src/toxft/evaluate_fairness.py", 41),
+        # safetensors weights read back, then torch.onnx.export
+        ("python_code.safe_weights_loading", "safe_model_loading", "supports", "src/toxft/export_onnx.py", 28),
+        ("python_code.model_compilation", "model_compilation", "supports", "src/toxft/export_onnx.py", 33),
+        ("python_code.load_tests", "load_tests", "supports", "loadtest/locustfile.py", 24),
+        # the SageMaker launcher: 2 instances with torch_distributed, spot, checkpoint_s3_uri; fit() submits it
+        ("python_code.checkpointing", "checkpointing", "supports", "scripts/launch_sagemaker.py", 26),
+        ("python_code.distributed_training", "distributed_training", "supports", "scripts/launch_sagemaker.py", 26),
+        ("python_code.managed_training", "managed_training_jobs", "supports", "scripts/launch_sagemaker.py", 26),
+        ("python_code.spot_training", "spot_training", "supports", "scripts/launch_sagemaker.py", 26),
+        ("python_code.training_in_modules", "training_outside_notebooks", "supports",
+         "scripts/launch_sagemaker.py", 46),
+        # torchrun DDP loop: seed, pre-trained weights, resume with weights_only=True, MLflow,
+        # torch.profiler for the first steps, a checkpoint dict with optimizer state and step
+        ("python_code.distributed_training", "distributed_training", "supports", "src/toxft/train.py", 32),
+        ("python_code.random_seeds", "random_seeds", "supports", "src/toxft/train.py", 66),
+        ("python_code.warm_start", "warm_start", "supports", "src/toxft/train.py", 69),
+        ("python_code.safe_weights_loading", "safe_model_loading", "supports", "src/toxft/train.py", 89),
+        ("python_code.experiment_tracking", "experiment_tracking", "supports", "src/toxft/train.py", 97),
+        ("python_code.experiment_tracking", "run_lineage", "supports", "src/toxft/train.py", 98),
+        ("python_code.training_profiler", "training_profiler", "supports", "src/toxft/train.py", 103),
+        ("python_code.training_in_modules", "training_outside_notebooks", "supports", "src/toxft/train.py", 120),
+        ("python_code.checkpointing", "checkpointing", "supports", "src/toxft/train.py", 135),
+        # Optuna study with a seeded TPESampler and a MedianPruner around short Trainer runs
+        # (save_strategy="no": trials keep no checkpoints)
+        ("python_code.warm_start", "warm_start", "supports", "src/toxft/tune.py", 28),
+        ("python_code.training_in_modules", "training_outside_notebooks", "supports", "src/toxft/tune.py", 46),
+        ("python_code.hyperparameter_search", "hyperparameter_search", "supports", "src/toxft/tune.py", 69),
+        ("python_code.search_strategy", "efficient_search_strategy", "supports", "src/toxft/tune.py", 69),
+        ("python_code.random_seeds", "random_seeds", "supports", "src/toxft/tune.py", 74),
+        ("python_code.early_stopping", "early_stopping", "supports", "src/toxft/tune.py", 75),
+        ("python_code.ml_tests", "ml_tests", "supports", "tests/test_data.py", 14),
+        ("python_code.ml_tests", "ml_tests", "supports", "tests/test_fairness.py", 15),
+        # notebook 01: seeds, a cached frame read with read_pickle, a pandera schema
+        ("notebooks.random_seeds", "random_seeds", "supports", NB1, 27),
+        ("notebooks.unsafe_deserialisation", "safe_model_loading", "contradicts", NB1, 81),
+        ("notebooks.data_validation", "data_validation", "supports", NB1, 155),
+        # notebook 02: set_seed; DataParallel steps under torch.profiler; Optuna (default TPE
+        # sampler, MedianPruner; its trials save nothing); retrain with TrainingArguments that save
+        # each epoch, MLflow run and registration; SHAP on false positives; Fairlearn by identity
+        ("notebooks.random_seeds", "random_seeds", "supports", NB2, 41),
+        ("notebooks.distributed_training", "distributed_training", "supports", NB2, 103),
+        ("notebooks.training_profiler", "training_profiler", "supports", NB2, 108),
+        ("notebooks.training_in_notebook", "training_outside_notebooks", "info", NB2, 116),
+        ("notebooks.early_stopping", "early_stopping", "supports", NB2, 204),
+        ("notebooks.hyperparameter_search", "hyperparameter_search", "supports", NB2, 204),
+        ("notebooks.search_strategy", "efficient_search_strategy", "supports", NB2, 204),
+        ("notebooks.checkpointing", "checkpointing", "supports", NB2, 238),
+        ("notebooks.experiment_tracking", "experiment_tracking", "supports", NB2, 253),
+        ("notebooks.experiment_tracking", "run_lineage", "supports", NB2, 255),
+        ("notebooks.model_registry", "model_registry", "supports", NB2, 257),
+        ("notebooks.explainability", "explainability", "supports", NB2, 289),
+        ("notebooks.bias_measurement", "bias_measurement", "supports", NB2, 340),
+    },
     "sagemaker-cloudformation": {
         ("python_code.ml_pipeline", "ml_pipeline", "supports", "pipelines/churn/pipeline.py", 9),
         ("python_code.ml_tests", "ml_tests", "supports", "tests/test_pipeline.py", 4),

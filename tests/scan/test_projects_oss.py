@@ -63,12 +63,25 @@ EXPECTED: dict[str, set[Row]] = {
         ("secrets.aws_access_key", "no_secrets_in_code", "contradicts", "notebooks/01_eda.ipynb", 41),
         ("secrets.ml_service_token", "no_secrets_in_code", "contradicts", "notebooks/03_lgbm.ipynb", 82),
     },
+    # An LLM fine-tuning repo: a Slack webhook in the notification config and a GitHub token
+    # shown by `git remote -v` in a cell output (fetch and push lines); pinned pyproject, no lock.
+    "llm-finetune": {
+        ("data.model_code_tests", "ml_tests", "supports", "tests/test_data.py", 5),
+        ("data.model_code_tests", "ml_tests", "supports", "tests/test_fairness.py", 4),
+        ("docs.codeowners_missing", "codeowners", "contradicts", ".", None),
+        ("secrets.git_host_token", "no_secrets_in_code", "contradicts", "notebooks/01_data_exploration.ipynb", 51),
+        ("secrets.git_host_token", "no_secrets_in_code", "contradicts", "notebooks/01_data_exploration.ipynb", 52),
+        ("secrets.slack_token", "no_secrets_in_code", "contradicts", "configs/notify.yaml", 4),
+    },
     # The infrastructure projects of test_projects.py, checked here for these families only.
     "azure-ml": {
         ("data.model_code_tests", "ml_tests", "supports", "tests/test_train.py", 1),
         ("dependencies.manifest_unlocked", "dependencies_pinned", "supports", "environment/conda.yml", 1),
         ("docs.codeowners_missing", "codeowners", "contradicts", ".", None),
         ("secrets.none_found", "no_secrets_in_code", "supports", ".", None),
+    },
+    "aws-ml-platform": {  # infrastructure only: no code, no secrets scan finding to report
+        ("docs.codeowners_missing", "codeowners", "contradicts", ".", None),
     },
     "kserve-kubernetes": {
         ("dependencies.requirements_pinned", "dependencies_pinned", "supports", "server/requirements.txt", 1),

@@ -149,6 +149,9 @@ class CodeIndex:
         collector = Collector(self)
         for unit in units:
             collector.walk(unit)
+        # Resolution is per file, not per scope: a name some function takes as a parameter
+        # may hold anything there, so an assignment elsewhere does not give it a type.
+        self._params = collector.params
         for target, value, unit in collector.binds:
             self._bind(target, value, unit)
         self._raw_calls = collector.calls
@@ -201,7 +204,7 @@ class CodeIndex:
                     self.attribute_sets.append((qualified, value, unit.line(target), unit.cell))
             return
         if isinstance(value, ast.Call):
-            if self._bindable(_head(value.func)):
+            if local not in self._params and self._bindable(_head(value.func)):
                 qualified, resolved = self.qualify(value.func)
                 if qualified and resolved:
                     self.types[local] = qualified + "()"

@@ -50,6 +50,7 @@ class Collector:
         self.calls: list[tuple[ast.Call, Unit]] = []
         self.refs: list[tuple[str, ast.expr, Unit, str]] = []  # decorators and base classes
         self.binds: list[tuple[ast.expr, ast.expr, Unit]] = []
+        self.params: set[str] = set()  # names some function takes as a parameter
 
     def walk(self, unit: Unit) -> None:
         stack: list[Any] = [unit.tree]
@@ -129,6 +130,10 @@ class Collector:
             self.refs.extend(("base", base, unit, node.name) for base in node.bases)
         else:
             self.index.functions.append((node.name, unit.line(node), unit.cell))
+            args = node.args
+            for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+                if arg is not None:
+                    self.params.add(arg.arg)
 
 
 # Per node type, what the walk notes (plain functions on the class, not bound methods kept

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mllens.scan.context import ParsedFile
-from mllens.scan.detectors._iac import MISSING, LineFinder, Node, listify
+from mllens.scan.detectors._iac import MISSING, LineFinder, Node, all_serverless, listify
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,45 @@ def resources(file: ParsedFile, *types: str) -> Iterator[CfnResource]:
 
 def is_template(file: ParsedFile) -> bool:
     return bool(file.memo("cloudformation.resources", _build))
+
+
+def endpoint_variants(res: CfnResource) -> list[Node]:
+    """ProductionVariants and ShadowProductionVariants of an AWS::SageMaker::EndpointConfig."""
+    return [*res.props.children("ProductionVariants"), *res.props.children("ShadowProductionVariants")]
+
+
+def is_serverless_config(res: CfnResource) -> bool:
+    return all_serverless(endpoint_variants(res), "ServerlessConfig")
+
+
+def model_ref(value: Any) -> str | None:
+    """The logical id a ModelName names with `!GetAtt X.ModelName` (either form) or `!Ref X`;
+    None for anything else (a literal name, an import, a !Sub)."""
+    if not isinstance(value, Mapping) or len(value) != 1:
+        return None
+    function, arg = next(iter(value.items()))
+    if function == "Ref":
+        return arg if isinstance(arg, str) else None
+    if function != "Fn::GetAtt":
+        return None
+    parts = arg.split(".", 1) if isinstance(arg, str) else list(arg) if isinstance(arg, list) else []
+    if len(parts) == 2 and isinstance(parts[0], str) and parts[1] == "ModelName":
+        return parts[0]
+    return None
+
+
+def serverless_only_models(file: ParsedFile) -> set[str]:
+    """Logical ids of models that the endpoint configurations of this template reference,
+    all of them from all-serverless configurations."""
+    serverless: set[str] = set()
+    instance: set[str] = set()
+    for res in resources(file, "AWS::SageMaker::EndpointConfig"):
+        into = serverless if is_serverless_config(res) else instance
+        for variant in endpoint_variants(res):
+            logical_id = model_ref(variant.get("ModelName"))
+            if logical_id is not None:
+                into.add(logical_id)
+    return serverless - instance
 
 
 def statements(doc: Any, line: int, finder: LineFinder | None) -> Iterator[Node]:

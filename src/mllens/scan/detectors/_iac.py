@@ -306,6 +306,17 @@ def show(value: Any) -> str:
     return str(value)
 
 
+# --- SageMaker Serverless Inference ---
+
+
+def all_serverless(variants: list[Node], key: str) -> bool:
+    """True when an endpoint configuration has variants and each one sets `key` (its
+    serverless block). Serverless Inference supports neither data capture nor a VPC for the
+    model, so rules say nothing about those for such a configuration; a configuration that
+    mixes in an instance-based variant is judged as usual."""
+    return bool(variants) and all(v.has(key) for v in variants)
+
+
 # --- serving instance generations (SageMaker instance types) ---
 
 _OLD_INSTANCE = re.compile(r"^ml\.(t2|m3|m4|c3|c4|r3|r4|p2|g3)\.")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mllens.scan.context import ParsedFile
-from mllens.scan.detectors._iac import MISSING, Node, listify
+from mllens.scan.detectors._iac import MISSING, Node, all_serverless, listify
 from mllens.scan.parse import ParseError
 from mllens.scan.parse.hcl import parse_hcl
 
@@ -83,6 +83,36 @@ def resources(file: ParsedFile, *types: str, kind: str = "resource") -> Iterator
 
 def is_ml(block: Block) -> bool:
     return block.kind == "resource" and block.type.startswith(ML_PREFIXES)
+
+
+# --- SageMaker endpoint configurations ---
+
+# Exactly `model_name = aws_sagemaker_model.X.name`; other spellings (count indexes, variables,
+# literal names) are not resolved.
+_MODEL_REF = re.compile(r"^\$\{\s*aws_sagemaker_model\.([A-Za-z0-9_-]+)\.name\s*\}$")
+
+
+def endpoint_variants(block: Block) -> list[Node]:
+    """Production and shadow variants of an aws_sagemaker_endpoint_configuration."""
+    return [*block.node.children("production_variants"), *block.node.children("shadow_production_variants")]
+
+
+def is_serverless_config(block: Block) -> bool:
+    return all_serverless(endpoint_variants(block), "serverless_config")
+
+
+def serverless_only_models(file: ParsedFile) -> set[str]:
+    """Names of aws_sagemaker_model blocks that the endpoint configurations of this file
+    reference, all of them from all-serverless configurations."""
+    serverless: set[str] = set()
+    instance: set[str] = set()
+    for block in resources(file, "aws_sagemaker_endpoint_configuration"):
+        into = serverless if is_serverless_config(block) else instance
+        for variant in endpoint_variants(block):
+            ref = _MODEL_REF.match(str(variant.get("model_name")))
+            if ref:
+                into.add(ref.group(1))
+    return serverless - instance
 
 
 # --- policies ---

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from mllens.scan.context import FileContext
-from mllens.scan.detectors._cfn import resources
+from mllens.scan.detectors._cfn import is_serverless_config, resources, serverless_only_models
 from mllens.scan.detectors._iac import (
     as_bool,
     as_int,
@@ -58,10 +58,12 @@ def ml_private_networking(ctx: FileContext) -> None:
         value, line = res.at("AppNetworkAccessType")
         judge_choice(ctx, value, line, what=res.address, attr="AppNetworkAccessType", good=("VpcOnly",),
                      default_bad=True)
+    # Serverless Inference cannot place a model in a VPC: a model only served that way is not judged.
+    serverless = serverless_only_models(ctx.file)
     for res in resources(ctx.file, _SM + "Model"):
         if res.props.has("VpcConfig"):
             ctx.supports(line=res.props.line_of("VpcConfig"), message=f"{res.address} runs in your VPC (VpcConfig)")
-        else:
+        elif res.logical_id not in serverless:
             ctx.contradicts(line=res.line, confidence=0.6,
                             message=f"{res.address} has no VpcConfig: its containers reach the internet directly")
 
@@ -77,6 +79,8 @@ def workspace_public_access(ctx: FileContext) -> None:
 @rule()
 def sagemaker_data_capture(ctx: FileContext) -> None:
     for res in resources(ctx.file, _SM + "EndpointConfig"):
+        if is_serverless_config(res):
+            continue  # Serverless Inference does not support data capture
         capture = res.props.child("DataCaptureConfig")
         if capture is None:
             ctx.contradicts(line=res.line, message=f"{res.address} has no DataCaptureConfig")

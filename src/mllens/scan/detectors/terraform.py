@@ -22,7 +22,7 @@ from mllens.scan.detectors._iac import (
     judge_choice,
     judge_key,
 )
-from mllens.scan.detectors._tf import blocks, is_ml, resources
+from mllens.scan.detectors._tf import blocks, is_ml, is_serverless_config, resources, serverless_only_models
 from mllens.scan.registry import rule
 
 _KEY_ATTRS = {
@@ -76,11 +76,13 @@ def ml_private_networking(ctx: FileContext) -> None:
         value, line = block.at("app_network_access_type")
         judge_choice(ctx, value, line, what=block.address, attr="app_network_access_type", good=("VpcOnly",),
                      default_bad=True)
+    # Serverless Inference cannot place a model in a VPC: a model only served that way is not judged.
+    serverless = serverless_only_models(ctx.file)
     for block in resources(ctx.file, "aws_sagemaker_model"):
         if block.node.has("vpc_config"):
             ctx.supports(line=block.node.line_of("vpc_config"),
                          message=f"{block.address} runs in your VPC (vpc_config)")
-        else:
+        elif block.name not in serverless:
             ctx.contradicts(line=block.line, confidence=0.6,
                             message=f"{block.address} has no vpc_config: its containers reach the internet directly")
     for block in resources(ctx.file, "google_workbench_instance"):
@@ -125,6 +127,8 @@ def private_endpoints(ctx: FileContext) -> None:
 @rule()
 def sagemaker_data_capture(ctx: FileContext) -> None:
     for block in resources(ctx.file, "aws_sagemaker_endpoint_configuration"):
+        if is_serverless_config(block):
+            continue  # Serverless Inference does not support data capture
         capture = block.node.child("data_capture_config")
         if capture is None:
             ctx.contradicts(line=block.line, message=f"{block.address} has no data_capture_config")

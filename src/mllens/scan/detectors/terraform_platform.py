@@ -230,16 +230,21 @@ def iam_wildcard_actions(ctx: FileContext) -> None:
 def iam_sagemaker_guardrails(ctx: FileContext) -> None:
     candidates = [*resources(ctx.file, *_POLICY_TYPES), *resources(ctx.file, "aws_iam_policy_document", kind="data")]
     for block in candidates:
+        # Every statement counts (a later one may be the only inter-container encryption
+        # condition). Statements decoded from one policy string all carry that attribute's
+        # line, so their keys are gathered per line: one piece of evidence per line and check.
+        by_line: dict[int, list[str]] = {}
         for statement in policy_statements(block):
             keys = guardrail_keys(statement.data)
             if keys:
                 line = statement.line_of("condition") if statement.has("condition") else statement.line
-                ctx.supports(line=line, check="workspace_guardrails",
-                             message=f"{block.address} conditions SageMaker access on {', '.join(keys)}")
-                if "sagemaker:intercontainertrafficencryption" in (k.lower() for k in keys):
-                    ctx.supports(line=line, check="encryption_enforced",
-                                 message=f"{block.address} refuses jobs without inter-container encryption")
-                break
+                by_line[line] = list(dict.fromkeys([*by_line.get(line, []), *keys]))
+        for line, keys in by_line.items():
+            ctx.supports(line=line, check="workspace_guardrails",
+                         message=f"{block.address} conditions SageMaker access on {', '.join(keys)}")
+            if "sagemaker:intercontainertrafficencryption" in (k.lower() for k in keys):
+                ctx.supports(line=line, check="encryption_enforced",
+                             message=f"{block.address} refuses jobs without inter-container encryption")
 
 
 @rule()
