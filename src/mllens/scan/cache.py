@@ -267,21 +267,6 @@ class Writer:
             self._conn = None
 
 
-def write(
-    *,
-    root: str,
-    entries: Iterable[tuple[str, str]] = (),
-    hits: Iterable[str] = (),
-    files: Iterable[FileRow] = (),
-    scan: tuple[str, bytes] | None = None,
-) -> str | None:
-    """Store new entries and file digests, mark hits as used today, remember the scan (in
-    one transaction). Returns an error message or None."""
-    writer = Writer(root)
-    writer.add(entries, files)
-    return writer.close(hits=hits, scan=scan)
-
-
 def _trim(conn: sqlite3.Connection) -> None:
     (count,) = conn.execute("SELECT COUNT(*) FROM entries").fetchone()
     if count > _MAX_ROWS:

@@ -97,7 +97,7 @@ class Plan:
     # files whose cache entry is worth looking up once read: read in an earlier scan, their
     # times not trusted or changed (the main process looked up those it knew unchanged)
     lookup: frozenset[str] = frozenset()
-    # of those, the entry key each had when its rules found nothing there (see FileOutcome.clean)
+    # path -> entry key of the file's outcome when its rules found nothing (FileOutcome.clean)
     clean: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

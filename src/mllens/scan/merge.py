@@ -48,9 +48,9 @@ def found_in(outcomes: Sequence[FileOutcome]) -> tuple[list[Evidence], list[Diag
     return evidence, diagnostics
 
 
-def project_rules(selected: Sequence[Family]) -> list[tuple[int, int, Rule]]:
-    """(family position, rule position, rule) of every project rule, in the order they run."""
-    return [(i, j, rule) for i, family in enumerate(selected) for j, rule in enumerate(family.project_rules())]
+def project_rules(selected: Sequence[Family]) -> list[Rule]:
+    """Every project rule, in the order they run."""
+    return [rule for family in selected for rule in family.project_rules()]
 
 
 def run_project_rule(

@@ -252,7 +252,7 @@ def run_scan(
     cached: list[FileOutcome] = []
     if warm is not None:
         cached, todo, _PLAN.lookup = warm.take_cached(todo, ix=_PLAN.index_fingerprint)
-        _PLAN.clean = {path: warm.clean[path] for path in _PLAN.lookup if path in warm.clean}
+        _PLAN.clean = warm.clean
         warm.reader.close()  # never across the fork
     evidence, diagnostics = found_in(cached)
 
@@ -278,7 +278,7 @@ def run_scan(
     # project rules in this process: they are quick (tens of ms on 20,000 files) once the
     # files' facts are in, and sending those facts to a worker would cost as much
     project_evidence, project_diagnostics = _joined(
-        [run_project_rule(rule, index, facts) for _, _, rule in project_rules(selected)]
+        [run_project_rule(rule, index, facts) for rule in project_rules(selected)]
     )
     diagnostics.sort(key=lambda d: d.file)  # by file, as the outcomes (stable: a file's own order kept)
     evidence.extend(project_evidence)

@@ -47,7 +47,6 @@ class LazyIndex(CodeIndex):
         self._text = text
         self._words = words_of(text)
         self._built = False
-        self.quiet: tuple[int, bool] | None = None  # see mllens.scan.code.triggers
 
     def __getattr__(self, name: str) -> Any:
         # only called for an attribute not set yet: any attribute of the built index

@@ -7,6 +7,7 @@ by running the signal once against a probe: an index that answers every question
 module with no words would, and notes what each question needs (a pattern's words, one of
 some keyword names, every part of a dotted name). A signal that asks anything else of the
 index, or reads anything of its context, or reports on an empty module, is always run.
+`quiet(code, signals)` answers the same for a family's signals at once (its `skip_file`).
 
 Sound because a signal is a function of the answers it gets: where none of the noted
 needs is met, every question on the path the probe took gets the same empty answer, so
@@ -29,11 +30,6 @@ Signal = Callable[[FileContext, CodeIndex], None]
 Need = tuple[str, Any]
 _ALWAYS: object = object()
 _TRIGGERS: dict[Signal, tuple[Need, ...] | object] = {}
-# A word every met need holds one of, and the word parts some pattern needs in the text, over
-# every signal learnt so far: a module with none of them meets no need of any signal (most
-# modules of a project), which is checked once per module instead of once per signal.
-_ANY_WORDS: set[bytes] = set()
-_ANY_PARTS: list[str] = []
 
 
 class _Always(BaseException):  # a BaseException: no `except Exception` in a signal hides it
@@ -94,24 +90,15 @@ def _learn(signal: Signal) -> tuple[Need, ...] | object:
         return _ALWAYS
     if any(kind == "patterns" and not need.provable for kind, need in probe.needs):
         return _ALWAYS  # a need met by every text
-    for kind, need in probe.needs:
-        if kind == "patterns":
-            _ANY_WORDS.update(need.first_words)
-            _ANY_PARTS.extend(p for p in need.parts if p not in _ANY_PARTS)
-        else:
-            _ANY_WORDS.update(need)
     return tuple(probe.needs)
 
 
-def _quiet(code: LazyIndex, words: frozenset[bytes]) -> bool:
-    """No need of any signal learnt so far is met in this code (worked out once per module
-    and number of signals learnt)."""
-    learnt = len(_TRIGGERS)
-    memo = code.quiet
-    if memo is None or memo[0] != learnt:
-        text = code.text
-        memo = code.quiet = (learnt, words.isdisjoint(_ANY_WORDS) and not any(p in text for p in _ANY_PARTS))
-    return memo[1]
+def _needs(signal: Signal) -> tuple[Need, ...] | object:
+    """What the signal needs (learnt on first use), or _ALWAYS."""
+    needs = _TRIGGERS.get(signal)
+    if needs is None:
+        needs = _TRIGGERS[signal] = _learn(signal)
+    return needs
 
 
 def _met(needs: tuple[Need, ...], words: frozenset[bytes], text: str) -> bool:
@@ -138,9 +125,7 @@ def _union(signals: tuple[Signal, ...]) -> tuple[frozenset[bytes], tuple[str, ..
         parts: list[str] = []
         union: tuple[frozenset[bytes], tuple[str, ...]] | None = None
         for signal in signals:
-            needs = _TRIGGERS.get(signal)
-            if needs is None:
-                needs = _TRIGGERS[signal] = _learn(signal)
+            needs = _needs(signal)
             if needs is _ALWAYS:
                 break
             for kind, need in needs:  # type: ignore[attr-defined]
@@ -170,12 +155,10 @@ def quiet(code: CodeIndex, signals: tuple[Signal, ...]) -> bool:
 
 def run(signal: Signal, ctx: FileContext, code: CodeIndex) -> None:
     """`signal(ctx, code)`, unless the code's words show it would find nothing."""
-    needs = _TRIGGERS.get(signal)
-    if needs is None:
-        needs = _TRIGGERS[signal] = _learn(signal)
+    needs = _needs(signal)
     # once a signal has built the index, it answers faster than the words are checked
     if needs is not _ALWAYS and isinstance(code, LazyIndex) and not code.built:
         words = code.words
-        if words is not None and (_quiet(code, words) or not _met(needs, words, code.text)):  # type: ignore[arg-type]
+        if words is not None and not _met(needs, words, code.text):  # type: ignore[arg-type]
             return
     signal(ctx, code)
