@@ -18,12 +18,14 @@ from rich.prompt import Prompt
 from rich.text import Text
 
 from mllens.answers.io import ANSWERS_FILE, AnswersDocument, new_document, save_answers
+from mllens.answers.merge import AnswersConflict
 from mllens.answers.model import Workload
 from mllens.cli.common import EXIT_USAGE, console, err_console
-from mllens.cli.review_walk import unanswered, walk
-from mllens.errors import InputError, MllensError
+from mllens.cli.review_scope import Scope, review_scope
+from mllens.cli.review_walk import Session, unanswered, walk
+from mllens.errors import AnswersError, InputError, MllensError
 from mllens.lens.load import load_shipped_lens
-from mllens.lens.model import Lens
+from mllens.lens.model import Lens, Practice
 from mllens.report import BINARY_REPORTERS, FORMATS, ReportOptions, get_binary_reporter, get_reporter
 from mllens.report.json import review_from_json
 from mllens.review.model import Review
@@ -54,28 +56,12 @@ def _project(path: Path) -> Path:
     return path
 
 
-def _filters(lens: Lens, pillar: str | None, question: str | None) -> tuple[str | None, str | None]:
-    """Check --pillar and --question against the lens; return their canonical ids."""
-    pillar_id = None
-    if pillar is not None:
-        wanted = pillar.strip().lower()
-        found = [p.id for p in lens.pillars if wanted in (p.id.lower(), (p.wa_id or "").lower())]
-        if not found:
-            known = ", ".join(p.id for p in lens.pillars)
-            raise InputError(f"unknown pillar {pillar!r} (expected one of: {known})", field="--pillar")
-        pillar_id = found[0]
-    question_id = None
-    if question is not None:
-        if not lens.has_question(question):
-            raise InputError(
-                f"{question!r} is not a question of lens {lens.id}", field="--question"
-            )
-        question_id = lens.question(question).id
-    return pillar_id, question_id
+def _todo(lens: Lens, doc: AnswersDocument, scope: Scope) -> list[Practice]:
+    return unanswered(lens, doc, pillar=scope.pillar, question=scope.question, practice=scope.practice)
 
 
-def _report_missing(lens: Lens, doc: AnswersDocument, pillar: str | None, question: str | None) -> None:
-    todo = unanswered(lens, doc, pillar=pillar, question=question)
+def _report_missing(lens: Lens, doc: AnswersDocument, scope: Scope) -> None:
+    todo = _todo(lens, doc, scope)
     say(f"{doc.display} is valid: workload {doc.answers.workload.name!r}, lens {lens.id}.")
     if not todo:
         say("Every practice in scope has an answer.")
@@ -92,9 +78,27 @@ def _create(root: Path, lens: Lens) -> AnswersDocument:
     say(f"No {ANSWERS_FILE} in {root}; creating one.")
     name = Prompt.ask("Workload name", console=console, default=default_workload_name(root)).strip()
     doc = new_document(root / ANSWERS_FILE, Workload(name=name or default_workload_name(root)), lens=lens)
+    if doc.path.exists():  # written by someone else while the name was being typed
+        raise InputError(
+            "appeared while the review was starting; not overwritten: run `mllens review` again",
+            file=doc.display,
+        )
     save_answers(doc)
     say(f"Created {doc.display}.")
     return doc
+
+
+def _stopped(exc: AnswersError, session: Session, path: Path) -> AnswersError:
+    """The error a failed save ends the review with, saying what is kept and what to do."""
+    where = "" if path == Path(".") else f" {path}"
+    kept = f"The {session.saved} answers saved before are kept" if session.saved else "Nothing else was saved"
+    if isinstance(exc, AnswersConflict):
+        advice = f"{kept}; read the file, then run `mllens review{where} --practice {exc.practices[0]}` to answer again"
+    elif not session.doc.path.exists():
+        advice = f"Restore it (for example with git), then run `mllens review{where}` again"
+    else:
+        advice = f"Fix it, then run `mllens review{where}` again"
+    return AnswersError(f"{exc.detail}. {advice}.", file=exc.file, field=exc.field)
 
 
 def _findings(root: Path, scan_fn: ScanFn | None) -> dict[str, list[Evidence]]:
@@ -114,42 +118,52 @@ def review(
         bool, typer.Option("--non-interactive", help="Only validate mllens.yaml and list what is unanswered.")
     ] = False,
     pillar: Annotated[str | None, typer.Option(help="Only this pillar (e.g. security).")] = None,
-    question: Annotated[str | None, typer.Option(help="Only this question (e.g. MLSEC03).")] = None,
+    question: Annotated[
+        str | None, typer.Option(help="Only this question (e.g. MLSEC03), or the question of a practice id.")
+    ] = None,
+    practice: Annotated[
+        str | None,
+        typer.Option(help="Only this practice, either numbering (MLSEC03-BP02 or MLSEC-04); asked even if answered."),
+    ] = None,
     no_scan: Annotated[
         bool, typer.Option("--no-scan", help="Do not scan the project to show what its files say.")
     ] = False,
 ) -> None:
     """Answer the lens for this project, one unanswered practice at a time (saved as you go).
 
-    Each practice comes with what the project's files show about it, from a scan."""
+    Each practice comes with what the project's files show about it, from a scan. Each
+    answer is merged into mllens.yaml as it is on disk then, so edits made meanwhile stay."""
     with user_errors():
         root = _project(path)
         doc, lens = open_answers(root)
-        pillar_id, question_id = _filters(lens, pillar, question)
+        scope = review_scope(lens, pillar=pillar, question=question, practice=practice)
         if non_interactive:
             if doc is None:
                 raise InputError(
                     f"not found; run `mllens review {path}` to create it",
                     file=str(root / ANSWERS_FILE),
                 )
-            _report_missing(lens, doc, pillar_id, question_id)
+            _report_missing(lens, doc, scope)
             return
+        session: Session | None = None
         try:
-            if doc is None:
-                doc = _create(root, lens)
-            todo = unanswered(lens, doc, pillar=pillar_id, question=question_id)
+            session = Session.start(doc if doc is not None else _create(root, lens))
+            # A practice asked for by id is asked even when answered (to change the answer).
+            todo = [lens.practice(scope.practice)] if scope.practice else _todo(lens, session.doc, scope)
             if not todo:
                 say("Every practice in scope has an answer.")
                 return
             scan_fn: ScanFn | None = (ctx.obj or {}).get("scan") if isinstance(ctx.obj, dict) else None
             evidence = {} if no_scan else _findings(root, scan_fn)
-            saved = walk(console, lens, doc, todo, evidence=evidence)
+            walk(console, lens, session, todo, evidence=evidence)
         except (KeyboardInterrupt, EOFError) as exc:
-            where = doc.display if doc is not None else ANSWERS_FILE
+            where = session.doc.display if session is not None else ANSWERS_FILE
             say(f"\nStopped. Every answer given so far is saved in {where}.")
             raise typer.Exit(EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else 0) from None
-        left = len(unanswered(lens, doc, pillar=pillar_id, question=question_id))
-        say(f"\nSaved {saved} answers to {doc.display}; {left} practices in scope still unanswered.")
+        except AnswersError as exc:
+            raise exc if session is None else _stopped(exc, session, path) from None
+        left = len(_todo(lens, session.doc, scope))
+        say(f"\nSaved {session.saved} answers to {session.doc.display}; {left} practices in scope still unanswered.")
 
 
 def _baseline(path: Path, lens: Lens) -> Review:

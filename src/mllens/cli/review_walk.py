@@ -1,17 +1,20 @@
 """The interactive part of `mllens review`: ask about each unanswered practice, save each
 answer as soon as it is given, so stopping at any point (Ctrl-C, end of input) loses
-nothing already answered."""
+nothing already answered. Each save re-reads mllens.yaml and merges (answers/merge.py), so
+edits made to the file meanwhile (another editor, a `git pull`) are kept too."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from rich.console import Console
 from rich.prompt import InvalidResponse, Prompt
 from rich.text import Text
 
-from mllens.answers.io import AnswersDocument, save_answers, set_practice_answer
+from mllens.answers.io import AnswersDocument, set_practice_answer
+from mllens.answers.merge import describe, save_document, snapshot
 from mllens.answers.model import AnswerStatus, CheckAnswer, NAReason, PracticeAnswer
 from mllens.lens.model import Lens, Practice
 from mllens.report.base import humanize
@@ -38,25 +41,51 @@ class ChoicePrompt(Prompt):
         return super().process_response(typed)
 
 
+@dataclass
+class Session:
+    """The answers being edited: the document as last read or saved (`base` is a snapshot
+    of its answers then), and how many answers this session saved."""
+
+    doc: AnswersDocument
+    base: dict[str, PracticeAnswer] = field(default_factory=dict)
+    saved: int = 0
+
+    @classmethod
+    def start(cls, doc: AnswersDocument) -> Session:
+        return cls(doc=doc, base=snapshot(doc))
+
+    def save(self, practice_id: str, answer: PracticeAnswer) -> None:
+        """Set one answer and save it, merged into the file as it is now on disk.
+        Raises AnswersConflict / AnswersError (nothing written) when that is impossible."""
+        set_practice_answer(self.doc, practice_id, answer)
+        self.doc = save_document(self.doc, base=self.base)
+        self.base = snapshot(self.doc)
+        self.saved += 1
+
+
 def unanswered(
-    lens: Lens, doc: AnswersDocument, *, pillar: str | None = None, question: str | None = None
+    lens: Lens,
+    doc: AnswersDocument,
+    *,
+    pillar: str | None = None,
+    question: str | None = None,
+    practice: str | None = None,
 ) -> list[Practice]:
     """Practices with no status in the file, in lens order, leaving out questions the team
     marked not applicable and anything outside the filters."""
     skipped = {qid for qid, q in doc.answers.questions.items() if not q.applicable}
-    out = []
-    for practice in lens.practices:
-        answer = doc.answers.answers.get(practice.id)
-        if answer is not None and answer.status is not None:
-            continue
-        if practice.question in skipped:
-            continue
-        if pillar is not None and practice.pillar != pillar:
-            continue
-        if question is not None and practice.question != question:
-            continue
-        out.append(practice)
-    return out
+
+    def wanted(p: Practice) -> bool:
+        answer = doc.answers.answers.get(p.id)
+        return (
+            (answer is None or answer.status is None)
+            and p.question not in skipped
+            and pillar in (None, p.pillar)
+            and question in (None, p.question)
+            and practice in (None, p.id)
+        )
+
+    return [p for p in lens.practices if wanted(p)]
 
 
 def _show(console: Console, practice: Practice, position: str, evidence: Sequence[Evidence] = ()) -> None:
@@ -118,17 +147,23 @@ def ask_answer(console: Console, practice: Practice, previous: PracticeAnswer | 
     )
 
 
+def _answered(doc: AnswersDocument, practice_id: str) -> PracticeAnswer | None:
+    answer = doc.answers.answers.get(practice_id)
+    return answer if answer is not None and answer.status is not None else None
+
+
 def walk(
     console: Console,
     lens: Lens,
-    doc: AnswersDocument,
+    session: Session,
     practices: Sequence[Practice],
     *,
     evidence: Mapping[str, Sequence[Evidence]] | None = None,
 ) -> int:
     """Ask about each practice, saving after every answer; returns how many were saved.
-    `evidence` (practice id -> findings) is shown beside each practice. KeyboardInterrupt
-    and EOFError propagate (after the last save) for the caller."""
+    `evidence` (practice id -> findings) is shown beside each practice. KeyboardInterrupt,
+    EOFError and a save that cannot merge (AnswersError) propagate for the caller; every
+    answer saved before stays saved."""
     console.print(
         Text(
             "Status: i(mplemented) p(artial) m(issing) n(ot_applicable) s(kip) q(uit); "
@@ -136,17 +171,23 @@ def walk(
             style="dim",
         )
     )
-    saved = 0
+    before = {p.id for p in practices if _answered(session.doc, p.id) is not None}
     for i, practice in enumerate(practices, start=1):
-        _show(console, practice, f"[{i}/{len(practices)}]", (evidence or {}).get(practice.id, ()))
-        previous = doc.answers.answers.get(practice.id)
+        position = f"[{i}/{len(practices)}]"
+        now = _answered(session.doc, practice.id)
+        if now is not None and practice.id not in before:
+            # Answered in the file by someone else since the walk began: not asked twice.
+            note = f"\n{position} {practice.id}: answered in the file meanwhile ({describe(now)}); skipped"
+            console.print(Text(note))
+            continue
+        _show(console, practice, position, (evidence or {}).get(practice.id, ()))
+        if now is not None:
+            console.print(Text(f"  Answered now: {describe(now)} (s keeps it)", style="bold"))
+        previous = session.doc.answers.answers.get(practice.id)
         try:
             answer = ask_answer(console, practice, previous)
         except QuitWalk:
             break
-        if answer is None:
-            continue
-        set_practice_answer(doc, practice.id, answer)
-        save_answers(doc)
-        saved += 1
-    return saved
+        if answer is not None:
+            session.save(practice.id, answer)
+    return session.saved
