@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,7 +36,7 @@ def run(app: typer.Typer, args: list[str], stdin: str = "", **kw: object):  # ty
 
 
 def fake_scan(evidence: list[Evidence]):  # type: ignore[no-untyped-def]
-    def scan(path: str, *, use_cache: bool = True, progress: bool = False) -> ScanResult:
+    def scan(path: str, *, use_cache: bool = True, progress: bool = False, **options: object) -> ScanResult:
         return ScanResult(root=path, files_scanned=2, duration_s=0.1, evidence=evidence)
 
     return scan
@@ -156,6 +159,233 @@ def test_a_wrong_choice_is_asked_again(app: typer.Typer, tmp_path: Path, lens: L
     assert result.exit_code == 0
     assert "Type one of: implemented, partial, missing, not_applicable, skip, quit" in result.output
     assert load_answers(tmp_path / "mllens.yaml", lens=lens).answers["MLSEC01-BP01"].status == "implemented"
+
+
+# --- another writer edits mllens.yaml during the walk -------------------------------------
+
+Step = str | Callable[[], None]
+
+
+def typed(monkeypatch: pytest.MonkeyPatch, *steps: Step) -> None:
+    """Replies typed at the prompts, in order; a callable in between is another writer,
+    run after the previous reply was saved and before the next prompt is answered."""
+    queue = list(steps)
+
+    def reply(prompt: str = "") -> str:
+        while queue and callable(queue[0]):
+            queue.pop(0)()  # type: ignore[operator]
+        if not queue:
+            raise EOFError
+        step = queue.pop(0)
+        assert isinstance(step, str)
+        return step
+
+    monkeypatch.setattr("builtins.input", reply)
+
+
+def other_process_appends(path: Path, text: str) -> Callable[[], None]:
+    """Another program (an editor, `git pull`) appending to the file, in its own process."""
+    code = "import pathlib, sys; p = pathlib.Path(sys.argv[1]); p.write_text(p.read_text() + sys.argv[2])"
+    return lambda: subprocess.run([sys.executable, "-c", code, str(path), text], check=True)
+
+
+def other_edit(path: Path, old: str, new: str) -> Callable[[], None]:
+    def edit() -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    return edit
+
+
+def test_an_answer_written_meanwhile_to_another_practice_is_kept(
+    app: typer.Typer, tmp_path: Path, lens: Lens, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "mllens.yaml"
+    path.write_text("workload: {name: w}\n", encoding="utf-8")
+    typed(
+        monkeypatch,
+        "i", "",  # MLSEC03-BP01
+        other_process_appends(path, "  MLOPS01-BP01: {status: partial}  # from a git pull\n"),
+        "m", "keys next quarter",  # MLSEC03-BP02
+        "q",
+    )
+    result = run(app, ["review", str(tmp_path), "--question", "MLSEC03", "--no-scan"])
+    assert result.exit_code == 0, result.output
+    assert "Saved 2 answers to" in result.output
+    assert path.read_text(encoding="utf-8") == (
+        "workload: {name: w}\n"
+        "answers:\n"
+        "  MLSEC03-BP01:\n    status: implemented\n"
+        "  MLOPS01-BP01: {status: partial}  # from a git pull\n"
+        "  MLSEC03-BP02:\n    status: missing\n    notes: keys next quarter\n"
+    )
+
+
+def test_a_workload_edit_and_a_comment_made_meanwhile_are_kept(
+    app: typer.Typer, tmp_path: Path, lens: Lens, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "mllens.yaml"
+    path.write_text("workload: {name: w}\nanswers:\n  MLSEC-04: {status: partial}\n", encoding="utf-8")
+    typed(
+        monkeypatch,
+        "i", "",  # MLSEC03-BP01
+        other_edit(
+            path, "workload: {name: w}\n", "# reviewed with the risk team\nworkload: {name: w, description: scoring}\n"
+        ),
+        "m", "",  # MLSEC03-BP03 (BP02 is answered)
+        "q",
+    )
+    result = run(app, ["review", str(tmp_path), "--question", "MLSEC03", "--no-scan"])
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == (
+        "# reviewed with the risk team\n"
+        "workload: {name: w, description: scoring}\n"
+        "answers:\n"
+        "  MLSEC-04: {status: partial}\n"
+        "  MLSEC03-BP01:\n    status: implemented\n"
+        "  MLSEC03-BP03:\n    status: missing\n"
+    )
+    assert load_answers(path, lens=lens).workload.description == "scoring"
+
+
+def test_the_same_answer_changed_meanwhile_is_a_conflict(
+    app: typer.Typer, tmp_path: Path, lens: Lens, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "mllens.yaml"
+    path.write_text("workload: {name: w}\n", encoding="utf-8")
+    theirs = ""
+
+    def other_answers_bp02() -> None:
+        nonlocal theirs
+        theirs = path.read_text(encoding="utf-8") + "  MLSEC-04: {status: implemented, notes: KMS everywhere}\n"
+        path.write_text(theirs, encoding="utf-8")
+
+    typed(monkeypatch, "i", "", other_answers_bp02, "m", "no keys yet", "i", "")
+    result = run(app, ["review", str(tmp_path), "--question", "MLSEC03", "--no-scan"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        "error: mllens.yaml: MLSEC03-BP02 changed both in the file and in this session (MLSEC03-BP02: "
+        "the file now says implemented, notes 'KMS everywhere', this session says missing, notes "
+        "'no keys yet'); nothing written. The 1 answers saved before are kept; read the file, then run "
+        f"`mllens review {tmp_path} --practice MLSEC03-BP02` to answer again.\n"
+    ).replace("error: mllens.yaml", f"error: {path}")
+    assert path.read_text(encoding="utf-8") == theirs  # the other writer's version stays
+    assert "MLSEC03-BP01:\n    status: implemented\n" in theirs  # and ours saved before it
+    assert "[3/5]" not in result.output  # the walk stopped at the conflict
+
+
+def test_a_practice_answered_meanwhile_is_not_asked_again(
+    app: typer.Typer, tmp_path: Path, lens: Lens, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "mllens.yaml"
+    path.write_text("workload: {name: w}\n", encoding="utf-8")
+    typed(
+        monkeypatch,
+        "i",  # MLSEC03-BP01 ...
+        other_edit(path, "workload: {name: w}\n", "workload: {name: w}\nanswers:\n  MLSEC03-BP02: {status: partial}\n"),
+        "",  # ... saved: the save reads the other writer's answer to BP02
+        "q",  # at MLSEC03-BP03
+    )
+    result = run(app, ["review", str(tmp_path), "--question", "MLSEC03", "--no-scan"])
+    assert result.exit_code == 0, result.output
+    assert "[2/5] MLSEC03-BP02: answered in the file meanwhile (partial); skipped" in result.output
+    assert "[3/5] MLSEC03-BP03" in result.output
+    assert "Saved 1 answers" in result.output
+    assert load_answers(path, lens=lens).answers["MLSEC03-BP02"].status == "partial"
+
+
+def test_a_file_deleted_or_broken_meanwhile_is_not_overwritten(
+    app: typer.Typer, tmp_path: Path, lens: Lens, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "mllens.yaml"
+    path.write_text("workload: {name: w}\n", encoding="utf-8")
+    typed(monkeypatch, "i", "", path.unlink, "m", "")
+    gone = run(app, ["review", str(tmp_path), "--question", "MLSEC03", "--no-scan"])
+    assert gone.exit_code == 2
+    assert gone.stderr.startswith(f"error: {path}: was deleted while answers were being edited; not recreated")
+    assert "(unsaved: MLSEC03-BP02: missing). Restore it" in gone.stderr
+    assert not path.exists()
+
+    path.write_text("workload: {name: w}\n", encoding="utf-8")
+    typed(monkeypatch, "i", "", other_edit(path, "workload: {name: w}", "workload: {name: w"), "m", "")
+    broken = run(app, ["review", str(tmp_path), "--question", "MLSEC03", "--no-scan"])
+    assert broken.exit_code == 2
+    assert "no longer reads (malformed YAML at line" in broken.stderr
+    assert broken.stderr.rstrip().endswith(f"Fix it, then run `mllens review {tmp_path}` again.")
+    assert "workload: {name: w\n" in path.read_text(encoding="utf-8")
+
+
+# --- choosing what to walk ----------------------------------------------------------------
+
+
+def test_practice_walks_only_that_practice_in_either_numbering(
+    app: typer.Typer, tmp_path: Path, lens: Lens
+) -> None:
+    path = tmp_path / "mllens.yaml"
+    path.write_text("workload: {name: w}\nanswers:\n  MLSEC-04: {status: partial, notes: subnets}\n", encoding="utf-8")
+    result = run(app, ["review", str(tmp_path), "--practice", "mlsec-04", "--no-scan"], "i\n\n")
+    assert result.exit_code == 0, result.output
+    assert "[1/1] MLSEC03-BP02 (MLSEC-04)" in result.output
+    assert "Answered now: partial, notes 'subnets' (s keeps it)" in result.output  # asked though answered
+    assert "Saved 1 answers to" in result.output
+    answer = load_answers(path, lens=lens).answers["MLSEC03-BP02"]
+    assert (answer.status, answer.notes) == ("implemented", "subnets")
+    current = run(app, ["review", str(tmp_path), "--practice", "MLSEC05-BP01", "--no-scan"], "m\n\n")
+    assert "[1/1] MLSEC05-BP01 (MLSEC-11)" in current.output
+    assert load_answers(path, lens=lens).answers["MLSEC05-BP01"].status == "missing"
+
+
+def test_practice_with_non_interactive_lists_only_it(app: typer.Typer, tmp_path: Path) -> None:
+    (tmp_path / "mllens.yaml").write_text("workload: {name: w}\n", encoding="utf-8")
+    result = run(app, ["review", str(tmp_path), "--non-interactive", "--practice", "MLSEC-04"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == [
+        "1 practices have no answer yet:",
+        "  security: 1 of 13: MLSEC03-BP02",
+    ]
+    (tmp_path / "mllens.yaml").write_text("workload: {name: w}\nanswers: {MLSEC-04: {status: missing}}\n")
+    done = run(app, ["review", str(tmp_path), "--non-interactive", "--practice", "MLSEC03-BP02"])
+    assert done.output.splitlines()[1:] == ["Every practice in scope has an answer."]
+
+
+def test_question_takes_a_question_or_a_practice_in_either_numbering(app: typer.Typer, tmp_path: Path) -> None:
+    (tmp_path / "mllens.yaml").write_text("workload: {name: w}\n", encoding="utf-8")
+    expected = "  security: 5 of 13: MLSEC03-BP01, MLSEC03-BP02, MLSEC03-BP03, MLSEC03-BP04, MLSEC03-BP05"
+    for given in ("MLSEC03", " mlsec03 ", "MLSEC-04", "MLSEC03-BP02"):
+        result = run(app, ["review", str(tmp_path), "--non-interactive", "--question", given])
+        assert result.exit_code == 0, (given, result.output)
+        assert result.stdout.splitlines()[-1] == expected, given
+    via_practice = run(app, ["review", str(tmp_path), "--non-interactive", "--question", "MLSEC-04"])
+    assert via_practice.stderr == (
+        "note: --question MLSEC-04: practice MLSEC03-BP02 belongs to question MLSEC03; walking all of "
+        "MLSEC03 (--practice MLSEC-04 walks only that practice)\n"
+    )
+
+
+def test_unknown_or_mismatched_ids_name_the_option_and_the_id_shapes(app: typer.Typer, tmp_path: Path) -> None:
+    (tmp_path / "mllens.yaml").write_text("workload: {name: w}\n", encoding="utf-8")
+    shapes = "(questions look like MLOPS01, practices like MLOPS01-BP01 or MLOE-01)"
+    cases = {
+        ("--practice", "MLSEC03-BP09"): f"error: --practice: 'MLSEC03-BP09' is not a practice of lens ml {shapes}",
+        ("--practice", "MLSEC03"): f"error: --practice: 'MLSEC03' is not a practice of lens ml {shapes}",
+        ("--question", "SEC1"): f"error: --question: 'SEC1' is not a question of lens ml {shapes}",
+        ("--question", "MLSEC-99"): f"error: --question: 'MLSEC-99' is not a question of lens ml {shapes}",
+    }
+    for args, message in cases.items():
+        result = run(app, ["review", str(tmp_path), *args])
+        assert result.exit_code == 2, args
+        assert result.stderr.strip() == message
+    both = run(app, ["review", str(tmp_path), "--practice", "MLSEC-04", "--question", "MLOPS01"])
+    assert both.exit_code == 2
+    assert both.stderr.strip() == (
+        "error: --practice: practice MLSEC03-BP02 is in MLSEC03, not in --question MLOPS01; "
+        "drop one of the two options"
+    )
+    pillar = run(app, ["review", str(tmp_path), "--practice", "MLSEC-04", "--pillar", "cost_optimization"])
+    assert "practice MLSEC03-BP02 is in security, not in --pillar cost_optimization" in pillar.stderr
+    agrees = run(app, ["review", str(tmp_path), "--non-interactive", "--practice", "MLSEC-04", "--pillar", "security"])
+    assert agrees.exit_code == 0
 
 
 # --- non-interactive --------------------------------------------------------------------
