@@ -24,7 +24,7 @@ class FakeScan:
         self.evidence = evidence
         self.calls: list[tuple[str, bool, bool]] = []
 
-    def __call__(self, path: str, *, use_cache: bool = True, progress: bool = False) -> ScanResult:
+    def __call__(self, path: str, *, use_cache: bool = True, progress: bool = False, **options: object) -> ScanResult:
         self.calls.append((path, use_cache, progress))
         return ScanResult(root=path, files_scanned=3, duration_s=0.2, evidence=self.evidence)
 

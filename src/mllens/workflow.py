@@ -7,6 +7,7 @@ project's review is.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -18,12 +19,15 @@ from mllens.lens.model import Lens
 from mllens.review.evaluate import evaluate
 from mllens.review.model import Review
 from mllens.scan.result import ScanResult, scan_project
+from mllens.scan.walk import exclude_rules
 
 
 class ScanFn(Protocol):
     """The shape of `mllens.scan.result.scan_project` (tests pass a fake one)."""
 
-    def __call__(self, path: str, *, use_cache: bool = ..., progress: bool = ...) -> ScanResult: ...
+    def __call__(
+        self, path: str, *, use_cache: bool = ..., progress: bool = ..., exclude: Sequence[str] = ...
+    ) -> ScanResult: ...
 
 
 def default_workload_name(root: Path) -> str:
@@ -70,11 +74,21 @@ def review_project(
     progress: bool = False,
     today: dt.date | None = None,
     scan: ScanFn | None = None,
+    exclude: Sequence[str] = (),
 ) -> tuple[Review, ScanResult]:
-    """Scan the project at `path`, read its mllens.yaml, and review it against the lens."""
+    """Scan the project at `path`, read its mllens.yaml, and review it against the lens.
+
+    The scan leaves out the files of mllens.yaml's `scan.exclude` patterns, then those of
+    `exclude` (the command line's: later patterns win, so a `!pattern` given there takes
+    back one of the file's)."""
     root = Path(path)
     if not root.is_dir():
         raise InputError("expected a project folder, but it is not a directory", file=str(path))
+    try:
+        exclude_rules(exclude)
+    except ValueError as exc:
+        raise InputError(str(exc), field="--exclude") from None
     answers, lens = read_project_answers(root, lens=lens)
-    result = (scan or scan_project)(str(root), use_cache=use_cache, progress=progress)
+    patterns = [*answers.scan.exclude, *exclude]
+    result = (scan or scan_project)(str(root), use_cache=use_cache, progress=progress, exclude=patterns)
     return evaluate(lens, result.evidence, answers, today=today), result

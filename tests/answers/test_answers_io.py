@@ -117,7 +117,7 @@ def test_unknown_keys_list_what_is_expected(tmp_path: Path, lens: Lens) -> None:
     top = error_of(tmp_path, "workload: {name: x}\nanwsers: {}\n", lens)
     assert top == (
         "mllens.yaml: anwsers: unknown key 'anwsers' "
-        "(expected one of: workload, lens, answers, questions, accepted_risks)"
+        "(expected one of: workload, lens, answers, questions, accepted_risks, scan)"
     )
     nested = error_of(tmp_path, "workload: {name: x}\nanswers:\n  MLSEC-04: {state: missing}\n", lens)
     assert nested == (
@@ -270,3 +270,13 @@ def test_an_interrupted_save_leaves_the_old_file(
     save_answers(doc)
     assert "status: implemented" in path.read_text(encoding="utf-8")
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_the_scan_section_holds_exclude_patterns_and_nothing_else(tmp_path: Path, lens: Lens) -> None:
+    doc = read_answers(write(tmp_path, "workload: {name: x}\nscan:\n  exclude: [tests/, '!tests/e2e/']\n"), lens=lens)
+    assert doc.answers.scan.exclude == ["tests/", "!tests/e2e/"]
+    assert read_answers(write(tmp_path, "workload: {name: x}\n"), lens=lens).answers.scan.exclude == []
+    unknown = error_of(tmp_path, "workload: {name: x}\nscan: {exclude: [], vendor: [lib/]}\n", lens)
+    assert unknown == "mllens.yaml: scan.vendor: unknown key 'vendor' (expected one of: exclude)"
+    bad = error_of(tmp_path, "workload: {name: x}\nscan:\n  exclude: [tests/, '[z-a].py']\n", lens)
+    assert bad == "mllens.yaml: scan.exclude[1]: expected a gitignore-style pattern (got '[z-a].py')"

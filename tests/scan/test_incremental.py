@@ -159,3 +159,35 @@ def test_files_without_findings_need_no_entry(
     third = run_scan(tmp_path, families_to_run=OURS)
     assert sorted(hits) == [("other.py", True), ("train.py", True), ("util.py", True)]
     assert _rows(third) == _rows(run_scan(tmp_path, use_cache=False, families_to_run=OURS))
+
+
+@pytest.mark.usefixtures("trust_now")
+def test_a_result_is_served_only_to_a_scan_with_the_same_exclude_list(
+    tmp_path: Path, checked: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mllens.scan import incremental
+
+    served: list[bool] = []
+    last_result = incremental.Warm.last_result
+
+    def spy(self: incremental.Warm) -> incremental.Memo | None:
+        memo = last_result(self)
+        served.append(memo is not None)
+        return memo
+
+    monkeypatch.setattr(incremental.Warm, "last_result", spy)
+    write(tmp_path, {**FILES, "tests/test_train.py": TRAIN})
+    everything = run_scan(tmp_path, families_to_run=OURS)
+    assert {e.file for e in everything.evidence} >= {"train.py", "tests/test_train.py"}
+    without_tests = run_scan(tmp_path, families_to_run=OURS, exclude=["tests/"])
+    assert "tests/test_train.py" not in {e.file for e in without_tests.evidence}
+    assert without_tests.files_scanned == everything.files_scanned - 1
+    assert without_tests.exclude == ["tests/"]
+    checked.clear()
+    again = run_scan(tmp_path, families_to_run=OURS, exclude=["tests/"])
+    assert checked == [] and _rows(again) == _rows(without_tests)
+    # a list that leaves out nothing more still is another list: not served the last result
+    run_scan(tmp_path, families_to_run=OURS, exclude=["tests/", "*.none"])
+    back = run_scan(tmp_path, families_to_run=OURS)
+    assert _rows(back) == _rows(everything) and back.exclude == []
+    assert served == [False, False, True, False, False]

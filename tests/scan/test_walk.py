@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from scanfiles import write
 
 from mllens.scan.kinds import classify
@@ -127,3 +128,70 @@ def test_fifo_is_never_opened(tmp_path: Path) -> None:
     result = walk(tmp_path)
     assert result.files == []
     assert [(d.file, d.kind) for d in result.diagnostics] == [("pipe.py", "not_regular")]
+
+
+# --- the user's exclude list (--exclude, scan.exclude in mllens.yaml) -------------------------
+
+
+def test_an_excluded_folder_is_not_entered(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    root = tmp_path / "proj"
+    write(outside, {"secret.py": "x = 1\n"})
+    write(root, {"src/a.py": "", "tests/test_a.py": "", "tests/fixtures/bad/main.tf": "", "src/tests/t.py": ""})
+    os.symlink(outside, root / "tests" / "escape")  # reported only if the walker looks inside tests/
+    os.mkfifo(root / "tests" / "pipe.py")
+    everything = walk(root)
+    assert {d.kind for d in everything.diagnostics} == {"symlink_outside", "not_regular"}
+    result = walk(root, exclude=["tests/"])
+    # `tests/` has no slash before its end: like .gitignore, it matches a folder at any depth
+    assert [f.path for f in result.files] == ["src/a.py"]
+    assert result.diagnostics == []
+    anchored = walk(root, exclude=["/tests/"])
+    assert [f.path for f in anchored.files] == ["src/a.py", "src/tests/t.py"]
+
+
+def test_exclude_patterns_are_gitignore_patterns_from_the_root(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "a.log": "",
+            "logs/b.log": "",
+            "data/raw/x.csv": "",
+            "data/keep/y.csv": "",
+            "data/z.csv": "",
+            "nb/scratch.ipynb": "",
+            "nb/keep.ipynb": "",
+            "sub/data/raw/w.csv": "",
+        },
+    )
+    result = walk(tmp_path, exclude=["*.log", "data/*", "!data/keep/", "**/*.ipynb", "!keep.ipynb"])
+    assert [f.path for f in result.files] == ["data/keep/y.csv", "nb/keep.ipynb", "sub/data/raw/w.csv"]
+
+
+def test_a_negation_only_takes_back_what_the_exclude_list_took(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            ".gitignore": "*.tmp\n",
+            "x.tmp": "",
+            "sub/.gitignore": "!wanted.yaml\n",
+            "sub/wanted.yaml": "",
+            "sub/other.yaml": "",
+        },
+    )
+    # a nested .gitignore re-including a file does not undo the user's exclude ...
+    assert [f.path for f in walk(tmp_path, exclude=["*.yaml"]).files] == [".gitignore", "sub/.gitignore"]
+    # ... and a `!pattern` in the exclude list does not re-include what .gitignore ignores
+    assert "x.tmp" not in {f.path for f in walk(tmp_path, exclude=["!x.tmp"]).files}
+    # the last matching pattern wins, as in .gitignore
+    assert {f.path for f in walk(tmp_path, exclude=["!other.yaml", "*.yaml"]).files} == {
+        ".gitignore",
+        "sub/.gitignore",
+    }
+
+
+@pytest.mark.parametrize("pattern", ["", "   ", "#comment", "!", "\\", "[z-a].py", "["])
+def test_a_pattern_that_matches_nothing_by_its_syntax_is_refused(tmp_path: Path, pattern: str) -> None:
+    with pytest.raises(ValueError) as info:
+        walk(tmp_path, exclude=["tests/", pattern])
+    assert str(info.value) == f"expected a gitignore-style pattern, got {pattern!r}"

@@ -14,15 +14,17 @@ questions:
   MLPERF05: {applicable: false, reason: architecture_constraints, notes: "..."}
 accepted_risks:
   - {practice: MLSEC05-BP01, reason: "...", owner: alice, expires: 2027-03-31}
+scan:
+  exclude: [tests/, "examples/*", "!examples/keep/"]   # gitignore-style, from the project root
 ```
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 AnswerStatus = Literal["implemented", "partial", "missing", "not_applicable"]
 CheckAnswer = Literal["met", "not_met", "not_applicable", "unknown"]
@@ -66,9 +68,27 @@ class AcceptedRisk(_Strict):
     expires: dt.date
 
 
+def _exclude_pattern(pattern: str) -> str:
+    from mllens.scan.walk import exclude_rules  # the walker's own check, loaded at use only
+
+    try:
+        exclude_rules([pattern])
+    except ValueError:
+        raise ValueError("expected a gitignore-style pattern") from None  # the value is added to the message
+    return pattern
+
+
+class ScanSettings(_Strict):
+    """How `mllens scan` reads this project. `exclude`: gitignore-style patterns, relative
+    to the project root, of files and folders the scan does not walk (before --exclude's)."""
+
+    exclude: list[Annotated[str, AfterValidator(_exclude_pattern)]] = []
+
+
 class AnswersFile(_Strict):
     workload: Workload
     lens: str = "ml"
     answers: dict[str, PracticeAnswer] = {}
     questions: dict[str, QuestionAnswer] = {}
     accepted_risks: list[AcceptedRisk] = []
+    scan: ScanSettings = ScanSettings()

@@ -19,6 +19,7 @@ from mllens.answers.model import (
     AnswersFile,
     PracticeAnswer,
     QuestionAnswer,
+    ScanSettings,
     Workload,
 )
 from mllens.errors import AnswersError
@@ -31,6 +32,7 @@ _NESTED: dict[str, tuple[int, type[BaseModel]]] = {
     "answers": (2, PracticeAnswer),
     "questions": (2, QuestionAnswer),
     "accepted_risks": (2, AcceptedRisk),
+    "scan": (1, ScanSettings),
 }
 
 

@@ -72,10 +72,17 @@ def version_of(families: Sequence[Family]) -> str:
 
 
 def _key(
-    version: str, max_size: int, files: Sequence[IndexedFile], kinds: frozenset[str], digests: dict[str, str]
+    version: str,
+    max_size: int,
+    files: Sequence[IndexedFile],
+    kinds: frozenset[str],
+    digests: dict[str, str],
+    exclude: Sequence[str] = (),
 ) -> str | None:
-    """The key of a whole scan: detectors, size limit, every file of the index, and the
-    digest of every file the scan reads. None when some such digest is unknown."""
+    """The key of a whole scan: detectors, size limit, exclude list, every file of the
+    index, and the digest of every file the scan reads. None when some such digest is
+    unknown. (The index alone would tell two exclude lists apart whenever they leave out
+    different files; the list itself is in the key so a result never outlives its list.)"""
     rows = []
     for f in files:
         digest = ""
@@ -85,6 +92,7 @@ def _key(
                 return None
         rows.append(f"{f.path}\t{f.kind}\t{f.size}\t{int(f.too_large)}\t{digest}")
     key = hashlib.blake2b(f"{version}\0{max_size}\0".encode(), digest_size=20)
+    key.update("\n".join(exclude).encode("utf-8", "surrogatepass") + b"\0")
     key.update("\n".join(rows).encode("utf-8", "surrogatepass"))
     return f"{version}:{','.join(sorted(kinds))}:{key.hexdigest()}"
 
@@ -111,16 +119,19 @@ class Warm:
     recorded: frozenset[str] = frozenset()  # files read by an earlier scan
     clean: dict[str, str] = field(default_factory=dict)  # path -> entry key of an empty outcome
     writer: cache.Writer | None = None  # this scan's write transaction, once files come in
+    exclude: tuple[str, ...] = ()  # the scan's exclude patterns, part of its whole-scan key
 
     @classmethod
-    def open(cls, root: str, *, version: str, max_size: int, walked: WalkResult) -> Warm:
+    def open(
+        cls, root: str, *, version: str, max_size: int, walked: WalkResult, exclude: tuple[str, ...] = ()
+    ) -> Warm:
         reader = cache.open_reader()
         project = os.path.realpath(root)
         stats = walked.stats
         records = reader.files(project)
         digests = {path: digest for path, (stat, digest, _) in records.items() if stat and stats.get(path) == stat}
         clean = {path: key for path, (_, _, key) in records.items() if key}
-        return cls(project, version, max_size, walked, reader, digests, frozenset(records), clean)
+        return cls(project, version, max_size, walked, reader, digests, frozenset(records), clean, exclude=exclude)
 
     def last_result(self) -> Memo | None:
         """The last scan's result, when the files it read and everything else are unchanged."""
@@ -128,7 +139,7 @@ class Warm:
         if found is None or not found[0].startswith(self.version + ":"):
             return None
         kinds = frozenset(k for k in found[0].split(":", 2)[1].split(",") if k)
-        if _key(self.version, self.max_size, self.walked.files, kinds, self.digests) != found[0]:
+        if _key(self.version, self.max_size, self.walked.files, kinds, self.digests, self.exclude) != found[0]:
             return None
         try:
             return Memo.model_validate_json(found[1])
@@ -179,7 +190,11 @@ class Warm:
         for o in outcomes:
             if o.digest is not None:
                 digests[o.path] = o.digest
-        key = _key(self.version, self.max_size, self.walked.files, kinds, digests) if full and memo else None
+        key = (
+            _key(self.version, self.max_size, self.walked.files, kinds, digests, self.exclude)
+            if full and memo
+            else None
+        )
         self.reader.close()
         writer = self.writer or cache.Writer(self.root)
         self.writer = None

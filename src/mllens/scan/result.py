@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import BaseModel, ConfigDict
 
 from mllens.scan.evidence import Evidence
@@ -33,11 +35,14 @@ class ScanResult(BaseModel):
     # stage -> list of "file:line what" notes (data_sources, processing, training,
     # registry, deployment, monitoring).
     lifecycle: dict[str, list[str]] = {}
+    exclude: list[str] = []  # the gitignore-style patterns of files left out of the walk
 
 
-def scan_project(path: str, *, use_cache: bool = True, progress: bool = False) -> ScanResult:
+def scan_project(
+    path: str, *, use_cache: bool = True, progress: bool = False, exclude: Sequence[str] = ()
+) -> ScanResult:
     """Scan a project tree (implemented in mllens.scan.run; imported lazily here so the
     review engine can depend on this module alone)."""
     from mllens.scan.run import run_scan
 
-    return run_scan(path, use_cache=use_cache, progress=progress)
+    return run_scan(path, use_cache=use_cache, progress=progress, exclude=exclude)

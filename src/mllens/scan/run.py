@@ -201,9 +201,12 @@ def run_scan(
     families_to_run: Sequence[Family] | None = None,
     max_file_size: int = DEFAULT_MAX_SIZE,
     workers: int | None = None,
+    exclude: Sequence[str] = (),
 ) -> ScanResult:
     """Scan the project under `path`. `progress` is True (a Rich bar on stderr when it is
-    a terminal) or a callback (done, total). InputError when `path` is not a directory."""
+    a terminal) or a callback (done, total). `exclude`: gitignore-style patterns, relative
+    to `path`, of files and folders not to walk. InputError when `path` is not a directory
+    or an exclude pattern is not a pattern."""
     global _PLAN
     started = time.perf_counter()
     root = Path(path)
@@ -218,7 +221,10 @@ def run_scan(
     if registered and not (use_cache and incremental.has_last_scan(str(root), version)):
         loading = threading.Thread(target=_load_families, daemon=True)
         loading.start()
-    walked = walk(root, max_size=max_file_size)
+    try:
+        walked = walk(root, max_size=max_file_size, exclude=exclude)
+    except ValueError as exc:  # a bad exclude pattern, found before any file is read
+        raise InputError(str(exc), field="exclude") from None
 
     def result(evidence: list[Evidence], diagnostics: list[Diagnostic], lifecycle: dict[str, list[str]]) -> ScanResult:
         return ScanResult(
@@ -228,11 +234,14 @@ def run_scan(
             evidence=evidence,
             diagnostics=[*walked.diagnostics, *diagnostics],
             lifecycle=lifecycle,
+            exclude=list(exclude),
         )
 
     warm = None
     if use_cache:
-        warm = incremental.Warm.open(str(root), version=version, max_size=max_file_size, walked=walked)
+        warm = incremental.Warm.open(
+            str(root), version=version, max_size=max_file_size, walked=walked, exclude=tuple(exclude)
+        )
         memo = warm.last_result()
         if memo is not None:
             warm.reader.close()

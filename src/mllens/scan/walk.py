@@ -5,14 +5,21 @@ own (VCS data, virtualenvs, vendored and generated code, caches), honours nested
 files, follows a symlink only when it stays inside the tree and leads somewhere not seen
 yet (tracked by device and inode, so loops end), and never touches special files (a FIFO
 would block a read forever). Problems become Diagnostics naming the path.
+
+A user's exclude list (`--exclude`, `scan: {exclude: [...]}` in mllens.yaml) is read as one
+.gitignore at the project root that no other .gitignore can override: an excluded folder is
+not entered at all, and a `!pattern` only takes back what an earlier exclude pattern took.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+
+import pathspec
 
 from mllens.scan.context import IndexedFile
 from mllens.scan.ignore import IgnoreFile, is_ignored
@@ -61,6 +68,20 @@ SKIP_DIRS = frozenset(
 SKIP_PATHS = frozenset({".dvc/cache", ".dvc/tmp"})
 _ARTIFACT_ROOTS = frozenset({"mlruns", "mlartifacts"})
 _ARTIFACT_KEEP = frozenset({"yaml", "json", "text", "requirements", "toml", "markdown", "python"})
+
+
+def exclude_rules(patterns: Sequence[str]) -> IgnoreFile | None:
+    """The exclude list as root .gitignore rules (None when empty). ValueError names the
+    first pattern that is not a gitignore-style pattern, or matches nothing by its syntax
+    (blank, a comment, an unclosed bracket)."""
+    for pattern in patterns:
+        try:
+            parsed = pathspec.GitIgnoreSpec.from_lines([pattern]).patterns
+        except (ValueError, re.error):  # pathspec's pattern error is a ValueError
+            parsed = []
+        if not parsed or parsed[0].include is None:
+            raise ValueError(f"expected a gitignore-style pattern, got {pattern!r}")
+    return IgnoreFile("", list(patterns)) if patterns else None
 
 
 def size_limit(kind: str, max_size: int = DEFAULT_MAX_SIZE) -> int:
@@ -118,10 +139,14 @@ class _Walker:
     root: str
     max_size: int
     max_files: int
+    exclude: IgnoreFile | None = None
     result: WalkResult = field(default_factory=WalkResult)
     seen: set[tuple[int, int]] = field(default_factory=set)
     links: list[tuple[str, str, int, tuple[IgnoreFile, ...]]] = field(default_factory=list)
     limits: dict[str, int] = field(default_factory=dict)  # size_limit per kind, worked out once
+
+    def excluded(self, rel: str, name: str, *, is_dir: bool) -> bool:
+        return self.exclude is not None and self.exclude.decide(rel, name, is_dir=is_dir) is True
 
     def diag(self, rel: str, kind: str, message: str) -> None:
         self.result.diagnostics.append(Diagnostic(file=display_path(rel) or ".", kind=kind, message=message))
@@ -157,14 +182,19 @@ class _Walker:
                         continue
                     self.seen.add((info.st_dev, info.st_ino))
                     stack.append((entry.path, child, depth + 1, ignores))
-                elif not is_ignored(ignores, child, entry.name, is_dir=False):
+                elif not self._skip_file(ignores, child, entry.name):
                     self._add_file(entry.path, child, entry.name, None, in_artifacts)
                 if len(self.result.files) >= self.max_files:
                     self.diag(".", "too_many_files", f"stopped after {self.max_files} files")
                     return
 
+    def _skip_file(self, ignores: tuple[IgnoreFile, ...], rel: str, name: str) -> bool:
+        return self.excluded(rel, name, is_dir=False) or is_ignored(ignores, rel, name, is_dir=False)
+
     def _skip_dir(self, entry: os.DirEntry[str], rel: str, ignores: tuple[IgnoreFile, ...]) -> bool:
         name = entry.name
+        if self.excluded(rel, name, is_dir=True):
+            return True
         if name in SKIP_DIRS or rel in SKIP_PATHS or name.endswith(".egg-info"):
             return True
         if name in _BUILD_DIRS and _is_build_output(entry.path):
@@ -250,18 +280,27 @@ class _Walker:
                 return
             if (info.st_dev, info.st_ino) in self.seen or is_ignored(ignores, rel, name, is_dir=True):
                 return
+            if self.excluded(rel, name, is_dir=True):
+                return
             if name in SKIP_DIRS or depth > MAX_DEPTH or (name in _BUILD_DIRS and _is_build_output(real)):
                 return
             self.seen.add((info.st_dev, info.st_ino))
             self.walk_dir(real, rel, depth, ignores)
-        elif not is_ignored(ignores, rel, name, is_dir=False):
+        elif not self._skip_file(ignores, rel, name):
             self._add_file(real, rel, name, info, rel.split("/", 1)[0] in _ARTIFACT_ROOTS)
 
 
-def walk(root: str | os.PathLike[str], *, max_size: int = DEFAULT_MAX_SIZE, max_files: int = MAX_FILES) -> WalkResult:
-    """Index the tree under `root` (which must be a directory). Paths are relative, POSIX."""
+def walk(
+    root: str | os.PathLike[str],
+    *,
+    max_size: int = DEFAULT_MAX_SIZE,
+    max_files: int = MAX_FILES,
+    exclude: Sequence[str] = (),
+) -> WalkResult:
+    """Index the tree under `root` (which must be a directory). Paths are relative, POSIX.
+    `exclude`: gitignore-style patterns relative to `root` (ValueError for one that is not)."""
     top = os.fspath(root)
-    walker = _Walker(root=top, max_size=max_size, max_files=max_files)
+    walker = _Walker(root=top, max_size=max_size, max_files=max_files, exclude=exclude_rules(exclude))
     try:
         info = os.stat(top)
         walker.seen.add((info.st_dev, info.st_ino))
