@@ -7,21 +7,50 @@ adding a group touches this file once and importing a module registers nothing b
 from __future__ import annotations
 
 import sys
+from importlib import metadata
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 
 from mllens.cli import lens_cmd, review_cmd, scan_cmd, store_cmd
-from mllens.cli.common import err_console
+from mllens.cli.common import err_console, new_app
 from mllens.errors import MllensError
 
-app = typer.Typer(
+app = new_app(
     name="mllens",
     help="Well-Architected reviews of machine-learning workloads, with evidence from the project.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def version() -> str:
+    """The installed package's version (its metadata), else the source tree's."""
+    try:
+        return metadata.version("mllens")
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        from mllens import __version__
+
+        return __version__
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"mllens {version()}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, callback=_print_version, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Well-Architected reviews of machine-learning workloads, with evidence from the project."""
+
 
 for module in (scan_cmd, lens_cmd, review_cmd, store_cmd):
     module.register(app)
