@@ -267,7 +267,7 @@ def test_the_same_answer_changed_meanwhile_is_a_conflict(
     assert result.stderr == (
         "error: mllens.yaml: MLSEC03-BP02 changed both in the file and in this session (MLSEC03-BP02: "
         "the file now says implemented, notes 'KMS everywhere', this session says missing, notes "
-        "'no keys yet'); nothing written. The 1 answers saved before are kept; read the file, then run "
+        "'no keys yet'); nothing written. The answer saved before is kept; read the file, then run "
         f"`mllens review {tmp_path} --practice MLSEC03-BP02` to answer again.\n"
     ).replace("error: mllens.yaml", f"error: {path}")
     assert path.read_text(encoding="utf-8") == theirs  # the other writer's version stays
@@ -358,8 +358,8 @@ def test_question_takes_a_question_or_a_practice_in_either_numbering(app: typer.
         assert result.stdout.splitlines()[-1] == expected, given
     via_practice = run(app, ["review", str(tmp_path), "--non-interactive", "--question", "MLSEC-04"])
     assert via_practice.stderr == (
-        "note: --question MLSEC-04: practice MLSEC03-BP02 belongs to question MLSEC03; walking all of "
-        "MLSEC03 (--practice MLSEC-04 walks only that practice)\n"
+        "note: --question MLSEC-04: practice MLSEC03-BP02 belongs to question MLSEC03, so all of "
+        "MLSEC03 is in scope (--practice MLSEC-04 for that practice alone)\n"
     )
 
 

@@ -12,9 +12,12 @@ import pytest
 from jsonschema import Draft4Validator
 
 from mllens import __version__
-from mllens.lens import Risk
+from mllens.lens import Risk, load_shipped_lens
 from mllens.report import REPORTERS, sarif
+from mllens.report import json as json_report
+from mllens.report.json import review_from_json
 from mllens.review.model import Review
+from mllens.scan.fingerprint import findings
 from mllens.scan.registry import all_rules
 from mllens.scan.result import ScanResult
 from mllens.workflow import review_project
@@ -124,6 +127,29 @@ def test_a_fingerprint_ignores_the_line_so_edits_above_a_finding_keep_it(hostile
     before = [r["partialFingerprints"] for r in sarif.to_sarif(review, scan=scan)["runs"][0]["results"]]
     after = [r["partialFingerprints"] for r in sarif.to_sarif(moved, scan=scan)["runs"][0]["results"]]
     assert before == after
+
+
+def test_fingerprints_are_the_shared_ones_and_a_json_report_read_back_gives_the_same(example: Reviewed) -> None:
+    review, scan = example
+    results = log_of(example)["runs"][0]["results"]
+    baseline = review_from_json(json.loads(json_report.render(review, scan=scan)), lens=load_shipped_lens(),
+                                file="main.json")
+    assert [r["partialFingerprints"][sarif.FINGERPRINT_KEY] for r in results] == [
+        f.fingerprint for f in findings(baseline.evidence)
+    ]
+    assert sarif.FINGERPRINT_KEY == "mllensFinding/v1"
+
+
+def test_with_a_baseline_each_result_says_whether_the_baseline_had_it(validator: Draft4Validator,
+                                                                     example: Reviewed) -> None:
+    review, scan = example
+    contradicting = [e for e in review.evidence if e.outcome == "contradicts"]
+    older = review.model_copy(update={"evidence": [e for e in review.evidence if e is not contradicting[-1]]})
+    data = sarif.to_sarif(review, scan=scan, baseline=older)
+    assert_valid(validator, data)
+    states = [r["baselineState"] for r in data["runs"][0]["results"]]
+    assert states == ["unchanged"] * (len(contradicting) - 1) + ["new"]
+    assert all("baselineState" not in r for r in log_of(example)["runs"][0]["results"])  # no baseline, as before
 
 
 def test_decided_risks_carry_suppressions_and_expired_ones_do_not(validator: Draft4Validator,

@@ -19,6 +19,7 @@ from mllens.lens import Lens, Risk
 from mllens.report import json as json_report
 from mllens.review import Review, evaluate
 from mllens.review.gate import GateReason, evaluate_gate, load_baseline, parse_threshold
+from mllens.scan.evidence import Evidence
 
 TODAY = dt.date(2026, 6, 1)
 # SEC1 HIGH (SEC1-A missing), SEC2 MEDIUM (SEC2-A missing), REL2 HIGH (REL2-A missing).
@@ -149,6 +150,154 @@ def test_an_expired_acceptance_below_the_threshold_is_flagged_but_does_not_fail(
     result = evaluate_gate(review, fail_on="high")
     assert result.passed
     assert [(e.question, e.practice) for e in result.expired] == [("SEC2", "SEC2-A")]
+
+
+# --- new findings since a baseline -----------------------------------------------------------
+
+
+def finding(practice: str, check: str, *, rule: str = "secrets.aws_access_key", file: str = "src/settings.py",
+            line: int = 3, message: str = "AWS access key id: AKIA... (20 chars)") -> Evidence:
+    return Evidence(rule=rule, practice=practice, check=check, outcome="contradicts", file=file, line=line,
+                    message=message, confidence=0.9)
+
+
+KEY = finding("SEC1-A", "encrypted")
+LOGS = finding("SEC1-B", "logs", rule="terraform.access_logs", file="infra/main.tf", line=12,
+               message="aws_s3_bucket.data has no access logging")
+
+
+def with_evidence(lens: Lens, evidence: list[Evidence], accepted: list[AcceptedRisk] | None = None) -> Review:
+    """The STATUSES review (SEC1 and REL2 HIGH, SEC2 MEDIUM) with these findings in it."""
+    review = review_of(lens, STATUSES, accepted)
+    return review.model_copy(update={"evidence": evidence})
+
+
+def test_a_new_finding_fails_even_when_its_question_was_already_at_that_risk(mini: Lens) -> None:
+    baseline = with_evidence(mini, [])
+    result = evaluate_gate(with_evidence(mini, [KEY]), fail_on="high", baseline=baseline)
+    assert result.reasons == []  # every question was HIGH already: the risks alone would pass
+    assert not result.passed and result.exit_code == 1
+    assert [(f.rule, f.practice, f.if_missing, f.file, f.line) for f in result.new_findings] == [
+        ("secrets.aws_access_key", "SEC1-A", Risk.HIGH, "src/settings.py", 3)
+    ]
+    assert result.lines()[:2] == [
+        "mllens gate failed: 1 new finding(s) at or above HIGH:",
+        "  new: secrets.aws_access_key src/settings.py:3 AWS access key id: AKIA... (20 chars)"
+        " (practice SEC1-A, HIGH if missing)",
+    ]
+
+
+def test_findings_the_baseline_had_pass_and_are_counted(mini: Lens) -> None:
+    result = evaluate_gate(with_evidence(mini, [KEY]), fail_on="high", baseline=with_evidence(mini, [KEY]))
+    assert result.passed and result.new_findings == [] and result.known_findings == 1
+    assert result.lines()[0] == "mllens gate passed: no new or worse question and no new finding at or above HIGH."
+    assert result.lines()[-1] == "  findings already in the baseline (not failing): 1"
+
+
+def test_a_finding_that_only_moved_lines_is_still_known(mini: Lens) -> None:
+    moved = KEY.model_copy(update={"line": KEY.line + 40})  # lines were added above it
+    result = evaluate_gate(with_evidence(mini, [moved]), fail_on="high", baseline=with_evidence(mini, [KEY]))
+    assert result.passed and result.known_findings == 1
+
+
+def test_a_finding_with_another_message_or_file_is_new(mini: Lens) -> None:
+    baseline = with_evidence(mini, [KEY])
+    renamed = KEY.model_copy(update={"file": "src/config.py"})
+    reworded = KEY.model_copy(update={"message": "AWS access key id with its secret key nearby: AKIA... (20 chars)"})
+    result = evaluate_gate(with_evidence(mini, [renamed, reworded]), fail_on="high", baseline=baseline)
+    assert [(f.file, f.message) for f in result.new_findings] == [
+        ("src/config.py", KEY.message),
+        ("src/settings.py", reworded.message),
+    ]
+
+
+def test_one_more_identical_finding_is_one_new_finding(mini: Lens) -> None:
+    again = KEY.model_copy(update={"line": 9})
+    result = evaluate_gate(with_evidence(mini, [KEY, again]), fail_on="high", baseline=with_evidence(mini, [KEY]))
+    assert len(result.new_findings) == 1 and result.known_findings == 1
+
+
+def test_a_new_finding_on_a_medium_practice_passes_a_high_gate_and_fails_a_medium_one(mini: Lens) -> None:
+    review, baseline = with_evidence(mini, [LOGS]), with_evidence(mini, [])
+    high = evaluate_gate(review, fail_on="high", baseline=baseline)
+    assert high.passed and [f.practice for f in high.below] == ["SEC1-B"]
+    assert "  new finding(s) on practices below HIGH (not failing): 1" in high.lines()
+    medium = evaluate_gate(review, fail_on="medium", baseline=baseline)
+    assert [(f.practice, f.if_missing) for f in medium.new_findings] == [("SEC1-B", Risk.MEDIUM)]
+
+
+def test_supporting_evidence_is_never_a_new_finding(mini: Lens) -> None:
+    support = KEY.model_copy(update={"outcome": "supports"})
+    assert evaluate_gate(with_evidence(mini, [support]), fail_on="high", baseline=with_evidence(mini, [])).passed
+
+
+def test_an_unexpired_acceptance_excuses_a_new_finding_and_an_expired_one_does_not(mini: Lens) -> None:
+    baseline = with_evidence(mini, [])
+    live = evaluate_gate(with_evidence(mini, [KEY], [accept("SEC1-A", dt.date(2027, 1, 1))]), fail_on="high",
+                         baseline=baseline)
+    assert live.passed and [f.practice for f in live.accepted_findings] == ["SEC1-A"]
+    assert [(a.question, a.practice) for a in live.accepted] == [("SEC1", "SEC1-A")]
+    accepted_lines = [line for line in live.lines() if line.startswith("  new, risk accepted: ")]
+    assert accepted_lines == [f"  new, risk accepted: {live.accepted_findings[0].describe()}"]
+    assert accepted_lines[0].startswith("  new, risk accepted: secrets.aws_access_key src/settings.py:3 ")
+    ran_out = evaluate_gate(with_evidence(mini, [KEY], [accept("SEC1-A", dt.date(2026, 1, 1))]), fail_on="high",
+                            baseline=baseline)
+    assert [f.practice for f in ran_out.new_findings] == ["SEC1-A"]
+
+
+def test_a_finding_outside_the_projects_own_files_does_not_fail(mini: Lens) -> None:
+    class ClassedEvidence(Evidence):
+        """Evidence that says what kind of file it was found in (design.md's file_class)."""
+
+        file_class: str
+
+    vendored = ClassedEvidence(**KEY.model_dump(), file_class="vendored")
+    tested = ClassedEvidence(**{**KEY.model_dump(), "file": "tests/test_io.py"}, file_class="test")
+    result = evaluate_gate(with_evidence(mini, [vendored, tested]), fail_on="high", baseline=with_evidence(mini, []))
+    assert [f.file for f in result.new_findings] == ["tests/test_io.py"]
+
+
+def test_without_a_baseline_findings_are_not_judged(mini: Lens) -> None:
+    result = evaluate_gate(with_evidence(mini, [KEY]), fail_on="high")
+    assert result.new_findings == [] and [r.question for r in result.reasons] == ["SEC1", "REL2"]
+
+
+def test_new_questions_and_new_findings_are_both_named(mini: Lens) -> None:
+    baseline = with_evidence(mini, [])
+    baseline.question("REL2").risk = Risk.NONE
+    result = evaluate_gate(with_evidence(mini, [KEY]), fail_on="high", baseline=baseline)
+    lines = result.lines()
+    assert lines[0] == "mllens gate failed: 1 question(s) and 1 new finding(s) at or above HIGH:"
+    assert lines[1].startswith("  REL2 HIGH: ") and lines[2].startswith("  new: secrets.aws_access_key ")
+
+
+def test_a_json_baseline_keeps_its_findings_in_order(mini: Lens, tmp_path: Path) -> None:
+    path = tmp_path / "main.json"
+    data = json.loads(json_report.render(with_evidence(mini, [KEY, LOGS])))
+    data["evidence"][0]["file_class"] = "project"  # the contract's key, which this record leaves out
+    path.write_text(json.dumps(data), encoding="utf-8")
+    baseline = load_baseline(path, lens=mini)
+    assert baseline.evidence == [KEY, LOGS]
+    assert evaluate_gate(with_evidence(mini, [KEY, LOGS]), fail_on="medium", baseline=baseline).known_findings == 2
+
+
+@pytest.mark.parametrize(
+    ("evidence", "message"),
+    [
+        ({"rule": "secrets.aws_access_key"},
+         r"main\.json: evidence: expected a list of evidence objects, got an object"),
+        ([3], r"main\.json: evidence\[0\]: expected an evidence object, got a number"),
+        ([{**KEY.model_dump(), "line": "three"}], r"main\.json: evidence\[0\]\.line: .*integer.* \(got 'three'\)"),
+        ([{**KEY.model_dump(), "message": None}], r"main\.json: evidence\[0\]\.message: .*string"),
+    ],
+)
+def test_a_baseline_with_malformed_evidence_names_the_item(mini: Lens, tmp_path: Path, evidence: object,
+                                                          message: str) -> None:
+    path = tmp_path / "main.json"
+    data = json.loads(json_report.render(with_evidence(mini, [])))
+    path.write_text(json.dumps({**data, "evidence": evidence}), encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        load_baseline(path, lens=mini)
 
 
 @pytest.mark.parametrize(("given", "expected"), [("high", "high"), ("MEDIUM", "medium"), (" High ", "high")])

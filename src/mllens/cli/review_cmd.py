@@ -91,7 +91,9 @@ def _create(root: Path, lens: Lens) -> AnswersDocument:
 def _stopped(exc: AnswersError, session: Session, path: Path) -> AnswersError:
     """The error a failed save ends the review with, saying what is kept and what to do."""
     where = "" if path == Path(".") else f" {path}"
-    kept = f"The {session.saved} answers saved before are kept" if session.saved else "Nothing else was saved"
+    kept = {0: "Nothing else was saved", 1: "The answer saved before is kept"}.get(
+        session.saved, f"The {session.saved} answers saved before are kept"
+    )
     if isinstance(exc, AnswersConflict):
         advice = f"{kept}; read the file, then run `mllens review{where} --practice {exc.practices[0]}` to answer again"
     elif not session.doc.path.exists():

@@ -43,8 +43,8 @@ def _question_id(lens: Lens, question: str) -> str:
         )
     practice = lens.practice(practice_id)
     err_console.print(
-        f"note: --question {question}: practice {practice.id} belongs to question {practice.question}; "
-        f"walking all of {practice.question} (--practice {question} walks only that practice)",
+        f"note: --question {question}: practice {practice.id} belongs to question {practice.question}, "
+        f"so all of {practice.question} is in scope (--practice {question} for that practice alone)",
         soft_wrap=True,
         markup=False,
         highlight=False,

@@ -30,7 +30,10 @@ def scan(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     baseline: Annotated[
         Path | None,
-        typer.Option(help="A previous `--format json` result: --fail-on counts only risks new or worse since it."),
+        typer.Option(
+            help="A previous `--format json` result: --fail-on counts only risks new or worse since it, "
+            "and findings new since it."
+        ),
     ] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Also write the HTML report to this file.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore and do not update the result cache.")] = False,

@@ -28,6 +28,7 @@ from mllens.review.model import (
     Source,
     Summary,
 )
+from mllens.scan.evidence import evidence_from_report
 from mllens.scan.result import ScanResult
 
 CONTRACT_KEYS = (
@@ -136,6 +137,7 @@ def review_from_json(data: Any, *, lens: Lens, file: str) -> Review:
             lens_version=data["lens"]["version"],
             workload=Workload.model_validate(data.get("workload") or {"name": "baseline"}),
             generated_at=dt.datetime.fromtimestamp(0, dt.UTC),
+            evidence=evidence_from_report(data.get("evidence", []), file=file),  # the gate's known findings
             practices=practices,
             questions=questions,
             summary=Summary(

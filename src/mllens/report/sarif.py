@@ -8,7 +8,11 @@
 - results the team has decided on carry a suppression: an unexpired accepted risk, or an
   answer in mllens.yaml that says the check is met after all;
 - partialFingerprints hash what a finding is (rule, practice, check, file, message), not
-  where its line is, so they stay stable across runs and edits above it;
+  where its line is, so they stay stable across runs and edits above it; the CI gate
+  (mllens.review.gate) tells new findings from known ones by the same fingerprint
+  (mllens.scan.fingerprint);
+- with a baseline review, each result says whether the baseline had it (baselineState
+  "new" or "unchanged");
 - paths are relative to %SRCROOT%, the working directory when the project lies inside it
   (code scanning maps results by repository-relative paths, and CI runs from the checkout),
   else the project folder.
@@ -16,7 +20,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -27,11 +30,12 @@ from mllens.lens.model import Risk
 from mllens.report.base import ReportOptions
 from mllens.review.model import CheckState, PracticeResult, Review
 from mllens.scan.evidence import Evidence
+from mllens.scan.fingerprint import FINGERPRINT_KEY as FINGERPRINT_KEY
+from mllens.scan.fingerprint import findings, known_fingerprints
 from mllens.scan.registry import Rule, all_rules
 from mllens.scan.result import ScanResult
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-FINGERPRINT_KEY = "mllensFinding/v1"
 ROOT_BASE = "%SRCROOT%"
 _PRECISION = ((0.9, "very-high"), (0.75, "high"), (0.5, "medium"), (0.0, "low"))
 
@@ -89,11 +93,6 @@ def _unknown_rule(rule_id: str) -> dict[str, Any]:
     }
 
 
-def _fingerprint(item: Evidence, occurrence: int) -> str:
-    key = "\x1f".join((item.rule, item.practice, item.check, item.file, item.message, str(occurrence)))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-
-
 def _suppressions(practice: PracticeResult | None, item: Evidence) -> list[dict[str, str]]:
     if practice is None:
         return []
@@ -124,7 +123,7 @@ def _location(file: str, prefix: str | None) -> dict[str, Any]:
 
 
 def _result(item: Evidence, index: int, practice: PracticeResult | None, risk: Risk | None,
-            occurrence: int, prefix: str | None) -> dict[str, Any]:
+            fingerprint: str, prefix: str | None) -> dict[str, Any]:
     where = f"{practice.id} {practice.title}" if practice else item.practice
     question = f"; question {practice.question} is {risk.value}" if practice and risk else ""
     location: dict[str, Any] = {"artifactLocation": _location(item.file, prefix)}
@@ -136,7 +135,7 @@ def _result(item: Evidence, index: int, practice: PracticeResult | None, risk: R
         "level": "error" if risk is Risk.HIGH else "warning",
         "message": {"text": f"{item.message} (practice {where}{question})"},
         "locations": [{"physicalLocation": location}],
-        "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(item, occurrence)},
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
         "properties": {"practice": item.practice, "check": item.check, "confidence": item.confidence},
     }
     suppressions = _suppressions(practice, item)
@@ -147,8 +146,8 @@ def _result(item: Evidence, index: int, practice: PracticeResult | None, risk: R
     return result
 
 
-def to_sarif(review: Review, *, scan: ScanResult | None = None) -> dict[str, Any]:
-    """The SARIF log as plain data."""
+def to_sarif(review: Review, *, scan: ScanResult | None = None, baseline: Review | None = None) -> dict[str, Any]:
+    """The SARIF log as plain data; with `baseline`, each result has its baselineState."""
     rules = {rid: r for rid, r in all_rules().items() if r.id == rid}  # redirects point at the same rule
     descriptors = [rule_descriptor(r) for r in rules.values()]
     index = {rid: i for i, rid in enumerate(rules)}
@@ -160,21 +159,18 @@ def to_sarif(review: Review, *, scan: ScanResult | None = None) -> dict[str, Any
     risks = {q.id: q.risk for q in review.questions}
     all_ids = {rid: r.id for rid, r in all_rules().items()}  # retired ids resolve to today's rule
     base, prefix = source_root(scan) if scan is not None else (None, None)
+    known = known_fingerprints(baseline.evidence, rule_ids=all_ids) if baseline is not None else None
     results: list[dict[str, Any]] = []
-    seen: dict[tuple[str, ...], int] = {}
-    for item in review.evidence:
-        if item.outcome != "contradicts":
-            continue
-        rule_id = all_ids.get(item.rule, item.rule)
-        if rule_id not in index:
-            index[rule_id] = len(descriptors)
-            descriptors.append(_unknown_rule(rule_id))
-        item = item.model_copy(update={"rule": rule_id})
-        key = (item.rule, item.practice, item.check, item.file, item.message)
-        seen[key] = seen.get(key, -1) + 1
+    for found in findings(review.evidence, rule_ids=all_ids):
+        item = found.evidence
+        if item.rule not in index:
+            index[item.rule] = len(descriptors)
+            descriptors.append(_unknown_rule(item.rule))
         practice = practices.get(item.practice.upper())
         risk = risks.get(practice.question) if practice else None
-        results.append(_result(item, index[rule_id], practice, risk, seen[key], prefix))
+        results.append(_result(item, index[item.rule], practice, risk, found.fingerprint, prefix))
+        if known is not None:
+            results[-1]["baselineState"] = "unchanged" if found.fingerprint in known else "new"
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -218,4 +214,4 @@ def render(
     options: ReportOptions = ReportOptions(),
 ) -> str:
     """The SARIF log as JSON text."""
-    return json.dumps(to_sarif(review, scan=scan), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(to_sarif(review, scan=scan, baseline=baseline), indent=2, ensure_ascii=False) + "\n"
