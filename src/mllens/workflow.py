@@ -30,6 +30,18 @@ class ScanFn(Protocol):
     ) -> ScanResult: ...
 
 
+def project_folder(path: Path | str) -> Path:
+    """`path` as a project folder; InputError saying what it is when it is not one."""
+    root = Path(path)
+    if root.is_dir():
+        return root
+    if not root.exists():
+        raise InputError("does not exist (expected a project folder)", file=str(path))
+    if root.is_file():
+        raise InputError("is a file, expected a project folder", file=str(path))
+    raise InputError("is not a folder, expected a project folder", file=str(path))
+
+
 def default_workload_name(root: Path) -> str:
     """A workload without mllens.yaml is named after its folder."""
     return root.resolve().name[:100] or "workload"
@@ -81,9 +93,7 @@ def review_project(
     The scan leaves out the files of mllens.yaml's `scan.exclude` patterns, then those of
     `exclude` (the command line's: later patterns win, so a `!pattern` given there takes
     back one of the file's)."""
-    root = Path(path)
-    if not root.is_dir():
-        raise InputError("expected a project folder, but it is not a directory", file=str(path))
+    root = project_folder(path)
     try:
         exclude_rules(exclude)
     except ValueError as exc:

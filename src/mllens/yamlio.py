@@ -1,4 +1,6 @@
-"""Safe YAML reading shared by every loader: duplicate keys and YAML errors name the file."""
+"""Safe YAML reading shared by every loader (lens files, detector metadata, fixtures'
+expectations): bounded by `mllens.readers` (tags, nesting, alias expansion) before anything
+is constructed; duplicate keys and YAML errors name the file and line."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any
 import yaml
 
 from mllens.errors import InputError
+from mllens.readers import compose_checked, read_text, yaml_error
 
 try:  # libyaml's C loader when present: same safety, much faster
     _Base: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]  # a C class, same API
@@ -32,27 +35,29 @@ def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+# YAML 1.1 reads a plain `=` as a "value" tag, which the safe loader has no constructor for.
+_StrictLoader.add_constructor("tag:yaml.org,2002:value", yaml.constructor.SafeConstructor.construct_yaml_str)
 
 
 def parse_yaml(text: str, *, file: str) -> Any:
-    """Parse YAML text safely; errors become InputError naming the file and line."""
+    """Parse one YAML document safely and within bounds; errors name the file and line."""
+    documents = compose_checked(text, file=file)
+    if len(documents) > 1:
+        second = documents[1]
+        where = f" at line {second.start_mark.line + 1}" if second is not None else ""
+        raise InputError(f"malformed YAML{where}: expected one document, found {len(documents)}", file=file)
+    if not documents or documents[0] is None:
+        return None
+    loader = _StrictLoader("")
     try:
-        return yaml.load(text, Loader=_StrictLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-        raise InputError(f"malformed YAML at {where}: {exc.problem or exc}", file=file) from None
+        return loader.construct_document(documents[0])
     except yaml.YAMLError as exc:
-        raise InputError(f"malformed YAML: {exc}", file=file) from None
+        raise yaml_error(exc, text=text, file=file) from None
+    finally:
+        loader.dispose()
 
 
 def read_yaml(path: Path, *, display: str | None = None) -> Any:
-    """Read and parse a YAML file; unreadable or non-UTF-8 files get a clear InputError."""
+    """Read and parse a YAML file; unreadable, oversized or non-UTF-8 files get a clear InputError."""
     name = display or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=name) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=name) from None
-    return parse_yaml(text, file=name)
+    return parse_yaml(read_text(path, file=name), file=name)

@@ -9,8 +9,6 @@ target, flushed to disk, then `os.replace`, so an interrupted save leaves the ol
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,8 @@ from mllens.answers.model import AnswersFile, PracticeAnswer, Workload
 from mllens.answers.validate import plain, validate_answers
 from mllens.errors import AnswersError
 from mllens.lens.model import Lens
+from mllens.output import write_atomic as write_atomic  # re-exported: callers import it from here
+from mllens.readers import check_yaml, read_text
 
 ANSWERS_FILE = "mllens.yaml"
 _FIELDS = ("status", "checks", "notes", "reason")  # order of keys in a new answer
@@ -67,7 +67,12 @@ class AnswersDocument:
 
 
 def parse_answers(text: str, *, file: str) -> CommentedMap | Any:
-    """Parse YAML text round-trip; malformed YAML (duplicate keys too) names file and line."""
+    """Parse YAML text round-trip; malformed YAML (duplicate keys too) names file and line.
+
+    The text is checked first (mllens.readers: core tags only, bounded nesting and alias
+    expansion), so the round-trip parser never sees a tag it would keep as an object, and
+    validation never expands a "billion laughs"."""
+    check_yaml(text, file=file, error=AnswersError)
     try:
         return _yaml().load(text)
     except MarkedYAMLError as exc:
@@ -76,7 +81,9 @@ def parse_answers(text: str, *, file: str) -> CommentedMap | Any:
         problem = (exc.problem or str(exc)).strip().splitlines()[0]
         raise AnswersError(f"malformed YAML at {where}: {problem}", file=file) from None
     except YAMLError as exc:
-        raise AnswersError(f"malformed YAML: {exc}", file=file) from None
+        raise AnswersError(f"malformed YAML: {str(exc).strip().splitlines()[0]}", file=file) from None
+    except RecursionError:  # a second guard: check_yaml bounds the nesting first
+        raise AnswersError("YAML nested too deep", file=file) from None
 
 
 def read_answers(
@@ -85,12 +92,7 @@ def read_answers(
     """Read and validate an answers file (against `lens` when given)."""
     path = Path(path)
     name = display or display_name(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise AnswersError(f"not UTF-8 text (byte {exc.start})", file=name) from None
-    except OSError as exc:
-        raise AnswersError(f"cannot read: {exc.strerror}", file=name) from None
+    text = read_text(path, file=name, error=AnswersError)
     data = parse_answers(text, file=name)
     answers, keys = validate_answers(plain(data), file=name, lens=lens)
     return AnswersDocument(path=path, data=data, answers=answers, keys=keys, lens=lens, display=name)
@@ -180,23 +182,6 @@ def dump_answers(doc: AnswersDocument) -> str:
     out = io.StringIO()
     _yaml().dump(doc.data, out)
     return out.getvalue()
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` so that a crash at any point leaves the old or the new
-    file, never half of one; the old file's permissions are kept."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def save_answers(doc: AnswersDocument) -> None:

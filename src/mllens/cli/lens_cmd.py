@@ -22,7 +22,9 @@ from mllens.lens.dump import write_lens
 from mllens.lens.lint import Finding, has_errors, lint_document, lint_lens
 from mllens.lens.load import load_lens, load_shipped_lens
 from mllens.lens.model import Lens
-from mllens.lens.wa_format import export_lens, read_lens_json
+from mllens.lens.wa_format import check_custom_lens, export_lens, read_lens_json
+from mllens.output import write_output
+from mllens.readers import read_json
 
 lens_app = typer.Typer(help="Lint, export, import and browse lenses.", no_args_is_help=True)
 
@@ -92,14 +94,8 @@ def _lint(path: Path | None) -> list[Finding]:
         return lint_lens(load_lens(path.parent))
     if not path.is_file():
         raise InputError("no such file or directory", file=str(path))
-    try:
-        doc = json.loads(path.read_bytes())
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", file=str(path)
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read as JSON text: {exc}", file=str(path)) from None
+    doc = read_json(path)  # bounded: size, UTF-8, nesting
+    check_custom_lens(doc, file=str(path))
     return lint_document(doc)
 
 
@@ -123,13 +119,9 @@ def export(
     if output is None:
         typer.echo(result.text, nl=False)
         return
-    try:
-        output.write_text(result.text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", file=str(output)) from None
     questions = sum(len(p["questions"]) for p in result.document["pillars"])
     pillars = len(result.document["pillars"])
-    err_console.print(f"wrote {output} ({pillars} pillars, {questions} questions)", soft_wrap=True, highlight=False)
+    write_output(output, result.text, detail=f"{pillars} pillars, {questions} questions")
 
 
 @lens_app.command("import")

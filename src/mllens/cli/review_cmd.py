@@ -6,7 +6,6 @@ mllens.scan.result.scan_project); tests and embedders inject a fake scan that wa
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,11 +25,12 @@ from mllens.cli.review_walk import Session, unanswered, walk
 from mllens.errors import AnswersError, InputError, MllensError
 from mllens.lens.load import load_shipped_lens
 from mllens.lens.model import Lens, Practice
+from mllens.output import write_output
 from mllens.report import BINARY_REPORTERS, FORMATS, ReportOptions, get_binary_reporter, get_reporter
-from mllens.report.json import review_from_json
+from mllens.review.gate import load_baseline
 from mllens.review.model import Review
 from mllens.scan.evidence import Evidence
-from mllens.workflow import ScanFn, default_workload_name, open_answers, review_project
+from mllens.workflow import ScanFn, default_workload_name, open_answers, project_folder, review_project
 
 EXIT_INTERRUPTED = 130
 
@@ -51,9 +51,7 @@ def say(message: str) -> None:
 
 
 def _project(path: Path) -> Path:
-    if not path.is_dir():
-        raise InputError("expected a project folder, but it is not a directory", file=str(path))
-    return path
+    return project_folder(path)
 
 
 def _todo(lens: Lens, doc: AnswersDocument, scope: Scope) -> list[Practice]:
@@ -169,11 +167,7 @@ def review(
 
 
 def _baseline(path: Path, lens: Lens) -> Review:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"cannot read a JSON report: {exc}", file=str(path)) from None
-    return review_from_json(data, lens=lens, file=str(path))
+    return load_baseline(path, lens=lens)  # the same reader as `scan --baseline`
 
 
 def report(
@@ -211,11 +205,8 @@ def report(
         text = reporter(result, scan=scanned, baseline=before, options=options)
         if output is None:
             typer.echo(text, nl=False)
-        elif isinstance(text, bytes):
-            output.write_bytes(text)
         else:
-            output.write_text(text, encoding="utf-8")
-            err_console.print(f"Wrote {output}", soft_wrap=True, markup=False, highlight=False)
+            write_output(output, text)  # atomic; announced; `<path>: cannot write (<reason>)`
 
 
 def register(app: typer.Typer) -> None:

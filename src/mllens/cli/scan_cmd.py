@@ -41,6 +41,7 @@ def scan(
 ) -> None:
     """Scan a project's files for evidence and print its Well-Architected ML review."""
     from mllens.lens.load import load_shipped_lens
+    from mllens.output import write_output
     from mllens.report import ReportOptions, get_reporter
     from mllens.report import html as html_report
     from mllens.review.gate import evaluate_gate, load_baseline, parse_threshold
@@ -62,18 +63,15 @@ def scan(
         baseline=before,
         options=ReportOptions(color=to_terminal and format == "terminal", width=console.width),
     )
-    if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise _fail(MllensError(f"{output}: cannot write the report: {exc.strerror or exc}")) from None
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    if html is not None:
-        try:
-            html.write_text(html_report.render(review, scan=result, baseline=before), encoding="utf-8")
-        except OSError as exc:
-            raise _fail(MllensError(f"{html}: cannot write the HTML report: {exc.strerror or exc}")) from None
+    try:  # one writer for every output file: atomic, announced, `<path>: cannot write (<reason>)`
+        if output is not None:
+            write_output(output, text)
+        else:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        if html is not None:
+            write_output(html, html_report.render(review, scan=result, baseline=before))
+    except MllensError as exc:
+        raise _fail(exc) from None
     if threshold is not None:
         gate = evaluate_gate(review, fail_on=threshold, baseline=before)
         if not quiet or not gate.passed:

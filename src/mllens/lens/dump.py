@@ -13,6 +13,7 @@ import yaml
 
 from mllens.errors import InputError
 from mllens.lens.model import Lens
+from mllens.output import make_directory, write_output
 
 
 class _Dumper(yaml.SafeDumper):
@@ -61,19 +62,17 @@ def write_lens(lens: Lens, directory: Path | str, *, source: str = "", overwrite
     """Write the lens files into `directory` (created if needed); the paths written.
 
     Refuses to replace an existing `lens.yaml` unless `overwrite`, so nothing a team
-    edited is lost by a second import.
+    edited is lost by a second import. A directory that cannot be written is an
+    OutputError naming it.
     """
     root = Path(directory)
     if (root / "lens.yaml").exists() and not overwrite:
         raise InputError(
             "already holds a lens (lens.yaml); choose another directory or replace it (--overwrite)", file=str(root)
         )
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name, text in lens_files(lens, source=source).items():
-            (root / name).write_text(text, encoding="utf-8")
-            written.append(root / name)
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", file=str(root)) from None
+    make_directory(root)
+    written = []
+    for name, text in lens_files(lens, source=source).items():
+        write_output(root / name, text)  # announced on stderr, as every file mllens writes
+        written.append(root / name)
     return written

@@ -13,18 +13,18 @@ byte-identical.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mllens.errors import InputError, LensError
+from mllens.errors import LensError
 from mllens.lens.lint import Finding, dump_document, in_our_terms, lint_document
 from mllens.lens.model import Lens
 from mllens.lens.wa_export import to_document
 from mllens.lens.wa_import import from_document
 from mllens.lens.wa_spec import CHOICE_TEXT, LENS_TEXT, PILLAR_TEXT, QUESTION_TEXT, RESTRICTED_CHAR, TextLimit
 from mllens.lens.wa_text import clean_restricted, shorten
+from mllens.readers import parse_json, read_text
 
 _SHOWN_ERRORS = 20
 
@@ -110,8 +110,26 @@ def fold_document(doc: dict[str, Any]) -> list[str]:
     return changes
 
 
-def _json_error(exc: json.JSONDecodeError) -> str:
-    return f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+_LENS_KEYS = ("schemaVersion", "name", "description", "pillars")
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "true or false", type(None): "null"}
+
+
+def check_custom_lens(doc: Any, *, file: str) -> None:
+    """Refuse, in one line, a JSON document that is not an AWS custom lens at all (another
+    JSON file given by mistake); a custom lens with faults is left to the linter."""
+    if isinstance(doc, dict) and any(key in doc for key in ("schemaVersion", "pillars")):
+        return
+    if isinstance(doc, dict) and "mllens_version" in doc:
+        got = "an mllens scan report (`mllens scan --format json`)"
+    elif isinstance(doc, dict):
+        keys = ", ".join(list(doc)[:5]) + (", ..." if len(doc) > 5 else "")
+        got = f"an object with keys {keys}" if doc else "an empty object"
+    else:
+        got = _JSON_TYPES.get(type(doc), "a number")
+    raise LensError(
+        f"not an AWS Well-Architected custom lens (expected a JSON object with {', '.join(_LENS_KEYS)}), got {got}",
+        file=file,
+    )
 
 
 def import_lens(
@@ -122,15 +140,8 @@ def import_lens(
     version: str = "imported",
 ) -> ImportResult:
     """Read an AWS custom lens; LensError (naming `file` and the JSON path) if it is invalid."""
-    if isinstance(source, dict):
-        doc: Any = source
-    else:
-        try:
-            doc = json.loads(source)
-        except json.JSONDecodeError as exc:
-            raise LensError(_json_error(exc), file=file) from None
-        except UnicodeDecodeError as exc:
-            raise LensError(f"not UTF-8 text (byte {exc.start})", file=file) from None
+    doc: Any = source if isinstance(source, dict) else parse_json(source, file=file, error=LensError)
+    check_custom_lens(doc, file=file)
     findings = lint_document(doc)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
@@ -147,8 +158,5 @@ def import_lens(
 def read_lens_json(path: Path | str, *, lens_id: str | None = None) -> ImportResult:
     """Import the AWS custom lens in a file; unreadable or invalid files raise InputError."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    return import_lens(data, file=str(path), lens_id=lens_id)
+    text = read_text(path, error=LensError, expected="an AWS custom lens JSON file")
+    return import_lens(text, file=str(path), lens_id=lens_id)
