@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from mllens import __version__
 from mllens.report import html_view as view
+from mllens.report import labels
 from mllens.report.base import COUNT_ORDER, LABELS, ReportOptions, humanize, pillar_code
 from mllens.report.html_svg import BOX_GAP, BOX_H, BOX_W, BOX_Y, lifecycle_stages, trend
 from mllens.report.html_view import Milestone
@@ -47,6 +48,9 @@ def _environment() -> Environment:
         RISK_ICON=view.RISK_ICON,
         STATUS_ICON=view.STATUS_ICON,
         CHECK_LABELS=view.CHECK_LABELS,
+        STATUS_LABELS=view.STATUS_LABELS,
+        labels=labels,  # every state's display name: mllens.report.labels, as in every report
+        practice_acceptance=view.practice_acceptance,
         SOURCE_LABELS=view.SOURCE_LABELS,
         STACK_LABELS=view.STACK_LABELS,
         PALETTE=view.PALETTE,

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from mllens.lens.model import Risk
+from mllens.report.labels import RISKS
 from mllens.review.model import Summary
 from mllens.scan.evidence import Evidence
 
@@ -81,9 +82,9 @@ def lifecycle_stages(lifecycle: Mapping[str, list[str]], evidence: Iterable[Evid
 # The trend: one line per risk, each with its own dash and marker so print and
 # colour-blind readers can tell them apart.
 SERIES = (
-    (Risk.HIGH, "HIGH", "", "triangle", "#b42318"),
-    (Risk.MEDIUM, "MEDIUM", "7 4", "diamond", "#b54708"),
-    (Risk.NONE, "no risk", "2 4", "circle", "#067647"),
+    (Risk.HIGH, RISKS[Risk.HIGH], "", "triangle", "#b42318"),
+    (Risk.MEDIUM, RISKS[Risk.MEDIUM], "7 4", "diamond", "#b54708"),
+    (Risk.NONE, RISKS[Risk.NONE], "2 4", "circle", "#067647"),
 )
 CHART_W, CHART_H = 720, 250
 PAD_L, PAD_R, PAD_T, PAD_B = 64, 72, 20, 56

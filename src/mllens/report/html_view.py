@@ -12,7 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from mllens.lens.model import Risk
-from mllens.report.base import COUNT_ORDER, LABELS, grid, humanize
+from mllens.report import labels
+from mllens.report.base import (
+    COUNT_ORDER,
+    LABELS,
+    QuestionAcceptance,
+    accepted_counts,
+    grid,
+    humanize,
+    question_acceptances,
+)
 from mllens.review.model import (
     CheckState,
     PlanStep,
@@ -50,12 +59,8 @@ STATUS_ICON = {
     PracticeStatus.UNKNOWN: "?",
     PracticeStatus.NOT_APPLICABLE: "–",
 }
-CHECK_LABELS = {
-    CheckState.MET: "met",
-    CheckState.NOT_MET: "not met",
-    CheckState.UNKNOWN: "unknown",
-    CheckState.NOT_APPLICABLE: "n/a",
-}
+CHECK_LABELS = labels.CHECKS
+STATUS_LABELS = labels.STATUSES
 SOURCE_LABELS = {"evidence": "from the files", "answers": "from mllens.yaml", "both": "files and mllens.yaml",
                  "none": "no data yet"}
 # Colours as (background, text). Every pair passes WCAG AA (4.5:1, tested), and the CSS
@@ -81,16 +86,24 @@ class Cell:
     phase: str
     pillar: str
     question: QuestionResult | None
-    in_place: int = 0
+    implemented: int = 0
+    partial: int = 0
     missing: int = 0
     unknown: int = 0
     not_applicable: int = 0
-    accepted: int = 0
+    acceptance: QuestionAcceptance | None = None  # the team accepted this question's risk
     was: Risk | None = None  # the baseline's risk, when it differs
 
     @property
     def total(self) -> int:
-        return self.in_place + self.missing + self.unknown + self.not_applicable
+        return self.implemented + self.partial + self.missing + self.unknown + self.not_applicable
+
+    @property
+    def gaps(self) -> str:
+        """`1 missing · 2 unknown`: the practices not in place, by status."""
+        counts = ((PracticeStatus.PARTIAL, self.partial), (PracticeStatus.MISSING, self.missing),
+                  (PracticeStatus.UNKNOWN, self.unknown))
+        return " · ".join(f"{n} {labels.status(s)}" for s, n in counts if n)
 
 
 @dataclass(frozen=True)
@@ -130,6 +143,8 @@ class View:
     plan_accepted: list[PlanStep]
     accepted: list[PracticeResult]
     disagreements: list[Disagreement]
+    acceptances: dict[str, QuestionAcceptance] = field(default_factory=dict)  # question id ->
+    accepted_counts: dict[Risk, int] = field(default_factory=dict)  # accepted questions per risk
     changed: list[tuple[QuestionResult, Risk | None]] = field(default_factory=list)
 
     @property
@@ -138,18 +153,20 @@ class View:
 
 
 def _cell(phase: str, pillar: str, q: QuestionResult | None, practices: Sequence[PracticeResult],
-          was: Risk | None) -> Cell:
+          was: Risk | None, acceptance: QuestionAcceptance | None) -> Cell:
     if q is None:
         return Cell(phase=phase, pillar=pillar, question=None)
+    statuses = [p.status for p in practices]
     return Cell(
         phase=phase,
         pillar=pillar,
         question=q,
-        in_place=len(q.selected),
-        missing=len(q.missing),
-        unknown=len(q.unknown),
-        not_applicable=len(q.not_applicable),
-        accepted=sum(1 for p in practices if p.accepted is not None and p.id in q.missing),
+        implemented=statuses.count(PracticeStatus.IMPLEMENTED),
+        partial=statuses.count(PracticeStatus.PARTIAL),
+        missing=statuses.count(PracticeStatus.MISSING),
+        unknown=statuses.count(PracticeStatus.UNKNOWN),
+        not_applicable=statuses.count(PracticeStatus.NOT_APPLICABLE),
+        acceptance=acceptance,
         was=was if was is not None and was != q.risk else None,
     )
 
@@ -176,11 +193,13 @@ def build_view(review: Review, *, baseline: Review | None = None) -> View:
     for p in review.practices:
         practices_of.setdefault(p.question, []).append(p)
     pillars = list(review.summary.by_pillar)
+    acceptances = question_acceptances(review)
     rows = []
     for phase, cells in grid(review):
         rows.append(
             (phase, [
-                _cell(phase, pillar, q, practices_of.get(q.id, []) if q else [], before.get(q.id) if q else None)
+                _cell(phase, pillar, q, practices_of.get(q.id, []) if q else [], before.get(q.id) if q else None,
+                      acceptances.get(q.id) if q else None)
                 for pillar, q in zip(pillars, cells, strict=True)
             ])
         )
@@ -198,8 +217,19 @@ def build_view(review: Review, *, baseline: Review | None = None) -> View:
         accepted=[p for p in review.practices if p.accepted is not None],
         disagreements=_disagreements(review),
         changed=changed,
+        acceptances=acceptances,
+        accepted_counts=accepted_counts(review),
     )
 
 
 def risk_label(risk: Risk) -> str:
     return LABELS[risk]
+
+
+def practice_acceptance(practice: PracticeResult) -> str:
+    """`accepted until 2027-03-01, owner ana` (or `acceptance expired ...`), as every report says it."""
+    if practice.accepted is None:
+        return ""
+    return labels.acceptance(
+        owner=practice.accepted.owner, expires=practice.accepted.expires, expired=practice.accepted_expired
+    )

@@ -1,19 +1,29 @@
 """The Markdown report, sized for a pull-request comment: the map, the counts, what
-changed since a baseline review, and the first actions of the plan."""
+changed since a baseline review, the first actions of the plan, accepted risks and the
+files the scan could not read.
+
+Everything that comes from a project or an answer (workload, owner, notes, reasons, file
+paths, messages) goes through `escape`: a PR comment renders Markdown and some HTML, and
+a workload named `<img src=x onerror=...>` must show as text."""
 
 from __future__ import annotations
 
+import html
+
 from mllens.lens.model import Risk
+from mllens.report import labels
 from mllens.report.base import (
     COUNT_ORDER,
-    LABELS,
+    QuestionAcceptance,
     ReportOptions,
     accepted_line,
     count_line,
     grid,
     humanize,
+    question_acceptances,
+    risk_text,
 )
-from mllens.review.model import Review, RiskCounts
+from mllens.review.model import QuestionResult, Review, RiskCounts
 from mllens.scan.result import ScanResult
 
 MARKS = {
@@ -23,26 +33,42 @@ MARKS = {
     Risk.UNANSWERED: "⚪",
     Risk.NOT_APPLICABLE: "➖",
 }
+_DIAGNOSTICS_SHOWN = 10
+# Characters Markdown (GitHub flavour) gives a meaning to inline: code, emphasis, links and
+# images, tables, strikethrough, and the backslash itself.
+_MARKDOWN_SPECIAL = frozenset("\\`*_[]|~!#")
+
+
+def escape(text: str) -> str:
+    """Text from a project or an answer, shown as itself in Markdown: HTML-significant
+    characters become entities, Markdown's control characters are backslash-escaped, and a
+    line break becomes a space (so the text cannot end a table cell or start a block)."""
+    safe = html.escape(" ".join(text.split()), quote=True)
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in safe)
 
 
 def _cell(risk: Risk) -> str:
-    return f"{MARKS[risk]} {LABELS[risk]}"
+    return f"{MARKS[risk]} {labels.risk(risk)}"
 
 
-def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _grid_cell(q: QuestionResult, acceptance: QuestionAcceptance | None) -> str:
+    flag = f" {labels.ACCEPTED_FLAG}" if acceptance is not None and not acceptance.expired else ""
+    return f"{MARKS[q.risk]} {q.id} {labels.risk(q.risk)}{flag}"
 
 
-def _grid(review: Review) -> list[str]:
+def _grid(review: Review, acceptances: dict[str, QuestionAcceptance]) -> list[str]:
     pillars = list(review.summary.by_pillar)
     lines = [
         "| Phase | " + " | ".join(humanize(p) for p in pillars) + " |",
         "|---" * (len(pillars) + 1) + "|",
     ]
     for phase, cells in grid(review):
-        row = [f"{MARKS[q.risk]} {q.id} {LABELS[q.risk]}" if q else "" for q in cells]
+        row = [_grid_cell(q, acceptances.get(q.id)) if q else "" for q in cells]
         lines.append(f"| {humanize(phase)} | " + " | ".join(row) + " |")
-    return lines
+    keys = [labels.NONE_LEGEND]
+    if any(not a.expired for a in acceptances.values()):
+        keys.append(labels.ACCEPTED_LEGEND)
+    return [*lines, "", escape(" · ".join(keys))]
 
 
 def _count_delta(now: RiskCounts, before: RiskCounts) -> str:
@@ -50,11 +76,11 @@ def _count_delta(now: RiskCounts, before: RiskCounts) -> str:
     for risk in COUNT_ORDER:
         a, b = getattr(before, risk.value), getattr(now, risk.value)
         if a != b:
-            parts.append(f"{LABELS[risk]} {a} → {b} ({b - a:+d})")
+            parts.append(f"{labels.risk(risk)} {a} → {b} ({b - a:+d})")
     return ", ".join(parts)
 
 
-def _changes(review: Review, baseline: Review) -> list[str]:
+def _changes(review: Review, baseline: Review, acceptances: dict[str, QuestionAcceptance]) -> list[str]:
     lines = ["#### Changes since the baseline", ""]
     before = {q.id: q.risk for q in baseline.questions}
     rows = []
@@ -65,7 +91,8 @@ def _changes(review: Review, baseline: Review) -> list[str]:
             trend = "" if old is None else (" better" if q.risk.rank < old.rank else " worse")
             if old is not None and Risk.UNANSWERED in (old, q.risk):
                 trend = ""  # more or less known is not better or worse
-            rows.append(f"| {q.id} | {was} | {_cell(q.risk)} |{trend} |")
+            now = f"{MARKS[q.risk]} {escape(risk_text(q, acceptances))}"
+            rows.append(f"| {q.id} | {was} | {now} |{trend} |")
     delta = _count_delta(review.summary.risk_counts, baseline.summary.risk_counts)
     if not rows:
         return [*lines, "No question changed its risk.", ""]
@@ -87,13 +114,56 @@ def _actions(review: Review, top: int) -> list[str]:
     lines = [f"#### Top {len(steps)} actions", ""]
     for step in steps:
         first = step.steps[0] if step.steps else "put this practice in place"
-        # UNANSWERED after the step means the outcome hangs on practices nobody answered yet.
-        after = "open" if step.risk_after is Risk.UNANSWERED else LABELS[step.risk_after]
         lines.append(
-            f"{step.rank}. **{step.practice}** {_escape(step.title)} "
-            f"({step.question}: {LABELS[step.risk_now]} → {after}): {_escape(first)}"
+            f"{step.rank}. **{escape(step.practice)}** {escape(step.title)} "
+            f"({escape(step.question)}: {labels.risk(step.risk_now)} → {labels.risk(step.risk_after)}): "
+            f"{escape(first)}"
+        )
+        finding = next(
+            (e for c in review.practice(step.practice).checks for e in c.evidence if e.outcome == "contradicts"),
+            None,
+        )
+        if finding is not None:
+            where = f"{finding.file}:{finding.line}" if finding.line else finding.file
+            lines.append(f"   - {escape(where)}: {escape(finding.message)}")
+    return [*lines, ""]
+
+
+def _accepted(review: Review) -> list[str]:
+    line = accepted_line(review)
+    if line is None:
+        return []
+    risks = {q.id: q.risk for q in review.questions}
+    lines = [line, ""]
+    for p in review.practices:
+        if p.accepted is None:
+            continue
+        decision = labels.accepted_risk(
+            risks[p.question], owner=p.accepted.owner, expires=p.accepted.expires, expired=p.accepted_expired
+        )
+        lines.append(
+            f"- **{escape(p.id)}** {escape(p.title)}: {escape(p.question)} {escape(decision)}. "
+            f"Reason: {escape(p.accepted.reason)}"
         )
     return [*lines, ""]
+
+
+def _diagnostics(scan: ScanResult) -> list[str]:
+    lines = [f"{len(scan.diagnostics)} files could not be read or parsed:", ""]
+    for d in scan.diagnostics[:_DIAGNOSTICS_SHOWN]:
+        where = f"{d.file}:{d.line}" if d.line else d.file
+        lines.append(f"- {escape(where)}: {escape(d.kind)}: {escape(d.message)}")
+    hidden = len(scan.diagnostics) - _DIAGNOSTICS_SHOWN
+    if hidden > 0:
+        lines.append(f"- and {hidden} more (the JSON report lists them all)")
+    return [*lines, ""]
+
+
+def _workload(review: Review) -> list[str]:
+    w = review.workload
+    known = (("Owner", w.owner), ("Environment", w.environment))
+    facts = [f"{name}: {escape(value)}" for name, value in known if value]
+    return [" · ".join(facts), ""] if facts else []
 
 
 def render(
@@ -104,23 +174,23 @@ def render(
     options: ReportOptions = ReportOptions(),
 ) -> str:
     """The report as GitHub-flavoured Markdown."""
+    acceptances = question_acceptances(review)
     lines = [
-        f"### mllens review: {_escape(review.workload.name)}",
+        f"### mllens review: {escape(review.workload.name)}",
         "",
-        f"Lens {review.lens_id} {review.lens_version} · {count_line(review)}",
+        *_workload(review),
+        f"Lens {escape(review.lens_id)} {escape(review.lens_version)} · {count_line(review)}",
         "",
-        *_grid(review),
+        *_grid(review, acceptances),
         "",
+        *_accepted(review),
     ]
-    accepted = accepted_line(review)
-    if accepted:
-        lines += [accepted, ""]
     if baseline is not None:
-        lines += _changes(review, baseline)
+        lines += _changes(review, baseline, acceptances)
     lines += _actions(review, options.top)
     disagreeing = sum(len(p.disagreements) for p in review.practices)
     if disagreeing:
         lines += [f"{disagreeing} checks where the files and the team's answers disagree.", ""]
     if scan is not None and scan.diagnostics:
-        lines += [f"{len(scan.diagnostics)} files could not be read or parsed (see the JSON report).", ""]
+        lines += _diagnostics(scan)
     return "\n".join(lines)
