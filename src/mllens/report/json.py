@@ -14,6 +14,8 @@ import datetime as dt
 import json
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, ValidationError
+
 from mllens import __version__
 from mllens.answers.model import Workload
 from mllens.errors import InputError
@@ -24,12 +26,12 @@ from mllens.review.model import (
     PracticeStatus,
     QuestionResult,
     Review,
-    RiskCounts,
     Source,
     Summary,
 )
 from mllens.scan.evidence import evidence_from_report
 from mllens.scan.result import ScanResult
+from mllens.validation import field_path
 
 CONTRACT_KEYS = (
     "mllens_version",
@@ -100,53 +102,97 @@ def render(
     return json.dumps(to_data(review, scan=scan), indent=2, ensure_ascii=False) + "\n"
 
 
-def review_from_json(data: Any, *, lens: Lens, file: str) -> Review:
-    """A Review rebuilt from a JSON report (statuses, risks, counts; no check detail),
-    titles taken from `lens`. Used as the baseline a new review is compared with."""
+class _In(BaseModel):
+    """What a baseline must hold; keys a reader does not need are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class _LensIn(_In):
+    id: str
+    version: str
+
+
+class _PracticeIn(_In):
+    id: str
+    id_2023: str | None = None
+    question: str
+    pillar: str
+    phase: str | None = None
+    status: PracticeStatus
+    source: Source
+
+
+class _QuestionIn(_In):
+    id: str
+    pillar: str
+    phase: str | None = None
+    risk: Risk
+    selected: list[str] = []
+
+
+class _ReportIn(_In):
+    lens: _LensIn
+    practices: list[_PracticeIn]
+    questions: list[_QuestionIn]
+    summary: Summary
+    workload: Workload | None = None
+
+
+NOT_A_REPORT = "not an mllens JSON report (expected the output of `mllens scan --format json`)"
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "true or false", type(None): "null"}
+
+
+def _report_in(data: Any, *, file: str) -> _ReportIn:
+    if not isinstance(data, dict):
+        raise InputError(f"{NOT_A_REPORT}, got {_JSON_TYPES.get(type(data), 'a number')}", file=file)
+    if not any(key in data for key in CONTRACT_KEYS):
+        got = "an AWS custom lens" if "schemaVersion" in data else f"an object with keys {', '.join(list(data)[:5])}"
+        raise InputError(f"{NOT_A_REPORT}, got {got if data else 'an empty object'}", file=file)
+    if not data.get("workload"):  # a report without a workload reads as one named "baseline"
+        data = {**data, "workload": None}
     try:
-        practices = []
-        for item in data["practices"]:
-            practice = lens.practice(item["id"]) if lens.resolve(item["id"]) else None
-            practices.append(
-                PracticeResult(
-                    id=item["id"],
-                    id_2023=item.get("id_2023"),
-                    question=item["question"],
-                    pillar=item["pillar"],
-                    phase=item.get("phase"),
-                    title=practice.title if practice else item["id"],
-                    risk_if_missing=practice.risk_if_missing if practice else None,
-                    status=PracticeStatus(item["status"]),
-                    source=Source(item["source"]),
-                )
+        return _ReportIn.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = field_path(err["loc"])
+        if err["type"] == "missing":
+            problem = f"the key {where} is missing"
+        else:
+            got = "" if isinstance(err.get("input"), dict | list) else f" (got {err.get('input')!r})"
+            problem = f"{where}: {err['msg']}{got}"
+        raise InputError(f"{NOT_A_REPORT}: {problem}", file=file) from None
+
+
+def review_from_json(data: Any, *, lens: Lens, file: str) -> Review:
+    """A Review rebuilt from a JSON report (statuses, risks, counts, evidence; no check
+    detail), titles taken from `lens`. Used as the baseline a new review is compared with.
+    Anything that is not such a report is an InputError naming the file and what is wrong."""
+    report = _report_in(data, file=file)
+    practices = []
+    for item in report.practices:
+        practice = lens.practice(item.id) if lens.resolve(item.id) else None
+        practices.append(
+            PracticeResult(
+                **item.model_dump(),
+                title=practice.title if practice else item.id,
+                risk_if_missing=practice.risk_if_missing if practice else None,
             )
-        questions = [
-            QuestionResult(
-                id=item["id"],
-                pillar=item["pillar"],
-                phase=item.get("phase"),
-                title=lens.question(item["id"]).title if lens.has_question(item["id"]) else item["id"],
-                risk=Risk(item["risk"]),
-                selected=list(item.get("selected", [])),
-            )
-            for item in data["questions"]
-        ]
-        summary = data["summary"]
-        return Review(
-            lens_id=data["lens"]["id"],
-            lens_version=data["lens"]["version"],
-            workload=Workload.model_validate(data.get("workload") or {"name": "baseline"}),
-            generated_at=dt.datetime.fromtimestamp(0, dt.UTC),
-            evidence=evidence_from_report(data.get("evidence", []), file=file),  # the gate's known findings
-            practices=practices,
-            questions=questions,
-            summary=Summary(
-                risk_counts=RiskCounts(**summary["risk_counts"]),
-                by_pillar={k: RiskCounts(**v) for k, v in summary["by_pillar"].items()},
-                by_phase={k: RiskCounts(**v) for k, v in summary["by_phase"].items()},
-            ),
         )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(
-            f"not an mllens JSON report (from `mllens report --format json`): {exc}", file=file
-        ) from None
+    questions = [
+        QuestionResult(
+            **item.model_dump(),
+            title=lens.question(item.id).title if lens.has_question(item.id) else item.id,
+        )
+        for item in report.questions
+    ]
+    return Review(
+        lens_id=report.lens.id,
+        lens_version=report.lens.version,
+        workload=report.workload or Workload(name="baseline"),
+        generated_at=dt.datetime.fromtimestamp(0, dt.UTC),
+        evidence=evidence_from_report(data.get("evidence", []), file=file),  # the gate's known findings
+        practices=practices,
+        questions=questions,
+        summary=report.summary,
+    )

@@ -21,7 +21,6 @@ The gate reads risks the review engine decided; it never re-derives one.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -145,12 +144,10 @@ def parse_threshold(value: str) -> Threshold:
 def load_baseline(path: Path, *, lens: Lens) -> Review:
     """A baseline review from a `mllens scan --format json` result (or `mllens report
     --format json`); a file that is missing or not such a report is a usage error naming it."""
+    from mllens.readers import read_json
     from mllens.report.json import review_from_json  # reporters import the review package, not back
 
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"expected a JSON report from `mllens scan --format json`: {exc}", file=str(path)) from None
+    data = read_json(path, expected="a JSON report from `mllens scan --format json`")  # bounded
     return review_from_json(data, lens=lens, file=str(path))
 
 
