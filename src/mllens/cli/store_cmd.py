@@ -122,7 +122,7 @@ def save_command(
 ) -> None:
     """Review the project now and keep that review as milestone NAME."""
     clean = check_milestone_name(name)
-    with open_store(db) as store:  # a bad --db fails before the scan, not after
+    with open_store(db, saving=True) as store:  # a bad --db fails before the scan, not after
         review = _review_now(ctx, path)
         with store.transaction() as tx:  # workload, review and milestone: all or nothing
             details = review.workload

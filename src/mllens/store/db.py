@@ -52,6 +52,15 @@ def resolve_url(url: str | None = None) -> URL:
     return parsed
 
 
+def in_memory(url: URL) -> bool:
+    """A SQLite database that lives only as long as the process: `sqlite://`, `sqlite:///`,
+    `sqlite:///:memory:` or a `mode=memory` URI."""
+    if url.get_backend_name() != "sqlite":
+        return False
+    database = url.database or ""
+    return database in ("", ":memory:") or "mode=memory" in database or url.query.get("mode") == "memory"
+
+
 def display(url: URL) -> str:
     """The URL as we show it in messages: never with its password."""
     return url.render_as_string(hide_password=True)
@@ -146,14 +155,22 @@ class Store:
         self.close()
 
 
-def open_store(url: str | None = None) -> Store:
+def open_store(url: str | None = None, *, saving: bool = False) -> Store:
     """Open the store at `url` (see module docstring), bringing its schema up to date.
 
     A URL that does not parse, a driver we lack or a server we cannot reach is a
-    StoreError naming the URL (never its password)."""
+    StoreError naming the URL (never its password). With `saving` (the caller means to
+    keep something), an in-memory database is refused: what is saved there is gone when
+    mllens exits."""
     from mllens.store.migrate import upgrade
 
     resolved = resolve_url(url)
+    if saving and in_memory(resolved):
+        where = "--db" if url else ENV_VAR
+        raise StoreError(
+            f"{where}: {display(resolved)} is an in-memory database, so nothing saved would be kept once "
+            "mllens exits; give a database file (sqlite:///path/to/mllens.db) or a server URL"
+        )
     engine = make_engine(resolved)
     try:
         upgrade(engine, where=display(resolved))
