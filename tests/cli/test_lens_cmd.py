@@ -280,12 +280,25 @@ def test_list_filters() -> None:
     ("args", "message"),
     [
         (["--automated", "--manual"], "choose --automated or --manual, not both"),
-        (["--pillar", "privacy"], "'privacy' is not a pillar"),
-        (["--phase", "training"], "'training' is not a phase"),
-        (["--risk", "low"], "'low' is not one of"),
+        (
+            ["--pillar", "privacy"],
+            "--pillar: expected one of operational_excellence, security, reliability, performance_efficiency, "
+            "cost_optimization, sustainability, got 'privacy'",
+        ),
+        (
+            ["--phase", "training"],
+            "--phase: expected one of business_goal, problem_framing, data_processing, model_development, "
+            "deployment, monitoring, got 'training'",
+        ),
+        (["--risk", "low"], "--risk: expected one of high, medium, got 'low'"),
     ],
 )
-def test_list_usage_errors_exit_2(args: list[str], message: str) -> None:
-    result = runner.invoke(app, ["lens", "list", *args])
-    assert result.exit_code == 2
-    assert message in flat(result.stderr)
+def test_list_usage_errors_exit_2(
+    args: list[str], message: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["mllens", "lens", "list", *args])
+    monkeypatch.setenv("COLUMNS", "400")
+    with pytest.raises(SystemExit) as caught:
+        main()
+    assert caught.value.code == 2
+    assert capsys.readouterr().err == f"error: {message}\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -42,9 +43,13 @@ answers:
 class FakeScan:
     def __init__(self) -> None:
         self.calls: list[str] = []
+        self.excludes: list[list[str]] = []
 
-    def __call__(self, path: str, *, use_cache: bool = True, progress: bool = False) -> ScanResult:
+    def __call__(
+        self, path: str, *, use_cache: bool = True, progress: bool = False, exclude: Sequence[str] = ()
+    ) -> ScanResult:
         self.calls.append(path)
+        self.excludes.append(list(exclude))
         return ScanResult(root=path, files_scanned=0, duration_s=0.0)
 
 
@@ -185,7 +190,7 @@ def test_diff_json_and_worsened_first(project: Path, db: str) -> None:
     run(["milestone", "save", "v2", str(project), "--db", db])
     args = ["diff", "v1", "v2", "--workload", "churn-model", "--format", "json", "--db", db]
     code, out, error = run([*args, "--worsened-first"])
-    assert (code, error) == (0, None)
+    assert (code, error) == (1, None)  # MLOPS02-BP04 got worse
     data = json.loads(out)
     assert (data["before"]["label"], data["after"]["label"], data["order"]) == ("v1", "v2", "worsened")
     moved = [(p["id"], p["before"], p["after"], p["change"]) for p in data["practices"]]
@@ -243,3 +248,49 @@ def test_main_turns_store_errors_into_one_line_and_exit_2(
     assert caught.value.code == 2
     err = capsys.readouterr().err
     assert err == f"error: sqlite:///{missing}: the directory {missing.parent} does not exist\n"
+
+
+# --- diff as a CI gate, formats, excludes ---------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "json", "text", "JSON"])
+def test_diff_exits_1_when_something_got_worse_and_0_otherwise(project: Path, db: str, fmt: str) -> None:
+    answer(project, sec="implemented", ops="missing")
+    run(["milestone", "save", "good", str(project), "--db", db])
+    answer(project, sec="missing", ops="missing")
+    run(["milestone", "save", "worse", str(project), "--db", db])
+    answer(project, sec="implemented", ops="implemented")
+    run(["milestone", "save", "better", str(project), "--db", db])
+    common = ["--workload", "churn-model", "--format", fmt, "--db", db]
+    assert run(["diff", "good", "worse", *common])[:3:2] == (1, None)  # a practice status worsened
+    assert run(["diff", "worse", "better", *common])[:3:2] == (0, None)  # only improvements
+    assert run(["diff", "good", "good", *common])[:3:2] == (0, None)  # nothing changed
+    # `current` too: the project now (all implemented) against a worse milestone and a better one
+    assert run(["diff", "worse", "current", *common[:1], str(project), *common[2:]])[0] == 0
+    answer(project, sec="missing", ops="implemented")
+    assert run(["diff", "better", "current", *common[:1], str(project), *common[2:]])[0] == 1
+
+
+def test_diff_help_says_when_it_exits_1() -> None:
+    code, out, _error = run(["diff", "-h"])
+    assert code == 0
+    assert "Exits 1 when something got worse from A to B" in " ".join(out.split())
+
+
+def test_diff_format_is_checked_before_anything_is_opened(project: Path, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'never.db'}"
+    _code, _out, error = run(["diff", "a", "b", "--workload", "churn-model", "--format", "html", "--db", db])
+    assert isinstance(error, InputError)
+    assert str(error) == "--format: expected one of terminal, json, got 'html'"
+    assert not (tmp_path / "never.db").exists()
+
+
+def test_milestone_save_and_diff_current_scan_without_the_excluded_files(project: Path, db: str) -> None:
+    (project / "mllens.yaml").write_text(
+        YAML.format(sec="missing", ops="missing") + "scan: {exclude: [notebooks/]}\n", encoding="utf-8"
+    )
+    scan = FakeScan()
+    code, _out, error = run(["milestone", "save", "v1", str(project), "--exclude", "tests/", "--db", db], scan=scan)
+    assert (code, error) == (0, None)
+    run(["diff", "v1", "current", "--workload", str(project), "--exclude", "!tests/e2e/", "--db", db], scan=scan)
+    assert scan.excludes == [["notebooks/", "tests/"], ["notebooks/", "!tests/e2e/"]]

@@ -4,13 +4,17 @@ values of options that take one of a fixed set of names."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
 from mllens.errors import InputError
+from mllens.lens.model import STACKS as STACKS  # the --stack choices: what the lens has notes for
+
+if TYPE_CHECKING:
+    from mllens.lens.model import Lens
 
 console = Console()
 err_console = Console(stderr=True)
@@ -24,9 +28,9 @@ CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 
 # One vocabulary of output formats: the same name for the same output in every command.
 # "terminal" is the human console output; "text" was its name in `diff` and `lens lint`.
-REPORT_FORMATS = ("terminal", "markdown", "json", "html", "sarif", "pdf")
+REPORT_FORMATS = ("terminal", "markdown", "json", "html", "sarif", "pdf")  # mllens.report's, in its order
+BINARY_FORMATS = ("pdf",)  # bytes: written to a file (-o), never to a terminal
 FORMAT_ALIASES: Mapping[str, str] = {"text": "terminal"}
-STACKS = ("aws", "gcp", "azure", "open_source")
 STACK_ALIASES: Mapping[str, str] = {"open-source": "open_source", "opensource": "open_source"}
 THRESHOLDS = ("high", "medium")
 
@@ -65,6 +69,18 @@ def choose_optional(
 ) -> str | None:
     """`choose` for an option that may be left out."""
     return None if value is None else choose(value, choices, option=option, aliases=aliases)
+
+
+def binary_needs_output(format: str, output: object | None) -> None:
+    """A binary format (pdf) is only written to a file: without -o it is a usage error."""
+    if format in BINARY_FORMATS and output is None:
+        raise InputError(f"format {format!r} writes a binary file: give one with -o FILE", field="--output")
+
+
+def pillar_option(lens: Lens, value: str | None, *, option: str = "--pillar") -> str | None:
+    """A pillar of `lens` by its id or its AWS id (`security`, `SECURITY`), as its id."""
+    aliases = {p.wa_id.lower(): p.id for p in lens.pillars if p.wa_id}
+    return choose_optional(value, [p.id for p in lens.pillars], option=option, aliases=aliases)
 
 
 def _bare_flags(params: list[Any]) -> list[Any]:

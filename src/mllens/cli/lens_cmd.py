@@ -8,14 +8,24 @@ exits 2. `lint` exits 1 when it finds errors.
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.text import Text
 
-from mllens.cli.common import EXIT_THRESHOLD, console, err_console
+from mllens.cli.common import (
+    EXIT_THRESHOLD,
+    FORMAT_ALIASES,
+    THRESHOLDS,
+    choose,
+    choose_optional,
+    console,
+    err_console,
+    new_app,
+    one_of,
+    pillar_option,
+)
 from mllens.cli.lens_render import practice_table, render_practice, render_question
 from mllens.errors import InputError
 from mllens.lens.dump import write_lens
@@ -26,23 +36,14 @@ from mllens.lens.wa_format import check_custom_lens, export_lens, read_lens_json
 from mllens.output import write_output
 from mllens.readers import read_json
 
-lens_app = typer.Typer(help="Lint, export, import and browse lenses.", no_args_is_help=True)
+lens_app = new_app(help="Lint, export, import and browse lenses.", no_args_is_help=True)
 
-LensDir = Annotated[Path | None, typer.Option("--lens", help="A YAML lens directory (default: the shipped ML lens).")]
-
-
-class LintFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class ExportFormat(StrEnum):
-    wa_json = "wa-json"
-
-
-class RiskLevel(StrEnum):
-    high = "high"
-    medium = "medium"
+LensDir = Annotated[
+    Path | None,
+    typer.Option("--lens", metavar="DIR", help="A YAML lens directory (default: the shipped ML lens)."),
+]
+LINT_FORMATS = ("terminal", "json")  # "text" is still taken for terminal
+EXPORT_FORMATS = ("wa-json",)
 
 
 def register(app: typer.Typer) -> None:
@@ -70,11 +71,16 @@ def _print_findings(findings: list[Finding], *, to_stderr: bool = False) -> None
 @lens_app.command("lint")
 def lint(
     path: Annotated[Path | None, typer.Argument(help="A YAML lens directory or an AWS custom-lens JSON file.")] = None,
-    output_format: Annotated[LintFormat, typer.Option("--format", "-f", help="Output format.")] = LintFormat.text,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help=f"{one_of(LINT_FORMATS)}.")
+    ] = "terminal",
 ) -> None:
-    """Check a lens against the AWS custom-lens rules and for defects in its risk rules."""
+    """Check a lens against the AWS custom-lens rules and for defects in its risk rules.
+
+    Exits 1 when it finds an error (warnings alone exit 0)."""
+    output_format = choose(output_format, LINT_FORMATS, option="--format", aliases=FORMAT_ALIASES)
     findings = _lint(path)
-    if output_format is LintFormat.json:
+    if output_format == "json":
         typer.echo(json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False))
     else:
         _print_findings(findings)
@@ -102,15 +108,21 @@ def _lint(path: Path | None) -> list[Finding]:
 @lens_app.command("export")
 def export(
     output_format: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ExportFormat.wa_json,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+        str,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help=f"{one_of(EXPORT_FORMATS)} (AWS custom lens JSON)."
+        ),
+    ] = "wa-json",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write here instead of stdout.")
+    ] = None,
     fold: Annotated[
         bool, typer.Option("--fold", help="Shorten over-long free text and replace characters AWS refuses.")
     ] = False,
     lens_dir: LensDir = None,
 ) -> None:
     """Export the lens as an AWS Well-Architected custom lens (JSON)."""
+    choose(output_format, EXPORT_FORMATS, option="--format")
     lens = _lens(lens_dir)
     result = export_lens(lens, fold=fold)
     for change in result.changes:
@@ -127,8 +139,12 @@ def export(
 @lens_app.command("import")
 def import_(
     file: Annotated[Path, typer.Argument(help="An AWS custom-lens JSON file.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Directory for the YAML lens.")] = None,
-    lens_id: Annotated[str | None, typer.Option("--id", help="Lens id (default: from the lens name).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="DIR", help="Directory for the YAML lens.")
+    ] = None,
+    lens_id: Annotated[
+        str | None, typer.Option("--id", metavar="ID", help="Lens id (default: from the lens name).")
+    ] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace a lens already in the directory.")] = False,
 ) -> None:
     """Turn an AWS custom lens into our YAML lens files, and report what the linter finds."""
@@ -165,9 +181,16 @@ def show(
 
 @lens_app.command("list")
 def list_(
-    pillar: Annotated[str | None, typer.Option("--pillar", help="Only this pillar (id).")] = None,
-    phase: Annotated[str | None, typer.Option("--phase", help="Only this lifecycle phase (id).")] = None,
-    risk: Annotated[RiskLevel | None, typer.Option("--risk", help="Only practices of this risk if missing.")] = None,
+    pillar: Annotated[
+        str | None, typer.Option("--pillar", metavar="PILLAR", help="Only this pillar (e.g. security).")
+    ] = None,
+    phase: Annotated[
+        str | None, typer.Option("--phase", metavar="PHASE", help="Only this lifecycle phase (e.g. deployment).")
+    ] = None,
+    risk: Annotated[
+        str | None,
+        typer.Option("--risk", metavar="LEVEL", help=f"Only practices of this risk if missing: {one_of(THRESHOLDS)}."),
+    ] = None,
     automated: Annotated[
         bool, typer.Option("--automated", help="Only practices with at least one automated check.")
     ] = False,
@@ -176,19 +199,17 @@ def list_(
 ) -> None:
     """List the lens's practices as a table."""
     if automated and manual:
-        raise typer.BadParameter("choose --automated or --manual, not both")
+        raise InputError("choose --automated or --manual, not both")
+    risk = choose_optional(risk, THRESHOLDS, option="--risk")
     lens = _lens(lens_dir)
-    if pillar is not None and pillar not in {p.id for p in lens.pillars} | {p.wa_id for p in lens.pillars}:
-        raise typer.BadParameter(f"{pillar!r} is not a pillar; choose from {', '.join(p.id for p in lens.pillars)}")
-    if phase is not None and phase not in {p.id for p in lens.phases}:
-        raise typer.BadParameter(f"{phase!r} is not a phase; choose from {', '.join(p.id for p in lens.phases)}")
-    pillar_id = next((p.id for p in lens.pillars if pillar in (p.id, p.wa_id)), None)
+    pillar_id = pillar_option(lens, pillar)
+    phase = choose_optional(phase, [p.id for p in lens.phases], option="--phase")
     practices = [
         p
         for p in lens.practices
         if (pillar_id is None or p.pillar == pillar_id)
         and (phase is None or p.phase == phase)
-        and (risk is None or p.risk_if_missing == risk.value)
+        and (risk is None or p.risk_if_missing == risk)
         and (not automated or any(c.kind == "automated" for c in p.checks))
         and (not manual or not any(c.kind == "automated" for c in p.checks))
     ]

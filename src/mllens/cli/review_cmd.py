@@ -7,7 +7,7 @@ mllens.scan.result.scan_project); tests and embedders inject a fake scan that wa
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -19,7 +19,19 @@ from rich.text import Text
 from mllens.answers.io import ANSWERS_FILE, AnswersDocument, new_document, save_answers
 from mllens.answers.merge import AnswersConflict
 from mllens.answers.model import Workload
-from mllens.cli.common import EXIT_USAGE, console, err_console
+from mllens.cli.common import (
+    EXIT_USAGE,
+    FORMAT_ALIASES,
+    STACK_ALIASES,
+    STACKS,
+    ExcludeOption,
+    binary_needs_output,
+    choose,
+    choose_optional,
+    console,
+    err_console,
+    one_of,
+)
 from mllens.cli.review_scope import Scope, review_scope
 from mllens.cli.review_walk import Session, unanswered, walk
 from mllens.errors import AnswersError, InputError, MllensError
@@ -101,9 +113,9 @@ def _stopped(exc: AnswersError, session: Session, path: Path) -> AnswersError:
     return AnswersError(f"{exc.detail}. {advice}.", file=exc.file, field=exc.field)
 
 
-def _findings(root: Path, scan_fn: ScanFn | None) -> dict[str, list[Evidence]]:
+def _findings(root: Path, scan_fn: ScanFn | None, exclude: Sequence[str] = ()) -> dict[str, list[Evidence]]:
     """Practice id -> what the scan found for it (supports and contradicts only)."""
-    _, scanned = review_project(root, scan=scan_fn, progress=sys.stderr.isatty())
+    _, scanned = review_project(root, scan=scan_fn, progress=sys.stderr.isatty(), exclude=exclude)
     found: dict[str, list[Evidence]] = {}
     for item in scanned.evidence:
         if item.outcome != "info":
@@ -117,17 +129,24 @@ def review(
     non_interactive: Annotated[
         bool, typer.Option("--non-interactive", help="Only validate mllens.yaml and list what is unanswered.")
     ] = False,
-    pillar: Annotated[str | None, typer.Option(help="Only this pillar (e.g. security).")] = None,
+    pillar: Annotated[
+        str | None, typer.Option(metavar="PILLAR", help="Only this pillar (e.g. security).")
+    ] = None,
     question: Annotated[
-        str | None, typer.Option(help="Only this question (e.g. MLSEC03), or the question of a practice id.")
+        str | None,
+        typer.Option(metavar="ID", help="Only this question (e.g. MLSEC03), or the question of a practice id."),
     ] = None,
     practice: Annotated[
         str | None,
-        typer.Option(help="Only this practice, either numbering (MLSEC03-BP02 or MLSEC-04); asked even if answered."),
+        typer.Option(
+            metavar="ID",
+            help="Only this practice, either numbering (MLSEC03-BP02 or MLSEC-04); asked even if answered.",
+        ),
     ] = None,
     no_scan: Annotated[
         bool, typer.Option("--no-scan", help="Do not scan the project to show what its files say.")
     ] = False,
+    exclude: ExcludeOption = None,
 ) -> None:
     """Answer the lens for this project, one unanswered practice at a time (saved as you go).
 
@@ -154,7 +173,7 @@ def review(
                 say("Every practice in scope has an answer.")
                 return
             scan_fn: ScanFn | None = (ctx.obj or {}).get("scan") if isinstance(ctx.obj, dict) else None
-            evidence = {} if no_scan else _findings(root, scan_fn)
+            evidence = {} if no_scan else _findings(root, scan_fn, exclude or ())
             walk(console, lens, session, todo, evidence=evidence)
         except (KeyboardInterrupt, EOFError) as exc:
             where = session.doc.display if session is not None else ANSWERS_FILE
@@ -174,25 +193,28 @@ def report(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="Project folder.")] = Path("."),
     format: Annotated[
-        str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)} (pdf needs -o).")
+        str, typer.Option("--format", "-f", metavar="FORMAT", help=f"{one_of(FORMATS)} (pdf needs -o).")
     ] = "terminal",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this file.")] = None,
     baseline: Annotated[
-        Path | None, typer.Option(help="A earlier `--format json` report to compare with (markdown).")
+        Path | None,
+        typer.Option(metavar="FILE", help="An earlier `--format json` report to compare with (markdown)."),
     ] = None,
     stack: Annotated[
-        str | None, typer.Option(help="Add notes for this stack: aws, gcp, azure, open_source.")
+        str | None, typer.Option(metavar="STACK", help=f"Add the notes for this stack: {one_of(STACKS)}.")
     ] = None,
+    exclude: ExcludeOption = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Rescan every file.")] = False,
 ) -> None:
     """Scan the project, merge mllens.yaml, and print (or write) the review."""
     with user_errors():
-        if format in BINARY_REPORTERS and output is None:
-            raise InputError(f"format {format!r} writes a binary file: give one with -o FILE", field="--output")
+        format = choose(format, FORMATS, option="--format", aliases=FORMAT_ALIASES)
+        stack = choose_optional(stack, STACKS, option="--stack", aliases=STACK_ALIASES)
+        binary_needs_output(format, output)
         reporter = get_binary_reporter(format) if format in BINARY_REPORTERS else get_reporter(format)
         scan_fn: ScanFn | None = (ctx.obj or {}).get("scan") if isinstance(ctx.obj, dict) else None
         result, scanned = review_project(
-            _project(path), use_cache=not no_cache, progress=sys.stderr.isatty(), scan=scan_fn
+            _project(path), use_cache=not no_cache, progress=sys.stderr.isatty(), scan=scan_fn, exclude=exclude or ()
         )
         lens = load_shipped_lens(result.lens_id)
         before = _baseline(baseline, lens) if baseline is not None else None

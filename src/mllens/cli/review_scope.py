@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mllens.cli.common import err_console
+from mllens.cli.common import err_console, pillar_option
 from mllens.errors import InputError
 from mllens.lens.model import Lens
 
@@ -56,14 +56,7 @@ def review_scope(
     lens: Lens, *, pillar: str | None = None, question: str | None = None, practice: str | None = None
 ) -> Scope:
     """Check --pillar, --question and --practice against the lens; return canonical ids."""
-    pillar_id = None
-    if pillar is not None:
-        wanted = pillar.strip().lower()
-        found = [p.id for p in lens.pillars if wanted in (p.id.lower(), (p.wa_id or "").lower())]
-        if not found:
-            known = ", ".join(p.id for p in lens.pillars)
-            raise InputError(f"unknown pillar {pillar!r} (expected one of: {known})", field="--pillar")
-        pillar_id = found[0]
+    pillar_id = pillar_option(lens, pillar)
     question_id = _question_id(lens, question) if question is not None else None
     practice_id = None
     if practice is not None:

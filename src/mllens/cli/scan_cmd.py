@@ -10,10 +10,24 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from mllens.cli.common import EXIT_OK, EXIT_USAGE, console, err_console
+from mllens.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    FORMAT_ALIASES,
+    REPORT_FORMATS,
+    THRESHOLDS,
+    ExcludeOption,
+    binary_needs_output,
+    choose,
+    choose_optional,
+    console,
+    err_console,
+    new_app,
+    one_of,
+)
 from mllens.errors import MllensError
 
-FORMATS = ("terminal", "json", "markdown", "sarif")
+FORMATS = REPORT_FORMATS
 
 
 def _fail(exc: MllensError) -> typer.Exit:
@@ -23,36 +37,52 @@ def _fail(exc: MllensError) -> typer.Exit:
 
 def scan(
     path: Annotated[Path, typer.Argument(help="Project folder to scan.")] = Path("."),
-    format: Annotated[str, typer.Option("--format", "-f", help="terminal, json, markdown or sarif.")] = "terminal",
+    format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help=f"{one_of(FORMATS)} (pdf needs -o).")
+    ] = "terminal",
     fail_on: Annotated[
-        str | None, typer.Option("--fail-on", help="Exit 1 when a question is at this risk or worse: high or medium.")
+        str | None,
+        typer.Option(
+            "--fail-on",
+            metavar="LEVEL",
+            help=f"Exit 1 when a question is at this risk or worse: {one_of(THRESHOLDS)}.",
+        ),
     ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file.")
+    ] = None,
     baseline: Annotated[
         Path | None,
         typer.Option(
+            metavar="FILE",
             help="A previous `--format json` result: --fail-on counts only risks new or worse since it, "
             "and findings new since it."
         ),
     ] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Also write the HTML report to this file.")] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", metavar="FILE", help="Also write the HTML report to this file.")
+    ] = None,
+    exclude: ExcludeOption = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore and do not update the result cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Scan a project's files for evidence and print its Well-Architected ML review."""
     from mllens.lens.load import load_shipped_lens
     from mllens.output import write_output
-    from mllens.report import ReportOptions, get_reporter
+    from mllens.report import BINARY_REPORTERS, ReportOptions, get_binary_reporter, get_reporter
     from mllens.report import html as html_report
     from mllens.review.gate import evaluate_gate, load_baseline, parse_threshold
     from mllens.workflow import review_project
 
     try:
-        if format not in FORMATS:
-            raise MllensError(f"--format: expected one of {', '.join(FORMATS)}, got {format!r}")
-        threshold = parse_threshold(fail_on) if fail_on else None
-        reporter = get_reporter(format)
-        review, result = review_project(path, use_cache=not no_cache, progress=not quiet and sys.stderr.isatty())
+        format = choose(format, FORMATS, option="--format", aliases=FORMAT_ALIASES)
+        level = choose_optional(fail_on, THRESHOLDS, option="--fail-on")
+        threshold = parse_threshold(level) if level else None
+        binary_needs_output(format, output)
+        reporter = get_binary_reporter(format) if format in BINARY_REPORTERS else get_reporter(format)
+        review, result = review_project(
+            path, use_cache=not no_cache, progress=not quiet and sys.stderr.isatty(), exclude=exclude or ()
+        )
         before = load_baseline(baseline, lens=load_shipped_lens(review.lens_id)) if baseline is not None else None
     except MllensError as exc:
         raise _fail(exc) from None
@@ -66,7 +96,7 @@ def scan(
     try:  # one writer for every output file: atomic, announced, `<path>: cannot write (<reason>)`
         if output is not None:
             write_output(output, text)
-        else:
+        elif isinstance(text, str):  # a binary format has an output file (checked above)
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
         if html is not None:
             write_output(html, html_report.render(review, scan=result, baseline=before))
@@ -112,7 +142,7 @@ def rules(
     console.print(table)
 
 
-dev_app = typer.Typer(help="Tools for mllens contributors.", no_args_is_help=True)
+dev_app = new_app(help="Tools for mllens contributors.", no_args_is_help=True)
 
 
 @dev_app.command("new-rule")

@@ -12,7 +12,7 @@ Like `mllens review`, the commands take an optional scan function from `ctx.obj[
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,7 +22,17 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from mllens.cli.common import console, err_console
+from mllens.cli.common import (
+    EXIT_OK,
+    EXIT_THRESHOLD,
+    FORMAT_ALIASES,
+    ExcludeOption,
+    choose,
+    console,
+    err_console,
+    new_app,
+    one_of,
+)
 from mllens.errors import InputError
 from mllens.review.diff import Change, ReviewDiff, diff
 from mllens.review.model import Review, RiskCounts
@@ -51,14 +61,10 @@ DbOption = Annotated[
         help="Database URL (default: $MLLENS_DB, else SQLite in the user data directory).",
     ),
 ]
+DIFF_FORMATS = ("terminal", "json")  # "text" is still taken for terminal
 
 
-class Format(StrEnum):
-    TEXT = "text"
-    JSON = "json"
-
-
-milestone_app = typer.Typer(
+milestone_app = new_app(
     help="Save and list milestones: named, immutable snapshots of a workload's review.",
     no_args_is_help=True,
 )
@@ -68,11 +74,11 @@ def _scan_fn(ctx: typer.Context) -> Any:
     return ctx.obj.get("scan") if isinstance(ctx.obj, dict) else None
 
 
-def _review_now(ctx: typer.Context, project: Path) -> Review:
+def _review_now(ctx: typer.Context, project: Path, exclude: Sequence[str] = ()) -> Review:
     from mllens.workflow import review_project  # the scanner and engine load only when used
 
     review, _scan = review_project(
-        project, scan=_scan_fn(ctx), progress=err_console.is_terminal
+        project, scan=_scan_fn(ctx), progress=err_console.is_terminal, exclude=exclude
     )
     return review
 
@@ -117,13 +123,14 @@ def save_command(
     name: Annotated[
         str, typer.Argument(metavar="NAME", help="Milestone name, unique within the workload.")
     ],
-    path: Annotated[Path, typer.Argument(metavar="[PATH]", help="Project folder.")] = Path("."),
+    path: Annotated[Path, typer.Argument(metavar="PATH", help="Project folder.")] = Path("."),
+    exclude: ExcludeOption = None,
     db: DbOption = None,
 ) -> None:
     """Review the project now and keep that review as milestone NAME."""
     clean = check_milestone_name(name)
     with open_store(db, saving=True) as store:  # a bad --db fails before the scan, not after
-        review = _review_now(ctx, path)
+        review = _review_now(ctx, path, exclude or ())
         with store.transaction() as tx:  # workload, review and milestone: all or nothing
             details = review.workload
             # A project without mllens.yaml knows only its folder name: keep the details
@@ -144,7 +151,7 @@ def save_command(
 @milestone_app.command("list")
 def list_command(
     target: Annotated[
-        str | None, typer.Argument(metavar="[WORKLOAD|PATH]", help="Workload name or project folder.")
+        str | None, typer.Argument(metavar="WORKLOAD|PATH", help="Workload name or project folder.")
     ] = None,
     db: DbOption = None,
 ) -> None:
@@ -193,16 +200,30 @@ def diff_command(
     worsened_first: Annotated[
         bool, typer.Option("--worsened-first", help="List what got worse before what got better.")
     ] = False,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TEXT,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help=f"{one_of(DIFF_FORMATS)}.")
+    ] = "terminal",
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            metavar="GLOB",
+            help="For `current`: leave out files matching this gitignore-style pattern (repeatable).",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Compare two milestones of a workload (B may be `current`: the project as it is now)."""
+    """Compare two milestones of a workload (B may be `current`: the project as it is now).
+
+    Exits 1 when something got worse from A to B (a question's risk or a practice's
+    status), else 0, so CI can fail on it."""
+    fmt = choose(fmt, DIFF_FORMATS, option="--format", aliases=FORMAT_ALIASES)
     with open_store(db) as store:
         name, project = _target(workload)
         sides = [_side(store, label, name) for label in (a, b)]
     if any(side is None for side in sides):
         project = project or Path(".")
-        now = _review_now(ctx, project)
+        now = _review_now(ctx, project, exclude or ())
         if now.workload.name != name:
             raise InputError(
                 f"{CURRENT!r} is the review of the project in {project}, whose workload is "
@@ -212,10 +233,12 @@ def diff_command(
     before, after = sides
     assert before is not None and after is not None
     result = diff(before, after, order="worsened" if worsened_first else "improved", labels=(a, b))
-    if fmt == Format.JSON:
+    if fmt == "json":
         typer.echo(result.model_dump_json(indent=2))
     else:
         _print_diff(result)
+    worse = result.count(Change.WORSENED, of="questions") + result.count(Change.WORSENED, of="practices")
+    raise typer.Exit(EXIT_THRESHOLD if worse else EXIT_OK)
 
 
 def _print_diff(result: ReviewDiff) -> None:
