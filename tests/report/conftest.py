@@ -41,7 +41,7 @@ class FakeScan:
         self.evidence = evidence
         self.extra = extra
 
-    def __call__(self, path: str, *, use_cache: bool = True, progress: bool = False) -> ScanResult:
+    def __call__(self, path: str, *, use_cache: bool = True, progress: bool = False, **options: object) -> ScanResult:
         return ScanResult(root=path, files_scanned=4, duration_s=0.1, evidence=self.evidence, **self.extra)  # type: ignore[arg-type]
 
 

@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import wcag
 from typer.testing import CliRunner
 
 from mllens.cli import app
@@ -177,6 +178,17 @@ def test_the_lifecycle_diagram_tells_found_stages_from_gaps_and_empty_ones(examp
     assert '<li class="in-place"><code>src/fraud/train.py:31</code>logs runs' in figure
     assert f'<li class="gap"><code>{gap.file}:{gap.line}</code><span class="note-mark">✗ gap:</span> ' in figure
     assert 'font-weight="700">1 gap</tspan>' in figure
+    # the same states as text beside the picture (the PDF keeps it as text: search, screen readers)
+    headings = re.findall(
+        r'<h4>(\d)\. ([\w ]+) <span class="stage-state"><span aria-hidden="true">.</span> ([^<]+)</span>', figure)
+    assert headings == [
+        ("1", "Data sources", "nothing found"),
+        ("2", "Processing", "nothing found"),
+        ("3", "Training", "found (1 in place)"),
+        ("4", "Registry", "nothing found"),
+        ("5", "Deployment", "only gaps found (1 gap)"),
+        ("6", "Monitoring", "nothing found"),
+    ]
 
 
 def test_the_example_lifecycle_lists_every_note_the_scan_made(example: Reviewed) -> None:
@@ -259,7 +271,7 @@ def test_an_empty_project_renders_every_question_unanswered_and_no_stage_found(e
     page = Page(text)
     assert len(page.cells) == 35
     assert {cls.split()[1] for cls, _ in page.cells.values()} == {"risk-unanswered"}
-    assert all("unanswered" in body for _, body in page.cells.values())
+    assert all(LABELS[Risk.UNANSWERED] in body for _, body in page.cells.values())
     assert text.count('<g class="stage missing">') == 6
     assert f'<h1 class="workload-name">{review.workload.name}</h1>' in text
     assert len(text.encode()) < MB
@@ -308,17 +320,22 @@ def test_the_registry_maps_html_to_this_reporter(example: Reviewed) -> None:
     assert REPORTERS["html"](review, scan=scan).startswith("<!DOCTYPE html>")
 
 
-def _luminance(color: str) -> float:
-    channels = [int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+def test_the_contrast_helper_gives_the_wcag_values() -> None:
+    white, black = wcag.parse("#ffffff"), wcag.parse("#000")
+    assert wcag.ratio(black, white) == pytest.approx(21)
+    assert wcag.ratio(white, white) == pytest.approx(1)
+    assert wcag.ratio(wcag.parse("#777777"), white) == pytest.approx(4.48, abs=0.01)  # the classic near miss
+    # half-transparent black over white is drawn as grey 127.5, whatever way it is written
+    assert wcag.ratio(wcag.parse("rgba(0, 0, 0, 0.5)"), white) == pytest.approx(3.98, abs=0.01)
+    assert wcag.ratio(wcag.parse("rgb(0 0 0 / 50%)"), white) == pytest.approx(3.98, abs=0.01)
+    assert wcag.all_colours("repeating-linear-gradient(45deg, rgba(1, 2, 3, 0.5) 0px, rgb(4, 5, 6) 2px)") == [
+        (1.0, 2.0, 3.0, 0.5), (4.0, 5.0, 6.0, 1.0)]
 
 
 @pytest.mark.parametrize("name", sorted(PALETTE))
 def test_every_colour_pair_passes_wcag_aa(name: str) -> None:
     bg, fg = PALETTE[name]
-    light, dark = sorted((_luminance(bg), _luminance(fg)), reverse=True)
-    assert (light + 0.05) / (dark + 0.05) >= 4.5, name
+    assert wcag.ratio(wcag.parse(fg), wcag.parse(bg)) >= wcag.AA_NORMAL_TEXT, name
 
 
 def test_mllens_report_writes_html_and_sarif_for_the_example(tmp_path: Path) -> None:
@@ -327,6 +344,6 @@ def test_mllens_report_writes_html_and_sarif_for_the_example(tmp_path: Path) -> 
         out = tmp_path / f"review.{fmt}"
         result = CliRunner().invoke(app, ["report", str(example), "--format", fmt, "-o", str(out), "--no-cache"])
         assert result.exit_code == 0, result.output
-        assert f"Wrote {out}" in result.stderr
+        assert f"wrote {out}" in result.stderr
     assert '<h1 class="workload-name">card-fraud-scoring</h1>' in (tmp_path / "review.html").read_text("utf-8")
     assert '"name": "mllens"' in (tmp_path / "review.sarif").read_text("utf-8")

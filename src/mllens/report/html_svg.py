@@ -22,6 +22,9 @@ STAGES = (
     ("monitoring", "Monitoring"),
 )
 BOX_W, BOX_GAP, BOX_Y, BOX_H = 140, 32, 16, 104
+# A stage's state in words: the SVG's title and the text beside it (which the PDF keeps
+# as real text for search and screen readers) both say it this way.
+STAGE_STATES = {"found": "found", "gaps": "only gaps found", "missing": "nothing found"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,26 @@ class Stage:
     @property
     def found(self) -> bool:
         return self.state == "found"
+
+    @property
+    def in_place(self) -> int:
+        return sum(1 for n in self.notes if not n.gap)
+
+    @property
+    def gaps(self) -> int:
+        return sum(1 for n in self.notes if n.gap)
+
+    @property
+    def state_label(self) -> str:
+        return STAGE_STATES[self.state]
+
+    @property
+    def counts(self) -> str:
+        """`6 in place, 1 gap`; empty for a stage with nothing found."""
+        parts = [f"{self.in_place} in place"] if self.in_place else []
+        if self.gaps:
+            parts.append(f"{self.gaps} gap{'s' if self.gaps != 1 else ''}")
+        return ", ".join(parts)
 
 
 def _gap_keys(evidence: Iterable[Evidence]) -> set[tuple[str, str]]:
