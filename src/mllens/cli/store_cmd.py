@@ -18,7 +18,6 @@ from typing import Annotated, Any
 
 import typer
 from rich import box
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -34,6 +33,8 @@ from mllens.cli.common import (
     one_of,
 )
 from mllens.errors import InputError
+from mllens.report import labels
+from mllens.report.terminal import print_table
 from mllens.review.diff import Change, ReviewDiff, diff
 from mllens.review.model import Review, RiskCounts
 from mllens.store import (
@@ -49,7 +50,9 @@ from mllens.store import (
 
 CURRENT = "current"
 RISKS = ("HIGH", "MEDIUM", "UNANSWERED", "NONE", "NOT_APPLICABLE")
-_HEADERS = ("High", "Medium", "Unanswered", "None", "N/A")  # narrow enough for 80 columns
+# The same state names as every report (mllens.report.labels): "NOT APPLICABLE", not "N/A";
+# a two-word name takes two header lines so that a milestone row still fits 80 columns.
+_HEADERS = tuple(labels.state(risk).replace(" ", "\n") for risk in RISKS)
 _STYLE = {Change.IMPROVED: "green", Change.WORSENED: "red", Change.UNCHANGED: "dim"}
 _MARK = {Change.IMPROVED: "▲", Change.WORSENED: "▼", Change.UNCHANGED: "="}
 
@@ -102,7 +105,7 @@ def _when(at: dt.datetime) -> str:
     return f"{at.astimezone(dt.UTC):%Y-%m-%d %H:%M}"
 
 
-def _table(title: str) -> Table:
+def _table(title: str | None = None) -> Table:
     # No vertical rules and no edge padding: a milestone row fits an 80-column terminal.
     return Table(
         title=title,
@@ -114,7 +117,7 @@ def _table(title: str) -> Table:
 
 
 def _counts_line(counts: RiskCounts) -> str:
-    return ", ".join(f"{risk} {getattr(counts, risk)}" for risk in RISKS)
+    return ", ".join(f"{labels.state(risk)} {getattr(counts, risk)}" for risk in RISKS)
 
 
 @milestone_app.command("save")
@@ -168,15 +171,18 @@ def list_command(
             soft_wrap=True,
         )
         return
-    table = _table(f"Milestones of {escape(workload)}")
+    # Names are never cut: the title stands on its own line, the name column never wraps
+    # and the table prints wider than the terminal rather than ellipsise a name.
+    console.print(f"Milestones of {workload}", markup=False, highlight=False, soft_wrap=True, style="italic")
+    table = _table()
     for column in ("Name", "Saved (UTC)", "Lens"):
-        table.add_column(column, no_wrap=column != "Name")
+        table.add_column(column, no_wrap=True)
     for header in _HEADERS:
-        table.add_column(header, justify="right")
+        table.add_column(header, justify="right", no_wrap=True)
     for m in milestones:
         counts = [str(getattr(m.risk_counts, risk)) for risk in RISKS]
         table.add_row(Text(m.name), _when(m.created_at), f"{m.lens_id} {m.lens_version}", *counts)
-    console.print(table)
+    print_table(console, table)
 
 
 def _side(store: Store, name: str, workload: str) -> Review | None:
@@ -257,34 +263,34 @@ def _print_diff(result: ReviewDiff) -> None:
             soft_wrap=True,
         )
     counts = _table("Question risks")
-    counts.add_column("")
+    counts.add_column("", no_wrap=True)  # the milestone names
     for header in _HEADERS:
-        counts.add_column(header, justify="right")
+        counts.add_column(header, justify="right", no_wrap=True)
     counts.add_row(Text(before.label or ""), *(str(getattr(result.risk_counts_before, r)) for r in RISKS))
     counts.add_row(Text(after.label or ""), *(str(getattr(result.risk_counts_after, r)) for r in RISKS))
     counts.add_row("change", *(f"{result.risk_counts_delta[r]:+d}" for r in RISKS))
-    console.print(counts)
+    print_table(console, counts)
     console.print(_tally(result), highlight=False, soft_wrap=True)
     if result.unchanged:
         console.print("No practice status and no question risk changed.", soft_wrap=True)
         return
     changes = _table("Changes")
     for column in ("", "Id", "Title", "Before", "After"):
-        changes.add_column(column)
+        changes.add_column(column, no_wrap=column != "Title")  # only titles wrap
     for q in result.questions:
-        changes.add_row(_mark(q.change), q.id, q.title, q.before.value, q.after.value)
+        changes.add_row(_mark(q.change), q.id, q.title, labels.state(q.before), labels.state(q.after))
     if result.questions and result.practices:
         changes.add_section()
     for p in result.practices:
-        changes.add_row(_mark(p.change), p.id, p.title, p.before.value, p.after.value)
+        changes.add_row(_mark(p.change), p.id, p.title, labels.state(p.before), labels.state(p.after))
     if result.questions or result.practices:
-        console.print(changes)
+        print_table(console, changes)
     for label, items in (
         (f"Only in {before.label}", result.questions_only_before + result.practices_only_before),
         (f"Only in {after.label}", result.questions_only_after + result.practices_only_after),
     ):
         if items:
-            listed = ", ".join(f"{o.id} ({o.value})" for o in items)
+            listed = ", ".join(f"{o.id} ({labels.state(o.value)})" for o in items)
             console.print(f"{label}: {listed}", markup=False, highlight=False, soft_wrap=True)
 
 

@@ -48,7 +48,13 @@ _UNBOUNDED = 10_000  # measure a table as if the line had no end
 def table_width(console: Console, table: Table) -> int:
     """The narrowest width at which no cell of `table` is cut: ids in no_wrap columns
     whole, other cells wrapped at spaces, never inside a word."""
-    return Measurement.get(console, console.options.update_width(_UNBOUNDED), table).minimum
+    options = console.options.update_width(_UNBOUNDED)
+    for column in table.columns:
+        # Rich measures a no_wrap column by its longest word; it needs its longest line.
+        if column.no_wrap and column.min_width is None:
+            cells = [column.header, *column.cells]
+            column.min_width = max(Measurement.get(console, options, cell).maximum for cell in cells)
+    return Measurement.get(console, options, table).minimum
 
 
 def print_table(console: Console, table: Table) -> None:
