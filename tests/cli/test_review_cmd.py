@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -499,3 +499,32 @@ def test_report_terminal_and_bad_format(app: typer.Typer, tmp_path: Path) -> Non
     bad = run(app, ["report", str(tmp_path), "--format", "xml"], obj=scan)
     assert bad.exit_code == 2
     assert bad.stderr == "error: --format: expected one of terminal, markdown, json, html, sarif, pdf, got 'xml'\n"
+
+
+# --- option values: --stack, --exclude ----------------------------------------------------
+
+
+def test_report_stack_takes_the_lens_stacks_only(app: typer.Typer, tmp_path: Path) -> None:
+    scan = {"scan": fake_scan([FINDING])}
+    noted = run(app, ["report", str(tmp_path), "--stack", "open-source"], obj=scan)  # the design's spelling
+    assert noted.exit_code == 0, noted.output
+    assert "open_source: " in noted.stdout
+    assert "open_source: " in run(app, ["report", str(tmp_path), "--stack", "OPEN_SOURCE"], obj=scan).stdout
+    bad = run(app, ["report", str(tmp_path), "--stack", "foo"], obj=scan)
+    assert (bad.exit_code, bad.stdout) == (2, "")
+    assert bad.stderr == "error: --stack: expected one of aws, gcp, azure, open_source, got 'foo'\n"
+
+
+def test_report_and_review_pass_the_exclude_list_to_the_scan(app: typer.Typer, tmp_path: Path) -> None:
+    asked: list[list[str]] = []
+
+    def scan(path: str, *, use_cache: bool = True, progress: bool = False, exclude: Sequence[str] = ()) -> ScanResult:
+        asked.append(list(exclude))
+        return ScanResult(root=path, files_scanned=0, duration_s=0.0)
+
+    (tmp_path / "mllens.yaml").write_text("workload: {name: w}\nscan: {exclude: [data/]}\n", encoding="utf-8")
+    report = run(app, ["report", str(tmp_path), "--exclude", "tests/", "--exclude", "*.ipynb"], obj={"scan": scan})
+    assert report.exit_code == 0, report.output
+    review = run(app, ["review", str(tmp_path), "--exclude", "tests/"], stdin="q\n", obj={"scan": scan})
+    assert review.exit_code == 0, review.output
+    assert asked == [["data/", "tests/", "*.ipynb"], ["data/", "tests/"]]

@@ -61,7 +61,7 @@ def test_top_level_keys_are_the_contract_then_the_extras(review: Review) -> None
     data = json.loads(render(review, scan=SCAN))
     assert list(data) == [
         "mllens_version", "lens", "project", "evidence", "practices", "questions", "summary",
-        "workload", "plan", "accepted_risks", "diagnostics",
+        "workload", "plan", "accepted_risks", "diagnostics", "scan",
     ]
     assert list(data)[:7] == list(CONTRACT_KEYS)
     assert list(data)[7:] == list(EXTRA_KEYS)

@@ -2,8 +2,8 @@
 
 Contract keys (fixed; other tools parse them): mllens_version, lens, project, evidence,
 practices, questions, summary. Extras live under their own top-level keys only:
-workload, plan, accepted_risks, diagnostics. `project.path` is null for a review made
-without a scan.
+workload, plan, accepted_risks, diagnostics, scan (the exclude patterns it ran with).
+`project.path` is null for a review made without a scan.
 
 `review_from_json` reads such a report back as a (partial) Review, for use as a baseline.
 """
@@ -42,7 +42,7 @@ CONTRACT_KEYS = (
     "questions",
     "summary",
 )
-EXTRA_KEYS = ("workload", "plan", "accepted_risks", "diagnostics")
+EXTRA_KEYS = ("workload", "plan", "accepted_risks", "diagnostics", "scan")
 
 
 def to_data(review: Review, *, scan: ScanResult | None = None) -> dict[str, Any]:
@@ -88,6 +88,7 @@ def to_data(review: Review, *, scan: ScanResult | None = None) -> dict[str, Any]
         "plan": [s.model_dump(mode="json") for s in review.plan],
         "accepted_risks": [a.model_dump(mode="json") for a in review.accepted_risks],
         "diagnostics": [d.model_dump(mode="json") for d in scan.diagnostics] if scan else [],
+        "scan": {"exclude": list(scan.exclude) if scan else []},  # the patterns of files left out
     }
 
 
