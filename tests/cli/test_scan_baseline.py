@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import Result
 from typer.testing import CliRunner
 
@@ -95,7 +96,10 @@ def baseline_of(project: Path, path: Path) -> Path:
 
 
 def gate_lines(result: Result) -> list[str]:
-    return result.stderr.splitlines()
+    """The gate's verdict and the lines under it (stderr may first announce written files)."""
+    lines = result.stderr.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("mllens gate ")), len(lines))
+    return lines[start:]
 
 
 def test_new_secrets_and_an_admin_policy_fail_the_gate_though_the_question_was_high(project: Path,
@@ -178,3 +182,17 @@ def test_an_accepted_risk_in_mllens_yaml_lets_the_new_findings_pass(project: Pat
         line.replace("  new: ", "  new, risk accepted: ").split(" (practice")[0] for line in NEW_FINDINGS
     ]
     assert "  accepted: MLSEC03-BP02 (MLSEC03) by alice until 2999-12-31: rotated keys" in lines
+
+
+def test_the_ci_docs_workflow_makes_main_json_from_the_target_branch_and_gates_with_it() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "ci.md").read_text(encoding="utf-8")
+    section = docs.split("### Making the baseline on main", 1)[1]
+    workflow = yaml.safe_load(section.split("```yaml\n", 1)[1].split("```", 1)[0])
+    steps = workflow["jobs"]["review"]["steps"]
+    make = next(s for s in steps if "git worktree add" in s.get("run", ""))
+    assert make["if"] == "github.event_name == 'pull_request'"
+    assert make["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    assert 'mllens scan "$RUNNER_TEMP/base" --format json -o "$RUNNER_TEMP/main.json"' in make["run"]
+    gate = steps[steps.index(make) + 1]["run"]
+    assert "--fail-on high" in gate and '--baseline "$MLLENS_BASELINE"' in gate
+    assert next(s for s in steps if "actions/checkout" in s.get("uses", ""))["with"]["fetch-depth"] == 0

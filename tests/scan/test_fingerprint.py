@@ -52,4 +52,4 @@ def test_by_default_ids_resolve_through_the_installed_rules() -> None:
 def test_the_v1_hash_is_pinned() -> None:
     """Code scanning and stored baselines keep these values: changing the hash needs a new
     FINGERPRINT_KEY (mllensFinding/v2), not a silent edit."""
-    assert fingerprint(KEY, 0) == "79249fb200c7ddbe620c7ecf643718ef"  # as mllens 0.x SARIF wrote it
+    assert fingerprint(KEY, 0) == "79249fb200c7ddbe620c7ecf643718ef"  # what SARIF logs carry
