@@ -104,7 +104,7 @@ def test_high_risks_list_missing_practices_with_evidence_and_first_step(mini_rev
     assert "aws: Use a KMS key" in section
     assert "✗ SEC1-B Log access [missing] (accepted until 2027-01-01, owner ana)" in section
     assert "→ Turn on access logging" in section
-    assert "? not yet known: SEC1-C" in section
+    assert "? unknown: SEC1-C" in section
 
 
 def test_disagreements_and_scan_facts_close_the_report(mini_review: Review) -> None:

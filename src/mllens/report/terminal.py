@@ -30,7 +30,7 @@ from mllens.report.base import (
     question_acceptances,
     risk_text,
 )
-from mllens.review.model import CheckState, PlanStep, PracticeResult, QuestionResult, Review
+from mllens.review.model import CheckState, PlanStep, PracticeResult, PracticeStatus, QuestionResult, Review
 from mllens.scan.result import ScanResult
 
 STYLES = {
@@ -174,7 +174,7 @@ def _high_risks(
         for pid in q.missing:
             out.append(_practice_lines(review.practice(pid), steps.get(pid), options.stack))
         if q.unknown:
-            out.append(Text(f"  ? not yet known: {', '.join(q.unknown)}", style="dim"))
+            out.append(Text(f"  ? {labels.status(PracticeStatus.UNKNOWN)}: {', '.join(q.unknown)}", style="dim"))
     return out
 
 
