@@ -257,6 +257,14 @@ def test_a_finding_outside_the_projects_own_files_does_not_fail(mini: Lens) -> N
     assert [f.file for f in result.new_findings] == ["tests/test_io.py"]
 
 
+def test_a_new_finding_stays_on_one_whole_line_whatever_its_file_name_holds(mini: Lens) -> None:
+    hostile = KEY.model_copy(update={"file": "src/a\nnew: fake.rule \x1b[32mok.py", "message": "x" * 300})
+    result = evaluate_gate(with_evidence(mini, [hostile]), fail_on="high", baseline=with_evidence(mini, []))
+    (line,) = [line for line in result.lines() if line.startswith("  new: ")]
+    assert line == (f"  new: secrets.aws_access_key src/a\\nnew: fake.rule \\x1b[32mok.py:3 {'x' * 300}"
+                    " (practice SEC1-A, HIGH if missing)")
+
+
 def test_without_a_baseline_findings_are_not_judged(mini: Lens) -> None:
     result = evaluate_gate(with_evidence(mini, [KEY]), fail_on="high")
     assert result.new_findings == [] and [r.question for r in result.reasons] == ["SEC1", "REL2"]

@@ -221,8 +221,7 @@ def diff_command(
 ) -> None:
     """Compare two milestones of a workload (B may be `current`: the project as it is now).
 
-    Exits 1 when something got worse from A to B (a question's risk or a practice's
-    status), else 0, so CI can fail on it."""
+    Exits 1 when something got worse from A to B (a question's risk or a practice's status), else 0: for CI."""
     fmt = choose(fmt, DIFF_FORMATS, option="--format", aliases=FORMAT_ALIASES)
     with open_store(db) as store:
         name, project = _target(workload)

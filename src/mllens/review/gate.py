@@ -21,6 +21,7 @@ The gate reads risks the review engine decided; it never re-derives one.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -40,6 +41,7 @@ THRESHOLDS: dict[str, tuple[Risk, ...]] = {
 # evidence says where it was found; evidence without a class counts as the project's own).
 GATED_FILE_CLASSES = frozenset({"project", "test"})
 _IF_MISSING = {"high": Risk.HIGH, "medium": Risk.MEDIUM}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,11 @@ class NewFinding:
     fingerprint: str
 
     def describe(self) -> str:
-        """`rule file:line message (practice P, HIGH if missing)`, never shortened."""
+        """`rule file:line message (practice P, HIGH if missing)`, never shortened, on one line."""
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{self.rule} {where} {self.message} (practice {self.practice}, {self.if_missing.value} if missing)"
+        text = f"{self.rule} {where} {self.message} (practice {self.practice}, {self.if_missing.value} if missing)"
+        # A file name or message from the project must not break the line or drive the CI log's terminal.
+        return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True)
