@@ -150,6 +150,16 @@ def test_save_applies_our_edit_under_the_key_the_file_uses_now(tmp_path: Path, l
     assert "MLSEC-04" not in text
 
 
+def test_the_same_change_on_both_sides_is_no_conflict_and_no_write(tmp_path: Path, lens: Lens) -> None:
+    doc, base = opened(tmp_path, lens)
+    set_practice_answer(doc, "MLSEC05-BP01", DONE)
+    theirs = BASE.replace("MLSEC05-BP01: {status: missing}", "MLSEC05-BP01:   {status:  implemented}")
+    doc.path.write_text(theirs, encoding="utf-8")
+    saved = save_document(doc, base=base)
+    assert saved.answers.answers["MLSEC05-BP01"] == DONE
+    assert doc.path.read_text(encoding="utf-8") == theirs  # not even re-formatted
+
+
 def test_a_conflicting_save_writes_nothing(tmp_path: Path, lens: Lens) -> None:
     doc, base = opened(tmp_path, lens)
     set_practice_answer(doc, "MLSEC05-BP01", DONE)
@@ -232,3 +242,21 @@ def test_a_file_that_keeps_changing_is_left_alone(
     with pytest.raises(AnswersError, match=r"mllens.yaml: kept changing while it was being saved \(5 tries\)"):
         save_merged(doc.path, base=base, ours=doc.answers.answers, lens=lens)
     assert doc.path.read_text(encoding="utf-8") == BASE + "# edit 4\n"
+
+
+def test_an_unwritable_file_is_one_error_naming_it(
+    tmp_path: Path, lens: Lens, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc, base = opened(tmp_path, lens)
+    set_practice_answer(doc, "MLOPS01-BP01", DONE)
+
+    def refused(path: Path, data: str | bytes) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(merge, "write_atomic", refused)
+    with pytest.raises(AnswersError) as info:
+        save_document(doc, base=base)
+    assert str(info.value) == (
+        "mllens.yaml: cannot write (Permission denied); nothing written (unsaved: MLOPS01-BP01: implemented)"
+    )
+    assert doc.path.read_text(encoding="utf-8") == BASE

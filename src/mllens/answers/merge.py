@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from mllens.answers.io import AnswersDocument, dump_answers, read_answers, set_practice_answer, write_atomic
+from mllens.answers.io import AnswersDocument, dump_answers, read_answers, set_practice_answer
 from mllens.answers.model import PracticeAnswer
 from mllens.errors import AnswersError
 from mllens.lens.model import Lens
+from mllens.output import write_atomic
 
 Answers = Mapping[str, PracticeAnswer]  # current practice id -> answer
 _ATTEMPTS = 5  # re-reads when the file changes again while a save is being prepared
@@ -94,12 +95,15 @@ def _signature(path: Path) -> tuple[int, bytes] | None:
         return None
 
 
+def _pending(ours: Answers) -> str:
+    return "; ".join(f"{pid}: {describe(ours.get(pid))}" for pid in sorted(ours)) or "none"
+
+
 def _reread(path: Path, *, lens: Lens | None, display: str, ours: Answers) -> AnswersDocument:
-    pending = "; ".join(f"{pid}: {describe(ours.get(pid))}" for pid in sorted(ours)) or "none"
     if not path.exists():
         raise AnswersError(
             f"was deleted while answers were being edited; not recreated, nothing written "
-            f"(unsaved: {pending})",
+            f"(unsaved: {_pending(ours)})",
             file=display,
         )
     try:
@@ -108,7 +112,7 @@ def _reread(path: Path, *, lens: Lens | None, display: str, ours: Answers) -> An
         where = f"{exc.field}: " if exc.field else ""
         raise AnswersError(
             f"changed while answers were being edited and no longer reads ({where}{exc.detail}); "
-            f"nothing written (unsaved: {pending})",
+            f"nothing written (unsaved: {_pending(ours)})",
             file=display,
         ) from None
 
@@ -127,11 +131,18 @@ def save_merged(
     for _ in range(_ATTEMPTS):
         before = _signature(path)
         theirs = _reread(path, lens=lens, display=name, ours=unsaved)
-        merge_answers(theirs, base=base, ours=ours)
+        if not merge_answers(theirs, base=base, ours=ours):
+            return theirs  # the file already says what we would write
         text = dump_answers(theirs)
         # Another write between our read and now would be lost: read again instead.
         if _signature(path) == before:
-            write_atomic(path, text)
+            try:
+                write_atomic(path, text)
+            except OSError as exc:
+                reason = exc.strerror or type(exc).__name__
+                raise AnswersError(
+                    f"cannot write ({reason}); nothing written (unsaved: {_pending(unsaved)})", file=name
+                ) from None
             return theirs
     raise AnswersError(
         f"kept changing while it was being saved ({_ATTEMPTS} tries); nothing written", file=name
