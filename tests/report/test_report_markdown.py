@@ -91,6 +91,26 @@ def test_changes_against_a_baseline() -> None:
     assert "No question changed its risk." in render(before, baseline=before)
 
 
+def test_new_findings_since_the_baseline_are_listed_escaped_and_capped() -> None:
+    def key(line: int, file: str = "src/settings.py") -> Evidence:
+        return Evidence(rule="secrets.aws_access_key", practice="SEC1-A", check="encrypted", outcome="contradicts",
+                        file=file, line=line, message="AWS key <b>id</b>: AKIA... (20 chars)", confidence=0.9)
+
+    before = mini_review(STATUSES).model_copy(update={"evidence": [key(3)]})
+    now = before.model_copy(update={"evidence": [key(9), key(4, "src/<img src=x>.py")]})  # the first one moved
+    text = render(now, baseline=before)
+    assert (
+        "#### New findings since the baseline (1)\n\n"
+        "- `secrets.aws_access_key` src/&lt;img src=x&gt;.py:4: AWS key &lt;b&gt;id&lt;/b&gt;: AKIA... (20 chars)"
+        " (practice SEC1-A)\n"
+    ) in text
+    assert "New findings" not in render(before, baseline=before) and "New findings" not in render(now)
+    many = before.model_copy(update={"evidence": [key(n, f"src/m{n}.py") for n in range(1, 26)]})
+    listed = render(many, baseline=before).split("#### New findings since the baseline (25)\n\n")[1]
+    assert listed.count("\n- `secrets.aws_access_key`") + listed.startswith("- `") == 20
+    assert "- and 5 more (the SARIF report has every one)" in listed
+
+
 def test_disagreements_and_diagnostics_are_counted() -> None:
     lens = load_shipped_lens()
     finding = Evidence(

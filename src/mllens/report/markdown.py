@@ -24,6 +24,7 @@ from mllens.report.base import (
     risk_text,
 )
 from mllens.review.model import QuestionResult, Review, RiskCounts
+from mllens.scan.fingerprint import findings, known_fingerprints
 from mllens.scan.result import ScanResult
 
 MARKS = {
@@ -34,6 +35,7 @@ MARKS = {
     Risk.NOT_APPLICABLE: "➖",
 }
 _DIAGNOSTICS_SHOWN = 10
+_FINDINGS_SHOWN = 20
 # Characters Markdown (GitHub flavour) gives a meaning to inline: code, emphasis, links and
 # images, tables, strikethrough, and the backslash itself.
 _MARKDOWN_SPECIAL = frozenset("\\`*_[]|~!#")
@@ -105,6 +107,22 @@ def _changes(review: Review, baseline: Review, acceptances: dict[str, QuestionAc
         *rows,
         "",
     ]
+
+
+def _new_findings(review: Review, baseline: Review) -> list[str]:
+    """Contradicting evidence the baseline did not have, told apart by the fingerprint SARIF
+    and the CI gate use (mllens.scan.fingerprint)."""
+    known = known_fingerprints(baseline.evidence)
+    new = [f.evidence for f in findings(review.evidence) if f.fingerprint not in known]
+    if not new:
+        return []
+    lines = [f"#### New findings since the baseline ({len(new)})", ""]
+    for item in new[:_FINDINGS_SHOWN]:
+        where = item.file if item.line is None else f"{item.file}:{item.line}"
+        lines.append(f"- `{item.rule}` {escape(where)}: {escape(item.message)} (practice {escape(item.practice)})")
+    if len(new) > _FINDINGS_SHOWN:
+        lines.append(f"- and {len(new) - _FINDINGS_SHOWN} more (the SARIF report has every one)")
+    return [*lines, ""]
 
 
 def _actions(review: Review, top: int) -> list[str]:
@@ -187,6 +205,7 @@ def render(
     ]
     if baseline is not None:
         lines += _changes(review, baseline, acceptances)
+        lines += _new_findings(review, baseline)
     lines += _actions(review, options.top)
     disagreeing = sum(len(p.disagreements) for p in review.practices)
     if disagreeing:
