@@ -486,7 +486,7 @@ def test_report_markdown_to_a_file_against_a_baseline(app: typer.Typer, tmp_path
     assert result.stdout == ""
     text = out.read_text(encoding="utf-8")
     assert text.startswith("### mllens review: fraud\n")
-    assert "| MLPERF03 | ⚪ unanswered | 🟠 MEDIUM | |" in text
+    assert "| MLPERF03 | ⚪ UNANSWERED | 🟠 MEDIUM | |" in text
 
 
 def test_report_terminal_and_bad_format(app: typer.Typer, tmp_path: Path) -> None:
