@@ -280,3 +280,28 @@ def test_the_scan_section_holds_exclude_patterns_and_nothing_else(tmp_path: Path
     assert unknown == "mllens.yaml: scan.vendor: unknown key 'vendor' (expected one of: exclude)"
     bad = error_of(tmp_path, "workload: {name: x}\nscan:\n  exclude: [tests/, '[z-a].py']\n", lens)
     assert bad == "mllens.yaml: scan.exclude[1]: expected a gitignore-style pattern (got '[z-a].py')"
+
+
+def test_an_unwritable_destination_is_one_error_naming_the_file(
+    tmp_path: Path, lens: Lens, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = new_document(tmp_path / "mllens.yaml", Workload(name="churn"), lens=lens)
+
+    def refused(path: Path, data: str | bytes) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("mllens.answers.io.write_atomic", refused)
+    with pytest.raises(AnswersError) as info:
+        save_answers(doc)
+    assert str(info.value) == f"{doc.display}: cannot write (Permission denied)"
+    assert not (tmp_path / "mllens.yaml").exists()
+
+
+def test_saving_an_answer_keeps_the_scan_section_and_its_comments(tmp_path: Path, lens: Lens) -> None:
+    path = write(tmp_path, "workload: {name: x}\nscan:\n  exclude: [tests/]  # fixtures\n")
+    doc = read_answers(path, lens=lens)
+    set_practice_answer(doc, "MLSEC03-BP01", PracticeAnswer(status="implemented"))
+    save_answers(doc)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("workload: {name: x}\nscan:\n  exclude: [tests/]  # fixtures\nanswers:\n")
+    assert load_answers(path, lens=lens).scan.exclude == ["tests/"]
