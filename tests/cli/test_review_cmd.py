@@ -316,6 +316,18 @@ def test_a_file_deleted_or_broken_meanwhile_is_not_overwritten(
     assert "workload: {name: w\n" in path.read_text(encoding="utf-8")
 
 
+def test_a_project_where_mllens_yaml_cannot_be_written_is_one_line(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def read_only(path: Path, data: str | bytes) -> None:
+        raise OSError(30, "Read-only file system", str(path))
+
+    monkeypatch.setattr("mllens.answers.io.write_atomic", read_only)
+    result = run(app, ["review", str(tmp_path), "--no-scan"], "w\n")
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {tmp_path / 'mllens.yaml'}: cannot write (Read-only file system)\n"
+
+
 # --- choosing what to walk ----------------------------------------------------------------
 
 

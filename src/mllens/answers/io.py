@@ -185,6 +185,10 @@ def dump_answers(doc: AnswersDocument) -> str:
 
 
 def save_answers(doc: AnswersDocument) -> None:
-    """Validate, then write the document to its path atomically."""
+    """Validate, then write the document to its path atomically, whatever the file says
+    now: to save edits into a file others may have changed, use answers.merge.save_merged."""
     doc.revalidate()
-    write_atomic(doc.path, dump_answers(doc))
+    try:
+        write_atomic(doc.path, dump_answers(doc))
+    except OSError as exc:
+        raise AnswersError(f"cannot write ({exc.strerror or type(exc).__name__})", file=doc.display) from None
