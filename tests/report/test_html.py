@@ -95,7 +95,7 @@ def test_the_grid_has_a_cell_per_question_with_its_risk_word_and_the_empty_cell(
     row = example_html[example_html.index("<th scope=\"row\">Business goal</th>"):]
     row = row[: row.index("</tr>")]
     assert row.count('class="cell ') == 5
-    assert '<td class="cell-empty"><span>no question</span></td>' in row
+    assert '<td class="cell-empty"><span class="cell-pillar">Reliability</span><span>no question</span></td>' in row
 
 
 def test_header_names_the_workload_and_the_lens(example: Reviewed, example_html: str) -> None:
