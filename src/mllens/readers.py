@@ -58,21 +58,24 @@ def read_text(path: Path, *, file: str | None = None, error: type[InputError] = 
     name = file or str(path)
     hint = f" (expected {expected})" if expected else ""
     try:
-        with open(path, "rb") as handle:
-            info = os.fstat(handle.fileno())
+        # Non-blocking open: a FIFO must be refused below, not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
             if stat.S_ISDIR(info.st_mode):
                 raise error(f"is a directory{hint}", file=name)
             if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
                 raise error(f"is not a regular file{hint}", file=name)
             if info.st_size > MAX_INPUT_BYTES:
-                raise error(f"is {_mb(info.st_size)}, more than the {_mb(MAX_INPUT_BYTES)} mllens reads", file=name)
+                limit = _size(MAX_INPUT_BYTES)
+                raise error(f"is {_size(info.st_size)}, more than the {limit} mllens reads", file=name)
             data = handle.read(MAX_INPUT_BYTES + 1)
     except IsADirectoryError:
         raise error(f"is a directory{hint}", file=name) from None
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror or type(exc).__name__}{hint}", file=name) from None
     if len(data) > MAX_INPUT_BYTES:  # grew while we read it
-        raise error(f"is more than the {_mb(MAX_INPUT_BYTES)} mllens reads", file=name)
+        raise error(f"is more than the {_size(MAX_INPUT_BYTES)} mllens reads", file=name)
     return decode(data, file=name, error=error)
 
 
@@ -84,8 +87,8 @@ def decode(data: bytes, *, file: str, error: type[InputError] = InputError) -> s
         raise error(f"not UTF-8 text (byte {exc.start})", file=file) from None
 
 
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:,.0f} MB"
+def _size(size: int) -> str:
+    return f"{size / 1024 / 1024:,.0f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
 
 
 # --- YAML -------------------------------------------------------------------------------
@@ -158,7 +161,14 @@ class _Budget:
             self.check_node(node, depth)
             open_nodes.add(key)
             stack.append((node, depth, True))
-            stack.extend((child, depth + 1, False) for child in _children(node) if id(child) not in sizes)
+            for child in _children(node):
+                if id(child) in sizes:
+                    continue
+                if type(child) is ScalarNode:  # most nodes: settled here, not pushed
+                    self.check_node(child, depth + 1)
+                    sizes[id(child)] = (1, len(child.value))
+                else:
+                    stack.append((child, depth + 1, False))
         values, chars = sizes[id(root)]
         self.values += values
         self.chars += chars
