@@ -234,3 +234,25 @@ def test_pyyaml_is_never_asked_to_construct_what_was_refused(monkeypatch: pytest
     with pytest.raises(InputError):
         parse_yaml(laughs(), file="x.yaml")
     assert constructed == []
+
+
+def test_a_yaml_integer_python_would_not_convert_is_refused_with_its_line() -> None:
+    assert refusal("a: 1\nb: " + "9" * 5000 + "\n") == "mllens.yaml: a number longer than 4,000 characters at line 2"
+
+
+def test_mllens_yaml_has_its_own_smaller_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import mllens.answers.io as answers_io
+
+    monkeypatch.setattr(answers_io, "MAX_ROUND_TRIP_BYTES", 100)
+    path = tmp_path / "mllens.yaml"
+    path.write_text("workload: {name: w}\nnotes: " + "x" * 200 + "\n", encoding="utf-8")
+    with pytest.raises(AnswersError, match=r"^mllens.yaml: is 228 bytes, more than the 100 bytes mllens reads$"):
+        answers_io.read_answers(path, display="mllens.yaml")
+
+
+def test_a_folder_named_mllens_yaml_is_an_error_not_a_missing_file(tmp_path: Path) -> None:
+    from mllens.workflow import open_answers
+
+    (tmp_path / "mllens.yaml").mkdir()
+    with pytest.raises(AnswersError, match=r"mllens.yaml: is a directory$"):
+        open_answers(tmp_path)

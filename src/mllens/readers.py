@@ -33,6 +33,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from mllens.errors import InputError
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024
+MAX_ROUND_TRIP_BYTES = 4 * 1024 * 1024  # mllens.yaml: the round-trip parser is pure Python, ~3 MB/s
 MAX_YAML_VALUES = 200_000  # the largest shipped lens file holds about 3,000
 MAX_YAML_CHARS = 20_000_000  # text of all scalars once aliases are expanded
 MAX_YAML_DEPTH = 100  # the shipped files nest 9 deep; the round-trip parser recurses
@@ -47,16 +48,27 @@ _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = frozenset(
     _CORE + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge")
 )
+_INT_TAG = _CORE + "int"
+MAX_NUMBER_CHARS = 4_000  # below Python's limit on converting text to an integer (4,300 digits)
 _VALUE_TAG = _CORE + "value"  # what YAML 1.1 resolves a plain `=` to: a string for us
 
 
-def read_text(path: Path, *, file: str | None = None, error: type[InputError] = InputError, expected: str = "") -> str:
-    """The text of a regular file, bounded in size; anything else is `error` naming the file.
+def read_text(
+    path: Path,
+    *,
+    file: str | None = None,
+    error: type[InputError] = InputError,
+    expected: str = "",
+    limit: int | None = None,
+) -> str:
+    """The text of a regular file of at most `limit` bytes (default MAX_INPUT_BYTES);
+    anything else is `error` naming the file.
 
     `expected` (e.g. "a JSON report from `mllens scan --format json`") is added to the
     message, so it says what was expected as well as what was found."""
     name = file or str(path)
     hint = f" (expected {expected})" if expected else ""
+    limit = MAX_INPUT_BYTES if limit is None else limit
     try:
         # Non-blocking open: a FIFO must be refused below, not wait for a writer.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -66,16 +78,15 @@ def read_text(path: Path, *, file: str | None = None, error: type[InputError] = 
                 raise error(f"is a directory{hint}", file=name)
             if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
                 raise error(f"is not a regular file{hint}", file=name)
-            if info.st_size > MAX_INPUT_BYTES:
-                limit = _size(MAX_INPUT_BYTES)
-                raise error(f"is {_size(info.st_size)}, more than the {limit} mllens reads", file=name)
-            data = handle.read(MAX_INPUT_BYTES + 1)
+            if info.st_size > limit:
+                raise error(f"is {_size(info.st_size)}, more than the {_size(limit)} mllens reads", file=name)
+            data = handle.read(limit + 1)
     except IsADirectoryError:
         raise error(f"is a directory{hint}", file=name) from None
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror or type(exc).__name__}{hint}", file=name) from None
-    if len(data) > MAX_INPUT_BYTES:  # grew while we read it
-        raise error(f"is more than the {_size(MAX_INPUT_BYTES)} mllens reads", file=name)
+    if len(data) > limit:  # grew while we read it
+        raise error(f"is more than the {_size(limit)} mllens reads", file=name)
     return decode(data, file=name, error=error)
 
 
@@ -129,6 +140,8 @@ class _Budget:
             raise self.fail(f"unsupported YAML tag {_show_tag(tag)}", node)
         if depth > MAX_YAML_DEPTH:
             raise self.fail(f"YAML nested deeper than {MAX_YAML_DEPTH} levels", node)
+        if tag == _INT_TAG and len(node.value) > MAX_NUMBER_CHARS:  # Python will not convert it
+            raise self.fail(f"a number longer than {MAX_NUMBER_CHARS:,} characters", node)
 
     def expanded(self, node: Node, sizes: dict[int, tuple[int, int]]) -> tuple[int, int]:
         """(values, characters) of `node` fully expanded, from its children's (in `sizes`)."""

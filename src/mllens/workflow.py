@@ -61,7 +61,7 @@ def open_answers(root: Path, *, lens: Lens | None = None) -> tuple[AnswersDocume
     """The project's mllens.yaml (None when it has none), validated against `lens`, or,
     when no lens is given, against the shipped lens the file names (default `ml`)."""
     path = root / ANSWERS_FILE
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():  # a folder or a broken link there is an error
         return None, lens or load_shipped_lens()
     if lens is None:
         # Read once without a lens to learn which lens the file answers.

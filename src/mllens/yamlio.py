@@ -55,6 +55,8 @@ def parse_yaml(text: str, *, file: str) -> Any:
         return loader.construct_document(documents[0])
     except yaml.YAMLError as exc:
         raise yaml_error(exc, text=text, file=file) from None
+    except ValueError:  # a second guard: compose_checked refuses what a constructor cannot convert
+        raise InputError("malformed YAML: a value that cannot be converted", file=file) from None
     finally:
         loader.dispose()
 

@@ -23,7 +23,7 @@ from mllens.answers.validate import plain, validate_answers
 from mllens.errors import AnswersError
 from mllens.lens.model import Lens
 from mllens.output import write_atomic as write_atomic  # re-exported: callers import it from here
-from mllens.readers import check_yaml, read_text
+from mllens.readers import MAX_ROUND_TRIP_BYTES, check_yaml, read_text
 
 ANSWERS_FILE = "mllens.yaml"
 _FIELDS = ("status", "checks", "notes", "reason")  # order of keys in a new answer
@@ -92,7 +92,7 @@ def read_answers(
     """Read and validate an answers file (against `lens` when given)."""
     path = Path(path)
     name = display or display_name(path)
-    text = read_text(path, file=name, error=AnswersError)
+    text = read_text(path, file=name, error=AnswersError, limit=MAX_ROUND_TRIP_BYTES)
     data = parse_answers(text, file=name)
     answers, keys = validate_answers(plain(data), file=name, lens=lens)
     return AnswersDocument(path=path, data=data, answers=answers, keys=keys, lens=lens, display=name)

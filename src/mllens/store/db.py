@@ -166,9 +166,9 @@ def open_store(url: str | None = None, *, saving: bool = False) -> Store:
 
     resolved = resolve_url(url)
     if saving and in_memory(resolved):
-        where = "--db" if url else ENV_VAR
+        where, given = ("--db", url) if url else (ENV_VAR, os.environ.get(ENV_VAR, ""))
         raise StoreError(
-            f"{where}: {display(resolved)} is an in-memory database, so nothing saved would be kept once "
+            f"{where}: {given.strip()} is an in-memory database, so nothing saved would be kept once "
             "mllens exits; give a database file (sqlite:///path/to/mllens.db) or a server URL"
         )
     engine = make_engine(resolved)
