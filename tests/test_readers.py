@@ -256,3 +256,15 @@ def test_a_folder_named_mllens_yaml_is_an_error_not_a_missing_file(tmp_path: Pat
     (tmp_path / "mllens.yaml").mkdir()
     with pytest.raises(AnswersError, match=r"mllens.yaml: is a directory$"):
         open_answers(tmp_path)
+
+
+def test_core_tags_in_mllens_yaml_are_read_as_their_values_not_as_objects(tmp_path: Path) -> None:
+    from mllens.answers.io import dump_answers, read_answers
+
+    path = tmp_path / "mllens.yaml"
+    text = "workload: {name: !!str 12}\nanswers:\n  MLSEC03-BP02: {status: implemented, notes: =}\n"
+    path.write_text(text, encoding="utf-8")
+    doc = read_answers(path, display="mllens.yaml")
+    assert doc.answers.workload.name == "12"
+    assert doc.answers.answers["MLSEC03-BP02"].notes == "="
+    assert dump_answers(doc) == text  # the round trip keeps the tag as written

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from ruamel.yaml.comments import TaggedScalar
 
 from mllens.answers.model import (
     AcceptedRisk,
@@ -45,6 +46,8 @@ def plain(node: Any) -> Any:
         return [plain(v) for v in node]
     if isinstance(node, bool) or node is None:
         return node
+    if isinstance(node, TaggedScalar):  # `!!str 12` or a bare `=`: the only tags left after readers.check_yaml
+        return str(node.value)
     if isinstance(node, str):
         return str(node)
     if isinstance(node, int):
