@@ -101,6 +101,7 @@ TEMPLATES: dict[str, Callable[[], bytes]] = {
     "huge line": lambda: b"workload: {name: x}\nnotes: " + b"y" * 256 * 1024 + b"\n",
     "huge number": lambda: b"1" * 20_000,
     "json list": lambda: b"[1, 2, 3]",
+    "complex key": lambda: b"workload: {name: w}\n? [a, b]\n: 1\n",
     "json wrong types": lambda: b'{"lens": 1, "practices": [1], "questions": {}, "summary": [], "pillars": 3}',
     "valid answers": lambda: b"workload: {name: w}\nanswers:\n  MLSEC03-BP02: {status: implemented}\n",
     "valid scan json": scan_json,
@@ -233,8 +234,9 @@ def test_every_cli_reader_survives_random_and_hostile_bytes(reader: str, content
 
 
 GENERIC = ("empty", "bom only", "invalid utf-8", "nul bytes", "huge number", "json list", "json wrong types")
-YAML_TEMPLATES = (*GENERIC, "alias bomb", "aliased long string", "recursive alias", "python object", "python name",
-                  "python new", "local tag", "deep flow yaml", "deep block yaml", "huge line", "valid answers")
+YAML_TEMPLATES = (*GENERIC, "complex key", "alias bomb", "aliased long string", "recursive alias", "python object",
+                  "python name", "python new", "local tag", "deep flow yaml", "deep block yaml", "huge line",
+                  "valid answers")
 JSON_TEMPLATES = (*GENERIC, "deep json array", "deep json object", "alias bomb", "python object", "valid scan json",
                   "valid custom lens")
 # mllens.yaml is read by one function for review, report and scan: the sweep runs it through
@@ -411,7 +413,7 @@ def test_a_json_that_is_not_a_scan_report_says_so(here: Path) -> None:
         f"error: list.json: {not_a_report}, got an array"
     )
     assert one_error(["report", "proj", "--no-cache", "--baseline", "bad.json"]) == (
-        f"error: bad.json: {not_a_report}: practices[0].id: Input should be a valid string (got 3)"
+        f"error: bad.json: {not_a_report}: practices[0].id: expected text (got 3)"
     )
 
 

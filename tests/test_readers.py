@@ -268,3 +268,33 @@ def test_core_tags_in_mllens_yaml_are_read_as_their_values_not_as_objects(tmp_pa
     assert doc.answers.workload.name == "12"
     assert doc.answers.answers["MLSEC03-BP02"].notes == "="
     assert dump_answers(doc) == text  # the round trip keeps the tag as written
+
+
+def test_a_mapping_key_that_is_a_list_or_a_mapping_is_refused_with_its_line() -> None:
+    assert refusal("workload: {name: w}\n? [a, b]\n: 1\n") == (
+        "mllens.yaml: a mapping key must be text or a number, not a list, at line 2"
+    )
+    assert refusal("a: {? {b: 1} : 2}\n").endswith("not a mapping, at line 1")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("workload: [1]\n", "mllens.yaml: workload: expected a mapping (got a list)"),
+        ("workload: {name: w, owner: 2020-01-01}\n", "mllens.yaml: workload.owner: expected text (got 2020-01-01)"),
+        ("7\n", "mllens.yaml: expected a mapping at the top level, got a number"),
+        ("workload: {name: w}\n1: x\n", "mllens.yaml: [1]: expected a key that is text (got 1)"),
+        (
+            "workload: {name: w}\naccepted_risks: [{practice: MLSEC03-BP02, owner: o, expires: soon, reason: r}]\n",
+            "mllens.yaml: accepted_risks[0].expires: expected a date (YYYY-MM-DD) (got 'soon')",
+        ),
+    ],
+)
+def test_mllens_yaml_messages_say_what_was_expected_in_the_files_words(tmp_path: Path, text: str, message: str) -> None:
+    from mllens.answers.io import read_answers
+
+    path = tmp_path / "mllens.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(AnswersError) as caught:
+        read_answers(path, display="mllens.yaml")
+    assert str(caught.value) == message

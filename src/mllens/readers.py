@@ -142,6 +142,11 @@ class _Budget:
             raise self.fail(f"YAML nested deeper than {MAX_YAML_DEPTH} levels", node)
         if tag == _INT_TAG and len(node.value) > MAX_NUMBER_CHARS:  # Python will not convert it
             raise self.fail(f"a number longer than {MAX_NUMBER_CHARS:,} characters", node)
+        if isinstance(node, MappingNode):
+            for key, _ in node.value:
+                if not isinstance(key, ScalarNode):  # `? [a, b]`: no file of ours has such keys
+                    kind = "list" if isinstance(key, SequenceNode) else "mapping"
+                    raise self.fail(f"a mapping key must be text or a number, not a {kind},", key)
 
     def expanded(self, node: Node, sizes: dict[int, tuple[int, int]]) -> tuple[int, int]:
         """(values, characters) of `node` fully expanded, from its children's (in `sizes`)."""

@@ -148,7 +148,7 @@ def test_malformed_yaml_names_the_line(tmp_path: Path, lens: Lens) -> None:
 
 def test_not_a_mapping_and_empty_file(tmp_path: Path, lens: Lens) -> None:
     assert error_of(tmp_path, "- a\n- b\n", lens) == (
-        "mllens.yaml: expected a mapping at the top level, got list"
+        "mllens.yaml: expected a mapping at the top level, got a list"
     )
     assert error_of(tmp_path, "# only a comment\n", lens).startswith("mllens.yaml: the file is empty")
 

@@ -25,7 +25,7 @@ from mllens.answers.model import (
 )
 from mllens.errors import AnswersError
 from mllens.lens.model import Lens
-from mllens.validation import field_path
+from mllens.validation import field_path, kind, problem
 
 # Which model a validation error's location points into, to list the keys it accepts.
 _NESTED: dict[str, tuple[int, type[BaseModel]]] = {
@@ -71,14 +71,12 @@ def _model_at(parent: Sequence[int | str]) -> type[BaseModel]:
 def _schema_error(exc: ValidationError, *, file: str) -> AnswersError:
     err = exc.errors()[0]
     loc = list(err["loc"])
-    message = str(err["msg"]).removeprefix("Value error, ")
+    message = problem(err)  # what was expected and what was given, in the file's words
     if err["type"] == "extra_forbidden":
         allowed = ", ".join(_model_at(loc[:-1]).model_fields)
         message = f"unknown key {loc[-1]!r} (expected one of: {allowed})"
     elif err["type"] == "missing":
         message = "required key is missing"
-    elif "input" in err and not isinstance(err["input"], dict | list):
-        message = f"{message} (got {err['input']!r})"
     more = len(exc.errors()) - 1
     if more:
         message += f" (and {more} more error{'s' if more > 1 else ''})"
@@ -97,7 +95,7 @@ def validate_answers(
         )
     if not isinstance(data, dict):
         raise AnswersError(
-            f"expected a mapping at the top level, got {type(data).__name__}", file=file
+            f"expected a mapping at the top level, got {kind(data)}", file=file
         )
     try:
         answers = AnswersFile.model_validate(data)

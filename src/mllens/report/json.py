@@ -31,7 +31,7 @@ from mllens.review.model import (
 )
 from mllens.scan.evidence import evidence_from_report
 from mllens.scan.result import ScanResult
-from mllens.validation import field_path
+from mllens.validation import field_path, problem
 
 CONTRACT_KEYS = (
     "mllens_version",
@@ -157,12 +157,8 @@ def _report_in(data: Any, *, file: str) -> _ReportIn:
     except ValidationError as exc:
         err = exc.errors()[0]
         where = field_path(err["loc"])
-        if err["type"] == "missing":
-            problem = f"the key {where} is missing"
-        else:
-            got = "" if isinstance(err.get("input"), dict | list) else f" (got {err.get('input')!r})"
-            problem = f"{where}: {err['msg']}{got}"
-        raise InputError(f"{NOT_A_REPORT}: {problem}", file=file) from None
+        wrong = f"the key {where} is missing" if err["type"] == "missing" else f"{where}: {problem(err)}"
+        raise InputError(f"{NOT_A_REPORT}: {wrong}", file=file) from None
 
 
 def review_from_json(data: Any, *, lens: Lens, file: str) -> Review:
