@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mllens.errors import InputError
-from mllens.validation import field_path
+from mllens.validation import field_path, kind, problem
 
 Outcome = Literal["supports", "contradicts", "info"]
 
@@ -32,22 +32,15 @@ def evidence_from_report(items: Any, *, file: str) -> list[Evidence]:
     in the order written. Keys this record does not have (`file_class`, or a newer mllens's
     extras) are left out; anything else that is wrong names the file and the item."""
     if not isinstance(items, list):
-        raise InputError(f"expected a list of evidence objects, got {_json_type(items)}", file=file, field="evidence")
+        raise InputError(f"expected a list of evidence objects, got {kind(items)}", file=file, field="evidence")
     out: list[Evidence] = []
     for i, item in enumerate(items):
         if not isinstance(item, dict):
-            raise InputError(f"expected an evidence object, got {_json_type(item)}", file=file, field=f"evidence[{i}]")
+            raise InputError(f"expected an evidence object, got {kind(item)}", file=file, field=f"evidence[{i}]")
         known = {k: v for k, v in item.items() if k in Evidence.model_fields}
         try:
             out.append(Evidence.model_validate(known))
         except ValidationError as exc:
             err = exc.errors()[0]
-            got = "" if err["type"] == "missing" else f" (got {err['input']!r})"
-            raise InputError(err["msg"] + got, file=file, field=f"evidence[{i}].{field_path(err['loc'])}") from None
+            raise InputError(problem(err), file=file, field=f"evidence[{i}].{field_path(err['loc'])}") from None
     return out
-
-
-def _json_type(value: Any) -> str:
-    """What a JSON value is, in JSON's words (for messages)."""
-    names = {dict: "an object", list: "an array", str: "a string", bool: "true or false", type(None): "null"}
-    return names.get(type(value), "a number")
