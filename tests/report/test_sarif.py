@@ -137,7 +137,7 @@ def test_fingerprints_are_the_shared_ones_and_a_json_report_read_back_gives_the_
     assert [r["partialFingerprints"][sarif.FINGERPRINT_KEY] for r in results] == [
         f.fingerprint for f in findings(baseline.evidence)
     ]
-    assert sarif.FINGERPRINT_KEY == "mllensFinding/v1"
+    assert sarif.FINGERPRINT_KEY == "mllensFinding/v2"
 
 
 def test_with_a_baseline_each_result_says_whether_the_baseline_had_it(validator: Draft4Validator,

@@ -4,7 +4,7 @@ are told apart (the SARIF report and the CI gate both rely on it)."""
 from __future__ import annotations
 
 from mllens.scan.evidence import Evidence
-from mllens.scan.fingerprint import findings, fingerprint, known_fingerprints
+from mllens.scan.fingerprint import FINGERPRINT_KEY, findings, fingerprint, known_fingerprints
 
 KEY = Evidence(rule="secrets.aws_access_key", practice="MLSEC03-BP02", check="no_secrets_in_code",
                outcome="contradicts", file="src/settings.py", line=3, message="AWS access key id: AKIA... (20 chars)",
@@ -24,7 +24,7 @@ def test_the_line_is_not_part_of_a_fingerprint_but_every_other_field_is() -> Non
     assert fingerprint(KEY.model_copy(update={"line": 90}), 0) == base
     assert fingerprint(KEY.model_copy(update={"line": None, "confidence": 0.5}), 0) == base
     for changed in ({"rule": "secrets.generic_secret"}, {"practice": "MLSEC03-BP01"}, {"check": "other"},
-                    {"file": "src/other.py"}, {"message": "AWS access key id: AKIA... (21 chars)"}):
+                    {"file": "src/other.py"}, {"message": "AWS secret access key: AKIA... (20 chars)"}):
         assert fingerprint(KEY.model_copy(update=changed), 0) != base, changed
     assert fingerprint(KEY, 1) != base
 
@@ -49,7 +49,21 @@ def test_by_default_ids_resolve_through_the_installed_rules() -> None:
     assert findings([KEY]) == findings([KEY], rule_ids=NO_IDS)
 
 
-def test_the_v1_hash_is_pinned() -> None:
+def test_numbers_in_a_message_do_not_make_a_finding_new() -> None:
+    """Project-wide findings name counts and sizes; notebook findings name their cell."""
+    no_tests = KEY.model_copy(update={"rule": "data.no_tests", "file": ".",
+                                      "message": "2 Python modules and no test files"})
+    more = no_tests.model_copy(update={"message": "3 Python modules and no test files"})
+    assert fingerprint(more, 0) == fingerprint(no_tests, 0)
+    cell = KEY.model_copy(update={"file": "nb.ipynb", "message": "token in cell 3"})
+    assert fingerprint(cell.model_copy(update={"message": "token in cell 4"}), 0) == fingerprint(cell, 0)
+    assert fingerprint(cell.model_copy(update={"message": "token in the cell 4"}), 0) != fingerprint(cell, 0)
+
+
+def test_the_v2_hash_is_pinned() -> None:
     """Code scanning and stored baselines keep these values: changing the hash needs a new
-    FINGERPRINT_KEY (mllensFinding/v2), not a silent edit."""
-    assert fingerprint(KEY, 0) == "79249fb200c7ddbe620c7ecf643718ef"  # what SARIF logs carry
+    FINGERPRINT_KEY (mllensFinding/v3), not a silent edit."""
+    assert FINGERPRINT_KEY == "mllensFinding/v2"
+    assert fingerprint(KEY, 0) == "a19b2ed482ba3e1401aa63925a25cca2"  # what SARIF logs carry
+    shorter = KEY.model_copy(update={"message": "AWS access key id: AKIA... (7 chars)"})
+    assert fingerprint(KEY, 0) == fingerprint(shorter, 0)

@@ -5,8 +5,9 @@ the same thing.
 A finding is a piece of evidence that contradicts a practice. Its fingerprint hashes the
 rule (a retired id resolved to today's rule), practice, check, file and message, and how
 many identical findings came before it in the evidence list. It leaves out the line, so an
-edit above a finding keeps it known. It does change when the message does: a notebook
-secret names its cell, so a cell inserted above gives it a new fingerprint.
+edit above a finding keeps it known, and it reads every run of digits in the message as
+one placeholder: messages carry counts, sizes and cell numbers ("2 Python modules and no
+test files", "cell 3"), and one more module or a cell inserted above is not a new finding.
 
 Identical findings (same rule, practice, check, file and message) are told apart by their
 order, so two scans agree on them as counts: one more identical finding is one new
@@ -18,12 +19,13 @@ as the scan that wrote it.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from mllens.scan.evidence import Evidence
 
-FINGERPRINT_KEY = "mllensFinding/v1"  # the SARIF partialFingerprints key; bump it if the hash changes
+FINGERPRINT_KEY = "mllensFinding/v2"  # the SARIF partialFingerprints key; bump it if the hash changes
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,17 @@ class Finding:
     fingerprint: str
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def message_key(message: str) -> str:
+    """The message as the fingerprint reads it: every number is the same number."""
+    return _DIGITS.sub("#", message)
+
+
 def fingerprint(item: Evidence, occurrence: int) -> str:
     """The hash of what `item` found; `occurrence` counts identical findings before it (0 first)."""
-    key = "\x1f".join((item.rule, item.practice, item.check, item.file, item.message, str(occurrence)))
+    key = "\x1f".join((item.rule, item.practice, item.check, item.file, message_key(item.message), str(occurrence)))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
@@ -60,7 +70,7 @@ def findings(evidence: Iterable[Evidence], *, rule_ids: Mapping[str, str] | None
         rule = ids.get(item.rule, item.rule)
         if rule != item.rule:
             item = item.model_copy(update={"rule": rule})
-        key = (item.rule, item.practice, item.check, item.file, item.message)
+        key = (item.rule, item.practice, item.check, item.file, message_key(item.message))
         seen[key] = seen.get(key, -1) + 1
         out.append(Finding(item, fingerprint(item, seen[key])))
     return out
