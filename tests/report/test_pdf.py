@@ -42,12 +42,17 @@ def example_pdf(example: Reviewed) -> bytes:
     return pdf.render(review, scan=scan)
 
 
+@pytest.fixture(scope="module")
+def example_pages(example_pdf: bytes) -> list[str]:
+    return pdf_pages(example_pdf)
+
+
 def test_the_example_pdf_has_a_title_page_numbered_pages_and_the_content(
-    example: Reviewed, example_pdf: bytes
+    example: Reviewed, example_pdf: bytes, example_pages: list[str]
 ) -> None:
     review, _ = example
     assert example_pdf.startswith(b"%PDF-")
-    pages = pdf_pages(example_pdf)
+    pages = example_pages
     text = "\n".join(pages)
     assert len(pages) > 1
     assert "card-fraud-scoring" in pages[0]
@@ -91,13 +96,13 @@ def test_an_empty_project_gives_a_pdf_too(empty: Reviewed) -> None:
 
 
 def test_the_lifecycle_states_of_a_project_with_findings_are_text_in_the_pdf(
-    example: Reviewed, example_pdf: bytes
+    example: Reviewed, example_pages: list[str]
 ) -> None:
     review, scan = example
     stages = lifecycle_stages(scan.lifecycle, review.evidence)
     assert {"found", "gaps"} <= {s.state for s in stages}  # the example shows both kinds
     expected = [(str(s.number), s.name, s.state_label, f" ({s.counts})" if s.counts else "") for s in stages]
-    assert stage_states("\n".join(pdf_pages(example_pdf))) == expected
+    assert stage_states("\n".join(example_pages)) == expected
 
 
 def _colour(value: Any) -> wcag.RGBA:
