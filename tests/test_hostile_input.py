@@ -214,6 +214,9 @@ def lay_out(reader: str, base: Path, content: bytes | None) -> list[str]:
     return args(where)
 
 
+HYPOTHESIS_MORE = settings(
+    max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 HYPOTHESIS = settings(
     max_examples=5, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -271,6 +274,51 @@ def test_a_directory_where_a_file_is_expected_is_an_error(reader: str, tmp_path:
     outcome = run(lay_out(reader, tmp_path, None))
     assert_handled(outcome)
     assert outcome.code == 2, outcome.err
+
+
+# YAML built from its own grammar (flow collections, complex keys, tags, anchors and aliases),
+# to reach the code behind the parser: validation, plain(), the lens model.
+_SCALARS = st.one_of(
+    st.sampled_from(["a", "1", "-0", "1.5", "true", "~", "=", "2020-01-01", "'q'", '"d"', ".nan", "MLSEC03-BP02",
+                     "implemented", "not_applicable", "*a", "9" * 5000]),
+    st.text(alphabet="abz019 .:-_#'\"", max_size=8),
+)
+_TAGS = st.sampled_from(
+    ["", "", "", "&a ", "!!str ", "!!int ", "!!map ", "!!seq ", "!!python/object:os.system ", "!x "]
+)
+
+
+def _flow(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    seq = st.lists(children, max_size=4).map(lambda items: "[" + ", ".join(items) + "]")
+    pairs = st.lists(st.tuples(children, children), max_size=4)
+    mapping = pairs.map(lambda kv: "{" + ", ".join(f"? {k} : {v}" for k, v in kv) + "}")
+    return st.builds(lambda tag, body: tag + body, _TAGS, st.one_of(seq, mapping))
+
+
+YAML_NODE = st.recursive(st.builds(lambda tag, value: tag + value, _TAGS, _SCALARS), _flow, max_leaves=12)
+_KEYS = st.sampled_from(["workload", "answers", "questions", "accepted_risks", "lens", "scan", "name", "id",
+                         "pillar", "MLSEC03-BP02", "status", "checks", "notes", "1"])
+YAML_DOCUMENT = st.lists(st.tuples(_KEYS, YAML_NODE), min_size=1, max_size=5).map(
+    lambda pairs: "".join(f"{key}: {node}\n" for key, node in pairs).encode()
+)
+
+
+@HYPOTHESIS_MORE
+@given(content=YAML_DOCUMENT)
+def test_mllens_yaml_built_from_yaml_grammar_is_read_or_refused_in_one_line(content: bytes, tmp_path: Path) -> None:
+    assert_handled(run(lay_out("review mllens.yaml", tmp_path, content)))
+
+
+@HYPOTHESIS_MORE
+@given(content=YAML_DOCUMENT)
+def test_a_lens_pillar_built_from_yaml_grammar_is_loaded_or_refused(content: bytes, tmp_path: Path) -> None:
+    lens = Path(tempfile.mkdtemp(dir=tmp_path))
+    shutil.copytree(MINI_LENS, lens, dirs_exist_ok=True)
+    (lens / "security.yaml").write_bytes(b"pillar: security\n" + content)
+    try:
+        load_lens(lens)
+    except InputError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith("security.yaml: ")
 
 
 # --- the loaders the CLI does not reach with user files: detector metadata, lens YAML --------

@@ -298,3 +298,27 @@ def test_mllens_yaml_messages_say_what_was_expected_in_the_files_words(tmp_path:
     with pytest.raises(AnswersError) as caught:
         read_answers(path, display="mllens.yaml")
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: !!int a\n", "'a' is not a valid !!int at line 1"),
+        ("a: 1\nb: !!bool maybe\n", "'maybe' is not a valid !!bool at line 2"),
+        ("a: !!timestamp soon\n", "'soon' is not a valid !!timestamp at line 1"),
+        ("a: !!map [x]\n", "the tag !!map does not fit a list at line 1"),
+        ("a: !!str {x: 1}\n", "the tag !!str does not fit a mapping at line 1"),
+    ],
+)
+def test_a_core_tag_on_a_value_it_cannot_hold_is_refused_with_its_line(text: str, message: str) -> None:
+    assert refusal(text) == f"mllens.yaml: {message}"
+
+
+def test_a_tag_the_round_trip_parser_cannot_convert_is_one_line(tmp_path: Path) -> None:
+    from mllens.answers.io import read_answers
+
+    path = tmp_path / "mllens.yaml"
+    path.write_text("workload: {name: w}\nx: !!int 1:30\n", encoding="utf-8")  # YAML 1.1 only: 90
+    with pytest.raises(AnswersError) as caught:
+        read_answers(path, display="mllens.yaml")
+    assert str(caught.value) == "mllens.yaml: malformed YAML: a value does not match the tag it is given"

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mllens.errors import InputError
@@ -105,6 +106,23 @@ def _size(size: int) -> str:
 # --- YAML -------------------------------------------------------------------------------
 
 
+_KIND: dict[type[Node], str] = {ScalarNode: "scalar", SequenceNode: "list", MappingNode: "mapping"}
+_TAG_KIND = {_CORE + "map": "mapping", _CORE + "seq": "list"}  # every other allowed tag is a scalar's
+_TYPED = {_CORE + name: getattr(SafeConstructor, f"construct_yaml_{name}") for name in ("int", "float", "bool")}
+_TYPED[_CORE + "timestamp"] = SafeConstructor.construct_yaml_timestamp
+_SCALARS = SafeConstructor()
+
+
+def _converts(node: ScalarNode) -> bool:
+    """Whether a scalar tagged int, float, bool or timestamp holds such a value (an explicit
+    tag can say `!!int a`, which every constructor would fail on)."""
+    try:
+        _TYPED[node.tag](_SCALARS, node)
+    except Exception:  # each constructor fails its own way (ValueError, KeyError, TypeError ...)
+        return False
+    return True
+
+
 def _show_tag(tag: str) -> str:
     return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
 
@@ -138,10 +156,15 @@ class _Budget:
         tag = node.tag or ""
         if tag not in _ALLOWED_TAGS and not (tag == _VALUE_TAG and node.value == "="):
             raise self.fail(f"unsupported YAML tag {_show_tag(tag)}", node)
+        node_kind = _KIND[type(node)]
+        if _TAG_KIND.get(tag, "scalar") != node_kind:  # `!!map [a]`, `!!str {a: 1}`
+            raise self.fail(f"the tag {_show_tag(tag)} does not fit a {node_kind}", node)
         if depth > MAX_YAML_DEPTH:
             raise self.fail(f"YAML nested deeper than {MAX_YAML_DEPTH} levels", node)
         if tag == _INT_TAG and len(node.value) > MAX_NUMBER_CHARS:  # Python will not convert it
             raise self.fail(f"a number longer than {MAX_NUMBER_CHARS:,} characters", node)
+        if tag in _TYPED and isinstance(node, ScalarNode) and not _converts(node):  # `!!int a`
+            raise self.fail(f"{node.value[:40]!r} is not a valid {_show_tag(tag)}", node)
         if isinstance(node, MappingNode):
             for key, _ in node.value:
                 if not isinstance(key, ScalarNode):  # `? [a, b]`: no file of ours has such keys

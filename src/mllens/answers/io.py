@@ -84,6 +84,8 @@ def parse_answers(text: str, *, file: str) -> CommentedMap | Any:
         raise AnswersError(f"malformed YAML: {str(exc).strip().splitlines()[0]}", file=file) from None
     except RecursionError:  # a second guard: check_yaml bounds the nesting first
         raise AnswersError("YAML nested too deep", file=file) from None
+    except (ValueError, TypeError, KeyError, AttributeError):  # e.g. `!!int 1:30`, valid in YAML 1.1 only
+        raise AnswersError("malformed YAML: a value does not match the tag it is given", file=file) from None
 
 
 def read_answers(
