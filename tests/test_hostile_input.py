@@ -215,7 +215,7 @@ def lay_out(reader: str, base: Path, content: bytes | None) -> list[str]:
 
 
 HYPOTHESIS_MORE = settings(
-    max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 HYPOTHESIS = settings(
     max_examples=5, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -319,6 +319,57 @@ def test_a_lens_pillar_built_from_yaml_grammar_is_loaded_or_refused(content: byt
         load_lens(lens)
     except InputError as exc:
         assert "\n" not in str(exc) and str(exc).startswith("security.yaml: ")
+
+
+# A valid document with one value replaced by random JSON: where a reader that indexes into
+# the document without checking its shape would show Python's internals.
+JSON_VALUE = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=6)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3), st.dictionaries(st.text(max_size=4), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+INTERNALS = ("list indices", "has no attribute", "KeyError", "NoneType", "TypeError", "unhashable", "'dict'",
+             "object at 0x", "<class ")
+
+
+def _paths(doc: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [path]
+    items = doc.items() if isinstance(doc, dict) else enumerate(doc) if isinstance(doc, list) else []
+    for key, value in items:
+        found += _paths(value, (*path, key))
+    return found
+
+
+@st.composite
+def mutated(draw: st.DrawFn, template: str) -> bytes:
+    doc = json.loads(TEMPLATES[template]())
+    paths = _paths(doc)
+    path = draw(st.sampled_from(paths[1:] if len(paths) > 1 else paths))
+    value = draw(JSON_VALUE)
+    if not path:
+        return json.dumps(value).encode()
+    parent = doc
+    for key in path[:-1]:
+        parent = parent[key]  # type: ignore[index]
+    parent[path[-1]] = value  # type: ignore[index]
+    return json.dumps(doc).encode()
+
+
+@pytest.mark.parametrize(
+    ("reader", "template"),
+    [("report --baseline", "valid scan json"), ("lens lint json", "valid custom lens"),
+     ("lens import json", "valid custom lens")],
+)
+@HYPOTHESIS_MORE
+@given(data=st.data())
+def test_a_valid_json_with_one_value_replaced_is_read_or_refused_in_our_words(
+    reader: str, template: str, data: st.DataObject, tmp_path: Path
+) -> None:
+    outcome = run(lay_out(reader, tmp_path, data.draw(mutated(template))), trace=False)
+    assert_handled(outcome)
+    assert not any(word in outcome.err for word in INTERNALS), outcome.err
 
 
 # --- the loaders the CLI does not reach with user files: detector metadata, lens YAML --------
