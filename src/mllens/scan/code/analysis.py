@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
-from mllens.scan.code.collect import Collector
+from mllens.scan.code.collect import bound_names, collect
 from mllens.scan.code.patterns import COMPILED, pattern_set
 
 UNKNOWN: Any = type("Unknown", (), {"__repr__": lambda self: "UNKNOWN", "__bool__": lambda self: False})()
@@ -134,34 +134,32 @@ def _head(expr: ast.expr) -> str | None:
 
 class CodeIndex:
     def __init__(self, units: Iterable[Unit]) -> None:
-        self.aliases: dict[str, str] = {}
-        self.stars: list[str] = []
+        found = collect(units)
+        self.aliases: dict[str, str] = found.aliases
+        self.stars: list[str] = found.stars
         self.types: dict[str, str] = {}
         self.consts: dict[str, Any] = {}
-        self.functions: list[tuple[str, int, int | None]] = []  # (name, line, cell)
+        self.functions: list[tuple[str, int, int | None]] = found.functions  # (name, line, cell)
         self.decorators: list[Site] = []
         self.bases: list[Site] = []
         self.attribute_sets: list[tuple[str, ast.expr, int, int | None]] = []
-        self._gates: list[tuple[int | None, int, int, ast.expr]] = []  # (cell, first, last line, test)
+        self._gates: list[tuple[int | None, int, int, ast.expr]] = found.gates  # (cell, first, last line, test)
         self._literal_names: set[str] = set()  # plain names bound to a literal somewhere
-        self._variables: set[str] = set()  # plain names bound to anything else somewhere
+        self._variables: set[str] = found.variables  # plain names bound to anything else somewhere
         self._type_heads: set[str] = set()  # first part of every key of `types`
-        collector = Collector(self)
-        for unit in units:
-            collector.walk(unit)
         # Resolution is per file, not per scope: a name some function takes as a parameter
         # may hold anything there, so an assignment elsewhere does not give it a type.
-        self._params = collector.params
-        for target, value, unit in collector.binds:
+        self._params = found.params
+        for target, value, unit in found.binds:
             self._bind(target, value, unit)
-        self._raw_calls = collector.calls
+        self._raw_calls = found.calls
         self._sites: list[Site | None] = [None] * len(self._raw_calls)  # made when first asked for
         self._all_calls: list[Site] | None = None
         self.resolved_calls: list[Site] = []  # in the order met
         self._by_last: dict[str, list[int]] = {}
         self._by_kw: dict[str, list[int]] = {}
         self._index_calls()
-        for kind, expr, unit, owner in collector.refs:
+        for kind, expr, unit, owner in found.refs:
             qualified, resolved = self.qualify(expr)
             if qualified:
                 out = self.decorators if kind == "decorator" else self.bases
@@ -182,20 +180,11 @@ class CodeIndex:
             return False
         return head in self.aliases or head in self._type_heads or bool(self.stars and head[:1].isupper())
 
-    def note_variable(self, target: ast.expr) -> None:
-        """Every plain name in an assignment target is bound to a computed value."""
-        if type(target) is ast.Name:
-            self._variables.add(target.id)
-        elif isinstance(target, ast.Tuple | ast.List | ast.Starred):
-            for node in ast.walk(target):
-                if type(node) is ast.Name:
-                    self._variables.add(node.id)
-
     def _bind(self, target: ast.expr, value: ast.expr, unit: Unit) -> None:
         if type(target) is ast.Name:
             (self._literal_names if literal(value) else self._variables).add(target.id)
         elif isinstance(target, ast.Tuple | ast.List):
-            self.note_variable(target)
+            self._variables.update(bound_names(target))
         local = _local_name(target)
         if local is None:
             if isinstance(target, ast.Attribute) and self._bindable(_head(target)):

@@ -5,16 +5,20 @@ lookups per node): calls are gathered raw, imports, constants, gates and definit
 noted as they go by. The order nodes are met in is part of the index's behaviour (a later
 import of the same name wins, `calls` keeps this order), so it must stay as it is: children
 pushed in field order, the last pushed popped first.
+
+`collect(units)` hands back what it found as one record, `Collected`; the index is built
+from that record and the collector never touches the index.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from mllens.scan.code.analysis import CodeIndex, Unit
+    from mllens.scan.code.analysis import Unit
 
 # Fields that never lead to a call, an import or a definition: expression contexts and
 # operators, type comments, and fields holding names or numbers rather than nodes.
@@ -42,22 +46,51 @@ def has_compare(test: ast.expr) -> bool:
     return isinstance(test, ast.UnaryOp) and has_compare(test.operand)
 
 
+def bound_names(target: ast.expr) -> Iterator[str]:
+    """The plain names an assignment target binds (`x`, or each name in `a, (b, *c)`)."""
+    if type(target) is ast.Name:
+        yield target.id
+    elif isinstance(target, ast.Tuple | ast.List | ast.Starred):
+        for node in ast.walk(target):
+            if type(node) is ast.Name:
+                yield node.id
+
+
+@dataclass
+class Collected:
+    """What one walk over the units of a CodeIndex found, in the order it met it."""
+
+    aliases: dict[str, str] = field(default_factory=dict)  # local name -> imported dotted name
+    stars: list[str] = field(default_factory=list)  # modules of `from m import *`
+    functions: list[tuple[str, int, int | None]] = field(default_factory=list)  # (name, line, cell)
+    gates: list[tuple[int | None, int, int, ast.expr]] = field(default_factory=list)  # (cell, first, last, test)
+    calls: list[tuple[ast.Call, Unit]] = field(default_factory=list)
+    refs: list[tuple[str, ast.expr, Unit, str]] = field(default_factory=list)  # decorators and base classes
+    binds: list[tuple[ast.expr, ast.expr, Unit]] = field(default_factory=list)  # (target, value, unit)
+    variables: set[str] = field(default_factory=set)  # names rebound to a value not written out
+    params: set[str] = field(default_factory=set)  # names some function takes as a parameter
+
+
+def collect(units: Iterable[Unit]) -> Collected:
+    """One walk over every unit, in order."""
+    collector = Collector()
+    for unit in units:
+        collector.walk(unit)
+    return collector.found
+
+
 class Collector:
     """Gathers, over the units of one CodeIndex, what the index is then built from."""
 
-    def __init__(self, index: CodeIndex) -> None:
-        self.index = index
-        self.calls: list[tuple[ast.Call, Unit]] = []
-        self.refs: list[tuple[str, ast.expr, Unit, str]] = []  # decorators and base classes
-        self.binds: list[tuple[ast.expr, ast.expr, Unit]] = []
-        self.params: set[str] = set()  # names some function takes as a parameter
+    def __init__(self) -> None:
+        self.found = Collected()
 
     def walk(self, unit: Unit) -> None:
         stack: list[Any] = [unit.tree]
         pop, push, extend = stack.pop, stack.append, stack.extend
         children = CHILDREN.get
         visit = _VISIT.get
-        calls = self.calls.append
+        calls = self.found.calls.append
         call_type = ast.Call
         name_type, constant_type, attribute_type, keyword_type = ast.Name, ast.Constant, ast.Attribute, ast.keyword
         while stack:
@@ -87,7 +120,7 @@ class Collector:
                         push(child)
 
     def _import(self, node: ast.Import, unit: Unit) -> None:
-        aliases = self.index.aliases
+        aliases = self.found.aliases
         for alias in node.names:
             if alias.asname:
                 aliases[alias.asname] = alias.name
@@ -99,41 +132,41 @@ class Collector:
         if not node.level and node.module:
             for alias in node.names:
                 if alias.name == "*":
-                    self.index.stars.append(node.module)
+                    self.found.stars.append(node.module)
                 else:
-                    self.index.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                    self.found.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
 
     def _assign(self, node: ast.Assign | ast.AnnAssign, unit: Unit) -> None:
         if node.value is not None:
             for target in getattr(node, "targets", None) or [node.target]:  # type: ignore[union-attr]
-                self.binds.append((target, node.value, unit))
+                self.found.binds.append((target, node.value, unit))
 
     def _with(self, node: ast.withitem, unit: Unit) -> None:
         if node.optional_vars is not None:
-            self.binds.append((node.optional_vars, node.context_expr, unit))
+            self.found.binds.append((node.optional_vars, node.context_expr, unit))
 
     def _if(self, node: ast.If, unit: Unit) -> None:
         if has_compare(node.test) and node.body:
             last = node.body[-1]
             end = getattr(last, "end_lineno", None) or last.lineno
-            self.index._gates.append((unit.cell, node.body[0].lineno, end, node.test))
+            self.found.gates.append((unit.cell, node.body[0].lineno, end, node.test))
 
     def _rebind(self, node: ast.For | ast.AsyncFor | ast.AugAssign | ast.NamedExpr, unit: Unit) -> None:
         """A name bound to a value that is not written out: a loop variable, `x += 1`, `(x := f())`."""
-        self.index.note_variable(node.target)
+        self.found.variables.update(bound_names(node.target))
 
     def _definition(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, unit: Unit) -> None:
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
-            self.refs.append(("decorator", target, unit, node.name))
+            self.found.refs.append(("decorator", target, unit, node.name))
         if isinstance(node, ast.ClassDef):
-            self.refs.extend(("base", base, unit, node.name) for base in node.bases)
+            self.found.refs.extend(("base", base, unit, node.name) for base in node.bases)
         else:
-            self.index.functions.append((node.name, unit.line(node), unit.cell))
+            self.found.functions.append((node.name, unit.line(node), unit.cell))
             args = node.args
             for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
                 if arg is not None:
-                    self.params.add(arg.arg)
+                    self.found.params.add(arg.arg)
 
 
 # Per node type, what the walk notes (plain functions on the class, not bound methods kept
