@@ -14,8 +14,9 @@
 | toml         | `dict` (tomllib)                                                             |
 | requirements | `list[Requirement]` (line, name, spec, raw, ...)                             |
 | dockerfile   | `Dockerfile` with `instructions: list[Instruction]` (line, keyword, value)   |
-| terraform    | `dict` from python-hcl2 with `__start_line__`/`__end_line__` on each block,  |
-|              | quotes stripped from strings, expressions as `${...}` strings                |
+| terraform    | `dict` (tree-sitter-hcl, python-hcl2's form) with `__start_line__`,          |
+|              | `__end_line__`, `__attr_lines__` on each block, quotes stripped from strings,|
+|              | expressions as `${...}` strings                                              |
 | others       | `None` (rules read `ParsedFile.text`)                                        |
 """
 

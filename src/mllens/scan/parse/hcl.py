@@ -1,64 +1,60 @@
-"""HCL (Terraform) through python-hcl2, with line metadata on every block.
+"""HCL (Terraform) through tree-sitter-hcl, with line metadata on every block.
 
-python-hcl2 is the only maintained pure-Python parser; it reads about 100 KB/s, which is
-why the walker caps .tf files lower than other kinds. The output is python-hcl2's dict form
-(strings without their quotes, expressions as `${...}`, blocks as lists under their type)
-plus, on every block, `__start_line__`, `__end_line__` and `__attr_lines__` (attribute name
--> line). python-hcl2 8 accepts but ignores its own `with_meta`, so the body is walked here.
+The output is the dict form the detectors have always read (it was python-hcl2's, and is
+kept so no detector changes): blocks as lists under their type, nested by their labels,
+attributes as values (see hcl_expr for the value form), and on every block
+`__start_line__`, `__end_line__` and `__attr_lines__` (attribute name -> line).
+A file the grammar rejects anywhere is a ParseError at the first bad place.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mllens.scan.parse.errors import ParseError
+from mllens.scan.parse.hcl_expr import unescape, value
+from mllens.scan.parse.treesitter import parse_tree
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 
-def _serialize_body(body: Any, options: Any, block_rule: Any, attribute_rule: Any) -> dict[str, Any]:
+def _label(node: Node) -> str:
+    raw = (node.text or b"").decode("utf-8", "surrogatepass")
+    if node.type == "string_lit":
+        return unescape(raw[1:-1])
+    return raw
+
+
+def _body(node: Node | None) -> dict[str, Any]:
     result: dict[str, Any] = {}
     lines: dict[str, int] = {}
-    for child in body.children:
-        if isinstance(child, block_rule):
-            labels = child.labels
-            inner = _serialize_body(child._body, options, block_rule, attribute_rule)
-            meta = child._meta
-            inner["__start_line__"] = getattr(meta, "line", None)
-            inner["__end_line__"] = getattr(meta, "end_line", None)
+    for child in node.named_children if node is not None else ():
+        if child.type == "attribute":
+            name_node, expr = child.named_children[0], child.named_children[-1]
+            name = _label(name_node)
+            result[name] = value(expr)
+            lines[name] = child.start_point[0] + 1
+        elif child.type == "block":
+            parts = [c for c in child.named_children if c.type != "comment"]
+            labels = [_label(c) for c in parts if c.type in ("identifier", "string_lit")]
+            inner = _body(next((c for c in parts if c.type == "body"), None))
+            inner["__start_line__"] = child.start_point[0] + 1
+            inner["__end_line__"] = child.end_point[0] + 1
             for label in reversed(labels[1:]):
-                inner = {label.serialize(options): inner}
-            result.setdefault(labels[0].serialize(options), []).append(inner)
-        elif isinstance(child, attribute_rule):
-            serialized = child.serialize(options)
-            result.update(serialized)
-            line = getattr(child._meta, "line", None)
-            if line is not None:
-                for name in serialized:
-                    lines[name] = line
+                inner = {label: inner}
+            if labels[0] in lines:
+                raise ParseError(f"malformed HCL: block {labels[0]!r} has the name of an attribute above it",
+                                 line=child.start_point[0] + 1)
+            result.setdefault(labels[0], []).append(inner)
     result["__attr_lines__"] = lines
     return result
 
 
 def parse_hcl(text: str) -> dict[str, Any]:
-    import hcl2
-    from lark.exceptions import LarkError, UnexpectedInput
-
-    try:
-        try:
-            from hcl2.api import parses
-            from hcl2.rules.base import AttributeRule, BlockRule
-            from hcl2.utils import SerializationOptions
-        except ImportError:  # python-hcl2 < 8 had a working with_meta
-            data: Any = hcl2.loads(text, with_meta=True)  # type: ignore[call-arg]
-        else:
-            options = SerializationOptions(with_comments=False, strip_string_quotes=True, explicit_blocks=False)
-            data = _serialize_body(parses(text).body, options, BlockRule, AttributeRule)
-            data.pop("__attr_lines__", None)
-    except UnexpectedInput as exc:
-        raise ParseError(f"malformed HCL: unexpected input at column {exc.column}", line=exc.line) from None
-    except LarkError as exc:
-        raise ParseError(f"malformed HCL: {str(exc).splitlines()[0]}") from None
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RuntimeError) as exc:
-        raise ParseError(f"HCL the parser could not handle: {type(exc).__name__}: {exc}") from None
-    if not isinstance(data, dict):
-        raise ParseError(f"HCL parsed to a {type(data).__name__}, expected blocks")
+    tree, _ = parse_tree("hcl", text, what="HCL")
+    root = tree.root_node
+    body = next((c for c in root.named_children if c.type == "body"), None)
+    data = _body(body)
+    data.pop("__attr_lines__", None)
     return data
