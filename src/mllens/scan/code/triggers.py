@@ -150,7 +150,11 @@ def quiet(code: CodeIndex, signals: tuple[Signal, ...]) -> bool:
         return False
     words, parts = union
     text = code.text
-    return code.words.isdisjoint(words) and not any(p in text for p in parts)
+    if code.words.isdisjoint(words) and not any(p in text for p in parts):
+        return True
+    # a word one signal starts from is there (`pandas`, say): whether some signal's whole
+    # need is met (`pandas` and `read_pickle`), as `run` would ask of each
+    return not any(_met(_needs(s), code.words, text) for s in signals)  # type: ignore[arg-type]
 
 
 def run(signal: Signal, ctx: FileContext, code: CodeIndex) -> None:

@@ -1,94 +1,37 @@
-"""notebooks: the same code signals as python_code, read from notebook code cells (parsed
-as JSON, never executed; IPython magics blanked), and whether training lives only there."""
+"""notebooks: what a notebook says as a notebook (parsed as JSON, never executed): whether it
+trains a model, and whether training lives only in notebooks.
+
+The code signals a notebook shares with modules (seeds, tracking, tuning ...) are rules of
+python_code, which reads a notebook's code cells through the same view as a module.
+"""
 
 from __future__ import annotations
 
-from mllens.scan.code import signals_model as model
-from mllens.scan.code import signals_ops as ops
 from mllens.scan.code import signals_train as train
+from mllens.scan.code.analysis import CodeIndex
 from mllens.scan.code.sources import notebook_code
-from mllens.scan.code.triggers import run
-from mllens.scan.context import FileContext, ProjectContext
+from mllens.scan.code.triggers import quiet, run
+from mllens.scan.context import FileContext, ParsedFile, ProjectContext
 from mllens.scan.registry import rule
 
 
-@rule()
-def random_seeds(ctx: FileContext) -> None:
-    run(ops.random_seeds, ctx, notebook_code(ctx.file))
-
-
-@rule()
-def experiment_tracking(ctx: FileContext) -> None:
-    run(ops.experiment_tracking, ctx, notebook_code(ctx.file))
-
-
-@rule()
-def model_registry(ctx: FileContext) -> None:
-    run(ops.model_registry, ctx, notebook_code(ctx.file))
-
-
-@rule()
-def data_validation(ctx: FileContext) -> None:
-    run(model.data_validation, ctx, notebook_code(ctx.file))
-
-
-@rule()
-def explainability(ctx: FileContext) -> None:
-    run(model.explainability, ctx, notebook_code(ctx.file))
-
-
-@rule()
-def bias_measurement(ctx: FileContext) -> None:
-    run(model.bias_measurement, ctx, notebook_code(ctx.file))
-
-
-@rule()
-def unsafe_deserialisation(ctx: FileContext) -> None:
-    run(model.unsafe_deserialisation, ctx, notebook_code(ctx.file))
-
-
-@rule()
-def hyperparameter_search(ctx: FileContext) -> None:
-    run(train.hyperparameter_search, ctx, notebook_code(ctx.file))
-
-
-@rule()
-def search_strategy(ctx: FileContext) -> None:
-    run(train.search_strategy, ctx, notebook_code(ctx.file))
-
-
-@rule()
-def early_stopping(ctx: FileContext) -> None:
-    run(train.early_stopping, ctx, notebook_code(ctx.file))
-
-
-@rule()
-def checkpointing(ctx: FileContext) -> None:
-    run(train.checkpointing, ctx, notebook_code(ctx.file))
-
-
-@rule()
-def spot_training(ctx: FileContext) -> None:
-    run(train.spot_training, ctx, notebook_code(ctx.file))
-
-
-@rule()
-def distributed_training(ctx: FileContext) -> None:
-    run(train.distributed_training, ctx, notebook_code(ctx.file))
-
-
-@rule()
-def training_profiler(ctx: FileContext) -> None:
-    run(train.training_profiler, ctx, notebook_code(ctx.file))
-
-
-@rule()
-def training_in_notebook(ctx: FileContext) -> None:
-    sites = train.training_sites(notebook_code(ctx.file))
+def _notebook_training(ctx: FileContext, code: CodeIndex) -> None:
+    sites = train.training_sites(code)
     if sites:
         first = sites[0]
         ctx.info(line=first.line, message=f"notebook trains a model: {first.name}{first.where}")
         ctx.fact("training", {"file": ctx.file.path, "line": first.line, "notebook": True})
+
+
+@rule()
+def training_in_notebook(ctx: FileContext) -> None:
+    run(_notebook_training, ctx, notebook_code(ctx.file))
+
+
+def skip_file(file: ParsedFile) -> bool:
+    """The family hook of mllens.scan.engine: True when the notebook's words show it trains
+    nothing (no fit, train or backward call can be in it)."""
+    return quiet(notebook_code(file), (_notebook_training,))
 
 
 @rule(scope="project")

@@ -1,7 +1,10 @@
-"""python_code: what a project's Python modules do, read from their AST (never imported).
+"""python_code: what a project's Python code does, read from its syntax (never imported or run):
+modules, and the code cells of notebooks.
 
-Each rule is a thin wrapper over a signal in mllens.scan.code; the notebooks family wraps
-the same signals for notebook cells, so both read code the same way.
+Each rule runs one signal of mllens.scan.code over the file's CodeIndex, which reads a module
+and a notebook's cells alike (mllens.scan.code.view): a signal is written once and reports from
+either. A rule that only means something in a module says so (`notebooks=False`). Rules about
+notebooks as such (training kept only there) are the notebooks family's.
 """
 
 from __future__ import annotations
@@ -10,8 +13,8 @@ from mllens.scan.code import signals_model as model
 from mllens.scan.code import signals_ops as ops
 from mllens.scan.code import signals_train as train
 from mllens.scan.code.analysis import CodeIndex
-from mllens.scan.code.sources import module_code
-from mllens.scan.code.triggers import Signal, quiet, run
+from mllens.scan.code.triggers import Signal
+from mllens.scan.code.view import quiet_file, read
 from mllens.scan.context import FileContext, ParsedFile, ProjectContext
 from mllens.scan.kinds import is_test_path
 from mllens.scan.registry import rule
@@ -19,122 +22,122 @@ from mllens.scan.registry import rule
 
 @rule()
 def random_seeds(ctx: FileContext) -> None:
-    run(ops.random_seeds, ctx, module_code(ctx.file))
+    read(ops.random_seeds, ctx)
 
 
 @rule()
 def experiment_tracking(ctx: FileContext) -> None:
-    run(ops.experiment_tracking, ctx, module_code(ctx.file))
+    read(ops.experiment_tracking, ctx)
 
 
 @rule()
 def model_registry(ctx: FileContext) -> None:
-    run(ops.model_registry, ctx, module_code(ctx.file))
+    read(ops.model_registry, ctx)
 
 
 @rule()
 def ml_pipeline(ctx: FileContext) -> None:
-    run(ops.ml_pipeline, ctx, module_code(ctx.file))
+    read(ops.ml_pipeline, ctx, notebooks=False)
 
 
 @rule()
 def sdk_infrastructure(ctx: FileContext) -> None:
-    run(ops.sdk_infrastructure, ctx, module_code(ctx.file))
+    read(ops.sdk_infrastructure, ctx, notebooks=False)
 
 
 @rule()
 def data_validation(ctx: FileContext) -> None:
-    run(model.data_validation, ctx, module_code(ctx.file))
+    read(model.data_validation, ctx)
 
 
 @rule()
 def feature_baseline(ctx: FileContext) -> None:
-    run(model.feature_baseline, ctx, module_code(ctx.file))
+    read(model.feature_baseline, ctx, notebooks=False)
 
 
 @rule()
 def explainability(ctx: FileContext) -> None:
-    run(model.explainability, ctx, module_code(ctx.file))
+    read(model.explainability, ctx)
 
 
 @rule()
 def bias_measurement(ctx: FileContext) -> None:
-    run(model.bias_measurement, ctx, module_code(ctx.file))
+    read(model.bias_measurement, ctx)
 
 
 @rule()
 def unsafe_deserialisation(ctx: FileContext) -> None:
-    run(model.unsafe_deserialisation, ctx, module_code(ctx.file))
+    read(model.unsafe_deserialisation, ctx)
 
 
 @rule()
 def safe_weights_loading(ctx: FileContext) -> None:
-    run(model.safe_weights_loading, ctx, module_code(ctx.file))
+    read(model.safe_weights_loading, ctx, notebooks=False)
 
 
 @rule()
 def model_compilation(ctx: FileContext) -> None:
-    run(model.model_compilation, ctx, module_code(ctx.file))
+    read(model.model_compilation, ctx, notebooks=False)
 
 
 @rule()
 def evaluation_gate(ctx: FileContext) -> None:
-    run(model.evaluation_gate, ctx, module_code(ctx.file))
+    read(model.evaluation_gate, ctx, notebooks=False)
 
 
 @rule()
 def load_tests(ctx: FileContext) -> None:
-    run(model.load_tests, ctx, module_code(ctx.file))
+    read(model.load_tests, ctx, notebooks=False)
 
 
 @rule()
 def ml_tests(ctx: FileContext) -> None:
-    run(model.ml_tests, ctx, module_code(ctx.file))
+    read(model.ml_tests, ctx, notebooks=False)
 
 
 @rule()
 def hyperparameter_search(ctx: FileContext) -> None:
-    run(train.hyperparameter_search, ctx, module_code(ctx.file))
+    read(train.hyperparameter_search, ctx)
 
 
 @rule()
 def search_strategy(ctx: FileContext) -> None:
-    run(train.search_strategy, ctx, module_code(ctx.file))
+    read(train.search_strategy, ctx)
 
 
 @rule()
 def early_stopping(ctx: FileContext) -> None:
-    run(train.early_stopping, ctx, module_code(ctx.file))
+    read(train.early_stopping, ctx)
 
 
 @rule()
 def checkpointing(ctx: FileContext) -> None:
-    run(train.checkpointing, ctx, module_code(ctx.file))
+    read(train.checkpointing, ctx)
 
 
 @rule()
 def warm_start(ctx: FileContext) -> None:
-    run(train.warm_start, ctx, module_code(ctx.file))
+    read(train.warm_start, ctx, notebooks=False)
 
 
 @rule()
 def spot_training(ctx: FileContext) -> None:
-    run(train.spot_training, ctx, module_code(ctx.file))
+    read(train.spot_training, ctx)
 
 
 @rule()
 def managed_training(ctx: FileContext) -> None:
-    run(train.managed_training, ctx, module_code(ctx.file))
+    read(train.managed_training, ctx, notebooks=False)
 
 
 @rule()
 def distributed_training(ctx: FileContext) -> None:
-    run(train.distributed_training, ctx, module_code(ctx.file))
+    read(train.distributed_training, ctx)
 
 
 @rule()
 def training_profiler(ctx: FileContext) -> None:
-    run(train.training_profiler, ctx, module_code(ctx.file))
+    read(train.training_profiler, ctx)
 
 
 def _module_training(ctx: FileContext, code: CodeIndex) -> None:
@@ -150,43 +153,49 @@ def training_in_modules(ctx: FileContext) -> None:
     # a test fits tiny models to check code; it is not where the project trains (nor, for
     # unseeded_training and training_only_in_notebooks, a training site)
     if not is_test_path(ctx.file.path):
-        run(_module_training, ctx, module_code(ctx.file))
+        read(_module_training, ctx, notebooks=False)
 
 
-# What this family's rules run on a module that is not a test (ml_tests reads only those);
-# `skip_file` rules a module out when none of them can find anything in its words.
-SIGNALS: tuple[Signal, ...] = (
+# What this family's rules run on a notebook's code cells, and on a module that is not a
+# test (ml_tests reads only those): `skip_file` rules a file out when none of them can find
+# anything in its words.
+IN_NOTEBOOKS: tuple[Signal, ...] = (
     ops.random_seeds,
     ops.experiment_tracking,
     ops.model_registry,
-    ops.ml_pipeline,
-    ops.sdk_infrastructure,
     model.data_validation,
-    model.feature_baseline,
     model.explainability,
     model.bias_measurement,
     model.unsafe_deserialisation,
-    model.safe_weights_loading,
-    model.model_compilation,
-    model.evaluation_gate,
-    model.load_tests,
     train.hyperparameter_search,
     train.search_strategy,
     train.early_stopping,
     train.checkpointing,
-    train.warm_start,
     train.spot_training,
-    train.managed_training,
     train.distributed_training,
     train.training_profiler,
+)
+SIGNALS: tuple[Signal, ...] = (
+    *IN_NOTEBOOKS,
+    ops.ml_pipeline,
+    ops.sdk_infrastructure,
+    model.feature_baseline,
+    model.safe_weights_loading,
+    model.model_compilation,
+    model.evaluation_gate,
+    model.load_tests,
+    train.warm_start,
+    train.managed_training,
     _module_training,
 )
 
 
 def skip_file(file: ParsedFile) -> bool:
     """The family hook of mllens.scan.engine: True when no rule here can find anything in
-    this module (most modules of a big project), so none is run."""
-    return not is_test_path(file.path) and quiet(module_code(file), SIGNALS)
+    this file (most modules of a big project, many notebooks), so none is run."""
+    if is_test_path(file.path) and file.kind == "python":
+        return False
+    return quiet_file(file, SIGNALS, in_notebooks=IN_NOTEBOOKS)
 
 
 @rule(scope="project")
