@@ -11,7 +11,7 @@ from sqlalchemy import select
 from mllens.answers.model import Workload
 from mllens.lens.model import Risk
 from mllens.review.model import Review, RiskCounts
-from mllens.review.plan import compact_json
+from mllens.review.serialise import review_to_stored_json
 from mllens.store import (
     NotFoundError,
     Store,
@@ -69,7 +69,7 @@ def test_review_round_trips_through_the_store_exactly(
     assert back.practices[0].checks[0].evidence[0].message.endswith("ünïcode ✓")
     with store.engine.connect() as conn:  # stored byte for byte as the model wrote it
         stored = conn.execute(select(ReviewRow.review_json)).scalar_one()
-    assert stored == compact_json(review)
+    assert stored == review_to_stored_json(review)
     # The lens's how-to text is not stored: the plan keeps ids and states only.
     assert review.plan[0].steps and "steps" not in stored and "stacks" not in stored
     assert len(stored) < len(review.model_dump_json())

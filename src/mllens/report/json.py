@@ -1,95 +1,18 @@
-"""The JSON report: exactly the scan contract of design.md, plus namespaced extras.
-
-Contract keys (fixed; other tools parse them): mllens_version, lens, project, evidence,
-practices, questions, summary. Extras live under their own top-level keys only:
-workload, plan, accepted_risks, diagnostics, scan (the exclude patterns it ran with).
-`project.path` is null for a review made without a scan.
-
-`review_from_json` reads such a report back as a (partial) Review, for use as a baseline.
-"""
+"""The JSON report: the report form of a Review (see mllens.review.serialise, which writes
+and reads it for the reporter, the gate's baseline and the store), two-space indented."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-
-from mllens import __version__
-from mllens.answers.model import Workload
-from mllens.errors import InputError
-from mllens.lens.model import Lens, Risk
 from mllens.report.base import ReportOptions
-from mllens.review.model import (
-    PracticeResult,
-    PracticeStatus,
-    QuestionResult,
-    Review,
-    Source,
-    Summary,
-)
-from mllens.scan.evidence import evidence_from_report
+from mllens.review.model import Review
+from mllens.review.serialise import CONTRACT_KEYS, EXTRA_KEYS, review_from_data, review_to_data
 from mllens.scan.result import ScanResult
-from mllens.validation import field_path, problem
 
-CONTRACT_KEYS = (
-    "mllens_version",
-    "lens",
-    "project",
-    "evidence",
-    "practices",
-    "questions",
-    "summary",
-)
-EXTRA_KEYS = ("workload", "plan", "accepted_risks", "diagnostics", "scan")
-
-
-def to_data(review: Review, *, scan: ScanResult | None = None) -> dict[str, Any]:
-    """The report as plain data (what `render` serialises)."""
-    summary = review.summary
-    return {
-        "mllens_version": __version__,
-        "lens": {"id": review.lens_id, "version": review.lens_version},
-        "project": {
-            "path": scan.root if scan is not None else None,
-            "files_scanned": scan.files_scanned if scan is not None else 0,
-            "duration_s": round(scan.duration_s, 3) if scan is not None else 0.0,
-        },
-        "evidence": [e.model_dump(mode="json") for e in review.evidence],
-        "practices": [
-            {
-                "id": p.id,
-                "id_2023": p.id_2023,
-                "question": p.question,
-                "pillar": p.pillar,
-                "phase": p.phase,
-                "status": p.status.value,
-                "source": p.source.value,
-            }
-            for p in review.practices
-        ],
-        "questions": [
-            {
-                "id": q.id,
-                "pillar": q.pillar,
-                "phase": q.phase,
-                "risk": q.risk.value,
-                "selected": list(q.selected),
-            }
-            for q in review.questions
-        ],
-        "summary": {
-            "risk_counts": summary.risk_counts.model_dump(),
-            "by_pillar": {k: v.model_dump() for k, v in summary.by_pillar.items()},
-            "by_phase": {k: v.model_dump() for k, v in summary.by_phase.items()},
-        },
-        "workload": review.workload.model_dump(mode="json", exclude_none=True),
-        "plan": [s.model_dump(mode="json") for s in review.plan],
-        "accepted_risks": [a.model_dump(mode="json") for a in review.accepted_risks],
-        "diagnostics": [d.model_dump(mode="json") for d in scan.diagnostics] if scan else [],
-        "scan": {"exclude": list(scan.exclude) if scan else []},  # the patterns of files left out
-    }
+# The names this module had before the serialisation moved, for callers that use them.
+to_data = review_to_data
+review_from_json = review_from_data
 
 
 def render(
@@ -100,96 +23,7 @@ def render(
     options: ReportOptions = ReportOptions(),
 ) -> str:
     """The report as one JSON object (keys in contract order, two-space indent)."""
-    return json.dumps(to_data(review, scan=scan), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(review_to_data(review, scan=scan), indent=2, ensure_ascii=False) + "\n"
 
 
-class _In(BaseModel):
-    """What a baseline must hold; keys a reader does not need are ignored."""
-
-    model_config = ConfigDict(extra="ignore")
-
-
-class _LensIn(_In):
-    id: str
-    version: str
-
-
-class _PracticeIn(_In):
-    id: str
-    id_2023: str | None = None
-    question: str
-    pillar: str
-    phase: str | None = None
-    status: PracticeStatus
-    source: Source
-
-
-class _QuestionIn(_In):
-    id: str
-    pillar: str
-    phase: str | None = None
-    risk: Risk
-    selected: list[str] = []
-
-
-class _ReportIn(_In):
-    lens: _LensIn
-    practices: list[_PracticeIn]
-    questions: list[_QuestionIn]
-    summary: Summary
-    workload: Workload | None = None
-
-
-NOT_A_REPORT = "not an mllens JSON report (expected the output of `mllens scan --format json`)"
-_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "true or false", type(None): "null"}
-
-
-def _report_in(data: Any, *, file: str) -> _ReportIn:
-    if not isinstance(data, dict):
-        raise InputError(f"{NOT_A_REPORT}, got {_JSON_TYPES.get(type(data), 'a number')}", file=file)
-    if not any(key in data for key in CONTRACT_KEYS):
-        got = "an AWS custom lens" if "schemaVersion" in data else f"an object with keys {', '.join(list(data)[:5])}"
-        raise InputError(f"{NOT_A_REPORT}, got {got if data else 'an empty object'}", file=file)
-    if not data.get("workload"):  # a report without a workload reads as one named "baseline"
-        data = {**data, "workload": None}
-    try:
-        return _ReportIn.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = field_path(err["loc"])
-        wrong = f"the key {where} is missing" if err["type"] == "missing" else f"{where}: {problem(err)}"
-        raise InputError(f"{NOT_A_REPORT}: {wrong}", file=file) from None
-
-
-def review_from_json(data: Any, *, lens: Lens, file: str) -> Review:
-    """A Review rebuilt from a JSON report (statuses, risks, counts, evidence; no check
-    detail), titles taken from `lens`. Used as the baseline a new review is compared with.
-    Anything that is not such a report is an InputError naming the file and what is wrong."""
-    report = _report_in(data, file=file)
-    practices = []
-    for item in report.practices:
-        practice = lens.practice(item.id) if lens.resolve(item.id) else None
-        practices.append(
-            PracticeResult(
-                **item.model_dump(),
-                title=practice.title if practice else item.id,
-                risk_if_missing=practice.risk_if_missing if practice else None,
-            )
-        )
-    questions = [
-        QuestionResult(
-            **item.model_dump(),
-            title=lens.question(item.id).title if lens.has_question(item.id) else item.id,
-        )
-        for item in report.questions
-    ]
-    return Review(
-        lens_id=report.lens.id,
-        lens_version=report.lens.version,
-        workload=report.workload or Workload(name="baseline"),
-        generated_at=dt.datetime.fromtimestamp(0, dt.UTC),
-        evidence=evidence_from_report(data.get("evidence", []), file=file),  # the gate's known findings
-        practices=practices,
-        questions=questions,
-        summary=report.summary,
-    )
+__all__ = ["CONTRACT_KEYS", "EXTRA_KEYS", "render", "review_from_json", "to_data"]

@@ -30,6 +30,7 @@ from typing import Literal
 from mllens.errors import InputError
 from mllens.lens.model import Lens, Risk
 from mllens.review.model import PracticeResult, QuestionResult, Review
+from mllens.review.serialise import review_from_data
 from mllens.scan.fingerprint import findings, known_fingerprints
 
 Threshold = Literal["high", "medium"]
@@ -149,10 +150,9 @@ def load_baseline(path: Path, *, lens: Lens) -> Review:
     """A baseline review from a `mllens scan --format json` result (or `mllens report
     --format json`); a file that is missing or not such a report is a usage error naming it."""
     from mllens.readers import read_json
-    from mllens.report.json import review_from_json  # reporters import the review package, not back
 
     data = read_json(path, expected="a JSON report from `mllens scan --format json`")  # bounded
-    return review_from_json(data, lens=lens, file=str(path))
+    return review_from_data(data, lens=lens, file=str(path))
 
 
 def _acceptance(question: str, practice: PracticeResult) -> Acceptance:

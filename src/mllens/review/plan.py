@@ -96,14 +96,6 @@ def attach_guidance(review: Review, lens: Lens) -> Review:
     """Fill each plan step's how-to text from the lens.
 
     The text belongs to the lens, not to the review: stored reviews keep only ids and
-    states (see `compact_json`), and get their guidance back from the lens when loaded."""
+    states (see `mllens.review.serialise`), and get their guidance back from the lens when loaded."""
     return review.model_copy(update={"plan": [_with_guidance(step, lens) for step in review.plan]})
 
-
-# What a stored review leaves out because the lens holds it.
-_LENS_TEXT = {"plan": {"__all__": {"steps", "stacks"}}}
-
-
-def compact_json(review: Review) -> str:
-    """The review as JSON without the lens's improvement text (about half its size)."""
-    return review.model_dump_json(exclude=_LENS_TEXT)

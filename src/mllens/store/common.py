@@ -99,19 +99,3 @@ def ensure_workload(tx: Tx, name: str, details: Workload) -> WorkloadRow:
         tx.session.add(row)
         tx.session.flush()
     return row
-
-
-def load_review_json(text: str) -> Review:
-    """A stored review, with its plan's how-to text put back from the lens it was made with.
-
-    Reviews of a lens that is not shipped (an imported one) come back without that text."""
-    from mllens.errors import LensError
-    from mllens.lens.load import load_shipped_lens
-    from mllens.review.plan import attach_guidance
-
-    review = Review.model_validate_json(text)
-    try:
-        lens = load_shipped_lens(review.lens_id)
-    except (LensError, FileNotFoundError):
-        return review
-    return attach_guidance(review, lens)

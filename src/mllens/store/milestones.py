@@ -12,13 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from mllens.review.model import Review
-from mllens.review.plan import compact_json
+from mllens.review.serialise import review_from_stored_json, review_to_stored_json
 from mllens.store.common import (
     Db,
     count_columns,
     ensure_workload,
     joined,
-    load_review_json,
     now,
     require_workload,
     risk_counts,
@@ -91,7 +90,7 @@ def _milestone_row(owner: WorkloadRow, name: str, review: Review, at: dt.datetim
         created_at=at,
         lens_id=review.lens_id,
         lens_version=review.lens_version,
-        review_json=compact_json(review),
+        review_json=review_to_stored_json(review),
         **count_columns(review),
     )
 
@@ -142,4 +141,4 @@ def get_milestone(db: Db, *, workload: str, name: str) -> Milestone:
             )
         row, text = found
         info = _milestone_info(row, owner.name)
-        return Milestone(**info.model_dump(), review=load_review_json(text))
+        return Milestone(**info.model_dump(), review=review_from_stored_json(text))

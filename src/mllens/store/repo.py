@@ -16,14 +16,13 @@ from sqlalchemy import Select, select
 
 from mllens.answers.model import Workload
 from mllens.review.model import Review
-from mllens.review.plan import compact_json
+from mllens.review.serialise import review_from_stored_json, review_to_stored_json
 from mllens.store.common import (
     Db,
     count_columns,
     ensure_workload,
     find_workload,
     joined,
-    load_review_json,
     now,
     require_workload,
     risk_counts,
@@ -66,7 +65,7 @@ def save_review(
             lens_id=review.lens_id,
             lens_version=review.lens_version,
             created_at=created_at or now(),
-            review_json=compact_json(review),
+            review_json=review_to_stored_json(review),
             **count_columns(review),
         )
         tx.session.add(row)
@@ -96,7 +95,7 @@ def latest_review(db: Db, *, workload: str) -> Review | None:
         text = tx.session.scalar(
             _newest_first(select(ReviewRow.review_json).where(ReviewRow.workload_id == owner.id))
         )
-        return None if text is None else load_review_json(text)
+        return None if text is None else review_from_stored_json(text)
 
 
 def list_workloads(db: Db) -> list[WorkloadSummary]:
