@@ -8,11 +8,13 @@ tree's .tf files, bench/scan_speed.py) and every such file under tests/ and exam
 - memory: peak RSS growth of a fresh process that loads the parser and parses the corpus,
   keeping every result (Linux: /proc/self/status)
 - sameness: HCL, the tree-sitter reader's dict (the scanner's) against python-hcl2's
-  (bench/hcl2_reference.py) for every file, error lines included; Bicep and Dockerfile,
-  the files tree-sitter reads without an error node.
+  (bench/hcl2_reference.py) for every file, error lines included; Bicep, the tree-sitter
+  reader's resources and properties against the retired line reader's (from git history);
+  Dockerfile, the files tree-sitter reads without an error node.
 
-Bicep and Dockerfile are timed against tree-sitter's parse plus one walk over every node:
-the least a reader built on it must do. Ratios are tree-sitter / ours (time: below 1 is faster).
+"ours" is the parser the scanner had: python-hcl2, the Bicep line reader, the Dockerfile
+splitter (still the scanner's: tree-sitter's parse plus one walk over every node, the least
+a reader built on it must do, is no faster). Ratios are tree-sitter / ours (below 1: faster).
 Run: .venv/bin/python bench/parsers.py [--rounds 20]
 """
 
@@ -23,6 +25,7 @@ import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +33,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+# The hand-written parsers that tree-sitter replaced, read from the last commit that had them
+# (module name -> (commit, path)); written to a temporary folder on the import path.
+RETIRED = {"bicep_lines": ("c0c1f24", "src/mllens/scan/parse/bicep.py")}
+REFERENCE_DIR = Path(tempfile.gettempdir()) / "mllens-bench-parsers"
+sys.path.insert(0, str(REFERENCE_DIR))
 
 # family -> (ours, tree-sitter): import lines and the parse expression over `text` (a str)
 LOADERS = {
@@ -38,8 +46,8 @@ LOADERS = {
         ("from mllens.scan.parse.hcl import parse_hcl", "parse_hcl(text)"),
     ),
     "bicep": (
+        ("from bicep_lines import parse_bicep", "parse_bicep(text)"),
         ("from mllens.scan.parse.bicep import parse_bicep", "parse_bicep(text)"),
-        ("from parsers import ts_walk", "ts_walk('bicep', text)"),
     ),
     "dockerfile": (
         ("from mllens.scan.parse.dockerfile import parse_dockerfile", "parse_dockerfile(text)"),
@@ -62,6 +70,15 @@ def ts_walk(grammar: str, text: str) -> int:
         while not cursor.goto_next_sibling():
             if not cursor.goto_parent():
                 return count
+
+
+def retired_parsers() -> None:
+    """Write each retired parser's source from git history where the bench can import it."""
+    REFERENCE_DIR.mkdir(exist_ok=True)
+    for module, (commit, path) in RETIRED.items():
+        source = subprocess.run(["git", "show", f"{commit}:{path}"], capture_output=True, text=True, check=True,
+                                cwd=ROOT).stdout
+        (REFERENCE_DIR / f"{module}.py").write_text(source)
 
 
 def corpus() -> dict[str, list[tuple[str, str]]]:
@@ -125,7 +142,8 @@ def _in_child(mode: str, family: str, side: int) -> dict[str, float]:
 def _env() -> dict[str, str]:
     import os
 
-    return {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}:{ROOT / 'bench'}", "PYTHONWARNINGS": "ignore"}
+    path = f"{ROOT / 'src'}:{ROOT / 'bench'}:{REFERENCE_DIR}"
+    return {**os.environ, "PYTHONPATH": path, "PYTHONWARNINGS": "ignore"}
 
 
 def _parse_all(fn: Callable[[str], Any], texts: list[str]) -> None:
@@ -179,6 +197,7 @@ def main() -> None:
     import warnings
 
     warnings.simplefilter("ignore", DeprecationWarning)  # old grammar wheels hand tree-sitter an int
+    retired_parsers()
     files = corpus()
     print(f"{'family':<11} {'files':>5} {'KB':>6} | {'parse KB/s ours':>15} {'tree-sitter':>11} {'ratio':>6} |"
           f" {'load ms ours':>12} {'ts':>6} {'ratio':>6} | {'mem MB ours':>11} {'ts':>5}")
@@ -203,6 +222,18 @@ def main() -> None:
           " (or a parse error on the same line) from tree-sitter as from python-hcl2")
     for line in problems:
         print("  " + line)
+    from bicep_lines import parse_bicep as retired
+
+    from mllens.scan.parse.bicep import parse_bicep
+
+    def shape(text: str, reader: Callable[[str], Any]) -> list[tuple[Any, ...]]:
+        return [(r.symbol, r.type, r.api_version, r.line, r.existing,
+                 {k: [(v.text, v.line, v.literal) for v in vs] for k, vs in r.props.items()}) for r in reader(text)]
+
+    differ = [n for n, t in files["bicep"] if shape(t, retired) != shape(t, parse_bicep)]
+    unlike = ": not " + ", ".join(differ) if differ else ""
+    print(f"Bicep sameness: {len(files['bicep']) - len(differ)} of {len(files['bicep'])} files give the same"
+          f" resources and properties from tree-sitter as from the line reader{unlike}")
     from mllens.scan.parse.treesitter import parser as ts_parser
 
     for family in ("bicep", "dockerfile"):

@@ -1,4 +1,4 @@
-"""The line-based Bicep reader: resources, nested children, loops, comments, values."""
+"""The Bicep reader (tree-sitter-bicep): resources, nested children, loops, comments, values."""
 
 from __future__ import annotations
 
@@ -73,3 +73,64 @@ def test_property_paths_values_and_literals() -> None:
     assert compute_type is not None and compute_type.text == "ComputeInstance"
     low = found["clusters"].get("properties.properties.scaleSettings.minNodeCount")
     assert low is not None and (low.text, low.literal, low.line) == ("0", True, 32)
+
+
+def test_one_line_objects_multiline_strings_and_interpolation() -> None:
+    text = (
+        "resource ep 'Microsoft.MachineLearningServices/workspaces/onlineEndpoints@2024-04-01' = {\n"
+        "  name: 'ep-${env}'\n"
+        "  tags: { team: 'ml', cost: 3 }\n"
+        "  properties: {\n"
+        "    description: '''\n"
+        "two lines\n"
+        "'''\n"
+        "    authMode: 'Key'\n"
+        "  }\n"
+        "}\n"
+    )
+    (endpoint,) = parse_bicep(text)
+    name = endpoint.get("name")
+    assert name is not None and (name.text, name.literal) == ("'ep-${env}'", False)  # an expression
+    team, cost = endpoint.get("tags.team"), endpoint.get("tags.cost")
+    assert team is not None and cost is not None
+    assert (team.text, team.line, cost.text, cost.literal) == ("ml", 3, "3", True)
+    mode = endpoint.get("properties.authMode")
+    assert mode is not None and (mode.text, mode.line) == ("Key", 8)
+
+
+def test_syntax_the_grammar_lacks_does_not_hide_the_resources() -> None:
+    # tree-sitter-bicep 1.1 knows neither `extension` nor the `...` spread: the file is read around them
+    text = (
+        "extension microsoftGraphV1\n"
+        "var base = { a: 1 }\n"
+        "var more = { ...base, b: 2 }\n"
+        "resource ws 'Microsoft.MachineLearningServices/workspaces@2024-04-01' = {\n"
+        "  name: 'w'\n"
+        "  properties: {\n"
+        "    publicNetworkAccess: 'Disabled'\n"
+        "  }\n"
+        "}\n"
+    )
+    (workspace,) = parse_bicep(text)
+    access = workspace.get("properties.publicNetworkAccess")
+    assert (workspace.symbol, workspace.line) == ("ws", 4)
+    assert access is not None and (access.text, access.line, access.literal) == ("Disabled", 7, True)
+
+
+def test_array_items_keep_the_array_path() -> None:
+    text = (
+        "resource ws 'Microsoft.MachineLearningServices/workspaces@2024-04-01' = {\n"
+        "  properties: {\n"
+        "    ipRules: [\n"
+        "      { value: '10.0.0.0/8' }\n"
+        "      { value: '192.168.0.0/16' }\n"
+        "    ]\n"
+        "  }\n"
+        "}\n"
+    )
+    (workspace,) = parse_bicep(text)
+    assert [(v.text, v.line) for v in workspace.props["properties.ipRules.value"]] == [
+        ("10.0.0.0/8", 4),
+        ("192.168.0.0/16", 5),
+    ]
+    assert workspace.has("properties.ipRules") and not workspace.has("properties.ip")

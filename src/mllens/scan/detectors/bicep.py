@@ -1,6 +1,6 @@
 """Bicep: Azure Machine Learning workspaces, compute and online endpoints.
 
-Files are read with the line-based reader in mllens.scan.parse.bicep (see its blind spots).
+Files are read with mllens.scan.parse.bicep (tree-sitter-bicep; see its blind spots).
 A property set from a parameter or an expression is not judged, except a key reference,
 which counts as a key with less confidence.
 """

@@ -52,7 +52,7 @@ def _body(node: Node | None) -> dict[str, Any]:
 
 
 def parse_hcl(text: str) -> dict[str, Any]:
-    tree, _ = parse_tree("hcl", text, what="HCL")
+    tree = parse_tree("hcl", text, what="HCL")
     root = tree.root_node
     body = next((c for c in root.named_children if c.type == "body"), None)
     data = _body(body)

@@ -7,6 +7,7 @@ milliseconds, so a scan that meets no file of a kind never pays for its grammar.
 from __future__ import annotations
 
 import importlib
+import warnings
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -24,21 +25,31 @@ def parser(grammar: str) -> Parser:
     from tree_sitter import Language, Parser
 
     module = importlib.import_module(GRAMMARS[grammar])
-    return Parser(Language(module.language()))
+    with warnings.catch_warnings():  # older grammar wheels hand over an int, which 0.25+ deprecates
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return Parser(Language(module.language()))
 
 
-def parse_tree(grammar: str, text: str, *, what: str) -> tuple[Tree, bytes]:
+def read_tree(grammar: str, text: str) -> Tree:
+    """The syntax tree of `text`, errors and all (ERROR and MISSING nodes where the grammar
+    rejects it: tree-sitter always builds a tree)."""
+    return parser(grammar).parse(text.encode("utf-8", "surrogatepass"))
+
+
+def parse_tree(grammar: str, text: str, *, what: str) -> Tree:
     """The syntax tree of `text`, or a ParseError at the first place the grammar rejects
-    (tree-sitter always builds a tree; a file with ERROR or MISSING nodes is refused whole,
-    as the scan did before it had a tolerant parser)."""
-    source = text.encode("utf-8", "surrogatepass")
-    tree = parser(grammar).parse(source)
+    (a file with ERROR or MISSING nodes is refused whole, as the scan did before it had a
+    tolerant parser)."""
+    tree = read_tree(grammar, text)
     if tree.root_node.has_error:
         bad = first_error(tree.root_node)
         row, column = bad.start_point
-        problem = f"missing {bad.type}" if bad.is_missing else "unexpected input"
+        if not bad.is_missing:
+            problem = "unexpected input"
+        else:  # a token the grammar expected (`}`), or a whole construct left unfinished
+            problem = f"missing '{bad.type}'" if not bad.is_named else "unfinished input"
         raise ParseError(f"malformed {what}: {problem} at column {column + 1}", line=row + 1)
-    return tree, source
+    return tree
 
 
 def first_error(node: Node) -> Node:
