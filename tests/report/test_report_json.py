@@ -76,7 +76,7 @@ def test_evidence_practices_and_questions_have_exactly_the_contract_keys(review:
         {
             "rule": "terraform.sagemaker_endpoint_kms", "practice": "MLSEC03-BP02",
             "check": "storage_encrypted_cmk", "outcome": "contradicts", "file": "infra/main.tf",
-            "line": 42, "message": "no KMS key", "confidence": 0.9,
+            "line": 42, "message": "no KMS key", "confidence": 0.9, "file_class": "project",
         }
     ]
     assert len(data["practices"]) == 105

@@ -245,15 +245,11 @@ def test_an_unexpired_acceptance_excuses_a_new_finding_and_an_expired_one_does_n
     assert [f.practice for f in ran_out.new_findings] == ["SEC1-A"]
 
 
-def test_a_finding_outside_the_projects_own_files_does_not_fail(mini: Lens) -> None:
-    class ClassedEvidence(Evidence):
-        """Evidence that says what kind of file it was found in (design.md's file_class)."""
-
-        file_class: str
-
-    vendored = ClassedEvidence(**KEY.model_dump(), file_class="vendored")
-    tested = ClassedEvidence(**{**KEY.model_dump(), "file": "tests/test_io.py"}, file_class="test")
-    result = evaluate_gate(with_evidence(mini, [vendored, tested]), fail_on="high", baseline=with_evidence(mini, []))
+@pytest.mark.parametrize("file_class", ["vendored", "fixture", "generated", "docs"])
+def test_a_finding_outside_the_projects_own_files_does_not_fail(mini: Lens, file_class: str) -> None:
+    outside = KEY.model_copy(update={"file_class": file_class})  # Evidence.file_class, as the scan sets it
+    tested = KEY.model_copy(update={"file": "tests/test_io.py", "file_class": "test"})
+    result = evaluate_gate(with_evidence(mini, [outside, tested]), fail_on="high", baseline=with_evidence(mini, []))
     assert [f.file for f in result.new_findings] == ["tests/test_io.py"]
 
 
@@ -282,7 +278,7 @@ def test_new_questions_and_new_findings_are_both_named(mini: Lens) -> None:
 def test_a_json_baseline_keeps_its_findings_in_order(mini: Lens, tmp_path: Path) -> None:
     path = tmp_path / "main.json"
     data = json.loads(json_report.render(with_evidence(mini, [KEY, LOGS])))
-    data["evidence"][0]["file_class"] = "project"  # the contract's key, which this record leaves out
+    assert [item["file_class"] for item in data["evidence"]] == ["project", "project"]  # the contract's key
     path.write_text(json.dumps(data), encoding="utf-8")
     baseline = load_baseline(path, lens=mini)
     assert baseline.evidence == [KEY, LOGS]

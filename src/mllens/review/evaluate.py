@@ -3,8 +3,10 @@
 The engine knows nothing of files: it reads Evidence records and the team's answers and
 decides, in this order,
 
-1. each (practice, check): contradicting evidence wins over supporting evidence, `info`
-   changes nothing, no evidence leaves it unknown; a person's answer overrides the files
+1. each (practice, check): only evidence from the project's own files and tests decides
+   (vendored code, test data, generated files and examples stay in Review.evidence with
+   their `file_class`, and decide nothing); contradicting evidence wins over supporting
+   evidence, `info` changes nothing, no evidence leaves it unknown; a person's answer overrides the files
    (an answer of `unknown` overrides nothing) and both states are kept for the reports;
 2. each practice: a person's `status` wins; otherwise its checks decide (see
    `_status_from_checks`);
@@ -38,10 +40,13 @@ _KNOWN = (CheckState.MET, CheckState.NOT_MET)
 
 
 def _index_evidence(lens: Lens, evidence: Iterable[Evidence]) -> dict[tuple[str, str], list[Evidence]]:
-    """Evidence by (current practice id, check id); evidence about a practice or check the
-    lens does not have is left out here (it stays in Review.evidence)."""
+    """Evidence that decides, by (current practice id, check id); evidence about a practice
+    or check the lens does not have, or from files not the project's own, is left out here
+    (it stays in Review.evidence)."""
     index: dict[tuple[str, str], list[Evidence]] = {}
     for item in evidence:
+        if not item.decides:
+            continue
         practice_id = lens.resolve(item.practice)
         if practice_id is None or lens.practice(practice_id).check(item.check) is None:
             continue

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mllens.scan.cache import CacheReader, Stat, content_digest, entry_key
+from mllens.scan.classify import content_signal
 from mllens.scan.context import FileContext, IndexedFile, ParsedFile, ProjectIndex
 from mllens.scan.parse import ParseError, parse
 from mllens.scan.registry import Family, Rule
@@ -123,17 +124,21 @@ class FileOutcome:
     digest: str | None = None  # of the bytes read (when caching)
     stat: Stat | None = None  # of the file as it was read
     read_ns: int = 0  # when the read started (see cache.stable)
+    # what the text says of the file's class (classify.content_signal): kept with its entry
+    signal: tuple[str, str] | None = None
 
     def take(self, stored: dict[str, Any]) -> None:
         """Use what the cache stored for this file."""
         self.evidence = [tuple(row) for row in stored.get("e", [])]
         self.facts = stored.get("f", {})
         self.diagnostics = [tuple(row) for row in stored.get("d", [])]
+        signal = stored.get("c")
+        self.signal = (str(signal[0]), str(signal[1])) if isinstance(signal, list) and len(signal) == 2 else None
         self.cache_hit = True
 
     def to_json(self, index_fingerprint: str | None) -> str:
         return json.dumps(
-            {"e": self.evidence, "f": self.facts, "d": self.diagnostics, "ix": index_fingerprint},
+            {"e": self.evidence, "f": self.facts, "d": self.diagnostics, "ix": index_fingerprint, "c": self.signal},
             separators=(",", ":"),
         )
 
@@ -216,7 +221,7 @@ def _process(plan: Plan, file: IndexedFile, cache: CacheReader | None, outcome: 
                 return
     used_index = _check(plan, file, raw, limit, families, outcome)
     if outcome.cache_key is not None:
-        if used_index or outcome.evidence or outcome.facts or outcome.diagnostics:
+        if used_index or outcome.evidence or outcome.facts or outcome.diagnostics or outcome.signal:
             outcome.cache_value = outcome.to_json(plan.index_fingerprint if used_index else None)
         else:
             outcome.clean = True
@@ -242,6 +247,7 @@ def _check(
         line = raw.count(b"\n", 0, exc.start) + 1
         outcome.diagnostics.append(("not_utf8", f"not UTF-8 text (byte {exc.start}): not parsed", None, line))
         return False
+    outcome.signal = content_signal(file.path, file.kind, text)
     active = [fp for fp in families if fp.accepts(file.path, text)]
     if not active:
         return False

@@ -10,6 +10,9 @@ from mllens.errors import InputError
 from mllens.validation import field_path, kind, problem
 
 Outcome = Literal["supports", "contradicts", "info"]
+# Whose file the evidence is from (mllens.scan.classify); only project and test files decide.
+FileClass = Literal["project", "test", "vendored", "fixture", "generated", "docs"]
+DECIDING_CLASSES: frozenset[str] = frozenset({"project", "test"})
 
 
 class Evidence(BaseModel):
@@ -25,12 +28,18 @@ class Evidence(BaseModel):
     line: int | None = Field(default=None, ge=1)
     message: str
     confidence: float = Field(ge=0.0, le=1.0)
+    file_class: FileClass = "project"  # a live resource, or a report without it: the project's
+
+    @property
+    def decides(self) -> bool:
+        """Whether this evidence may decide a check: it is from the project's own files or tests."""
+        return self.file_class in DECIDING_CLASSES
 
 
 def evidence_from_report(items: Any, *, file: str) -> list[Evidence]:
     """The `evidence` list of a `mllens scan --format json` report, read back (a baseline),
-    in the order written. Keys this record does not have (`file_class`, or a newer mllens's
-    extras) are left out; anything else that is wrong names the file and the item."""
+    in the order written. Keys this record does not have (a newer mllens's extras) are left
+    out; anything else that is wrong names the file and the item."""
     if not isinstance(items, list):
         raise InputError(f"expected a list of evidence objects, got {kind(items)}", file=file, field="evidence")
     out: list[Evidence] = []

@@ -25,7 +25,7 @@ from mllens.scan.context import IndexedFile
 from mllens.scan.engine import FileOutcome
 from mllens.scan.evidence import Evidence
 from mllens.scan.registry import ENTRY_POINT_GROUP, FAMILY_MODULES, Family
-from mllens.scan.result import Diagnostic
+from mllens.scan.result import Diagnostic, FolderClass
 from mllens.scan.walk import WalkResult
 
 
@@ -37,6 +37,8 @@ class Memo(BaseModel):
     evidence: list[Evidence]
     diagnostics: list[Diagnostic]
     lifecycle: dict[str, list[str]]
+    files_by_class: dict[str, int] = {}
+    folders: list[FolderClass] = []
 
 
 def _module_files(names: Sequence[str]) -> list[str]:
@@ -78,11 +80,13 @@ def _key(
     kinds: frozenset[str],
     digests: dict[str, str],
     exclude: Sequence[str] = (),
+    classes: str = "",
 ) -> str | None:
     """The key of a whole scan: detectors, size limit, exclude list, every file of the
-    index, and the digest of every file the scan reads. None when some such digest is
-    unknown. (The index alone would tell two exclude lists apart whenever they leave out
-    different files; the list itself is in the key so a result never outlives its list.)"""
+    index, the digest of every file the scan reads, and the walk's classification of the
+    files (`classes`, a digest). None when some such digest is unknown. (The index alone
+    would tell two exclude lists apart whenever they leave out different files; the list
+    itself is in the key so a result never outlives its list.)"""
     rows = []
     for f in files:
         digest = ""
@@ -92,7 +96,7 @@ def _key(
                 return None
         rows.append(f"{f.path}\t{f.kind}\t{f.size}\t{int(f.too_large)}\t{digest}")
     key = hashlib.blake2b(f"{version}\0{max_size}\0".encode(), digest_size=20)
-    key.update("\n".join(exclude).encode("utf-8", "surrogatepass") + b"\0")
+    key.update("\n".join(exclude).encode("utf-8", "surrogatepass") + b"\0" + classes.encode() + b"\0")
     key.update("\n".join(rows).encode("utf-8", "surrogatepass"))
     return f"{version}:{','.join(sorted(kinds))}:{key.hexdigest()}"
 
@@ -120,10 +124,18 @@ class Warm:
     clean: dict[str, str] = field(default_factory=dict)  # path -> entry key of an empty outcome
     writer: cache.Writer | None = None  # this scan's write transaction, once files come in
     exclude: tuple[str, ...] = ()  # the scan's exclude patterns, part of its whole-scan key
+    classes: str = ""  # the digest of the walk's classification, part of it too
 
     @classmethod
     def open(
-        cls, root: str, *, version: str, max_size: int, walked: WalkResult, exclude: tuple[str, ...] = ()
+        cls,
+        root: str,
+        *,
+        version: str,
+        max_size: int,
+        walked: WalkResult,
+        exclude: tuple[str, ...] = (),
+        classes: str = "",
     ) -> Warm:
         reader = cache.open_reader()
         project = os.path.realpath(root)
@@ -131,7 +143,10 @@ class Warm:
         records = reader.files(project)
         digests = {path: digest for path, (stat, digest, _) in records.items() if stat and stats.get(path) == stat}
         clean = {path: key for path, (_, _, key) in records.items() if key}
-        return cls(project, version, max_size, walked, reader, digests, frozenset(records), clean, exclude=exclude)
+        return cls(
+            project, version, max_size, walked, reader, digests, frozenset(records), clean, exclude=exclude,
+            classes=classes,
+        )  # fmt: skip
 
     def last_result(self) -> Memo | None:
         """The last scan's result, when the files it read and everything else are unchanged."""
@@ -139,7 +154,8 @@ class Warm:
         if found is None or not found[0].startswith(self.version + ":"):
             return None
         kinds = frozenset(k for k in found[0].split(":", 2)[1].split(",") if k)
-        if _key(self.version, self.max_size, self.walked.files, kinds, self.digests, self.exclude) != found[0]:
+        key = _key(self.version, self.max_size, self.walked.files, kinds, self.digests, self.exclude, self.classes)
+        if key != found[0]:
             return None
         try:
             return Memo.model_validate_json(found[1])
@@ -191,7 +207,7 @@ class Warm:
             if o.digest is not None:
                 digests[o.path] = o.digest
         key = (
-            _key(self.version, self.max_size, self.walked.files, kinds, digests, self.exclude)
+            _key(self.version, self.max_size, self.walked.files, kinds, digests, self.exclude, self.classes)
             if full and memo
             else None
         )

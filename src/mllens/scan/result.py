@@ -23,6 +23,17 @@ class Diagnostic(BaseModel):
     line: int | None = None
 
 
+class FolderClass(BaseModel):
+    """Files of one folder that share a class and the reason for it (`--explain-files`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    folder: str  # "." for the project root
+    file_class: str
+    reason: str
+    files: int
+
+
 class ScanResult(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -36,13 +47,22 @@ class ScanResult(BaseModel):
     # registry, deployment, monitoring).
     lifecycle: dict[str, list[str]] = {}
     exclude: list[str] = []  # the gitignore-style patterns of files left out of the walk
+    # whose files they are (mllens.scan.classify): files per class, and why, folder by folder
+    files_by_class: dict[str, int] = {}
+    folders: list[FolderClass] = []
 
 
 def scan_project(
-    path: str, *, use_cache: bool = True, progress: bool = False, exclude: Sequence[str] = ()
+    path: str,
+    *,
+    use_cache: bool = True,
+    progress: bool = False,
+    exclude: Sequence[str] = (),
+    project: Sequence[str] = (),
+    vendored: Sequence[str] = (),
 ) -> ScanResult:
     """Scan a project tree (implemented in mllens.scan.run; imported lazily here so the
     review engine can depend on this module alone)."""
     from mllens.scan.run import run_scan
 
-    return run_scan(path, use_cache=use_cache, progress=progress, exclude=exclude)
+    return run_scan(path, use_cache=use_cache, progress=progress, exclude=exclude, project=project, vendored=vendored)

@@ -24,14 +24,14 @@ from types import TracebackType
 
 from mllens.errors import InputError
 from mllens.scan import cache as result_cache
-from mllens.scan import incremental
+from mllens.scan import classified, incremental
 from mllens.scan.context import IndexedFile, ProjectIndex
 from mllens.scan.engine import FileOutcome, Plan, process_file
 from mllens.scan.evidence import Evidence
 from mllens.scan.lifecycle import lifecycle_notes
 from mllens.scan.merge import Progress, facts_of, found_in, progress_callback, project_rules, run_project_rule
 from mllens.scan.registry import Family, families
-from mllens.scan.result import Diagnostic, ScanResult
+from mllens.scan.result import Diagnostic, FolderClass, ScanResult
 from mllens.scan.walk import DEFAULT_MAX_SIZE, walk
 
 PARALLEL_MIN_FILES = 300  # below this, starting worker processes costs more than it saves
@@ -202,11 +202,14 @@ def run_scan(
     max_file_size: int = DEFAULT_MAX_SIZE,
     workers: int | None = None,
     exclude: Sequence[str] = (),
+    project: Sequence[str] = (),
+    vendored: Sequence[str] = (),
 ) -> ScanResult:
     """Scan the project under `path`. `progress` is True (a Rich bar on stderr when it is
     a terminal) or a callback (done, total). `exclude`: gitignore-style patterns, relative
-    to `path`, of files and folders not to walk. InputError when `path` is not a directory
-    or an exclude pattern is not a pattern."""
+    to `path`, of files and folders not to walk; `project`, `vendored`: of files forced
+    into that class (mllens.scan.classify). InputError when `path` is not a directory or
+    a pattern is not a pattern."""
     global _PLAN
     started = time.perf_counter()
     root = Path(path)
@@ -222,11 +225,16 @@ def run_scan(
         loading = threading.Thread(target=_load_families, daemon=True)
         loading.start()
     try:
-        walked = walk(root, max_size=max_file_size, exclude=exclude)
-    except ValueError as exc:  # a bad exclude pattern, found before any file is read
-        raise InputError(str(exc), field="exclude") from None
+        walked = walk(root, max_size=max_file_size, exclude=exclude, project=project, vendored=vendored)
+    except ValueError as exc:  # a bad pattern, found before any file is read
+        message = str(exc)
+        key, colon, rest = message.partition(": ")
+        in_scan = colon and key in ("scan.project", "scan.vendored")
+        raise InputError(rest if in_scan else message, field=key if in_scan else "exclude") from None
+    walk_classes = classified.fingerprint(walked.classes)
 
-    def result(evidence: list[Evidence], diagnostics: list[Diagnostic], lifecycle: dict[str, list[str]]) -> ScanResult:
+    def result(evidence: list[Evidence], diagnostics: list[Diagnostic], lifecycle: dict[str, list[str]],
+               files_by_class: dict[str, int], folders: list[FolderClass]) -> ScanResult:  # fmt: skip
         return ScanResult(
             root=str(root),
             files_scanned=len(walked.files),
@@ -235,17 +243,20 @@ def run_scan(
             diagnostics=[*walked.diagnostics, *diagnostics],
             lifecycle=lifecycle,
             exclude=list(exclude),
+            files_by_class=files_by_class,
+            folders=folders,
         )
 
     warm = None
     if use_cache:
         warm = incremental.Warm.open(
-            str(root), version=version, max_size=max_file_size, walked=walked, exclude=tuple(exclude)
-        )
+            str(root), version=version, max_size=max_file_size, walked=walked, exclude=tuple(exclude),
+            classes=walk_classes,
+        )  # fmt: skip
         memo = warm.last_result()
         if memo is not None:
             warm.reader.close()
-            return result(memo.evidence, memo.diagnostics, memo.lifecycle)
+            return result(memo.evidence, memo.diagnostics, memo.lifecycle, memo.files_by_class, memo.folders)
     if loading is not None:
         loading.join()
     selected = tuple(families() if families_to_run is None else families_to_run)
@@ -283,7 +294,14 @@ def run_scan(
     finally:
         _PLAN = None
     outcomes = sorted([*cached, *outcomes], key=lambda o: o.path)
-    facts = facts_of(outcomes)
+    classes = classified.final(walked.classes, outcomes)
+    # Project rules judge the project: what vendored code, test data, generated files or
+    # examples hold is neither in their facts nor in their index.
+    if any(not classified.deciding(path, classes) for path in classes):
+        facts = facts_of([o for o in outcomes if classified.deciding(o.path, classes)])
+        index = ProjectIndex(tuple(f for f in walked.files if classified.deciding(f.path, classes)))
+    else:
+        facts = facts_of(outcomes)
     # project rules in this process: they are quick (tens of ms on 20,000 files) once the
     # files' facts are in, and sending those facts to a worker would cost as much
     project_evidence, project_diagnostics = _joined(
@@ -293,11 +311,16 @@ def run_scan(
     evidence.extend(project_evidence)
     diagnostics.extend(project_diagnostics)
     evidence.sort(key=lambda e: (e.file, e.line or 0, e.rule, e.practice, e.check))
-    lifecycle = lifecycle_notes(evidence, facts, index)
+    evidence = classified.stamp(evidence, classes)
+    lifecycle = lifecycle_notes([e for e in evidence if e.decides], facts, index)
+    files_by_class, folders = classified.summary(walked.files, classes)
     if warm is not None:
         unread = any(d.kind in ("unreadable", "internal_error") for d in diagnostics)
-        memo = incremental.Memo(evidence=evidence, diagnostics=diagnostics, lifecycle=lifecycle)
+        memo = incremental.Memo(
+            evidence=evidence, diagnostics=diagnostics, lifecycle=lifecycle, files_by_class=files_by_class,
+            folders=folders,
+        )  # fmt: skip
         problem = warm.store(outcomes, kinds=_kinds(selected), memo=memo, full=not unread)
         if problem:
             diagnostics.append(Diagnostic(file=str(result_cache.cache_dir()), kind="cache_error", message=problem))
-    return result(evidence, diagnostics, lifecycle)
+    return result(evidence, diagnostics, lifecycle, files_by_class, folders)

@@ -1,6 +1,7 @@
 """The file index: every file of a project the scan may look at, with its kind and size.
 
-The walker never opens a file except .gitignore files. It skips what is not the project's
+The walker opens no file but .gitignore and .gitattributes files (and the file lists of
+installed packages' `*.dist-info`, see mllens.scan.classify). It skips what is not the project's
 own (VCS data, virtualenvs, vendored and generated code, caches), honours nested .gitignore
 files, follows a symlink only when it stays inside the tree and leads somewhere not seen
 yet (tracked by device and inode, so loops end), and never touches special files (a FIFO
@@ -9,6 +10,9 @@ would block a read forever). Problems become Diagnostics naming the path.
 A user's exclude list (`--exclude`, `scan: {exclude: [...]}` in mllens.yaml) is read as one
 .gitignore at the project root that no other .gitignore can override: an excluded folder is
 not entered at all, and a `!pattern` only takes back what an earlier exclude pattern took.
+
+Each file is classed as it is indexed (project, test, vendored, fixture, generated, docs:
+mllens.scan.classify); `WalkResult.classes` holds every decision other than the default.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from dataclasses import dataclass, field
 
 import pathspec
 
+from mllens.scan import classify as fileclass
 from mllens.scan.context import IndexedFile
 from mllens.scan.ignore import IgnoreFile, is_ignored
 from mllens.scan.kinds import classify
@@ -132,6 +137,9 @@ class WalkResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # path -> (size, mtime_ns, ctime_ns, inode, device): lets a re-scan trust what it cached
     stats: dict[str, tuple[int, int, int, int, int]] = field(default_factory=dict)
+    # path -> its class and why, for every file that is not the project's own by default
+    classes: dict[str, fileclass.Decision] = field(default_factory=dict)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (folder, why) not walked at all
 
 
 @dataclass
@@ -140,9 +148,10 @@ class _Walker:
     max_size: int
     max_files: int
     exclude: IgnoreFile | None = None
+    overrides: fileclass.Overrides | None = None
     result: WalkResult = field(default_factory=WalkResult)
     seen: set[tuple[int, int]] = field(default_factory=set)
-    links: list[tuple[str, str, int, tuple[IgnoreFile, ...]]] = field(default_factory=list)
+    links: list[tuple[str, str, int, tuple[IgnoreFile, ...], fileclass.Folder]] = field(default_factory=list)
     limits: dict[str, int] = field(default_factory=dict)  # size_limit per kind, worked out once
 
     def excluded(self, rel: str, name: str, *, is_dir: bool) -> bool:
@@ -151,10 +160,12 @@ class _Walker:
     def diag(self, rel: str, kind: str, message: str) -> None:
         self.result.diagnostics.append(Diagnostic(file=display_path(rel) or ".", kind=kind, message=message))
 
-    def walk_dir(self, os_dir: str, rel: str, depth: int, ignores: tuple[IgnoreFile, ...]) -> None:
-        stack = [(os_dir, rel, depth, ignores)]
+    def walk_dir(
+        self, os_dir: str, rel: str, depth: int, ignores: tuple[IgnoreFile, ...], parent: fileclass.Folder
+    ) -> None:
+        stack = [(os_dir, rel, depth, ignores, parent)]
         while stack:
-            os_dir, rel, depth, ignores = stack.pop()
+            os_dir, rel, depth, ignores, parent = stack.pop()
             try:
                 entries = sorted(os.scandir(os_dir), key=lambda e: e.name, reverse=True)
             except OSError as exc:
@@ -163,11 +174,15 @@ class _Walker:
             names = {e.name for e in entries}
             if ".gitignore" in names:
                 ignores = self._read_gitignore(os.path.join(os_dir, ".gitignore"), rel, ignores)
+            attributes = self._read_gitattributes(os_dir, rel) if ".gitattributes" in names else None
+            folder = fileclass.enter(
+                rel, rel.rpartition("/")[2], names, parent, os_dir=os_dir, attributes=attributes
+            )
             in_artifacts = rel.split("/", 1)[0] in _ARTIFACT_ROOTS or "/mlruns/" in f"/{rel}/"
             for entry in entries:
                 child = f"{rel}/{entry.name}" if rel else entry.name
                 if entry.is_symlink():
-                    self.links.append((entry.path, child, depth + 1, ignores))
+                    self.links.append((entry.path, child, depth + 1, ignores, folder))
                 elif entry.is_dir(follow_symlinks=False):
                     if self._skip_dir(entry, child, ignores):
                         continue
@@ -181,9 +196,9 @@ class _Walker:
                     if (info.st_dev, info.st_ino) in self.seen:
                         continue
                     self.seen.add((info.st_dev, info.st_ino))
-                    stack.append((entry.path, child, depth + 1, ignores))
+                    stack.append((entry.path, child, depth + 1, ignores, folder))
                 elif not self._skip_file(ignores, child, entry.name):
-                    self._add_file(entry.path, child, entry.name, None, in_artifacts)
+                    self._add_file(entry.path, child, entry.name, None, in_artifacts, folder)
                 if len(self.result.files) >= self.max_files:
                     self.diag(".", "too_many_files", f"stopped after {self.max_files} files")
                     return
@@ -194,20 +209,33 @@ class _Walker:
     def _skip_dir(self, entry: os.DirEntry[str], rel: str, ignores: tuple[IgnoreFile, ...]) -> bool:
         name = entry.name
         if self.excluded(rel, name, is_dir=True):
-            return True
+            return self._skipped(rel, "left out by an exclude pattern")
         if name in SKIP_DIRS or rel in SKIP_PATHS or name.endswith(".egg-info"):
-            return True
+            return self._skipped(rel, "not the project's own (VCS data, caches, vendored or installed packages)")
         if name in _BUILD_DIRS and _is_build_output(entry.path):
-            return True
+            return self._skipped(rel, "packaging output")
         if name in ("venv", "env", "virtualenv", ".env") or name.startswith(("venv", ".venv")):
             try:
                 if _is_virtualenv(entry.path, set(os.listdir(entry.path))):
-                    return True
+                    return self._skipped(rel, "a virtual environment")
             except OSError:
                 return False
         elif os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
-            return True
+            return self._skipped(rel, "a virtual environment")
         return is_ignored(ignores, rel, name, is_dir=True)
+
+    def _skipped(self, rel: str, why: str) -> bool:
+        self.result.skipped.append((display_path(rel), why))
+        return True
+
+    def _read_gitattributes(self, os_dir: str, rel: str) -> fileclass.Attributes | None:
+        try:
+            with open(os.path.join(os_dir, ".gitattributes"), "rb") as handle:
+                text = handle.read(_GITIGNORE_MAX).decode("utf-8", errors="replace")
+        except OSError as exc:
+            self.diag(f"{rel}/.gitattributes" if rel else ".gitattributes", "unreadable", f"cannot use it: {exc}")
+            return None
+        return fileclass.Attributes.parse(rel, text)
 
     def _read_gitignore(self, path: str, rel: str, ignores: tuple[IgnoreFile, ...]) -> tuple[IgnoreFile, ...]:
         try:
@@ -219,7 +247,15 @@ class _Walker:
             self.diag(f"{rel}/.gitignore" if rel else ".gitignore", "unreadable", f"cannot use .gitignore: {exc}")
             return ignores
 
-    def _add_file(self, os_path: str, rel: str, name: str, info: os.stat_result | None, in_artifacts: bool) -> None:
+    def _add_file(
+        self,
+        os_path: str,
+        rel: str,
+        name: str,
+        info: os.stat_result | None,
+        in_artifacts: bool,
+        folder: fileclass.Folder,
+    ) -> None:
         try:
             info = info or os.stat(os_path, follow_symlinks=False)
         except OSError as exc:
@@ -240,6 +276,11 @@ class _Walker:
         if shown != rel:
             self.diag(rel, "odd_name", "file name has non-UTF-8 bytes or control characters; shown escaped")
         self.result.stats[shown] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+        decision = fileclass.classify_file(shown, name, kind, folder)
+        if self.overrides is not None:
+            decision = self.overrides.apply(shown, decision)
+        if decision is not None:
+            self.result.classes[shown] = decision
         self.result.files.append(
             IndexedFile(
                 path=shown,
@@ -259,10 +300,18 @@ class _Walker:
         root_real = os.path.realpath(self.root)
         while self.links:
             batch, self.links = self.links, []
-            for os_path, rel, depth, ignores in sorted(batch, key=lambda item: item[1]):
-                self._follow(os_path, rel, depth, ignores, root_real)
+            for os_path, rel, depth, ignores, folder in sorted(batch, key=lambda item: item[1]):
+                self._follow(os_path, rel, depth, ignores, root_real, folder)
 
-    def _follow(self, os_path: str, rel: str, depth: int, ignores: tuple[IgnoreFile, ...], root_real: str) -> None:
+    def _follow(
+        self,
+        os_path: str,
+        rel: str,
+        depth: int,
+        ignores: tuple[IgnoreFile, ...],
+        root_real: str,
+        folder: fileclass.Folder,
+    ) -> None:
         name = rel.rpartition("/")[2]
         try:
             real = os.path.realpath(os_path)
@@ -285,9 +334,9 @@ class _Walker:
             if name in SKIP_DIRS or depth > MAX_DEPTH or (name in _BUILD_DIRS and _is_build_output(real)):
                 return
             self.seen.add((info.st_dev, info.st_ino))
-            self.walk_dir(real, rel, depth, ignores)
+            self.walk_dir(real, rel, depth, ignores, folder)
         elif not self._skip_file(ignores, rel, name):
-            self._add_file(real, rel, name, info, rel.split("/", 1)[0] in _ARTIFACT_ROOTS)
+            self._add_file(real, rel, name, info, rel.split("/", 1)[0] in _ARTIFACT_ROOTS, folder)
 
 
 def walk(
@@ -296,11 +345,21 @@ def walk(
     max_size: int = DEFAULT_MAX_SIZE,
     max_files: int = MAX_FILES,
     exclude: Sequence[str] = (),
+    project: Sequence[str] = (),
+    vendored: Sequence[str] = (),
 ) -> WalkResult:
     """Index the tree under `root` (which must be a directory). Paths are relative, POSIX.
-    `exclude`: gitignore-style patterns relative to `root` (ValueError for one that is not)."""
+    `exclude`: gitignore-style patterns relative to `root` of what not to walk; `project`
+    and `vendored`: of files forced into that class (ValueError for one that is not a pattern)."""
     top = os.fspath(root)
-    walker = _Walker(root=top, max_size=max_size, max_files=max_files, exclude=exclude_rules(exclude))
+    overrides = fileclass.Overrides(project=project, vendored=vendored)
+    walker = _Walker(
+        root=top,
+        max_size=max_size,
+        max_files=max_files,
+        exclude=exclude_rules(exclude),
+        overrides=overrides if overrides else None,
+    )
     try:
         info = os.stat(top)
         walker.seen.add((info.st_dev, info.st_ino))
@@ -311,7 +370,7 @@ def walk(
     ignores: tuple[IgnoreFile, ...] = ()
     if os.path.isfile(git_exclude):
         ignores = walker._read_gitignore(git_exclude, "", ())
-    walker.walk_dir(top, "", 0, ignores)
+    walker.walk_dir(top, "", 0, ignores, fileclass.ROOT)
     if len(walker.result.files) < max_files:
         walker.follow_links()
     walker.result.files.sort(key=lambda f: f.path)
