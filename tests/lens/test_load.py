@@ -226,3 +226,56 @@ def test_questions_resolve_case_insensitively() -> None:
 def test_directory_without_a_lens(tmp_path: Path) -> None:
     with pytest.raises(LensError, match=r"^lens.yaml: cannot read: No such file or directory$"):
         load_lens(tmp_path)
+
+
+def _with_check(p: dict[str, Any], question: int, choice: int, **check: Any) -> None:
+    base = {"id": "model_registry", "kind": "automated", "text": "Models are registered", "evidence": "iac"}
+    p["questions"][question]["choices"][choice]["checks"] = [{**base, **check}]
+
+
+def test_a_check_names_its_lifecycle_stage(tmp_path: Path) -> None:
+    pillar = copy.deepcopy(SECURITY)
+    _with_check(pillar, 0, 0, stage="registry")
+    _with_check(pillar, 1, 2, stage="registry")  # one check id in two practices, one stage
+    lens = load_lens(write(tmp_path / "lens", HEADER, pillar))
+    assert lens.practice("MLSEC01-BP01").checks[0].stage == "registry"
+    assert lens.check_stages() == {"model_registry": "registry"}
+
+
+def test_an_unknown_lifecycle_stage_lists_the_known_ones(tmp_path: Path) -> None:
+    error = load_with(tmp_path, lambda p: _with_check(p, 0, 1, stage="serving"))
+    assert str(error).startswith("security.yaml: questions[0].choices[1].checks[0].stage: ")
+    for stage in ("data_sources", "processing", "training", "registry", "deployment", "monitoring"):
+        assert f"'{stage}'" in str(error)
+    assert "'serving'" in str(error)
+
+
+def test_a_manual_check_has_no_lifecycle_stage(tmp_path: Path) -> None:
+    error = load_with(tmp_path, lambda p: _with_check(p, 0, 0, kind="manual", stage="training"))
+    assert str(error).startswith("security.yaml: questions[0].choices[0].checks[0]: ")
+    assert "a manual check has no files to draw on the lifecycle" in str(error)
+
+
+def test_a_shared_check_id_with_two_stages_is_refused(tmp_path: Path) -> None:
+    def mutate(p: dict[str, Any]) -> None:
+        _with_check(p, 0, 0, stage="registry")
+        _with_check(p, 1, 1, stage="deployment")
+
+    error = load_with(tmp_path, mutate)
+    assert str(error) == (
+        "security.yaml: questions[1].choices[1].checks[0].stage: check 'model_registry' has stage deployment "
+        "here but registry in security.yaml"
+    )
+
+
+def test_a_check_stage_stays_out_of_the_aws_export(tmp_path: Path) -> None:
+    from mllens.lens.wa_format import export_lens
+
+    header = {**HEADER, "description": "A lens to export"}
+    pillar = copy.deepcopy(SECURITY)
+    _with_check(pillar, 0, 0)
+    plain = export_lens(load_lens(write(tmp_path / "plain", header, pillar))).text
+    _with_check(pillar, 0, 0, stage="data_sources")
+    staged = load_lens(write(tmp_path / "staged", header, pillar))
+    assert staged.check_stages() == {"model_registry": "data_sources"}
+    assert export_lens(staged).text == plain  # AWS custom lenses have no place for it

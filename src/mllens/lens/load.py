@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from mllens import validation
 from mllens.errors import InputError, LensError
-from mllens.lens.model import Lens, LensHeader, PillarFile, Question
+from mllens.lens.model import Check, Lens, LensHeader, PillarFile, Question
 from mllens.lens.rules_syntax import check_rules
 from mllens.yamlio import read_yaml
 
@@ -57,6 +57,19 @@ def _check_question(q: Question, qi: int, *, file: str, header: LensHeader) -> N
             raise LensError(problem.message, file=file, field=field)
 
 
+def _check_stage(check: Check, seen: dict[str, tuple[str | None, str]], *, file: str, field: str) -> None:
+    """A check id that several practices share draws on one lifecycle stage: the scan
+    places its evidence by check id."""
+    if check.id in seen and seen[check.id][0] != check.stage:
+        stage, where = seen[check.id]
+        raise LensError(
+            f"check {check.id!r} has stage {check.stage or 'none'} here but {stage or 'none'} in {where}",
+            file=file,
+            field=f"{field}.stage",
+        )
+    seen.setdefault(check.id, (check.stage, file))
+
+
 def _read(root: Path, name: str) -> Any:
     """A lens file's YAML; unreadable or malformed files are lens errors (naming the file)."""
     try:
@@ -75,6 +88,7 @@ def load_lens(directory: Path | str) -> Lens:
     questions: list[Question] = []
     where_question: dict[str, str] = {}
     where_practice: dict[str, str] = {}
+    where_stage: dict[str, tuple[str | None, str]] = {}
     for name in header.files:
         data = _read(root, name)
         pillar_file = validate_model(PillarFile, data, file=name)
@@ -99,6 +113,8 @@ def load_lens(directory: Path | str) -> Lens:
                             field=f"questions[{qi}].choices[{ci}].id",
                         )
                     where_practice[key.upper()] = name
+                for ki, check in enumerate(p.checks):
+                    _check_stage(check, where_stage, file=name, field=f"questions[{qi}].choices[{ci}].checks[{ki}]")
             questions.append(q)
     return Lens(
         id=header.id,

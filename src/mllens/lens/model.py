@@ -71,24 +71,34 @@ class ImprovementStep(Strict):
     stacks: StackNotes = StackNotes()
 
 
+# The stages of the ML lifecycle the report draws (where data comes from, how it is
+# processed, training, the registry, deployment, monitoring), in the order drawn.
+LIFECYCLE_STAGES = ("data_sources", "processing", "training", "registry", "deployment", "monitoring")
+LifecycleStage = Literal["data_sources", "processing", "training", "registry", "deployment", "monitoring"]
+
+
 class Check(Strict):
     """A concrete signal that a practice is in place.
 
     `automated` checks can be shown by a project's files (detector rules map to them by
     id); `manual` ones need a person's answer. `evidence` names the kind of file that can
     show an automated check (iac, code, notebook, ci, container, dependencies, data, docs,
-    metadata).
+    metadata). `stage` puts the files that show an automated check on the report's
+    lifecycle diagram; our own field, not part of an AWS custom lens.
     """
 
     id: str = Field(pattern=SLUG_PATTERN)
     kind: Literal["automated", "manual"]
     text: str = Field(min_length=1, max_length=300)
     evidence: str | None = None
+    stage: LifecycleStage | None = None
 
     @model_validator(mode="after")
     def _evidence_only_when_automated(self) -> Check:
         if self.kind == "automated" and not self.evidence:
             raise ValueError("an automated check names its kind of evidence ('evidence:')")
+        if self.kind == "manual" and self.stage is not None:
+            raise ValueError("a manual check has no files to draw on the lifecycle ('stage:' is for automated checks)")
         return self
 
 
@@ -302,6 +312,11 @@ class Lens(Strict):
         return [
             q for q in self.questions if (pillar is None or q.pillar == pillar) and (phase is None or q.phase == phase)
         ]
+
+    def check_stages(self) -> dict[str, str]:
+        """Check id -> lifecycle stage, for the checks that name one (a check id shared by
+        practices has one stage: the loader refuses two)."""
+        return {c.id: c.stage for p in self.practices for c in p.checks if c.stage is not None}
 
     def cell(self, pillar: str, phase: str) -> Question | None:
         """The question of one cell of the phase x pillar grid, if that cell has one."""
