@@ -1,7 +1,7 @@
 """Signals of operational practice in code: seeds, tracking, registry, pipelines, SDK infra.
 
-Each function takes a FileContext and the file's CodeIndex and emits evidence; the
-python_code and notebooks families wrap them as rules. Patterns are fnmatch globs over the
+Each function takes a FileContext and the file's CodeIndex (a module's or a notebook's
+cells, see view.py) and emits evidence; the python_code family runs them as rules. Patterns are fnmatch globs over the
 resolved dotted name (`*` also crosses dots).
 """
 
