@@ -7,7 +7,6 @@ where it stands and are filled in by `Lens` after validation, never typed twice.
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -193,10 +192,6 @@ class Question(Strict):
             ids.append(self.none_choice.id)
         return ids
 
-    def practice_for_choice(self, choice_id: str) -> Practice | None:
-        return next((p for p in self.choices if p.choice_id == choice_id), None)
-
-
 class Pillar(Strict):
     id: str = Field(pattern=r"^[A-Za-z0-9_]{1,128}$")
     name: str = Field(min_length=1, max_length=128)
@@ -323,5 +318,3 @@ class Lens(Strict):
         found = self.questions_of(pillar=pillar, phase=phase)
         return found[0] if found else None
 
-
-PRACTICE_ID_2025 = re.compile(r"^(ML[A-Z]+\d\d)-BP(\d\d)$")

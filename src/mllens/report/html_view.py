@@ -15,7 +15,6 @@ from mllens.lens.model import Risk
 from mllens.report import labels
 from mllens.report.base import (
     COUNT_ORDER,
-    LABELS,
     QuestionAcceptance,
     accepted_counts,
     grid,
@@ -220,10 +219,6 @@ def build_view(review: Review, *, baseline: Review | None = None) -> View:
         acceptances=acceptances,
         accepted_counts=accepted_counts(review),
     )
-
-
-def risk_label(risk: Risk) -> str:
-    return LABELS[risk]
 
 
 def practice_acceptance(practice: PracticeResult) -> str:

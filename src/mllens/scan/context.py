@@ -91,10 +91,6 @@ class ProjectIndex:
         text = self._joined[0]
         return any(_line_glob(p).search(text) is not None for p in patterns)
 
-    def of_kind(self, kind: str) -> list[IndexedFile]:
-        return [f for f in self.files if f.kind == kind]
-
-
 _UNPARSED: Any = object()
 
 

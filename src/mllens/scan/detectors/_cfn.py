@@ -89,10 +89,6 @@ def resources(file: ParsedFile, *types: str) -> Iterator[CfnResource]:
             yield res
 
 
-def is_template(file: ParsedFile) -> bool:
-    return bool(file.memo("cloudformation.resources", _build))
-
-
 def endpoint_variants(res: CfnResource) -> list[Node]:
     """ProductionVariants and ShadowProductionVariants of an AWS::SageMaker::EndpointConfig."""
     return [*res.props.children("ProductionVariants"), *res.props.children("ShadowProductionVariants")]
