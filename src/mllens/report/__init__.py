@@ -1,8 +1,8 @@
 """Reporters: one module per output format behind one signature, and a name -> reporter map.
 
-Every reporter is `render(review, *, scan=None, baseline=None, options) -> str`. Formats
-that come later (html, sarif, pdf) add one line to REPORTERS; nothing registers itself
-by being imported.
+Every reporter is `render(review, *, scan=None, baseline=None, options) -> str`; the
+binary ones (pdf) return bytes. A new format adds one line to REPORTERS or
+BINARY_REPORTERS; nothing registers itself by being imported.
 """
 
 from __future__ import annotations

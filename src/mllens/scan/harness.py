@@ -1,8 +1,11 @@
 """The fixture harness: every rule's little bad/good project trees, and the exact evidence
-each must produce (see tests/scan/detectors/fixtures/README.md for the layout).
+each must produce. This docstring is the layout's description; tests/scan/test_fixtures.py
+runs every case under tests/scan/detectors/fixtures/.
 
-`fixtures/<family>/<rule>/<case>/` is a project tree (cases: `bad`, `good`, `edge_*`);
-`fixtures/<family>/<rule>/expected.yaml` maps each case to the evidence of that rule, exactly:
+`fixtures/<family>/<rule>/<case>/` is a project tree. A case is named for what it shows:
+`bad`, `good`, `edge_*` for a known trap, and `notebook_*` where a code rule is read from a
+notebook. `fixtures/<family>/<rule>/expected.yaml` maps each case to the evidence of that
+rule, exactly (every case directory needs an entry, and every entry a directory):
 
     bad:
       - {rule: python_code.random_seeds, practice: MLOPS02-BP04, check: random_seeds,
