@@ -1,13 +1,14 @@
 """A signal skipped for a file's words finds exactly what running it finds: nothing.
 
-Every code signal runs through `triggers.run` on the fixtures of the python_code family and
-on random mixes of their lines; each must give the same evidence as running the signal
-itself on the built index."""
+Every code signal runs through `triggers.run` on the fixtures of the python_code family
+(modules and notebooks) and on random mixes of their lines; each must give the same evidence
+as running the signal itself on the built index."""
 
 from __future__ import annotations
 
 import ast
 import inspect
+import json
 import random
 from pathlib import Path
 
@@ -16,7 +17,9 @@ import pytest
 from mllens.scan.code import signals_model, signals_ops, signals_train, triggers
 from mllens.scan.code.analysis import CodeIndex, Unit
 from mllens.scan.code.lazy import LazyIndex
+from mllens.scan.code.sources import notebook_code, notebook_units
 from mllens.scan.context import FileContext, ParsedFile, ProjectIndex
+from mllens.scan.parse import parse
 from mllens.scan.registry import families
 
 FIXTURES = Path(__file__).resolve().parents[1] / "detectors" / "fixtures" / "python_code"
@@ -93,3 +96,44 @@ def test_module_without_the_words_runs_no_signal_code() -> None:
     assert ran == ["ran"]  # once, to learn what it asks (on the probe)
     triggers.run(spy, ctx, LazyIndex(lambda: [Unit(ast.parse(text))], "import mlflow\n" + text))
     assert ran == ["ran", "ran"]  # the word is there: it runs
+
+
+def _notebook_evidence(text: str, signal: triggers.Signal, *, skip: bool) -> list[tuple[str, int | None, str]]:
+    parsed = ParsedFile("explore.ipynb", "notebook", text, parse("notebook", text))
+    ctx = FileContext(RULES[signal.__name__], file=parsed, index=ProjectIndex(()))
+    if skip:
+        triggers.run(signal, ctx, notebook_code(parsed))
+    else:
+        signal(ctx, CodeIndex(notebook_units(parsed.data)[0]))
+    return [(e.outcome, e.line, e.message) for e in ctx.evidence]
+
+
+def test_notebooks_same_evidence() -> None:
+    """The fixture notebooks, and notebooks of a few cells made of fixture lines (magics too)."""
+    notebooks = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.rglob("*.ipynb"))]
+    lines = [*_lines(), "%matplotlib inline", "!pip install mlflow", "df?"]
+    rng = random.Random(5)
+    for _ in range(150):
+        cells = ["\n".join(rng.sample(lines, rng.randint(1, 3))) for _ in range(rng.randint(1, 4))]
+        notebooks.append(
+            json.dumps(
+                {
+                    "cells": [
+                        {"cell_type": "code", "metadata": {}, "outputs": [], "source": c.splitlines(True)}
+                        for c in cells
+                    ],
+                    "metadata": {"kernelspec": {"language": "python", "name": "python3"}},
+                    "nbformat": 4,
+                },
+                indent=1,
+            )
+        )
+    found = 0
+    for text in notebooks:
+        for signal in SIGNALS:
+            if signal.__name__ == "ml_tests":
+                continue  # reads a test module's path; no rule runs it on a notebook
+            with_skip = _notebook_evidence(text, signal, skip=True)
+            assert with_skip == _notebook_evidence(text, signal, skip=False), (signal.__name__, text)
+            found += len(with_skip)
+    assert found > 20  # the notebooks do show things (32 with this seed)
