@@ -26,7 +26,14 @@ class ScanFn(Protocol):
     """The shape of `mllens.scan.result.scan_project` (tests pass a fake one)."""
 
     def __call__(
-        self, path: str, *, use_cache: bool = ..., progress: bool = ..., exclude: Sequence[str] = ...
+        self,
+        path: str,
+        *,
+        use_cache: bool = ...,
+        progress: bool = ...,
+        exclude: Sequence[str] = ...,
+        project: Sequence[str] = ...,
+        vendored: Sequence[str] = ...,
     ) -> ScanResult: ...
 
 
@@ -92,7 +99,7 @@ def review_project(
 
     The scan leaves out the files of mllens.yaml's `scan.exclude` patterns, then those of
     `exclude` (the command line's: later patterns win, so a `!pattern` given there takes
-    back one of the file's)."""
+    back one of the file's), and classes files by its `scan.vendored` and `scan.project`."""
     root = project_folder(path)
     try:
         exclude_rules(exclude)
@@ -100,5 +107,7 @@ def review_project(
         raise InputError(str(exc), field="--exclude") from None
     answers, lens = read_project_answers(root, lens=lens)
     patterns = [*answers.scan.exclude, *exclude]
-    result = (scan or scan_project)(str(root), use_cache=use_cache, progress=progress, exclude=patterns)
+    # the class patterns only when set: a scan function written before them keeps working
+    classes = {key: value for key, value in answers.scan.model_dump(include={"project", "vendored"}).items() if value}
+    result = (scan or scan_project)(str(root), use_cache=use_cache, progress=progress, exclude=patterns, **classes)
     return evaluate(lens, result.evidence, answers, today=today), result

@@ -277,7 +277,7 @@ def test_the_scan_section_holds_exclude_patterns_and_nothing_else(tmp_path: Path
     assert doc.answers.scan.exclude == ["tests/", "!tests/e2e/"]
     assert read_answers(write(tmp_path, "workload: {name: x}\n"), lens=lens).answers.scan.exclude == []
     unknown = error_of(tmp_path, "workload: {name: x}\nscan: {exclude: [], vendor: [lib/]}\n", lens)
-    assert unknown == "mllens.yaml: scan.vendor: unknown key 'vendor' (expected one of: exclude)"
+    assert unknown == "mllens.yaml: scan.vendor: unknown key 'vendor' (expected one of: exclude, vendored, project)"
     bad = error_of(tmp_path, "workload: {name: x}\nscan:\n  exclude: [tests/, '[z-a].py']\n", lens)
     assert bad == "mllens.yaml: scan.exclude[1]: expected a gitignore-style pattern (got '[z-a].py')"
 

@@ -99,7 +99,10 @@ def test_evidence_practices_and_questions_have_exactly_the_contract_keys(review:
 
 def test_summary_counts_every_pillar_and_phase(review: Review) -> None:
     summary = json.loads(render(review))["summary"]
-    assert list(summary) == ["risk_counts", "by_pillar", "by_phase"]
+    assert list(summary) == ["risk_counts", "by_pillar", "by_phase", "files_by_class"]
+    assert summary["files_by_class"] == {  # no scan: no files, every class named
+        "project": 0, "test": 0, "vendored": 0, "fixture": 0, "generated": 0, "docs": 0
+    }
     assert summary["risk_counts"] == {
         "HIGH": 1, "MEDIUM": 1, "NONE": 0, "UNANSWERED": 32, "NOT_APPLICABLE": 1
     }

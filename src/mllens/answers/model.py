@@ -16,6 +16,8 @@ accepted_risks:
   - {practice: MLSEC05-BP01, reason: "...", owner: alice, expires: 2027-03-31}
 scan:
   exclude: [tests/, "examples/*", "!examples/keep/"]   # gitignore-style, from the project root
+  vendored: [lambda/score/acme_client/]   # files that are not ours: visible, never deciding
+  project: [examples/serving/]            # files that are ours, whatever they look like
 ```
 """
 
@@ -78,11 +80,19 @@ def _exclude_pattern(pattern: str) -> str:
     return pattern
 
 
-class ScanSettings(_Strict):
-    """How `mllens scan` reads this project. `exclude`: gitignore-style patterns, relative
-    to the project root, of files and folders the scan does not walk (before --exclude's)."""
+Pattern = Annotated[str, AfterValidator(_exclude_pattern)]
 
-    exclude: list[Annotated[str, AfterValidator(_exclude_pattern)]] = []
+
+class ScanSettings(_Strict):
+    """How `mllens scan` reads this project; gitignore-style patterns, relative to the
+    project root. `exclude`: files and folders the scan does not walk (before --exclude's).
+    `vendored` and `project`: files the scan classes as vendored (their evidence decides
+    nothing) or as the project's own, whatever the signals say (mllens.scan.classify);
+    `project` wins where both match."""
+
+    exclude: list[Pattern] = []
+    vendored: list[Pattern] = []
+    project: list[Pattern] = []
 
 
 class AnswersFile(_Strict):

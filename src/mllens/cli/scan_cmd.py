@@ -26,6 +26,7 @@ from mllens.cli.common import (
     one_of,
 )
 from mllens.errors import MllensError
+from mllens.scan.result import ScanResult
 
 FORMATS = REPORT_FORMATS
 
@@ -65,6 +66,14 @@ def scan(
     exclude: ExcludeOption = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore and do not update the result cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    explain_files: Annotated[
+        bool,
+        typer.Option(
+            "--explain-files",
+            help="Print whose files they are (project, test, vendored, fixture, generated, docs), "
+            "folder by folder with the reason, and exit.",
+        ),
+    ] = False,
 ) -> None:
     """Scan a project's files for evidence and print its Well-Architected ML review."""
     from mllens.lens.load import load_shipped_lens
@@ -86,6 +95,9 @@ def scan(
         before = load_baseline(baseline, lens=load_shipped_lens(review.lens_id)) if baseline is not None else None
     except MllensError as exc:
         raise _fail(exc) from None
+    if explain_files:
+        sys.stdout.write(explain(result))
+        raise typer.Exit(EXIT_OK)
     to_terminal = output is None and sys.stdout.isatty()
     text = reporter(
         review,
@@ -109,6 +121,21 @@ def scan(
                 err_console.print(line, markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(gate.exit_code)
     raise typer.Exit(EXIT_OK)
+
+
+def explain(result: ScanResult) -> str:
+    """The classification of a scan's files, one line per folder, class and reason; then
+    the folders not walked at all. Plain lines (never wrapped): they are read and grepped."""
+    rows = [(f.folder, f.file_class, str(f.files), f.reason) for f in result.folders]
+    width = max([len("folder"), *(len(r[0]) for r in rows)])
+    lines = [f"{'folder':<{width}}  {'class':<9}  {'files':>5}  reason"]
+    lines += [f"{folder:<{width}}  {cls:<9}  {count:>5}  {reason}" for folder, cls, count, reason in rows]
+    counts = ", ".join(f"{n} {cls}" for cls, n in result.files_by_class.items() if n)
+    lines.append(f"{result.files_scanned} files: {counts or 'none'}; only project and test files decide a practice")
+    if result.not_walked:
+        lines.append("not walked:")
+        lines += [f"  {folder}: {why}" for folder, why in result.not_walked]
+    return "\n".join(lines) + "\n"
 
 
 def rules(

@@ -202,6 +202,10 @@ def _scan_facts(review: Review, scan: ScanResult) -> list[Text]:
             "(files that could not be read or parsed)"
         )
     ]
+    outside = sum(1 for e in review.evidence if not e.decides)
+    if outside:  # found in vendored code, test data, generated files or examples: shown, never counted
+        out.append(Text(f"  {outside} of the findings are in files not the project's own and decide nothing "
+                        "(mllens scan --explain-files)", style="dim"))  # fmt: skip
     for d in scan.diagnostics[:_DIAGNOSTICS_SHOWN]:
         where = f"{d.file}:{d.line}" if d.line else d.file
         rule = f" ({d.rule})" if d.rule else ""

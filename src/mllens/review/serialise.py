@@ -15,7 +15,7 @@ package never imports a reporter.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -32,7 +32,7 @@ from mllens.review.model import (
     Summary,
 )
 from mllens.review.plan import attach_guidance
-from mllens.scan.evidence import evidence_from_report
+from mllens.scan.evidence import FileClass, evidence_from_report
 from mllens.scan.result import ScanResult
 from mllens.validation import field_path, problem
 
@@ -86,6 +86,8 @@ def review_to_data(review: Review, *, scan: ScanResult | None = None) -> dict[st
             "risk_counts": summary.risk_counts.model_dump(),
             "by_pillar": {k: v.model_dump() for k, v in summary.by_pillar.items()},
             "by_phase": {k: v.model_dump() for k, v in summary.by_phase.items()},
+            # files per class (mllens.scan.classify): only project and test files decide
+            "files_by_class": scan.files_by_class if scan else dict.fromkeys(get_args(FileClass), 0),
         },
         "workload": review.workload.model_dump(mode="json", exclude_none=True),
         "plan": [s.model_dump(mode="json") for s in review.plan],
@@ -124,11 +126,15 @@ class _QuestionIn(_In):
     selected: list[str] = []
 
 
+class _SummaryIn(Summary):
+    model_config = ConfigDict(extra="ignore")  # files_by_class, or a newer mllens's counts
+
+
 class _ReportIn(_In):
     lens: _LensIn
     practices: list[_PracticeIn]
     questions: list[_QuestionIn]
-    summary: Summary
+    summary: _SummaryIn
     workload: Workload | None = None
 
 
@@ -183,7 +189,7 @@ def review_from_data(data: Any, *, lens: Lens, file: str) -> Review:
         evidence=evidence_from_report(data.get("evidence", []), file=file),  # the gate's known findings
         practices=practices,
         questions=questions,
-        summary=report.summary,
+        summary=Summary.model_validate(report.summary.model_dump()),
     )
 
 

@@ -50,6 +50,7 @@ class ScanResult(BaseModel):
     # whose files they are (mllens.scan.classify): files per class, and why, folder by folder
     files_by_class: dict[str, int] = {}
     folders: list[FolderClass] = []
+    not_walked: list[tuple[str, str]] = []  # (folder, why): skipped whole (VCS, venvs, vendor/, ...)
 
 
 def scan_project(

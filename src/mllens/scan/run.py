@@ -245,6 +245,7 @@ def run_scan(
             exclude=list(exclude),
             files_by_class=files_by_class,
             folders=folders,
+            not_walked=walked.skipped,
         )
 
     warm = None

@@ -1,0 +1,235 @@
+"""Whose file is it: the sample project under fixtures/classify/project, classed exactly,
+and what the classes do to the review, the JSON report, the cache and `--explain-files`.
+
+The project: a Lambda function folder with requests, urllib3 and six installed beside their
+dist-info (a hard-coded token inside the vendored requests) and a client library with its own
+setup.py and tests; test_data with a compiled pipeline and a Dockerfile; a compiled pipeline
+among the tests; generated code (by name, by header, by .gitattributes); docs and examples
+(one example taken back by .gitattributes); the project's own Dockerfile, code and tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mllens.cli import app
+from mllens.errors import InputError
+from mllens.lens.load import load_shipped_lens
+from mllens.review.evaluate import evaluate
+from mllens.review.model import CheckState, Review
+from mllens.scan.classify import DEFAULT_REASON, ROOT, Decision, classify_file, content_signal, with_content
+from mllens.scan.evidence import Evidence
+from mllens.scan.run import run_scan
+from mllens.scan.walk import walk
+from mllens.workflow import review_project
+
+PROJECT = Path(__file__).parent / "fixtures" / "classify" / "project"
+SCORE = "functions/score"
+INSTALLED = "installed package (beside {})"
+METADATA = "installed package metadata"
+CLIENT = "a package with its own setup.py and tests inside a function folder (beside lambda_function.py)"
+EXPECTED: dict[str, tuple[str, str]] = {
+    "clients/sdk.py": ("vendored", ".gitattributes: clients/** linguist-vendored"),
+    "docs/conf.py": ("docs", "documentation folder (docs/); its prose is the project's own"),
+    "docs/index.md": ("project", "the project's own documentation"),
+    "examples/keep/train_example.py": ("project", ".gitattributes: examples/keep/** -linguist-documentation"),
+    "examples/serving/Dockerfile": ("docs", "examples folder (examples/)"),
+    f"{SCORE}/acme_client/acme_client/__init__.py": ("vendored", CLIENT),
+    f"{SCORE}/acme_client/setup.py": ("vendored", CLIENT),
+    f"{SCORE}/acme_client/tests/test_client.py": ("vendored", CLIENT),
+    f"{SCORE}/requests-2.31.0.dist-info/METADATA": ("vendored", METADATA),
+    f"{SCORE}/requests-2.31.0.dist-info/RECORD": ("vendored", METADATA),
+    f"{SCORE}/requests-2.31.0.dist-info/top_level.txt": ("vendored", METADATA),
+    f"{SCORE}/requests/__init__.py": ("vendored", INSTALLED.format("requests-2.31.0.dist-info")),
+    f"{SCORE}/requests/auth.py": ("vendored", INSTALLED.format("requests-2.31.0.dist-info")),
+    f"{SCORE}/requests/tests/test_auth.py": ("vendored", INSTALLED.format("requests-2.31.0.dist-info")),
+    f"{SCORE}/six-1.16.0.dist-info/RECORD": ("vendored", METADATA),
+    f"{SCORE}/six.py": ("vendored", "installed module (beside six-1.16.0.dist-info)"),
+    f"{SCORE}/urllib3-2.0.7.dist-info/METADATA": ("vendored", METADATA),
+    f"{SCORE}/urllib3-2.0.7.dist-info/RECORD": ("vendored", METADATA),
+    f"{SCORE}/urllib3/__init__.py": ("vendored", INSTALLED.format("urllib3-2.0.7.dist-info")),  # named by RECORD
+    f"{SCORE}/urllib3/util/retry.py": ("vendored", INSTALLED.format("urllib3-2.0.7.dist-info")),
+    "src/fraud/api_pb2.py": ("generated", "generated or compiled code (by its name)"),
+    "src/fraud/schema_gen.py": ("generated", ".gitattributes: src/fraud/schema_gen.py linguist-generated"),
+    "test_data/Dockerfile": ("fixture", "test data folder (test_data/)"),
+    "test_data/pipeline.json": ("fixture", "test data folder (test_data/)"),
+    "tests/pipelines/compiled.yaml": ("test", "test folder (tests/)"),  # fixture once read: see below
+    "tests/test_train.py": ("test", "test folder (tests/)"),
+}
+OWN = {".gitattributes", "Dockerfile", "requirements.txt", f"{SCORE}/lambda_function.py", "src/fraud/__init__.py",
+       "src/fraud/client_gen.py", "src/fraud/train.py"}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def reviewed() -> tuple[Review, object]:
+    return review_project(PROJECT, use_cache=False, today=dt.date(2026, 12, 1))
+
+
+def _check(review: Review, practice: str, check: str) -> CheckState:
+    return next(c for c in review.practice(practice).checks if c.id == check).state
+
+
+def test_the_walk_classes_every_file_with_its_reason() -> None:
+    walked = walk(PROJECT)
+    found = {path: (d.cls, d.reason) for path, d in walked.classes.items()}
+    assert found == EXPECTED
+    assert {f.path for f in walked.files} - set(found) == OWN  # the project's own by default
+
+
+def test_the_scan_adds_what_the_files_say_of_themselves(reviewed: tuple[Review, object]) -> None:
+    _, scan = reviewed
+    folders = {(f.folder, f.file_class, f.reason): f.files for f in scan.folders}  # type: ignore[attr-defined]
+    assert folders[("src/fraud", "generated", "generated-file header (DO NOT EDIT / generated by)")] == 1
+    assert folders[("tests/pipelines", "fixture", "compiled pipeline (KFP/TFX) among the tests: test data")] == 1
+    assert folders[(".", "project", DEFAULT_REASON)] == 3
+    assert scan.files_by_class == {  # type: ignore[attr-defined]
+        "project": 8, "test": 1, "vendored": 16, "fixture": 3, "generated": 3, "docs": 2,
+    }
+
+
+def test_the_vendored_token_is_visible_but_does_not_make_mlsec03_risky(reviewed: tuple[Review, object]) -> None:
+    review, _ = reviewed
+    token = [e for e in review.evidence if e.rule == "secrets.git_host_token"]
+    assert [(e.file, e.line, e.outcome, e.file_class) for e in token] == [
+        (f"{SCORE}/requests/auth.py", 1, "contradicts", "vendored")
+    ]
+    # the project's own files hold no credential: the project rule says so, and decides
+    assert _check(review, "MLSEC03-BP02", "no_secrets_in_code") is CheckState.MET
+    checks = review.practice("MLSEC03-BP02").checks
+    assert all(e.file_class in ("project", "test") for c in checks for e in c.evidence)
+    # the vendored client's tests are not the project's tests
+    tests = {e.file for e in review.evidence if e.rule == "python_code.ml_tests" and e.decides}
+    assert tests == {"tests/test_train.py"}
+
+
+def test_the_example_and_test_data_dockerfiles_do_not_decide(reviewed: tuple[Review, object]) -> None:
+    review, _ = reviewed
+    docker = {(e.file, e.rule, e.outcome, e.file_class) for e in review.evidence if e.rule.startswith("docker.")}
+    assert docker == {
+        ("Dockerfile", "docker.base_image_pinned", "supports", "project"),
+        ("Dockerfile", "docker.non_root_user", "supports", "project"),
+        ("examples/serving/Dockerfile", "docker.base_image_pinned", "contradicts", "docs"),
+        ("examples/serving/Dockerfile", "docker.non_root_user", "contradicts", "docs"),
+        ("test_data/Dockerfile", "docker.base_image_pinned", "contradicts", "fixture"),
+        ("test_data/Dockerfile", "docker.non_root_user", "contradicts", "fixture"),
+    }
+    assert _check(review, "MLSEC03-BP02", "no_root_access") is CheckState.MET
+    assert _check(review, "MLOPS04-BP02", "base_images_pinned") is CheckState.MET
+
+
+def test_evidence_outside_the_projects_files_decides_nothing() -> None:
+    lens = load_shipped_lens()
+    item = Evidence(rule="docker.non_root_user", practice="MLSEC03-BP02", check="no_root_access",
+                    outcome="contradicts", file="examples/Dockerfile", line=1, message="root",
+                    confidence=0.9)  # fmt: skip
+    for file_class in ("vendored", "fixture", "generated", "docs"):
+        review = evaluate(lens, [item.model_copy(update={"file_class": file_class})])
+        assert _check(review, "MLSEC03-BP02", "no_root_access") is CheckState.UNKNOWN
+        assert [e.file_class for e in review.evidence] == [file_class]  # still in the review
+    for file_class in ("project", "test"):
+        review = evaluate(lens, [item.model_copy(update={"file_class": file_class})])
+        assert _check(review, "MLSEC03-BP02", "no_root_access") is CheckState.NOT_MET
+
+
+def _copy(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(PROJECT, tmp_path / "project"))
+
+
+def test_mllens_yaml_forces_project_and_vendored(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    (root / "mllens.yaml").write_text(
+        "workload: {name: fraud}\n"
+        "scan: {project: [examples/serving/], vendored: [src/fraud/train.py, clients/]}\n",
+        encoding="utf-8",
+    )
+    review, scan = review_project(root, use_cache=False)
+    classes = {(e.file, e.rule): e.file_class for e in review.evidence}
+    assert classes[("examples/serving/Dockerfile", "docker.non_root_user")] == "project"
+    assert classes[("src/fraud/train.py", "python_code.random_seeds")] == "vendored"
+    # the example is the project's now: its root user decides
+    assert _check(review, "MLSEC03-BP02", "no_root_access") is CheckState.NOT_MET
+    reasons = {(f.folder, f.file_class, f.reason) for f in scan.folders}
+    assert ("examples/serving", "project", "mllens.yaml scan.project: examples/serving/") in reasons
+    assert ("src/fraud", "vendored", "mllens.yaml scan.vendored: src/fraud/train.py") in reasons
+    assert ("clients", "vendored", "mllens.yaml scan.vendored: clients/") in reasons
+
+
+def test_a_bad_class_pattern_names_its_key(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as raised:
+        run_scan(PROJECT, use_cache=False, vendored=["[unclosed"])
+    assert str(raised.value) == "scan.vendored: expected a gitignore-style pattern, got '[unclosed'"
+
+
+def test_a_changed_classification_is_not_served_from_the_cache(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+
+    def classes(**overrides: list[str]) -> dict[str, str]:
+        result = run_scan(root, workers=1, **overrides)  # type: ignore[arg-type]
+        return {e.file: e.file_class for e in result.evidence if e.rule == "python_code.random_seeds"}
+
+    assert classes() == {"src/fraud/train.py": "project"}
+    assert classes() == {"src/fraud/train.py": "project"}  # served whole from the cache
+    assert classes(vendored=["src/"]) == {"src/fraud/train.py": "vendored"}
+    with (root / ".gitattributes").open("a", encoding="utf-8") as handle:
+        handle.write("src/fraud/train.py linguist-generated\n")
+    assert classes() == {"src/fraud/train.py": "generated"}
+
+
+def test_content_signals() -> None:
+    assert content_signal("x.py", "python", "# Code generated by protoc. DO NOT EDIT.\nX = 1\n") == (
+        "generated", "generated-file header (DO NOT EDIT / generated by)")  # fmt: skip
+    assert content_signal("m.py", "python", "# Generated by Django 4.2 on 2024-01-01\n") is not None
+    # a docstring or a sentence that mentions generation is not a header
+    assert content_signal("r.py", "python", '"""Reports generated by the model."""\n') is None
+    assert content_signal("r.py", "python", "# the reports are generated by the model\n") is None
+    # lock files and compiled requirements are what gets installed: the project's own
+    assert content_signal("requirements.txt", "requirements", "# This file is autogenerated by pip-compile\n") is None
+    assert content_signal("poetry.lock", "toml", "# This file is automatically @generated by Poetry\n") is None
+    # a header past the first lines is not a header
+    assert content_signal("x.py", "python", "X = 1\n" * 200 + "# DO NOT EDIT\n") is None
+    kfp = "pipelineInfo:\n  name: p\nsdkVersion: kfp-2.7.0\n"
+    signal = ("pipeline", "compiled pipeline (KFP/TFX) among the tests: test data")
+    assert content_signal("p.yaml", "yaml", kfp) == signal
+    assert with_content("p.yaml", None, signal) is None  # the project's compiled pipeline: it ships
+    tests = Decision("test", "test folder (tests/)", "tests")
+    assert with_content("tests/p.yaml", tests, signal) == Decision("fixture", signal[1], "tests")
+
+
+def test_names_that_say_generated() -> None:
+    for name in ("model_pb2.py", "model_pb2_grpc.py", "app.min.js", "train.cpython-311.pyc"):
+        assert classify_file(f"src/{name}", name, "python", ROOT) == Decision(
+            "generated", "generated or compiled code (by its name)", "src"
+        )
+    assert classify_file("src/test_io.py", "test_io.py", "python", ROOT) == Decision(
+        "test", "test module (by its name)", "src"
+    )
+    assert classify_file("src/io.py", "io.py", "python", ROOT) is None
+
+
+def test_explain_files_prints_each_folder_and_exits_0() -> None:
+    result = CliRunner().invoke(app, ["scan", str(PROJECT), "--explain-files", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["folder", "class", "files", "reason"]
+    rows = {tuple(line.split(None, 3)) for line in lines[1:]}
+    assert ("functions/score/requests", "vendored", "3", "installed package (beside requests-2.31.0.dist-info)") in rows
+    assert ("test_data", "fixture", "2", "test data folder (test_data/)") in rows
+    assert lines[-1] == ("33 files: 8 project, 1 test, 16 vendored, 3 fixture, 3 generated, 2 docs; "
+                         "only project and test files decide a practice")  # fmt: skip
+
+
+def test_the_json_report_names_each_items_class_and_counts_files(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["scan", str(PROJECT), "--format", "json", "--no-cache", "-q"])
+    data = json.loads(result.output)
+    assert all(item["file_class"] in ("project", "test", "vendored", "fixture", "generated", "docs")
+               for item in data["evidence"])  # fmt: skip
+    assert {item["file"]: item["file_class"] for item in data["evidence"]}[f"{SCORE}/requests/auth.py"] == "vendored"
+    assert data["summary"]["files_by_class"] == {
+        "project": 8, "test": 1, "vendored": 16, "fixture": 3, "generated": 3, "docs": 2,
+    }
