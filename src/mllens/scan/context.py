@@ -238,7 +238,11 @@ class FileContext(_Emitter):
     def fact(self, key: str, value: Any) -> None:
         """Record something project rules may need. It must be small and JSON-shaped (str,
         int, float, bool, None, lists, dicts with str keys; tuples become lists) because
-        facts are cached on disk as JSON and passed between worker processes."""
+        facts are cached on disk as JSON and passed between worker processes. The key is one
+        the family declares (`facts.produces` in its YAML)."""
+        if key not in self.rule.facts.produces:
+            raise ValueError(f"rule {self.rule.id} records fact {key!r}, which {self.rule.family}.yaml "
+                             "does not declare (facts.produces)")
         self.facts.setdefault(key, []).append(jsonable(value, where=f"fact {key!r} of rule {self.rule.id}"))
 
 
@@ -264,7 +268,12 @@ class ProjectContext(_Emitter):
     facts: Mapping[str, list[Any]] = field(default_factory=dict)
 
     def facts_of(self, key: str) -> Iterator[Any]:
-        yield from self.facts.get(key, ())
+        """The values file rules recorded under `key`, one the family declares it reads
+        (`facts.consumes` in its YAML)."""
+        if key not in self.rule.facts.consumes:
+            raise ValueError(f"rule {self.rule.id} reads fact {key!r}, which {self.rule.family}.yaml "
+                             "does not declare (facts.consumes)")
+        return iter(self.facts.get(key, ()))
 
     def supports(self, *, file: str, line: int | None, message: str, check: str | None = None,
                  confidence: float | None = None) -> None:

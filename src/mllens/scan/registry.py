@@ -4,13 +4,20 @@ A family is `detectors/<family>.py` (rule functions decorated with `@rule`) plus
 `detectors/<family>.yaml` (one metadata entry per rule). Families are listed explicitly in
 FAMILY_MODULES; third parties add theirs through the `mllens.detectors` entry point, loaded
 the same way. Nothing registers itself as a side effect of an import.
+
+Facts (small JSON values file rules record for project rules) are declared in the family
+YAML: `facts: {produces: {key: what a value holds}, consumes: [key, ...]}`. A fact one
+family records and another reads is so visible in both files; every fact read must have a
+family that records it (checked when the families load), and a rule that records or reads a
+fact its family does not declare fails (a rule_error diagnostic).
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata, resources
 from types import ModuleType
@@ -46,6 +53,10 @@ FAMILY_MODULES: tuple[str, ...] = (
     "mllens.scan.detectors.secrets",
 )
 ENTRY_POINT_GROUP = "mllens.detectors"
+# Facts the scan itself reads, beside the project rules: `lifecycle` notes for the report's
+# diagram (mllens.scan.lifecycle). A family may record them without a family reading them.
+SCAN_READS = frozenset({"lifecycle"})
+FACT_KEY = r"^[a-z0-9_]+(\.[a-z0-9_]+)*$"
 
 
 class _Strict(BaseModel):
@@ -87,6 +98,36 @@ class RuleMeta(_Strict):
         return refs
 
 
+class Facts(_Strict):
+    """The facts a family's file rules record (key -> what one value holds) and those its
+    project rules read, its own or another family's."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    produces: dict[str, str] = {}
+    consumes: list[str] = []
+
+    @field_validator("produces")
+    @classmethod
+    def _described(cls, produces: dict[str, str]) -> dict[str, str]:
+        for key, what in produces.items():
+            if not re.fullmatch(FACT_KEY, key):
+                raise ValueError(f"fact key {key!r} is not lower_snake_case words joined by dots")
+            if len(what) < 10:
+                raise ValueError(f"fact {key!r}: say what one value holds (at least 10 characters)")
+        return produces
+
+    @field_validator("consumes")
+    @classmethod
+    def _once(cls, consumes: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for key in consumes:
+            if key in seen:
+                raise ValueError(f"fact {key!r} is listed twice")
+            seen.add(key)
+        return consumes
+
+
 class FamilyMeta(_Strict):
     family: str = Field(pattern=r"^[a-z0-9_]+$")
     description: str = Field(min_length=10)
@@ -98,6 +139,7 @@ class FamilyMeta(_Strict):
     # fire on text that contains one of the words.
     paths: list[str] = []
     contains: list[str] = []
+    facts: Facts = Facts()
     rules: dict[str, RuleMeta]
 
     @field_validator("kinds")
@@ -131,6 +173,7 @@ class Rule:
     scope: Scope
     meta: RuleMeta
     func: Callable[[Any], None]
+    facts: Facts = field(default_factory=Facts)  # its family's, which it may record and read
 
 
 @dataclass(frozen=True)
@@ -177,11 +220,27 @@ def load_family(module: ModuleType) -> Family:
             scope=funcs[name]._mllens_rule_scope,
             meta=meta.rules[name],
             func=funcs[name],
+            facts=meta.facts,
         )
         for name in meta.rules
     )
     skip = getattr(module, "skip_file", None)
     return Family(name=stem, meta=meta, rules=rules, skip=skip if callable(skip) else None)
+
+
+def check_facts(loaded: Sequence[Family]) -> None:
+    """Every fact a family reads is recorded by some family; InputError naming the reader's
+    YAML and the fact otherwise."""
+    recorded = {key for family in loaded for key in family.meta.facts.produces}
+    for family in loaded:
+        for i, key in enumerate(family.meta.facts.consumes):
+            if key not in recorded:
+                known = ", ".join(sorted(recorded)) or "none"
+                raise InputError(
+                    f"reads fact {key!r}, which no family records (recorded: {known})",
+                    file=f"{family.name}.yaml",
+                    field=f"facts.consumes[{i}]",
+                )
 
 
 @cache
@@ -190,7 +249,9 @@ def families() -> tuple[Family, ...]:
     modules = [importlib.import_module(name) for name in FAMILY_MODULES]
     for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
         modules.append(entry.load())
-    return tuple(load_family(m) for m in modules)
+    loaded = tuple(load_family(m) for m in modules)
+    check_facts(loaded)
+    return loaded
 
 
 def all_rules() -> dict[str, Rule]:
