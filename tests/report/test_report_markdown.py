@@ -177,3 +177,13 @@ def test_hostile_values_in_every_field_are_escaped() -> None:
         assert not any(line.startswith(("# ", "| three")) for line in text.splitlines()), name
         for row in (line for line in text.splitlines() if line.startswith("|")):
             assert row.replace("\\|", "").count("|") == 4, (name, row)
+
+
+def test_a_new_finding_outside_the_projects_files_says_it_decides_nothing() -> None:
+    found = Evidence(rule="secrets.git_host_token", practice="SEC1-A", check="encrypted", outcome="contradicts",
+                     file="lambda/requests/auth.py", line=1, message="token", confidence=0.9,
+                     file_class="vendored")  # fmt: skip
+    before = mini_review(STATUSES)
+    text = render(before.model_copy(update={"evidence": [found]}), baseline=before)
+    assert ("- `secrets.git_host_token` lambda/requests/auth.py:1: token "
+            "(practice SEC1-A; vendored file, decides nothing)\n") in text  # fmt: skip

@@ -119,7 +119,10 @@ def _new_findings(review: Review, baseline: Review) -> list[str]:
     lines = [f"#### New findings since the baseline ({len(new)})", ""]
     for item in new[:_FINDINGS_SHOWN]:
         where = item.file if item.line is None else f"{item.file}:{item.line}"
-        lines.append(f"- `{item.rule}` {escape(where)}: {escape(item.message)} (practice {escape(item.practice)})")
+        outside = "" if item.decides else f"; {item.file_class} file, decides nothing"
+        lines.append(
+            f"- `{item.rule}` {escape(where)}: {escape(item.message)} (practice {escape(item.practice)}{outside})"
+        )
     if len(new) > _FINDINGS_SHOWN:
         lines.append(f"- and {len(new) - _FINDINGS_SHOWN} more (the SARIF report has every one)")
     return [*lines, ""]
