@@ -30,6 +30,15 @@ from mllens.scan.context import IndexedFile
 from mllens.scan.ignore import IgnoreFile, is_ignored
 from mllens.scan.kinds import classify
 from mllens.scan.result import Diagnostic
+from mllens.scan.skip import (
+    ARTIFACT_KEEP,
+    ARTIFACT_ROOTS,
+    BUILD_DIRS,
+    SKIP_DIRS,
+    SKIP_PATHS,
+    is_build_output,
+    is_virtualenv,
+)
 
 DEFAULT_MAX_SIZE = 2 * 1024 * 1024
 # Notebooks carry their outputs (images) and so run large; HCL's only parser reads ~100 KB/s.
@@ -37,43 +46,6 @@ _SIZE_FACTOR = {"notebook": 8.0, "terraform": 0.125}
 MAX_FILES = 200_000
 MAX_DEPTH = 64
 _GITIGNORE_MAX = 1024 * 1024
-
-SKIP_DIRS = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        ".bzr",
-        "node_modules",
-        "__pycache__",
-        "site-packages",
-        "dist-packages",
-        ".venv",
-        ".tox",
-        ".nox",
-        ".mypy_cache",
-        ".pytest_cache",
-        ".ruff_cache",
-        ".ipynb_checkpoints",
-        ".terraform",
-        ".aws-sam",
-        ".eggs",
-        ".cache",
-        ".hypothesis",
-        "vendor",
-        "vendors",
-        "third_party",
-        "third-party",
-        "thirdparty",
-        "_vendor",
-        "__pypackages__",
-        ".pixi",
-    }
-)
-SKIP_PATHS = frozenset({".dvc/cache", ".dvc/tmp"})
-_ARTIFACT_ROOTS = frozenset({"mlruns", "mlartifacts"})
-_ARTIFACT_KEEP = frozenset({"yaml", "json", "text", "requirements", "toml", "markdown", "python"})
-
 
 def exclude_rules(patterns: Sequence[str]) -> IgnoreFile | None:
     """The exclude list as root .gitignore rules (None when empty). ValueError names the
@@ -107,28 +79,6 @@ def display_path(rel: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
-
-
-_BUILD_DIRS = frozenset({"build", "dist"})
-_OUTPUT_MARKS = ("lib", "bdist.", "temp.", "scripts-", ".whl", ".tar.gz", ".egg")
-
-
-def _is_build_output(path: str) -> bool:
-    """`build/` and `dist/` hold packaging output (lib/, bdist.*, wheels) in most projects,
-    but some keep CI and deploy scripts in a folder called build: scan those."""
-    try:
-        names = os.listdir(path)
-    except OSError:
-        return False
-    return any(n.startswith(_OUTPUT_MARKS[:4]) or n.endswith(_OUTPUT_MARKS[4:]) for n in names)
-
-
-def _is_virtualenv(path: str, names: set[str]) -> bool:
-    if "pyvenv.cfg" in names or "conda-meta" in names:
-        return True
-    return os.path.isfile(os.path.join(path, "bin", "activate")) or os.path.isfile(
-        os.path.join(path, "Scripts", "activate")
-    )
 
 
 @dataclass
@@ -178,7 +128,7 @@ class _Walker:
             folder = fileclass.enter(
                 rel, rel.rpartition("/")[2], names, parent, os_dir=os_dir, attributes=attributes
             )
-            in_artifacts = rel.split("/", 1)[0] in _ARTIFACT_ROOTS or "/mlruns/" in f"/{rel}/"
+            in_artifacts = rel.split("/", 1)[0] in ARTIFACT_ROOTS or "/mlruns/" in f"/{rel}/"
             for entry in entries:
                 child = f"{rel}/{entry.name}" if rel else entry.name
                 if entry.is_symlink():
@@ -212,11 +162,11 @@ class _Walker:
             return self._skipped(rel, "left out by an exclude pattern")
         if name in SKIP_DIRS or rel in SKIP_PATHS or name.endswith(".egg-info"):
             return self._skipped(rel, "not the project's own (VCS data, caches, vendored or installed packages)")
-        if name in _BUILD_DIRS and _is_build_output(entry.path):
+        if name in BUILD_DIRS and is_build_output(entry.path):
             return self._skipped(rel, "packaging output")
         if name in ("venv", "env", "virtualenv", ".env") or name.startswith(("venv", ".venv")):
             try:
-                if _is_virtualenv(entry.path, set(os.listdir(entry.path))):
+                if is_virtualenv(entry.path, set(os.listdir(entry.path))):
                     return self._skipped(rel, "a virtual environment")
             except OSError:
                 return False
@@ -270,7 +220,7 @@ class _Walker:
         self.seen.add(key)
         parent = rel.rpartition("/")[0]
         kind = classify(name, parent)
-        if in_artifacts and kind not in _ARTIFACT_KEEP:
+        if in_artifacts and kind not in ARTIFACT_KEEP:
             kind = "binary"
         shown = display_path(rel)
         if shown != rel:
@@ -331,12 +281,12 @@ class _Walker:
                 return
             if self.excluded(rel, name, is_dir=True):
                 return
-            if name in SKIP_DIRS or depth > MAX_DEPTH or (name in _BUILD_DIRS and _is_build_output(real)):
+            if name in SKIP_DIRS or depth > MAX_DEPTH or (name in BUILD_DIRS and is_build_output(real)):
                 return
             self.seen.add((info.st_dev, info.st_ino))
             self.walk_dir(real, rel, depth, ignores, folder)
         elif not self._skip_file(ignores, rel, name):
-            self._add_file(real, rel, name, info, rel.split("/", 1)[0] in _ARTIFACT_ROOTS, folder)
+            self._add_file(real, rel, name, info, rel.split("/", 1)[0] in ARTIFACT_ROOTS, folder)
 
 
 def walk(
