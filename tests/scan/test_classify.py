@@ -237,14 +237,20 @@ def test_the_json_report_names_each_items_class_and_counts_files(tmp_path: Path)
 
 def test_nested_gitattributes_and_taking_a_class_back(tmp_path: Path) -> None:
     root = _copy(tmp_path)
-    (root / SCORE / ".gitattributes").write_text("requests/** -linguist-vendored\n*.py linguist-generated\n",
-                                                 encoding="utf-8")  # fmt: skip
+    (root / SCORE / ".gitattributes").write_text(
+        "*.py linguist-generated\nrequests/** -linguist-vendored\nlambda_function.py -linguist-generated\n"
+        "urllib3/** -linguist-vendored\n",
+        encoding="utf-8",
+    )
     classes = walk(root).classes
-    # the heuristic's vendored class taken back, then the later line's generated class set
+    # each attribute as its last matching line says: requests/ is not vendored, but generated
     assert classes[f"{SCORE}/requests/auth.py"] == Decision(
         "generated", f"{SCORE}/.gitattributes: *.py linguist-generated", f"{SCORE}/requests"
     )
-    assert classes[f"{SCORE}/lambda_function.py"].cls == "generated"
+    assert f"{SCORE}/lambda_function.py" not in classes  # generated, then not: the project's own
+    assert classes[f"{SCORE}/urllib3-2.0.7.dist-info/RECORD"] == Decision(  # no line names it: the guess stays
+        "vendored", "installed package metadata", f"{SCORE}/urllib3-2.0.7.dist-info"
+    )
     assert "src/fraud/train.py" not in classes  # outside the folder of that .gitattributes
 
 

@@ -125,18 +125,27 @@ class Attributes:
         return cls(base, tuple(rules)) if rules else None
 
     def apply(self, rel: str, current: Decision | None, unset: FileClass) -> Decision | None:
-        """The decision for `rel` after this file's lines; `unset` is what is left when a
-        line takes back the class of `current`."""
+        """The decision for `rel` after this file's lines, each attribute as its last
+        matching line says: a class set wins over every guess; a class unset takes back a
+        guess of that class, leaving `unset` (test or project)."""
         inner = rel[len(self.base) + 1 :] if self.base else rel
+        states: dict[FileClass, tuple[bool, str]] = {}
+        for spec, pattern, klass, is_set in self.rules:
+            if spec.match_file(inner):
+                states[klass] = (is_set, pattern)
+        if not states:
+            return current
         where = f"{self.base}/.gitattributes" if self.base else ".gitattributes"
-        for spec, pattern, klass, is_set in reversed(self.rules):  # the last line that matches wins
-            if not spec.match_file(inner):
-                continue
-            folder = rel.rpartition("/")[0] or "."
+        folder = rel.rpartition("/")[0] or "."
+        chosen: Decision | None = None
+        for klass, (is_set, pattern) in states.items():
             if is_set:
-                return Decision(klass, f"{where}: {pattern} linguist-{_ATTR[klass]}", folder)
-            if current is not None and current.cls == klass:
-                return Decision(unset, f"{where}: {pattern} -linguist-{_ATTR[klass]}", folder)
+                chosen = stronger(chosen, Decision(klass, f"{where}: {pattern} linguist-{_ATTR[klass]}", folder))
+        if chosen is not None:
+            return chosen
+        if current is not None and current.cls in states:
+            pattern = states[current.cls][1]
+            return Decision(unset, f"{where}: {pattern} -linguist-{_ATTR[current.cls]}", folder)
         return current
 
 
