@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECTS = ROOT / "projects"
 EXPECTATIONS = Path(__file__).parent / "project_expectations"
 FAMILIES = frozenset(
-    {"terraform", "terraform_platform", "cloudformation", "cloudformation_platform", "kubernetes", "azureml", "bicep",
-     "ci", "docker"}
+    {"ml_resources", "terraform", "terraform_platform", "cloudformation", "cloudformation_platform", "kubernetes",
+     "azureml", "bicep", "ci", "docker"}
 )
 NAMES = ["sagemaker-terraform", "sagemaker-cloudformation", "vertex-ai", "azure-ml", "kserve-kubernetes",
          "aws-ml-platform"]
@@ -80,9 +80,9 @@ def test_projects_show_both_outcomes_for_their_stack() -> None:
     """Each project was written to carry good and bad practice for its own stack: its main
     family must both support and contradict something, or the project is too tidy to test."""
     main_family = {
-        "sagemaker-terraform": "terraform",
-        "sagemaker-cloudformation": "cloudformation",
-        "vertex-ai": "terraform",
+        "sagemaker-terraform": "ml_resources",  # the ML services' own resources, from Terraform
+        "sagemaker-cloudformation": "ml_resources",  # ... from CloudFormation
+        "vertex-ai": "ml_resources",
         "azure-ml": "azureml",
         "kserve-kubernetes": "ci",
     }

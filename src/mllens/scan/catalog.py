@@ -119,6 +119,7 @@ def rule_problems(lens: Lens, rule: Rule, fixtures: Path | None = None) -> list[
         rule_dir = fixtures / rule.family / rule.name
         if not (rule_dir / "expected.yaml").is_file():
             problems.append(f"{rule.id}: no fixtures at {rule_dir} (bad/, good/, expected.yaml)")
-        elif not ((rule_dir / "bad").is_dir() and (rule_dir / "good").is_dir()):
+        elif not all(any(rule_dir.glob(f"{case}*/")) for case in ("bad", "good")):
+            # bad/ and good/, or one of each per syntax a judgement reads (bad_terraform/ ...)
             problems.append(f"{rule.id}: fixtures need both bad/ and good/ cases")
     return problems

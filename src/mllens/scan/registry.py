@@ -36,6 +36,7 @@ F = TypeVar("F", bound=Callable[..., None])
 FAMILY_MODULES: tuple[str, ...] = (
     "mllens.scan.detectors.python_code",
     "mllens.scan.detectors.notebooks",
+    "mllens.scan.detectors.ml_resources",
     "mllens.scan.detectors.terraform",
     "mllens.scan.detectors.terraform_platform",
     "mllens.scan.detectors.cloudformation",

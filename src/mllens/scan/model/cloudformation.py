@@ -1,0 +1,192 @@
+"""CloudFormation and SAM templates (YAML or JSON) into the resource model.
+
+Resources come from `_cfn.resources` (memoised on the file), their properties read with the
+line they were written on (JSON: found in the text). An absent property is placed at the
+resource's logical id. Every AWS::SageMaker::* resource is kept, as a plain `Resource` when
+no kind reads it (for "ML infrastructure is declared as code").
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from mllens.scan.context import ParsedFile
+from mllens.scan.detectors._cfn import CfnResource, resources, serverless_only_models
+from mllens.scan.detectors._iac import Node
+from mllens.scan.model.kinds import (
+    Alarm,
+    Capture,
+    Deployment,
+    Endpoint,
+    FeatureStore,
+    Metric,
+    Model,
+    ModelRegistry,
+    MonitoringJob,
+    MonitoringPurpose,
+    MonitoringSchedule,
+    Notebook,
+    Pipeline,
+    Resource,
+    Rollout,
+    ScalingTarget,
+    Variant,
+    Workspace,
+)
+from mllens.scan.model.values import Switch, Value
+
+_SM = "AWS::SageMaker::"
+
+
+class _Reader:
+    """Properties of one resource, located in one file."""
+
+    def __init__(self, file: ParsedFile, res: CfnResource) -> None:
+        self.file, self.res = file.path, res
+
+    def at(self, path: str, *, node: Node | None = None, name: str | None = None) -> Value:
+        if node is None:
+            raw, line = self.res.at(path)
+        else:
+            raw, line = node.at(path)
+        return Value(raw, self.file, line, name or path.rsplit(".", 1)[-1])
+
+    def block_value(self, node: Node, key: str) -> Value:
+        """A nested mapping as a value: present at its key's line, absent at the logical id."""
+        if not node.has(key):
+            return Value.absent(self.file, self.res.line, key)
+        return Value(node.get(key), self.file, node.line_of(key), key)
+
+    def base(self) -> dict[str, Any]:
+        res = self.res
+        service = res.type.split("::")[1] if res.type.count("::") >= 2 else res.type
+        return {"syntax": "cloudformation", "provider": "aws", "service": service, "type": res.type,
+                "name": res.logical_id, "address": res.address, "file": self.file, "line": res.line,
+                "ml": res.type.startswith(_SM)}
+
+
+def _variant(r: _Reader, node: Node, *, shadow: bool) -> Variant:
+    return Variant(instance_count=r.at("InitialInstanceCount", node=node),
+                   instance_type=r.at("InstanceType", node=node),
+                   serverless=r.block_value(node, "ServerlessConfig"), shadow=shadow)
+
+
+def _endpoint_config(r: _Reader) -> Deployment:
+    props = r.res.props
+    capture = props.child("DataCaptureConfig")
+    return Deployment(
+        **r.base(), key=r.at("KmsKeyId"),
+        variants=(*(_variant(r, v, shadow=False) for v in props.children("ProductionVariants")),
+                  *(_variant(r, v, shadow=True) for v in props.children("ShadowProductionVariants"))),
+        capture=Capture(block=r.block_value(props, "DataCaptureConfig"),
+                        enabled=r.at("EnableCapture", node=capture) if capture else Value.absent(
+                            r.file, r.res.line, "EnableCapture"),
+                        on_by_default=True, required=True),
+        async_inference=r.block_value(props, "AsyncInferenceConfig"))
+
+
+def _endpoint(r: _Reader) -> Endpoint:
+    config = r.res.props.child("DeploymentConfig")
+    rollout = None
+    if config is not None:
+        rollout = Rollout(block=r.block_value(r.res.props, "DeploymentConfig"),
+                          rolling=r.block_value(config, "RollingUpdatePolicy"),
+                          traffic_type=r.at("BlueGreenUpdatePolicy.TrafficRoutingConfiguration.Type", node=config),
+                          auto_rollback=r.block_value(config, "AutoRollbackConfiguration"))
+    return Endpoint(**r.base(), rollout=rollout)
+
+
+def _notebook(r: _Reader) -> Notebook:
+    return Notebook(**r.base(), key=r.at("KmsKeyId"), root_access=Switch(r.at("RootAccess"), ("Disabled",)),
+                    subnet=r.at("SubnetId"), internet_access=Switch(r.at("DirectInternetAccess"), ("Disabled",)))
+
+
+def _domain(r: _Reader) -> Workspace:
+    access = Switch(r.at("AppNetworkAccessType"), ("VpcOnly",))
+    return Workspace(**r.base(), key=r.at("KmsKeyId"), vpc_only=access, public_access=access,
+                     provisions_notebooks=True)
+
+
+def _model(r: _Reader, serverless: set[str]) -> Model:
+    props = r.res.props
+    containers = [*props.children("PrimaryContainer"), *props.children("Containers")]
+    return Model(**r.base(), vpc=r.block_value(props, "VpcConfig"), serverless_only=r.res.logical_id in serverless,
+                 container_modes=tuple(r.at("Mode", node=c) for c in containers))
+
+
+def _feature_group(r: _Reader) -> FeatureStore:
+    offline = None
+    if r.res.props.has("OfflineStoreConfig"):
+        offline = r.at("OfflineStoreConfig.S3StorageConfig.KmsKeyId")
+    return FeatureStore(**r.base(), offline_key=offline)
+
+
+_PURPOSES: dict[str, MonitoringPurpose] = {
+    "DataQuality": "data_quality", "ModelQuality": "model_quality", "ModelBias": "model_bias",
+    "ModelExplainability": "explainability",
+}
+
+
+def _job_definition(r: _Reader) -> MonitoringJob:
+    stem = r.res.type.removeprefix(_SM).removesuffix("JobDefinition")
+    return MonitoringJob(**r.base(), purpose=_PURPOSES.get(stem, "other"),
+                         baseline=r.at(f"{stem}BaselineConfig"),
+                         inter_container_encryption=r.at("NetworkConfig.EnableInterContainerTrafficEncryption"))
+
+
+def _scaling_target(r: _Reader) -> ScalingTarget:
+    return ScalingTarget(**r.base(), namespace=r.at("ServiceNamespace"), min_capacity=r.at("MinCapacity"),
+                         max_capacity=r.at("MaxCapacity"))
+
+
+def _alarm(r: _Reader) -> Alarm:
+    metrics = [Metric(namespace=r.at("Namespace"), name=r.at("MetricName"))]
+    for query in r.res.props.children("Metrics"):
+        stat = query.child("MetricStat")
+        inner = stat.child("Metric") if stat is not None else None
+        if inner is not None:
+            metrics.append(Metric(namespace=r.at("Namespace", node=inner), name=r.at("MetricName", node=inner)))
+    return Alarm(**r.base(), metrics=tuple(metrics))
+
+
+_MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
+    _SM + "EndpointConfig": _endpoint_config,
+    _SM + "Endpoint": _endpoint,
+    _SM + "NotebookInstance": _notebook,
+    _SM + "Domain": _domain,
+    _SM + "FeatureGroup": _feature_group,
+    _SM + "*JobDefinition": _job_definition,
+    _SM + "MonitoringSchedule": lambda r: MonitoringSchedule(
+        **r.base(), monitoring_type=r.at("MonitoringScheduleConfig.MonitoringType")),
+    _SM + "Pipeline": lambda r: Pipeline(**r.base()),
+    _SM + "ModelPackageGroup": lambda r: ModelRegistry(**r.base()),
+    "AWS::ApplicationAutoScaling::ScalableTarget": _scaling_target,
+    "AWS::CloudWatch::Alarm": _alarm,
+}
+
+
+def _mapper(rtype: str) -> Callable[[_Reader], Resource] | None:
+    found = _MAPPERS.get(rtype)
+    if found is None:
+        found = next((m for pattern, m in _MAPPERS.items() if "*" in pattern and fnmatch.fnmatchcase(rtype, pattern)),
+                     None)
+    return found
+
+
+def adapt(file: ParsedFile) -> Iterator[Resource]:
+    """The model's resources of one template, in the order of its Resources section."""
+    serverless: set[str] | None = None
+    for res in resources(file):
+        reader = _Reader(file, res)
+        if res.type == _SM + "Model":
+            if serverless is None:
+                serverless = serverless_only_models(file)
+            yield _model(reader, serverless)
+            continue
+        mapper = _mapper(res.type)
+        if mapper is not None:
+            yield mapper(reader)
+        elif res.type.startswith(_SM):
+            yield Resource(**reader.base())

@@ -1,0 +1,204 @@
+"""The kinds of resource an ML workload is made of, whichever syntax declared them.
+
+The vocabulary is provider-neutral: a SageMaker endpoint configuration and a Vertex AI
+endpoint are both a `Deployment` (what serves, on what, capturing what), a SageMaker domain
+and an Azure ML workspace are both a `Workspace`. Each keeps its `provider`, `type` and
+`address` for messages. An attribute a kind has but a provider's resource cannot express is
+None (not judged); an attribute it can express but the file does not write is a `Value`
+whose kind is "absent", placed at the line of the resource or block that would hold it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from mllens.scan.model.values import Switch, Value
+
+Syntax = Literal["terraform", "cloudformation"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Resource:
+    syntax: Syntax
+    provider: str  # aws, google, azure
+    service: str  # for messages: "SageMaker", "Vertex AI", "Azure Machine Learning", ...
+    type: str  # the resource type as written: aws_sagemaker_model, AWS::SageMaker::Model
+    name: str  # the Terraform name or CloudFormation logical id (what references use)
+    address: str  # how messages name it: aws_sagemaker_model.m, M (AWS::SageMaker::Model)
+    file: str
+    line: int
+    ml: bool = False  # one of the ML service's own resources (for "ML infrastructure as code")
+    key: Value | None = None  # the customer-managed key of its storage; None: no such setting
+
+
+@dataclass(frozen=True, kw_only=True)
+class Variant:
+    """One model variant a deployment serves."""
+
+    instance_count: Value
+    instance_type: Value
+    serverless: Value  # the serverless-capacity block
+    shadow: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Capture:
+    """Capture of inference requests and predictions."""
+
+    block: Value  # the capture/logging block (absent when not written)
+    enabled: Value  # its on/off flag
+    on_by_default: bool  # a block without the flag captures
+    required: bool  # an absent or disabled capture is a gap (False: only credited when on)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Deployment(Resource):
+    """What an endpoint serves and how: a SageMaker endpoint configuration, a Vertex AI endpoint."""
+
+    variants: tuple[Variant, ...] = ()
+    capture: Capture | None = None
+    async_inference: Value | None = None
+
+    @property
+    def serverless(self) -> bool:
+        """Every variant runs on serverless capacity (which supports neither capture nor a VPC)."""
+        return bool(self.variants) and all(v.serverless.written for v in self.variants)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rollout:
+    block: Value  # the deployment policy block
+    rolling: Value
+    traffic_type: Value  # blue/green traffic shifting: ALL_AT_ONCE, CANARY, LINEAR
+    auto_rollback: Value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Endpoint(Resource):
+    """An addressable serving endpoint: a SageMaker endpoint, a Vertex AI index endpoint."""
+
+    rollout: Rollout | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Model(Resource):
+    """A deployable model: its containers and their network placement."""
+
+    vpc: Value | None = None
+    serverless_only: bool = False  # only served from all-serverless deployments of this file
+    container_modes: tuple[Value, ...] = ()  # SingleModel / MultiModel per container
+
+
+@dataclass(frozen=True, kw_only=True)
+class Notebook(Resource):
+    """A managed notebook instance (SageMaker notebook instance, Vertex Workbench, ...)."""
+
+    root_access: Switch | None = None
+    subnet: Value | None = None  # None: placement is not judged for this type
+    internet_access: Switch | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Workspace(Resource):
+    """A shared ML workspace: a SageMaker domain, an Azure ML workspace."""
+
+    vpc_only: Switch | None = None  # apps' traffic confined to your network
+    public_access: Switch | None = None  # reachable from the internet
+    provisions_notebooks: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeatureStore(Resource):
+    offline_key: Value | None = None  # the key of the offline store, when it has one
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataStore(Resource):
+    """A bucket, database, dataset or file share."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrackingStore(Resource):
+    """Experiment, metadata and lineage stores (Vertex AI metadata store, TensorBoard)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonitoringSchedule(Resource):
+    monitoring_type: Value
+
+
+MonitoringPurpose = Literal["data_quality", "model_quality", "model_bias", "explainability", "other"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonitoringJob(Resource):
+    """What a monitoring schedule runs: a data quality, bias, ... job definition."""
+
+    purpose: MonitoringPurpose
+    baseline: Value
+    inter_container_encryption: Value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pipeline(Resource):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelRegistry(Resource):
+    """A model registry or model package group."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScalingTarget(Resource):
+    """An autoscaling registration of serving capacity."""
+
+    namespace: Value
+    min_capacity: Value
+    max_capacity: Value
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrainingJob(Resource):
+    """A training job, estimator or training compute cluster."""
+
+    min_nodes: Value | None = None
+    priority: Value | None = None  # spot / low-priority capacity
+
+
+@dataclass(frozen=True, kw_only=True)
+class Key(Resource):
+    """An encryption key (KMS, Cloud KMS, Key Vault)."""
+
+    rotation: Value | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContainerRegistry(Resource):
+    tag_mutability: Value | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class IdentityPolicy(Resource):
+    """An IAM policy, role or binding."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Network(Resource):
+    """A network path: a VPC endpoint, a private endpoint."""
+
+    reaches: Value | None = None  # the service it reaches
+
+
+@dataclass(frozen=True, kw_only=True)
+class Metric:
+    namespace: Value
+    name: Value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Alarm(Resource):
+    """An alarm or alert policy on metrics."""
+
+    metrics: tuple[Metric, ...] = ()

@@ -1,0 +1,43 @@
+"""The resources one file declares, as the model's kinds, built once per file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TypeVar
+
+from mllens.scan.context import ParsedFile
+from mllens.scan.model.kinds import Resource
+
+R = TypeVar("R", bound=Resource)
+
+
+@dataclass(frozen=True)
+class State:
+    resources: tuple[Resource, ...] = ()
+
+    def of(self, *kinds: type[R]) -> Iterator[R]:
+        """Resources of these kinds, in the order the file declares them."""
+        for res in self.resources:
+            if isinstance(res, kinds):
+                yield res
+
+    @property
+    def ml(self) -> list[Resource]:
+        return [r for r in self.resources if r.ml]
+
+
+def _build(file: ParsedFile) -> State:
+    # Imported here: each adapter imports its syntax's helpers, and only the one a file needs runs.
+    if file.kind == "terraform":
+        from mllens.scan.model.terraform import adapt
+    elif file.kind in ("yaml", "json"):
+        from mllens.scan.model.cloudformation import adapt
+    else:
+        return State()
+    return State(tuple(adapt(file)))
+
+
+def state_of(file: ParsedFile) -> State:
+    """The file's resources, mapped once and shared by every judgement that reads them."""
+    return file.memo("model.state", _build)

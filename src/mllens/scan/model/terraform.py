@@ -1,0 +1,230 @@
+"""Terraform into the resource model: each resource block of a mapped type becomes one
+resource of the model's kinds, its attributes read with the line they were written on.
+
+Only blocks of this file are read (`_tf.blocks`, memoised on the file); module calls are
+not followed. Types not listed here are not in the model, except that every ML service
+resource is kept as a plain `Resource` (for "ML infrastructure is declared as code").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from mllens.scan.context import ParsedFile
+from mllens.scan.detectors._iac import Node
+from mllens.scan.detectors._tf import Block, blocks, is_ml, serverless_only_models
+from mllens.scan.model.kinds import (
+    Alarm,
+    Capture,
+    DataStore,
+    Deployment,
+    Endpoint,
+    FeatureStore,
+    Metric,
+    Model,
+    ModelRegistry,
+    MonitoringJob,
+    MonitoringSchedule,
+    Notebook,
+    Pipeline,
+    Resource,
+    Rollout,
+    ScalingTarget,
+    TrackingStore,
+    TrainingJob,
+    Variant,
+    Workspace,
+)
+from mllens.scan.model.values import Switch, Value
+
+_SERVICES = {"aws_sagemaker_": "SageMaker", "google_vertex_ai_": "Vertex AI",
+             "google_workbench_": "Vertex AI Workbench",
+             "google_notebooks_": "Vertex AI Workbench", "azurerm_machine_learning_": "Azure Machine Learning"}
+
+
+class _Reader:
+    """Values of one block, located in one file."""
+
+    def __init__(self, file: ParsedFile, block: Block) -> None:
+        self.file, self.block = file.path, block
+
+    def at(self, path: str, *, node: Node | None = None, name: str | None = None) -> Value:
+        raw, line = (node or self.block.node).at(path)
+        return Value(raw, self.file, line, name or path)
+
+    def block_value(self, node: Node, key: str) -> Value:
+        """A nested block as a value: present at its first line, absent at the holder's line."""
+        if not node.has(key):
+            return Value.absent(self.file, node.line, key)
+        return Value(node.get(key), self.file, node.line_of(key), key)
+
+    def base(self) -> dict[str, Any]:
+        b = self.block
+        provider = b.type.split("_", 1)[0]
+        service = next((s for p, s in _SERVICES.items() if b.type.startswith(p)), provider.upper())
+        return {"syntax": "terraform", "provider": {"azurerm": "azure"}.get(provider, provider), "service": service,
+                "type": b.type, "name": b.name, "address": b.address, "file": self.file, "line": b.line,
+                "ml": is_ml(b)}
+
+
+def _variant(r: _Reader, node: Node, *, shadow: bool) -> Variant:
+    return Variant(instance_count=r.at("initial_instance_count", node=node),
+                   instance_type=r.at("instance_type", node=node),
+                   serverless=r.block_value(node, "serverless_config"), shadow=shadow)
+
+
+def _endpoint_config(r: _Reader) -> Deployment:
+    node = r.block.node
+    capture = node.child("data_capture_config")
+    return Deployment(
+        **r.base(), key=r.at("kms_key_arn"),
+        variants=(*(_variant(r, v, shadow=False) for v in node.children("production_variants")),
+                  *(_variant(r, v, shadow=True) for v in node.children("shadow_production_variants"))),
+        capture=Capture(block=r.block_value(node, "data_capture_config"),
+                        enabled=r.at("enable_capture", node=capture) if capture else Value.absent(
+                            r.file, r.block.line, "enable_capture"),
+                        on_by_default=True, required=True),
+        async_inference=r.at("async_inference_config"))
+
+
+def _vertex_endpoint(r: _Reader) -> Deployment:
+    node = r.block.node
+    logging = node.child("predict_request_response_logging_config")
+    name = "predict_request_response_logging_config"
+    return Deployment(
+        **r.base(), key=r.at("encryption_spec.kms_key_name"),
+        capture=Capture(block=r.block_value(node, name),
+                        enabled=r.at("enabled", node=logging) if logging else Value.absent(r.file, r.block.line, name),
+                        on_by_default=False, required=False))
+
+
+def _sagemaker_endpoint(r: _Reader) -> Endpoint:
+    config = r.block.node.child("deployment_config")
+    rollout = None
+    if config is not None:
+        rollout = Rollout(block=r.block_value(r.block.node, "deployment_config"),
+                          rolling=r.at("rolling_update_policy", node=config),
+                          traffic_type=r.at("blue_green_update_policy.traffic_routing_configuration.type", node=config),
+                          auto_rollback=r.block_value(config, "auto_rollback_configuration"))
+    return Endpoint(**r.base(), rollout=rollout)
+
+
+def _notebook_instance(r: _Reader) -> Notebook:
+    return Notebook(**r.base(), key=r.at("kms_key_id"),
+                    root_access=Switch(r.at("root_access"), ("Disabled",)),
+                    subnet=r.at("subnet_id"),
+                    internet_access=Switch(r.at("direct_internet_access"), ("Disabled",)))
+
+
+def _workbench(r: _Reader) -> Notebook:
+    metadata, line = r.block.node.at("gce_setup.metadata")
+    disable_root = metadata.get("notebook-disable-root") if isinstance(metadata, dict) else None
+    return Notebook(**r.base(),
+                    root_access=Switch(Value(disable_root, r.file, line, "metadata notebook-disable-root"), ("true",),
+                                       0.6),
+                    internet_access=Switch(r.at("gce_setup.disable_public_ip"), ("true",), 0.6))
+
+
+def _domain(r: _Reader) -> Workspace:
+    access = Switch(r.at("app_network_access_type"), ("VpcOnly",))
+    return Workspace(**r.base(), key=r.at("kms_key_id"), vpc_only=access, public_access=access,
+                     provisions_notebooks=True)
+
+
+def _azure_workspace(r: _Reader) -> Workspace:
+    return Workspace(**r.base(), key=r.at("encryption.key_id"),
+                     public_access=Switch(r.at("public_network_access_enabled"), ("false",)))
+
+
+def _model(r: _Reader, serverless: set[str]) -> Model:
+    node = r.block.node
+    containers = [*node.children("primary_container"), *node.children("container")]
+    return Model(**r.base(), vpc=r.block_value(node, "vpc_config"), serverless_only=r.block.name in serverless,
+                 container_modes=tuple(r.at("mode", node=c) for c in containers))
+
+
+def _feature_group(r: _Reader) -> FeatureStore:
+    offline = None
+    if r.block.node.has("offline_store_config"):
+        offline = r.at("offline_store_config.s3_storage_config.kms_key_id", name="kms_key_id")
+    return FeatureStore(**r.base(), offline_key=offline)
+
+
+def _data_quality_job(r: _Reader) -> MonitoringJob:
+    return MonitoringJob(**r.base(), purpose="data_quality", baseline=r.at("data_quality_baseline_config"),
+                         inter_container_encryption=r.at("network_config.enable_inter_container_traffic_encryption",
+                                                         name="enable_inter_container_traffic_encryption"))
+
+
+def _scaling_target(r: _Reader) -> ScalingTarget:
+    return ScalingTarget(**r.base(), namespace=r.at("service_namespace"), min_capacity=r.at("min_capacity"),
+                         max_capacity=r.at("max_capacity"))
+
+
+def _alarm(r: _Reader) -> Alarm:
+    node = r.block.node
+    metrics = [node, *(m for q in node.children("metric_query") for m in q.children("metric"))]
+    return Alarm(**r.base(), metrics=tuple(Metric(namespace=r.at("namespace", node=m), name=r.at("metric_name", node=m))
+                                           for m in metrics))
+
+
+def _compute_cluster(r: _Reader) -> TrainingJob:
+    return TrainingJob(**r.base(), min_nodes=r.at("scale_settings.min_node_count"), priority=r.at("vm_priority"))
+
+
+def _plain(kind: type[Resource], key: str | None = None) -> Callable[[_Reader], Resource]:
+    """A resource judged on no attribute of its own, or only on its key at `key`."""
+    return lambda r: kind(**r.base(), key=r.at(key) if key else None)
+
+
+_VERTEX_KEY = "encryption_spec.kms_key_name"
+_MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
+    "aws_sagemaker_endpoint_configuration": _endpoint_config,
+    "google_vertex_ai_endpoint": _vertex_endpoint,
+    "aws_sagemaker_endpoint": _sagemaker_endpoint,
+    "google_vertex_ai_index_endpoint": _plain(Endpoint, _VERTEX_KEY),
+    "azurerm_machine_learning_inference_cluster": _plain(Endpoint),
+    "aws_sagemaker_notebook_instance": _notebook_instance,
+    "google_workbench_instance": _workbench,
+    "google_notebooks_instance": _plain(Notebook),
+    "google_colab_runtime_template": _plain(Notebook),
+    "azurerm_machine_learning_compute_instance": _plain(Notebook),
+    "aws_sagemaker_domain": _domain,
+    "azurerm_machine_learning_workspace": _azure_workspace,
+    "aws_sagemaker_feature_group": _feature_group,
+    "google_vertex_ai_featurestore": _plain(FeatureStore, _VERTEX_KEY),
+    "google_vertex_ai_feature_online_store": _plain(FeatureStore),
+    "google_vertex_ai_feature_group": _plain(FeatureStore),
+    "google_vertex_ai_dataset": _plain(DataStore, _VERTEX_KEY),
+    "google_vertex_ai_metadata_store": _plain(TrackingStore, _VERTEX_KEY),
+    "google_vertex_ai_tensorboard": _plain(TrackingStore, _VERTEX_KEY),
+    "aws_sagemaker_monitoring_schedule": lambda r: MonitoringSchedule(
+        **r.base(), monitoring_type=r.at("monitoring_schedule_config.monitoring_type")),
+    "aws_sagemaker_data_quality_job_definition": _data_quality_job,
+    "aws_sagemaker_pipeline": _plain(Pipeline),
+    "aws_sagemaker_model_package_group": _plain(ModelRegistry),
+    "aws_appautoscaling_target": _scaling_target,
+    "aws_cloudwatch_metric_alarm": _alarm,
+    "azurerm_machine_learning_compute_cluster": _compute_cluster,
+}
+
+
+def adapt(file: ParsedFile) -> Iterator[Resource]:
+    """The model's resources of one Terraform file, in the order of its blocks."""
+    serverless: set[str] | None = None
+    for block in blocks(file):
+        if block.kind != "resource":
+            continue
+        reader = _Reader(file, block)
+        if block.type == "aws_sagemaker_model":
+            if serverless is None:
+                serverless = serverless_only_models(file)
+            yield _model(reader, serverless)
+            continue
+        mapper = _MAPPERS.get(block.type)
+        if mapper is not None:
+            yield mapper(reader)
+        elif is_ml(block):
+            yield Resource(**reader.base())
+

@@ -1,0 +1,98 @@
+"""The Terraform adapter: blocks into the model's kinds, each value with its line and kind."""
+
+from __future__ import annotations
+
+from mllens.scan.context import ParsedFile
+from mllens.scan.model import state_of
+from mllens.scan.model.kinds import Deployment, Model, Notebook, Resource, Workspace
+from mllens.scan.parse import parse
+
+TF = """\
+resource "aws_sagemaker_model" "m" {
+  name = "m"
+}
+
+resource "aws_sagemaker_endpoint_configuration" "cfg" {
+  kms_key_arn = var.key
+  production_variants {
+    model_name             = aws_sagemaker_model.m.name
+    instance_type          = "ml.m4.xlarge"
+    initial_instance_count = 2
+  }
+}
+
+resource "aws_sagemaker_notebook_instance" "nb" {
+  root_access = "Disabled"
+}
+
+resource "google_workbench_instance" "wb" {
+  gce_setup {
+    metadata = { notebook-disable-root = "true" }
+  }
+}
+
+resource "azurerm_machine_learning_workspace" "ws" {
+  public_network_access_enabled = false
+}
+
+resource "aws_sagemaker_code_repository" "repo" {
+}
+
+resource "aws_s3_bucket" "data" {
+}
+"""
+
+
+def _state() -> list[Resource]:
+    file = ParsedFile("infra/main.tf", "terraform", TF, parse("terraform", TF))
+    return list(state_of(file).resources)
+
+
+def test_each_mapped_block_becomes_one_resource_of_its_kind_in_file_order() -> None:
+    kinds = [(type(r).__name__, r.address) for r in _state()]
+    assert kinds == [
+        ("Model", "aws_sagemaker_model.m"),
+        ("Deployment", "aws_sagemaker_endpoint_configuration.cfg"),
+        ("Notebook", "aws_sagemaker_notebook_instance.nb"),
+        ("Notebook", "google_workbench_instance.wb"),
+        ("Workspace", "azurerm_machine_learning_workspace.ws"),
+        ("Resource", "aws_sagemaker_code_repository.repo"),  # an ML type no kind reads: kept as ML
+    ]  # the bucket is not an ML service resource and no kind maps it yet
+    assert all(r.syntax == "terraform" and r.file == "infra/main.tf" for r in _state())
+
+
+def test_a_key_from_a_variable_is_a_reference_on_its_own_line() -> None:
+    config = next(r for r in _state() if isinstance(r, Deployment))
+    assert config.key is not None
+    assert (config.key.kind, config.key.line, config.key.name) == ("reference", 6, "kms_key_arn")
+    variant = config.variants[0]
+    assert (variant.instance_type.raw, variant.instance_type.line) == ("ml.m4.xlarge", 9)
+    assert (variant.instance_count.as_int(), variant.instance_count.line) == (2, 10)
+    assert not variant.serverless.written and not config.serverless
+
+
+def test_an_unwritten_attribute_is_absent_at_the_line_of_its_holder() -> None:
+    config = next(r for r in _state() if isinstance(r, Deployment))
+    assert config.capture is not None
+    assert (config.capture.block.kind, config.capture.block.line) == ("absent", 5)
+    model = next(r for r in _state() if isinstance(r, Model))
+    assert model.vpc is not None and not model.vpc.written and model.vpc.line == 1
+    assert not model.serverless_only  # served by an instance-based configuration
+
+
+def test_the_same_setting_is_read_from_each_provider_with_its_safe_spelling() -> None:
+    notebooks = [r for r in _state() if isinstance(r, Notebook)]
+    aws, google = (n.root_access for n in notebooks)
+    assert aws is not None and google is not None
+    assert (aws.value.raw, aws.value.line, aws.safe) == ("Disabled", 15, ("Disabled",))
+    assert (google.value.raw, google.value.name, google.safe, google.unset_confidence) == (
+        "true", "metadata notebook-disable-root", ("true",), 0.6)
+    workspace = next(r for r in _state() if isinstance(r, Workspace))
+    assert workspace.public_access is not None and workspace.public_access.value.raw is False
+    assert workspace.vpc_only is None  # Azure ML expresses no such setting: not judged
+    assert workspace.provider == "azure" and workspace.service == "Azure Machine Learning"
+
+
+def test_the_mapping_is_built_once_per_file() -> None:
+    file = ParsedFile("main.tf", "terraform", TF, parse("terraform", TF))
+    assert state_of(file) is state_of(file)
