@@ -18,7 +18,7 @@ MINI_LENS = Path(__file__).parent / "review" / "data" / "mini_lens"
 
 
 class FakeScan:
-    """Stands in for mllens.scan.result.scan_project and records how it was called."""
+    """Stands in for mllens.scan.run.run_scan and records how it was called."""
 
     def __init__(self, evidence: list[Evidence]) -> None:
         self.evidence = evidence

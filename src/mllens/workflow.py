@@ -18,12 +18,13 @@ from mllens.lens.load import SHIPPED, load_shipped_lens, shipped_lens_dir
 from mllens.lens.model import Lens
 from mllens.review.evaluate import evaluate
 from mllens.review.model import Review
-from mllens.scan.result import ScanResult, scan_project
+from mllens.scan.result import ScanResult
 from mllens.scan.walk import exclude_rules
 
 
 class ScanFn(Protocol):
-    """The shape of `mllens.scan.result.scan_project` (tests pass a fake one)."""
+    """The scan `review_project` calls: `mllens.scan.run.run_scan` fits it (tests and
+    embedders pass a fake one)."""
 
     def __call__(
         self,
@@ -109,5 +110,9 @@ def review_project(
     patterns = [*answers.scan.exclude, *exclude]
     # the class patterns only when set: a scan function written before them keeps working
     classes = {key: value for key, value in answers.scan.model_dump(include={"project", "vendored"}).items() if value}
-    result = (scan or scan_project)(str(root), use_cache=use_cache, progress=progress, exclude=patterns, **classes)
+    if scan is None:
+        from mllens.scan.run import run_scan  # the scanner's modules load only when a scan runs
+
+        scan = run_scan
+    result = scan(str(root), use_cache=use_cache, progress=progress, exclude=patterns, **classes)
     return evaluate(lens, result.evidence, answers, today=today), result

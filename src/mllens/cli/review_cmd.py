@@ -1,7 +1,8 @@
 """`mllens review` (answer the lens in mllens.yaml) and `mllens report` (render a review).
 
 Both take an optional scan function from `ctx.obj["scan"]` (the shape of
-mllens.scan.result.scan_project); tests and embedders inject a fake scan that way.
+mllens.workflow.ScanFn, which mllens.scan.run.run_scan fits); tests and embedders inject a
+fake scan that way.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
-"""What a scan returns to the review engine and the reports."""
+"""What a scan returns to the review engine and the reports: types only. The scan itself is
+mllens.scan.run.run_scan; nothing here reaches back into the scanner."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
@@ -42,9 +41,8 @@ class ScanResult(BaseModel):
     duration_s: float
     evidence: list[Evidence] = []
     diagnostics: list[Diagnostic] = []
-    # Which ML lifecycle stages the files showed, for the HTML lifecycle diagram:
-    # stage -> list of "file:line what" notes (data_sources, processing, training,
-    # registry, deployment, monitoring).
+    # Which ML lifecycle stages the files showed, for the HTML lifecycle diagram: stage
+    # (mllens.lens.model.LIFECYCLE_STAGES) -> "file:line what" notes (mllens.scan.lifecycle).
     lifecycle: dict[str, list[str]] = {}
     exclude: list[str] = []  # the gitignore-style patterns of files left out of the walk
     # whose files they are (mllens.scan.classify): files per class, and why, folder by folder
@@ -52,18 +50,3 @@ class ScanResult(BaseModel):
     folders: list[FolderClass] = []
     not_walked: list[tuple[str, str]] = []  # (folder, why): skipped whole (VCS, venvs, vendor/, ...)
 
-
-def scan_project(
-    path: str,
-    *,
-    use_cache: bool = True,
-    progress: bool = False,
-    exclude: Sequence[str] = (),
-    project: Sequence[str] = (),
-    vendored: Sequence[str] = (),
-) -> ScanResult:
-    """Scan a project tree (implemented in mllens.scan.run; imported lazily here so the
-    review engine can depend on this module alone)."""
-    from mllens.scan.run import run_scan
-
-    return run_scan(path, use_cache=use_cache, progress=progress, exclude=exclude, project=project, vendored=vendored)
