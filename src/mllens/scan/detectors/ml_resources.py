@@ -10,20 +10,28 @@ syntax spells it.
 
 from __future__ import annotations
 
+import re
+
 from mllens.scan.context import FileContext, ParsedFile
 from mllens.scan.detectors._iac import instance_generation, judge_choice, judge_key
 from mllens.scan.model import Switch, state_of
 from mllens.scan.model.kinds import (
+    Alarm,
     Deployment,
     Endpoint,
     FeatureStore,
     Model,
+    ModelRegistry,
+    ModelVersion,
     MonitoringJob,
     MonitoringSchedule,
     Notebook,
+    NotebookLifecycle,
     Pipeline,
     Resource,
     ScalingTarget,
+    TrainingJob,
+    Trigger,
     Workspace,
 )
 from mllens.scan.registry import rule
@@ -260,3 +268,103 @@ def safe_rollout(ctx: FileContext) -> None:
         elif kind == "ALL_AT_ONCE":
             ctx.contradicts(line=rollout.traffic_type.line,
                             message=f"{endpoint.address} shifts all traffic at once with no automatic rollback")
+
+
+_SERVING_METRICS = re.compile(r"latency|invocation|error|utilization|throttl|concurrency", re.IGNORECASE)
+_UTILISATION = re.compile(r"utilization|invocations(perinstance)?$", re.IGNORECASE)
+_MONITOR_METRICS = re.compile(r"aws/sagemaker/endpoints/data-metrics|model-monitor|drift|violation", re.IGNORECASE)
+
+
+@rule()
+def ml_alarms(ctx: FileContext) -> None:
+    for alarm in state_of(ctx.file).of(Alarm):
+        for metric in alarm.metrics:
+            namespace, name = metric.namespace.as_str() or "", metric.name.as_str() or ""
+            if _MONITOR_METRICS.search(namespace) or _MONITOR_METRICS.search(name):
+                for check in ("monitoring_alarms", "drift_alert"):
+                    ctx.supports(line=alarm.line, check=check,
+                                 message=f"{alarm.address} alarms on model monitoring metric {name or namespace}")
+                break
+            if namespace.lower() == "aws/sagemaker" and _SERVING_METRICS.search(name):
+                ctx.supports(line=alarm.line, check="serving_alarms",
+                             message=f"{alarm.address} alarms on endpoint metric {name}")
+                if _UTILISATION.search(name):
+                    ctx.supports(line=alarm.line, check="endpoint_utilisation_monitored",
+                                 message=f"{alarm.address} watches endpoint utilisation ({name})")
+                break
+        if alarm.conditions is not None and "aiplatform.googleapis.com/prediction" in str(alarm.conditions.raw):
+            ctx.supports(line=alarm.line, check="serving_alarms",
+                         message=f"{alarm.address} alerts on Vertex AI prediction metrics ({alarm.conditions.name})")
+
+
+_APPROVAL_EVENT = ("SageMaker Model Package State Change", "ModelApprovalStatus")
+
+
+@rule()
+def registry_approval(ctx: FileContext) -> None:
+    state = state_of(ctx.file)
+    for registry in state.of(ModelRegistry):
+        ctx.supports(line=registry.line, check="model_registry",
+                     message=f"{registry.address} is a model registry group")
+    for trigger in state.of(Trigger):
+        if all(word in str(trigger.pattern.raw) for word in _APPROVAL_EVENT):
+            ctx.supports(line=trigger.pattern.line, check="model_approval",
+                         message=f"{trigger.address} reacts to model package approval status changes "
+                                 f"({trigger.pattern.name})")
+    for version in state.of(ModelVersion):
+        if str(version.approval.raw) == "PendingManualApproval":
+            ctx.supports(line=version.approval.line, check="model_approval",
+                         message=f"{version.address} waits for a manual approval ({version.approval.name})")
+
+
+@rule()
+def pipeline_triggers(ctx: FileContext) -> None:
+    for trigger in state_of(ctx.file).of(Trigger):
+        if not trigger.starts_pipeline:
+            continue
+        pattern = str(trigger.pattern.raw)
+        if trigger.schedule.written:
+            ctx.supports(line=trigger.schedule.line, check="scheduled_retraining",
+                         message=f"{trigger.address} starts the SageMaker pipeline on a schedule")
+        elif "CloudWatch Alarm State Change" in pattern:
+            for check in ("drift_triggered_retraining", "event_triggered_retraining"):
+                ctx.supports(line=trigger.pattern.line, check=check,
+                             message=f"{trigger.address} starts the SageMaker pipeline when an alarm fires")
+        elif "Object Created" in pattern:
+            ctx.supports(line=trigger.pattern.line, check="event_triggered_retraining",
+                         message=f"{trigger.address} starts the SageMaker pipeline when new data arrives")
+
+
+_IDLE_WORDS = re.compile(r"idle|autostop|auto-stop|auto_stop", re.IGNORECASE)
+
+
+@rule()
+def idle_shutdown(ctx: FileContext) -> None:
+    state = state_of(ctx.file)
+    for script in state.of(NotebookLifecycle):
+        if _IDLE_WORDS.search(script.content):
+            ctx.supports(line=script.line, message=f"{script.address} installs an idle auto-stop script")
+    for notebook in state.of(Notebook):
+        if notebook.lifecycle_config is not None and notebook.lifecycle_config.unset:
+            ctx.contradicts(line=notebook.line, confidence=0.6,
+                            message=f"{notebook.address} has no lifecycle configuration to stop it when idle "
+                                    f"({notebook.lifecycle_config.name})")
+        timeout = notebook.idle_timeout
+        if timeout is not None and timeout.written:
+            ctx.supports(line=timeout.line, message=f"{notebook.address} shuts down after {timeout.name}")
+        elif timeout is not None:
+            ctx.contradicts(line=notebook.line, confidence=0.6, message=f"{notebook.address} sets no {timeout.name}")
+    for workspace in state.of(Workspace):
+        for value in workspace.idle_settings:
+            if value.kind == "literal":
+                judge_choice(ctx, value.raw, value.line, what=workspace.address, attr=f"idle {value.name}",
+                             good=("ENABLED",), default_bad=False)
+    for compute in state.of(TrainingJob):
+        low = compute.min_nodes.as_int() if compute.min_nodes is not None else None
+        if compute.min_nodes is None or low is None:
+            continue
+        if low == 0:
+            ctx.supports(line=compute.min_nodes.line, message=f"{compute.address} scales down to zero nodes when idle")
+        else:
+            ctx.contradicts(line=compute.min_nodes.line,
+                            message=f"{compute.address} keeps {low} nodes running when idle ({compute.min_nodes.name})")

@@ -24,14 +24,17 @@ from mllens.scan.model.kinds import (
     Metric,
     Model,
     ModelRegistry,
+    ModelVersion,
     MonitoringJob,
     MonitoringPurpose,
     MonitoringSchedule,
     Notebook,
+    NotebookLifecycle,
     Pipeline,
     Resource,
     Rollout,
     ScalingTarget,
+    Trigger,
     Variant,
     Workspace,
 )
@@ -100,13 +103,26 @@ def _endpoint(r: _Reader) -> Endpoint:
 
 def _notebook(r: _Reader) -> Notebook:
     return Notebook(**r.base(), key=r.at("KmsKeyId"), root_access=Switch(r.at("RootAccess"), ("Disabled",)),
-                    subnet=r.at("SubnetId"), internet_access=Switch(r.at("DirectInternetAccess"), ("Disabled",)))
+                    subnet=r.at("SubnetId"), internet_access=Switch(r.at("DirectInternetAccess"), ("Disabled",)),
+                    lifecycle_config=r.at("LifecycleConfigName"))
 
 
 def _domain(r: _Reader) -> Workspace:
     access = Switch(r.at("AppNetworkAccessType"), ("VpcOnly",))
     return Workspace(**r.base(), key=r.at("KmsKeyId"), vpc_only=access, public_access=access,
-                     provisions_notebooks=True)
+                     provisions_notebooks=True, idle_settings=_idle_settings(r))
+
+
+def _idle_settings(r: _Reader) -> tuple[Value, ...]:
+    return tuple(Value(value, r.file, line, key) for key, value, line in r.res.props.walk()
+                 if key == "LifecycleManagement")
+
+
+def _event_rule(r: _Reader) -> Trigger:
+    targets = r.res.props.children("Targets")
+    pipeline = any(t.has("SageMakerPipelineParameters") or "pipeline" in str(t.get("Arn")).lower() for t in targets)
+    return Trigger(**r.base(), schedule=r.at("ScheduleExpression"), pattern=r.at("EventPattern"),
+                   starts_pipeline=pipeline)
 
 
 def _model(r: _Reader, serverless: set[str]) -> Model:
@@ -164,6 +180,12 @@ _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
     _SM + "ModelPackageGroup": lambda r: ModelRegistry(**r.base()),
     "AWS::ApplicationAutoScaling::ScalableTarget": _scaling_target,
     "AWS::CloudWatch::Alarm": _alarm,
+    "AWS::Events::Rule": _event_rule,
+    _SM + "ModelPackage": lambda r: ModelVersion(**r.base(), approval=r.at("ModelApprovalStatus")),
+    _SM + "UserProfile": lambda r: Workspace(**r.base(), idle_settings=_idle_settings(r)),
+    _SM + "Space": lambda r: Workspace(**r.base(), idle_settings=_idle_settings(r)),
+    _SM + "NotebookInstanceLifecycleConfig": lambda r: NotebookLifecycle(**r.base(), content=str(r.res.props.data)),
+    _SM + "StudioLifecycleConfig": lambda r: NotebookLifecycle(**r.base(), content=str(r.res.props.data)),
 }
 
 

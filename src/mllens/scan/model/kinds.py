@@ -97,6 +97,8 @@ class Notebook(Resource):
     root_access: Switch | None = None
     subnet: Value | None = None  # None: placement is not judged for this type
     internet_access: Switch | None = None
+    lifecycle_config: Value | None = None  # the start-up script that can stop it when idle
+    idle_timeout: Value | None = None  # the service's own idle shutdown setting
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,6 +108,21 @@ class Workspace(Resource):
     vpc_only: Switch | None = None  # apps' traffic confined to your network
     public_access: Switch | None = None  # reachable from the internet
     provisions_notebooks: bool = False
+    idle_settings: tuple[Value, ...] = ()  # idle shutdown of its apps, wherever nested
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotebookLifecycle(Resource):
+    """A notebook or studio lifecycle (start-up) script."""
+
+    content: str  # every value of the resource as text, to look for an idle auto-stop
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelVersion(Resource):
+    """A registered model version (model package)."""
+
+    approval: Value
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -202,3 +219,13 @@ class Alarm(Resource):
     """An alarm or alert policy on metrics."""
 
     metrics: tuple[Metric, ...] = ()
+    conditions: Value | None = None  # alert policies that select metrics by a filter expression
+
+
+@dataclass(frozen=True, kw_only=True)
+class Trigger(Resource):
+    """An event rule or schedule, and whether it starts an ML pipeline."""
+
+    schedule: Value
+    pattern: Value  # the event pattern it matches
+    starts_pipeline: bool = False

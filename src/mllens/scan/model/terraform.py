@@ -8,11 +8,12 @@ resource is kept as a plain `Resource` (for "ML infrastructure is declared as co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from mllens.scan.context import ParsedFile
-from mllens.scan.detectors._iac import Node
+from mllens.scan.detectors._iac import MISSING, Node
 from mllens.scan.detectors._tf import Block, blocks, is_ml, serverless_only_models
 from mllens.scan.model.kinds import (
     Alarm,
@@ -27,12 +28,14 @@ from mllens.scan.model.kinds import (
     MonitoringJob,
     MonitoringSchedule,
     Notebook,
+    NotebookLifecycle,
     Pipeline,
     Resource,
     Rollout,
     ScalingTarget,
     TrackingStore,
     TrainingJob,
+    Trigger,
     Variant,
     Workspace,
 )
@@ -114,22 +117,30 @@ def _notebook_instance(r: _Reader) -> Notebook:
     return Notebook(**r.base(), key=r.at("kms_key_id"),
                     root_access=Switch(r.at("root_access"), ("Disabled",)),
                     subnet=r.at("subnet_id"),
-                    internet_access=Switch(r.at("direct_internet_access"), ("Disabled",)))
+                    internet_access=Switch(r.at("direct_internet_access"), ("Disabled",)),
+                    lifecycle_config=r.at("lifecycle_config_name"))
 
 
 def _workbench(r: _Reader) -> Notebook:
     metadata, line = r.block.node.at("gce_setup.metadata")
     disable_root = metadata.get("notebook-disable-root") if isinstance(metadata, dict) else None
+    idle = metadata.get("idle-timeout-seconds", MISSING) if isinstance(metadata, dict) else MISSING
     return Notebook(**r.base(),
                     root_access=Switch(Value(disable_root, r.file, line, "metadata notebook-disable-root"), ("true",),
                                        0.6),
-                    internet_access=Switch(r.at("gce_setup.disable_public_ip"), ("true",), 0.6))
+                    internet_access=Switch(r.at("gce_setup.disable_public_ip"), ("true",), 0.6),
+                    idle_timeout=Value(idle, r.file, line, "idle-timeout-seconds"))
 
 
 def _domain(r: _Reader) -> Workspace:
     access = Switch(r.at("app_network_access_type"), ("VpcOnly",))
     return Workspace(**r.base(), key=r.at("kms_key_id"), vpc_only=access, public_access=access,
-                     provisions_notebooks=True)
+                     provisions_notebooks=True, idle_settings=_idle_settings(r))
+
+
+def _idle_settings(r: _Reader) -> tuple[Value, ...]:
+    return tuple(Value(value, r.file, line, key) for key, value, line in r.block.node.walk()
+                 if key == "lifecycle_management")
 
 
 def _azure_workspace(r: _Reader) -> Workspace:
@@ -160,6 +171,36 @@ def _data_quality_job(r: _Reader) -> MonitoringJob:
 def _scaling_target(r: _Reader) -> ScalingTarget:
     return ScalingTarget(**r.base(), namespace=r.at("service_namespace"), min_capacity=r.at("min_capacity"),
                          max_capacity=r.at("max_capacity"))
+
+
+def _triggers(file: ParsedFile) -> set[str]:
+    """Addresses of the event rules of this file that a target hands to a SageMaker pipeline."""
+    rules = [f"aws_cloudwatch_event_rule.{b.name}" for b in blocks(file) if b.type == "aws_cloudwatch_event_rule"]
+    found: set[str] = set()
+    for target in blocks(file):
+        if target.type != "aws_cloudwatch_event_target" or not (
+            target.node.has("sagemaker_pipeline_target") or _PIPELINE_ARN.search(str(target.node.get("arn")))
+        ):
+            continue
+        name = str(target.node.get("rule"))
+        found.update(next(([ref] for ref in rules if re.search(re.escape(ref) + r"\b", name)), []))
+    return found
+
+
+_PIPELINE_ARN = re.compile(r"sagemaker.*pipeline|sagemaker_pipeline|startPipelineExecution", re.IGNORECASE)
+
+
+def _event_rule(r: _Reader, pipelines: set[str]) -> Trigger:
+    return Trigger(**r.base(), schedule=r.at("schedule_expression"), pattern=r.at("event_pattern"),
+                   starts_pipeline=r.block.address in pipelines)
+
+
+def _schedule(r: _Reader) -> Trigger:
+    # The resource is itself a schedule: evidence sits on its first line.
+    node = r.block.node
+    return Trigger(**r.base(), schedule=Value(node.get("schedule_expression"), r.file, r.block.line, r.block.type),
+                   pattern=Value.absent(r.file, r.block.line, "event_pattern"),
+                   starts_pipeline=bool(_PIPELINE_ARN.search(str(node.get("target")))))
 
 
 def _alarm(r: _Reader) -> Alarm:
@@ -206,6 +247,14 @@ _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
     "aws_sagemaker_model_package_group": _plain(ModelRegistry),
     "aws_appautoscaling_target": _scaling_target,
     "aws_cloudwatch_metric_alarm": _alarm,
+    "google_monitoring_alert_policy": lambda r: Alarm(**r.base(), conditions=r.at("conditions")),
+    "aws_scheduler_schedule": _schedule,
+    "aws_sagemaker_user_profile": lambda r: Workspace(**r.base(), idle_settings=_idle_settings(r)),
+    "aws_sagemaker_space": lambda r: Workspace(**r.base(), idle_settings=_idle_settings(r)),
+    "aws_sagemaker_notebook_instance_lifecycle_configuration": lambda r: NotebookLifecycle(
+        **r.base(), content=" ".join(str(v) for v in r.block.node.data.values())),
+    "aws_sagemaker_studio_lifecycle_config": lambda r: NotebookLifecycle(
+        **r.base(), content=" ".join(str(v) for v in r.block.node.data.values())),
     "azurerm_machine_learning_compute_cluster": _compute_cluster,
 }
 
@@ -213,6 +262,7 @@ _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
 def adapt(file: ParsedFile) -> Iterator[Resource]:
     """The model's resources of one Terraform file, in the order of its blocks."""
     serverless: set[str] | None = None
+    pipelines: set[str] | None = None
     for block in blocks(file):
         if block.kind != "resource":
             continue
@@ -221,6 +271,11 @@ def adapt(file: ParsedFile) -> Iterator[Resource]:
             if serverless is None:
                 serverless = serverless_only_models(file)
             yield _model(reader, serverless)
+            continue
+        if block.type == "aws_cloudwatch_event_rule":
+            if pipelines is None:
+                pipelines = _triggers(file)
+            yield _event_rule(reader, pipelines)
             continue
         mapper = _MAPPERS.get(block.type)
         if mapper is not None:
