@@ -27,9 +27,9 @@ def final(walked: Mapping[str, Decision], outcomes: Iterable[FileOutcome]) -> di
     return out
 
 
-def deciding(path: str, classes: Mapping[str, Decision]) -> bool:
-    decision = classes.get(path)
-    return decision is None or decision.cls in DECIDING_CLASSES
+def outside(classes: Mapping[str, Decision]) -> frozenset[str]:
+    """The paths whose evidence decides nothing (not the project's own files or tests)."""
+    return frozenset(path for path, decision in classes.items() if decision.cls not in DECIDING_CLASSES)
 
 
 def fingerprint(classes: Mapping[str, Decision]) -> str:
@@ -56,14 +56,9 @@ def stamp(evidence: list[Evidence], classes: Mapping[str, Decision]) -> list[Evi
 def summary(files: Sequence[IndexedFile], classes: Mapping[str, Decision]) -> tuple[dict[str, int], list[FolderClass]]:
     """(files per class, every class; the folders with their class, reason and file count).
     Files of the project's own by default are counted under their top-level folder."""
-    groups: Counter[tuple[str, str, str]] = Counter()
-    for f in files:
-        decision = classes.get(f.path)
-        if decision is None:
-            top = f.path.partition("/")[0] if "/" in f.path else "."
-            groups[(top, "project", DEFAULT_REASON)] += 1
-        else:
-            groups[(decision.where or ".", decision.cls, decision.reason)] += 1
+    tops = Counter(f.path.partition("/")[0] if "/" in f.path else "." for f in files if f.path not in classes)
+    groups: Counter[tuple[str, str, str]] = Counter({(top, "project", DEFAULT_REASON): n for top, n in tops.items()})
+    groups.update((d.where or ".", d.cls, d.reason) for d in classes.values())
     counts: dict[str, int] = dict.fromkeys(FILE_CLASSES, 0)
     for (_, cls, _), count in groups.items():
         counts[cls] += count

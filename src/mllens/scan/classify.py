@@ -57,6 +57,7 @@ _HANDLERS = frozenset({"lambda_function.py", "lambda_handler.py", "handler.py", 
 _PACKAGE_MARKS = ("setup.py", "setup.cfg", "pyproject.toml")
 _GENERATED_SUFFIXES = ("_pb2.py", "_pb2_grpc.py", "_pb2.pyi", ".pb.go", ".min.js", ".pyc", ".pyo")
 _TEST_NAME_SUFFIXES = ("_test.py", "tests.py", "conftest.py")
+_NAMED_SUFFIXES = _GENERATED_SUFFIXES + _TEST_NAME_SUFFIXES  # one C call rules most names out
 _METADATA_READ_MAX = 2 * 1024 * 1024
 
 
@@ -211,6 +212,9 @@ def classify_file(rel: str, name: str, kind: str, folder: Folder) -> Decision | 
     """The class of the file `rel` in `folder` (None: the project's own, by default)."""
     decision = folder.decision
     lower = name.lower()
+    plain = decision is None and not folder.installed and not folder.attributes  # most folders of most trees
+    if plain and not lower.endswith(_NAMED_SUFFIXES) and not lower.startswith("test_"):
+        return None
     parent = rel.rpartition("/")[0] or "."
     if lower.endswith(_GENERATED_SUFFIXES) and _rank(decision) < _RANK["generated"]:
         decision = Decision("generated", "generated or compiled code (by its name)", parent)
