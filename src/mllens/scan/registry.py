@@ -264,3 +264,14 @@ def all_rules() -> dict[str, Rule]:
             for old in r.meta.redirect_from:
                 out.setdefault(old, r)
     return out
+
+
+def shared_rule_names(loaded: Sequence[Family] | None = None) -> dict[str, list[str]]:
+    """Rule names that exist in more than one family, with those families: the same
+    judgement written twice (a Terraform and a CloudFormation twin ...), until it is written
+    once over the resource model or the code facts."""
+    by_name: dict[str, list[str]] = {}
+    for family in loaded if loaded is not None else families():
+        for r in family.rules:
+            by_name.setdefault(r.name, []).append(family.name)
+    return {name: fams for name, fams in sorted(by_name.items()) if len(fams) > 1}

@@ -1,0 +1,37 @@
+"""Rule names in more than one family: judgements still written once per syntax. The list
+may only shrink (issue 10's target: at most 5, each explained)."""
+
+from __future__ import annotations
+
+from mllens.scan.registry import families, shared_rule_names
+
+# Each still written twice, and why:
+KNOWN = {
+    # python modules and notebook cells: being merged into one code family
+    "bias_measurement", "checkpointing", "data_validation", "distributed_training", "early_stopping",
+    "experiment_tracking", "explainability", "hyperparameter_search", "model_registry", "random_seeds",
+    "search_strategy", "spot_training", "training_profiler", "unsafe_deserialisation",
+    # storage, keys, IAM, logging, budgets and tags: not yet on the resource model
+    "bucket_encryption", "bucket_lifecycle", "bucket_public_access", "bucket_tls_only", "bucket_versioning",
+    "budgets", "cost_allocation_tags", "data_access_logging", "data_catalog", "iam_sagemaker_guardrails",
+    "iam_wildcard_actions", "immutable_image_tags", "kms_key_rotation", "object_lock", "serverless_data_steps",
+    "trail_log_validation",
+    # Bicep is not yet mapped into the resource model
+    "ml_infrastructure_as_code", "workspace_public_access",
+    # a CI schedule and a Kubernetes CronJob: different evidence, one name
+    "scheduled_training",
+}
+
+
+def test_no_new_rule_name_is_shared_between_families() -> None:
+    shared = shared_rule_names()
+    assert set(shared) <= KNOWN, f"newly shared: {sorted(set(shared) - KNOWN)}"
+
+
+def test_the_ml_service_twins_are_one_judgement() -> None:
+    shared = shared_rule_names()
+    for name in ("ml_resource_cmk", "notebook_root_access", "ml_private_networking", "feature_store", "idle_shutdown",
+                 "inference_mode", "serving_instance_types", "pipeline_triggers"):
+        assert name not in shared
+    names = {r.name for f in families() if f.name == "ml_resources" for r in f.rules}
+    assert {"endpoint_data_capture", "model_monitoring", "ml_resource_cmk"} <= names
