@@ -1,6 +1,8 @@
 """`mllens dev new-rule FAMILY NAME`: the three stubs of a new rule (metadata, code,
 fixtures). The stubs load, so the scanner keeps working, but fail the catalog test (TODO
-texts, a placeholder mapping) until they are filled in."""
+texts, a placeholder mapping) until they are filled in. A rule of a family that judges the
+resource model (ml_resources) gets a judgement stub and a bad/good fixture pair per syntax
+(see docs/dev/rules.md)."""
 
 from __future__ import annotations
 
@@ -30,6 +32,19 @@ _CODE = '''
 def {name}(ctx: FileContext) -> None:
     """TODO: read ctx.file.data and call ctx.supports(...) / ctx.contradicts(...)."""
 '''
+
+# A judgement over the resource model (a family whose module reads `state_of`): it names a
+# kind and an attribute, and gets one fixture pair per syntax the model is read from.
+_MODEL_CODE = '''
+
+@rule()
+def {name}(ctx: FileContext) -> None:
+    """TODO: judge one attribute of one kind, e.g.
+    for deployment in state_of(ctx.file).of(Deployment):
+        value = deployment.<attribute>  # a Value: raw, kind, file, line, name as written
+        ctx.supports(line=value.line, message=f"{{deployment.address}} ... ({{value.name}})")"""
+'''
+SYNTAXES = ("terraform", "cloudformation")
 
 _FAMILY_CODE = '''"""{family}: TODO describe what this family reads."""
 
@@ -65,15 +80,18 @@ def new_rule(family: str, name: str, *, src: Path, fixtures: Path) -> list[Path]
     ):
         raise InputError("expected 'rules:' to be the last top-level key, to append a rule under it", file=str(meta))
     meta.write_text(text.rstrip("\n") + "\n" + _META.format(name=name), encoding="utf-8")
-    module.write_text(
-        module.read_text(encoding="utf-8").rstrip("\n") + "\n" + _CODE.format(name=name), encoding="utf-8"
-    )
+    code = module.read_text(encoding="utf-8")
+    over_model = "state_of(" in code
+    module.write_text(code.rstrip("\n") + "\n" + (_MODEL_CODE if over_model else _CODE).format(name=name),
+                      encoding="utf-8")
     rule_dir = fixtures / family / name
-    for case in ("bad", "good"):
+    cases = [f"{case}_{syntax}" for syntax in SYNTAXES for case in ("bad", "good")] if over_model else ["bad", "good"]
+    for case in cases:
         (rule_dir / case).mkdir(parents=True, exist_ok=True)
     expected = rule_dir / "expected.yaml"
     if not expected.exists():
         expected.write_text(
-            "# TODO: list the exact evidence each case must produce\nbad: []\ngood: []\n", encoding="utf-8"
+            "# TODO: list the exact evidence each case must produce\n" + "".join(f"{c}: []\n" for c in cases),
+            encoding="utf-8",
         )
     return [*written, meta, module, expected]
