@@ -73,7 +73,7 @@ EXPECTED: set[Row] = {
     ("terraform_platform.bucket_versioning", "storage_versioning", "supports", "infra/main.tf", 26),
     ("terraform_platform.cost_allocation_tags", "cost_allocation_tags", "supports", "infra/main.tf", 9),
     ("terraform_platform.iam_wildcard_actions", "least_privilege_iam", "contradicts", "infra/iam.tf", 26),
-    ("terraform_platform.kms_key_rotation", "storage_encrypted_cmk", "supports", "infra/main.tf", 16),
+    ("platform_resources.kms_key_rotation", "storage_encrypted_cmk", "supports", "infra/main.tf", 16),
 }
 # Findings about the project as a whole (file "."): no credential pattern anywhere.
 EXPECTED_PROJECT: set[Row] = {

@@ -37,6 +37,7 @@ FAMILY_MODULES: tuple[str, ...] = (
     "mllens.scan.detectors.python_code",
     "mllens.scan.detectors.notebooks",
     "mllens.scan.detectors.ml_resources",
+    "mllens.scan.detectors.platform_resources",
     "mllens.scan.detectors.terraform",
     "mllens.scan.detectors.terraform_platform",
     "mllens.scan.detectors.cloudformation",

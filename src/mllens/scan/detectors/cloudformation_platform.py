@@ -3,6 +3,10 @@ KMS keys, IAM policies, CloudTrail, budgets and tags).
 
 A bucket in a template is the whole bucket, so a setting it does not write is its service
 default, and is judged as such where that default is the unsafe choice.
+
+Keys' rotation, image tag immutability, trail
+validation, budgets, data catalogs and serverless data steps are judged once over the
+resource model by the platform_resources family; the rest moves there next.
 """
 
 from __future__ import annotations
@@ -105,17 +109,6 @@ def bucket_tls_only(ctx: FileContext) -> None:
                                  message=f"{res.address} denies requests without TLS")
 
 
-@rule()
-def kms_key_rotation(ctx: FileContext) -> None:
-    for res in resources(ctx.file, "AWS::KMS::Key"):
-        spec = res.props.get("KeySpec")
-        if classify(spec) == "literal" and str(spec) != "SYMMETRIC_DEFAULT":
-            continue  # asymmetric and HMAC keys cannot rotate automatically
-        value, line = res.at("EnableKeyRotation")
-        judge_choice(ctx, value, line, what=res.address, attr="EnableKeyRotation", good=("true",), default_bad=True,
-                     absent_confidence=0.9)
-
-
 _IAM = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
 _BROAD_MANAGED = re.compile(r"policy/(AdministratorAccess|AmazonSageMakerFullAccess|AmazonS3FullAccess"
                             r"|PowerUserAccess)$")
@@ -169,15 +162,6 @@ def data_access_logging(ctx: FileContext) -> None:
                          message=f"{res.address} writes S3 server access logs")
 
 
-@rule()
-def budgets(ctx: FileContext) -> None:
-    for res in resources(ctx.file, "AWS::Budgets::Budget"):
-        if res.props.has("NotificationsWithSubscribers"):
-            ctx.supports(line=res.line, message=f"{res.address} sets a budget with alerts")
-        else:
-            ctx.info(line=res.line, message=f"{res.address} sets a budget but no NotificationsWithSubscribers")
-
-
 # SageMaker resource types that take Tags (lifecycle configs, images versions and the like do not).
 _TAGGABLE = re.compile(r"^AWS::SageMaker::(Endpoint|EndpointConfig|Model|NotebookInstance|Domain|FeatureGroup|"
                        r"ModelPackageGroup|Pipeline|MonitoringSchedule|\w+JobDefinition|UserProfile|Space|Project)$")
@@ -196,38 +180,8 @@ def cost_allocation_tags(ctx: FileContext) -> None:
 
 
 @rule()
-def immutable_image_tags(ctx: FileContext) -> None:
-    for res in resources(ctx.file, "AWS::ECR::Repository"):
-        value, line = res.at("ImageTagMutability")
-        judge_choice(ctx, value, line, what=res.address, attr="ImageTagMutability", good=("IMMUTABLE",),
-                     default_bad=True)
-
-
-@rule()
 def object_lock(ctx: FileContext) -> None:
     for res in resources(ctx.file, _BUCKET):
         if as_bool(res.props.get("ObjectLockEnabled")) or res.props.has("ObjectLockConfiguration"):
             key = "ObjectLockConfiguration" if res.props.has("ObjectLockConfiguration") else "ObjectLockEnabled"
             ctx.supports(line=res.props.line_of(key), message=f"{res.address} protects objects with Object Lock")
-
-
-@rule()
-def trail_log_validation(ctx: FileContext) -> None:
-    for res in resources(ctx.file, "AWS::CloudTrail::Trail"):
-        value, line = res.at("EnableLogFileValidation")
-        judge_choice(ctx, value, line, what=res.address, attr="EnableLogFileValidation", good=("true",),
-                     default_bad=True)
-
-
-@rule()
-def data_catalog(ctx: FileContext) -> None:
-    for res in resources(ctx.file, "AWS::Glue::Database", "AWS::Glue::Table", "AWS::Glue::Crawler"):
-        ctx.supports(line=res.line, check="data_catalog", message=f"{res.address} registers datasets in a catalog")
-    for res in resources(ctx.file, "AWS::LakeFormation::*"):
-        ctx.supports(line=res.line, check="data_lake_as_code", message=f"{res.address} defines the data lake")
-
-
-@rule()
-def serverless_data_steps(ctx: FileContext) -> None:
-    for res in resources(ctx.file, "AWS::Glue::Job", "AWS::EMRServerless::Application"):
-        ctx.supports(line=res.line, message=f"{res.address} runs data processing on serverless capacity")

@@ -6,6 +6,10 @@ Each rule reads resource blocks through `_tf.resources` and judges one attribute
 that come from variables or other resources are not guessed at: a reference to a key counts
 as a key (with less confidence), other references are skipped. Nothing here follows module
 calls into other directories; a module's own files are scanned where they live.
+
+Keys' rotation, image tag immutability, trail validation,
+budgets, data catalogs and serverless data steps are judged once over the resource model by
+the platform_resources family; the rest moves there next.
 """
 
 from __future__ import annotations
@@ -25,19 +29,6 @@ from mllens.scan.detectors._iac import (
 )
 from mllens.scan.detectors._tf import action_line, blocks, is_ml, policy_statements, resources
 from mllens.scan.registry import rule
-
-
-@rule()
-def budgets(ctx: FileContext) -> None:
-    checks = {"aws_budgets_budget": "notification", "google_billing_budget": "threshold_rules",
-              "azurerm_consumption_budget_subscription": "notification",
-              "azurerm_consumption_budget_resource_group": "notification"}
-    for block in resources(ctx.file, *checks):
-        if block.node.has(checks[block.type]):
-            ctx.supports(line=block.line, message=f"{block.address} sets a budget with alerts")
-        else:
-            ctx.info(line=block.line, message=f"{block.address} sets a budget but no alert ({checks[block.type]})")
-
 
 _TAGS = {"aws": "tags", "google": "labels", "azurerm": "tags"}
 
@@ -170,27 +161,6 @@ def bucket_public_access(ctx: FileContext) -> None:
                      default_bad=True, absent_confidence=0.6)
 
 
-@rule()
-def kms_key_rotation(ctx: FileContext) -> None:
-    for block in resources(ctx.file, "aws_kms_key"):
-        spec = str(block.node.get("customer_master_key_spec"))
-        if classify(block.node.get("customer_master_key_spec")) == "literal" and spec != "SYMMETRIC_DEFAULT":
-            continue  # asymmetric and HMAC keys cannot rotate automatically
-        value, line = block.at("enable_key_rotation")
-        judge_choice(ctx, value, line, what=block.address, attr="enable_key_rotation", good=("true",), default_bad=True,
-                     absent_confidence=0.9)
-    for block in resources(ctx.file, "google_kms_crypto_key"):
-        if block.node.has("rotation_period"):
-            ctx.supports(line=block.node.line_of("rotation_period"), message=f"{block.address} rotates automatically")
-        else:
-            ctx.contradicts(line=block.line, message=f"{block.address} sets no rotation_period")
-    for block in resources(ctx.file, "azurerm_key_vault_key"):
-        if block.node.has("rotation_policy"):
-            ctx.supports(line=block.node.line_of("rotation_policy"), message=f"{block.address} has a rotation policy")
-        else:
-            ctx.contradicts(line=block.line, confidence=0.6, message=f"{block.address} has no rotation_policy")
-
-
 _POLICY_TYPES = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role")
 _BROAD_MANAGED = re.compile(r"arn:aws:iam::aws:policy/(AdministratorAccess|AmazonSageMakerFullAccess|AmazonS3FullAccess"
                             r"|PowerUserAccess)$")
@@ -284,19 +254,6 @@ def data_access_logging(ctx: FileContext) -> None:
 
 
 @rule()
-def immutable_image_tags(ctx: FileContext) -> None:
-    for block in resources(ctx.file, "aws_ecr_repository"):
-        value, line = block.at("image_tag_mutability")
-        judge_choice(ctx, value, line, what=block.address, attr="image_tag_mutability", good=("IMMUTABLE",),
-                     default_bad=True)
-    for block in resources(ctx.file, "google_artifact_registry_repository"):
-        value, line = block.at("docker_config.immutable_tags")
-        if classify(value) == "literal":
-            judge_choice(ctx, value, line, what=block.address, attr="docker_config.immutable_tags", good=("true",),
-                         default_bad=False)
-
-
-@rule()
 def object_lock(ctx: FileContext) -> None:
     for block in resources(ctx.file, "aws_s3_bucket"):
         if as_bool(block.node.get("object_lock_enabled")):
@@ -308,40 +265,3 @@ def object_lock(ctx: FileContext) -> None:
             ctx.supports(line=block.node.line_of("retention_policy"), message=f"{block.address} has a retention policy")
     for block in resources(ctx.file, "azurerm_storage_container_immutability_policy"):
         ctx.supports(line=block.line, message=f"{block.address} makes blobs immutable for a retention period")
-
-
-@rule()
-def trail_log_validation(ctx: FileContext) -> None:
-    for block in resources(ctx.file, "aws_cloudtrail"):
-        value, line = block.at("enable_log_file_validation")
-        judge_choice(ctx, value, line, what=block.address, attr="enable_log_file_validation", good=("true",),
-                     default_bad=True)
-
-
-_CATALOG = ("aws_glue_catalog_database", "aws_glue_catalog_table", "aws_glue_crawler", "google_dataplex_lake",
-            "google_dataplex_zone", "google_data_catalog_entry_group", "azurerm_purview_account", "databricks_catalog",
-            "databricks_schema")
-_LAKE = ("aws_lakeformation_resource", "aws_lakeformation_data_lake_settings", "google_biglake_table",
-         "google_biglake_catalog", "google_dataplex_asset")
-
-
-@rule()
-def data_catalog(ctx: FileContext) -> None:
-    for block in resources(ctx.file, *_CATALOG):
-        ctx.supports(line=block.line, check="data_catalog", message=f"{block.address} registers datasets in a catalog")
-    for block in resources(ctx.file, *_LAKE):
-        ctx.supports(line=block.line, check="data_lake_as_code", message=f"{block.address} defines the data lake")
-    for block in resources(ctx.file, "aws_glue_catalog_table"):
-        location, line = block.at("storage_descriptor.location")
-        if str(location).startswith("s3://"):
-            ctx.supports(line=line, check="data_lake_as_code", message=f"{block.address} catalogs a table on S3")
-
-
-_SERVERLESS_STEPS = ("aws_glue_job", "aws_emrserverless_application", "google_dataflow_job",
-                     "google_dataflow_flex_template_job", "google_dataproc_batch", "azurerm_data_factory_pipeline")
-
-
-@rule()
-def serverless_data_steps(ctx: FileContext) -> None:
-    for block in resources(ctx.file, *_SERVERLESS_STEPS):
-        ctx.supports(line=block.line, message=f"{block.address} runs data processing on serverless capacity")

@@ -17,10 +17,16 @@ from mllens.scan.detectors._cfn import CfnResource, resources, serverless_only_m
 from mllens.scan.detectors._iac import Node
 from mllens.scan.model.kinds import (
     Alarm,
+    AuditTrail,
+    Budget,
     Capture,
+    ContainerRegistry,
+    DataCatalog,
+    DataProcessingJob,
     Deployment,
     Endpoint,
     FeatureStore,
+    Key,
     Metric,
     Model,
     ModelRegistry,
@@ -186,6 +192,19 @@ _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
     _SM + "Space": lambda r: Workspace(**r.base(), idle_settings=_idle_settings(r)),
     _SM + "NotebookInstanceLifecycleConfig": lambda r: NotebookLifecycle(**r.base(), content=str(r.res.props.data)),
     _SM + "StudioLifecycleConfig": lambda r: NotebookLifecycle(**r.base(), content=str(r.res.props.data)),
+    "AWS::KMS::Key": lambda r: Key(**r.base(), spec=r.at("KeySpec"),
+                                   rotation=Switch(r.at("EnableKeyRotation"), ("true",), 0.9)),
+    "AWS::ECR::Repository": lambda r: ContainerRegistry(
+        **r.base(), immutable_tags=Switch(r.at("ImageTagMutability"), ("IMMUTABLE",))),
+    "AWS::CloudTrail::Trail": lambda r: AuditTrail(
+        **r.base(), log_validation=Switch(r.at("EnableLogFileValidation"), ("true",))),
+    "AWS::Budgets::Budget": lambda r: Budget(**r.base(), alerts=r.at("NotificationsWithSubscribers")),
+    "AWS::Glue::Database": lambda r: DataCatalog(**r.base(), role="catalog"),
+    "AWS::Glue::Table": lambda r: DataCatalog(**r.base(), role="catalog"),
+    "AWS::Glue::Crawler": lambda r: DataCatalog(**r.base(), role="catalog"),
+    "AWS::LakeFormation::*": lambda r: DataCatalog(**r.base(), role="lake"),
+    "AWS::Glue::Job": lambda r: DataProcessingJob(**r.base()),
+    "AWS::EMRServerless::Application": lambda r: DataProcessingJob(**r.base()),
 }
 
 

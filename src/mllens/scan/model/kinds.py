@@ -188,12 +188,40 @@ class TrainingJob(Resource):
 class Key(Resource):
     """An encryption key (KMS, Cloud KMS, Key Vault)."""
 
-    rotation: Value | None = None
+    spec: Value | None = None  # the key spec: only symmetric keys rotate automatically
+    rotation: Switch | None = None  # rotation turned on or off
+    rotation_schedule: Value | None = None  # rotation given as a period or policy
+    schedule_unset_confidence: float | None = None  # None: the rule's own confidence
 
 
 @dataclass(frozen=True, kw_only=True)
 class ContainerRegistry(Resource):
-    tag_mutability: Value | None = None
+    immutable_tags: Switch | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditTrail(Resource):
+    """An audit log of API calls (CloudTrail)."""
+
+    log_validation: Switch | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Budget(Resource):
+    alerts: Value  # the notification or threshold setting that makes it alert
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataCatalog(Resource):
+    """A data catalog entry or crawler, or a governed data lake."""
+
+    role: Literal["catalog", "lake"]
+    location: Value | None = None  # where a catalogued table's data lives
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataProcessingJob(Resource):
+    """A data processing job or application on serverless capacity (Glue, EMR Serverless, Dataflow ...)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,18 +10,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Literal
 
 from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._iac import MISSING, Node
 from mllens.scan.detectors._tf import Block, blocks, is_ml, serverless_only_models
 from mllens.scan.model.kinds import (
     Alarm,
+    AuditTrail,
+    Budget,
     Capture,
+    ContainerRegistry,
+    DataCatalog,
+    DataProcessingJob,
     DataStore,
     Deployment,
     Endpoint,
     FeatureStore,
+    Key,
     Metric,
     Model,
     ModelRegistry,
@@ -203,6 +209,23 @@ def _schedule(r: _Reader) -> Trigger:
                    starts_pipeline=bool(_PIPELINE_ARN.search(str(node.get("target")))))
 
 
+def _aws_key(r: _Reader) -> Key:
+    return Key(**r.base(), spec=r.at("customer_master_key_spec"),
+               rotation=Switch(r.at("enable_key_rotation"), ("true",), 0.9))
+
+
+def _budget(attr: str) -> Callable[[_Reader], Resource]:
+    return lambda r: Budget(**r.base(), alerts=r.at(attr))
+
+
+def _catalog(role: Literal["catalog", "lake"]) -> Callable[[_Reader], Resource]:
+    def build(r: _Reader) -> Resource:
+        table = r.block.type == "aws_glue_catalog_table"
+        return DataCatalog(**r.base(), role=role, location=r.at("storage_descriptor.location") if table else None)
+
+    return build
+
+
 def _alarm(r: _Reader) -> Alarm:
     node = r.block.node
     metrics = [node, *(m for q in node.children("metric_query") for m in q.children("metric"))]
@@ -256,6 +279,28 @@ _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
     "aws_sagemaker_studio_lifecycle_config": lambda r: NotebookLifecycle(
         **r.base(), content=" ".join(str(v) for v in r.block.node.data.values())),
     "azurerm_machine_learning_compute_cluster": _compute_cluster,
+    "aws_kms_key": _aws_key,
+    "google_kms_crypto_key": lambda r: Key(**r.base(), rotation_schedule=r.at("rotation_period")),
+    "azurerm_key_vault_key": lambda r: Key(**r.base(), rotation_schedule=r.at("rotation_policy"),
+                                           schedule_unset_confidence=0.6),
+    "aws_ecr_repository": lambda r: ContainerRegistry(
+        **r.base(), immutable_tags=Switch(r.at("image_tag_mutability"), ("IMMUTABLE",))),
+    "google_artifact_registry_repository": lambda r: ContainerRegistry(
+        **r.base(), immutable_tags=Switch(r.at("docker_config.immutable_tags"), ("true",), None)),
+    "aws_cloudtrail": lambda r: AuditTrail(
+        **r.base(), log_validation=Switch(r.at("enable_log_file_validation"), ("true",))),
+    "aws_budgets_budget": _budget("notification"),
+    "google_billing_budget": _budget("threshold_rules"),
+    "azurerm_consumption_budget_subscription": _budget("notification"),
+    "azurerm_consumption_budget_resource_group": _budget("notification"),
+    **dict.fromkeys(("aws_glue_catalog_database", "aws_glue_catalog_table", "aws_glue_crawler", "google_dataplex_lake",
+                     "google_dataplex_zone", "google_data_catalog_entry_group", "azurerm_purview_account",
+                     "databricks_catalog", "databricks_schema"), _catalog("catalog")),
+    **dict.fromkeys(("aws_lakeformation_resource", "aws_lakeformation_data_lake_settings", "google_biglake_table",
+                     "google_biglake_catalog", "google_dataplex_asset"), _catalog("lake")),
+    **dict.fromkeys(("aws_glue_job", "aws_emrserverless_application", "google_dataflow_job",
+                     "google_dataflow_flex_template_job", "google_dataproc_batch", "azurerm_data_factory_pipeline"),
+                    lambda r: DataProcessingJob(**r.base())),
 }
 
 

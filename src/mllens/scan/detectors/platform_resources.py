@@ -1,0 +1,91 @@
+"""The platform around an ML workload (keys, registries, audit trails, budgets, data catalogs
+and processing), judged once over the resource model whichever syntax declared it.
+
+Like ml_resources, each rule reads `state_of(ctx.file)` and knows nothing of syntax; the
+platform judgements not yet moved here are the terraform_platform and cloudformation_platform
+families.
+"""
+
+from __future__ import annotations
+
+from mllens.scan.context import FileContext, ParsedFile
+from mllens.scan.detectors._iac import judge_choice
+from mllens.scan.model import Switch, state_of
+from mllens.scan.model.kinds import (
+    AuditTrail,
+    Budget,
+    ContainerRegistry,
+    DataCatalog,
+    DataProcessingJob,
+    Key,
+    Resource,
+)
+from mllens.scan.registry import rule
+
+
+def skip_file(file: ParsedFile) -> bool:
+    """The family hook of mllens.scan.engine: nothing to judge in a file that maps to no resource."""
+    return not state_of(file).resources
+
+
+def _switch(ctx: FileContext, res: Resource, switch: Switch) -> None:
+    value = switch.value
+    judge_choice(ctx, value.raw, value.line, what=res.address, attr=value.name, good=switch.safe,
+                 default_bad=switch.unset_confidence is not None, absent_confidence=switch.unset_confidence or 0.7)
+
+
+@rule()
+def kms_key_rotation(ctx: FileContext) -> None:
+    for key in state_of(ctx.file).of(Key):
+        if key.spec is not None and key.spec.kind == "literal" and str(key.spec.raw) != "SYMMETRIC_DEFAULT":
+            continue  # asymmetric and HMAC keys cannot rotate automatically
+        if key.rotation is not None:
+            _switch(ctx, key, key.rotation)
+        schedule = key.rotation_schedule
+        if schedule is not None and schedule.written:
+            ctx.supports(line=schedule.line, message=f"{key.address} rotates automatically ({schedule.name})")
+        elif schedule is not None:
+            ctx.contradicts(line=key.line, confidence=key.schedule_unset_confidence,
+                            message=f"{key.address} sets no {schedule.name}")
+
+
+@rule()
+def immutable_image_tags(ctx: FileContext) -> None:
+    for registry in state_of(ctx.file).of(ContainerRegistry):
+        if registry.immutable_tags is not None:
+            _switch(ctx, registry, registry.immutable_tags)
+
+
+@rule()
+def trail_log_validation(ctx: FileContext) -> None:
+    for trail in state_of(ctx.file).of(AuditTrail):
+        if trail.log_validation is not None:
+            _switch(ctx, trail, trail.log_validation)
+
+
+@rule()
+def budgets(ctx: FileContext) -> None:
+    for budget in state_of(ctx.file).of(Budget):
+        if budget.alerts.written:
+            ctx.supports(line=budget.line, message=f"{budget.address} sets a budget with alerts ({budget.alerts.name})")
+        else:
+            ctx.info(line=budget.line, message=f"{budget.address} sets a budget but no alert ({budget.alerts.name})")
+
+
+@rule()
+def data_catalog(ctx: FileContext) -> None:
+    for entry in state_of(ctx.file).of(DataCatalog):
+        if entry.role == "catalog":
+            ctx.supports(line=entry.line, check="data_catalog",
+                         message=f"{entry.address} registers datasets in a catalog")
+        else:
+            ctx.supports(line=entry.line, check="data_lake_as_code", message=f"{entry.address} defines the data lake")
+        if entry.location is not None and str(entry.location.raw).startswith("s3://"):
+            ctx.supports(line=entry.location.line, check="data_lake_as_code",
+                         message=f"{entry.address} catalogs a table on S3 ({entry.location.name})")
+
+
+@rule()
+def serverless_data_steps(ctx: FileContext) -> None:
+    for job in state_of(ctx.file).of(DataProcessingJob):
+        ctx.supports(line=job.line, message=f"{job.address} runs data processing on serverless capacity")
