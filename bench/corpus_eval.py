@@ -130,8 +130,8 @@ def matches(fact: Fact, item: Item) -> bool:
     """Whether `item` is evidence of `fact` (file, practice, outcome, and the line rule)."""
     if (item.file, item.practice, item.outcome) != (fact.file, fact.practice, fact.outcome):
         return False
-    if fact.line is None:
-        return item.line is None
+    if fact.line is None:  # a whole-file fact: rules anchor such findings at some line (FROM, the first pin)
+        return True
     return item.line is not None and abs(item.line - fact.line) <= LINE_SLACK
 
 

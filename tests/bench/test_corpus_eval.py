@@ -81,8 +81,8 @@ def test_scores_recall_precision_and_traps_exactly(tmp_path: Path) -> None:
         _item("MLREL05-BP01", "contradicts", "infra/main.tf", 34),  # single-instance: 4 off, missed, a false positive
         _item("MLREL03-BP01", "supports", "buildspec.yml", None),  # tests-in-ci: whole file, found
         _item("MLOPS04-BP02", "supports", "requirements.txt", None),  # wrong outcome: unpinned missed, false positive
-        _item("MLOPS04-BP02", "contradicts", "requirements.txt", 3),  # a line for a whole-file fact: false positive
-        _item("MLOPS04-BP02", "contradicts", "requirements.txt", None, "vendored"),  # decides nothing: not scored
+        _item("MLOPS04-BP02", "contradicts", "requirements.txt", 3),  # any line finds a whole-file fact
+        _item("MLREL05-BP01", "contradicts", "infra/main.tf", 30, "vendored"),  # decides nothing: not scored
         _item("MLSEC03-BP02", "info", "infra/main.tf", 20),  # info: not scored
         _item("MLSEC03-BP01", "supports", "other.py", 5),  # a file no fact names: not scored
         _item("MLSEC03-BP02", "contradicts", "lambda/vendor/requests/api.py", 9),  # trap (project class)
@@ -92,20 +92,20 @@ def test_scores_recall_precision_and_traps_exactly(tmp_path: Path) -> None:
     s = ce.score(exp, items, seconds=1.5)
     assert s.figures() == {
         "strengths": {"found": 2, "total": 2},
-        "gaps": {"found": 0, "total": 2},
+        "gaps": {"found": 1, "total": 2},
         "recall_strengths": 1.0,
-        "recall_gaps": 0.0,
-        "recall": 0.5,
-        "precision": 0.286,  # 2 matched of 7 scored (5 in fact files + 2 trap violations)
+        "recall_gaps": 0.5,
+        "recall": 0.75,
+        "precision": 0.429,  # 3 matched of 7 scored (5 in fact files + 2 trap violations)
         "evidence_scored": 7,
-        "evidence_matched": 2,
+        "evidence_matched": 3,
         "trap_violations": 2,
         "scan_s": 1.5,
     }
-    assert [f.id for f in s.missed] == ["single-instance", "unpinned"]
+    assert [f.id for f in s.missed] == ["single-instance"]
     assert [i.file for i in s.traps_hit] == ["lambda/vendor/requests/api.py", "docs/example.py"]
-    # the missed whole-file gap was seen, but only in a file that decides nothing
-    assert [i.file_class for i in s.elsewhere["unpinned"]] == ["vendored"]
+    # the missed gap was seen, but only in a file that decides nothing
+    assert [i.file_class for i in s.elsewhere["single-instance"]] == ["vendored"]
 
 
 def test_line_window_is_three_lines_either_side(tmp_path: Path) -> None:
