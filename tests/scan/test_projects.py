@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECTS = ROOT / "projects"
 EXPECTATIONS = Path(__file__).parent / "project_expectations"
 FAMILIES = frozenset(
-    {"ml_resources", "platform_resources", "terraform", "terraform_platform", "cloudformation",
-     "cloudformation_platform", "kubernetes", "azureml", "bicep", "ci", "docker"}
+    {"ml_resources", "platform_resources", "terraform_platform", "cloudformation_platform", "kubernetes", "azureml",
+     "bicep", "ci", "docker"}
 )
 NAMES = ["sagemaker-terraform", "sagemaker-cloudformation", "vertex-ai", "azure-ml", "kserve-kubernetes",
          "aws-ml-platform"]

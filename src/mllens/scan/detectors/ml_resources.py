@@ -25,6 +25,7 @@ from mllens.scan.model.kinds import (
     ModelVersion,
     MonitoringJob,
     MonitoringSchedule,
+    Network,
     Notebook,
     NotebookLifecycle,
     Pipeline,
@@ -368,3 +369,39 @@ def idle_shutdown(ctx: FileContext) -> None:
         else:
             ctx.contradicts(line=compute.min_nodes.line,
                             message=f"{compute.address} keeps {low} nodes running when idle ({compute.min_nodes.name})")
+
+
+# Only the runtime endpoint carries InvokeEndpoint traffic; sagemaker.api is the control plane.
+_RUNTIME_ENDPOINT = re.compile(r"sagemaker\.runtime|runtime\.sagemaker|aiplatform", re.IGNORECASE)
+
+
+@rule()
+def private_endpoints(ctx: FileContext) -> None:
+    state = state_of(ctx.file)
+    for network in state.of(Network):
+        if network.reaches is not None and _RUNTIME_ENDPOINT.search(str(network.reaches.raw)):
+            ctx.supports(line=network.reaches.line,
+                         message=f"{network.address} reaches the inference runtime through a VPC interface endpoint")
+        elif "amlworkspace" in network.connection:
+            ctx.supports(line=network.line, message=f"{network.address} connects to the ML workspace over Private Link")
+    for deployment in state.of(Deployment):
+        if deployment.private_access is not None:
+            ctx.supports(line=deployment.private_access.line,
+                         message=f"{deployment.address} is reachable only privately ({deployment.private_access.name})")
+
+
+@rule()
+def online_explainer(ctx: FileContext) -> None:
+    for deployment in state_of(ctx.file).of(Deployment):
+        if deployment.explainer is not None and deployment.explainer.written:
+            ctx.supports(line=deployment.explainer.line,
+                         message=f"{deployment.address} returns explanations with predictions "
+                                 f"({deployment.explainer.name})")
+
+
+@rule()
+def spot_compute(ctx: FileContext) -> None:
+    for compute in state_of(ctx.file).of(TrainingJob):
+        if compute.priority is not None and str(compute.priority.raw) == "LowPriority":
+            ctx.supports(line=compute.priority.line,
+                         message=f"{compute.address} runs on low-priority (spot) capacity ({compute.priority.name})")

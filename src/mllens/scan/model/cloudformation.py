@@ -93,7 +93,8 @@ def _endpoint_config(r: _Reader) -> Deployment:
                         enabled=r.at("EnableCapture", node=capture) if capture else Value.absent(
                             r.file, r.res.line, "EnableCapture"),
                         on_by_default=True, required=True),
-        async_inference=r.block_value(props, "AsyncInferenceConfig"))
+        async_inference=r.block_value(props, "AsyncInferenceConfig"),
+        explainer=r.block_value(props, "ExplainerConfig"))
 
 
 def _endpoint(r: _Reader) -> Endpoint:

@@ -59,6 +59,8 @@ class Deployment(Resource):
     variants: tuple[Variant, ...] = ()
     capture: Capture | None = None
     async_inference: Value | None = None
+    private_access: Value | None = None  # the setting that makes it reachable only privately
+    explainer: Value | None = None  # online explanations returned with predictions
 
     @property
     def serverless(self) -> bool:
@@ -233,7 +235,8 @@ class IdentityPolicy(Resource):
 class Network(Resource):
     """A network path: a VPC endpoint, a private endpoint."""
 
-    reaches: Value | None = None  # the service it reaches
+    reaches: Value | None = None  # the service name it reaches
+    connection: str = ""  # the private connection's settings, as text (target resource and sub-resource)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -33,6 +33,7 @@ from mllens.scan.model.kinds import (
     ModelRegistry,
     MonitoringJob,
     MonitoringSchedule,
+    Network,
     Notebook,
     NotebookLifecycle,
     Pipeline,
@@ -101,11 +102,13 @@ def _vertex_endpoint(r: _Reader) -> Deployment:
     node = r.block.node
     logging = node.child("predict_request_response_logging_config")
     name = "predict_request_response_logging_config"
+    private = next((k for k in ("private_service_connect_config", "network") if node.has(k)), None)
     return Deployment(
         **r.base(), key=r.at("encryption_spec.kms_key_name"),
         capture=Capture(block=r.block_value(node, name),
                         enabled=r.at("enabled", node=logging) if logging else Value.absent(r.file, r.block.line, name),
-                        on_by_default=False, required=False))
+                        on_by_default=False, required=False),
+        private_access=r.block_value(node, private) if private else None)
 
 
 def _sagemaker_endpoint(r: _Reader) -> Endpoint:
@@ -280,6 +283,9 @@ _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
         **r.base(), content=" ".join(str(v) for v in r.block.node.data.values())),
     "azurerm_machine_learning_compute_cluster": _compute_cluster,
     "aws_kms_key": _aws_key,
+    "aws_vpc_endpoint": lambda r: Network(**r.base(), reaches=r.at("service_name")),
+    "azurerm_private_endpoint": lambda r: Network(
+        **r.base(), connection=str(r.block.node.data.get("private_service_connection", ""))),
     "google_kms_crypto_key": lambda r: Key(**r.base(), rotation_schedule=r.at("rotation_period")),
     "azurerm_key_vault_key": lambda r: Key(**r.base(), rotation_schedule=r.at("rotation_policy"),
                                            schedule_unset_confidence=0.6),
