@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mllens.scan.context import ParsedFile
 from mllens.scan.model import state_of
-from mllens.scan.model.kinds import Deployment, Model, Notebook, Resource, Workspace
+from mllens.scan.model.kinds import Deployment, Key, Model, Network, Notebook, Resource, Trigger, Workspace
 from mllens.scan.parse import parse
 
 TF = """\
@@ -96,3 +96,56 @@ def test_the_same_setting_is_read_from_each_provider_with_its_safe_spelling() ->
 def test_the_mapping_is_built_once_per_file() -> None:
     file = ParsedFile("main.tf", "terraform", TF, parse("terraform", TF))
     assert state_of(file) is state_of(file)
+
+
+PLATFORM = """\
+resource "aws_kms_key" "k" {
+  enable_key_rotation = true
+}
+
+resource "google_kms_crypto_key" "g" {
+  rotation_period = "7776000s"
+}
+
+resource "aws_cloudwatch_event_rule" "nightly" {
+  schedule_expression = "cron(0 2 * * ? *)"
+}
+
+resource "aws_cloudwatch_event_rule" "other" {
+  schedule_expression = "rate(1 day)"
+}
+
+resource "aws_cloudwatch_event_target" "t" {
+  rule = aws_cloudwatch_event_rule.nightly.name
+  arn  = aws_sagemaker_pipeline.train.arn
+}
+
+resource "azurerm_private_endpoint" "pe" {
+  private_service_connection {
+    subresource_names = ["amlworkspace"]
+  }
+}
+"""
+
+
+def _platform() -> list[Resource]:
+    return list(state_of(ParsedFile("p.tf", "terraform", PLATFORM, parse("terraform", PLATFORM))).resources)
+
+
+def test_keys_carry_rotation_as_a_switch_or_a_schedule_by_provider() -> None:
+    aws, google = (r for r in _platform() if isinstance(r, Key))
+    assert aws.rotation is not None and aws.rotation.value.line == 2 and aws.rotation.unset_confidence == 0.9
+    assert aws.rotation_schedule is None
+    assert google.rotation is None and google.rotation_schedule is not None
+    assert (google.rotation_schedule.raw, google.rotation_schedule.line) == ("7776000s", 6)
+
+
+def test_an_event_rule_starts_a_pipeline_only_when_a_target_of_this_file_names_it() -> None:
+    triggers = {r.name: r for r in _platform() if isinstance(r, Trigger)}
+    assert triggers["nightly"].starts_pipeline and not triggers["other"].starts_pipeline
+    assert triggers["nightly"].schedule.line == 10
+
+
+def test_a_private_endpoint_keeps_its_connection_text() -> None:
+    network = next(r for r in _platform() if isinstance(r, Network))
+    assert "amlworkspace" in network.connection and network.reaches is None
