@@ -23,7 +23,15 @@ from mllens.errors import InputError
 from mllens.lens.load import load_shipped_lens
 from mllens.review.evaluate import evaluate
 from mllens.review.model import CheckState, Review
-from mllens.scan.classify import DEFAULT_REASON, ROOT, Decision, classify_file, content_signal, with_content
+from mllens.scan.classify import (
+    DEFAULT_REASON,
+    MAX_ATTRIBUTE_LINES,
+    ROOT,
+    Decision,
+    classify_file,
+    content_signal,
+    with_content,
+)
 from mllens.scan.evidence import Evidence
 from mllens.scan.run import run_scan
 from mllens.scan.walk import walk
@@ -288,3 +296,17 @@ def test_a_scan_served_from_the_cache_keeps_the_classes_and_counts(tmp_path: Pat
     changed = run_scan(root, workers=1)
     assert {e.file: e.file_class for e in changed.evidence}["src/fraud/train.py"] == "generated"
     assert changed.files_by_class["generated"] == cold.files_by_class["generated"] + 1
+
+
+def test_a_gitattributes_with_too_many_linguist_lines_is_capped(tmp_path: Path) -> None:
+    lines = [f"gen{i}/** linguist-generated" for i in range(MAX_ATTRIBUTE_LINES + 5)]
+    (tmp_path / ".gitattributes").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for i in (0, MAX_ATTRIBUTE_LINES - 1, MAX_ATTRIBUTE_LINES):
+        (tmp_path / f"gen{i}").mkdir()
+        (tmp_path / f"gen{i}" / "a.py").write_text("A = 1\n", encoding="utf-8")
+    walked = walk(tmp_path)
+    assert {path: d.cls for path, d in walked.classes.items()} == {
+        "gen0/a.py": "generated", f"gen{MAX_ATTRIBUTE_LINES - 1}/a.py": "generated"
+    }
+    message = f"only the first {MAX_ATTRIBUTE_LINES} linguist attributes used (5 more left out)"
+    assert [(d.file, d.kind, d.message) for d in walked.diagnostics] == [(".gitattributes", "too_many_rules", message)]

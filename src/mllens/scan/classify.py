@@ -59,6 +59,9 @@ _GENERATED_SUFFIXES = ("_pb2.py", "_pb2_grpc.py", "_pb2.pyi", ".pb.go", ".min.js
 _TEST_NAME_SUFFIXES = ("_test.py", "tests.py", "conftest.py")
 _NAMED_SUFFIXES = _GENERATED_SUFFIXES + _TEST_NAME_SUFFIXES  # one C call rules most names out
 _METADATA_READ_MAX = 2 * 1024 * 1024
+# Each linguist line is matched against every file below its .gitattributes: a cap keeps a
+# hostile file from making the walk quadratic (real ones hold a few dozen such lines).
+MAX_ATTRIBUTE_LINES = 200
 
 
 def _rank(decision: Decision | None) -> int:
@@ -103,15 +106,20 @@ class Attributes:
 
     base: str
     rules: tuple[tuple[pathspec.GitIgnoreSpec, str, FileClass, bool], ...]
+    dropped: int = 0  # linguist lines past MAX_ATTRIBUTE_LINES, not used
 
     @classmethod
     def parse(cls, base: str, text: str) -> Attributes | None:
         names: dict[str, FileClass] = {"linguist-vendored": "vendored", "linguist-generated": "generated",
                                        "linguist-documentation": "docs"}  # fmt: skip
-        rules = []
+        rules: list[tuple[pathspec.GitIgnoreSpec, str, FileClass, bool]] = []
+        dropped = 0
         for line in text.splitlines():
             parts = line.split()
             if not parts or parts[0].startswith("#") or "linguist-" not in line:
+                continue
+            if len(rules) >= MAX_ATTRIBUTE_LINES:
+                dropped += 1
                 continue
             for attr in parts[1:]:
                 name, _, value = attr.lstrip("-!").partition("=")
@@ -123,7 +131,7 @@ class Attributes:
                 except (ValueError, re.error):
                     break
                 rules.append((spec, parts[0], names[name], is_set))
-        return cls(base, tuple(rules)) if rules else None
+        return cls(base, tuple(rules), dropped) if rules else None
 
     def apply(self, rel: str, current: Decision | None, unset: FileClass) -> Decision | None:
         """The decision for `rel` after this file's lines, each attribute as its last

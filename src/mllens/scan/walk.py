@@ -185,7 +185,13 @@ class _Walker:
         except OSError as exc:
             self.diag(f"{rel}/.gitattributes" if rel else ".gitattributes", "unreadable", f"cannot use it: {exc}")
             return None
-        return fileclass.Attributes.parse(rel, text)
+        attributes = fileclass.Attributes.parse(rel, text)
+        if attributes is not None and attributes.dropped:
+            where = f"{rel}/.gitattributes" if rel else ".gitattributes"
+            limit = fileclass.MAX_ATTRIBUTE_LINES
+            self.diag(where, "too_many_rules", f"only the first {limit} linguist attributes used "
+                                               f"({attributes.dropped} more left out)")  # fmt: skip
+        return attributes
 
     def _read_gitignore(self, path: str, rel: str, ignores: tuple[IgnoreFile, ...]) -> tuple[IgnoreFile, ...]:
         try:
