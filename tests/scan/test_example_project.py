@@ -70,7 +70,7 @@ EXPECTED: set[Row] = {
     ("ml_resources.serving_instance_count", "multiple_instances", "contradicts", "infra/main.tf", 66),
     ("terraform_platform.bucket_encryption", "storage_encrypted_cmk", "supports", "infra/main.tf", 35),
     ("terraform_platform.bucket_public_access", "private_networking", "supports", "infra/main.tf", 40),
-    ("terraform_platform.bucket_versioning", "storage_versioning", "supports", "infra/main.tf", 26),
+    ("platform_resources.bucket_versioning", "storage_versioning", "supports", "infra/main.tf", 26),
     ("terraform_platform.cost_allocation_tags", "cost_allocation_tags", "supports", "infra/main.tf", 9),
     ("terraform_platform.iam_wildcard_actions", "least_privilege_iam", "contradicts", "infra/iam.tf", 26),
     ("platform_resources.kms_key_rotation", "storage_encrypted_cmk", "supports", "infra/main.tf", 16),

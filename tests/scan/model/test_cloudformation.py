@@ -48,6 +48,7 @@ def test_resources_keep_their_logical_id_and_type_for_messages() -> None:
         ("Deployment", "Config", "Config (AWS::SageMaker::EndpointConfig)", 7),
         ("Notebook", "Notebook", "Notebook (AWS::SageMaker::NotebookInstance)", 14),
         ("MonitoringJob", "Quality", "Quality (AWS::SageMaker::ModelQualityJobDefinition)", 18),
+        ("DataStore", "Bucket", "Bucket (AWS::S3::Bucket)", 23),
     ]
 
 

@@ -57,8 +57,10 @@ def test_each_mapped_block_becomes_one_resource_of_its_kind_in_file_order() -> N
         ("Notebook", "google_workbench_instance.wb"),
         ("Workspace", "azurerm_machine_learning_workspace.ws"),
         ("Resource", "aws_sagemaker_code_repository.repo"),  # an ML type no kind reads: kept as ML
-    ]  # the bucket is not an ML service resource and no kind maps it yet
+        ("DataStore", "aws_s3_bucket.data"),
+    ]
     assert all(r.syntax == "terraform" and r.file == "infra/main.tf" for r in _state())
+    assert [r.ml for r in _state()] == [True] * 6 + [False]  # a bucket is not one of the ML service's own
 
 
 def test_a_key_from_a_variable_is_a_reference_on_its_own_line() -> None:

@@ -5,7 +5,7 @@ A bucket in a template is the whole bucket, so a setting it does not write is it
 default, and is judged as such where that default is the unsafe choice.
 
 Keys' rotation, image tag immutability, trail
-validation, budgets, data catalogs and serverless data steps are judged once over the
+validation, bucket versioning, budgets, data catalogs and serverless data steps are judged once over the
 resource model by the platform_resources family; the rest moves there next.
 """
 
@@ -20,7 +20,6 @@ from mllens.scan.detectors._iac import (
     broad_grant,
     classify,
     guardrail_keys,
-    judge_choice,
     judge_key,
     wildcard_actions,
 )
@@ -46,14 +45,6 @@ def bucket_encryption(ctx: FileContext) -> None:
         elif classify(default.get("SSEAlgorithm")) == "literal":
             ctx.contradicts(line=default.line_of("SSEAlgorithm"),
                             message=f"{res.address} encrypts with {algorithm}, an S3-managed key")
-
-
-@rule()
-def bucket_versioning(ctx: FileContext) -> None:
-    for res in resources(ctx.file, _BUCKET):
-        value, line = res.at("VersioningConfiguration.Status")
-        judge_choice(ctx, value, line, what=res.address, attr="VersioningConfiguration.Status", good=("Enabled",),
-                     default_bad=True, absent_confidence=0.6)
 
 
 @rule()

@@ -17,6 +17,7 @@ from mllens.scan.model.kinds import (
     ContainerRegistry,
     DataCatalog,
     DataProcessingJob,
+    DataStore,
     Key,
     Resource,
 )
@@ -89,3 +90,10 @@ def data_catalog(ctx: FileContext) -> None:
 def serverless_data_steps(ctx: FileContext) -> None:
     for job in state_of(ctx.file).of(DataProcessingJob):
         ctx.supports(line=job.line, message=f"{job.address} runs data processing on serverless capacity")
+
+
+@rule()
+def bucket_versioning(ctx: FileContext) -> None:
+    for store in state_of(ctx.file).of(DataStore):
+        if store.versioning is not None:
+            _switch(ctx, store, store.versioning)

@@ -7,7 +7,7 @@ that come from variables or other resources are not guessed at: a reference to a
 as a key (with less confidence), other references are skipped. Nothing here follows module
 calls into other directories; a module's own files are scanned where they live.
 
-Keys' rotation, image tag immutability, trail validation,
+Keys' rotation, image tag immutability, trail validation, bucket versioning,
 budgets, data catalogs and serverless data steps are judged once over the resource model by
 the platform_resources family; the rest moves there next.
 """
@@ -82,23 +82,6 @@ def bucket_encryption(ctx: FileContext) -> None:
             judge_key(ctx, value, line, what=block.address, attr="default_kms_key_name")
     for block in resources(ctx.file, "azurerm_storage_account_customer_managed_key"):
         ctx.supports(line=block.line, message=f"{block.address} encrypts a storage account with a customer key")
-
-
-@rule()
-def bucket_versioning(ctx: FileContext) -> None:
-    for block in resources(ctx.file, "aws_s3_bucket_versioning"):
-        value, line = block.at("versioning_configuration.status")
-        judge_choice(ctx, value, line, what=block.address, attr="status", good=("Enabled",), default_bad=True)
-    for block in resources(ctx.file, "aws_s3_bucket", "google_storage_bucket"):
-        value, line = block.at("versioning.enabled")
-        if classify(value) == "literal":
-            judge_choice(ctx, value, line, what=block.address, attr="versioning.enabled", good=("true",),
-                         default_bad=False)
-    for block in resources(ctx.file, "azurerm_storage_account"):
-        value, line = block.at("blob_properties.versioning_enabled")
-        if classify(value) == "literal":
-            judge_choice(ctx, value, line, what=block.address, attr="versioning_enabled", good=("true",),
-                         default_bad=False)
 
 
 def _expires(ctx: FileContext, line: int, message: str) -> None:

@@ -23,6 +23,7 @@ from mllens.scan.model.kinds import (
     ContainerRegistry,
     DataCatalog,
     DataProcessingJob,
+    DataStore,
     Deployment,
     Endpoint,
     FeatureStore,
@@ -193,6 +194,9 @@ _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
     _SM + "Space": lambda r: Workspace(**r.base(), idle_settings=_idle_settings(r)),
     _SM + "NotebookInstanceLifecycleConfig": lambda r: NotebookLifecycle(**r.base(), content=str(r.res.props.data)),
     _SM + "StudioLifecycleConfig": lambda r: NotebookLifecycle(**r.base(), content=str(r.res.props.data)),
+    "AWS::S3::Bucket": lambda r: DataStore(
+        **r.base(), versioning=Switch(r.at("VersioningConfiguration.Status", name="VersioningConfiguration.Status"),
+                                      ("Enabled",), 0.6)),
     "AWS::KMS::Key": lambda r: Key(**r.base(), spec=r.at("KeySpec"),
                                    rotation=Switch(r.at("EnableKeyRotation"), ("true",), 0.9)),
     "AWS::ECR::Repository": lambda r: ContainerRegistry(

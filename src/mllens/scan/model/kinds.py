@@ -134,7 +134,10 @@ class FeatureStore(Resource):
 
 @dataclass(frozen=True, kw_only=True)
 class DataStore(Resource):
-    """A bucket, database, dataset or file share."""
+    """A bucket, database, dataset or file share (or a resource that configures one, such as
+    aws_s3_bucket_versioning: its address names it in messages)."""
+
+    versioning: Switch | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

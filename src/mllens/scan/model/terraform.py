@@ -283,6 +283,15 @@ _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
         **r.base(), content=" ".join(str(v) for v in r.block.node.data.values())),
     "azurerm_machine_learning_compute_cluster": _compute_cluster,
     "aws_kms_key": _aws_key,
+    "aws_s3_bucket_versioning": lambda r: DataStore(
+        **r.base(), versioning=Switch(r.at("versioning_configuration.status", name="status"), ("Enabled",))),
+    # inline versioning blocks: only a literal is judged (an absent block is the separate resource's job)
+    "aws_s3_bucket": lambda r: DataStore(**r.base(), versioning=Switch(r.at("versioning.enabled"), ("true",), None)),
+    "google_storage_bucket": lambda r: DataStore(
+        **r.base(), versioning=Switch(r.at("versioning.enabled"), ("true",), None)),
+    "azurerm_storage_account": lambda r: DataStore(
+        **r.base(), versioning=Switch(r.at("blob_properties.versioning_enabled", name="versioning_enabled"), ("true",),
+                                      None)),
     "aws_vpc_endpoint": lambda r: Network(**r.base(), reaches=r.at("service_name")),
     "azurerm_private_endpoint": lambda r: Network(
         **r.base(), connection=str(r.block.node.data.get("private_service_connection", ""))),
