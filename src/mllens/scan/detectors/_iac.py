@@ -299,6 +299,14 @@ def judge_choice(ctx: Any, value: Any, line: int, *, what: str, attr: str, good:
         ctx.contradicts(line=line, check=check, message=f"{what} sets {attr} = {show(value)}, not {good[0]}")
 
 
+def judge_switch(ctx: Any, switch: Any, *, what: str) -> None:
+    """`judge_choice` for a `mllens.scan.model.Switch`: its value, its safe spellings in that
+    syntax, and how sure an unset value is unsafe (None: an unset value is not judged)."""
+    value = switch.value
+    judge_choice(ctx, value.raw, value.line, what=what, attr=value.name, good=switch.safe,
+                 default_bad=switch.unset_confidence is not None, absent_confidence=switch.unset_confidence or 0.7)
+
+
 def show(value: Any) -> str:
     """A configuration value as it is written in the file (true, not True)."""
     if isinstance(value, bool):

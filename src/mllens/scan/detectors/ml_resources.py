@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 
 from mllens.scan.context import FileContext, ParsedFile
-from mllens.scan.detectors._iac import instance_generation, judge_choice, judge_key
-from mllens.scan.model import Switch, state_of
+from mllens.scan.detectors._iac import instance_generation, judge_choice, judge_key, judge_switch
+from mllens.scan.model import state_of
 from mllens.scan.model.kinds import (
     Alarm,
     Deployment,
@@ -29,7 +29,6 @@ from mllens.scan.model.kinds import (
     Notebook,
     NotebookLifecycle,
     Pipeline,
-    Resource,
     ScalingTarget,
     TrainingJob,
     Trigger,
@@ -42,11 +41,6 @@ def skip_file(file: ParsedFile) -> bool:
     """The family hook of mllens.scan.engine: nothing to judge in a file that maps to no resource."""
     return not state_of(file).resources
 
-
-def _switch(ctx: FileContext, res: Resource, switch: Switch) -> None:
-    value = switch.value
-    judge_choice(ctx, value.raw, value.line, what=res.address, attr=value.name, good=switch.safe,
-                 default_bad=switch.unset_confidence is not None, absent_confidence=switch.unset_confidence or 0.7)
 
 
 @rule()
@@ -63,7 +57,7 @@ def ml_resource_cmk(ctx: FileContext) -> None:
 def notebook_root_access(ctx: FileContext) -> None:
     for notebook in state_of(ctx.file).of(Notebook):
         if notebook.root_access is not None:
-            _switch(ctx, notebook, notebook.root_access)
+            judge_switch(ctx, notebook.root_access, what=notebook.address)
 
 
 @rule()
@@ -74,10 +68,10 @@ def ml_private_networking(ctx: FileContext) -> None:
             ctx.contradicts(line=notebook.line,
                             message=f"{notebook.address} has no {notebook.subnet.name}: it runs outside your VPC")
         elif notebook.internet_access is not None:
-            _switch(ctx, notebook, notebook.internet_access)
+            judge_switch(ctx, notebook.internet_access, what=notebook.address)
     for workspace in state.of(Workspace):
         if workspace.vpc_only is not None:
-            _switch(ctx, workspace, workspace.vpc_only)
+            judge_switch(ctx, workspace.vpc_only, what=workspace.address)
     for model in state.of(Model):
         if model.vpc is None:
             continue
@@ -93,7 +87,7 @@ def ml_private_networking(ctx: FileContext) -> None:
 def workspace_public_access(ctx: FileContext) -> None:
     for workspace in state_of(ctx.file).of(Workspace):
         if workspace.public_access is not None:
-            _switch(ctx, workspace, workspace.public_access)
+            judge_switch(ctx, workspace.public_access, what=workspace.address)
 
 
 @rule()

@@ -9,8 +9,8 @@ families.
 from __future__ import annotations
 
 from mllens.scan.context import FileContext, ParsedFile
-from mllens.scan.detectors._iac import judge_choice
-from mllens.scan.model import Switch, state_of
+from mllens.scan.detectors._iac import judge_switch
+from mllens.scan.model import state_of
 from mllens.scan.model.kinds import (
     AuditTrail,
     Budget,
@@ -19,7 +19,6 @@ from mllens.scan.model.kinds import (
     DataProcessingJob,
     DataStore,
     Key,
-    Resource,
 )
 from mllens.scan.registry import rule
 
@@ -29,11 +28,6 @@ def skip_file(file: ParsedFile) -> bool:
     return not state_of(file).resources
 
 
-def _switch(ctx: FileContext, res: Resource, switch: Switch) -> None:
-    value = switch.value
-    judge_choice(ctx, value.raw, value.line, what=res.address, attr=value.name, good=switch.safe,
-                 default_bad=switch.unset_confidence is not None, absent_confidence=switch.unset_confidence or 0.7)
-
 
 @rule()
 def kms_key_rotation(ctx: FileContext) -> None:
@@ -41,7 +35,7 @@ def kms_key_rotation(ctx: FileContext) -> None:
         if key.spec is not None and key.spec.kind == "literal" and str(key.spec.raw) != "SYMMETRIC_DEFAULT":
             continue  # asymmetric and HMAC keys cannot rotate automatically
         if key.rotation is not None:
-            _switch(ctx, key, key.rotation)
+            judge_switch(ctx, key.rotation, what=key.address)
         schedule = key.rotation_schedule
         if schedule is not None and schedule.written:
             ctx.supports(line=schedule.line, message=f"{key.address} rotates automatically ({schedule.name})")
@@ -54,14 +48,14 @@ def kms_key_rotation(ctx: FileContext) -> None:
 def immutable_image_tags(ctx: FileContext) -> None:
     for registry in state_of(ctx.file).of(ContainerRegistry):
         if registry.immutable_tags is not None:
-            _switch(ctx, registry, registry.immutable_tags)
+            judge_switch(ctx, registry.immutable_tags, what=registry.address)
 
 
 @rule()
 def trail_log_validation(ctx: FileContext) -> None:
     for trail in state_of(ctx.file).of(AuditTrail):
         if trail.log_validation is not None:
-            _switch(ctx, trail, trail.log_validation)
+            judge_switch(ctx, trail.log_validation, what=trail.address)
 
 
 @rule()
@@ -96,4 +90,4 @@ def serverless_data_steps(ctx: FileContext) -> None:
 def bucket_versioning(ctx: FileContext) -> None:
     for store in state_of(ctx.file).of(DataStore):
         if store.versioning is not None:
-            _switch(ctx, store, store.versioning)
+            judge_switch(ctx, store.versioning, what=store.address)
