@@ -4,9 +4,9 @@ KMS keys, IAM policies, CloudTrail, budgets and tags).
 A bucket in a template is the whole bucket, so a setting it does not write is its service
 default, and is judged as such where that default is the unsafe choice.
 
-Keys' rotation, image tag immutability, trail
-validation, bucket versioning, budgets, data catalogs and serverless data steps are judged once over the
-resource model by the platform_resources family; the rest moves there next.
+Keys' rotation, image tag immutability, trail validation, bucket versioning, data access
+logging, budgets, data catalogs and serverless data steps are judged once over the resource
+model by the platform_resources family; the rest moves there next.
 """
 
 from __future__ import annotations
@@ -139,18 +139,6 @@ def iam_sagemaker_guardrails(ctx: FileContext) -> None:
                 if "sagemaker:intercontainertrafficencryption" in (k.lower() for k in keys):
                     ctx.supports(line=statement.line_of("Condition"), check="encryption_enforced",
                                  message=f"{res.address} refuses jobs without inter-container encryption")
-
-
-@rule()
-def data_access_logging(ctx: FileContext) -> None:
-    for res in resources(ctx.file, "AWS::CloudTrail::Trail"):
-        selectors = str(res.props.get("EventSelectors")) + str(res.props.get("AdvancedEventSelectors"))
-        if "AWS::S3::Object" in selectors:
-            ctx.supports(line=res.line, message=f"{res.address} records S3 object-level (data) events")
-    for res in resources(ctx.file, _BUCKET):
-        if res.props.has("LoggingConfiguration"):
-            ctx.supports(line=res.props.line_of("LoggingConfiguration"), confidence=0.7,
-                         message=f"{res.address} writes S3 server access logs")
 
 
 # SageMaker resource types that take Tags (lifecycle configs, images versions and the like do not).

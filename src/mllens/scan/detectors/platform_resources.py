@@ -91,3 +91,15 @@ def bucket_versioning(ctx: FileContext) -> None:
     for store in state_of(ctx.file).of(DataStore):
         if store.versioning is not None:
             judge_switch(ctx, store.versioning, what=store.address)
+
+
+@rule()
+def data_access_logging(ctx: FileContext) -> None:
+    state = state_of(ctx.file)
+    for trail in state.of(AuditTrail):
+        if trail.data_events:
+            ctx.supports(line=trail.line, message=f"{trail.address} records data access events ({trail.data_events})")
+    for store in state.of(DataStore):
+        if store.access_logging is not None and store.access_logging.written:
+            ctx.supports(line=store.access_logging.line, confidence=0.7,
+                         message=f"{store.address} writes server access logs ({store.access_logging.name})")

@@ -7,9 +7,9 @@ that come from variables or other resources are not guessed at: a reference to a
 as a key (with less confidence), other references are skipped. Nothing here follows module
 calls into other directories; a module's own files are scanned where they live.
 
-Keys' rotation, image tag immutability, trail validation, bucket versioning,
-budgets, data catalogs and serverless data steps are judged once over the resource model by
-the platform_resources family; the rest moves there next.
+Keys' rotation, image tag immutability, trail validation, bucket versioning, data access
+logging, budgets, data catalogs and serverless data steps are judged once over the resource
+model by the platform_resources family; the rest moves there next.
 """
 
 from __future__ import annotations
@@ -221,19 +221,6 @@ def pii_discovery(ctx: FileContext) -> None:
     for block in resources(ctx.file, "aws_macie2_classification_job", "google_data_loss_prevention_job_trigger",
                            "google_data_loss_prevention_discovery_config"):
         ctx.supports(line=block.line, message=f"{block.address} scans stored data for sensitive information")
-
-
-@rule()
-def data_access_logging(ctx: FileContext) -> None:
-    for block in resources(ctx.file, "aws_cloudtrail"):
-        text = str(block.node.get("event_selector")) + str(block.node.get("advanced_event_selector"))
-        if "AWS::S3::Object" in text:
-            ctx.supports(line=block.line, message=f"{block.address} records S3 object-level (data) events")
-    for block in resources(ctx.file, "aws_s3_bucket_logging"):
-        ctx.supports(line=block.line, confidence=0.7, message=f"{block.address} writes S3 server access logs")
-    for block in resources(ctx.file, "google_project_iam_audit_config"):
-        if "DATA_READ" in str(block.node.data):
-            ctx.supports(line=block.line, message=f"{block.address} records data read audit logs")
 
 
 @rule()

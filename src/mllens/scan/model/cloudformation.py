@@ -175,6 +175,12 @@ def _alarm(r: _Reader) -> Alarm:
     return Alarm(**r.base(), metrics=tuple(metrics))
 
 
+def _trail(r: _Reader) -> AuditTrail:
+    selectors = str(r.res.props.get("EventSelectors")) + str(r.res.props.get("AdvancedEventSelectors"))
+    return AuditTrail(**r.base(), log_validation=Switch(r.at("EnableLogFileValidation"), ("true",)),
+                      data_events="S3 object-level" if "AWS::S3::Object" in selectors else "")
+
+
 _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
     _SM + "EndpointConfig": _endpoint_config,
     _SM + "Endpoint": _endpoint,
@@ -196,13 +202,13 @@ _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
     _SM + "StudioLifecycleConfig": lambda r: NotebookLifecycle(**r.base(), content=str(r.res.props.data)),
     "AWS::S3::Bucket": lambda r: DataStore(
         **r.base(), versioning=Switch(r.at("VersioningConfiguration.Status", name="VersioningConfiguration.Status"),
-                                      ("Enabled",), 0.6)),
+                                      ("Enabled",), 0.6),
+        access_logging=r.block_value(r.res.props, "LoggingConfiguration")),
     "AWS::KMS::Key": lambda r: Key(**r.base(), spec=r.at("KeySpec"),
                                    rotation=Switch(r.at("EnableKeyRotation"), ("true",), 0.9)),
     "AWS::ECR::Repository": lambda r: ContainerRegistry(
         **r.base(), immutable_tags=Switch(r.at("ImageTagMutability"), ("IMMUTABLE",))),
-    "AWS::CloudTrail::Trail": lambda r: AuditTrail(
-        **r.base(), log_validation=Switch(r.at("EnableLogFileValidation"), ("true",))),
+    "AWS::CloudTrail::Trail": _trail,
     "AWS::Budgets::Budget": lambda r: Budget(**r.base(), alerts=r.at("NotificationsWithSubscribers")),
     "AWS::Glue::Database": lambda r: DataCatalog(**r.base(), role="catalog"),
     "AWS::Glue::Table": lambda r: DataCatalog(**r.base(), role="catalog"),

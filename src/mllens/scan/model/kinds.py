@@ -138,6 +138,7 @@ class DataStore(Resource):
     aws_s3_bucket_versioning: its address names it in messages)."""
 
     versioning: Switch | None = None
+    access_logging: Value | None = None  # server access logs of the store
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -206,9 +207,10 @@ class ContainerRegistry(Resource):
 
 @dataclass(frozen=True, kw_only=True)
 class AuditTrail(Resource):
-    """An audit log of API calls (CloudTrail)."""
+    """An audit log of API calls (CloudTrail, a project's audit config)."""
 
     log_validation: Switch | None = None
+    data_events: str = ""  # which data access it records ("S3 object-level", "DATA_READ"); "" for none
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -217,6 +217,13 @@ def _aws_key(r: _Reader) -> Key:
                rotation=Switch(r.at("enable_key_rotation"), ("true",), 0.9))
 
 
+def _trail(r: _Reader) -> AuditTrail:
+    node = r.block.node
+    selectors = str(node.get("event_selector")) + str(node.get("advanced_event_selector"))
+    return AuditTrail(**r.base(), log_validation=Switch(r.at("enable_log_file_validation"), ("true",)),
+                      data_events="S3 object-level" if "AWS::S3::Object" in selectors else "")
+
+
 def _budget(attr: str) -> Callable[[_Reader], Resource]:
     return lambda r: Budget(**r.base(), alerts=r.at(attr))
 
@@ -302,8 +309,12 @@ _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
         **r.base(), immutable_tags=Switch(r.at("image_tag_mutability"), ("IMMUTABLE",))),
     "google_artifact_registry_repository": lambda r: ContainerRegistry(
         **r.base(), immutable_tags=Switch(r.at("docker_config.immutable_tags"), ("true",), None)),
-    "aws_cloudtrail": lambda r: AuditTrail(
-        **r.base(), log_validation=Switch(r.at("enable_log_file_validation"), ("true",))),
+    "aws_cloudtrail": _trail,
+    "google_project_iam_audit_config": lambda r: AuditTrail(
+        **r.base(), data_events="DATA_READ" if "DATA_READ" in str(r.block.node.data) else ""),
+    # the resource is itself the bucket's logging setting
+    "aws_s3_bucket_logging": lambda r: DataStore(
+        **r.base(), access_logging=Value(r.block.node.data, r.file, r.block.line, r.block.type)),
     "aws_budgets_budget": _budget("notification"),
     "google_billing_budget": _budget("threshold_rules"),
     "azurerm_consumption_budget_subscription": _budget("notification"),
