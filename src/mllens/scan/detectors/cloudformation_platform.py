@@ -4,9 +4,9 @@ KMS keys, IAM policies, CloudTrail, budgets and tags).
 A bucket in a template is the whole bucket, so a setting it does not write is its service
 default, and is judged as such where that default is the unsafe choice.
 
-Keys' rotation, image tag immutability, trail validation, bucket versioning, data access
-logging, budgets, data catalogs and serverless data steps are judged once over the resource
-model by the platform_resources family; the rest moves there next.
+Keys' rotation, image tag immutability, trail validation, bucket versioning and object
+lock, data access logging, budgets, data catalogs and serverless data steps are judged once
+over the resource model by the platform_resources family; the rest moves there next.
 """
 
 from __future__ import annotations
@@ -156,11 +156,3 @@ def cost_allocation_tags(ctx: FileContext) -> None:
         else:
             ctx.contradicts(line=res.line, confidence=0.6,
                             message=f"{res.address} has no Tags (stack-level tags applied at deploy time are not seen)")
-
-
-@rule()
-def object_lock(ctx: FileContext) -> None:
-    for res in resources(ctx.file, _BUCKET):
-        if as_bool(res.props.get("ObjectLockEnabled")) or res.props.has("ObjectLockConfiguration"):
-            key = "ObjectLockConfiguration" if res.props.has("ObjectLockConfiguration") else "ObjectLockEnabled"
-            ctx.supports(line=res.props.line_of(key), message=f"{res.address} protects objects with Object Lock")

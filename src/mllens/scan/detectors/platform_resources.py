@@ -103,3 +103,12 @@ def data_access_logging(ctx: FileContext) -> None:
         if store.access_logging is not None and store.access_logging.written:
             ctx.supports(line=store.access_logging.line, confidence=0.7,
                          message=f"{store.address} writes server access logs ({store.access_logging.name})")
+
+
+@rule()
+def object_lock(ctx: FileContext) -> None:
+    for store in state_of(ctx.file).of(DataStore):
+        lock = store.object_lock
+        if lock is not None and lock.on():
+            ctx.supports(line=lock.line, message=f"{store.address} keeps objects from being changed or deleted "
+                                                 f"for a retention period ({lock.name})")

@@ -7,9 +7,9 @@ that come from variables or other resources are not guessed at: a reference to a
 as a key (with less confidence), other references are skipped. Nothing here follows module
 calls into other directories; a module's own files are scanned where they live.
 
-Keys' rotation, image tag immutability, trail validation, bucket versioning, data access
-logging, budgets, data catalogs and serverless data steps are judged once over the resource
-model by the platform_resources family; the rest moves there next.
+Keys' rotation, image tag immutability, trail validation, bucket versioning and object
+lock, data access logging, budgets, data catalogs and serverless data steps are judged once
+over the resource model by the platform_resources family; the rest moves there next.
 """
 
 from __future__ import annotations
@@ -221,17 +221,3 @@ def pii_discovery(ctx: FileContext) -> None:
     for block in resources(ctx.file, "aws_macie2_classification_job", "google_data_loss_prevention_job_trigger",
                            "google_data_loss_prevention_discovery_config"):
         ctx.supports(line=block.line, message=f"{block.address} scans stored data for sensitive information")
-
-
-@rule()
-def object_lock(ctx: FileContext) -> None:
-    for block in resources(ctx.file, "aws_s3_bucket"):
-        if as_bool(block.node.get("object_lock_enabled")):
-            ctx.supports(line=block.node.line_of("object_lock_enabled"), message=f"{block.address} enables Object Lock")
-    for block in resources(ctx.file, "aws_s3_bucket_object_lock_configuration"):
-        ctx.supports(line=block.line, message=f"{block.address} sets a default retention on objects")
-    for block in resources(ctx.file, "google_storage_bucket"):
-        if block.node.has("retention_policy"):
-            ctx.supports(line=block.node.line_of("retention_policy"), message=f"{block.address} has a retention policy")
-    for block in resources(ctx.file, "azurerm_storage_container_immutability_policy"):
-        ctx.supports(line=block.line, message=f"{block.address} makes blobs immutable for a retention period")

@@ -203,7 +203,9 @@ _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
     "AWS::S3::Bucket": lambda r: DataStore(
         **r.base(), versioning=Switch(r.at("VersioningConfiguration.Status", name="VersioningConfiguration.Status"),
                                       ("Enabled",), 0.6),
-        access_logging=r.block_value(r.res.props, "LoggingConfiguration")),
+        access_logging=r.block_value(r.res.props, "LoggingConfiguration"),
+        object_lock=r.block_value(r.res.props, "ObjectLockConfiguration") if r.res.props.has("ObjectLockConfiguration")
+        else r.at("ObjectLockEnabled")),
     "AWS::KMS::Key": lambda r: Key(**r.base(), spec=r.at("KeySpec"),
                                    rotation=Switch(r.at("EnableKeyRotation"), ("true",), 0.9)),
     "AWS::ECR::Repository": lambda r: ContainerRegistry(

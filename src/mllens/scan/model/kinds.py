@@ -139,6 +139,7 @@ class DataStore(Resource):
 
     versioning: Switch | None = None
     access_logging: Value | None = None  # server access logs of the store
+    object_lock: Value | None = None  # write-once retention (Object Lock, retention or immutability policy)
 
 
 @dataclass(frozen=True, kw_only=True)

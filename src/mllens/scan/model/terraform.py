@@ -293,9 +293,16 @@ _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
     "aws_s3_bucket_versioning": lambda r: DataStore(
         **r.base(), versioning=Switch(r.at("versioning_configuration.status", name="status"), ("Enabled",))),
     # inline versioning blocks: only a literal is judged (an absent block is the separate resource's job)
-    "aws_s3_bucket": lambda r: DataStore(**r.base(), versioning=Switch(r.at("versioning.enabled"), ("true",), None)),
+    "aws_s3_bucket": lambda r: DataStore(**r.base(), versioning=Switch(r.at("versioning.enabled"), ("true",), None),
+                                         object_lock=r.at("object_lock_enabled")),
     "google_storage_bucket": lambda r: DataStore(
-        **r.base(), versioning=Switch(r.at("versioning.enabled"), ("true",), None)),
+        **r.base(), versioning=Switch(r.at("versioning.enabled"), ("true",), None),
+        object_lock=r.block_value(r.block.node, "retention_policy")),
+    # resources that are themselves a store's setting: the value is the resource, on its first line
+    "aws_s3_bucket_object_lock_configuration": lambda r: DataStore(
+        **r.base(), object_lock=Value(r.block.node.data, r.file, r.block.line, r.block.type)),
+    "azurerm_storage_container_immutability_policy": lambda r: DataStore(
+        **r.base(), object_lock=Value(r.block.node.data, r.file, r.block.line, r.block.type)),
     "azurerm_storage_account": lambda r: DataStore(
         **r.base(), versioning=Switch(r.at("blob_properties.versioning_enabled", name="versioning_enabled"), ("true",),
                                       None)),

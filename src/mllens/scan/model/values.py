@@ -10,6 +10,7 @@ blank, or absent. A reference to a key is therefore not a missing key.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,14 @@ class Value:
     @property
     def unset(self) -> bool:
         return self.kind in ("absent", "blank")
+
+    def on(self) -> bool:
+        """A flag written as true, or a settings block that is written (not a reference)."""
+        if self.kind == "reference":
+            return False
+        if isinstance(self.raw, Mapping | list):
+            return self.written
+        return self.as_bool() is True
 
     def as_bool(self) -> bool | None:
         return as_bool(self.raw)
