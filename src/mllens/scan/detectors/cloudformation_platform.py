@@ -4,9 +4,9 @@ KMS keys, IAM policies, CloudTrail, budgets and tags).
 A bucket in a template is the whole bucket, so a setting it does not write is its service
 default, and is judged as such where that default is the unsafe choice.
 
-Keys' rotation, image tag immutability, trail validation, bucket versioning and object
-lock, data access logging, budgets, data catalogs and serverless data steps are judged once
-over the resource model by the platform_resources family; the rest moves there next.
+Keys' rotation, image tag immutability, trail validation, bucket encryption, versioning and
+object lock, data access logging, budgets, data catalogs and serverless data steps are judged
+once over the resource model by the platform_resources family; the rest moves there next.
 """
 
 from __future__ import annotations
@@ -20,31 +20,11 @@ from mllens.scan.detectors._iac import (
     broad_grant,
     classify,
     guardrail_keys,
-    judge_key,
     wildcard_actions,
 )
 from mllens.scan.registry import rule
 
 _BUCKET = "AWS::S3::Bucket"
-
-
-@rule()
-def bucket_encryption(ctx: FileContext) -> None:
-    for res in resources(ctx.file, _BUCKET):
-        rules = res.props.child("BucketEncryption")
-        items = rules.children("ServerSideEncryptionConfiguration") if rules is not None else []
-        default = items[0].child("ServerSideEncryptionByDefault") if items else None
-        if default is None:
-            ctx.contradicts(line=res.line, confidence=0.6,
-                            message=f"{res.address} sets no BucketEncryption: S3-managed keys are used")
-            continue
-        algorithm = str(default.get("SSEAlgorithm"))
-        if algorithm.startswith("aws:kms"):
-            judge_key(ctx, default.get("KMSMasterKeyID"), default.line_of("KMSMasterKeyID"), what=res.address,
-                      attr="KMSMasterKeyID")
-        elif classify(default.get("SSEAlgorithm")) == "literal":
-            ctx.contradicts(line=default.line_of("SSEAlgorithm"),
-                            message=f"{res.address} encrypts with {algorithm}, an S3-managed key")
 
 
 @rule()

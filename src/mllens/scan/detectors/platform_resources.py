@@ -9,7 +9,7 @@ families.
 from __future__ import annotations
 
 from mllens.scan.context import FileContext, ParsedFile
-from mllens.scan.detectors._iac import judge_switch
+from mllens.scan.detectors._iac import judge_key, judge_switch
 from mllens.scan.model import state_of
 from mllens.scan.model.kinds import (
     AuditTrail,
@@ -112,3 +112,23 @@ def object_lock(ctx: FileContext) -> None:
         if lock is not None and lock.on():
             ctx.supports(line=lock.line, message=f"{store.address} keeps objects from being changed or deleted "
                                                  f"for a retention period ({lock.name})")
+
+
+@rule()
+def bucket_encryption(ctx: FileContext) -> None:
+    for store in state_of(ctx.file).of(DataStore):
+        encryption = store.encryption
+        if encryption is None:
+            continue
+        if not encryption.default.written:
+            if encryption.unset_confidence is not None:
+                ctx.contradicts(line=store.line, confidence=encryption.unset_confidence,
+                                message=f"{store.address} sets no {encryption.default.name}: "
+                                        "the provider's own keys are used")
+            continue
+        algorithm, key = encryption.algorithm, encryption.key
+        if str(algorithm.raw).startswith("aws:kms") or (not algorithm.written and key.kind in ("literal", "reference")):
+            judge_key(ctx, key.raw, key.line, what=store.address, attr=key.name)
+        elif algorithm.kind == "literal":
+            ctx.contradicts(line=algorithm.line,
+                            message=f"{store.address} encrypts with {algorithm.shown()}, a provider-managed key")

@@ -7,9 +7,9 @@ that come from variables or other resources are not guessed at: a reference to a
 as a key (with less confidence), other references are skipped. Nothing here follows module
 calls into other directories; a module's own files are scanned where they live.
 
-Keys' rotation, image tag immutability, trail validation, bucket versioning and object
-lock, data access logging, budgets, data catalogs and serverless data steps are judged once
-over the resource model by the platform_resources family; the rest moves there next.
+Keys' rotation, image tag immutability, trail validation, bucket encryption, versioning and
+object lock, data access logging, budgets, data catalogs and serverless data steps are judged
+once over the resource model by the platform_resources family; the rest moves there next.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from mllens.scan.detectors._iac import (
     classify,
     guardrail_keys,
     judge_choice,
-    judge_key,
     listify,
     wildcard_actions,
 )
@@ -58,30 +57,6 @@ def untagged_ml_resources(ctx: ProjectContext) -> None:
         if item["provider"] not in defaults:
             ctx.contradicts(file=item["file"], line=item["line"],
                             message=f"{item['address']} has no tags and no provider default tags apply")
-
-
-@rule()
-def bucket_encryption(ctx: FileContext) -> None:
-    for block in resources(ctx.file, "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket"):
-        inline = block.type == "aws_s3_bucket"
-        holder = block.node.child("server_side_encryption_configuration") if inline else block.node
-        rule_node = holder.child("rule") if holder is not None else None
-        default = rule_node.child("apply_server_side_encryption_by_default") if rule_node is not None else None
-        if default is None:
-            continue
-        algorithm = str(default.get("sse_algorithm"))
-        if algorithm.startswith("aws:kms"):
-            judge_key(ctx, default.get("kms_master_key_id"), default.line_of("kms_master_key_id"),
-                      what=block.address, attr="kms_master_key_id")
-        elif classify(default.get("sse_algorithm")) == "literal":
-            ctx.contradicts(line=default.line_of("sse_algorithm"),
-                            message=f"{block.address} encrypts with {algorithm}, an S3-managed key")
-    for block in resources(ctx.file, "google_storage_bucket"):
-        value, line = block.at("encryption.default_kms_key_name")
-        if classify(value) in ("literal", "reference"):
-            judge_key(ctx, value, line, what=block.address, attr="default_kms_key_name")
-    for block in resources(ctx.file, "azurerm_storage_account_customer_managed_key"):
-        ctx.supports(line=block.line, message=f"{block.address} encrypts a storage account with a customer key")
 
 
 def _expires(ctx: FileContext, line: int, message: str) -> None:

@@ -41,6 +41,7 @@ from mllens.scan.model.kinds import (
     Resource,
     Rollout,
     ScalingTarget,
+    StoreEncryption,
     Trigger,
     Variant,
     Workspace,
@@ -175,6 +176,18 @@ def _alarm(r: _Reader) -> Alarm:
     return Alarm(**r.base(), metrics=tuple(metrics))
 
 
+def _s3_encryption(r: _Reader) -> StoreEncryption:
+    rules = r.res.props.child("BucketEncryption")
+    items = rules.children("ServerSideEncryptionConfiguration") if rules is not None else []
+    default = items[0].child("ServerSideEncryptionByDefault") if items else None
+    if default is None:
+        absent = Value.absent(r.file, r.res.line, "BucketEncryption")
+        return StoreEncryption(default=absent, algorithm=absent, key=absent, unset_confidence=0.6)
+    return StoreEncryption(default=Value(default.data, r.file, default.line, "ServerSideEncryptionByDefault"),
+                           algorithm=r.at("SSEAlgorithm", node=default), key=r.at("KMSMasterKeyID", node=default),
+                           unset_confidence=0.6)
+
+
 def _trail(r: _Reader) -> AuditTrail:
     selectors = str(r.res.props.get("EventSelectors")) + str(r.res.props.get("AdvancedEventSelectors"))
     return AuditTrail(**r.base(), log_validation=Switch(r.at("EnableLogFileValidation"), ("true",)),
@@ -203,7 +216,7 @@ _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
     "AWS::S3::Bucket": lambda r: DataStore(
         **r.base(), versioning=Switch(r.at("VersioningConfiguration.Status", name="VersioningConfiguration.Status"),
                                       ("Enabled",), 0.6),
-        access_logging=r.block_value(r.res.props, "LoggingConfiguration"),
+        access_logging=r.block_value(r.res.props, "LoggingConfiguration"), encryption=_s3_encryption(r),
         object_lock=r.block_value(r.res.props, "ObjectLockConfiguration") if r.res.props.has("ObjectLockConfiguration")
         else r.at("ObjectLockEnabled")),
     "AWS::KMS::Key": lambda r: Key(**r.base(), spec=r.at("KeySpec"),

@@ -133,11 +133,22 @@ class FeatureStore(Resource):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StoreEncryption:
+    """A store's default encryption: the settings block, its algorithm and its key."""
+
+    default: Value  # the default-encryption block
+    algorithm: Value  # absent where the syntax has no algorithm (the key alone decides)
+    key: Value
+    unset_confidence: float | None = None  # how sure a missing block means provider keys; None: not judged
+
+
+@dataclass(frozen=True, kw_only=True)
 class DataStore(Resource):
     """A bucket, database, dataset or file share (or a resource that configures one, such as
     aws_s3_bucket_versioning: its address names it in messages)."""
 
     versioning: Switch | None = None
+    encryption: StoreEncryption | None = None
     access_logging: Value | None = None  # server access logs of the store
     object_lock: Value | None = None  # write-once retention (Object Lock, retention or immutability policy)
 

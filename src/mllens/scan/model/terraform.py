@@ -40,6 +40,7 @@ from mllens.scan.model.kinds import (
     Resource,
     Rollout,
     ScalingTarget,
+    StoreEncryption,
     TrackingStore,
     TrainingJob,
     Trigger,
@@ -224,6 +225,17 @@ def _trail(r: _Reader) -> AuditTrail:
                       data_events="S3 object-level" if "AWS::S3::Object" in selectors else "")
 
 
+def _s3_encryption(r: _Reader, holder: Node | None) -> StoreEncryption:
+    """Default encryption of an S3 bucket: inline, or its own configuration resource."""
+    rule = holder.child("rule") if holder is not None else None
+    default = rule.child("apply_server_side_encryption_by_default") if rule is not None else None
+    if default is None:
+        absent = Value.absent(r.file, r.block.line, "apply_server_side_encryption_by_default")
+        return StoreEncryption(default=absent, algorithm=absent, key=absent)
+    return StoreEncryption(default=Value(default.data, r.file, default.line, "apply_server_side_encryption_by_default"),
+                           algorithm=r.at("sse_algorithm", node=default), key=r.at("kms_master_key_id", node=default))
+
+
 def _budget(attr: str) -> Callable[[_Reader], Resource]:
     return lambda r: Budget(**r.base(), alerts=r.at(attr))
 
@@ -294,10 +306,22 @@ _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
         **r.base(), versioning=Switch(r.at("versioning_configuration.status", name="status"), ("Enabled",))),
     # inline versioning blocks: only a literal is judged (an absent block is the separate resource's job)
     "aws_s3_bucket": lambda r: DataStore(**r.base(), versioning=Switch(r.at("versioning.enabled"), ("true",), None),
-                                         object_lock=r.at("object_lock_enabled")),
+                                         object_lock=r.at("object_lock_enabled"),
+                                         encryption=_s3_encryption(r, r.block.node.child(
+                                             "server_side_encryption_configuration"))),
+    "aws_s3_bucket_server_side_encryption_configuration": lambda r: DataStore(
+        **r.base(), encryption=_s3_encryption(r, r.block.node)),
     "google_storage_bucket": lambda r: DataStore(
         **r.base(), versioning=Switch(r.at("versioning.enabled"), ("true",), None),
-        object_lock=r.block_value(r.block.node, "retention_policy")),
+        object_lock=r.block_value(r.block.node, "retention_policy"),
+        encryption=StoreEncryption(default=r.block_value(r.block.node, "encryption"),
+                                   algorithm=Value.absent(r.file, r.block.line, "algorithm"),
+                                   key=r.at("encryption.default_kms_key_name", name="default_kms_key_name"))),
+    "azurerm_storage_account_customer_managed_key": lambda r: DataStore(
+        **r.base(), encryption=StoreEncryption(
+            default=Value(r.block.node.data, r.file, r.block.line, r.block.type),
+            algorithm=Value.absent(r.file, r.block.line, "algorithm"),
+            key=Value(r.block.node.data, r.file, r.block.line, r.block.type))),
     # resources that are themselves a store's setting: the value is the resource, on its first line
     "aws_s3_bucket_object_lock_configuration": lambda r: DataStore(
         **r.base(), object_lock=Value(r.block.node.data, r.file, r.block.line, r.block.type)),
