@@ -69,7 +69,7 @@ EXPECTED: set[Row] = {
     ("ml_resources.endpoint_data_capture", "endpoint_data_capture", "contradicts", "infra/main.tf", 58),
     ("ml_resources.serving_instance_count", "multiple_instances", "contradicts", "infra/main.tf", 66),
     ("platform_resources.bucket_encryption", "storage_encrypted_cmk", "supports", "infra/main.tf", 35),
-    ("terraform_platform.bucket_public_access", "private_networking", "supports", "infra/main.tf", 40),
+    ("platform_resources.bucket_public_access", "private_networking", "supports", "infra/main.tf", 40),
     ("platform_resources.bucket_versioning", "storage_versioning", "supports", "infra/main.tf", 26),
     ("terraform_platform.cost_allocation_tags", "cost_allocation_tags", "supports", "infra/main.tf", 9),
     ("terraform_platform.iam_wildcard_actions", "least_privilege_iam", "contradicts", "infra/iam.tf", 26),

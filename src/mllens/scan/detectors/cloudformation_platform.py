@@ -4,9 +4,10 @@ KMS keys, IAM policies, CloudTrail, budgets and tags).
 A bucket in a template is the whole bucket, so a setting it does not write is its service
 default, and is judged as such where that default is the unsafe choice.
 
-Keys' rotation, image tag immutability, trail validation, bucket encryption, versioning and
-object lock, data access logging, budgets, data catalogs and serverless data steps are judged
-once over the resource model by the platform_resources family; the rest moves there next.
+Keys' rotation, image tag immutability, trail validation, bucket encryption, public access,
+versioning and object lock, data access logging, budgets, data catalogs and serverless data
+steps are judged once over the resource model by the platform_resources family; the rest
+moves there next.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import re
 from mllens.scan.context import FileContext
 from mllens.scan.detectors._cfn import managed_arns, policy_documents, resources, statements
 from mllens.scan.detectors._iac import (
-    as_bool,
     broad_grant,
     classify,
     guardrail_keys,
@@ -46,27 +46,6 @@ def bucket_lifecycle(ctx: FileContext) -> None:
                     ctx.supports(line=item.line_of(key), check="storage_tiering",
                                  message=f"{res.address} moves objects to colder storage ({key})")
                     break
-
-
-_FLAGS = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
-
-
-@rule()
-def bucket_public_access(ctx: FileContext) -> None:
-    for res in resources(ctx.file, _BUCKET):
-        block = res.props.child("PublicAccessBlockConfiguration")
-        if block is None:
-            continue  # new buckets block public access unless a template turns it off
-        values = {flag: block.get(flag) for flag in _FLAGS}
-        if any(classify(v) == "reference" for v in values.values()):
-            continue
-        open_flags = [flag for flag, v in values.items() if as_bool(v) is not True]
-        if open_flags:
-            line = block.line_of(open_flags[0]) if block.has(open_flags[0]) else block.line
-            ctx.contradicts(line=line, message=f"{res.address} leaves {', '.join(open_flags)} off")
-        else:
-            ctx.supports(line=res.props.line_of("PublicAccessBlockConfiguration"),
-                         message=f"{res.address} blocks every kind of public access")
 
 
 @rule()

@@ -132,3 +132,21 @@ def bucket_encryption(ctx: FileContext) -> None:
         elif algorithm.kind == "literal":
             ctx.contradicts(line=algorithm.line,
                             message=f"{store.address} encrypts with {algorithm.shown()}, a provider-managed key")
+
+
+@rule()
+def bucket_public_access(ctx: FileContext) -> None:
+    for store in state_of(ctx.file).of(DataStore):
+        public = store.public_block
+        if public is not None and not any(flag.kind == "reference" for flag in public.flags):
+            open_flags = [flag for flag in public.flags if flag.as_bool() is not True]
+            if open_flags:
+                ctx.contradicts(line=open_flags[0].line,
+                                message=f"{store.address} leaves {', '.join(f.name for f in open_flags)} off")
+            else:
+                ctx.supports(line=public.block.line, message=f"{store.address} blocks every kind of public access")
+        if store.public_prevention is not None and str(store.public_prevention.raw).lower() == "enforced":
+            ctx.supports(line=store.public_prevention.line,
+                         message=f"{store.address} enforces public access prevention ({store.public_prevention.name})")
+        if store.public_access is not None:
+            judge_switch(ctx, store.public_access, what=store.address)

@@ -7,9 +7,10 @@ that come from variables or other resources are not guessed at: a reference to a
 as a key (with less confidence), other references are skipped. Nothing here follows module
 calls into other directories; a module's own files are scanned where they live.
 
-Keys' rotation, image tag immutability, trail validation, bucket encryption, versioning and
-object lock, data access logging, budgets, data catalogs and serverless data steps are judged
-once over the resource model by the platform_resources family; the rest moves there next.
+Keys' rotation, image tag immutability, trail validation, bucket encryption, public access,
+versioning and object lock, data access logging, budgets, data catalogs and serverless data
+steps are judged once over the resource model by the platform_resources family; the rest
+moves there next.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from mllens.scan.detectors._iac import (
     broad_grant,
     classify,
     guardrail_keys,
-    judge_choice,
     listify,
     wildcard_actions,
 )
@@ -92,31 +92,6 @@ def bucket_lifecycle(ctx: FileContext) -> None:
                     _expires(ctx, line, f"{block.address} deletes aged blobs")
                 elif key.startswith("tier_to_"):
                     ctx.supports(line=line, check="storage_tiering", message=f"{block.address} tiers aged blobs")
-
-
-_BLOCK_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
-
-
-@rule()
-def bucket_public_access(ctx: FileContext) -> None:
-    for block in resources(ctx.file, "aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block"):
-        values = {flag: block.node.get(flag) for flag in _BLOCK_FLAGS}
-        if any(classify(v) == "reference" for v in values.values()):
-            continue
-        open_flags = [flag for flag, v in values.items() if as_bool(v) is not True]
-        if open_flags:
-            line = block.node.line_of(open_flags[0]) if block.node.has(open_flags[0]) else block.line
-            ctx.contradicts(line=line, message=f"{block.address} leaves {', '.join(open_flags)} off")
-        else:
-            ctx.supports(line=block.line, message=f"{block.address} blocks every kind of public access")
-    for block in resources(ctx.file, "google_storage_bucket"):
-        value, line = block.at("public_access_prevention")
-        if str(value).lower() == "enforced":
-            ctx.supports(line=line, message=f"{block.address} enforces public access prevention")
-    for block in resources(ctx.file, "azurerm_storage_account"):
-        value, line = block.at("allow_nested_items_to_be_public")
-        judge_choice(ctx, value, line, what=block.address, attr="allow_nested_items_to_be_public", good=("false",),
-                     default_bad=True, absent_confidence=0.6)
 
 
 _POLICY_TYPES = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role")

@@ -38,6 +38,7 @@ from mllens.scan.model.kinds import (
     Notebook,
     NotebookLifecycle,
     Pipeline,
+    PublicAccessBlock,
     Resource,
     Rollout,
     ScalingTarget,
@@ -188,6 +189,16 @@ def _s3_encryption(r: _Reader) -> StoreEncryption:
                            unset_confidence=0.6)
 
 
+def _public_block(r: _Reader) -> PublicAccessBlock | None:
+    block = r.res.props.child("PublicAccessBlockConfiguration")
+    if block is None:
+        return None  # new buckets block public access unless a template turns it off
+    return PublicAccessBlock(
+        block=r.block_value(r.res.props, "PublicAccessBlockConfiguration"),
+        flags=tuple(r.at(flag, node=block)
+                    for flag in ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")))
+
+
 def _trail(r: _Reader) -> AuditTrail:
     selectors = str(r.res.props.get("EventSelectors")) + str(r.res.props.get("AdvancedEventSelectors"))
     return AuditTrail(**r.base(), log_validation=Switch(r.at("EnableLogFileValidation"), ("true",)),
@@ -217,6 +228,7 @@ _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
         **r.base(), versioning=Switch(r.at("VersioningConfiguration.Status", name="VersioningConfiguration.Status"),
                                       ("Enabled",), 0.6),
         access_logging=r.block_value(r.res.props, "LoggingConfiguration"), encryption=_s3_encryption(r),
+        public_block=_public_block(r),
         object_lock=r.block_value(r.res.props, "ObjectLockConfiguration") if r.res.props.has("ObjectLockConfiguration")
         else r.at("ObjectLockEnabled")),
     "AWS::KMS::Key": lambda r: Key(**r.base(), spec=r.at("KeySpec"),

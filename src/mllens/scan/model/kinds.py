@@ -143,12 +143,23 @@ class StoreEncryption:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PublicAccessBlock:
+    """Flags that each block one way of making a store's objects public (S3)."""
+
+    block: Value  # the settings block (or the resource that is one)
+    flags: tuple[Value, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class DataStore(Resource):
     """A bucket, database, dataset or file share (or a resource that configures one, such as
     aws_s3_bucket_versioning: its address names it in messages)."""
 
     versioning: Switch | None = None
     encryption: StoreEncryption | None = None
+    public_block: PublicAccessBlock | None = None
+    public_access: Switch | None = None  # a single setting that allows public objects
+    public_prevention: Value | None = None  # a setting that prevents public access when "enforced"
     access_logging: Value | None = None  # server access logs of the store
     object_lock: Value | None = None  # write-once retention (Object Lock, retention or immutability policy)
 

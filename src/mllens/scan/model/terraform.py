@@ -37,6 +37,7 @@ from mllens.scan.model.kinds import (
     Notebook,
     NotebookLifecycle,
     Pipeline,
+    PublicAccessBlock,
     Resource,
     Rollout,
     ScalingTarget,
@@ -314,6 +315,7 @@ _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
     "google_storage_bucket": lambda r: DataStore(
         **r.base(), versioning=Switch(r.at("versioning.enabled"), ("true",), None),
         object_lock=r.block_value(r.block.node, "retention_policy"),
+        public_prevention=r.at("public_access_prevention"),
         encryption=StoreEncryption(default=r.block_value(r.block.node, "encryption"),
                                    algorithm=Value.absent(r.file, r.block.line, "algorithm"),
                                    key=r.at("encryption.default_kms_key_name", name="default_kms_key_name"))),
@@ -329,7 +331,13 @@ _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
         **r.base(), object_lock=Value(r.block.node.data, r.file, r.block.line, r.block.type)),
     "azurerm_storage_account": lambda r: DataStore(
         **r.base(), versioning=Switch(r.at("blob_properties.versioning_enabled", name="versioning_enabled"), ("true",),
-                                      None)),
+                                      None),
+        public_access=Switch(r.at("allow_nested_items_to_be_public"), ("false",), 0.6)),
+    **dict.fromkeys(("aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block"), lambda r: DataStore(
+        **r.base(), public_block=PublicAccessBlock(
+            block=Value(r.block.node.data, r.file, r.block.line, r.block.type),
+            flags=tuple(r.at(flag) for flag in ("block_public_acls", "block_public_policy", "ignore_public_acls",
+                                                "restrict_public_buckets"))))),
     "aws_vpc_endpoint": lambda r: Network(**r.base(), reaches=r.at("service_name")),
     "azurerm_private_endpoint": lambda r: Network(
         **r.base(), connection=str(r.block.node.data.get("private_service_connection", ""))),
