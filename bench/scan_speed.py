@@ -8,7 +8,7 @@ folder), then measures, each in a fresh process and after the OS cache is warm:
          (kinds as the scanner names them, mllens.scan.kinds) with the fastest stock parser:
          ast for Python, json for JSON and notebooks, libyaml CSafeLoader for every document
          of a YAML stream, tomllib for TOML. Kinds with no stock parser are read, not parsed:
-         HCL (the scanner's python-hcl2 reads ~100 KB/s; its cost is printed apart), and the
+         HCL (the scanner's tree-sitter-hcl reader; its cost is printed apart), and the
          line formats (requirements, Dockerfile) the scanner splits itself.
 - scan cold: `run_scan` with an empty result cache; scan warm: again with that cache. The
          scan runs from a frozen, byte-compiled copy of the package (as installed: no time
@@ -395,7 +395,7 @@ def main() -> None:
         print(f"bare walk+read: {_span(bares)}   parse floor: {_span(floors)}")
         print(
             f"  floor and HCL: the floor reads the {hcl_files} HCL files but cannot parse them (no stock parser);"
-            f" the scanner's python-hcl2 takes {_span(hcls)} on them alone (import included), all of it in the scan"
+            f" the scanner's HCL reader takes {_span(hcls)} on them alone (import included), all of it in the scan"
         )
         print(
             f"scan cold: {_span(colds)} = {cold['wall'] / base['wall']:.2f}x floor, "

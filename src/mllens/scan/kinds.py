@@ -19,7 +19,7 @@ KINDS: frozenset[str] = frozenset(
         "toml",  # *.toml, Pipfile, poetry.lock, uv.lock: dict
         "requirements",  # requirements*.txt, constraints*.txt, *.in under requirements/: list of lines
         "dockerfile",  # Dockerfile*, *.dockerfile, Containerfile: list of instructions
-        "terraform",  # *.tf, *.tfvars, *.hcl: python-hcl2 dict with line metadata
+        "terraform",  # *.tf, *.tfvars, *.hcl: dict with line metadata (tree-sitter-hcl)
         "bicep",  # *.bicep, *.bicepparam: plain text (no stock parser)
         "markdown",  # *.md, *.markdown, *.rst: plain text
         "codeowners",  # CODEOWNERS: plain text

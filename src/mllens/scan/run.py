@@ -38,9 +38,6 @@ PARALLEL_MIN_FILES = 300  # below this, starting worker processes costs more tha
 # files per shard: fewer, bigger shards cost the main process less to hand out and take in
 # (measured: 256 beat 64 by about 5% of a cold scan; both workers still finish together)
 _SHARD = 256
-# Kinds whose parser costs a worker a long start (python-hcl2: ~0.4 s to import and load its
-# grammar): all their files go to one shard, so only one worker pays it.
-_SLOW_START = frozenset({"terraform"})
 _PLAN: Plan | None = None  # set before forking: workers inherit it instead of unpickling it
 _READER: result_cache.CacheReader | None = None
 
@@ -96,14 +93,13 @@ def _worker_shard(files: list[IndexedFile], use_cache: bool) -> list[FileOutcome
 
 
 def _shards(files: list[IndexedFile], count: int) -> list[list[IndexedFile]]:
-    """Shards of similar byte size, big files first, so both workers finish together; the
-    files of slow-start kinds together in the first shard."""
-    slow = [f for f in files if f.kind in _SLOW_START]
-    ordered = sorted((f for f in files if f.kind not in _SLOW_START), key=lambda f: f.size, reverse=True)
+    """Shards of similar byte size, big files first, so both workers finish together (every
+    parser loads in milliseconds, so no kind needs a shard of its own)."""
+    ordered = sorted(files, key=lambda f: f.size, reverse=True)
     shards: list[list[IndexedFile]] = [[] for _ in range(count)]
     for i, f in enumerate(ordered):
         shards[i % count].append(f)
-    return [s for s in [slow, *shards] if s]
+    return [s for s in shards if s]
 
 
 class _Workers:

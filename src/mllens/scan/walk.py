@@ -41,8 +41,8 @@ from mllens.scan.skip import (
 )
 
 DEFAULT_MAX_SIZE = 2 * 1024 * 1024
-# Notebooks carry their outputs (images) and so run large; HCL's only parser reads ~100 KB/s.
-_SIZE_FACTOR = {"notebook": 8.0, "terraform": 0.125}
+# Notebooks carry their outputs (images) and so run large.
+_SIZE_FACTOR = {"notebook": 8.0}
 MAX_FILES = 200_000
 MAX_DEPTH = 64
 _GITIGNORE_MAX = 1024 * 1024

@@ -1,6 +1,6 @@
 """Shared shapes for infrastructure-as-code rules: "resource X sets attribute Y".
 
-Terraform (python-hcl2 dicts with `__attr_lines__`), CloudFormation YAML (`YamlMap` with
+Terraform (HCL dicts with `__attr_lines__`), CloudFormation YAML (`YamlMap` with
 `key_lines`) and CloudFormation JSON (plain dicts, lines found in the text) all become the
 same `Node`: a mapping that can say on which line each of its keys was written. Rules then
 ask `node.at("a.b.c")` for a value and its line, and classify values with `classify()`

@@ -1,4 +1,4 @@
-"""Terraform blocks from the scanner's HCL form (python-hcl2 dicts with line metadata).
+"""Terraform blocks from the scanner's HCL form (dicts with line metadata, read by tree-sitter-hcl).
 
 `blocks(file)` lists every resource, data source, provider and module block once per file
 (memoised on the ParsedFile) as `Block`s whose `node` answers "which value, on which line".
