@@ -10,7 +10,7 @@ KNOWN = {
     # storage lifecycle, public access, TLS, IAM policies and tags: terraform_platform and
     # cloudformation_platform, not yet on the resource model (their shapes differ most: S3
     # settings as separate Terraform resources, IAM statements in several encodings)
-    "bucket_lifecycle", "bucket_tls_only", "cost_allocation_tags",
+    "bucket_tls_only", "cost_allocation_tags",
     "iam_sagemaker_guardrails", "iam_wildcard_actions",
     # Bicep is not yet mapped into the resource model: its own copy of two ml_resources rules
     "ml_infrastructure_as_code", "workspace_public_access",

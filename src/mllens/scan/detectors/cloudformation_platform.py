@@ -5,9 +5,9 @@ A bucket in a template is the whole bucket, so a setting it does not write is it
 default, and is judged as such where that default is the unsafe choice.
 
 Keys' rotation, image tag immutability, trail validation, bucket encryption, public access,
-versioning and object lock, data access logging, budgets, data catalogs and serverless data
-steps are judged once over the resource model by the platform_resources family; the rest
-moves there next.
+versioning, object lock and lifecycle, data access logging, budgets, data catalogs and
+serverless data steps are judged once over the resource model by the platform_resources
+family; the rest moves there next.
 """
 
 from __future__ import annotations
@@ -25,27 +25,6 @@ from mllens.scan.detectors._iac import (
 from mllens.scan.registry import rule
 
 _BUCKET = "AWS::S3::Bucket"
-
-
-@rule()
-def bucket_lifecycle(ctx: FileContext) -> None:
-    for res in resources(ctx.file, _BUCKET):
-        config = res.props.child("LifecycleConfiguration")
-        for item in config.children("Rules") if config is not None else []:
-            if str(item.get("Status")) != "Enabled":
-                continue
-            for key in ("ExpirationInDays", "ExpirationDate", "NoncurrentVersionExpiration",
-                        "NoncurrentVersionExpirationInDays"):
-                if item.has(key):
-                    for check in ("data_lifecycle_expiry", "data_expiry"):
-                        ctx.supports(line=item.line_of(key), check=check,
-                                     message=f"{res.address} expires objects ({key})")
-                    break
-            for key in ("Transitions", "Transition", "NoncurrentVersionTransitions", "NoncurrentVersionTransition"):
-                if item.has(key):
-                    ctx.supports(line=item.line_of(key), check="storage_tiering",
-                                 message=f"{res.address} moves objects to colder storage ({key})")
-                    break
 
 
 @rule()

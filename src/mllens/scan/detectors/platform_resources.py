@@ -150,3 +150,16 @@ def bucket_public_access(ctx: FileContext) -> None:
                          message=f"{store.address} enforces public access prevention ({store.public_prevention.name})")
         if store.public_access is not None:
             judge_switch(ctx, store.public_access, what=store.address)
+
+
+@rule()
+def bucket_lifecycle(ctx: FileContext) -> None:
+    for store in state_of(ctx.file).of(DataStore):
+        for item in store.lifecycle:
+            if item.action == "expire":
+                for check in ("data_lifecycle_expiry", "data_expiry"):
+                    ctx.supports(line=item.value.line, check=check,
+                                 message=f"{store.address} expires aged objects ({item.value.name})")
+            else:
+                ctx.supports(line=item.value.line, check="storage_tiering",
+                             message=f"{store.address} moves aged objects to colder storage ({item.value.name})")

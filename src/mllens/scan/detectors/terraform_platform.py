@@ -8,9 +8,9 @@ as a key (with less confidence), other references are skipped. Nothing here foll
 calls into other directories; a module's own files are scanned where they live.
 
 Keys' rotation, image tag immutability, trail validation, bucket encryption, public access,
-versioning and object lock, data access logging, budgets, data catalogs and serverless data
-steps are judged once over the resource model by the platform_resources family; the rest
-moves there next.
+versioning, object lock and lifecycle, data access logging, budgets, data catalogs and
+serverless data steps are judged once over the resource model by the platform_resources
+family; the rest moves there next.
 """
 
 from __future__ import annotations
@@ -62,36 +62,6 @@ def untagged_ml_resources(ctx: ProjectContext) -> None:
 def _expires(ctx: FileContext, line: int, message: str) -> None:
     for check in ("data_lifecycle_expiry", "data_expiry"):
         ctx.supports(line=line, check=check, message=message)
-
-
-@rule()
-def bucket_lifecycle(ctx: FileContext) -> None:
-    for block in resources(ctx.file, "aws_s3_bucket_lifecycle_configuration"):
-        for item in block.node.children("rule"):
-            if str(item.get("status")).lower() == "disabled":
-                continue
-            for key in ("expiration", "noncurrent_version_expiration"):
-                if item.has(key):
-                    _expires(ctx, item.line_of(key), f"{block.address} expires objects ({key})")
-            for key in ("transition", "noncurrent_version_transition"):
-                if item.has(key):
-                    ctx.supports(line=item.line_of(key), check="storage_tiering",
-                                 message=f"{block.address} moves objects to colder storage ({key})")
-    for block in resources(ctx.file, "google_storage_bucket"):
-        for item in block.node.children("lifecycle_rule"):
-            action, line = item.at("action.type")
-            if str(action) == "Delete":
-                _expires(ctx, line, f"{block.address} deletes aged objects")
-            elif str(action) == "SetStorageClass":
-                ctx.supports(line=line, check="storage_tiering",
-                             message=f"{block.address} moves aged objects to a colder class")
-    for block in resources(ctx.file, "azurerm_storage_management_policy"):
-        for item in block.node.children("rule"):
-            for key, _value, line in item.walk():
-                if key.startswith("delete_after"):
-                    _expires(ctx, line, f"{block.address} deletes aged blobs")
-                elif key.startswith("tier_to_"):
-                    ctx.supports(line=line, check="storage_tiering", message=f"{block.address} tiers aged blobs")
 
 
 _POLICY_TYPES = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Literal
 
 from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._cfn import CfnResource, resources, serverless_only_models
@@ -28,6 +28,7 @@ from mllens.scan.model.kinds import (
     Endpoint,
     FeatureStore,
     Key,
+    LifecycleAction,
     Metric,
     Model,
     ModelRegistry,
@@ -199,6 +200,24 @@ def _public_block(r: _Reader) -> PublicAccessBlock | None:
                     for flag in ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")))
 
 
+_EXPIRE = ("ExpirationInDays", "ExpirationDate", "NoncurrentVersionExpiration", "NoncurrentVersionExpirationInDays")
+_TIER = ("Transitions", "Transition", "NoncurrentVersionTransitions", "NoncurrentVersionTransition")
+
+
+def _s3_lifecycle(r: _Reader) -> tuple[LifecycleAction, ...]:
+    config = r.res.props.child("LifecycleConfiguration")
+    out: list[LifecycleAction] = []
+    for item in config.children("Rules") if config is not None else []:
+        if str(item.get("Status")) != "Enabled":
+            continue
+        plan: tuple[tuple[Literal["expire", "tier"], tuple[str, ...]], ...] = (("expire", _EXPIRE), ("tier", _TIER))
+        for action, keys in plan:
+            key = next((k for k in keys if item.has(k)), None)  # one per rule and action
+            if key is not None:
+                out.append(LifecycleAction(action=action, value=r.at(key, node=item)))
+    return tuple(out)
+
+
 def _trail(r: _Reader) -> AuditTrail:
     selectors = str(r.res.props.get("EventSelectors")) + str(r.res.props.get("AdvancedEventSelectors"))
     return AuditTrail(**r.base(), log_validation=Switch(r.at("EnableLogFileValidation"), ("true",)),
@@ -228,7 +247,7 @@ _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
         **r.base(), versioning=Switch(r.at("VersioningConfiguration.Status", name="VersioningConfiguration.Status"),
                                       ("Enabled",), 0.6),
         access_logging=r.block_value(r.res.props, "LoggingConfiguration"), encryption=_s3_encryption(r),
-        public_block=_public_block(r),
+        public_block=_public_block(r), lifecycle=_s3_lifecycle(r),
         object_lock=r.block_value(r.res.props, "ObjectLockConfiguration") if r.res.props.has("ObjectLockConfiguration")
         else r.at("ObjectLockEnabled")),
     "AWS::KMS::Key": lambda r: Key(**r.base(), spec=r.at("KeySpec"),

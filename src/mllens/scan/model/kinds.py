@@ -151,6 +151,14 @@ class PublicAccessBlock:
 
 
 @dataclass(frozen=True, kw_only=True)
+class LifecycleAction:
+    """An enabled lifecycle rule's action on aged objects: expire them, or tier them colder."""
+
+    action: Literal["expire", "tier"]
+    value: Value  # the setting that says so, as written
+
+
+@dataclass(frozen=True, kw_only=True)
 class DataStore(Resource):
     """A bucket, database, dataset or file share (or a resource that configures one, such as
     aws_s3_bucket_versioning: its address names it in messages)."""
@@ -160,6 +168,7 @@ class DataStore(Resource):
     public_block: PublicAccessBlock | None = None
     public_access: Switch | None = None  # a single setting that allows public objects
     public_prevention: Value | None = None  # a setting that prevents public access when "enforced"
+    lifecycle: tuple[LifecycleAction, ...] = ()
     access_logging: Value | None = None  # server access logs of the store
     object_lock: Value | None = None  # write-once retention (Object Lock, retention or immutability policy)
 

@@ -15,6 +15,7 @@ from mllens.scan.model.kinds import (
     DataProcessingJob,
     DataStore,
     Key,
+    LifecycleAction,
     Network,
     PublicAccessBlock,
     Resource,
@@ -59,8 +60,43 @@ def _catalog(role: Literal["catalog", "lake"]) -> Callable[[Reader], Resource]:
     return build
 
 
+def _s3_lifecycle(r: Reader) -> tuple[LifecycleAction, ...]:
+    out: list[LifecycleAction] = []
+    for item in r.block.node.children("rule"):
+        if str(item.get("status")).lower() == "disabled":
+            continue
+        plan: tuple[tuple[Literal["expire", "tier"], tuple[str, ...]], ...] = (
+            ("expire", ("expiration", "noncurrent_version_expiration")),
+            ("tier", ("transition", "noncurrent_version_transition")))
+        for action, keys in plan:
+            out.extend(LifecycleAction(action=action, value=r.at(k, node=item)) for k in keys if item.has(k))
+    return tuple(out)
+
+
+def _gcs_lifecycle(r: Reader) -> tuple[LifecycleAction, ...]:
+    actions: dict[str, Literal["expire", "tier"]] = {"Delete": "expire", "SetStorageClass": "tier"}
+    out = []
+    for item in r.block.node.children("lifecycle_rule"):
+        value = r.at("action.type", node=item)
+        if str(value.raw) in actions:
+            out.append(LifecycleAction(action=actions[str(value.raw)], value=value))
+    return tuple(out)
+
+
+def _azure_lifecycle(r: Reader) -> tuple[LifecycleAction, ...]:
+    out = []
+    for item in r.block.node.children("rule"):
+        for key, raw, line in item.walk():
+            if key.startswith(("delete_after", "tier_to_")):
+                action: Literal["expire", "tier"] = "expire" if key.startswith("delete_after") else "tier"
+                out.append(LifecycleAction(action=action, value=Value(raw, r.file, line, key)))
+    return tuple(out)
+
+
 PLATFORM: dict[str, Callable[[Reader], Resource]] = {
     "aws_kms_key": _aws_key,
+    "aws_s3_bucket_lifecycle_configuration": lambda r: DataStore(**r.base(), lifecycle=_s3_lifecycle(r)),
+    "azurerm_storage_management_policy": lambda r: DataStore(**r.base(), lifecycle=_azure_lifecycle(r)),
     "aws_s3_bucket_versioning": lambda r: DataStore(
         **r.base(), versioning=Switch(r.at("versioning_configuration.status", name="status"), ("Enabled",))),
     # inline versioning blocks: only a literal is judged (an absent block is the separate resource's job)
@@ -73,7 +109,7 @@ PLATFORM: dict[str, Callable[[Reader], Resource]] = {
     "google_storage_bucket": lambda r: DataStore(
         **r.base(), versioning=Switch(r.at("versioning.enabled"), ("true",), None),
         object_lock=r.block_value(r.block.node, "retention_policy"),
-        public_prevention=r.at("public_access_prevention"),
+        public_prevention=r.at("public_access_prevention"), lifecycle=_gcs_lifecycle(r),
         encryption=StoreEncryption(default=r.block_value(r.block.node, "encryption"),
                                    algorithm=Value.absent(r.file, r.block.line, "algorithm"),
                                    key=r.at("encryption.default_kms_key_name", name="default_kms_key_name"))),
