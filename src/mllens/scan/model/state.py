@@ -33,6 +33,8 @@ def _build(file: ParsedFile) -> State:
         from mllens.scan.model.terraform import adapt
     elif file.kind in ("yaml", "json"):
         from mllens.scan.model.cloudformation import adapt
+    elif file.kind in ("python", "text") and file.path.endswith((".py", ".ts")):  # CDK apps (a word test first)
+        from mllens.scan.model.cdk import adapt
     else:
         return State()
     return State(tuple(adapt(file)))
