@@ -92,6 +92,9 @@ def test_projects_show_both_outcomes_for_their_stack() -> None:
         assert {"supports", "contradicts"} <= outcomes, f"{name}: {family} outcomes {sorted(outcomes)}"
 
 
-def test_helm_templates_are_diagnosed_not_read() -> None:
-    _, diagnostics = _scanned("kserve-kubernetes")
-    assert ("charts/feature-api/templates/deployment.yaml", "parse_error") in diagnostics
+def test_helm_templates_are_read_with_their_values() -> None:
+    evidence, diagnostics = _scanned("kserve-kubernetes")
+    template = "charts/feature-api/templates/deployment.yaml"
+    assert not any(file == template for file, _ in diagnostics)
+    # replicaCount: 2 comes from the chart's values.yaml; the line is the template's
+    assert ("kubernetes.serving_replicas", "MLREL05-BP01", "multiple_instances", "supports", template, 8) in evidence

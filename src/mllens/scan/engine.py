@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import glob
 import json
 import os
 import re
@@ -23,6 +24,7 @@ from mllens.scan.cache import CacheReader, Stat, content_digest, entry_key
 from mllens.scan.classify import content_signal
 from mllens.scan.context import FileContext, IndexedFile, ParsedFile, ProjectIndex
 from mllens.scan.parse import ParseError, parse
+from mllens.scan.parse.helm import chart_documents, chart_root
 from mllens.scan.registry import Family, Rule
 from mllens.scan.walk import size_limit
 
@@ -206,8 +208,10 @@ def _process(plan: Plan, file: IndexedFile, cache: CacheReader | None, outcome: 
     except OSError as exc:
         outcome.diagnostics.append(("unreadable", f"cannot read: {exc.strerror or exc}", None, None))
         return
+    chart = _chart_inputs(plan, file)
     if cache is not None:
-        outcome.digest = content_digest(raw)
+        # a chart template's result depends on its chart's values and metadata too
+        outcome.digest = content_digest(raw if chart is None else b"\0".join([raw, *chart]))
         outcome.stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
         outcome.read_ns = read_ns
         outcome.cache_key = entry_key(outcome.digest, kind=file.kind, path=file.path, version=plan.version)
@@ -219,7 +223,7 @@ def _process(plan: Plan, file: IndexedFile, cache: CacheReader | None, outcome: 
             if hit is not None and hit.get("ix") in (None, plan.index_fingerprint):
                 outcome.take(hit)
                 return
-    used_index = _check(plan, file, raw, limit, families, outcome)
+    used_index = _check(plan, file, raw, limit, families, outcome, chart)
     if outcome.cache_key is not None:
         if used_index or outcome.evidence or outcome.facts or outcome.diagnostics or outcome.signal:
             outcome.cache_value = outcome.to_json(plan.index_fingerprint if used_index else None)
@@ -227,8 +231,36 @@ def _process(plan: Plan, file: IndexedFile, cache: CacheReader | None, outcome: 
             outcome.clean = True
 
 
+def _chart_inputs(plan: Plan, file: IndexedFile) -> tuple[bytes, bytes] | None:
+    """A Helm chart template's values.yaml and Chart.yaml (None for any other file)."""
+    if file.kind != "yaml" or "templates/" not in file.path or not file.os_path.endswith(file.path):
+        return None
+    root = chart_root(file.path, lambda path: plan.index.exists(glob.escape(path)))
+    if root is None:
+        return None
+    base = file.os_path[: len(file.os_path) - len(file.path)]
+    limit = size_limit("yaml", plan.max_size)
+    found: list[bytes] = []
+    for name in ("values.yaml", "Chart.yaml"):
+        rel = f"{root}/{name}" if root else name
+        data = b""
+        if plan.index.exists(glob.escape(rel)):  # an ignored values file is not read
+            try:
+                data, _ = _read(IndexedFile(rel, "yaml", 0, os_path=os.path.join(base, rel)), limit)
+            except OSError:
+                data = b""
+        found.append(data)
+    return found[0], found[1]
+
+
 def _check(
-    plan: Plan, file: IndexedFile, raw: bytes, limit: int, families: list[FamilyPlan], outcome: FileOutcome
+    plan: Plan,
+    file: IndexedFile,
+    raw: bytes,
+    limit: int,
+    families: list[FamilyPlan],
+    outcome: FileOutcome,
+    chart: tuple[bytes, bytes] | None = None,
 ) -> bool:
     """Check the bytes read, then run the rules of the families that want the file."""
     if len(raw) > limit:
@@ -251,11 +283,21 @@ def _check(
     active = [fp for fp in families if fp.accepts(file.path, text)]
     if not active:
         return False
-    return _run_rules(plan, file, text, active, outcome)
+    return _run_rules(plan, file, text, active, outcome, chart)
 
 
-def _run_rules(plan: Plan, file: IndexedFile, text: str, active: list[FamilyPlan], outcome: FileOutcome) -> bool:
-    if file.kind in LAZY_KINDS:
+def _run_rules(
+    plan: Plan,
+    file: IndexedFile,
+    text: str,
+    active: list[FamilyPlan],
+    outcome: FileOutcome,
+    chart: tuple[bytes, bytes] | None = None,
+) -> bool:
+    if chart is not None:  # rendered statically with the chart's own values: never a parse error
+        own, meta = (part.decode("utf-8", "replace") for part in chart)
+        parsed = ParsedFile(file.path, file.kind, text, chart_documents(text, values=own, chart=meta))
+    elif file.kind in LAZY_KINDS:
         parsed = ParsedFile(file.path, file.kind, text, parser=_PARSERS[file.kind])
     else:
         try:

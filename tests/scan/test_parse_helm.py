@@ -1,0 +1,131 @@
+"""The static Helm renderer: values, defaults, conditionals, blocks, placeholders, lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mllens.scan.parse.helm import Scope, chart_documents, chart_root, render, render_documents
+
+VALUES: dict[str, Any] = {
+    "replicaCount": 3,
+    "autoscaling": {"enabled": False},
+    "image": {"repository": "ghcr.io/acme/api", "tag": "1.2.0"},
+    "resources": {"limits": {"cpu": "2", "memory": "4Gi"}},
+    "empty": "",
+}
+
+
+def _one(template: str, values: dict[str, Any] | None = None) -> Any:
+    docs = render_documents(template, Scope(VALUES if values is None else values))
+    assert len(docs) == 1
+    return docs[0]
+
+
+def test_values_release_and_chart_fields() -> None:
+    text, _ = render(
+        "a: {{ .Values.replicaCount }}\nb: {{ .Release.Name }}-{{ .Chart.Name }}\nc: {{ $.Values.image.tag }}\n",
+        Scope(VALUES, release="prod", chart={"Name": "api"}),
+    )
+    assert text == "a: 3\nb: prod-api\nc: 1.2.0\n"
+
+
+def test_default_quote_and_missing_paths() -> None:
+    doc = _one('a: {{ .Values.nope | default 5 }}\nb: {{ .Values.empty | default "x" }}\n'
+               "c: {{ .Values.image.tag | quote }}\nd: {{ .Values.nope }}\n")
+    assert doc["a"] == 5 and doc["b"] == "x" and doc["c"] == "1.2.0"
+    # a path absent from values.yaml prints as a reference, not as an empty or literal value
+    assert doc["d"].startswith("${helm:") and ".Values.nope" in doc["d"]
+
+
+def test_if_else_on_values_and_whitespace_control() -> None:
+    template = (
+        "spec:\n"
+        "  {{- if not .Values.autoscaling.enabled }}\n"
+        "  replicas: {{ .Values.replicaCount }}\n"
+        "  {{- else }}\n"
+        "  replicas: 1\n"
+        "  {{- end }}\n"
+        "  paused: false\n"
+    )
+    doc = _one(template)
+    assert doc["spec"] == {"replicas": 3, "paused": False}
+    assert doc["spec"].line_of("replicas") == 3 and doc["spec"].line_of("paused") == 7
+
+
+def test_else_if_chain_closes_with_one_end() -> None:
+    template = (
+        "{{- if .Values.autoscaling.enabled }}\nmode: auto\n"
+        "{{- else if .Values.replicaCount }}\nmode: fixed\n"
+        "{{- else }}\nmode: none\n{{- end }}\nafter: 1\n"
+    )
+    assert _one(template) == {"mode": "fixed", "after": 1}
+
+
+def test_to_yaml_nindent_and_with_keep_template_lines() -> None:
+    template = (
+        "containers:\n"
+        "  - name: api\n"
+        "    {{- with .Values.resources }}\n"
+        "    resources:\n"
+        "      {{- toYaml . | nindent 6 }}\n"
+        "    {{- end }}\n"
+    )
+    doc = _one(template)
+    container = doc["containers"][0]
+    assert container["resources"] == {"limits": {"cpu": "2", "memory": "4Gi"}}
+    assert container.line_of("resources") == 4
+    assert container["resources"].line_of("limits") == 5  # the line of the toYaml action
+
+
+def test_unrenderable_expressions_become_references() -> None:
+    template = (
+        "{{- /* a comment\nover two lines */ -}}\n"
+        "{{- $env := .Values.env }}\n"
+        "name: {{ include \"api.fullname\" . }}\n"
+        "replicas: {{ index .Values.replicas $env }}\n"
+        "labels:\n"
+        "  {{- include \"api.labels\" . | nindent 2 }}\n"
+        "  team: ml\n"
+        "items:\n"
+        "{{- range .Values.items }}\n"
+        "  - {{ . }}\n"
+        "{{- end }}\n"
+    )
+    doc = _one(template)
+    assert doc["name"].startswith("${helm:include")
+    assert doc["replicas"].startswith("${helm:")
+    assert doc["labels"]["team"] == "ml"  # an unknown block is one placeholder entry, the map goes on
+    assert doc["items"] is None  # range bodies are skipped
+    assert doc.line_of("name") == 4
+
+
+def test_unknown_condition_renders_neither_branch() -> None:
+    doc = _one('{{- if include "x" . }}\na: 1\n{{- else }}\na: 2\n{{- end }}\nb: 2\n')
+    assert doc == {"b": 2}
+
+
+def test_a_document_that_still_fails_is_dropped_not_the_file() -> None:
+    template = "kind: A\nx: [unclosed\n---\nkind: B\nreplicas: {{ .Values.replicaCount }}\n"
+    docs = render_documents(template, Scope(VALUES))
+    assert [d["kind"] for d in docs] == ["B"]
+    assert docs[0].line_of("replicas") == 5
+
+
+def test_chart_root_needs_chart_yaml_beside_templates() -> None:
+    present = {"deploy/chart/Chart.yaml", "Chart.yaml"}
+    assert chart_root("deploy/chart/templates/deployment.yaml", present.__contains__) == "deploy/chart"
+    assert chart_root("deploy/chart/templates/sub/svc.yml", present.__contains__) == "deploy/chart"
+    assert chart_root("templates/a.yaml", present.__contains__) == ""
+    assert chart_root("ci/templates/steps.yml", {"Chart.yaml"}.__contains__) is None
+    assert chart_root("deploy/chart/templates/NOTES.txt", present.__contains__) is None
+
+
+def test_chart_documents_reads_values_and_metadata_text() -> None:
+    docs = chart_documents(
+        "image: repo:{{ .Values.tag | default .Chart.AppVersion }}\nn: {{ .Values.n }}\n",
+        values="n: 2\n",
+        chart='name: api\nappVersion: "1.5.0"\n',
+    )
+    assert docs == [{"image": "repo:1.5.0", "n": 2}]
+    # malformed values count as empty: the template still renders
+    assert chart_documents("n: {{ .Values.n | default 1 }}\n", values="a: [", chart=None) == [{"n": 1}]
