@@ -24,6 +24,7 @@ from mllens.scan import cache
 from mllens.scan.context import IndexedFile
 from mllens.scan.engine import FileOutcome
 from mllens.scan.evidence import Evidence
+from mllens.scan.parse.helm import chart_root
 from mllens.scan.registry import ENTRY_POINT_GROUP, FAMILY_MODULES, Family
 from mllens.scan.result import Diagnostic, FolderClass
 from mllens.scan.walk import WalkResult
@@ -110,6 +111,18 @@ def has_last_scan(root: str, version: str) -> bool:
         reader.close()
 
 
+def _forget_stale_charts(digests: dict[str, str], walked: WalkResult) -> None:
+    """A Helm template is rendered with its chart's values.yaml and Chart.yaml: unless both
+    are known unchanged, the template's own unchanged bytes do not make its result current."""
+    templates = [p for p in digests if "templates/" in p]
+    paths = {f.path for f in walked.files} if templates else set()
+    for path in templates:
+        root = chart_root(path, paths.__contains__)
+        inputs = [f"{root}/{name}" if root else name for name in ("values.yaml", "Chart.yaml")]
+        if root is not None and any(name not in digests for name in inputs):
+            del digests[path]
+
+
 @dataclass
 class Warm:
     """The cache as one scan of one project sees it."""
@@ -142,6 +155,7 @@ class Warm:
         stats = walked.stats
         records = reader.files(project)
         digests = {path: digest for path, (stat, digest, _) in records.items() if stat and stats.get(path) == stat}
+        _forget_stale_charts(digests, walked)
         clean = {path: key for path, (_, _, key) in records.items() if key}
         return cls(
             project, version, max_size, walked, reader, digests, frozenset(records), clean, exclude=exclude,

@@ -1,0 +1,62 @@
+"""Helm charts in a scan: templates rendered with their chart's values, never a parse error;
+a re-scan reads a template again when its chart's values change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from scanfiles import write
+
+from mllens.scan import cache
+from mllens.scan.registry import families
+from mllens.scan.run import run_scan
+
+KUBERNETES = [f for f in families() if f.name == "kubernetes"]
+TEMPLATE = (
+    "apiVersion: apps/v1\n"
+    "kind: Deployment\n"
+    "metadata:\n"
+    "  name: {{ include \"api.fullname\" . }}\n"
+    "spec:\n"
+    "  replicas: {{ .Values.replicaCount }}\n"
+)
+CHART = {
+    "deploy/api/Chart.yaml": "apiVersion: v2\nname: api\nversion: 0.1.0\n",
+    "deploy/api/values.yaml": "replicaCount: 1\n",
+    "deploy/api/templates/deployment.yaml": TEMPLATE,
+}
+
+
+def _replicas(result: object) -> list[tuple[str, str, int | None]]:
+    return [
+        (e.outcome, e.file, e.line)
+        for e in result.evidence  # type: ignore[attr-defined]
+        if e.rule == "kubernetes.serving_replicas"
+    ]
+
+
+def test_chart_template_is_rendered_not_a_parse_error(tmp_path: Path) -> None:
+    write(tmp_path, CHART)
+    result = run_scan(tmp_path, families_to_run=KUBERNETES, use_cache=False)
+    assert _replicas(result) == [("contradicts", "deploy/api/templates/deployment.yaml", 6)]
+    assert result.diagnostics == []
+
+
+def test_templates_folder_without_chart_is_plain_yaml(tmp_path: Path) -> None:
+    # no Chart.yaml above templates/: read as written, so `{{ ... }}` is YAML flow syntax, not a value
+    write(tmp_path, {"ci/templates/deployment.yaml": TEMPLATE, "ci/values.yaml": "replicaCount: 1\n"})
+    result = run_scan(tmp_path, families_to_run=KUBERNETES, use_cache=False)
+    assert _replicas(result) == []
+
+
+def test_rescan_reads_the_template_again_when_values_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # trust the times of files written a moment ago
+    write(tmp_path, CHART)
+    first = run_scan(tmp_path, families_to_run=KUBERNETES)
+    assert [row[0] for row in _replicas(first)] == ["contradicts"]
+    (tmp_path / "deploy/api/values.yaml").write_text("replicaCount: 3\n")
+    second = run_scan(tmp_path, families_to_run=KUBERNETES)
+    assert _replicas(second) == [("supports", "deploy/api/templates/deployment.yaml", 6)]
