@@ -17,7 +17,7 @@ TEMPLATE = (
     "apiVersion: apps/v1\n"
     "kind: Deployment\n"
     "metadata:\n"
-    "  name: {{ include \"api.fullname\" . }}\n"
+    '  name: {{ include "api.fullname" . }}\n'
     "spec:\n"
     "  replicas: {{ .Values.replicaCount }}\n"
 )
@@ -50,9 +50,7 @@ def test_templates_folder_without_chart_is_plain_yaml(tmp_path: Path) -> None:
     assert _replicas(result) == []
 
 
-def test_rescan_reads_the_template_again_when_values_change(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_rescan_reads_the_template_again_when_values_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cache, "RACY_NS", 0)  # trust the times of files written a moment ago
     write(tmp_path, CHART)
     first = run_scan(tmp_path, families_to_run=KUBERNETES)

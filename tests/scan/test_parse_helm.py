@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mllens.scan.parse.helm import Scope, chart_documents, chart_root, render, render_documents
+from mllens.scan.parse.helm import Scope, render
+from mllens.scan.parse.helm_chart import chart_documents, chart_root, render_documents
 
 VALUES: dict[str, Any] = {
     "replicaCount": 3,
@@ -30,8 +31,10 @@ def test_values_release_and_chart_fields() -> None:
 
 
 def test_default_quote_and_missing_paths() -> None:
-    doc = _one('a: {{ .Values.nope | default 5 }}\nb: {{ .Values.empty | default "x" }}\n'
-               "c: {{ .Values.image.tag | quote }}\nd: {{ .Values.nope }}\n")
+    doc = _one(
+        'a: {{ .Values.nope | default 5 }}\nb: {{ .Values.empty | default "x" }}\n'
+        "c: {{ .Values.image.tag | quote }}\nd: {{ .Values.nope }}\n"
+    )
     assert doc["a"] == 5 and doc["b"] == "x" and doc["c"] == "1.2.0"
     # a path absent from values.yaml prints as a reference, not as an empty or literal value
     assert doc["d"].startswith("${helm:") and ".Values.nope" in doc["d"]
@@ -81,10 +84,10 @@ def test_unrenderable_expressions_become_references() -> None:
     template = (
         "{{- /* a comment\nover two lines */ -}}\n"
         "{{- $env := .Values.env }}\n"
-        "name: {{ include \"api.fullname\" . }}\n"
+        'name: {{ include "api.fullname" . }}\n'
         "replicas: {{ index .Values.replicas $env }}\n"
         "labels:\n"
-        "  {{- include \"api.labels\" . | nindent 2 }}\n"
+        '  {{- include "api.labels" . | nindent 2 }}\n'
         "  team: ml\n"
         "items:\n"
         "{{- range .Values.items }}\n"

@@ -24,7 +24,7 @@ from mllens.scan.cache import CacheReader, Stat, content_digest, entry_key
 from mllens.scan.classify import content_signal
 from mllens.scan.context import FileContext, IndexedFile, ParsedFile, ProjectIndex
 from mllens.scan.parse import ParseError, parse
-from mllens.scan.parse.helm import chart_documents, chart_root
+from mllens.scan.parse.helm_chart import chart_documents, chart_root
 from mllens.scan.registry import Family, Rule
 from mllens.scan.walk import size_limit
 

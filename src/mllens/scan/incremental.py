@@ -24,7 +24,7 @@ from mllens.scan import cache
 from mllens.scan.context import IndexedFile
 from mllens.scan.engine import FileOutcome
 from mllens.scan.evidence import Evidence
-from mllens.scan.parse.helm import chart_root
+from mllens.scan.parse.helm_chart import chart_root
 from mllens.scan.registry import ENTRY_POINT_GROUP, FAMILY_MODULES, Family
 from mllens.scan.result import Diagnostic, FolderClass
 from mllens.scan.walk import WalkResult

@@ -3,8 +3,9 @@
 `manifests(file)` lists every document that has an apiVersion and a kind (and the items of a
 `kind: List`). `pod_specs(obj)` finds the pod specs inside the workload kinds ML projects use
 (Deployments, Jobs, KServe InferenceServices, Seldon deployments, Kubeflow training jobs)
-so container rules are written once. Helm templates are not valid YAML until rendered: the
-scanner reports them as parse errors and no rule sees them.
+so container rules are written once. A Helm chart's templates arrive already rendered with
+the chart's values.yaml (mllens.scan.parse.helm_chart): what could not be rendered is a
+`${helm:...}` reference, which rules leave unjudged, and lines are the template's.
 """
 
 from __future__ import annotations
