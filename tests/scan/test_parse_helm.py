@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from mllens.scan.parse.errors import ParseError
 from mllens.scan.parse.helm import Scope, render
 from mllens.scan.parse.helm_chart import chart_documents, chart_root, render_documents
 
@@ -132,3 +135,19 @@ def test_chart_documents_reads_values_and_metadata_text() -> None:
     assert docs == [{"image": "repo:1.5.0", "n": 2}]
     # malformed values count as empty: the template still renders
     assert chart_documents("n: {{ .Values.n | default 1 }}\n", values="a: [", chart=None) == [{"n": 1}]
+
+
+def test_hostile_templates_end_quickly_or_as_a_parse_error() -> None:
+    # unclosed actions: the rest is text (one linear pass, not a search per "{{")
+    assert render("{{ " * 50_000, Scope({}))[0] == "{{ " * 50_000
+    # nesting deeper than the renderer's recursion: a parse error, not a crash
+    deep = "{{ if .Values.a }}" * 5_000 + "x: 1\n" + "{{ end }}" * 5_000
+    with pytest.raises(ParseError, match="nested too deeply"):
+        chart_documents(deep, values="a: true\n", chart=None)
+    # a values file of aliases expanding past the cap counts as empty
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(7)
+    )
+    assert chart_documents("n: {{ .Values.n | default 2 }}\n", values=bomb, chart=None) == [{"n": 2}]

@@ -81,10 +81,12 @@ class FamilyPlan:
             skip=family.skip,
         )
 
-    def accepts(self, path: str, text: str) -> bool:
+    def accepts(self, path: str, text: str, start: int = 0) -> bool:
+        """The file is one for this family: its path matches, and one of the family's words is
+        in its text (at or after `start`, where the first word of any family is)."""
         if self.paths is not None and self.paths.match(path) is None:
             return False
-        return self.contains is None or self.contains.search(text) is not None
+        return self.contains is None or (start >= 0 and self.contains.search(text, start) is not None)
 
 
 @dataclass
@@ -103,6 +105,9 @@ class Plan:
     # path -> entry key of the file's outcome when its rules found nothing (FileOutcome.clean)
     clean: dict[str, str] = field(default_factory=dict)
 
+    # kind -> one regex of every word the families reading that kind look for (FamilyPlan.contains)
+    any_word: dict[str, re.Pattern[str]] = field(default_factory=dict)
+
     def __post_init__(self) -> None:
         for family in self.families:
             if not family.file_rules():
@@ -110,6 +115,21 @@ class Plan:
             family_plan = FamilyPlan.of(family)
             for kind in family.meta.kinds:
                 self.by_kind.setdefault(kind, []).append(family_plan)
+        for kind, plans in self.by_kind.items():
+            searching = [fp.family.meta.contains for fp in plans if fp.contains is not None]
+            if len(searching) > 1:
+                self.any_word[kind] = _words_regex(sorted({word for words in searching for word in words}))
+
+    def first_word(self, kind: str, text: str) -> int:
+        """Where the first word any family of `kind` looks for is in `text` (-1: none is; 0
+        when the kind has one such family, which searches for itself). Several families
+        read most kinds, each with its words: one pass over a text that holds none of them
+        (most files) answers for all, instead of one pass per family."""
+        gate = self.any_word.get(kind)
+        if gate is None:
+            return 0
+        found = gate.search(text)
+        return -1 if found is None else found.start()
 
 
 @dataclass
@@ -280,7 +300,8 @@ def _check(
         outcome.diagnostics.append(("not_utf8", f"not UTF-8 text (byte {exc.start}): not parsed", None, line))
         return False
     outcome.signal = content_signal(file.path, file.kind, text)
-    active = [fp for fp in families if fp.accepts(file.path, text)]
+    start = plan.first_word(file.kind, text)
+    active = [fp for fp in families if fp.accepts(file.path, text, start)]
     if not active:
         return False
     return _run_rules(plan, file, text, active, outcome, chart)
@@ -294,9 +315,13 @@ def _run_rules(
     outcome: FileOutcome,
     chart: tuple[bytes, bytes] | None = None,
 ) -> bool:
-    if chart is not None:  # rendered statically with the chart's own values: never a parse error
+    if chart is not None:  # rendered statically with the chart's own values
         own, meta = (part.decode("utf-8", "replace") for part in chart)
-        parsed = ParsedFile(file.path, file.kind, text, chart_documents(text, values=own, chart=meta))
+        try:
+            parsed = ParsedFile(file.path, file.kind, text, chart_documents(text, values=own, chart=meta))
+        except ParseError as exc:  # only a template nested too deeply to render
+            outcome.diagnostics.append(("parse_error", exc.message, None, exc.line))
+            return False
     elif file.kind in LAZY_KINDS:
         parsed = ParsedFile(file.path, file.kind, text, parser=_PARSERS[file.kind])
     else:

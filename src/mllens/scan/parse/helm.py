@@ -27,7 +27,7 @@ from mllens.scan.parse.helm_funcs import (
     truthy,
 )
 
-_ACTION = re.compile(r"\{\{(-(?=\s))?(.*?)((?<=\s)-)?\}\}", re.DOTALL)
+_SPACE = re.compile(r"\s*")
 _TERM = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`|\(|\)|[^\s()]+')
 
 
@@ -42,20 +42,32 @@ class _Node:
 
 
 def _tokens(text: str) -> list[_Node]:
+    """Text and actions in order, whitespace trimmed where `{{-`/`-}}` ask (linear in the text:
+    an unclosed `{{` ends the actions, the rest is text)."""
     out: list[_Node] = []
-    pos = 0
-    for match in _ACTION.finditer(text):
-        out.append(_Node("text", text[pos : match.start()], text.count("\n", 0, pos) + 1))
-        node = _Node("action", match.group(2).strip(), text.count("\n", 0, match.start()) + 1)
-        node.trim_before = bool(match.group(1))
-        if node.trim_before:
+    pos, line = 0, 1  # the line at pos
+    while True:
+        start = text.find("{{", pos)
+        end = text.find("}}", start + 2) if start >= 0 else -1
+        if end < 0:
+            break
+        literal, inner = text[pos:start], text[start + 2 : end]
+        out.append(_Node("text", literal, line))
+        line += literal.count("\n")
+        left = inner.startswith("-") and inner[1:2].isspace()
+        right = inner.endswith("-") and inner[-2:-1].isspace()
+        node = _Node("action", inner[int(left) : len(inner) - int(right)].strip(), line, trim_before=left)
+        if left:
             out[-1].text = out[-1].text.rstrip()
         out.append(node)
-        pos = match.end()
-        if match.group(3):
-            rest = text[pos:]
-            pos += len(rest) - len(rest.lstrip())
-    out.append(_Node("text", text[pos:], text.count("\n", 0, pos) + 1))
+        line += inner.count("\n")
+        pos = end + 2
+        if right:
+            skip = _SPACE.match(text, pos)
+            after = skip.end() if skip else pos
+            line += text.count("\n", pos, after)
+            pos = after
+    out.append(_Node("text", text[pos:], line))
     return out
 
 

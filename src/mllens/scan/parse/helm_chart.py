@@ -87,4 +87,7 @@ def chart_documents(text: str, *, values: str | None, chart: str | None) -> list
     meta = _first_mapping(chart)
     names = {"Name": "name", "Version": "version", "AppVersion": "appVersion"}
     fields = {key: str(meta[src]) for key, src in names.items() if isinstance(meta.get(src), str | int | float)}
-    return render_documents(text, Scope(_first_mapping(values), chart=fields))
+    try:
+        return render_documents(text, Scope(_first_mapping(values), chart=fields))
+    except RecursionError:
+        raise ParseError("Helm template nested too deeply to render") from None
