@@ -78,7 +78,9 @@ class RuleMeta(_Strict):
     outcomes: list[Literal["supports", "contradicts", "info"]] = Field(min_length=1)
     why: str = Field(min_length=10)
     how: str = Field(min_length=10)
-    fix: dict[Literal["terraform", "cloudformation", "cdk", "kubernetes", "cli", "python", "yaml", "docker", "text"], str] = {}
+    fix: dict[
+        Literal["terraform", "cloudformation", "cdk", "kubernetes", "cli", "python", "yaml", "docker", "text"], str
+    ] = {}
     references: list[str] = []
     redirect_from: list[str] = []  # ids this rule had before a rename (ids are forever)
 
