@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from scanfiles import write
 
+from mllens.scan.context import ProjectIndex
+from mllens.scan.engine import Plan
 from mllens.scan.registry import families
 from mllens.scan.run import run_scan
 
@@ -37,3 +40,21 @@ def test_module_mentioning_nothing_a_rule_seeks_is_not_parsed(tmp_path: Path) ->
     evidence, diagnostics = _scan(tmp_path)
     assert diagnostics == []  # util.py's syntax error is never met: nothing in it could be evidence
     assert evidence == [("python_code.experiment_tracking", "ok.py", 2)]
+
+
+def test_one_search_for_every_family_of_a_kind_accepts_the_same_families() -> None:
+    """Plan.first_word looks once for the words of every family reading a kind: a family is
+    accepted with it exactly when its own search over the whole text accepts it."""
+    plan = Plan(families=tuple(families()), index=ProjectIndex(()), version="v", index_fingerprint="f", max_size=1)
+    assert plan.any_word  # several families with words read the same kinds (python, yaml, json ...)
+    rng = random.Random(7)
+    for kind, plans in plan.by_kind.items():
+        words = sorted({w for fp in plans for w in fp.family.meta.contains})
+        texts = ["", "import os\nprint('nothing here')\n"]
+        for _ in range(40):  # words of different families at random places, alone or together
+            picked = rng.sample(words, k=min(len(words), rng.randint(1, 3))) if words else []
+            texts.append("x = 1\n".join(["pad " * rng.randint(0, 5), *picked, "end"]))
+        for text in texts:
+            start = plan.first_word(kind, text)
+            for fp in plans:
+                assert fp.accepts("src/a_test.py", text, start) == fp.accepts("src/a_test.py", text), (kind, text)

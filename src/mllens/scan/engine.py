@@ -25,6 +25,7 @@ from mllens.scan.classify import content_signal
 from mllens.scan.context import FileContext, IndexedFile, ParsedFile, ProjectIndex
 from mllens.scan.parse import ParseError, parse
 from mllens.scan.parse.helm_chart import chart_documents, chart_root
+from mllens.scan.parse.kustomize import is_kustomization, overlay_documents
 from mllens.scan.registry import Family, Rule
 from mllens.scan.walk import size_limit
 
@@ -229,9 +230,12 @@ def _process(plan: Plan, file: IndexedFile, cache: CacheReader | None, outcome: 
         outcome.diagnostics.append(("unreadable", f"cannot read: {exc.strerror or exc}", None, None))
         return
     chart = _chart_inputs(plan, file)
+    overlay = _overlay(plan, file, raw) if chart is None and is_kustomization(file.path) else None
     if cache is not None:
-        # a chart template's result depends on its chart's values and metadata too
-        outcome.digest = content_digest(raw if chart is None else b"\0".join([raw, *chart]))
+        # a chart template's result depends on its chart's values and metadata too, an overlay's
+        # on every file it reads
+        inputs = list(chart) if chart is not None else overlay[1] if overlay is not None else []
+        outcome.digest = content_digest(b"\0".join([raw, *inputs]) if inputs else raw)
         outcome.stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
         outcome.read_ns = read_ns
         outcome.cache_key = entry_key(outcome.digest, kind=file.kind, path=file.path, version=plan.version)
@@ -243,7 +247,7 @@ def _process(plan: Plan, file: IndexedFile, cache: CacheReader | None, outcome: 
             if hit is not None and hit.get("ix") in (None, plan.index_fingerprint):
                 outcome.take(hit)
                 return
-    used_index = _check(plan, file, raw, limit, families, outcome, chart)
+    used_index = _check(plan, file, raw, limit, families, outcome, chart, overlay[0] if overlay else None)
     if outcome.cache_key is not None:
         if used_index or outcome.evidence or outcome.facts or outcome.diagnostics or outcome.signal:
             outcome.cache_value = outcome.to_json(plan.index_fingerprint if used_index else None)
@@ -273,6 +277,37 @@ def _chart_inputs(plan: Plan, file: IndexedFile) -> tuple[bytes, bytes] | None:
     return found[0], found[1]
 
 
+def _overlay(plan: Plan, file: IndexedFile, raw: bytes) -> tuple[list[Any], list[bytes]] | None:
+    """A Kustomize overlay's changed objects, and the bytes of every file read to build them."""
+    if file.kind != "yaml" or not file.os_path.endswith(file.path):
+        return None
+    base = file.os_path[: len(file.os_path) - len(file.path)]
+    limit = size_limit("yaml", plan.max_size)
+    read: list[bytes] = []
+
+    def reader(rel: str) -> str | None:
+        if rel == file.path:
+            data = raw
+        elif not plan.index.exists(glob.escape(rel)):
+            return None  # absent, or ignored: not read
+        else:
+            try:
+                data, _ = _read(IndexedFile(rel, "yaml", 0, os_path=os.path.join(base, rel)), limit)
+            except OSError:
+                return None
+        read.append(rel.encode("utf-8", "surrogatepass") + b"\0" + data)
+        try:
+            return _decode(data)
+        except UnicodeDecodeError:
+            return None
+
+    try:
+        docs = overlay_documents(_decode(raw), path=file.path, read=reader)
+    except (UnicodeDecodeError, RecursionError):
+        return None
+    return (docs, read) if docs else None  # an overlay that changes nothing reads as plain YAML
+
+
 def _check(
     plan: Plan,
     file: IndexedFile,
@@ -281,6 +316,7 @@ def _check(
     families: list[FamilyPlan],
     outcome: FileOutcome,
     chart: tuple[bytes, bytes] | None = None,
+    overlay: list[Any] | None = None,
 ) -> bool:
     """Check the bytes read, then run the rules of the families that want the file."""
     if len(raw) > limit:
@@ -300,11 +336,13 @@ def _check(
         outcome.diagnostics.append(("not_utf8", f"not UTF-8 text (byte {exc.start}): not parsed", None, line))
         return False
     outcome.signal = content_signal(file.path, file.kind, text)
-    start = plan.first_word(file.kind, text)
-    active = [fp for fp in families if fp.accepts(file.path, text, start)]
+    # an overlay's objects come from the files it read: families look for their words there too
+    probe = text if overlay is None else "\n".join([text, *(repr(doc) for doc in overlay)])
+    start = plan.first_word(file.kind, probe)
+    active = [fp for fp in families if fp.accepts(file.path, probe, start)]
     if not active:
         return False
-    return _run_rules(plan, file, text, active, outcome, chart)
+    return _run_rules(plan, file, text, active, outcome, chart, overlay)
 
 
 def _run_rules(
@@ -314,8 +352,11 @@ def _run_rules(
     active: list[FamilyPlan],
     outcome: FileOutcome,
     chart: tuple[bytes, bytes] | None = None,
+    overlay: list[Any] | None = None,
 ) -> bool:
-    if chart is not None:  # rendered statically with the chart's own values
+    if overlay is not None:  # a Kustomize overlay: the objects it changes, as it deploys them
+        parsed = ParsedFile(file.path, file.kind, text, overlay)
+    elif chart is not None:  # rendered statically with the chart's own values
         own, meta = (part.decode("utf-8", "replace") for part in chart)
         try:
             parsed = ParsedFile(file.path, file.kind, text, chart_documents(text, values=own, chart=meta))
