@@ -1,5 +1,6 @@
-"""Helm charts in a scan: templates rendered with their chart's values, never a parse error;
-a re-scan reads a template again when its chart's values change."""
+"""Helm charts and Kustomize overlays in a scan: templates rendered with their chart's values,
+never a parse error; overlays judged as they deploy;
+a re-scan reads them again when a file they read changes."""
 
 from __future__ import annotations
 
@@ -58,3 +59,20 @@ def test_rescan_reads_the_template_again_when_values_change(tmp_path: Path, monk
     (tmp_path / "deploy/api/values.yaml").write_text("replicaCount: 3\n")
     second = run_scan(tmp_path, families_to_run=KUBERNETES)
     assert _replicas(second) == [("supports", "deploy/api/templates/deployment.yaml", 6)]
+
+
+def test_rescan_reads_an_overlay_again_when_its_patch_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 1\n"
+    write(tmp_path, {
+        "base/deploy.yaml": deployment,
+        "base/kustomization.yaml": "resources:\n  - deploy.yaml\n",
+        "prod/kustomization.yaml": "resources:\n  - ../base\npatches:\n  - path: patch.yaml\n",
+        "prod/patch.yaml": "kind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 3\n",
+    })  # fmt: skip
+    first = run_scan(tmp_path, families_to_run=KUBERNETES)
+    assert ("supports", "prod/kustomization.yaml", 4) in _replicas(first)
+    (tmp_path / "prod/patch.yaml").write_text("kind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 1\n")
+    second = run_scan(tmp_path, families_to_run=KUBERNETES)
+    # the patch now repeats the base's 1: judged again, at the line that brought the base in
+    assert ("contradicts", "prod/kustomization.yaml", 2) in _replicas(second)

@@ -25,6 +25,7 @@ from mllens.scan.context import IndexedFile
 from mllens.scan.engine import FileOutcome
 from mllens.scan.evidence import Evidence
 from mllens.scan.parse.helm_chart import chart_root
+from mllens.scan.parse.kustomize import is_kustomization
 from mllens.scan.registry import ENTRY_POINT_GROUP, FAMILY_MODULES, Family
 from mllens.scan.result import Diagnostic, FolderClass
 from mllens.scan.walk import WalkResult
@@ -113,7 +114,10 @@ def has_last_scan(root: str, version: str) -> bool:
 
 def _forget_stale_charts(digests: dict[str, str], walked: WalkResult) -> None:
     """A Helm template is rendered with its chart's values.yaml and Chart.yaml: unless both
-    are known unchanged, the template's own unchanged bytes do not make its result current."""
+    are known unchanged, the template's own unchanged bytes do not make its result current.
+    A Kustomize overlay reads the files it names: it is always read again."""
+    for path in [p for p in digests if is_kustomization(p)]:
+        del digests[path]  # an overlay reads files it names: always read again (they are few)
     templates = [p for p in digests if "templates/" in p]
     paths = {f.path for f in walked.files} if templates else set()
     for path in templates:
