@@ -2,8 +2,10 @@
 disruption budgets, network and mesh policies, Kubeflow (training operators, Katib,
 pipelines) and Argo Workflows.
 
-Rules read rendered YAML only. Values that are not literals (for example a number written as
-a string by a templating tool) are not judged.
+Rules read rendered YAML only: plain manifests, Helm chart templates rendered with their
+chart's values, and the objects a Kustomize overlay changes (the engine prepares them). Values
+that are not literals (a `${helm:...}` reference left by the renderer, a number written as a
+string by a templating tool) are not judged.
 """
 
 from __future__ import annotations
