@@ -50,6 +50,7 @@ def test_the_shipped_lens_declares_the_stages_the_diagram_used() -> None:
 
 def test_every_practice_holding_a_staged_check_id_declares_it() -> None:
     staged = shipped_check_stages()
+    assert staged == load_shipped_lens().check_stages()  # the lines read as the lens loader reads them
     for practice in load_shipped_lens().practices:
         for check in practice.checks:
             assert check.stage == staged.get(check.id), f"{practice.id} {check.id}"
