@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mllens.lens import load_shipped_lens
 from mllens.lens.model import LIFECYCLE_STAGES
+from mllens.scan import lifecycle
 from mllens.scan.context import IndexedFile, ProjectIndex
 from mllens.scan.evidence import Evidence
 from mllens.scan.lifecycle import MAX_NOTES, lifecycle_notes, shipped_check_stages
@@ -85,3 +86,8 @@ def test_lifecycle_facts_from_rules_are_notes_too() -> None:
                            {"stage": "deployment", "file": 7}]}  # a malformed fact is skipped
     notes = lifecycle_notes([], facts, ProjectIndex(()), stages={})
     assert notes == {"deployment": ["Dockerfile:2 serving image"]}
+
+
+def test_the_diagram_stages_are_the_lens_stages_in_order() -> None:
+    # kept apart so a scan does not import the lens package
+    assert lifecycle.LIFECYCLE_STAGES == LIFECYCLE_STAGES
