@@ -26,6 +26,11 @@ def _final_stage(dockerfile: Dockerfile) -> list[Instruction]:
     return stages[-1] if stages else []
 
 
+# AWS Lambda's own base images: Lambda starts the function as a least-privileged non-root user,
+# whatever the image's USER says, so a missing USER is not a root container there.
+_LAMBDA_BASE = re.compile(r"^(--\S+\s+)*(public\.ecr\.aws/lambda/|amazon/aws-lambda-)", re.IGNORECASE)
+
+
 @rule()
 def non_root_user(ctx: FileContext) -> None:
     dockerfile = _dockerfile(ctx.file)
@@ -42,6 +47,9 @@ def non_root_user(ctx: FileContext) -> None:
             ctx.supports(line=last.line, message=f"the image runs as the non-root user {name}")
     elif "nonroot" in stage[0].value.lower():
         ctx.supports(line=stage[0].line, confidence=0.7, message="the base image runs as a non-root user")
+    elif _LAMBDA_BASE.search(stage[0].value):
+        ctx.supports(line=stage[0].line, confidence=0.7,
+                     message="an AWS Lambda base image: Lambda runs the function as a non-root user")
     else:
         ctx.contradicts(line=stage[0].line, confidence=0.75,
                         message="no USER in the final stage: the container runs as root")
