@@ -31,6 +31,7 @@ from typing import NamedTuple
 import pathspec
 
 from mllens.scan.evidence import FileClass
+from mllens.scan.kinds import TEST_DIRS, TEST_NAME_PREFIX, TEST_NAME_SUFFIXES
 
 FILE_CLASSES: tuple[FileClass, ...] = ("project", "test", "vendored", "fixture", "generated", "docs")
 _RANK = {"project": 0, "test": 1, "docs": 2, "generated": 3, "fixture": 4, "vendored": 5}
@@ -43,7 +44,6 @@ class Decision(NamedTuple):
 
 
 DEFAULT_REASON = "no sign of vendored, test, fixture, generated or docs content"
-_TEST_DIRS = frozenset({"test", "tests", "testing"})
 _FIXTURE_DIRS = frozenset({"test_data", "testdata", "test-data", "test_fixtures", "fixtures", "__fixtures__",
                            "__snapshots__", "test_resources", "testfiles"})  # fmt: skip
 _TEST_DATA_DIRS = frozenset({"data", "resources", "files", "samples", "assets"})  # only inside a test folder
@@ -56,8 +56,7 @@ _PROSE_KINDS = frozenset({"markdown", "codeowners"})
 _HANDLERS = frozenset({"lambda_function.py", "lambda_handler.py", "handler.py", "handlers.py", "function_app.py"})
 _PACKAGE_MARKS = ("setup.py", "setup.cfg", "pyproject.toml")
 _GENERATED_SUFFIXES = ("_pb2.py", "_pb2_grpc.py", "_pb2.pyi", ".pb.go", ".min.js", ".pyc", ".pyo")
-_TEST_NAME_SUFFIXES = ("_test.py", "tests.py", "conftest.py")
-_NAMED_SUFFIXES = _GENERATED_SUFFIXES + _TEST_NAME_SUFFIXES  # one C call rules most names out
+_NAMED_SUFFIXES = _GENERATED_SUFFIXES + TEST_NAME_SUFFIXES  # one C call rules most names out
 _METADATA_READ_MAX = 2 * 1024 * 1024
 # Each linguist line is matched against every file below its .gitattributes: a cap keeps a
 # hostile file from making the walk quadratic (real ones hold a few dozen such lines).
@@ -184,7 +183,7 @@ def enter(
         own = Decision("vendored", f"installed package (beside {parent.installed[lower]})", rel)
     elif lower.endswith((".dist-info", ".egg-info")):
         own = Decision("vendored", "installed package metadata", rel)
-    elif parent.function and any(mark in names for mark in _PACKAGE_MARKS) and not names.isdisjoint(_TEST_DIRS):
+    elif parent.function and any(mark in names for mark in _PACKAGE_MARKS) and not names.isdisjoint(TEST_DIRS):
         mark = next(m for m in _PACKAGE_MARKS if m in names)
         own = Decision("vendored", f"a package with its own {mark} and tests inside a function folder "
                                    f"(beside {parent.function})", rel)  # fmt: skip
@@ -198,7 +197,7 @@ def enter(
         own = Decision("docs", f"{_DOCS_REASON} ({name}/); its prose is the project's own", rel)
     elif lower in _GENERATED_DIRS:
         own = Decision("generated", f"generated code folder ({name}/)", rel)
-    elif lower in _TEST_DIRS:
+    elif lower in TEST_DIRS:
         own = Decision("test", f"test folder ({name}/)", rel)
     decision = stronger(parent.decision, own)
     metadata = [n for n in names if n.endswith(".dist-info")]
@@ -213,7 +212,7 @@ def enter(
 
 
 def _is_test_name(lower: str) -> bool:
-    return lower.endswith(".py") and (lower.startswith("test_") or lower.endswith(_TEST_NAME_SUFFIXES))
+    return lower.endswith(".py") and (lower.startswith(TEST_NAME_PREFIX) or lower.endswith(TEST_NAME_SUFFIXES))
 
 
 def classify_file(rel: str, name: str, kind: str, folder: Folder) -> Decision | None:

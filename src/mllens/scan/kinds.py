@@ -100,9 +100,16 @@ def classify(name: str, parent: str = "") -> str:
     return _BY_EXT.get(ext, "other")
 
 
-# Where tests live, by the names pytest and unittest collect and the folders projects use.
-TEST_PATTERNS = ("test_*.py", "*/test_*.py", "*_test.py", "*_tests.py", "*tests.py", "*conftest.py",
-                 "test/*", "*/test/*", "tests/*", "*/tests/*", "testing/*", "*/testing/*")  # fmt: skip
+# Where tests live, by the names pytest and unittest collect and the folders projects use;
+# the file classifier (scan/classify.py) reads the same names folder by folder.
+TEST_DIRS = frozenset({"test", "tests", "testing"})
+TEST_NAME_PREFIX = "test_"
+TEST_NAME_SUFFIXES = ("_test.py", "tests.py", "conftest.py")
+TEST_PATTERNS = (
+    f"{TEST_NAME_PREFIX}*.py", f"*/{TEST_NAME_PREFIX}*.py",
+    *(f"*{suffix}" for suffix in TEST_NAME_SUFFIXES),
+    *(p for d in sorted(TEST_DIRS) for p in (f"{d}/*", f"*/{d}/*")),
+)  # fmt: skip
 # one regex for all the patterns: project rules ask it of every path of big trees
 _TEST_PATH = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in TEST_PATTERNS))
 

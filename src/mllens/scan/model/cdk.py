@@ -166,7 +166,7 @@ def constructs(file: ParsedFile) -> list[Construct]:
 def adapt(file: ParsedFile) -> Iterator[Resource]:
     """The model's resources of one CDK app, in the order its construct calls are written."""
     # The CloudFormation adapter's mapping, so a third mapping is never written.
-    from mllens.scan.model.cloudformation import _mapper, _model, _Reader
+    from mllens.scan.model.cloudformation import map_resource
 
     if not is_cdk_app(file):
         return
@@ -174,14 +174,7 @@ def adapt(file: ParsedFile) -> Iterator[Resource]:
         res = as_cfn(construct)
         if res is None:
             continue
-        reader = _Reader(file, res)
-        found: Resource | None
-        if res.type == "AWS::SageMaker::Model":
-            found = _model(reader, set())
-        else:
-            mapper = _mapper(res.type)
-            found = mapper(reader) if mapper is not None else (
-                Resource(**reader.base()) if res.type.startswith("AWS::SageMaker::") else None)
+        found = map_resource(file, res, serverless=set())
         if found is not None:
             yield dataclasses.replace(found, address=f"{construct.ident} ({construct.written})")
 

@@ -273,18 +273,24 @@ def _mapper(rtype: str) -> Callable[[_Reader], Resource] | None:
     return found
 
 
+def map_resource(file: ParsedFile, res: CfnResource, *, serverless: set[str]) -> Resource | None:
+    """One CloudFormation resource in the model (None for a type the model does not read);
+    `serverless` names the models only serverless endpoints serve. The CDK adapter maps its
+    constructs through here too, so there is one CloudFormation mapping."""
+    reader = _Reader(file, res)
+    if res.type == _SM + "Model":
+        return _model(reader, serverless)
+    mapper = _mapper(res.type)
+    if mapper is not None:
+        return mapper(reader)
+    return Resource(**reader.base()) if res.type.startswith(_SM) else None
+
+
 def adapt(file: ParsedFile) -> Iterator[Resource]:
     """The model's resources of one template, in the order of its Resources section."""
-    serverless: set[str] | None = None
-    for res in resources(file):
-        reader = _Reader(file, res)
-        if res.type == _SM + "Model":
-            if serverless is None:
-                serverless = serverless_only_models(file)
-            yield _model(reader, serverless)
-            continue
-        mapper = _mapper(res.type)
-        if mapper is not None:
-            yield mapper(reader)
-        elif res.type.startswith(_SM):
-            yield Resource(**reader.base())
+    found = list(resources(file))
+    serverless = serverless_only_models(file) if any(res.type == _SM + "Model" for res in found) else set()
+    for res in found:
+        mapped = map_resource(file, res, serverless=serverless)
+        if mapped is not None:
+            yield mapped
