@@ -18,8 +18,9 @@ from mllens.answers.model import (
 from mllens.errors import InputError
 from mllens.lens import Lens, load_shipped_lens
 from mllens.report import REPORTERS, ReportOptions, get_reporter
-from mllens.report.json import CONTRACT_KEYS, EXTRA_KEYS, render, review_from_json
+from mllens.report.json import CONTRACT_KEYS, EXTRA_KEYS, render
 from mllens.review import Review, evaluate
+from mllens.review.serialise import review_from_data
 from mllens.scan.evidence import Evidence
 from mllens.scan.result import Diagnostic, ScanResult
 
@@ -137,14 +138,14 @@ def test_extras_without_a_scan(review: Review) -> None:
 
 def test_a_report_reads_back_as_a_baseline(review: Review, lens: Lens) -> None:
     data = json.loads(render(review, scan=SCAN))
-    back = review_from_json(data, lens=lens, file="base.json")
+    back = review_from_data(data, lens=lens, file="base.json")
     assert [(q.id, q.risk) for q in back.questions] == [(q.id, q.risk) for q in review.questions]
     assert [(p.id, p.status) for p in back.practices] == [(p.id, p.status) for p in review.practices]
     assert back.summary == review.summary
     assert back.workload.name == "fraud"
     assert back.practice("MLSEC03-BP02").title == lens.practice("MLSEC03-BP02").title
     with pytest.raises(InputError, match=r"base\.json: not an mllens JSON report"):
-        review_from_json({"questions": []}, lens=lens, file="base.json")
+        review_from_data({"questions": []}, lens=lens, file="base.json")
 
 
 def test_registry_maps_names_to_reporters(review: Review) -> None:

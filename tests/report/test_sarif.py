@@ -15,8 +15,8 @@ from mllens import __version__
 from mllens.lens import Risk, load_shipped_lens
 from mllens.report import REPORTERS, sarif
 from mllens.report import json as json_report
-from mllens.report.json import review_from_json
 from mllens.review.model import Review
+from mllens.review.serialise import review_from_data
 from mllens.scan.fingerprint import findings
 from mllens.scan.registry import all_rules
 from mllens.scan.result import ScanResult
@@ -132,7 +132,7 @@ def test_a_fingerprint_ignores_the_line_so_edits_above_a_finding_keep_it(hostile
 def test_fingerprints_are_the_shared_ones_and_a_json_report_read_back_gives_the_same(example: Reviewed) -> None:
     review, scan = example
     results = log_of(example)["runs"][0]["results"]
-    baseline = review_from_json(json.loads(json_report.render(review, scan=scan)), lens=load_shipped_lens(),
+    baseline = review_from_data(json.loads(json_report.render(review, scan=scan)), lens=load_shipped_lens(),
                                 file="main.json")
     assert [r["partialFingerprints"][sarif.FINGERPRINT_KEY] for r in results] == [
         f.fingerprint for f in findings(baseline.evidence)

@@ -7,12 +7,8 @@ import json
 
 from mllens.report.base import ReportOptions
 from mllens.review.model import Review
-from mllens.review.serialise import CONTRACT_KEYS, EXTRA_KEYS, review_from_data, review_to_data
+from mllens.review.serialise import CONTRACT_KEYS, EXTRA_KEYS, review_to_data
 from mllens.scan.result import ScanResult
-
-# The names this module had before the serialisation moved, for callers that use them.
-to_data = review_to_data
-review_from_json = review_from_data
 
 
 def render(
@@ -26,4 +22,4 @@ def render(
     return json.dumps(review_to_data(review, scan=scan), indent=2, ensure_ascii=False) + "\n"
 
 
-__all__ = ["CONTRACT_KEYS", "EXTRA_KEYS", "render", "review_from_json", "to_data"]
+__all__ = ["CONTRACT_KEYS", "EXTRA_KEYS", "render"]
