@@ -347,3 +347,10 @@ def test_mllens_report_writes_html_and_sarif_for_the_example(tmp_path: Path) -> 
         assert f"wrote {out}" in result.stderr
     assert '<h1 class="workload-name">card-fraud-scoring</h1>' in (tmp_path / "review.html").read_text("utf-8")
     assert '"name": "mllens"' in (tmp_path / "review.sarif").read_text("utf-8")
+
+
+def test_no_label_is_ever_cut_with_an_ellipsis() -> None:
+    """State names and ids wrap; a stylesheet that hides their end ('HIGH (1 acc…') is a defect."""
+    templates = Path(__file__).resolve().parents[2] / "src" / "mllens" / "report" / "templates"
+    for sheet in sorted(templates.glob("*.css")):
+        assert "text-overflow: ellipsis" not in sheet.read_text(encoding="utf-8"), sheet.name
