@@ -16,8 +16,11 @@ DETECTORS = Path(detectors.__file__).parent
 def _copy(tmp_path: Path, family: str) -> Path:
     src = tmp_path / "detectors"
     src.mkdir()
-    for suffix in (".py", ".yaml"):
-        shutil.copy(DETECTORS / f"{family}{suffix}", src / f"{family}{suffix}")
+    shutil.copy(DETECTORS / f"{family}.yaml", src / f"{family}.yaml")
+    if (DETECTORS / family).is_dir():
+        shutil.copytree(DETECTORS / family, src / family, ignore=shutil.ignore_patterns("__pycache__"))
+    else:
+        shutil.copy(DETECTORS / f"{family}.py", src / f"{family}.py")
     return src
 
 
@@ -28,7 +31,7 @@ def test_a_model_judgement_gets_a_bad_and_good_case_per_syntax(tmp_path: Path) -
     cases = {"bad_terraform", "good_terraform", "bad_cloudformation", "good_cloudformation"}
     assert {p.name for p in rule_dir.iterdir() if p.is_dir()} == cases
     assert set(read_yaml(rule_dir / "expected.yaml")) == cases
-    code = (src / "ml_resources.py").read_text(encoding="utf-8")
+    code = (src / "ml_resources" / "endpoint_example.py").read_text(encoding="utf-8")  # a package family
     tree = ast.parse(code)  # the stub is valid Python
     stub = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "endpoint_example")
     assert "state_of(ctx.file)" in (ast.get_docstring(stub) or "")

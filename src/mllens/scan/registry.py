@@ -1,9 +1,9 @@
 """Detector families and their rules: metadata as validated data beside the code.
 
-A family is `detectors/<family>.py` (rule functions decorated with `@rule`) plus
-`detectors/<family>.yaml` (one metadata entry per rule). Families are listed explicitly in
-FAMILY_MODULES; third parties add theirs through the `mllens.detectors` entry point, loaded
-the same way. Nothing registers itself as a side effect of an import.
+A family is `detectors/<family>.py`, or a package `detectors/<family>/` split by concern
+(rule functions decorated with `@rule`), plus `detectors/<family>.yaml` (one metadata entry
+per rule). Families are listed explicitly in FAMILY_MODULES; third parties add theirs
+through the `mllens.detectors` entry point, loaded the same way. Nothing registers itself as a side effect of an import.
 
 Facts (small JSON values file rules record for project rules) are declared in the family
 YAML: `facts: {produces: {key: what a value holds}, consumes: [key, ...]}`. A fact one
@@ -15,6 +15,7 @@ fact its family does not declare fails (a rule_error diagnostic).
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -194,6 +195,14 @@ class Family:
         return tuple(r for r in self.rules if r.scope == "project")
 
 
+def _family_modules(module: ModuleType) -> list[ModuleType]:
+    """A family module, or a family package and its modules (a large family split by concern)."""
+    if not hasattr(module, "__path__"):
+        return [module]
+    subs = sorted(info.name for info in pkgutil.iter_modules(module.__path__) if not info.name.startswith("_"))
+    return [module, *(importlib.import_module(f"{module.__name__}.{name}") for name in subs)]
+
+
 def load_family(module: ModuleType) -> Family:
     """Pair a family module with its YAML metadata; any mismatch is an error naming both."""
     stem = module.__name__.rsplit(".", 1)[-1]
@@ -205,8 +214,9 @@ def load_family(module: ModuleType) -> Family:
         raise InputError(f"family {meta.family!r} does not match its module {stem!r}", file=yaml_name, field="family")
     funcs = {
         name: obj
-        for name, obj in vars(module).items()
-        if callable(obj) and hasattr(obj, "_mllens_rule_scope") and getattr(obj, "__module__", "") == module.__name__
+        for part in _family_modules(module)
+        for name, obj in vars(part).items()
+        if callable(obj) and hasattr(obj, "_mllens_rule_scope") and getattr(obj, "__module__", "") == part.__name__
     }
     missing_code = sorted(set(meta.rules) - set(funcs))
     missing_meta = sorted(set(funcs) - set(meta.rules))

@@ -54,6 +54,15 @@ from mllens.scan.context import FileContext
 from mllens.scan.registry import rule
 '''
 
+_PACKAGE_CODE = '''"""{family}: TODO say what this rule judges (move it into the module of its concern)."""
+
+from __future__ import annotations
+
+from mllens.scan.context import FileContext
+{model}from mllens.scan.registry import rule
+'''
+_MODEL_IMPORTS = "from mllens.scan.model import state_of\n"
+
 _FAMILY_META = """family: {family}
 description: TODO describe what this family reads and reports
 kinds: [text]
@@ -68,7 +77,15 @@ def new_rule(family: str, name: str, *, src: Path, fixtures: Path) -> list[Path]
             raise InputError(f"expected a snake_case identifier, got {value!r}", field=what)
     module, meta = src / f"{family}.py", src / f"{family}.yaml"
     written: list[Path] = []
-    if not module.exists():
+    package = src / family
+    if package.is_dir():  # a family split by concern: the stub is a module of its own, moved later
+        module = package / f"{name}.py"
+        if module.exists():
+            raise InputError(f"{module} already exists", file=str(module))
+        over = "state_of(" in "".join(m.read_text(encoding="utf-8") for m in package.glob("*.py"))
+        module.write_text(_PACKAGE_CODE.format(family=family, model=_MODEL_IMPORTS if over else ""), encoding="utf-8")
+        written.append(module)
+    elif not module.exists():
         module.write_text(_FAMILY_CODE.format(family=family), encoding="utf-8")
         meta.write_text(_FAMILY_META.format(family=family), encoding="utf-8")
         written += [module, meta]
@@ -81,7 +98,7 @@ def new_rule(family: str, name: str, *, src: Path, fixtures: Path) -> list[Path]
         raise InputError("expected 'rules:' to be the last top-level key, to append a rule under it", file=str(meta))
     meta.write_text(text.rstrip("\n") + "\n" + _META.format(name=name), encoding="utf-8")
     code = module.read_text(encoding="utf-8")
-    over_model = "state_of(" in code
+    over_model = "state_of(" in code or _MODEL_IMPORTS in code
     module.write_text(code.rstrip("\n") + "\n" + (_MODEL_CODE if over_model else _CODE).format(name=name),
                       encoding="utf-8")
     rule_dir = fixtures / family / name

@@ -1,0 +1,61 @@
+"""Compute that stops when idle or runs on spare capacity."""
+
+from __future__ import annotations
+
+import re
+
+from mllens.scan.context import FileContext
+from mllens.scan.detectors._iac import judge_choice
+from mllens.scan.model import state_of
+from mllens.scan.model.kinds import (
+    Notebook,
+    NotebookLifecycle,
+    TrainingJob,
+    Workspace,
+)
+from mllens.scan.registry import rule
+
+_IDLE_WORDS = re.compile(r"idle|autostop|auto-stop|auto_stop", re.IGNORECASE)
+
+
+@rule()
+def idle_shutdown(ctx: FileContext) -> None:
+    state = state_of(ctx.file)
+    for script in state.of(NotebookLifecycle):
+        if _IDLE_WORDS.search(script.content):
+            ctx.supports(line=script.line, message=f"{script.address} installs an idle auto-stop script")
+    for notebook in state.of(Notebook):
+        if notebook.lifecycle_config is not None and notebook.lifecycle_config.unset:
+            ctx.contradicts(line=notebook.line, confidence=0.6,
+                            message=f"{notebook.address} has no lifecycle configuration to stop it when idle "
+                                    f"({notebook.lifecycle_config.name})")
+        timeout = notebook.idle_timeout
+        if timeout is not None and timeout.written:
+            ctx.supports(line=timeout.line, message=f"{notebook.address} shuts down after {timeout.name}")
+        elif timeout is not None:
+            ctx.contradicts(line=notebook.line, confidence=0.6, message=f"{notebook.address} sets no {timeout.name}")
+    for workspace in state.of(Workspace):
+        for value in workspace.idle_settings:
+            if value.kind == "literal":
+                judge_choice(ctx, value.raw, value.line, what=workspace.address, attr=f"idle {value.name}",
+                             good=("ENABLED",), default_bad=False)
+    for compute in state.of(TrainingJob):
+        low = compute.min_nodes.as_int() if compute.min_nodes is not None else None
+        if compute.min_nodes is None or low is None:
+            continue
+        if low == 0:
+            ctx.supports(line=compute.min_nodes.line, message=f"{compute.address} scales down to zero nodes when idle")
+        else:
+            ctx.contradicts(line=compute.min_nodes.line,
+                            message=f"{compute.address} keeps {low} nodes running when idle ({compute.min_nodes.name})")
+
+
+# Only the runtime endpoint carries InvokeEndpoint traffic; sagemaker.api is the control plane.
+
+
+@rule()
+def spot_compute(ctx: FileContext) -> None:
+    for compute in state_of(ctx.file).of(TrainingJob):
+        if compute.priority is not None and str(compute.priority.raw) == "LowPriority":
+            ctx.supports(line=compute.priority.line,
+                         message=f"{compute.address} runs on low-priority (spot) capacity ({compute.priority.name})")

@@ -1,0 +1,92 @@
+"""Keys, networks and root access of the ML services' own resources."""
+
+from __future__ import annotations
+
+import re
+
+from mllens.scan.context import FileContext
+from mllens.scan.detectors._iac import judge_choice, judge_key, judge_switch
+from mllens.scan.model import state_of
+from mllens.scan.model.kinds import (
+    Deployment,
+    FeatureStore,
+    Model,
+    MonitoringJob,
+    Network,
+    Notebook,
+    Workspace,
+)
+from mllens.scan.registry import rule
+
+_RUNTIME_ENDPOINT = re.compile(r"sagemaker\.runtime|runtime\.sagemaker|aiplatform", re.IGNORECASE)
+
+
+@rule()
+def ml_resource_cmk(ctx: FileContext) -> None:
+    for res in state_of(ctx.file).resources:
+        if res.ml and res.key is not None:
+            judge_key(ctx, res.key.raw, res.key.line, what=res.address, attr=res.key.name)
+        if isinstance(res, FeatureStore) and res.offline_key is not None:
+            key = res.offline_key
+            judge_key(ctx, key.raw, key.line, what=f"{res.address} offline store", attr=key.name)
+
+
+@rule()
+def notebook_root_access(ctx: FileContext) -> None:
+    for notebook in state_of(ctx.file).of(Notebook):
+        if notebook.root_access is not None:
+            judge_switch(ctx, notebook.root_access, what=notebook.address)
+
+
+@rule()
+def ml_private_networking(ctx: FileContext) -> None:
+    state = state_of(ctx.file)
+    for notebook in state.of(Notebook):
+        if notebook.subnet is not None and notebook.subnet.unset:
+            ctx.contradicts(line=notebook.line,
+                            message=f"{notebook.address} has no {notebook.subnet.name}: it runs outside your VPC")
+        elif notebook.internet_access is not None:
+            judge_switch(ctx, notebook.internet_access, what=notebook.address)
+    for workspace in state.of(Workspace):
+        if workspace.vpc_only is not None:
+            judge_switch(ctx, workspace.vpc_only, what=workspace.address)
+    for model in state.of(Model):
+        if model.vpc is None:
+            continue
+        if model.vpc.written:
+            ctx.supports(line=model.vpc.line, message=f"{model.address} runs in your VPC ({model.vpc.name})")
+        elif not model.serverless_only:  # Serverless Inference cannot place a model in a VPC
+            ctx.contradicts(line=model.line, confidence=0.6,
+                            message=f"{model.address} has no {model.vpc.name}: its containers reach the internet "
+                                    "directly")
+
+
+@rule()
+def workspace_public_access(ctx: FileContext) -> None:
+    for workspace in state_of(ctx.file).of(Workspace):
+        if workspace.public_access is not None:
+            judge_switch(ctx, workspace.public_access, what=workspace.address)
+
+
+@rule()
+def inter_container_encryption(ctx: FileContext) -> None:
+    for job in state_of(ctx.file).of(MonitoringJob):
+        value = job.inter_container_encryption
+        if value.kind == "literal":
+            judge_choice(ctx, value.raw, value.line, what=job.address, attr=value.name, good=("true",),
+                         default_bad=False)
+
+
+@rule()
+def private_endpoints(ctx: FileContext) -> None:
+    state = state_of(ctx.file)
+    for network in state.of(Network):
+        if network.reaches is not None and _RUNTIME_ENDPOINT.search(str(network.reaches.raw)):
+            ctx.supports(line=network.reaches.line,
+                         message=f"{network.address} reaches the inference runtime through a VPC interface endpoint")
+        elif "amlworkspace" in network.connection:
+            ctx.supports(line=network.line, message=f"{network.address} connects to the ML workspace over Private Link")
+    for deployment in state.of(Deployment):
+        if deployment.private_access is not None:
+            ctx.supports(line=deployment.private_access.line,
+                         message=f"{deployment.address} is reachable only privately ({deployment.private_access.name})")

@@ -1,0 +1,134 @@
+"""How endpoints serve: capacity, instance types, capture, scaling, rollout, explanations."""
+
+from __future__ import annotations
+
+from mllens.scan.context import FileContext
+from mllens.scan.detectors._iac import instance_generation
+from mllens.scan.model import state_of
+from mllens.scan.model.kinds import (
+    Deployment,
+    Endpoint,
+    Model,
+    ScalingTarget,
+)
+from mllens.scan.registry import rule
+
+
+@rule()
+def endpoint_data_capture(ctx: FileContext) -> None:
+    for deployment in state_of(ctx.file).of(Deployment):
+        capture = deployment.capture
+        if capture is None or deployment.serverless:
+            continue  # Serverless Inference does not support data capture
+        name = capture.block.name
+        if not capture.block.written:
+            if capture.required:
+                ctx.contradicts(line=capture.block.line, message=f"{deployment.address} has no {name}")
+            continue
+        enabled = capture.enabled.as_bool()
+        if enabled is False:
+            if capture.required:
+                ctx.contradicts(line=capture.enabled.line,
+                                message=f"{deployment.address} turns data capture off ({capture.enabled.name})")
+        elif enabled or capture.on_by_default:
+            ctx.supports(line=capture.block.line,
+                         message=f"{deployment.address} captures requests and predictions ({name})")
+
+
+@rule()
+def serving_instance_count(ctx: FileContext) -> None:
+    for deployment in state_of(ctx.file).of(Deployment):
+        for variant in deployment.variants:
+            count = variant.instance_count.as_int()
+            if variant.shadow or variant.serverless.written or count is None:
+                continue  # a shadow, serverless capacity, or a value from a variable: not judged
+            line = variant.instance_count.line
+            if count > 1:
+                ctx.supports(line=line, message=f"{deployment.address} serves from {count} instances")
+            else:
+                ctx.contradicts(line=line, message=f"{deployment.address} serves from a single instance "
+                                                   f"({variant.instance_count.name} = {count})")
+
+
+@rule()
+def serving_instance_types(ctx: FileContext) -> None:
+    for deployment in state_of(ctx.file).of(Deployment):
+        for variant in deployment.variants:
+            kind = variant.instance_type
+            generation = instance_generation(kind.raw)
+            if variant.shadow or generation == "other":
+                continue
+            if generation == "old":
+                ctx.contradicts(line=kind.line, message=f"{deployment.address} serves on a previous-generation "
+                                                        f"instance ({kind.name} = {kind.shown()})")
+            else:
+                ctx.supports(line=kind.line, message=f"{deployment.address} serves on a current or purpose-built "
+                                                     f"instance ({kind.name} = {kind.shown()})")
+
+
+@rule()
+def inference_mode(ctx: FileContext) -> None:
+    for deployment in state_of(ctx.file).of(Deployment):
+        if deployment.async_inference is not None and deployment.async_inference.written:
+            ctx.supports(line=deployment.async_inference.line,
+                         message=f"{deployment.address} serves asynchronously ({deployment.async_inference.name})")
+        for variant in deployment.variants:
+            if not variant.shadow and variant.serverless.written:
+                ctx.supports(line=variant.serverless.line,
+                             message=f"{deployment.address} serves from serverless capacity "
+                                     f"({variant.serverless.name})")
+
+
+@rule()
+def multi_model_endpoint(ctx: FileContext) -> None:
+    for model in state_of(ctx.file).of(Model):
+        for mode in model.container_modes:
+            if str(mode.raw) == "MultiModel":
+                ctx.supports(line=mode.line,
+                             message=f"{model.address} hosts many models on one endpoint ({mode.name} = MultiModel)")
+
+
+@rule()
+def endpoint_autoscaling(ctx: FileContext) -> None:
+    for target in state_of(ctx.file).of(ScalingTarget):
+        if str(target.namespace.raw).lower() != "sagemaker":
+            continue
+        low, high = target.min_capacity.as_int(), target.max_capacity.as_int()
+        if low is not None and high is not None and high <= low:
+            ctx.contradicts(line=target.max_capacity.line,
+                            message=f"{target.address} registers the variant with {target.max_capacity.name} {high} "
+                                    f"<= {target.min_capacity.name} {low}")
+        else:
+            ctx.supports(line=target.line, message=f"{target.address} scales a SageMaker variant with demand")
+
+
+@rule()
+def safe_rollout(ctx: FileContext) -> None:
+    for endpoint in state_of(ctx.file).of(Endpoint):
+        rollout = endpoint.rollout
+        if rollout is None:
+            continue
+        if rollout.rolling.written:
+            ctx.supports(line=rollout.rolling.line,
+                         message=f"{endpoint.address} updates in rolling batches ({rollout.rolling.name})")
+            continue
+        kind = str(rollout.traffic_type.raw).upper()
+        if kind in ("CANARY", "LINEAR"):
+            ctx.supports(line=rollout.traffic_type.line, message=f"{endpoint.address} shifts traffic by "
+                                                                 f"{kind.lower()} steps")
+        elif rollout.auto_rollback.written:
+            ctx.supports(line=rollout.auto_rollback.line, confidence=0.7,
+                         message=f"{endpoint.address} rolls back automatically on alarms "
+                                 f"({rollout.auto_rollback.name})")
+        elif kind == "ALL_AT_ONCE":
+            ctx.contradicts(line=rollout.traffic_type.line,
+                            message=f"{endpoint.address} shifts all traffic at once with no automatic rollback")
+
+
+@rule()
+def online_explainer(ctx: FileContext) -> None:
+    for deployment in state_of(ctx.file).of(Deployment):
+        if deployment.explainer is not None and deployment.explainer.written:
+            ctx.supports(line=deployment.explainer.line,
+                         message=f"{deployment.address} returns explanations with predictions "
+                                 f"({deployment.explainer.name})")
