@@ -212,3 +212,16 @@ def test_the_registry_maps_sarif_to_this_reporter(example: Reviewed) -> None:
     review, scan = example
     assert REPORTERS["sarif"] is sarif.render
     assert json.loads(REPORTERS["sarif"](review, scan=scan))["version"] == "2.1.0"
+
+
+def test_each_result_names_its_file_class_and_evidence_outside_the_project_is_a_suppressed_note(
+        validator: Draft4Validator, example: Reviewed) -> None:
+    review, scan = example
+    first = next(e for e in review.evidence if e.outcome == "contradicts")
+    vendored = first.model_copy(update={"file_class": "vendored", "file": "lambda/acme_client/util.py"})
+    data = sarif.to_sarif(review.model_copy(update={"evidence": [first, vendored]}), scan=scan)
+    assert_valid(validator, data)
+    ours, theirs = data["runs"][0]["results"]
+    assert ours["properties"]["fileClass"] == "project" and ours["level"] in ("error", "warning")
+    assert theirs["properties"]["fileClass"] == "vendored" and theirs["level"] == "note"
+    assert theirs["suppressions"][0]["justification"].startswith("vendored file: visible, decides no practice")

@@ -94,6 +94,10 @@ def _unknown_rule(rule_id: str) -> dict[str, Any]:
 
 
 def _suppressions(practice: PracticeResult | None, item: Evidence) -> list[dict[str, str]]:
+    if not item.decides:  # code scanning would otherwise open alerts on code that is not the project's
+        why = (f"{item.file_class} file: visible, decides no practice (mllens.yaml scan.project "
+               "reclassifies it)")
+        return [{"kind": "external", "status": "accepted", "justification": why}]
     if practice is None:
         return []
     if practice.accepted is not None and not practice.accepted_expired:
@@ -132,11 +136,12 @@ def _result(item: Evidence, index: int, practice: PracticeResult | None, risk: R
     result: dict[str, Any] = {
         "ruleId": item.rule,
         "ruleIndex": index,
-        "level": "error" if risk is Risk.HIGH else "warning",
+        "level": ("error" if risk is Risk.HIGH else "warning") if item.decides else "note",
         "message": {"text": f"{item.message} (practice {where}{question})"},
         "locations": [{"physicalLocation": location}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
-        "properties": {"practice": item.practice, "check": item.check, "confidence": item.confidence},
+        "properties": {"practice": item.practice, "check": item.check, "confidence": item.confidence,
+                       "fileClass": item.file_class},
     }
     suppressions = _suppressions(practice, item)
     if suppressions:
