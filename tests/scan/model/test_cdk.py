@@ -89,3 +89,13 @@ def test_an_l2_bucket_reaches_the_model() -> None:
     (bucket,) = state_of(ParsedFile("app.py", "python", text, parse("python", text))).of(DataStore)
     assert bucket.address == "Data (s3.Bucket)"
     assert bucket.versioning is not None and bucket.versioning.value.raw == "Suspended"
+
+
+def test_resources_of_a_cdk_app_say_so() -> None:
+    """Messages name the syntax a resource was written in: the app, not the template it becomes."""
+    text = ("from aws_cdk import aws_sagemaker as sagemaker\n"
+            "sagemaker.CfnModel(self, 'M', execution_role_arn='arn')\n")
+    from mllens.scan.parse import parse
+
+    (model,) = state_of(ParsedFile("app.py", "python", text, parse("python", text))).resources
+    assert model.syntax == "cdk" and model.ml

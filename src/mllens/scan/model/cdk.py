@@ -176,5 +176,5 @@ def adapt(file: ParsedFile) -> Iterator[Resource]:
             continue
         found = map_resource(file, res, serverless=set())
         if found is not None:
-            yield dataclasses.replace(found, address=f"{construct.ident} ({construct.written})")
+            yield dataclasses.replace(found, syntax="cdk", address=f"{construct.ident} ({construct.written})")
 
