@@ -24,7 +24,7 @@ from types import TracebackType
 
 from mllens.errors import InputError
 from mllens.scan import cache as result_cache
-from mllens.scan import classified, incremental
+from mllens.scan import classified, incremental, walk_snapshot
 from mllens.scan.context import IndexedFile, ProjectIndex
 from mllens.scan.engine import FileOutcome, Plan, process_file
 from mllens.scan.evidence import Evidence
@@ -32,7 +32,7 @@ from mllens.scan.lifecycle import lifecycle_notes
 from mllens.scan.merge import Progress, facts_of, found_in, progress_callback, project_rules, run_project_rule
 from mllens.scan.registry import Family, families
 from mllens.scan.result import Diagnostic, FolderClass, ScanResult
-from mllens.scan.walk import DEFAULT_MAX_SIZE, walk
+from mllens.scan.walk import DEFAULT_MAX_SIZE, MAX_FILES, walk
 
 PARALLEL_MIN_FILES = 300  # below this, starting worker processes costs more than it saves
 # files per shard: fewer, bigger shards cost the main process less to hand out and take in
@@ -220,13 +220,19 @@ def run_scan(
     if registered and not (use_cache and incremental.has_last_scan(str(root), version)):
         loading = threading.Thread(target=_load_families, daemon=True)
         loading.start()
-    try:
-        walked = walk(root, max_size=max_file_size, exclude=exclude, project=project, vendored=vendored)
-    except ValueError as exc:  # a bad pattern, found before any file is read
-        message = str(exc)
-        key, colon, rest = message.partition(": ")
-        in_scan = colon and key in ("scan.project", "scan.vendored")
-        raise InputError(rest if in_scan else message, field=key if in_scan else "exclude") from None
+    settings = walk_snapshot.options(exclude, project, vendored, MAX_FILES)
+    walked = walk_snapshot.replay(str(root), max_size=max_file_size, **settings) if use_cache else None
+    if walked is None:
+        began = time.time_ns()
+        try:
+            walked = walk(root, max_size=max_file_size, exclude=exclude, project=project, vendored=vendored)
+        except ValueError as exc:  # a bad pattern, found before any file is read
+            message = str(exc)
+            key, colon, rest = message.partition(": ")
+            in_scan = colon and key in ("scan.project", "scan.vendored")
+            raise InputError(rest if in_scan else message, field=key if in_scan else "exclude") from None
+        if use_cache:
+            walk_snapshot.save(str(root), walked, began, max_size=max_file_size, **settings)
     walk_classes = classified.fingerprint(walked.classes)
 
     def result(evidence: list[Evidence], diagnostics: list[Diagnostic], lifecycle: dict[str, list[str]],

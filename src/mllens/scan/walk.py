@@ -46,6 +46,19 @@ _SIZE_FACTOR = {"notebook": 8.0}
 MAX_FILES = 200_000
 MAX_DEPTH = 64
 _GITIGNORE_MAX = 1024 * 1024
+Seen = tuple[int, int, int, int]  # mtime_ns, ctime_ns, inode, device; ABSENT when there is no such path
+ABSENT: Seen = (0, 0, 0, 0)
+
+
+def seen(path: str) -> Seen:
+    """What tells a re-scan that a folder, or a file the walker read, is as it was
+    (mllens.scan.walk_snapshot)."""
+    try:
+        info = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return ABSENT
+    return (info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+
 
 def exclude_rules(patterns: Sequence[str]) -> IgnoreFile | None:
     """The exclude list as root .gitignore rules (None when empty). ValueError names the
@@ -90,6 +103,9 @@ class WalkResult:
     # path -> its class and why, for every file that is not the project's own by default
     classes: dict[str, fileclass.Decision] = field(default_factory=dict)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (folder, why) not walked at all
+    # every folder listed or looked into and every file read, as it was: a re-scan whose
+    # tree still matches all of them can reuse this walk (mllens.scan.walk_snapshot)
+    watched: dict[str, Seen] = field(default_factory=dict)
 
 
 @dataclass
@@ -116,6 +132,7 @@ class _Walker:
         stack = [(os_dir, rel, depth, ignores, parent)]
         while stack:
             os_dir, rel, depth, ignores, parent = stack.pop()
+            self.result.watched[os_dir] = seen(os_dir)  # before listing: a change while listing shows next time
             try:
                 entries = sorted(os.scandir(os_dir), key=lambda e: e.name, reverse=True)
             except OSError as exc:
@@ -125,6 +142,10 @@ class _Walker:
             if ".gitignore" in names:
                 ignores = self._read_gitignore(os.path.join(os_dir, ".gitignore"), rel, ignores)
             attributes = self._read_gitattributes(os_dir, rel) if ".gitattributes" in names else None
+            for meta in names:
+                if meta.endswith(".dist-info"):  # the classifier reads their file lists
+                    for listing in ("top_level.txt", "RECORD"):
+                        self._watch(os.path.join(os_dir, meta, listing))
             folder = fileclass.enter(
                 rel, rel.rpartition("/")[2], names, parent, os_dir=os_dir, attributes=attributes
             )
@@ -162,23 +183,29 @@ class _Walker:
             return self._skipped(rel, "left out by an exclude pattern")
         if name in SKIP_DIRS or rel in SKIP_PATHS or name.endswith(".egg-info"):
             return self._skipped(rel, "not the project's own (VCS data, caches, vendored or installed packages)")
-        if name in BUILD_DIRS and is_build_output(entry.path):
+        if name in BUILD_DIRS and self._watch(entry.path) and is_build_output(entry.path):
             return self._skipped(rel, "packaging output")
         if name in ("venv", "env", "virtualenv", ".env") or name.startswith(("venv", ".venv")):
+            self._watch(entry.path)
             try:
                 if is_virtualenv(entry.path, set(os.listdir(entry.path))):
                     return self._skipped(rel, "a virtual environment")
             except OSError:
                 return False
-        elif os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+        elif self._watch(entry.path) and os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
             return self._skipped(rel, "a virtual environment")
         return is_ignored(ignores, rel, name, is_dir=True)
+
+    def _watch(self, path: str) -> bool:
+        self.result.watched[path] = seen(path)
+        return True
 
     def _skipped(self, rel: str, why: str) -> bool:
         self.result.skipped.append((display_path(rel), why))
         return True
 
     def _read_gitattributes(self, os_dir: str, rel: str) -> fileclass.Attributes | None:
+        self._watch(os.path.join(os_dir, ".gitattributes"))
         try:
             with open(os.path.join(os_dir, ".gitattributes"), "rb") as handle:
                 text = handle.read(_GITIGNORE_MAX).decode("utf-8", errors="replace")
@@ -194,6 +221,7 @@ class _Walker:
         return attributes
 
     def _read_gitignore(self, path: str, rel: str, ignores: tuple[IgnoreFile, ...]) -> tuple[IgnoreFile, ...]:
+        self._watch(path)
         try:
             with open(path, "rb") as handle:
                 raw = handle.read(_GITIGNORE_MAX)
@@ -323,6 +351,7 @@ def walk(
         walker.diag(".", "unreadable", f"cannot read the project directory: {exc.strerror or exc}")
         return walker.result
     git_exclude = os.path.join(top, ".git", "info", "exclude")
+    walker._watch(git_exclude)  # also when there is none: one appearing changes the walk
     ignores: tuple[IgnoreFile, ...] = ()
     if os.path.isfile(git_exclude):
         ignores = walker._read_gitignore(git_exclude, "", ())
