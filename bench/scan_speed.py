@@ -14,7 +14,8 @@ folder), then measures, each in a fresh process and after the OS cache is warm:
          scan runs from a frozen, byte-compiled copy of the package (as installed: no time
          spent compiling mllens's own sources), import of the scanner included.
 
-Targets: cold scan <= 1.5x floor, warm <= 1/3 of cold, peak RSS < 300 MB. With --repeat N,
+Targets: cold scan <= 1.5x floor, warm <= 0.1x cold, peak RSS < 300 MB. The warm scan is
+also measured in a process that has already imported the scanner (`loaded`). With --repeat N,
 every measure is taken N times (a fresh cache for each cold scan) and the range is shown;
 the ratios use the best of each, and the cold/floor ratio of each round (a floor, then a
 cold scan right after it) is also shown as a median and worst case.
@@ -318,6 +319,8 @@ def hcl_only(root: str) -> None:
 def _child(mode: str, root: str) -> None:
     import mllens.scan.kinds  # noqa: F401 - what the floor imports, loaded before the clock starts
 
+    if mode == "loaded":  # a long-lived process (web app, fleet worker): the scanner already imported
+        from mllens.scan.run import run_scan
     started, cpu_started = time.perf_counter(), _cpu()
     if mode == "bare":
         floor(root, parse=False)
@@ -381,7 +384,7 @@ def main() -> None:
         shutil.copytree(Path(mllens.__file__).parent, src / "mllens", ignore=shutil.ignore_patterns("__pycache__"))
         compileall.compile_dir(src, quiet=1)  # as an install would: the scan does not compile our sources
         measure("bare", str(root), str(Path(tmp) / "cache0"))  # warm the OS page cache for every run below
-        bares, floors, hcls, colds, warms = [], [], [], [], []
+        bares, floors, hcls, colds, warms, loadeds = [], [], [], [], [], []
         for i in range(repeat):
             cache = str(Path(tmp) / f"cache{i + 1}")
             bares.append(measure("bare", str(root), cache))
@@ -389,7 +392,10 @@ def main() -> None:
             hcls.append(measure("hcl", str(root), cache, str(src)))
             colds.append(measure("scan", str(root), cache, str(src)))
             warms.append(measure("scan", str(root), cache, str(src)))
-        bare, base, cold, warm = (min(r, key=lambda x: x["wall"]) for r in (bares, floors, colds, warms))
+            loadeds.append(measure("loaded", str(root), cache, str(src)))
+        bare, base, cold, warm, loaded = (
+            min(r, key=lambda x: x["wall"]) for r in (bares, floors, colds, warms, loadeds)
+        )
         peak = max(r["peak_mb"] for r in colds + warms)
         hcl_files = plan["tf"]
         print(f"bare walk+read: {_span(bares)}   parse floor: {_span(floors)}")
@@ -408,7 +414,12 @@ def main() -> None:
             f"  CPU time (all processes): scan cold {cold['cpu']:.2f}s = {cold['cpu'] / base['cpu']:.2f}x"
             f" the floor's {base['cpu']:.2f}s (less sensitive to other load on the machine than wall time)"
         )
-        print(f"scan warm: {_span(warms)} = {warm['wall'] / cold['wall']:.2f} of cold   (target <= 0.33)")
+        print(f"scan warm: {_span(warms)} = {warm['wall'] / cold['wall']:.2f} of cold   (target <= 0.1)")
+        print(
+            f"  warm in a process that has the scanner loaded (web app, fleet worker): {_span(loadeds)}"
+            f" = {loaded['wall'] / cold['wall']:.2f} of cold; the rest of a fresh process's warm scan is"
+            f" importing the scanner ({warm['wall'] - loaded['wall']:.2f}s)"
+        )
         print(f"peak RSS: {peak:.0f} MB   (target < 300 MB)")
 
 
