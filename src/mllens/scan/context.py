@@ -15,10 +15,13 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from mllens.scan.evidence import Evidence, Outcome
 from mllens.scan.registry import Rule
+
+if TYPE_CHECKING:
+    from mllens.scan.binding_files import BindingFiles
 
 T = TypeVar("T")
 
@@ -91,6 +94,25 @@ class ProjectIndex:
         text = self._joined[0]
         return any(_line_glob(p).search(text) is not None for p in patterns)
 
+    @cached_property
+    def binding_files(self) -> BindingFiles:
+        """The files that may bind other files' references, by folder (built on first use)."""
+        from mllens.scan.binding_files import BindingFiles
+
+        return BindingFiles.of(f.path for f in self.files)
+
+
+@dataclass(frozen=True)
+class Bound:
+    """What the engine read with a file for its references (see mllens.scan.binding_files):
+    (path, text) of each source, and the YAML/JSON/template files beside it."""
+
+    sources: tuple[tuple[str, str], ...] = ()
+    siblings: tuple[str, ...] = ()
+
+
+NOTHING_BOUND = Bound()
+
 _UNPARSED: Any = object()
 
 
@@ -110,6 +132,7 @@ class ParsedFile:
     parser: Callable[[str], Any] | None = field(default=None, compare=False, repr=False)
     # Views derived from `data` that several rules share (built once per file, see `memo`).
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    bound: Bound = field(default=NOTHING_BOUND, compare=False, repr=False)
 
     @property
     def data(self) -> Any:
@@ -235,6 +258,14 @@ class FileContext(_Emitter):
     def info(self, *, line: int | None, message: str, check: str | None = None) -> None:
         self._emit("info", file=self.file.path, line=line, message=message, check=check, confidence=None)
 
+    def given(self, value: Noted) -> FileContext | Given:
+        """This context for evidence about one value to judge (`Value.each()`): a value
+        resolved from a variable or parameter gets its note (environments, where each sets
+        it) appended to every message, and a default's lower trust scales the confidence."""
+        if not value.note and value.trust == 1.0:
+            return self
+        return Given(self, value.note, value.trust)
+
     def fact(self, key: str, value: Any) -> None:
         """Record something project rules may need. It must be small and JSON-shaped (str,
         int, float, bool, None, lists, dicts with str keys; tuples become lists) because
@@ -244,6 +275,41 @@ class FileContext(_Emitter):
             raise ValueError(f"rule {self.rule.id} records fact {key!r}, which {self.rule.family}.yaml "
                              "does not declare (facts.produces)")
         self.facts.setdefault(key, []).append(jsonable(value, where=f"fact {key!r} of rule {self.rule.id}"))
+
+
+class Noted(Protocol):
+    @property
+    def note(self) -> str: ...
+
+    @property
+    def trust(self) -> float: ...
+
+
+class Given:
+    """A FileContext's emit methods for evidence about one resolved value (see `given`)."""
+
+    def __init__(self, ctx: FileContext, note: str, trust: float) -> None:
+        self.ctx, self.note, self.trust = ctx, note, trust
+
+    @property
+    def rule(self) -> Rule:
+        return self.ctx.rule
+
+    def _confidence(self, confidence: float | None) -> float:
+        base = self.ctx.rule.meta.confidence if confidence is None else confidence
+        return round(base * self.trust, 2)
+
+    def supports(self, *, line: int | None, message: str, check: str | None = None,
+                 confidence: float | None = None) -> None:
+        self.ctx.supports(line=line, message=message + self.note, check=check, confidence=self._confidence(confidence))
+
+    def contradicts(self, *, line: int | None, message: str, check: str | None = None,
+                    confidence: float | None = None) -> None:
+        self.ctx.contradicts(line=line, message=message + self.note, check=check,
+                             confidence=self._confidence(confidence))
+
+    def info(self, *, line: int | None, message: str, check: str | None = None) -> None:
+        self.ctx.info(line=line, message=message + self.note, check=check)
 
 
 def jsonable(value: Any, *, where: str) -> Any:

@@ -22,7 +22,7 @@ from typing import Any
 
 from mllens.scan.cache import CacheReader, Stat, content_digest, entry_key
 from mllens.scan.classify import content_signal
-from mllens.scan.context import FileContext, IndexedFile, ParsedFile, ProjectIndex
+from mllens.scan.context import NOTHING_BOUND, Bound, FileContext, IndexedFile, ParsedFile, ProjectIndex
 from mllens.scan.parse import ParseError, parse
 from mllens.scan.parse.helm_chart import chart_documents, chart_root
 from mllens.scan.parse.kustomize import is_kustomization, overlay_documents
@@ -108,6 +108,8 @@ class Plan:
 
     # kind -> one regex of every word the families reading that kind look for (FamilyPlan.contains)
     any_word: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    # path -> text of a file read for other files' references (None: unreadable), per process
+    source_texts: dict[str, str | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for family in self.families:
@@ -231,10 +233,11 @@ def _process(plan: Plan, file: IndexedFile, cache: CacheReader | None, outcome: 
         return
     chart = _chart_inputs(plan, file)
     overlay = _overlay(plan, file, raw) if chart is None and is_kustomization(file.path) else None
+    bound = _bound(plan, file, raw) if chart is None and overlay is None else None
     if cache is not None:
         # a chart template's result depends on its chart's values and metadata too, an overlay's
-        # on every file it reads
-        inputs = list(chart) if chart is not None else overlay[1] if overlay is not None else []
+        # on every file it reads, a file's with references on the files that bind them
+        inputs = list(chart) if chart is not None else overlay[1] if overlay is not None else _bound_bytes(bound)
         outcome.digest = content_digest(b"\0".join([raw, *inputs]) if inputs else raw)
         outcome.stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
         outcome.read_ns = read_ns
@@ -247,7 +250,7 @@ def _process(plan: Plan, file: IndexedFile, cache: CacheReader | None, outcome: 
             if hit is not None and hit.get("ix") in (None, plan.index_fingerprint):
                 outcome.take(hit)
                 return
-    used_index = _check(plan, file, raw, limit, families, outcome, chart, overlay[0] if overlay else None)
+    used_index = _check(plan, file, raw, limit, families, outcome, chart, overlay[0] if overlay else None, bound)
     if outcome.cache_key is not None:
         if used_index or outcome.evidence or outcome.facts or outcome.diagnostics or outcome.signal:
             outcome.cache_value = outcome.to_json(plan.index_fingerprint if used_index else None)
@@ -275,6 +278,59 @@ def _chart_inputs(plan: Plan, file: IndexedFile) -> tuple[bytes, bytes] | None:
                 data = b""
         found.append(data)
     return found[0], found[1]
+
+
+_SOURCE_LIMIT = 256 * 1024  # variables, tfvars and parameter files are small; a bigger one is not one
+
+
+def _bound(plan: Plan, file: IndexedFile, raw: bytes) -> Bound | None:
+    """The files that bind this file's references (mllens.scan.binding_files), read: for a
+    Terraform file naming a variable or local, or a CloudFormation template with Parameters."""
+    if file.kind == "terraform":
+        if not file.path.endswith(".tf") or (b"var." not in raw and b"local." not in raw):
+            return None
+    elif file.kind not in ("yaml", "json") or b"AWS::" not in raw or b"Parameters" not in raw:
+        return None
+    if not file.os_path.endswith(file.path):
+        return None
+    files = plan.index.binding_files
+    base = file.os_path[: len(file.os_path) - len(file.path)]
+    sources: list[tuple[str, str]] = []
+    for rel in files.sources(file.path):
+        text = plan.source_texts[rel] if rel in plan.source_texts else _source_text(plan, base, rel)
+        if text is not None and (file.kind == "terraform" or _parameter_like(text)):
+            sources.append((rel, text))
+    siblings = tuple(files.siblings(file.path)) if file.kind != "terraform" and sources else ()
+    return Bound(tuple(sources), siblings) if sources else None
+
+
+def _source_text(plan: Plan, base: str, rel: str) -> str | None:
+    text: str | None = None
+    try:
+        data, _ = _read(IndexedFile(rel, "text", 0, os_path=os.path.join(base, rel)), _SOURCE_LIMIT)
+        if len(data) <= _SOURCE_LIMIT:
+            text = _decode(data)
+    except (OSError, UnicodeDecodeError):
+        text = None
+    plan.source_texts[rel] = text
+    return text
+
+
+def _parameter_like(text: str) -> bool:
+    """A JSON text that may be a parameter file (a template, or any other JSON, is not)."""
+    if '"Resources"' in text:
+        return False
+    return '"Parameters"' in text or '"ParameterKey"' in text or (text.lstrip().startswith("[") and "=" in text)
+
+
+def _bound_bytes(bound: Bound | None) -> list[bytes]:
+    if bound is None:
+        return []
+    out = [rel.encode("utf-8", "surrogatepass") + b"\0" + text.encode("utf-8", "surrogatepass")
+           for rel, text in bound.sources]
+    if bound.siblings:
+        out.append("\n".join(bound.siblings).encode("utf-8", "surrogatepass"))
+    return out
 
 
 def _overlay(plan: Plan, file: IndexedFile, raw: bytes) -> tuple[list[Any], list[bytes]] | None:
@@ -317,6 +373,7 @@ def _check(
     outcome: FileOutcome,
     chart: tuple[bytes, bytes] | None = None,
     overlay: list[Any] | None = None,
+    bound: Bound | None = None,
 ) -> bool:
     """Check the bytes read, then run the rules of the families that want the file."""
     if len(raw) > limit:
@@ -342,7 +399,7 @@ def _check(
     active = [fp for fp in families if fp.accepts(file.path, probe, start)]
     if not active:
         return False
-    return _run_rules(plan, file, text, active, outcome, chart, overlay)
+    return _run_rules(plan, file, text, active, outcome, chart, overlay, bound)
 
 
 def _run_rules(
@@ -353,6 +410,7 @@ def _run_rules(
     outcome: FileOutcome,
     chart: tuple[bytes, bytes] | None = None,
     overlay: list[Any] | None = None,
+    bound: Bound | None = None,
 ) -> bool:
     if overlay is not None:  # a Kustomize overlay: the objects it changes, as it deploys them
         parsed = ParsedFile(file.path, file.kind, text, overlay)
@@ -367,7 +425,7 @@ def _run_rules(
         parsed = ParsedFile(file.path, file.kind, text, parser=_PARSERS[file.kind])
     else:
         try:
-            parsed = ParsedFile(file.path, file.kind, text, parse(file.kind, text))
+            parsed = ParsedFile(file.path, file.kind, text, parse(file.kind, text), bound=bound or NOTHING_BOUND)
         except ParseError as exc:
             outcome.diagnostics.append(("parse_error", exc.message, None, exc.line))
             return False

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from mllens.scan import cache
+from mllens.scan import binding_files, cache
 from mllens.scan.context import IndexedFile
 from mllens.scan.engine import FileOutcome
 from mllens.scan.evidence import Evidence
@@ -160,6 +160,8 @@ class Warm:
         records = reader.files(project)
         digests = {path: digest for path, (stat, digest, _) in records.items() if stat and stats.get(path) == stat}
         _forget_stale_charts(digests, walked)
+        # a file whose tfvars or parameter file changed is read again
+        binding_files.forget_stale(digests, [f.path for f in walked.files if not f.too_large], records)
         clean = {path: key for path, (_, _, key) in records.items() if key}
         return cls(
             project, version, max_size, walked, reader, digests, frozenset(records), clean, exclude=exclude,

@@ -301,10 +301,13 @@ def judge_choice(ctx: Any, value: Any, line: int, *, what: str, attr: str, good:
 
 def judge_switch(ctx: Any, switch: Any, *, what: str) -> None:
     """`judge_choice` for a `mllens.scan.model.Switch`: its value, its safe spellings in that
-    syntax, and how sure an unset value is unsafe (None: an unset value is not judged)."""
-    value = switch.value
-    judge_choice(ctx, value.raw, value.line, what=what, attr=value.name, good=switch.safe,
-                 default_bad=switch.unset_confidence is not None, absent_confidence=switch.unset_confidence or 0.7)
+    syntax, and how sure an unset value is unsafe (None: an unset value is not judged). A
+    value set from a variable or parameter is judged per environment (`Value.each`)."""
+    for one in switch.each():
+        value = one.value
+        judge_choice(ctx.given(value), value.raw, value.line, what=what, attr=value.name, good=switch.safe,
+                     default_bad=switch.unset_confidence is not None,
+                     absent_confidence=switch.unset_confidence or 0.7)
 
 
 def show(value: Any) -> str:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._cfn import CfnResource, resources, serverless_only_models
 from mllens.scan.detectors._iac import Node
+from mllens.scan.model.bindings import resolver_of
 from mllens.scan.model.kinds import (
     Alarm,
     AuditTrail,
@@ -58,13 +59,15 @@ class _Reader:
 
     def __init__(self, file: ParsedFile, res: CfnResource) -> None:
         self.file, self.res = file.path, res
+        self.resolve = resolver_of(file)
 
     def at(self, path: str, *, node: Node | None = None, name: str | None = None) -> Value:
+        """The property at `path`, with what a `Ref` to a parameter resolves to (see bindings)."""
         if node is None:
             raw, line = self.res.at(path)
         else:
             raw, line = node.at(path)
-        return Value(raw, self.file, line, name or path.rsplit(".", 1)[-1])
+        return self.resolve(Value(raw, self.file, line, name or path.rsplit(".", 1)[-1]))
 
     def block_value(self, node: Node, key: str) -> Value:
         """A nested mapping as a value: present at its key's line, absent at the logical id."""

@@ -7,6 +7,7 @@ from typing import Any
 from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._iac import Node
 from mllens.scan.detectors._tf import Block, is_ml
+from mllens.scan.model.bindings import resolver_of
 from mllens.scan.model.values import Value
 
 # For messages: the service a resource type belongs to (other types: the provider's name).
@@ -20,10 +21,12 @@ class Reader:
 
     def __init__(self, file: ParsedFile, block: Block) -> None:
         self.file, self.block = file.path, block
+        self.resolve = resolver_of(file)
 
     def at(self, path: str, *, node: Node | None = None, name: str | None = None) -> Value:
+        """The value at `path`, with what its variables and locals resolve to (see bindings)."""
         raw, line = (node or self.block.node).at(path)
-        return Value(raw, self.file, line, name or path)
+        return self.resolve(Value(raw, self.file, line, name or path))
 
     def block_value(self, node: Node, key: str) -> Value:
         """A nested block as a value: present at its first line, absent at the holder's line."""

@@ -6,15 +6,44 @@ resource or block that would hold it), the attribute's name as written in that s
 messages: `kms_key_arn` in Terraform, `KmsKeyId` in CloudFormation), and its kind, from
 `_iac.classify`: a literal, a reference (a variable, `!Ref`, another resource's attribute),
 blank, or absent. A reference to a key is therefore not a missing key.
+
+A reference the project's own files resolve (a Terraform variable's default and the
+`*.tfvars` of each environment, a CloudFormation parameter's Default and the parameter files
+of each environment: see `bindings`) keeps its `resolutions`: one `Value` per distinct value,
+at the attribute's own file and line, its `origins` naming the environments that deploy it
+and where each sets it. Judgements read `value.each()` (the resolutions, or the value itself)
+and report through `ctx.given(v)`, which appends `v.note` to the message and lowers the
+confidence of a value that is only a default (`v.trust`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from mllens.scan.detectors._iac import MISSING, Kind, as_bool, as_int, as_str, classify, show
+
+# How much a value known only as a declared default is trusted, against one an environment
+# sets: the default holds unless a pipeline passes another value we cannot see.
+DEFAULT_TRUST = 0.9
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a resolved value is set: `env` names the environment ("" when it holds for every
+    run: a default with no environment files, a `terraform.tfvars`, a literal local)."""
+
+    env: str
+    file: str
+    line: int
+    default: bool = False  # the declared default (no environment overrides it)
+
+    def shown(self) -> str:
+        where = f"{self.file}:{self.line}"
+        if self.env:
+            return f"{self.env} ({'default, ' if self.default else ''}{where})"
+        return f"default ({where})" if self.default else where
 
 
 @dataclass(frozen=True)
@@ -23,6 +52,12 @@ class Value:
     file: str
     line: int
     name: str  # the attribute as written in its syntax
+    # On a resolution: the reference it came from, as written ("var.instance_count",
+    # "parameter InstanceCount"), and where each environment deploying it sets it.
+    ref: str = ""
+    origins: tuple[Origin, ...] = ()
+    # On a reference the project's files resolve: one value per distinct resolved value.
+    resolutions: tuple[Value, ...] = ()
 
     @classmethod
     def absent(cls, file: str, line: int, name: str) -> Value:
@@ -40,6 +75,31 @@ class Value:
     @property
     def unset(self) -> bool:
         return self.kind in ("absent", "blank")
+
+    def each(self) -> tuple[Value, ...]:
+        """What to judge: the value per environment when it is a resolved reference (one per
+        distinct value), otherwise the value itself (a literal, or a reference nothing in the
+        project resolves, which judgements skip as before)."""
+        return self.resolutions or (self,)
+
+    @property
+    def note(self) -> str:
+        """For messages: where a resolved value comes from (empty for a written value)."""
+        if not self.ref:
+            return ""
+        if len(self.origins) == 1 and self.origins[0].default and not self.origins[0].env:
+            origin = self.origins[0]
+            return f" [default of {self.ref} ({origin.file}:{origin.line})]"
+        return f" [{self.ref}: {', '.join(o.shown() for o in self.origins)}]"
+
+    @property
+    def trust(self) -> float:
+        """1.0, or DEFAULT_TRUST when every origin is a declared default."""
+        return DEFAULT_TRUST if self.origins and all(o.default for o in self.origins) else 1.0
+
+    @property
+    def envs(self) -> tuple[str, ...]:
+        return tuple(o.env for o in self.origins if o.env)
 
     def on(self) -> bool:
         """A flag written as true, or a settings block that is written (not a reference)."""
@@ -74,3 +134,11 @@ class Switch:
     value: Value
     safe: tuple[str, ...]
     unset_confidence: float | None = 0.7
+
+    def each(self) -> Iterator[Switch]:
+        """The switch once per value to judge (see `Value.each`)."""
+        if not self.value.resolutions:
+            yield self
+            return
+        for value in self.value.resolutions:
+            yield replace(self, value=value)

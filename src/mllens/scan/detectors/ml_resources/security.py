@@ -25,10 +25,11 @@ _RUNTIME_ENDPOINT = re.compile(r"sagemaker\.runtime|runtime\.sagemaker|aiplatfor
 def ml_resource_cmk(ctx: FileContext) -> None:
     for res in state_of(ctx.file).resources:
         if res.ml and res.key is not None:
-            judge_key(ctx, res.key.raw, res.key.line, what=res.address, attr=res.key.name)
+            for key in res.key.each():  # per environment when set from a variable
+                judge_key(ctx.given(key), key.raw, key.line, what=res.address, attr=key.name)
         if isinstance(res, FeatureStore) and res.offline_key is not None:
-            key = res.offline_key
-            judge_key(ctx, key.raw, key.line, what=f"{res.address} offline store", attr=key.name)
+            for key in res.offline_key.each():
+                judge_key(ctx.given(key), key.raw, key.line, what=f"{res.address} offline store", attr=key.name)
 
 
 @rule()
@@ -72,9 +73,10 @@ def workspace_public_access(ctx: FileContext) -> None:
 def inter_container_encryption(ctx: FileContext) -> None:
     for job in state_of(ctx.file).of(MonitoringJob):
         value = job.inter_container_encryption
-        if value.kind == "literal":
-            judge_choice(ctx, value.raw, value.line, what=job.address, attr=value.name, good=("true",),
-                         default_bad=False)
+        for one in value.each():  # per environment when set from a variable
+            if one.kind == "literal":
+                judge_choice(ctx.given(one), one.raw, one.line, what=job.address, attr=one.name, good=("true",),
+                             default_bad=False)
 
 
 @rule()

@@ -25,45 +25,47 @@ def endpoint_data_capture(ctx: FileContext) -> None:
             if capture.required:
                 ctx.contradicts(line=capture.block.line, message=f"{deployment.address} has no {name}")
             continue
-        enabled = capture.enabled.as_bool()
-        if enabled is False:
-            if capture.required:
-                ctx.contradicts(line=capture.enabled.line,
-                                message=f"{deployment.address} turns data capture off ({capture.enabled.name})")
-        elif enabled or capture.on_by_default:
-            ctx.supports(line=capture.block.line,
-                         message=f"{deployment.address} captures requests and predictions ({name})")
+        for flag in capture.enabled.each():  # per environment when set from a variable
+            enabled = flag.as_bool()
+            if enabled is False:
+                if capture.required:
+                    ctx.given(flag).contradicts(line=flag.line,
+                                                message=f"{deployment.address} turns data capture off ({flag.name})")
+            elif enabled or capture.on_by_default:
+                ctx.given(flag).supports(line=capture.block.line,
+                                         message=f"{deployment.address} captures requests and predictions ({name})")
 
 
 @rule()
 def serving_instance_count(ctx: FileContext) -> None:
     for deployment in state_of(ctx.file).of(Deployment):
         for variant in deployment.variants:
-            count = variant.instance_count.as_int()
-            if variant.shadow or variant.serverless.written or count is None:
-                continue  # a shadow, serverless capacity, or a value from a variable: not judged
-            line = variant.instance_count.line
-            if count > 1:
-                ctx.supports(line=line, message=f"{deployment.address} serves from {count} instances")
-            else:
-                ctx.contradicts(line=line, message=f"{deployment.address} serves from a single instance "
-                                                   f"({variant.instance_count.name} = {count})")
+            for value in variant.instance_count.each():  # per environment when set from a variable
+                count = value.as_int()
+                if variant.shadow or variant.serverless.written or count is None:
+                    continue  # a shadow, serverless capacity, or a value nothing resolves: not judged
+                line = value.line
+                if count > 1:
+                    ctx.given(value).supports(line=line, message=f"{deployment.address} serves from {count} instances")
+                else:
+                    ctx.given(value).contradicts(line=line, message=f"{deployment.address} serves from a single "
+                                                                    f"instance ({value.name} = {count})")
 
 
 @rule()
 def serving_instance_types(ctx: FileContext) -> None:
     for deployment in state_of(ctx.file).of(Deployment):
         for variant in deployment.variants:
-            kind = variant.instance_type
-            generation = instance_generation(kind.raw)
-            if variant.shadow or generation == "other":
-                continue
-            if generation == "old":
-                ctx.contradicts(line=kind.line, message=f"{deployment.address} serves on a previous-generation "
-                                                        f"instance ({kind.name} = {kind.shown()})")
-            else:
-                ctx.supports(line=kind.line, message=f"{deployment.address} serves on a current or purpose-built "
-                                                     f"instance ({kind.name} = {kind.shown()})")
+            for kind in variant.instance_type.each():
+                generation = instance_generation(kind.raw)
+                if variant.shadow or generation == "other":
+                    continue
+                if generation == "old":
+                    ctx.given(kind).contradicts(line=kind.line, message=f"{deployment.address} serves on a "
+                                                f"previous-generation instance ({kind.name} = {kind.shown()})")
+                else:
+                    ctx.given(kind).supports(line=kind.line, message=f"{deployment.address} serves on a current or "
+                                             f"purpose-built instance ({kind.name} = {kind.shown()})")
 
 
 @rule()
