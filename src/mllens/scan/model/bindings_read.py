@@ -101,6 +101,24 @@ def _key_lines(text: str) -> dict[str, int]:
     return found
 
 
+_JSON_KEY = re.compile(r'^\s*[{\[]?\s*"([^"]+)"\s*:')
+
+
+def _json_key_lines(text: str, depth: int) -> dict[str, int]:
+    """The first line of each key written at `depth` (1: the top object's keys) in JSON text,
+    from its brackets (strings holding brackets may mislead it: a line, not a value)."""
+    found: dict[str, int] = {}
+    level = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip()
+        opens = 1 if stripped[:1] in "{[" else 0
+        match = _JSON_KEY.match(line)
+        if match and level + opens == depth:
+            found.setdefault(match.group(1), number)
+        level += line.count("{") + line.count("[") - line.count("}") - line.count("]")
+    return found
+
+
 def _line_of(text: str, needle: str, start: int = 1) -> int:
     for number, line in enumerate(text.split("\n")[start - 1 :], start=start):
         if needle in line:
@@ -113,7 +131,8 @@ def _tfvars(path: str, text: str) -> dict[str, Setting]:
         data = _json(text)
         if not isinstance(data, Mapping):
             return {}
-        return {str(k): Setting(v, path, _line_of(text, f'"{k}"')) for k, v in data.items()}
+        lines = _json_key_lines(text, 1)
+        return {str(k): Setting(v, path, lines.get(str(k), 1)) for k, v in data.items()}
     data = _hcl(text)
     if not isinstance(data, Mapping):
         return {}
@@ -155,7 +174,9 @@ def _config(path: str, text: str) -> dict[str, Setting] | None:
         if isinstance(data, Mapping):
             if any(isinstance(v, Mapping) for v in data.values()):
                 return None  # a template's own Parameters section
-            return {str(k): Setting(v, path, _line_of(text, f'"{k}"', start)) for k, v in data.items()}
+            lines = _json_key_lines(text, 2)
+            return {str(k): Setting(v, path, lines.get(str(k)) or _line_of(text, f'"{k}"', start))
+                    for k, v in data.items()}
     if not isinstance(data, list) or not data:
         return None
     out: dict[str, Setting] = {}

@@ -1,0 +1,185 @@
+"""Which files bind another file's references (from paths), and a scan that reads them: the
+evidence per environment, and a re-scan that judges a file again when one of them changed."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from scanfiles import write
+
+from mllens.scan import cache
+from mllens.scan import run as run_module
+from mllens.scan.binding_files import BindingFiles, forget_stale, stale_consumers
+from mllens.scan.registry import families
+from mllens.scan.run import run_scan
+
+PATHS = [
+    "infra/main.tf", "infra/variables.tf", "infra/outputs.tf", "infra/locals.tf", "infra/prod.tfvars",
+    "infra/envs/staging/terraform.tfvars", "infra/environments/dev.auto.tfvars.json",
+    "infra/modules/net/main.tf", "infra/modules/net/net.tfvars", "infra/modules/net/variables.tf",
+    "cfn/endpoint.yaml", "cfn/prod-config.json", "cfn/params/staging.json", "cfn/envs/qa/params.json",
+    "cfn/events/event.json", "cfn/package.json", "cfn/lambda/requirements.json", "other/prod.json",
+]
+
+
+def test_terraform_sources_are_the_module_declarations_and_its_tfvars() -> None:
+    files = BindingFiles.of(PATHS)
+    assert files.sources("infra/main.tf") == [
+        "infra/environments/dev.auto.tfvars.json", "infra/envs/staging/terraform.tfvars", "infra/locals.tf",
+        "infra/prod.tfvars", "infra/variables.tf",
+    ]  # not outputs.tf, not the nested module's files
+    assert files.sources("infra/modules/net/main.tf") == ["infra/modules/net/net.tfvars",
+                                                          "infra/modules/net/variables.tf"]
+    assert files.sources("infra/prod.tfvars") == []
+
+
+def test_cloudformation_sources_are_json_beside_it_or_in_parameter_folders() -> None:
+    files = BindingFiles.of(PATHS)
+    assert files.sources("cfn/endpoint.yaml") == ["cfn/envs/qa/params.json", "cfn/params/staging.json",
+                                                  "cfn/prod-config.json"]  # not events/, lambda/, package.json
+    assert files.siblings("cfn/endpoint.yaml") == ["cfn/endpoint.yaml", "cfn/prod-config.json", "cfn/package.json"]
+
+
+def test_a_changed_source_makes_the_files_it_may_bind_stale() -> None:
+    consumers = ["infra/main.tf", "infra/modules/net/main.tf", "cfn/endpoint.yaml", "other/x.yaml", "other/x.tf"]
+    assert stale_consumers(["infra/envs/staging/terraform.tfvars"], consumers) == {"infra/main.tf"}
+    assert stale_consumers(["infra/variables.tf"], consumers) == {"infra/main.tf"}
+    assert stale_consumers(["infra/main.tf"], consumers) == set()  # not a declaration file
+    assert stale_consumers(["cfn/params/staging.json"], consumers) == {"cfn/endpoint.yaml"}
+    assert stale_consumers(["cfn/other.yaml"], consumers) == set()
+    assert stale_consumers(["cfn/other.yaml"], consumers, names=True) == {"cfn/endpoint.yaml"}
+    digests = {"infra/main.tf": "d1", "infra/outputs.tf": "d2", "cfn/endpoint.yaml": "d3", "other/x.yaml": "d4"}
+    # prod.tfvars is new (not known unchanged): the module's files go; a deleted parameter
+    # file: the template beside it goes; other folders stay known
+    forget_stale(digests, ["infra/main.tf", "infra/outputs.tf", "infra/prod.tfvars", "cfn/endpoint.yaml",
+                           "other/x.yaml"],
+                 ["infra/main.tf", "infra/outputs.tf", "cfn/endpoint.yaml", "cfn/prod-config.json", "other/x.yaml"])
+    assert digests == {"other/x.yaml": "d4"}
+    digests = {"infra/main.tf": "d1", "cfn/endpoint.yaml": "d3", "infra/prod.tfvars": "d5"}
+    forget_stale(digests, list(digests), list(digests))  # nothing new, changed or deleted
+    assert digests == {"infra/main.tf": "d1", "cfn/endpoint.yaml": "d3", "infra/prod.tfvars": "d5"}
+
+
+ML = [f for f in families() if f.name == "ml_resources"]
+ENDPOINT = """\
+resource "aws_sagemaker_endpoint_configuration" "ep" {
+  production_variants {
+    model_name             = "m"
+    instance_type          = "ml.c6i.xlarge"
+    initial_instance_count = var.instance_count
+  }
+}
+"""
+PROJECT = {
+    "infra/main.tf": ENDPOINT,
+    "infra/variables.tf": 'variable "instance_count" {\n  default = 1\n}\n',
+    "infra/envs/staging/terraform.tfvars": "instance_count = 1\n",
+    "infra/envs/prod/terraform.tfvars": "instance_count = 2\n",
+}
+
+
+def _counts(result: object) -> list[tuple[str, int | None, float, str]]:
+    return sorted(
+        (e.outcome, e.line, e.confidence, e.message)
+        for e in result.evidence  # type: ignore[attr-defined]
+        if e.rule == "ml_resources.serving_instance_count"
+    )
+
+
+def test_scan_judges_each_environment_at_the_attribute(tmp_path: Path) -> None:
+    write(tmp_path, PROJECT)
+    result = run_scan(tmp_path, families_to_run=ML, use_cache=False)
+    assert _counts(result) == [
+        ("contradicts", 5, 0.85, "aws_sagemaker_endpoint_configuration.ep serves from a single instance "
+                                 "(initial_instance_count = 1) [var.instance_count: staging "
+                                 "(infra/envs/staging/terraform.tfvars:1)]"),
+        ("supports", 5, 0.85, "aws_sagemaker_endpoint_configuration.ep serves from 2 instances "
+                              "[var.instance_count: prod (infra/envs/prod/terraform.tfvars:1)]"),
+    ]
+    assert {e.file for e in result.evidence if e.rule == "ml_resources.serving_instance_count"} == {"infra/main.tf"}
+
+
+def test_default_only_is_judged_with_less_confidence(tmp_path: Path) -> None:
+    write(tmp_path, {"infra/main.tf": ENDPOINT, "infra/variables.tf": PROJECT["infra/variables.tf"]})
+    [(outcome, line, confidence, message)] = _counts(run_scan(tmp_path, families_to_run=ML, use_cache=False))
+    assert (outcome, line) == ("contradicts", 5) and confidence < 0.85
+    assert message.endswith("[default of var.instance_count (infra/variables.tf:2)]")
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # trust the times of files written a moment ago
+    seen: list[str] = []
+    real = run_module.process_file
+
+    def spy(plan, file, reader):  # type: ignore[no-untyped-def]
+        seen.append(file.path)
+        return real(plan, file, reader)
+
+    monkeypatch.setattr(run_module, "process_file", spy)
+    return seen
+
+
+def _rewrite(path: Path, text: str) -> None:
+    path.write_text(text)
+    later = time.time() + 5  # other times than the last scan's, whatever the clock's resolution
+    os.utime(path, (later, later))
+
+
+def test_warm_rescan_judges_again_when_a_tfvars_changes(tmp_path: Path, checked: list[str]) -> None:
+    write(tmp_path, PROJECT)
+    first = run_scan(tmp_path, families_to_run=ML)
+    assert [row[0] for row in _counts(first)] == ["contradicts", "supports"]
+    checked.clear()
+    assert _counts(run_scan(tmp_path, families_to_run=ML)) == _counts(first)  # unchanged: from the cache
+    assert "infra/main.tf" not in checked
+    _rewrite(tmp_path / "infra/envs/staging/terraform.tfvars", "instance_count = 2\n")
+    checked.clear()
+    third = run_scan(tmp_path, families_to_run=ML)
+    assert "infra/main.tf" in checked  # its own bytes unchanged, read again
+    assert [(row[0], row[3].rsplit("[", 1)[1]) for row in _counts(third)] == [
+        ("supports", "var.instance_count: prod (infra/envs/prod/terraform.tfvars:1), "
+                     "staging (infra/envs/staging/terraform.tfvars:1)]"),
+    ]
+    (tmp_path / "infra/envs/prod/terraform.tfvars").unlink()  # a deleted environment
+    (tmp_path / "infra/envs/staging/terraform.tfvars").unlink()
+    fourth = run_scan(tmp_path, families_to_run=ML)
+    assert [row[3].rsplit("[", 1)[1] for row in _counts(fourth)] == ["default of var.instance_count "
+                                                                      "(infra/variables.tf:2)]"]
+
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  InstanceCount:
+    Type: Number
+    Default: 2
+Resources:
+  EndpointConfig:
+    Type: AWS::SageMaker::EndpointConfig
+    Properties:
+      ProductionVariants:
+        - VariantName: main
+          ModelName: m
+          InitialInstanceCount: !Ref InstanceCount
+"""
+
+
+def test_warm_rescan_judges_a_template_again_when_its_parameter_file_changes(
+    tmp_path: Path, checked: list[str]
+) -> None:
+    write(tmp_path, {"cfn/endpoint.yaml": TEMPLATE, "cfn/prod-config.json": '{"Parameters": {"InstanceCount": "2"}}'})
+    first = run_scan(tmp_path, families_to_run=ML)
+    assert [(row[0], row[1]) for row in _counts(first)] == [("supports", 13)]
+    _rewrite(tmp_path / "cfn/prod-config.json", '{"Parameters": {"InstanceCount": "1"}}')
+    checked.clear()
+    second = run_scan(tmp_path, families_to_run=ML)
+    assert "cfn/endpoint.yaml" in checked
+    assert [(row[0], row[1]) for row in _counts(second)] == [("contradicts", 13)]
+    # a new template beside it that the parameter file is named after: it no longer applies
+    write(tmp_path, {"cfn/prod.yaml": TEMPLATE.replace("Default: 2", "Default: 3")})
+    third = run_scan(tmp_path, families_to_run=ML)
+    assert ("supports", 13) in [(row[0], row[1]) for row in _counts(third) if "default of" in row[3]]
