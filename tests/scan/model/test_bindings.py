@@ -110,7 +110,7 @@ def test_tfvars_json_and_nested_keys() -> None:
 def test_unresolved_references_stay_references() -> None:
     no_default = 'variable "instance_count" {\n  type = number\n}\n'
     file = _tf(ENDPOINT_TF, ("infra/variables.tf", no_default), ("infra/dev.tfvars", 'region = "x"\n'))
-    deployment, count, kind = _variant(file)
+    _, count, kind = _variant(file)
     assert count.each() == (count,) and count.note == "" and count.trust == 1.0
     assert kind.each() == (kind,)  # one of its references has no value
     # a null default is the caller's to fill ("optional key"): not a missing key
