@@ -15,7 +15,7 @@ from typing import Literal
 
 from mllens.scan.model.values import Switch, Value
 
-Syntax = Literal["terraform", "cloudformation", "cdk"]
+Syntax = Literal["terraform", "cloudformation", "cdk", "python"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,6 +30,7 @@ class Resource:
     line: int
     ml: bool = False  # one of the ML service's own resources (for "ML infrastructure as code")
     key: Value | None = None  # the customer-managed key of its storage; None: no such setting
+    scripted: bool = False  # created by code when it runs (an SDK call), not declared as infrastructure
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -197,7 +198,10 @@ class MonitoringJob(Resource):
 
 @dataclass(frozen=True, kw_only=True)
 class Pipeline(Resource):
-    pass
+    # Read where the steps are written with the pipeline (SDK code, DAGs); None: not read
+    gate: Value | None = None  # a condition step on evaluation results
+    registers: Value | None = None  # a step that registers a model version
+    retries: Value | None = None  # the retry settings of its steps or tasks
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -220,6 +224,16 @@ class TrainingJob(Resource):
 
     min_nodes: Value | None = None
     priority: Value | None = None  # spot / low-priority capacity
+    # A job's own settings (SDK estimators and processors, CreateTrainingJob requests); None: not expressed
+    processing: bool = False  # a processing job: the same settings, no model trained
+    instance_count: Value | None = None
+    distribution: Value | None = None  # a distributed-training setting
+    inter_node_encryption: Value | None = None
+    network_isolation: Value | None = None
+    vpc: Value | None = None  # its subnets or VPC configuration
+    output_key: Value | None = None  # the key of its output (the volume key is `key`)
+    spot: Value | None = None
+    checkpoint: Value | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

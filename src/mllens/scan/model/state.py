@@ -35,6 +35,13 @@ def _build(file: ParsedFile) -> State:
         from mllens.scan.model.cloudformation import adapt
     elif file.kind in ("python", "text") and file.path.endswith((".py", ".ts")):  # CDK apps (a word test first)
         from mllens.scan.model.cdk import adapt
+
+        if file.kind == "python":  # and the ML SDKs' calls (a word test first)
+            from mllens.scan.model.python_sdk import adapt as sdk
+
+            return State((*adapt(file), *sdk(file)))
+    elif file.kind == "notebook":
+        from mllens.scan.model.python_sdk import adapt
     else:
         return State()
     return State(tuple(adapt(file)))

@@ -59,6 +59,8 @@ def feature_store(ctx: FileContext) -> None:
 @rule()
 def pipeline_resource(ctx: FileContext) -> None:
     for pipeline in state_of(ctx.file).of(Pipeline):
+        if not pipeline.ml:
+            continue  # a DAG that runs no ML service's work
         ctx.supports(line=pipeline.line, message=f"{pipeline.address} defines a {pipeline.service} pipeline")
 
 
@@ -71,7 +73,7 @@ def managed_notebooks(ctx: FileContext) -> None:
 
 @rule()
 def ml_infrastructure_as_code(ctx: FileContext) -> None:
-    found = state_of(ctx.file).ml
+    found = [r for r in state_of(ctx.file).ml if not r.scripted]  # an SDK call creating one is no declaration
     if found:
         names = ", ".join(r.address for r in found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
         ctx.supports(line=found[0].line, check="infrastructure_as_code",
@@ -118,6 +120,10 @@ def registry_approval(ctx: FileContext) -> None:
         if str(version.approval.raw) == "PendingManualApproval":
             ctx.supports(line=version.approval.line, check="model_approval",
                          message=f"{version.address} waits for a manual approval ({version.approval.name})")
+        elif str(version.approval.raw) == "Approved":
+            ctx.contradicts(line=version.approval.line, check="model_approval",
+                            message=f"{version.address} registers versions already approved, with no review "
+                                    f"({version.approval.name} = Approved)")
 
 
 @rule()

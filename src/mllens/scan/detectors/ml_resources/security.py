@@ -14,6 +14,7 @@ from mllens.scan.model.kinds import (
     MonitoringJob,
     Network,
     Notebook,
+    TrainingJob,
     Workspace,
 )
 from mllens.scan.registry import rule
@@ -27,6 +28,9 @@ def ml_resource_cmk(ctx: FileContext) -> None:
         if res.ml and res.key is not None:
             for key in res.key.each():  # per environment when set from a variable
                 judge_key(ctx.given(key), key.raw, key.line, what=res.address, attr=key.name)
+        if isinstance(res, TrainingJob) and res.output_key is not None:
+            out = res.output_key
+            judge_key(ctx, out.raw, out.line, what=f"{res.address} output", attr=out.name)
         if isinstance(res, FeatureStore) and res.offline_key is not None:
             for key in res.offline_key.each():
                 judge_key(ctx.given(key), key.raw, key.line, what=f"{res.address} offline store", attr=key.name)
@@ -71,11 +75,14 @@ def workspace_public_access(ctx: FileContext) -> None:
 
 @rule()
 def inter_container_encryption(ctx: FileContext) -> None:
-    for job in state_of(ctx.file).of(MonitoringJob):
-        value = job.inter_container_encryption
+    state = state_of(ctx.file)
+    jobs = [(j.address, j.inter_container_encryption) for j in state.of(MonitoringJob)]
+    jobs += [(j.address, j.inter_node_encryption) for j in state.of(TrainingJob)
+             if j.processing and j.inter_node_encryption is not None]
+    for address, value in jobs:
         for one in value.each():  # per environment when set from a variable
             if one.kind == "literal":
-                judge_choice(ctx.given(one), one.raw, one.line, what=job.address, attr=one.name, good=("true",),
+                judge_choice(ctx.given(one), one.raw, one.line, what=address, attr=one.name, good=("true",),
                              default_bad=False)
 
 

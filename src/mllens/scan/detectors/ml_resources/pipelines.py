@@ -1,0 +1,52 @@
+"""What an ML pipeline's steps do: gate registration on evaluation, retry transient failures."""
+
+from __future__ import annotations
+
+from mllens.scan.context import FileContext
+from mllens.scan.model import state_of
+from mllens.scan.model.kinds import Pipeline
+from mllens.scan.registry import rule
+
+
+@rule()
+def pipeline_evaluation_gate(ctx: FileContext) -> None:
+    for pipeline in state_of(ctx.file).of(Pipeline):
+        gate, registers = pipeline.gate, pipeline.registers
+        if gate is None:
+            continue  # steps not read for this pipeline (declared elsewhere)
+        if gate.written:
+            ctx.supports(
+                line=gate.line,
+                message=f"{pipeline.address} decides on evaluation results in a "
+                f"{gate.name} before the steps that follow",
+            )
+        elif registers is not None and registers.written:
+            ctx.contradicts(
+                line=registers.line,
+                confidence=0.6,
+                message=f"{pipeline.address} registers a model ({registers.name}) with no condition "
+                "step on its evaluation",
+            )
+
+
+@rule()
+def pipeline_retries(ctx: FileContext) -> None:
+    for pipeline in state_of(ctx.file).of(Pipeline):
+        retries = pipeline.retries
+        if retries is None or retries.kind == "reference":
+            continue
+        count = retries.as_int()
+        if not retries.written:
+            ctx.contradicts(
+                line=retries.line,
+                confidence=0.6,
+                message=f"{pipeline.address} sets no {retries.name}: one transient failure fails the run",
+            )
+        elif count is not None and count <= 0:
+            ctx.contradicts(line=retries.line, message=f"{pipeline.address} retries nothing ({retries.name} = {count})")
+        else:
+            ctx.supports(
+                line=retries.line,
+                message=f"{pipeline.address} retries failed steps ({retries.name}"
+                + (f" = {count})" if count is not None else ")"),
+            )

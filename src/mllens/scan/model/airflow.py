@@ -1,0 +1,134 @@
+"""Airflow DAGs and SageMaker operators, and Step Functions Data Science SDK workflows, into
+the resource model, read statically.
+
+- A DAG (`DAG(...)`, `with DAG(...)`, `@dag(...)`) is a `Pipeline` whose retries are its
+  `default_args` "retries" (else the first task's own `retries=`); it is one of the ML
+  services' pipelines only when the file runs SageMaker work.
+- The SageMaker operators' `config` dicts are the SageMaker API requests: the training,
+  processing and tuning ones are read as training jobs, the model / endpoint-config /
+  endpoint parts through the CloudFormation mapping (see `boto3_sagemaker`). A config built
+  by `sagemaker.workflow.airflow.training_config(estimator, ...)` is a reference: the
+  estimator itself is read by `sagemaker_sdk`.
+- Step Functions Data Science SDK: an `EndpointConfigStep` is a deployment, a `Workflow` a
+  pipeline whose retries are the `add_retry` / `retry=` of its steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mllens.scan.model.boto3_sagemaker import as_cfn, training_request
+from mllens.scan.model.kinds import Capture, Deployment, Pipeline, Resource, Variant
+from mllens.scan.model.pyresolve import Call
+from mllens.scan.model.python_sdk import Code
+from mllens.scan.model.values import Value
+from mllens.scan.parse.yaml import YamlMap
+
+# operator -> (how its config is read: the request, or the parts of a combined config)
+_TRAINING = {"SageMakerTrainingOperator": "training", "SageMakerProcessingOperator": "processing",
+             "SageMakerTuningOperator": "tuning"}  # fmt: skip
+_PARTS: dict[str, tuple[str | None, ...]] = {
+    "SageMakerModelOperator": (None, "Model"),
+    "SageMakerEndpointConfigOperator": (None, "EndpointConfig"),
+    "SageMakerEndpointOperator": ("Model", "Model", "EndpointConfig", "EndpointConfig", "Endpoint", "Endpoint"),
+    "SageMakerTransformOperator": ("Model", "Model"),
+}
+
+
+def _last(name: str) -> str:
+    return name.rsplit(".", 1)[-1]
+
+
+def _operator(code: Code, call: Call, cls: str) -> Iterator[Resource]:
+    config = code.module.keywords(call).get("config")
+    if not isinstance(config, YamlMap):
+        return  # built elsewhere (training_config(estimator ...)): the estimator is read where written
+    task = code.module.keywords(call).get("task_id")
+    address = f"{cls} {task}" if isinstance(task, str) and not task.startswith("${") else cls
+    kind = _TRAINING.get(cls)
+    if kind == "training":
+        yield training_request(code, call, config, address=address, type=cls)
+    elif kind == "processing":
+        yield training_request(code, call, config, address=address, processing=True, type=cls)
+    elif kind == "tuning":
+        definition = config.get("TrainingJobDefinition")
+        if isinstance(definition, YamlMap):
+            yield training_request(code, call, definition, address=address, type=cls)
+    else:
+        parts = _PARTS[cls]
+        for key, rtype in zip(parts[::2], parts[1::2], strict=True):
+            request = config if key is None else config.get(key)
+            if isinstance(request, YamlMap) and rtype is not None:
+                found = as_cfn(code, call, request, rtype, f"{address} {rtype}" if key else address)
+                if found is not None:
+                    yield found
+
+
+def _dag(code: Code, call: Call, ml: bool, tasks: list[Call]) -> Pipeline:
+    kw = code.module.keywords(call)
+    defaults = kw.get("default_args")
+    if isinstance(defaults, YamlMap) and "retries" in defaults:
+        retries = code.at(defaults, "retries")
+    else:
+        task = next((t for t in tasks if t.kw("retries") is not None), None)
+        retries = (
+            code.at(code.module.keywords(task), "retries")
+            if task is not None
+            else Value.absent(code.file.path, call.line, "retries")
+        )
+    return Pipeline(
+        **code.base(call, service="Airflow", type="DAG", address=code.written(call), ml=ml), retries=retries
+    )
+
+
+def _endpoint_config_step(code: Code, call: Call) -> Deployment:
+    kw = code.module.keywords(call)
+    capture = kw.get("data_capture_config")
+    enabled = (
+        code.at(capture, "enable_capture")
+        if isinstance(capture, YamlMap)
+        else Value.absent(code.file.path, call.line, "enable_capture")
+    )
+    return Deployment(
+        **code.base(call, service="SageMaker", type="EndpointConfigStep", address=code.written(call)),
+        key=code.at(kw, "kms_key_id"),
+        variants=(
+            Variant(
+                instance_count=code.at(kw, "initial_instance_count"),
+                instance_type=code.at(kw, "instance_type"),
+                serverless=Value.absent(code.file.path, call.line, "serverless"),
+            ),
+        ),
+        capture=Capture(block=code.at(kw, "data_capture_config"), enabled=enabled, on_by_default=True, required=True),
+    )
+
+
+def resources(code: Code) -> Iterator[Resource]:
+    module = code.module
+    named = [(call, module.qualified(call)) for call in module.calls]
+    named = [(call, name) for call, name in named if name]
+    airflow = [(c, n) for c, n in named if n.startswith("airflow.")]
+    ml = any(n.startswith("sagemaker.") or "SageMaker" in n for _, n in named)
+    tasks = [c for c, n in airflow if _last(n).endswith(("Operator", "Sensor")) or c.kw("retries") is not None]
+    for call, name in airflow:
+        cls = _last(name)
+        if cls in _TRAINING or cls in _PARTS:
+            yield from _operator(code, call, cls)
+        elif cls in ("DAG", "dag") and "()" not in name:
+            yield _dag(code, call, ml, tasks)
+    steps = [(c, n) for c, n in named if n.startswith("stepfunctions.")]
+    retry = next((c for c, n in named if n.endswith(".add_retry") or c.kw("retry") is not None), None)
+    for call, name in steps:
+        cls = _last(name)
+        if cls == "EndpointConfigStep":
+            yield _endpoint_config_step(code, call)
+        elif cls == "Workflow":
+            retries = (
+                Value("add_retry", code.file.path, retry.line, "add_retry")
+                if retry is not None
+                else Value.absent(code.file.path, call.line, "add_retry")
+            )
+            yield Pipeline(
+                **code.base(call, service="Step Functions", type="Workflow", address=code.written(call)),
+                retries=retries,
+            )
