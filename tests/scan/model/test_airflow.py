@@ -50,7 +50,7 @@ def test_a_dag_takes_a_tasks_retries_and_its_operators_configs_are_requests() ->
 
 def test_a_dag_running_no_ml_work_is_not_an_ml_pipeline() -> None:
     (dag,) = _state("from airflow import DAG\nDAG('reports')\n").of(Pipeline)
-    assert not dag.ml and dag.retries is not None and not dag.retries.written
+    assert not dag.ml and not dag.runs_ml and dag.retries is not None and not dag.retries.written
 
 
 def test_step_functions_endpoint_config_and_workflow_retries() -> None:

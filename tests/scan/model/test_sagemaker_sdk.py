@@ -86,4 +86,5 @@ def test_notebook_cells_share_one_namespace_and_lines_point_into_the_file() -> N
     text = json.dumps(notebook, indent=1)
     (job,) = _state(text, kind="notebook", path="train.ipynb").of(TrainingJob)
     assert job.instance_count is not None and job.instance_count.as_int() == 3
+    assert job.address == "Estimator()"  # named from the cell's code, not from the notebook's text
     assert text.splitlines()[job.line - 1].strip().startswith('"Estimator(')

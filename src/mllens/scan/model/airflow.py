@@ -74,10 +74,13 @@ def _dag(code: Code, call: Call, ml: bool, tasks: list[Call]) -> Pipeline:
         retries = (
             code.at(code.module.keywords(task), "retries")
             if task is not None
-            else Value.absent(code.file.path, call.line, "retries")
+            # absent where it would be written: in the default_args given, else at the DAG
+            else Value.absent(code.file.path, defaults.line if isinstance(defaults, YamlMap) else call.line, "retries")
         )
     return Pipeline(
-        **code.base(call, service="Airflow", type="DAG", address=code.written(call), ml=ml), retries=retries
+        **code.base(call, service="Airflow", type="DAG", address=code.written(call), ml=ml),
+        retries=retries,
+        runs_ml=ml,
     )
 
 

@@ -202,6 +202,7 @@ class Pipeline(Resource):
     gate: Value | None = None  # a condition step on evaluation results
     registers: Value | None = None  # a step that registers a model version
     retries: Value | None = None  # the retry settings of its steps or tasks
+    runs_ml: bool = True  # False: a general-purpose workflow (a DAG that runs no ML service's work)
 
 
 @dataclass(frozen=True, kw_only=True)

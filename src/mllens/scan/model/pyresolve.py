@@ -222,7 +222,12 @@ class Module:
 
     # -- values ---------------------------------------------------------------------------
     def ref(self, node: ast.expr) -> str:
-        return "${" + (ast.get_source_segment(self.text, node) or type(node).__name__) + "}"
+        """A value not known here, as written (unparsed: a notebook's cells are parsed apart from its text)."""
+        try:
+            source = ast.unparse(node)
+        except (ValueError, RecursionError):
+            source = type(node).__name__
+        return "${" + (source if len(source) <= 200 else source[:200] + "...") + "}"
 
     def value(self, node: ast.expr, scope: Scope, lines: Callable[[int], int] = _same) -> Any:
         """The value of an expression as written (see the module's docstring)."""

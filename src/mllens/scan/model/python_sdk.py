@@ -89,8 +89,8 @@ class Code:
 
     def written(self, call: Call) -> str:
         """The call as written, for messages: `estimator.deploy(...)`."""
-        source = ast.get_source_segment(self.module.text, call.node.func) or "call"
-        return f"{source}()"
+        # unparsed, not sliced from the text: a notebook's cells are parsed apart from its text
+        return f"{ast.unparse(call.node.func)}()"
 
 
 def adapt(file: ParsedFile) -> Iterator[Resource]:

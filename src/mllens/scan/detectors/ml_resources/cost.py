@@ -57,5 +57,17 @@ def idle_shutdown(ctx: FileContext) -> None:
 def spot_compute(ctx: FileContext) -> None:
     for compute in state_of(ctx.file).of(TrainingJob):
         if compute.priority is not None and str(compute.priority.raw) == "LowPriority":
-            ctx.supports(line=compute.priority.line,
+            ctx.supports(line=compute.priority.line, check="spot_training",
                          message=f"{compute.address} runs on low-priority (spot) capacity ({compute.priority.name})")
+        if compute.spot is not None and compute.spot.as_bool() is True:
+            ctx.supports(line=compute.spot.line, check="spot_training",
+                         message=f"{compute.address} trains on spot capacity ({compute.spot.name})")
+            if compute.checkpoint is not None and not compute.checkpoint.written:
+                ctx.contradicts(line=compute.spot.line, check="checkpointing", confidence=0.6,
+                                message=f"{compute.address} trains on spot capacity with no {compute.checkpoint.name}: "
+                                        "an interrupted job starts over")
+        elif compute.spot is not None and compute.spot.kind != "reference" and not compute.processing:
+            spot = compute.spot
+            ctx.contradicts(line=spot.line, check="spot_training", confidence=0.8 if spot.written else 0.5,
+                            message=f"{compute.address} trains on on-demand capacity ({spot.name} "
+                                    + ("= false)" if spot.written else "not set)"))

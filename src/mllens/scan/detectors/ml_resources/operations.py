@@ -59,7 +59,7 @@ def feature_store(ctx: FileContext) -> None:
 @rule()
 def pipeline_resource(ctx: FileContext) -> None:
     for pipeline in state_of(ctx.file).of(Pipeline):
-        if not pipeline.ml:
+        if not pipeline.runs_ml:
             continue  # a DAG that runs no ML service's work
         ctx.supports(line=pipeline.line, message=f"{pipeline.address} defines a {pipeline.service} pipeline")
 

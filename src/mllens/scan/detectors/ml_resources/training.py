@@ -52,9 +52,9 @@ def training_private_network(ctx: FileContext) -> None:
         elif isolation.as_bool() is True:
             ctx.supports(line=isolation.line, message=f"{job.address} runs with no network access ({isolation.name})")
         elif isolation.kind != "reference" and vpc.kind != "reference":
+            unset = f"no {vpc.name}" if vpc.name == isolation.name else f"neither {vpc.name} nor {isolation.name}"
             ctx.contradicts(
                 line=job.line,
                 confidence=0.5,
-                message=f"{job.address} sets neither {vpc.name} nor {isolation.name}: its containers "
-                "reach the internet directly",
+                message=f"{job.address} sets {unset}: its containers reach the internet directly",
             )
