@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from mllens.scan.model.boto3_sagemaker import as_cfn, training_request
 from mllens.scan.model.kinds import Capture, Deployment, Pipeline, Resource, Variant
 from mllens.scan.model.pyresolve import Call
-from mllens.scan.model.python_sdk import Code
+from mllens.scan.model.sdk_code import Code
 from mllens.scan.model.values import Value
 from mllens.scan.parse.yaml import YamlMap
 

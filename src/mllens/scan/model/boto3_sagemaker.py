@@ -18,7 +18,7 @@ from mllens.scan.detectors._cfn import CfnResource
 from mllens.scan.detectors._iac import Node
 from mllens.scan.model.kinds import Resource, TrainingJob
 from mllens.scan.model.pyresolve import Call
-from mllens.scan.model.python_sdk import Code
+from mllens.scan.model.sdk_code import Code
 from mllens.scan.model.values import Value
 from mllens.scan.parse.yaml import YamlMap
 

@@ -25,7 +25,7 @@ from mllens.scan.model.kinds import (
     Variant,
 )
 from mllens.scan.model.pyresolve import Call, Settings
-from mllens.scan.model.python_sdk import Code
+from mllens.scan.model.sdk_code import Code
 from mllens.scan.model.values import Value
 from mllens.scan.parse.yaml import YamlMap
 
@@ -182,7 +182,9 @@ def _check_step(code: Code, call: Call, cls: str) -> MonitoringJob | None:
 
 
 def _pipeline(code: Code, call: Call, steps: dict[str, Call]) -> Pipeline:
-    def found(key: str, name: str) -> Value:
+    def found(key: str, name: str) -> Value | None:
+        if "any" not in steps:
+            return None  # no step is written here: the steps are built elsewhere, not judged
         step = steps.get(key)
         return (
             Value(name, code.file.path, step.line, name)
@@ -217,6 +219,8 @@ def resources(code: Code) -> Iterator[Resource]:
             registrations.append(call)
         if name.startswith("sagemaker.") and call.kw("retry_policies") is not None:
             steps.setdefault("retry", call)
+        if name.startswith("sagemaker.workflow.") and "()" not in name and last.endswith(("Step", "RegisterModel")):
+            steps.setdefault("any", call)
     for call, name in named:
         cls = _last(name)
         if (
