@@ -84,7 +84,7 @@ def write(project: Path, files: dict[str, str]) -> None:
 def project(tmp_path: Path) -> Path:
     """A small ML project as it is on main (with a test, so no finding depends on file counts)."""
     root = tmp_path / "project"
-    write(root, {"src/train.py": TRAIN, "tests/test_train.py": "def test_nothing() -> None:\n    assert True\n",
+    write(root, {"src/train.py": TRAIN, "tests/test_train.py": "def test_sum() -> None:\n    assert sum([1, 2]) == 3\n",
                  "infra/main.tf": ROLE_POLICY})
     return root
 

@@ -39,8 +39,9 @@ EXPECTED_CODE: dict[str, set[Row]] = {
         ("python_code.ml_tests", "ml_tests", "supports", "tests/test_prepare.py", 10),
         ("python_code.model_registry", "model_registry", "supports", "src/sentiment/evaluate.py", 32),
         ("python_code.random_seeds", "random_seeds", "supports", "src/sentiment/prepare.py", 25),
+        ("python_code.random_seeds", "reproducible_split", "supports", "src/sentiment/prepare.py", 25),
         ("python_code.random_seeds", "random_seeds", "supports", "src/sentiment/train.py", 18),
-        ("python_code.training_in_modules", "training_outside_notebooks", "supports", "src/sentiment/train.py", 24),
+        ("python_code.training_in_modules", "training_outside_notebooks", "info", "src/sentiment/train.py", 24),
         ("python_code.unsafe_deserialisation", "safe_model_loading", "contradicts", "src/sentiment/evaluate.py", 19),
         ("python_code.unsafe_deserialisation", "safe_model_loading", "contradicts", "src/sentiment/evaluate.py", 20),
         ("python_code.unsafe_deserialisation", "safe_model_loading", "contradicts", "src/sentiment/train.py", 19),
@@ -51,13 +52,16 @@ EXPECTED_CODE: dict[str, set[Row]] = {
         ("notebooks.training_only_in_notebooks", "training_outside_notebooks", "contradicts",
          "notebooks/03_lgbm.ipynb", 46),
         ("python_code.unseeded_training", "random_seeds", "contradicts", "notebooks/03_lgbm.ipynb", 46),
+        # a time-ordered split (TimeSeriesSplit) is reproducible; training only in notebooks is no CI
+        ("python_code.random_seeds", "reproducible_split", "supports", "notebooks/03_lgbm.ipynb", 44),
+        ("notebooks.training_only_in_notebooks", "training_in_ci", "contradicts", "notebooks/03_lgbm.ipynb", 46),
     },
     "azure-ml": {
         ("python_code.experiment_tracking", "experiment_tracking", "supports", "src/train.py", 16),
         ("python_code.experiment_tracking", "run_lineage", "supports", "src/train.py", 16),
         ("python_code.ml_tests", "ml_tests", "supports", "tests/test_train.py", 4),
         ("python_code.random_seeds", "random_seeds", "supports", "src/train.py", 17),
-        ("python_code.training_in_modules", "training_outside_notebooks", "supports", "src/train.py", 18),
+        ("python_code.training_in_modules", "training_outside_notebooks", "info", "src/train.py", 18),
     },
     "kserve-kubernetes": set(),
     "aws-ml-platform": set(),  # infrastructure only
@@ -67,32 +71,36 @@ EXPECTED_CODE: dict[str, set[Row]] = {
         ("python_code.feature_baseline", "feature_baseline", "supports", "src/toxft/baseline.py", 31),
         # Fairlearn MetricFrame of per-identity error rates; its unit tests import no fairlearn
         ("python_code.bias_measurement", "bias_measurement", "supports", "src/toxft/evaluate_fairness.py", 41),
+        ("python_code.bias_measurement", "bias_metrics_computed", "supports", "src/toxft/evaluate_fairness.py", 41),
         # safetensors weights read back, then torch.onnx.export
         ("python_code.safe_weights_loading", "safe_model_loading", "supports", "src/toxft/export_onnx.py", 28),
         ("python_code.model_compilation", "model_compilation", "supports", "src/toxft/export_onnx.py", 33),
         ("python_code.load_tests", "load_tests", "supports", "loadtest/locustfile.py", 24),
+        ("python_code.load_tests", "benchmark_job", "supports", "loadtest/locustfile.py", 24),
         # the SageMaker launcher: 2 instances with torch_distributed, spot, checkpoint_s3_uri; fit() submits it
         ("python_code.checkpointing", "checkpointing", "supports", "scripts/launch_sagemaker.py", 26),
         ("python_code.distributed_training", "distributed_training", "supports", "scripts/launch_sagemaker.py", 26),
         ("python_code.managed_training", "managed_training_jobs", "supports", "scripts/launch_sagemaker.py", 26),
         ("python_code.spot_training", "spot_training", "supports", "scripts/launch_sagemaker.py", 26),
-        ("python_code.training_in_modules", "training_outside_notebooks", "supports",
+        ("python_code.training_in_modules", "training_outside_notebooks", "info",
          "scripts/launch_sagemaker.py", 46),
         # torchrun DDP loop: seed, pre-trained weights, resume with weights_only=True, MLflow,
         # torch.profiler for the first steps, a checkpoint dict with optimizer state and step
         ("python_code.distributed_training", "distributed_training", "supports", "src/toxft/train.py", 32),
         ("python_code.random_seeds", "random_seeds", "supports", "src/toxft/train.py", 66),
         ("python_code.warm_start", "warm_start", "supports", "src/toxft/train.py", 69),
+        ("python_code.warm_start", "pretrained_start", "supports", "src/toxft/train.py", 69),
         ("python_code.safe_weights_loading", "safe_model_loading", "supports", "src/toxft/train.py", 89),
         ("python_code.experiment_tracking", "experiment_tracking", "supports", "src/toxft/train.py", 97),
         ("python_code.experiment_tracking", "run_lineage", "supports", "src/toxft/train.py", 98),
         ("python_code.training_profiler", "training_profiler", "supports", "src/toxft/train.py", 103),
-        ("python_code.training_in_modules", "training_outside_notebooks", "supports", "src/toxft/train.py", 120),
+        ("python_code.training_in_modules", "training_outside_notebooks", "info", "src/toxft/train.py", 120),
         ("python_code.checkpointing", "checkpointing", "supports", "src/toxft/train.py", 135),
         # Optuna study with a seeded TPESampler and a MedianPruner around short Trainer runs
         # (save_strategy="no": trials keep no checkpoints)
         ("python_code.warm_start", "warm_start", "supports", "src/toxft/tune.py", 28),
-        ("python_code.training_in_modules", "training_outside_notebooks", "supports", "src/toxft/tune.py", 46),
+        ("python_code.warm_start", "pretrained_start", "supports", "src/toxft/tune.py", 28),
+        ("python_code.training_in_modules", "training_outside_notebooks", "info", "src/toxft/tune.py", 46),
         ("python_code.hyperparameter_search", "hyperparameter_search", "supports", "src/toxft/tune.py", 69),
         ("python_code.search_strategy", "efficient_search_strategy", "supports", "src/toxft/tune.py", 69),
         ("python_code.random_seeds", "random_seeds", "supports", "src/toxft/tune.py", 74),
@@ -101,6 +109,7 @@ EXPECTED_CODE: dict[str, set[Row]] = {
         ("python_code.ml_tests", "ml_tests", "supports", "tests/test_fairness.py", 15),
         # notebook 01: seeds, a cached frame read with read_pickle, a pandera schema
         ("python_code.random_seeds", "random_seeds", "supports", NB1, 27),
+        ("python_code.random_seeds", "reproducible_split", "supports", NB1, 213),
         ("python_code.unsafe_deserialisation", "safe_model_loading", "contradicts", NB1, 81),
         ("python_code.data_validation", "data_validation", "supports", NB1, 155),
         # notebook 02: set_seed; DataParallel steps under torch.profiler; Optuna (default TPE
@@ -117,8 +126,10 @@ EXPECTED_CODE: dict[str, set[Row]] = {
         ("python_code.experiment_tracking", "experiment_tracking", "supports", NB2, 253),
         ("python_code.experiment_tracking", "run_lineage", "supports", NB2, 255),
         ("python_code.model_registry", "model_registry", "supports", NB2, 257),
-        ("python_code.explainability", "explainability", "supports", NB2, 289),
+        ("python_code.explainability", "explanations_computed", "supports", NB2, 289),
+        ("python_code.explainability", "feature_importance", "supports", NB2, 289),
         ("python_code.bias_measurement", "bias_measurement", "supports", NB2, 340),
+        ("python_code.bias_measurement", "bias_metrics_computed", "supports", NB2, 340),
     },
     "sagemaker-cloudformation": {
         ("python_code.ml_pipeline", "ml_pipeline", "supports", "pipelines/churn/pipeline.py", 9),
@@ -129,7 +140,7 @@ EXPECTED_CODE: dict[str, set[Row]] = {
     },
     "vertex-ai": {
         ("python_code.ml_pipeline", "ml_pipeline", "supports", "pipelines/pipeline.py", 13),
-        ("python_code.training_in_modules", "training_outside_notebooks", "supports", "pipelines/pipeline.py", 10),
+        ("python_code.training_in_modules", "training_outside_notebooks", "info", "pipelines/pipeline.py", 10),
         ("python_code.unseeded_training", "random_seeds", "contradicts", "pipelines/pipeline.py", 10),
     },
 }

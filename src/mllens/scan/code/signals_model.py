@@ -7,6 +7,7 @@ import ast
 
 from mllens.scan.code.analysis import CodeIndex, Site, literal
 from mllens.scan.code.signals_ops import REGISTRY, SDK_DEPLOY
+from mllens.scan.code.testfuncs import real_tests
 from mllens.scan.context import FileContext
 from mllens.scan.kinds import is_test_path
 
@@ -94,6 +95,24 @@ COMPILE = (
     "coremltools.convert",
     "tvm.*",
 )
+EDGE = (
+    "tensorflow.lite.TFLiteConverter*",
+    "tflite_runtime.*",
+    "coremltools.convert",
+    "tensorflowjs.converters.*",
+    "executorch.*",
+    "torch.utils.mobile_optimizer.optimize_for_mobile",
+    "*()._save_for_lite_interpreter",
+)
+COMPRESSION = (
+    "torch.ao.quantization.*",
+    "torch.quantization.*",
+    "torch.nn.utils.prune.*",
+    "tensorflow_model_optimization.*",
+    "optimum.*Quantizer*",
+    "optimum.quanto.*",
+    "neural_compressor.*",
+)
 GATES = (
     "sagemaker.workflow.condition_step.ConditionStep",
     "sagemaker.workflow*ConditionStep",
@@ -168,7 +187,9 @@ def safe_weights_loading(ctx: FileContext, code: CodeIndex) -> None:
 
 
 def model_compilation(ctx: FileContext, code: CodeIndex) -> None:
-    _first(ctx, code, COMPILE, "compiles or optimises the model for inference")
+    _first(ctx, code, COMPILE, "compiles or optimises the model for inference", check="model_compilation")
+    _first(ctx, code, EDGE, "packages the model for devices", check="edge_packaging")
+    _first(ctx, code, COMPRESSION, "compresses the model (quantisation or pruning)", check="model_compression")
 
 
 _THRESHOLD_OPS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
@@ -230,8 +251,15 @@ def load_tests(ctx: FileContext, code: CodeIndex) -> None:
 
 
 def ml_tests(ctx: FileContext, code: CodeIndex) -> None:
-    if not is_test_path(ctx.file.path):
+    tree = ctx.file.data
+    if not is_test_path(ctx.file.path) or not isinstance(tree, ast.Module):
         return
-    tests = sorted((f for f in code.functions if f[0].startswith("test_")), key=lambda f: f[1])
-    if tests:
-        ctx.supports(line=tests[0][1], message=f"{len(tests)} test functions ({tests[0][0]} first)")
+    real, placeholders = real_tests(tree)
+    if real:
+        ctx.supports(line=real[0].lineno, message=f"{len(real)} test functions ({real[0].name} first)")
+    elif placeholders:
+        ctx.info(
+            line=placeholders[0].lineno,
+            message=f"{len(placeholders)} test functions, all placeholders that check nothing "
+            f"({placeholders[0].name} first)",
+        )

@@ -37,6 +37,14 @@ SEED_CALLS = (
     "torch.use_deterministic_algorithms",
 )
 SEED_KWARGS = ("random_state", "seed", "random_seed")
+SPLITS = (
+    "sklearn.model_selection.train_test_split",
+    "sklearn.model_selection.*KFold",
+    "sklearn.model_selection.*ShuffleSplit",
+    "sklearn.model_selection.TimeSeriesSplit",
+    "sklearn.cross_validation.train_test_split",
+    "torch.utils.data.random_split",
+)
 _SEEDED_LIBS = ("sklearn.", "xgboost.", "lightgbm.", "catboost.", "imblearn.", "optuna.", "umap.")
 
 TRACKING = (
@@ -164,16 +172,49 @@ def _seed_sites(code: CodeIndex) -> list[Site]:
     return sorted(found, key=lambda s: s.line)
 
 
+def _split_seeded(site: Site) -> bool | None:
+    """Whether a data split gives the same rows each run: True when seeded or not shuffled,
+    False when it shuffles from no seed, None when it cannot be told."""
+    if site.last == "random_split":  # torch: a seeded generator, or the global (unseeded) one
+        return site.has_kw("generator") or None
+    if site.last == "TimeSeriesSplit":
+        return True
+    seed = site.value("random_state", default=None)
+    shuffles = site.last == "train_test_split" or "Shuffle" in site.last or "Repeated" in site.last
+    shuffle = site.value("shuffle", default=shuffles)
+    if seed is not None or shuffle is False:
+        return True
+    return False if shuffle is True else None
+
+
 def random_seeds(ctx: FileContext, code: CodeIndex) -> None:
     sites = _seed_sites(code)
     determinism = code.assignments("torch.backends.cudnn.deterministic")
     if sites:
         first = sites[0]
-        ctx.supports(line=first.line, message=f"fixes a random seed: {first.name}{first.where}")
+        message = f"fixes a random seed: {first.name}{first.where}"
+        ctx.supports(line=first.line, message=message, check="random_seeds")
         ctx.fact("seeds", {"file": ctx.file.path, "line": first.line})
     elif determinism:
-        ctx.supports(line=determinism[0][2], message="turns on deterministic cuDNN kernels")
+        ctx.supports(line=determinism[0][2], message="turns on deterministic cuDNN kernels", check="random_seeds")
         ctx.fact("seeds", {"file": ctx.file.path, "line": determinism[0][2]})
+    seeded = False
+    for split in code.find(*SPLITS):
+        same = _split_seeded(split)
+        if same and not seeded:
+            seeded = True
+            ctx.supports(
+                line=split.line,
+                message=f"splits the data reproducibly: {split.name}{split.where}",
+                check="reproducible_split",
+            )
+        elif same is False:
+            ctx.contradicts(
+                line=split.line,
+                confidence=0.6,
+                message=f"{split.name} shuffles the data with no seed: each run splits it differently{split.where}",
+                check="reproducible_split",
+            )
 
 
 def experiment_tracking(ctx: FileContext, code: CodeIndex) -> None:

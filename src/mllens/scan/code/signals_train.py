@@ -287,12 +287,13 @@ def warm_start(ctx: FileContext, code: CodeIndex) -> None:
         None,
     )
     if site is not None:
-        _emit(ctx, site, "supports", "starts from earlier weights or tuning jobs")
-        return
-    site = next((s for s in code.find(*PRETRAINED) if _loads_weights(s)), None)
+        _emit(ctx, site, "supports", "starts from earlier weights or tuning jobs", check="warm_start")
+    pretrained = next((s for s in code.find(*PRETRAINED) if _loads_weights(s)), None)
     # loading a pre-trained model only to predict with it warm-starts nothing
-    if site is not None and _trains(code):
-        _emit(ctx, site, "supports", "trains from pre-trained weights")
+    if pretrained is not None and _trains(code):
+        if site is None:
+            _emit(ctx, pretrained, "supports", "trains from pre-trained weights", check="warm_start")
+        _emit(ctx, pretrained, "supports", "trains from pre-trained weights", check="pretrained_start")
 
 
 def spot_training(ctx: FileContext, code: CodeIndex) -> None:

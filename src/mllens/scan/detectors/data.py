@@ -13,6 +13,7 @@ import fnmatch
 import re
 from typing import Any
 
+from mllens.scan.code.testfuncs import real_tests
 from mllens.scan.context import FileContext, IndexedFile, ProjectContext
 from mllens.scan.kinds import TEST_PATTERNS, classify, is_test_path
 from mllens.scan.registry import rule
@@ -122,22 +123,18 @@ def _imports(tree: ast.Module) -> list[tuple[str, list[str], int]]:
     return out
 
 
-def _has_tests(tree: ast.Module) -> bool:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test"):
-            return True
-        if isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
-            return True
-    return False
-
-
 @rule()
 def data_tests(ctx: FileContext) -> None:
     """A test module that checks data with a data-validation library."""
     if ctx.file.kind != "python" or not is_test_path(ctx.file.path):
         return
     tree = ctx.file.data
-    if not isinstance(tree, ast.Module) or not _has_tests(tree):
+    if not isinstance(tree, ast.Module):
+        return
+    real, placeholders = real_tests(tree)
+    if not real:  # no test, or only stubs that check nothing: they test no data or model code
+        if placeholders:
+            ctx.fact("placeholder_tests", {"file": ctx.file.path, "line": placeholders[0].lineno})
         return
     imports = _imports(tree)
     ctx.fact("test_imports", {"file": ctx.file.path,
@@ -188,9 +185,17 @@ def model_code_tests(ctx: ProjectContext) -> None:
 
 @rule(scope="project")
 def no_tests(ctx: ProjectContext) -> None:
-    """Python code or notebooks, and no test file anywhere."""
+    """Python code or notebooks, and no test file anywhere (or only placeholder tests)."""
     code = [f for f in ctx.index.files if f.kind in ("python", "notebook") and "mlruns/" not in f.path]
-    if not code or ctx.index.exists(*TEST_PATTERNS):
+    if not code:
+        return
+    if ctx.index.exists(*TEST_PATTERNS):
+        stubs = sorted((f for f in ctx.facts_of("placeholder_tests") if isinstance(f, dict)),
+                       key=lambda f: (str(f["file"]), int(f["line"])))
+        if stubs and not any(True for _ in ctx.facts_of("test_imports")):
+            ctx.contradicts(file=str(stubs[0]["file"]), line=int(stubs[0]["line"]),
+                            message=f"the only tests are placeholders that check nothing ({len(stubs)} files: "
+                                    "pass, assert True, skip or xfail, or no assertion)")
         return
     kinds = sorted({"notebooks" if f.kind == "notebook" else "Python modules" for f in code})
     ctx.contradicts(file=".", line=None,

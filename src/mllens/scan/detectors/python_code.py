@@ -144,7 +144,7 @@ def _module_training(ctx: FileContext, code: CodeIndex) -> None:
     sites = train.training_sites(code)
     if sites:
         first = sites[0]
-        ctx.supports(line=first.line, message=f"trains a model in a versioned module: {first.name}")
+        ctx.info(line=first.line, message=f"trains a model in a versioned module: {first.name}")
         ctx.fact("training", {"file": ctx.file.path, "line": first.line, "notebook": False})
 
 

@@ -1,0 +1,61 @@
+"""Which test functions of a test module check something, and which are placeholders.
+
+A test that only passes, asserts a constant (`assert True`), is marked skip or xfail, or
+calls the code without any assertion shows that a test file exists, not that the code is
+tested: such placeholders do not count as tests of data or model code.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+# calls that assert in effect: pytest.raises / warns, unittest's self.assert*, numpy's and
+# pandas' testing helpers (assert_*), mocks' assert_called*, pytest.fail
+_ASSERTING_CALLS = frozenset({"raises", "warns", "fail", "deprecated_call"})
+_PLACEHOLDER_MARKS = frozenset({"skip", "xfail"})
+
+
+def test_functions(tree: ast.Module) -> list[Function]:
+    """Functions named test* (module level or in a class), in source order."""
+    found = [n for n in ast.walk(tree) if isinstance(n, Function) and n.name.startswith("test")]
+    return sorted(found, key=lambda n: n.lineno)
+
+
+def _last_name(expr: ast.expr) -> str:
+    if isinstance(expr, ast.Call):
+        expr = expr.func
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return expr.id if isinstance(expr, ast.Name) else ""
+
+
+def _marked_placeholder(function: Function) -> bool:
+    """Decorated pytest.mark.skip / xfail (unconditional: skipif is a condition, not a stub)."""
+    return any(_last_name(d) in _PLACEHOLDER_MARKS for d in function.decorator_list)
+
+
+def _asserts(node: Any) -> bool:
+    if isinstance(node, ast.Assert):
+        return not isinstance(node.test, ast.Constant)  # `assert True` checks nothing
+    if isinstance(node, ast.Call):
+        last = _last_name(node)
+        return last.startswith("assert") or last in _ASSERTING_CALLS
+    return False
+
+
+def checks_something(function: Function) -> bool:
+    """The test asserts on something computed (not a skipped or xfail stub, not `pass`)."""
+    if _marked_placeholder(function):
+        return False
+    return any(_asserts(node) for statement in function.body for node in ast.walk(statement))
+
+
+def real_tests(tree: ast.Module) -> tuple[list[Function], list[Function]]:
+    """(tests that check something, placeholder tests) of a test module."""
+    real: list[Function] = []
+    placeholders: list[Function] = []
+    for function in test_functions(tree):
+        (real if checks_something(function) else placeholders).append(function)
+    return real, placeholders
