@@ -13,7 +13,7 @@ from mllens.scan import cache
 from mllens.scan.registry import families
 from mllens.scan.run import run_scan
 
-KUBERNETES = [f for f in families() if f.name == "kubernetes"]
+KUBERNETES = [f for f in families() if f.name in ("kubernetes", "ml_resources")]
 TEMPLATE = (
     "apiVersion: apps/v1\n"
     "kind: Deployment\n"
@@ -33,7 +33,7 @@ def _replicas(result: object) -> list[tuple[str, str, int | None]]:
     return [
         (e.outcome, e.file, e.line)
         for e in result.evidence  # type: ignore[attr-defined]
-        if e.rule == "kubernetes.serving_replicas"
+        if e.rule == "ml_resources.serving_instance_count"
     ]
 
 

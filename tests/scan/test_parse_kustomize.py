@@ -73,3 +73,78 @@ def test_merge_null_deletes_and_lists_replace() -> None:
 def test_is_kustomization() -> None:
     assert is_kustomization("deploy/prod/kustomization.yaml") and is_kustomization("Kustomization")
     assert not is_kustomization("deploy/prod/kustomization.json")
+
+
+def test_json6902_patch_with_a_target_sets_values_at_its_entry_line() -> None:
+    docs = _overlay(
+        {
+            "prod/kustomization.yaml": (
+                "resources:\n  - ../base\npatches:\n  - target:\n      kind: Deployment\n      name: api\n"
+                "    patch: |-\n      - op: replace\n        path: /spec/replicas\n        value: 3\n"
+                "      - op: add\n        path: /spec/template/spec/containers/0/readinessProbe\n"
+                "        value: {httpGet: {path: /healthz, port: 8080}}\n"
+                "      - op: remove\n        path: /spec/template/spec/containers/1\n"
+            ),
+        }
+    )
+    spec = docs[0]["spec"]
+    assert spec["replicas"] == 3 and spec.line_of("replicas") == 7  # type: ignore[attr-defined]
+    containers = spec["template"]["spec"]["containers"]  # type: ignore[index]
+    assert [c["name"] for c in containers] == ["api"]
+    assert containers[0]["readinessProbe"]["httpGet"]["port"] == 8080
+    assert containers[0].line_of("readinessProbe") == 7
+
+
+def test_legacy_patches_json6902_from_a_file_and_a_failed_test_op_stops_the_patch() -> None:
+    kustomization = (
+        "resources:\n  - ../base\npatchesJson6902:\n"
+        "  - target: {group: apps, version: v1, kind: Deployment, name: api}\n    path: ops.yaml\n"
+    )
+    docs = _overlay(
+        {
+            "prod/kustomization.yaml": kustomization,
+            "prod/ops.yaml": "- op: test\n  path: /spec/replicas\n  value: 1\n- op: replace\n  path: /spec/replicas\n"
+            "  value: 4\n",
+        }
+    )
+    assert docs[0]["spec"]["replicas"] == 4 and docs[0]["spec"].line_of("replicas") == 5  # type: ignore[index]
+    refused = _overlay(
+        {
+            "prod/kustomization.yaml": kustomization,
+            "prod/ops.yaml": "- op: test\n  path: /spec/replicas\n  value: 2\n- op: replace\n  path: /spec/replicas\n"
+            "  value: 4\n",
+        }
+    )
+    assert refused == []  # the test failed: nothing changed, the base is judged in its own file
+
+
+def test_json6902_without_a_target_or_with_a_bad_path_changes_nothing() -> None:
+    no_target = (
+        "resources:\n  - ../base\npatches:\n  - patch: |-\n      - {op: replace, path: /spec/replicas, value: 9}\n"
+    )
+    assert _overlay({"prod/kustomization.yaml": no_target}) == []
+    bad_path = (
+        "resources:\n  - ../base\npatches:\n  - target: {kind: Deployment}\n"
+        "    patch: |-\n      - {op: replace, path: /spec/nothing/here/0, value: 9}\n"
+        "      - {op: add, path: spec, value: 1}\n"
+    )
+    assert _overlay({"prod/kustomization.yaml": bad_path}) == []
+
+
+def test_images_override_tag_name_and_digest_at_the_line_that_said_so() -> None:
+    docs = _overlay(
+        {
+            "prod/kustomization.yaml": (
+                "resources:\n  - ../base\nimages:\n  - name: api\n    newName: ghcr.io/acme/api\n    newTag: 2.1.0\n"
+                "  - name: envoy\n    digest: sha256:" + "a" * 64 + "\n  - name: unused\n    newTag: '9'\n"
+            ),
+        }
+    )
+    containers = docs[0]["spec"]["template"]["spec"]["containers"]  # type: ignore[index]
+    assert [c["image"] for c in containers] == ["ghcr.io/acme/api:2.1.0", "envoy@sha256:" + "a" * 64]
+    assert [c.line_of("image") for c in containers] == [6, 8]  # newTag first, then the digest
+
+
+def test_images_match_the_whole_name_not_a_prefix() -> None:
+    kustomization = "resources:\n  - ../base\nimages:\n  - name: ap\n    newTag: 2.0.0\n"
+    assert _overlay({"prod/kustomization.yaml": kustomization}) == []

@@ -97,4 +97,5 @@ def test_helm_templates_are_read_with_their_values() -> None:
     template = "charts/feature-api/templates/deployment.yaml"
     assert not any(file == template for file, _ in diagnostics)
     # replicaCount: 2 comes from the chart's values.yaml; the line is the template's
-    assert ("kubernetes.serving_replicas", "MLREL05-BP01", "multiple_instances", "supports", template, 8) in evidence
+    row = ("ml_resources.serving_instance_count", "MLREL05-BP01", "multiple_instances", "supports", template, 8)
+    assert row in evidence

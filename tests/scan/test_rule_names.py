@@ -14,8 +14,6 @@ KNOWN = {
     "iam_sagemaker_guardrails", "iam_wildcard_actions",
     # Bicep is not yet mapped into the resource model: its own copy of two ml_resources rules
     "ml_infrastructure_as_code", "workspace_public_access",
-    # a CI schedule and a Kubernetes CronJob: different evidence, one name
-    "scheduled_training",
 }
 
 

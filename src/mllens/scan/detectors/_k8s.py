@@ -45,8 +45,12 @@ class K8sObject:
 
 
 def _build(file: ParsedFile) -> list[K8sObject]:
+    return objects(file.data if isinstance(file.data, list) else [])
+
+
+def objects(documents: list[Any]) -> list[K8sObject]:
+    """The objects of a list of YAML documents (one file, or one rendering of a chart template)."""
     out: list[K8sObject] = []
-    documents = file.data if isinstance(file.data, list) else []
     for doc in documents:
         items = listify(doc.get("items")) if isinstance(doc, Mapping) and doc.get("kind") == "List" else [doc]
         for item in items:

@@ -1,6 +1,10 @@
-"""Kubernetes manifests of ML workloads: KServe, Seldon Core, plain Deployments, autoscalers,
-disruption budgets, network and mesh policies, Kubeflow (training operators, Katib,
-pipelines) and Argo Workflows.
+"""What only Kubernetes expresses about ML workloads: disruption budgets, health probes,
+security contexts, pinned images and model URIs, mesh policies, Kubeflow training operators,
+Katib, pipelines and Argo Workflows, ModelMesh and multi-model runtimes.
+
+Replicas, autoscaling, canary rollouts, inference logging, explainers, network policies,
+schedules and Prometheus alerts are mapped into the resource model (mllens.scan.model.kubernetes)
+and judged by the ml_resources family, once for every syntax.
 
 Rules read rendered YAML only: plain manifests, Helm chart templates rendered with their
 chart's values, and the objects a Kustomize overlay changes (the engine prepares them). Values
@@ -13,92 +17,15 @@ from __future__ import annotations
 import re
 
 from mllens.scan.context import FileContext
-from mllens.scan.detectors._iac import as_bool, as_int, as_str, listify
+from mllens.scan.detectors._iac import as_bool, as_int, as_str
 from mllens.scan.detectors._k8s import SERVING_KINDS, containers, image_pin, manifests, pod_specs
 from mllens.scan.registry import rule
 
 
 @rule()
-def serving_replicas(ctx: FileContext) -> None:
-    for obj in manifests(ctx.file, "InferenceService"):
-        for component in ("predictor", "transformer"):
-            count, line = obj.at(f"spec.{component}.minReplicas")
-            if as_int(count) is not None:
-                _judge_count(ctx, as_int(count), line, f"{obj.address} {component} minReplicas")
-    for obj in manifests(ctx.file, "SeldonDeployment"):
-        spec = obj.child("spec")
-        for predictor in spec.children("predictors") if spec is not None else []:
-            count = as_int(predictor.get("replicas"))
-            traffic = as_int(predictor.get("traffic"))
-            if as_bool(predictor.get("shadow")) or (traffic is not None and traffic < 50):
-                continue  # a canary or shadow predictor is not what callers depend on
-            if count is not None:
-                _judge_count(ctx, count, predictor.line_of("replicas"), f"{obj.address} predictor replicas")
-    for obj in manifests(ctx.file, "Deployment", "StatefulSet"):
-        count, line = obj.at("spec.replicas")
-        if as_int(count) is not None:
-            _judge_count(ctx, as_int(count), line, f"{obj.address} replicas")
-    for obj in manifests(ctx.file, "HorizontalPodAutoscaler"):
-        low, line = obj.at("spec.minReplicas")
-        if (as_int(low) or 0) > 1:
-            ctx.supports(line=line, message=f"{obj.address} keeps at least {low} replicas")
+def disruption_budget(ctx: FileContext) -> None:
     for obj in manifests(ctx.file, "PodDisruptionBudget"):
         ctx.supports(line=obj.line, message=f"{obj.address} keeps replicas up during node maintenance")
-
-
-def _judge_count(ctx: FileContext, count: int | None, line: int, what: str) -> None:
-    if count is None:
-        return
-    if count > 1:
-        ctx.supports(line=line, message=f"{what} is {count}")
-    else:
-        ctx.contradicts(line=line, message=f"{what} is {count}: one pod failure takes serving down")
-
-
-@rule()
-def serving_autoscaling(ctx: FileContext) -> None:
-    for obj in manifests(ctx.file, "InferenceService"):
-        predictor = obj.child("spec.predictor")
-        if predictor is None:
-            continue
-        low, high = as_int(predictor.get("minReplicas")), as_int(predictor.get("maxReplicas"))
-        if high is not None and high <= (low if low is not None else 1):
-            ctx.contradicts(line=predictor.line_of("maxReplicas"),
-                            message=f"{obj.address} maxReplicas {high} leaves no room to scale")
-        else:
-            keys = [k for k in ("maxReplicas", "scaleTarget", "scaleMetric") if predictor.has(k)]
-            if not keys:
-                continue
-            key = keys[0]
-            ctx.supports(line=predictor.line_of(key), message=f"{obj.address} scales its predictor with load ({key})")
-    for obj in manifests(ctx.file, "HorizontalPodAutoscaler", "ScaledObject"):
-        ctx.supports(line=obj.line, message=f"{obj.address} scales its target with load")
-    for obj in manifests(ctx.file, "SeldonDeployment"):
-        if "hpaSpec" in str(obj.node.data):
-            ctx.supports(line=obj.line, message=f"{obj.address} has an hpaSpec")
-
-
-@rule()
-def canary_rollout(ctx: FileContext) -> None:
-    for obj in manifests(ctx.file, "InferenceService"):
-        percent, line = obj.at("spec.predictor.canaryTrafficPercent")
-        if as_int(percent) is not None:
-            ctx.supports(line=line, message=f"{obj.address} sends {percent}% of traffic to the new revision")
-    for obj in manifests(ctx.file, "SeldonDeployment"):
-        spec = obj.child("spec")
-        predictors = spec.children("predictors") if spec is not None else []
-        split = [p for p in predictors if (as_int(p.get("traffic")) or 0) > 0 or as_bool(p.get("shadow"))]
-        if len(predictors) > 1 and split:
-            ctx.supports(line=spec.line_of("predictors") if spec else obj.line,
-                         message=f"{obj.address} splits or shadows traffic between predictors")
-    for obj in manifests(ctx.file, "Rollout"):
-        strategy = obj.child("spec.strategy")
-        if strategy is not None and (strategy.has("canary") or strategy.has("blueGreen")):
-            kind = "canary" if strategy.has("canary") else "blueGreen"
-            ctx.supports(line=strategy.line_of(kind), message=f"{obj.address} rolls out with a {kind} strategy")
-    for obj in manifests(ctx.file, "Canary"):
-        if obj.api_version.startswith("flagger.app"):
-            ctx.supports(line=obj.line, message=f"{obj.address} runs Flagger canary analysis")
 
 
 _UNVERSIONED_URI = re.compile(r"(^|/)(latest|current|prod|production)(/|$)", re.IGNORECASE)
@@ -127,19 +54,6 @@ def serving_artifact_versions(ctx: FileContext) -> None:
                 ctx.supports(line=line, confidence=0.6, message=f"{obj.address} uses a versioned image tag: {image}")
             elif pin == "floating":
                 ctx.contradicts(line=line, message=f"{obj.address} runs a floating image (latest or no tag): {image}")
-
-
-@rule()
-def network_isolation(ctx: FileContext) -> None:
-    for obj in manifests(ctx.file, "NetworkPolicy"):
-        ingress = obj.child("spec")
-        if ingress is not None and ("Ingress" in listify(ingress.get("policyTypes")) or ingress.has("ingress")):
-            ctx.supports(line=obj.line, message=f"{obj.address} restricts which pods may reach the workload")
-    for obj in manifests(ctx.file, "InferenceService"):
-        value, line = obj.at("metadata.labels")
-        labels = value if isinstance(value, dict) else {}
-        if labels.get("networking.kserve.io/visibility") == "cluster-local":
-            ctx.supports(line=line, message=f"{obj.address} is only reachable inside the cluster (cluster-local)")
 
 
 @rule()
@@ -196,21 +110,6 @@ def ml_pipeline_manifest(ctx: FileContext) -> None:
         if isinstance(doc, dict) and "pipelineInfo" in doc and "deploymentSpec" in doc:
             line = getattr(doc, "key_lines", {}).get("pipelineInfo", 1)
             ctx.supports(line=line, message="a compiled Kubeflow pipeline definition")
-
-
-_TRAIN_WORDS = re.compile(r"\btrain|\bfit\b|retrain|fine-?tun", re.IGNORECASE)
-
-
-@rule()
-def scheduled_training(ctx: FileContext) -> None:
-    for obj in manifests(ctx.file, "CronWorkflow", "ScheduledWorkflow"):
-        _, line = obj.at("spec.schedule") if obj.kind == "CronWorkflow" else obj.at("spec.trigger")
-        ctx.supports(line=line, message=f"{obj.address} runs the pipeline on a schedule")
-    for obj in manifests(ctx.file, "CronJob"):
-        commands = " ".join(str(c.data.get("command", "")) + str(c.data.get("args", "")) for c in containers(obj))
-        if _TRAIN_WORDS.search(commands + " " + obj.name):
-            schedule, line = obj.at("spec.schedule")
-            ctx.supports(line=line, message=f"{obj.address} runs training on a schedule ({schedule})")
 
 
 @rule()

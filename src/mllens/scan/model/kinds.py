@@ -15,7 +15,7 @@ from typing import Literal
 
 from mllens.scan.model.values import Switch, Value
 
-Syntax = Literal["terraform", "cloudformation", "cdk", "python"]
+Syntax = Literal["terraform", "cloudformation", "cdk", "python", "kubernetes"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -288,6 +288,7 @@ class Network(Resource):
     """A network path: a VPC endpoint, a private endpoint."""
 
     reaches: Value | None = None  # the service name it reaches
+    admits_only_selected: bool = False  # a policy that lets in only the callers it names (Kubernetes NetworkPolicy)
     connection: str = ""  # the private connection's settings, as text (target resource and sub-resource)
 
 
@@ -312,3 +313,4 @@ class Trigger(Resource):
     schedule: Value
     pattern: Value  # the event pattern it matches
     starts_pipeline: bool = False
+    starts: str = "the SageMaker pipeline"  # what it starts, for messages

@@ -31,6 +31,8 @@ def _build(file: ParsedFile) -> State:
     # Imported here: each adapter imports its syntax's helpers, and only the one a file needs runs.
     if file.kind == "terraform":
         from mllens.scan.model.terraform import adapt
+    elif file.kind == "yaml" and _manifests(file):  # Kubernetes (chart templates and overlays too)
+        from mllens.scan.model.kubernetes import adapt
     elif file.kind in ("yaml", "json"):
         from mllens.scan.model.cloudformation import adapt
     elif file.kind in ("python", "text") and file.path.endswith((".py", ".ts")):  # CDK apps (a word test first)
@@ -45,6 +47,11 @@ def _build(file: ParsedFile) -> State:
     else:
         return State()
     return State(tuple(adapt(file)))
+
+
+def _manifests(file: ParsedFile) -> bool:
+    docs = file.data if isinstance(file.data, list) else []
+    return any(isinstance(d, dict) and "apiVersion" in d and "kind" in d for d in docs)
 
 
 def state_of(file: ParsedFile) -> State:

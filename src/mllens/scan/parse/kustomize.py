@@ -2,11 +2,13 @@
 
 An overlay (a folder with kustomization.yaml) lists `resources` (files, or folders with their
 own kustomization) and changes them with strategic-merge patches (`patchesStrategicMerge`,
-`patches` with a path or an inline patch) and the `replicas` field. Only the objects the
-overlay changes are returned (the others are judged in their own files). Every value keeps a
-line of the kustomization: the one that set it (a patch entry, a `replicas` count), or for a
-value inherited from a resource, the `resources` entry that brought it in. Remote resources,
-JSON 6902 patches, generators and other transformers are not read.
+`patches` with a path or an inline patch), JSON 6902 patches (`patches` with a target,
+`patchesJson6902`), the `replicas` field and `images:` overrides (mllens.scan.parse.kustomize_ops).
+Only the objects the overlay changes are returned (the others are judged in their own files).
+Every value keeps a line of the kustomization: the one that set it (a patch entry, a
+`replicas` count, an image's newTag), or for a value inherited from a resource, the
+`resources` entry that brought it in. Remote resources, generators, label selectors in
+patch targets and other transformers are not read.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from mllens.scan.parse.errors import ParseError
+from mllens.scan.parse.kustomize_ops import apply_images, apply_json6902, is_json6902
 from mllens.scan.parse.yaml import YamlMap, YamlSeq, parse_yaml_documents
 
 Reader = Callable[[str], str | None]  # a project-relative path -> its text, or None
@@ -81,26 +84,43 @@ def _resources(k: YamlMap, folder: str, read: Reader, depth: int) -> list[YamlMa
     return out
 
 
-def _patches(k: YamlMap, folder: str, read: Reader) -> list[tuple[YamlMap, Mapping[str, Any]]]:
-    """(patch, target) pairs, each patch's lines set to its entry in the kustomization."""
-    out: list[tuple[YamlMap, Mapping[str, Any]]] = []
+Patch = tuple[YamlMap | list[Any], Mapping[str, Any], int]  # a merge patch or JSON 6902 ops, target, line
+
+
+def _patch_docs(text: str | None, line: int, target: Mapping[str, Any]) -> list[Patch]:
+    """A patch text's strategic-merge documents, or its list of JSON 6902 operations."""
+    if text is None:
+        return []
+    try:
+        found = parse_yaml_documents(text)
+    except ParseError:
+        return []
+    if len(found) == 1 and is_json6902(found[0]):
+        return [(found[0], target, line)] if target else []  # operations need a target
+    return [(_relined(doc, line), target, line) for doc in found if isinstance(doc, YamlMap)]
+
+
+def _patches(k: YamlMap, folder: str, read: Reader) -> list[Patch]:
+    """(patch, target, line) triples, each patch's lines set to its entry in the kustomization."""
+    out: list[Patch] = []
     legacy = k.get("patchesStrategicMerge")
     legacy = legacy if isinstance(legacy, YamlSeq) else YamlSeq(k.line)
     for index, entry in enumerate(legacy):
         if isinstance(entry, str):
             text = entry if "\n" in entry else read(posixpath.normpath(posixpath.join(folder, entry)))
-            out.extend((_relined(doc, legacy.line_of(index)), {}) for doc in _docs(text))
-    patches = k.get("patches")
-    for entry in patches if isinstance(patches, YamlSeq) else []:
-        if not isinstance(entry, YamlMap):
-            continue
-        text = entry.get("patch")
-        if not isinstance(text, str) and isinstance(entry.get("path"), str):
-            text = read(posixpath.normpath(posixpath.join(folder, entry["path"])))
-        line = entry.line_of("patch") if "patch" in entry else entry.line_of("path")
-        found = entry.get("target")
-        target: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
-        out.extend((_relined(doc, line), target) for doc in _docs(text if isinstance(text, str) else None))
+            out.extend((doc, {}, legacy.line_of(index)) for doc in _docs(text))
+    for key in ("patches", "patchesJson6902"):
+        patches = k.get(key)
+        for entry in patches if isinstance(patches, YamlSeq) else []:
+            if not isinstance(entry, YamlMap):
+                continue
+            text = entry.get("patch")
+            if not isinstance(text, str) and isinstance(entry.get("path"), str):
+                text = read(posixpath.normpath(posixpath.join(folder, entry["path"])))
+            line = entry.line_of("patch") if "patch" in entry else entry.line_of("path")
+            found = entry.get("target")
+            target: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+            out.extend(_patch_docs(text if isinstance(text, str) else None, line, target))
     return out
 
 
@@ -167,12 +187,17 @@ def _built(text: str | None, folder: str, read: Reader, depth: int, *, changed_o
     k = found[0]
     docs = _resources(k, folder, read, depth)
     changed: set[int] = set()
-    for patch, target in _patches(k, folder, read):
+    for patch, target, line in _patches(k, folder, read):
         for doc in docs:
-            if _matches(doc, patch, target):
+            if isinstance(patch, YamlMap) and _matches(doc, patch, target):
                 merge(doc, patch)
                 changed.add(id(doc))
+            elif not isinstance(patch, YamlMap) and _matches(doc, {}, target) and apply_json6902(
+                doc, patch, line, _relined
+            ):
+                changed.add(id(doc))
     _replicas(k, docs, changed)
+    apply_images(docs, k.get("images"), changed)
     return [d for d in docs if id(d) in changed] if changed_only else docs
 
 

@@ -22,10 +22,15 @@ from mllens.scan.model.kinds import (
 )
 from mllens.scan.registry import rule
 
-_SYNTAX = {"terraform": "Terraform", "cloudformation": "a CloudFormation template", "cdk": "an AWS CDK app"}
+_SYNTAX = {"terraform": "Terraform", "cloudformation": "a CloudFormation template", "cdk": "an AWS CDK app",
+           "kubernetes": "Kubernetes manifests"}
 _SERVING_METRICS = re.compile(r"latency|invocation|error|utilization|throttl|concurrency", re.IGNORECASE)
 _UTILISATION = re.compile(r"utilization|invocations(perinstance)?$", re.IGNORECASE)
 _MONITOR_METRICS = re.compile(r"aws/sagemaker/endpoints/data-metrics|model-monitor|drift|violation", re.IGNORECASE)
+# Series of model servers (KServe/Knative, Seldon, Triton, TorchServe, TF Serving, BentoML, MLServer)
+_SERVING_SERIES = re.compile(r"kserve|revision_request|seldon|nv_inference|ts_inference|tfserving|:tensorflow:serving|"
+                             r"bentoml|mlserver|inference_request|model_(request|latency|inference)", re.IGNORECASE)
+_DRIFT_SERIES = re.compile(r"drift|data_quality|feature_skew|psi_|_psi\b", re.IGNORECASE)
 _APPROVAL_EVENT = ("SageMaker Model Package State Change", "ModelApprovalStatus")
 
 
@@ -100,9 +105,22 @@ def ml_alarms(ctx: FileContext) -> None:
                     ctx.supports(line=alarm.line, check="endpoint_utilisation_monitored",
                                  message=f"{alarm.address} watches endpoint utilisation ({name})")
                 break
+        if alarm.conditions is not None and alarm.service == "Prometheus":
+            _prometheus_alert(ctx, alarm, str(alarm.conditions.raw))
         if alarm.conditions is not None and "aiplatform.googleapis.com/prediction" in str(alarm.conditions.raw):
             ctx.supports(line=alarm.line, check="serving_alarms",
                          message=f"{alarm.address} alerts on Vertex AI prediction metrics ({alarm.conditions.name})")
+
+
+def _prometheus_alert(ctx: FileContext, alarm: Alarm, expr: str) -> None:
+    """A Prometheus alert on a model server's own metrics, or on drift metrics a monitor exports."""
+    if _DRIFT_SERIES.search(expr):
+        for check in ("monitoring_alarms", "drift_alert"):
+            ctx.supports(line=alarm.conditions.line if alarm.conditions else alarm.line, check=check,
+                         message=f"{alarm.address} alerts on a model monitoring metric")
+    elif _SERVING_SERIES.search(expr):
+        ctx.supports(line=alarm.conditions.line if alarm.conditions else alarm.line, check="serving_alarms",
+                     message=f"{alarm.address} alerts on model server metrics")
 
 
 @rule()
@@ -134,11 +152,11 @@ def pipeline_triggers(ctx: FileContext) -> None:
         pattern = str(trigger.pattern.raw)
         if trigger.schedule.written:
             ctx.supports(line=trigger.schedule.line, check="scheduled_retraining",
-                         message=f"{trigger.address} starts the SageMaker pipeline on a schedule")
+                         message=f"{trigger.address} starts {trigger.starts} on a schedule")
         elif "CloudWatch Alarm State Change" in pattern:
             for check in ("drift_triggered_retraining", "event_triggered_retraining"):
                 ctx.supports(line=trigger.pattern.line, check=check,
-                             message=f"{trigger.address} starts the SageMaker pipeline when an alarm fires")
+                             message=f"{trigger.address} starts {trigger.starts} when an alarm fires")
         elif "Object Created" in pattern:
             ctx.supports(line=trigger.pattern.line, check="event_triggered_retraining",
-                         message=f"{trigger.address} starts the SageMaker pipeline when new data arrives")
+                         message=f"{trigger.address} starts {trigger.starts} when new data arrives")

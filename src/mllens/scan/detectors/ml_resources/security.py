@@ -93,6 +93,8 @@ def private_endpoints(ctx: FileContext) -> None:
         if network.reaches is not None and _RUNTIME_ENDPOINT.search(str(network.reaches.raw)):
             ctx.supports(line=network.reaches.line,
                          message=f"{network.address} reaches the inference runtime through a VPC interface endpoint")
+        elif network.admits_only_selected:
+            ctx.supports(line=network.line, message=f"{network.address} lets in only the callers it selects")
         elif "amlworkspace" in network.connection:
             ctx.supports(line=network.line, message=f"{network.address} connects to the ML workspace over Private Link")
     for deployment in state.of(Deployment):

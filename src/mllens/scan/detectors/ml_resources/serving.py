@@ -11,6 +11,7 @@ from mllens.scan.model.kinds import (
     Model,
     ScalingTarget,
 )
+from mllens.scan.model.kubernetes import SERVING_NAMESPACE
 from mllens.scan.registry import rule
 
 
@@ -38,6 +39,7 @@ def endpoint_data_capture(ctx: FileContext) -> None:
 
 @rule()
 def serving_instance_count(ctx: FileContext) -> None:
+    judged: set[int] = set()
     for deployment in state_of(ctx.file).of(Deployment):
         for variant in deployment.variants:
             for value in variant.instance_count.each():  # per environment when set from a variable
@@ -45,11 +47,17 @@ def serving_instance_count(ctx: FileContext) -> None:
                 if variant.shadow or variant.serverless.written or count is None:
                     continue  # a shadow, serverless capacity, or a value nothing resolves: not judged
                 line = value.line
+                judged.add(line)
                 if count > 1:
                     ctx.given(value).supports(line=line, message=f"{deployment.address} serves from {count} instances")
                 else:
                     ctx.given(value).contradicts(line=line, message=f"{deployment.address} serves from a single "
                                                                     f"instance ({value.name} = {count})")
+    for target in state_of(ctx.file).of(ScalingTarget):
+        low = target.min_capacity.as_int()
+        if _serving(target) and low is not None and low > 1 and target.min_capacity.line not in judged:
+            ctx.supports(line=target.min_capacity.line, message=f"{target.address} keeps at least {low} instances "
+                                                                f"({target.min_capacity.name})")
 
 
 @rule()
@@ -93,7 +101,7 @@ def multi_model_endpoint(ctx: FileContext) -> None:
 @rule()
 def endpoint_autoscaling(ctx: FileContext) -> None:
     for target in state_of(ctx.file).of(ScalingTarget):
-        if str(target.namespace.raw).lower() != "sagemaker":
+        if not _serving(target):
             continue
         low, high = target.min_capacity.as_int(), target.max_capacity.as_int()
         if low is not None and high is not None and high <= low:
@@ -101,7 +109,13 @@ def endpoint_autoscaling(ctx: FileContext) -> None:
                             message=f"{target.address} registers the variant with {target.max_capacity.name} {high} "
                                     f"<= {target.min_capacity.name} {low}")
         else:
-            ctx.supports(line=target.line, message=f"{target.address} scales a SageMaker variant with demand")
+            what = "a SageMaker variant" if str(target.namespace.raw).lower() == "sagemaker" else "its serving pods"
+            ctx.supports(line=target.line, message=f"{target.address} scales {what} with demand")
+
+
+def _serving(target: ScalingTarget) -> bool:
+    """A target that scales serving capacity (not a table's or a stream's)."""
+    return str(target.namespace.raw).lower() in ("sagemaker", SERVING_NAMESPACE)
 
 
 @rule()
@@ -117,7 +131,10 @@ def safe_rollout(ctx: FileContext) -> None:
         kind = str(rollout.traffic_type.raw).upper()
         if kind in ("CANARY", "LINEAR"):
             ctx.supports(line=rollout.traffic_type.line, message=f"{endpoint.address} shifts traffic by "
-                                                                 f"{kind.lower()} steps")
+                                                                 f"{kind.lower()} steps ({rollout.traffic_type.name})")
+        elif kind == "BLUE_GREEN":  # a blue/green switch the rollout controller promotes (Argo Rollouts)
+            ctx.supports(line=rollout.traffic_type.line, message=f"{endpoint.address} switches traffic blue/green "
+                                                                 f"({rollout.traffic_type.name})")
         elif rollout.auto_rollback.written:
             ctx.supports(line=rollout.auto_rollback.line, confidence=0.7,
                          message=f"{endpoint.address} rolls back automatically on alarms "

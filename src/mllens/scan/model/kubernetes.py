@@ -1,0 +1,264 @@
+"""Kubernetes manifests into the resource model: plain YAML, Helm chart templates rendered
+statically, and the objects a Kustomize overlay changes (all arrive as YAML documents).
+
+KServe InferenceServices and Seldon deployments are a `Deployment` (their predictors and
+transformers the variants, the KServe logger the inference capture, an explainer) and an
+`Endpoint` (a canary or traffic split as its rollout); plain Deployments and StatefulSets are
+a `Deployment` of one variant (their replicas); HorizontalPodAutoscalers, KEDA ScaledObjects,
+Seldon hpaSpecs and KServe min/maxReplicas are a `ScalingTarget`; NetworkPolicies a
+`Network`; training CronJobs, Argo CronWorkflows and Kubeflow ScheduledWorkflows a `Trigger`;
+PrometheusRule alerts an `Alarm`. Every value keeps its line: for a chart, the template line
+it was rendered at; for an overlay, the kustomization line that set it or brought it in.
+
+A chart rendered once per environment (`values-prod.yaml` ...) gives each object once when
+every environment renders it alike, and otherwise once per environment, its address naming
+the values file, so the evidence says what each environment deploys.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from mllens.scan.context import ParsedFile
+from mllens.scan.detectors._iac import Node, as_bool, as_int, listify
+from mllens.scan.detectors._k8s import K8sObject, containers, objects
+from mllens.scan.model.kinds import (
+    Alarm,
+    Capture,
+    Deployment,
+    Endpoint,
+    Network,
+    Resource,
+    Rollout,
+    ScalingTarget,
+    Trigger,
+    Variant,
+)
+from mllens.scan.model.values import Value
+
+SERVING_NAMESPACE = "kubernetes"  # ScalingTarget.namespace of what scales pods
+_TRAIN_WORDS = re.compile(r"\btrain|\bfit\b|retrain|fine-?tun", re.IGNORECASE)
+_DEFAULT_ENV = "values.yaml"
+
+
+class _Reader:
+    """Values of one object, located in one file."""
+
+    def __init__(self, path: str, obj: K8sObject, address: str) -> None:
+        self.path, self.obj, self.address = path, obj, address
+
+    def at(self, node: Node | None, key: str, *, name: str | None = None) -> Value:
+        if node is None or not node.has(key):
+            return Value.absent(self.path, node.line if node is not None else self.obj.line, name or key)
+        return Value(node.get(key), self.path, node.line_of(key), name or key)
+
+    def base(self, service: str) -> dict[str, Any]:
+        obj = self.obj
+        return {"syntax": "kubernetes", "provider": "kubernetes", "service": service, "type": obj.kind,
+                "name": obj.name, "address": self.address, "file": self.path, "line": obj.line}
+
+
+def _variant(count: Value, *, shadow: bool = False) -> Variant:
+    absent = Value.absent(count.file, count.line, "resources")
+    return Variant(instance_count=count, instance_type=absent, serverless=absent, shadow=shadow)
+
+
+def _inference_service(r: _Reader) -> Iterator[Resource]:
+    spec, predictor = r.obj.child("spec"), r.obj.child("spec.predictor")
+    if spec is None or predictor is None:
+        return
+    variants = [_variant(r.at(predictor, "minReplicas"))]
+    transformer = spec.child("transformer")
+    if transformer is not None:
+        variants.append(_variant(r.at(transformer, "minReplicas")))
+    logger = r.at(predictor, "logger")
+    capture = Capture(block=logger, enabled=Value.absent(r.path, logger.line, "logger.mode"), on_by_default=True,
+                      required=False)
+    labels, labels_line = r.obj.at("metadata.labels")
+    private = None
+    if isinstance(labels, dict) and labels.get("networking.kserve.io/visibility") == "cluster-local":
+        private = Value("cluster-local", r.path, labels_line, "networking.kserve.io/visibility: cluster-local")
+    yield Deployment(**r.base("KServe"), variants=tuple(variants), capture=capture, private_access=private,
+                     explainer=r.at(spec, "explainer"))
+    rollout = None
+    if predictor.has("canaryTrafficPercent"):
+        rollout = _canary(r, predictor, "canaryTrafficPercent")
+    yield Endpoint(**r.base("KServe"), rollout=rollout)
+    keys = [k for k in ("maxReplicas", "scaleTarget", "scaleMetric") if predictor.has(k)]
+    if keys:
+        low = r.at(predictor, "minReplicas")
+        if not low.written:  # KServe's default
+            low = Value(1, r.path, predictor.line, "minReplicas (default)")
+        yield ScalingTarget(**r.base("KServe") | {"line": predictor.line_of(keys[0])},
+                            namespace=Value(SERVING_NAMESPACE, r.path, predictor.line, "predictor"),
+                            min_capacity=low, max_capacity=r.at(predictor, "maxReplicas"))
+
+
+def _canary(r: _Reader, node: Node, key: str, *, kind: str = "CANARY") -> Rollout:
+    absent = Value.absent(r.path, node.line, "rollback")
+    return Rollout(block=Value(node.get(key), r.path, node.line_of(key), key), rolling=absent,
+                   traffic_type=Value(kind, r.path, node.line_of(key), key), auto_rollback=absent)
+
+
+def _seldon(r: _Reader) -> Iterator[Resource]:
+    spec = r.obj.child("spec")
+    if spec is None:
+        return
+    predictors = spec.children("predictors")
+    variants, explainer = [], Value.absent(r.path, r.obj.line, "explainer")
+    for predictor in predictors:
+        traffic = as_int(predictor.get("traffic"))
+        # a canary or shadow predictor is not what callers depend on
+        minor = as_bool(predictor.get("shadow")) is True or (traffic is not None and traffic < 50)
+        variants.append(_variant(r.at(predictor, "replicas"), shadow=minor))
+        if predictor.has("explainer") and not explainer.written:
+            explainer = r.at(predictor, "explainer")
+    yield Deployment(**r.base("Seldon Core"), variants=tuple(variants), explainer=explainer)
+    split = [p for p in predictors if (as_int(p.get("traffic")) or 0) > 0 or as_bool(p.get("shadow"))]
+    rollout = _canary(r, spec, "predictors") if len(predictors) > 1 and split else None
+    yield Endpoint(**r.base("Seldon Core"), rollout=rollout)
+    for predictor in predictors:
+        for component in predictor.children("componentSpecs"):
+            hpa = component.child("hpaSpec")
+            if hpa is not None:
+                yield ScalingTarget(**r.base("Seldon Core"),
+                                    namespace=Value(SERVING_NAMESPACE, r.path, hpa.line, "hpaSpec"),
+                                    min_capacity=r.at(hpa, "minReplicas"), max_capacity=r.at(hpa, "maxReplicas"))
+                return
+
+
+def _progressive(r: _Reader) -> Iterator[Resource]:
+    """An Argo Rollout's canary or blue/green strategy; a Flagger Canary's analysis."""
+    if r.obj.kind == "Canary":
+        if r.obj.api_version.startswith("flagger.app"):  # the whole object is the canary analysis
+            absent = Value.absent(r.path, r.obj.line, "rollback")
+            canary = Value("CANARY", r.path, r.obj.line, "kind: Canary")
+            yield Endpoint(**r.base("Flagger"), rollout=Rollout(block=canary, rolling=absent, traffic_type=canary,
+                                                                auto_rollback=absent))
+        return
+    strategy = r.obj.child("spec.strategy")
+    for key, shift in (("canary", "CANARY"), ("blueGreen", "BLUE_GREEN")):
+        if strategy is not None and strategy.has(key):
+            yield Endpoint(**r.base("Argo Rollouts"), rollout=_canary(r, strategy, key, kind=shift))
+            return
+
+
+def _workload(r: _Reader) -> Iterator[Resource]:
+    spec = r.obj.child("spec")
+    yield Deployment(**r.base("Kubernetes"), variants=(_variant(r.at(spec, "replicas")),))
+
+
+def _autoscaler(r: _Reader) -> Iterator[Resource]:
+    spec = r.obj.child("spec")
+    namespace = Value(SERVING_NAMESPACE, r.path, r.obj.line, "scaleTargetRef")
+    if r.obj.kind == "ScaledObject":  # KEDA
+        low, high = r.at(spec, "minReplicaCount"), r.at(spec, "maxReplicaCount")
+    else:
+        low, high = r.at(spec, "minReplicas"), r.at(spec, "maxReplicas")
+        if not low.written:  # the HorizontalPodAutoscaler's default
+            low = Value(1, r.path, spec.line if spec is not None else r.obj.line, "minReplicas (default)")
+    yield ScalingTarget(**r.base("Kubernetes"), namespace=namespace, min_capacity=low, max_capacity=high)
+
+
+def _network_policy(r: _Reader) -> Iterator[Resource]:
+    spec = r.obj.child("spec")
+    if spec is not None and ("Ingress" in listify(spec.get("policyTypes")) or spec.has("ingress")):
+        yield Network(**r.base("Kubernetes"), admits_only_selected=True)
+
+
+def _schedule(r: _Reader) -> Iterator[Resource]:
+    obj = r.obj
+    pattern = Value.absent(r.path, obj.line, "pattern")
+    if obj.kind == "CronJob":
+        words = " ".join(str(c.data.get("command", "")) + str(c.data.get("args", "")) for c in containers(obj))
+        if not _TRAIN_WORDS.search(words + " " + obj.name):
+            return
+        schedule = r.at(obj.child("spec"), "schedule")
+        yield Trigger(**r.base("Kubernetes"), schedule=schedule, pattern=pattern, starts_pipeline=True,
+                      starts=f"training ({schedule.shown()})")
+    else:
+        key = "schedule" if obj.kind == "CronWorkflow" else "trigger"
+        yield Trigger(**r.base("Argo Workflows" if obj.kind == "CronWorkflow" else "Kubeflow Pipelines"),
+                      schedule=r.at(obj.child("spec"), key), pattern=pattern, starts_pipeline=True,
+                      starts="the pipeline")
+
+
+def _alerts(r: _Reader) -> Iterator[Resource]:
+    spec = r.obj.child("spec")
+    for group in spec.children("groups") if spec is not None else []:
+        for item in group.children("rules"):
+            alert = item.get("alert")
+            if isinstance(alert, str) and item.has("expr"):
+                yield Alarm(**r.base("Prometheus") | {"address": f"{r.address} alert {alert}", "line": item.line},
+                            conditions=r.at(item, "expr"))
+
+
+_MAPPERS = {
+    "InferenceService": _inference_service,
+    "SeldonDeployment": _seldon,
+    "Deployment": _workload,
+    "StatefulSet": _workload,
+    "Rollout": _progressive,
+    "Canary": _progressive,
+    "HorizontalPodAutoscaler": _autoscaler,
+    "ScaledObject": _autoscaler,
+    "NetworkPolicy": _network_policy,
+    "CronJob": _schedule,
+    "CronWorkflow": _schedule,
+    "ScheduledWorkflow": _schedule,
+    "PrometheusRule": _alerts,
+}
+
+
+def resources(path: str, documents: list[Any], *, label: str = "") -> list[Resource]:
+    """The model's resources of one rendering of a file's documents."""
+    out: list[Resource] = []
+    for obj in objects(documents):
+        mapper = _MAPPERS.get(obj.kind)
+        if mapper is not None:
+            out.extend(mapper(_Reader(path, obj, f"{obj.address} ({label})" if label else obj.address)))
+    return out
+
+
+def adapt(file: ParsedFile) -> Iterator[Resource]:
+    documents = file.data if isinstance(file.data, list) else []
+    environments: dict[str, list[Any]] = getattr(file.data, "environments", None) or {}
+    base = resources(file.path, documents)
+    if not environments:
+        yield from base
+        return
+    renders = {env: resources(file.path, docs, label=env) for env, docs in environments.items()}
+    if any(len(found) != len(base) for found in renders.values()):  # environments that render other objects
+        yield from resources(file.path, documents, label=_DEFAULT_ENV)
+        for found in renders.values():
+            yield from found
+        return
+    labelled = resources(file.path, documents, label=_DEFAULT_ENV)
+    for i, res in enumerate(base):
+        differ = [found[i] for found in renders.values() if not _same(found[i], res)]
+        if not differ:
+            yield res
+            continue
+        yield labelled[i]
+        yield from (_only_differences(other, res) for other in differ)
+
+
+def _same(one: Resource, other: Resource) -> bool:
+    return dataclasses.replace(one, address=other.address) == other
+
+
+def _only_differences(env: Resource, base: Resource) -> Resource:
+    """An environment's copy keeps only the optional settings and variants that differ from the
+    default values' (the rest is said once, by the default's copy)."""
+    changes: dict[str, Any] = {}
+    for field in dataclasses.fields(env):
+        mine, theirs = getattr(env, field.name), getattr(base, field.name)
+        if field.default is None and mine == theirs:
+            changes[field.name] = None
+        elif field.name == "variants":
+            changes[field.name] = tuple(v for v in mine if v not in theirs)
+    return dataclasses.replace(env, **changes)
+
