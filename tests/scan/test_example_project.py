@@ -24,6 +24,9 @@ WORKFLOWS = ".github/workflows"
 EXPECTED: set[Row] = {
     # CI: pytest on every push; weekly training with OIDC and a tag-pinned third-party action
     ("ci.actions_pinned", "ci_actions_pinned", "contradicts", f"{WORKFLOWS}/train.yml", 16),
+    ("ci.actions_pinned", "ci_actions_pinned", "contradicts", f"{WORKFLOWS}/ci.yml", 14),  # actions/ at a tag
+    ("ci.actions_pinned", "ci_actions_pinned", "contradicts", f"{WORKFLOWS}/ci.yml", 15),
+    ("ci.actions_pinned", "ci_actions_pinned", "contradicts", f"{WORKFLOWS}/train.yml", 15),
     ("ci.ci_tests", "ci_tests", "supports", f"{WORKFLOWS}/ci.yml", 19),
     ("ci.scheduled_training", "scheduled_retraining", "supports", f"{WORKFLOWS}/train.yml", 3),
     ("ci.short_lived_credentials", "ci_short_lived_credentials", "supports", f"{WORKFLOWS}/train.yml", 16),

@@ -59,7 +59,7 @@ EXPECTED: dict[str, set[Row]] = {
         ("data.large_files", "no_large_data_in_git", "contradicts", "data/train.csv", None),
         ("data.no_tests", "ml_tests", "contradicts", ".", None),
         ("dependencies.requirements_pinned", "dependencies_pinned", "contradicts", "requirements.txt", 1),
-        ("docs.codeowners_missing", "codeowners", "contradicts", ".", None),
+        ("docs.codeowners_missing", "codeowners", "info", ".", None),
         ("secrets.aws_access_key", "no_secrets_in_code", "contradicts", "notebooks/01_eda.ipynb", 41),
         ("secrets.ml_service_token", "no_secrets_in_code", "contradicts", "notebooks/03_lgbm.ipynb", 82),
     },
@@ -68,7 +68,7 @@ EXPECTED: dict[str, set[Row]] = {
     "llm-finetune": {
         ("data.model_code_tests", "ml_tests", "supports", "tests/test_data.py", 5),
         ("data.model_code_tests", "ml_tests", "supports", "tests/test_fairness.py", 4),
-        ("docs.codeowners_missing", "codeowners", "contradicts", ".", None),
+        ("docs.codeowners_missing", "codeowners", "info", ".", None),
         ("secrets.git_host_token", "no_secrets_in_code", "contradicts", "notebooks/01_data_exploration.ipynb", 51),
         ("secrets.git_host_token", "no_secrets_in_code", "contradicts", "notebooks/01_data_exploration.ipynb", 52),
         ("secrets.slack_token", "no_secrets_in_code", "contradicts", "configs/notify.yaml", 4),
@@ -77,32 +77,32 @@ EXPECTED: dict[str, set[Row]] = {
     "azure-ml": {
         ("data.model_code_tests", "ml_tests", "supports", "tests/test_train.py", 1),
         ("dependencies.manifest_unlocked", "dependencies_pinned", "supports", "environment/conda.yml", 1),
-        ("docs.codeowners_missing", "codeowners", "contradicts", ".", None),
+        ("docs.codeowners_missing", "codeowners", "info", ".", None),
         ("secrets.none_found", "no_secrets_in_code", "supports", ".", None),
     },
     "aws-ml-platform": {  # infrastructure only: no code, no secrets scan finding to report
-        ("docs.codeowners_missing", "codeowners", "contradicts", ".", None),
+        ("docs.codeowners_missing", "codeowners", "info", ".", None),
     },
     "kserve-kubernetes": {
         ("dependencies.requirements_pinned", "dependencies_pinned", "supports", "server/requirements.txt", 1),
-        ("docs.codeowners_missing", "codeowners", "contradicts", ".", None),
+        ("docs.codeowners_missing", "codeowners", "info", ".", None),
     },
     "sagemaker-cloudformation": {
         ("data.model_code_tests", "ml_tests", "supports", "tests/test_pipeline.py", 1),
         ("dependencies.requirements_pinned", "dependencies_pinned", "supports", "requirements.txt", 1),
-        ("docs.codeowners_missing", "codeowners", "contradicts", ".", None),
+        ("docs.codeowners_missing", "codeowners", "info", ".", None),
         ("secrets.none_found", "no_secrets_in_code", "supports", ".", None),
     },
     "sagemaker-terraform": {
         ("data.model_code_tests", "ml_tests", "supports", "tests/test_features.py", 3),
         ("dependencies.requirements_pinned", "dependencies_pinned", "supports", "requirements.txt", 1),
-        ("docs.codeowners_missing", "codeowners", "contradicts", ".", None),
+        ("docs.codeowners_missing", "codeowners", "info", ".", None),
         ("secrets.none_found", "no_secrets_in_code", "supports", ".", None),
     },
     "vertex-ai": {
         ("data.no_tests", "ml_tests", "contradicts", ".", None),
         ("dependencies.requirements_pinned", "dependencies_pinned", "supports", "serving/requirements.txt", 1),
-        ("docs.codeowners_missing", "codeowners", "contradicts", ".", None),
+        ("docs.codeowners_missing", "codeowners", "info", ".", None),
         ("secrets.none_found", "no_secrets_in_code", "supports", ".", None),
     },
 }
@@ -114,6 +114,7 @@ CI = ("ci.",)
 EXPECTED_CI: dict[str, set[Row]] = {
     "open-source-dvc-mlflow": {
         ("ci.actions_pinned", "ci_actions_pinned", "supports", ".github/workflows/ci.yml", 13),
+        ("ci.actions_pinned", "ci_actions_pinned", "supports", ".github/workflows/ci.yml", 12),  # actions/checkout
         ("ci.ci_tests", "ci_tests", "supports", ".github/workflows/ci.yml", 15),
         ("ci.token_permissions", "ci_token_permissions", "supports", ".github/workflows/ci.yml", 6),
     },

@@ -4,8 +4,8 @@ Each CI system writes shell commands under its own keys: GitHub Actions `run`, G
 `script`, Azure Pipelines `script`/`bash`/`inlineScript`, Cloud Build `args`/`script`,
 CodeBuild `commands`, CircleCI and Bitbucket `run`/`script`. `commands(file)` returns every
 command with the job it belongs to and its own line in the file (lines inside a `|` block
-are found in the text; backslash-continued lines are one command). Jenkinsfiles are Groovy:
-their `sh`/`bat` steps are read as text lines, comments left out. Which system a file
+are found in the text; backslash-continued lines are one command). Jenkins pipelines are
+Groovy: the strings of their `sh`/`bat` steps are read in _ci_jenkins.py, comments left out. Which system a file
 belongs to (by path, or by its YAML shape) is decided in _ci_system.py.
 """
 
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mllens.scan.context import ParsedFile
+from mllens.scan.detectors import _ci_jenkins
 from mllens.scan.detectors._ci_system import document, system_of
 
 __all__ = ["Command", "commands", "document", "first", "github_on", "line_of", "steps", "system_of"]
@@ -119,11 +120,7 @@ def _build(file: ParsedFile) -> list[Command]:
     if ci is None:
         return []
     if ci == "jenkins":
-        return [
-            Command(text.strip(), number, "")
-            for number, text in enumerate(file.text.split("\n"), start=1)
-            if text.strip() and not text.strip().startswith(("//", "/*", "*"))
-        ]
+        return [Command(s.text, s.line, s.stage) for s in _ci_jenkins.read(file.text).shells]
     doc = document(file)
     if doc is None:
         return []

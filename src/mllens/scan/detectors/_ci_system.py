@@ -38,7 +38,7 @@ def system(path: str) -> str | None:
     # and any YAML kept in a buildspecs/ folder
     if base.endswith(_YAML) and ("buildspec" in base or any(f in ("buildspec", "buildspecs") for f in folders)):
         return "codebuild"
-    if base.startswith("jenkinsfile"):
+    if base.startswith("jenkinsfile") or base.endswith(".jenkinsfile"):
         return "jenkins"
     if base == "bitbucket-pipelines.yml" or low.endswith(".circleci/config.yml"):
         return "other"
@@ -60,8 +60,12 @@ def system_of(file: ParsedFile) -> str | None:
 
 def _system_of(file: ParsedFile) -> str | None:
     by_path = system(file.path)
-    if by_path is not None or file.kind != "yaml":
+    if by_path is not None:
         return by_path
+    if file.path.lower().endswith(".groovy"):
+        return "jenkins" if is_jenkins_groovy(file.path, file.text) else None
+    if file.kind != "yaml":
+        return None
     doc = document(file)
     if doc is None:
         return None
@@ -69,7 +73,32 @@ def _system_of(file: ParsedFile) -> str | None:
         return "cloudbuild"
     if is_buildspec(doc):
         return "codebuild"
+    if is_azure_pipeline(doc):
+        return "azure"
     return None
+
+
+def helper(path: str) -> str | None:
+    """What a CI step may call into: a Makefile ("make") or a shell script ("script")."""
+    base = path.lower().rsplit("/", 1)[-1]
+    if base in ("makefile", "gnumakefile") or base.endswith(".mk"):
+        return "make"
+    if base.endswith((".sh", ".bash")):
+        return "script"
+    return None
+
+
+# Declarative (`pipeline {`), scripted (`node {`, `node('label') {`), and shared-library steps
+# (`vars/NAME.groovy` defining `def call(...)`): Gradle scripts and other Groovy code are none.
+_JENKINS_GROOVY = re.compile(r"^\s*(pipeline\s*\{|node\s*(\(.*\))?\s*\{|stage\s*\()", re.MULTILINE)
+_LIBRARY_STEP = re.compile(r"^\s*def\s+call\s*\(", re.MULTILINE)
+
+
+def is_jenkins_groovy(path: str, text: str) -> bool:
+    folders = path.lower().split("/")[:-1]
+    if "vars" in folders and _LIBRARY_STEP.search(text):
+        return True
+    return _JENKINS_GROOVY.search(text) is not None
 
 
 # The fields of a Cloud Build config and of one of its steps (cloud.google.com/build/docs/build-config-file-schema);
@@ -119,3 +148,40 @@ def is_buildspec(doc: Mapping[Any, Any]) -> bool:
         and bool(phases)
         and set(phases) <= _PHASES
     )
+
+
+# Azure Pipelines: a pipeline (trigger, pool, stages/jobs/steps) or a template (parameters
+# with steps, jobs or stages). Its lists hold items keyed the Azure way: a stage has `stage`
+# (or `template`), a job `job`/`deployment` (or `template`), a step one of the step keys.
+_AZURE_KEYS = frozenset({"trigger", "pr", "schedules", "pool", "variables", "parameters", "resources", "stages",
+                         "jobs", "steps", "name", "extends", "lockBehavior", "appendCommitMessageToRunName",
+                         "container", "workspace", "strategy", "timeoutInMinutes", "continueOnError"})
+_AZURE_ITEMS = {
+    "stages": frozenset({"stage", "template"}),
+    "jobs": frozenset({"job", "deployment", "template"}),
+    "steps": frozenset({"task", "script", "bash", "pwsh", "powershell", "checkout", "template", "download",
+                        "publish", "downloadBuild", "getPackage", "reviewApp", "restoreCache"}),
+}
+
+
+def is_azure_pipeline(doc: Mapping[Any, Any]) -> bool:
+    """Azure Pipelines keys only at the top, a non-empty stages, jobs or steps list whose every
+    item is keyed the Azure way, and one key at least that only Azure uses (a GitHub `jobs:` is
+    a mapping; Tekton and Argo steps are inside `spec`; Drone steps run `commands`)."""
+    if not set(doc) <= _AZURE_KEYS:
+        return False
+    lists = [(key, doc[key]) for key in _AZURE_ITEMS if isinstance(doc.get(key), list) and doc[key]]
+    if not lists:
+        return False
+    marked = bool(set(doc) & _AZURE_MARKS)
+    for key, items in lists:
+        for item in items:
+            if not isinstance(item, Mapping) or not set(item) & _AZURE_ITEMS[key]:
+                return False
+            marked = marked or bool(set(item) & _AZURE_MARKS)
+    return marked
+
+
+# Keys no other runner's `steps:` uses: a list of {name, script} alone could be any runner.
+_AZURE_MARKS = frozenset({"task", "displayName", "checkout", "pwsh", "template", "stage", "job", "deployment",
+                          "pool", "trigger", "pr", "parameters", "dependsOn"})
