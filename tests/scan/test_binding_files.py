@@ -81,32 +81,33 @@ PROJECT = {
 }
 
 
-def _counts(result: object) -> list[tuple[str, int | None, float, str]]:
+def _counts(result: object) -> list[tuple[str, str, int | None, float, str]]:
     return sorted(
-        (e.outcome, e.line, e.confidence, e.message)
+        (e.outcome, e.file, e.line, e.confidence, e.message)
         for e in result.evidence  # type: ignore[attr-defined]
         if e.rule == "ml_resources.serving_instance_count"
     )
 
 
-def test_scan_judges_each_environment_at_the_attribute(tmp_path: Path) -> None:
+def test_scan_judges_each_environment_where_it_is_set(tmp_path: Path) -> None:
     write(tmp_path, PROJECT)
     result = run_scan(tmp_path, families_to_run=ML, use_cache=False)
     assert _counts(result) == [
-        ("contradicts", 5, 0.85, "aws_sagemaker_endpoint_configuration.ep serves from a single instance "
-                                 "(initial_instance_count = 1) [var.instance_count: staging "
-                                 "(infra/envs/staging/terraform.tfvars:1)]"),
-        ("supports", 5, 0.85, "aws_sagemaker_endpoint_configuration.ep serves from 2 instances "
-                              "[var.instance_count: prod (infra/envs/prod/terraform.tfvars:1)]"),
+        ("contradicts", "infra/envs/staging/terraform.tfvars", 1, 0.85,
+         "aws_sagemaker_endpoint_configuration.ep serves from a single instance (initial_instance_count = 1) "
+         "in staging [var.instance_count, read at infra/main.tf:5]"),
+        ("supports", "infra/envs/prod/terraform.tfvars", 1, 0.85,
+         "aws_sagemaker_endpoint_configuration.ep serves from 2 instances in prod "
+         "[var.instance_count, read at infra/main.tf:5]"),
     ]
-    assert {e.file for e in result.evidence if e.rule == "ml_resources.serving_instance_count"} == {"infra/main.tf"}
+    assert {e.file_class for e in result.evidence} == {"project"}
 
 
 def test_default_only_is_judged_with_less_confidence(tmp_path: Path) -> None:
     write(tmp_path, {"infra/main.tf": ENDPOINT, "infra/variables.tf": PROJECT["infra/variables.tf"]})
-    [(outcome, line, confidence, message)] = _counts(run_scan(tmp_path, families_to_run=ML, use_cache=False))
-    assert (outcome, line) == ("contradicts", 5) and confidence < 0.85
-    assert message.endswith("[default of var.instance_count (infra/variables.tf:2)]")
+    [(outcome, file, line, confidence, message)] = _counts(run_scan(tmp_path, families_to_run=ML, use_cache=False))
+    assert (outcome, file, line) == ("contradicts", "infra/variables.tf", 2) and confidence < 0.85
+    assert message.endswith("[default of var.instance_count, read at infra/main.tf:5]")
 
 
 @pytest.fixture
@@ -132,7 +133,8 @@ def _rewrite(path: Path, text: str) -> None:
 def test_warm_rescan_judges_again_when_a_tfvars_changes(tmp_path: Path, checked: list[str]) -> None:
     write(tmp_path, PROJECT)
     first = run_scan(tmp_path, families_to_run=ML)
-    assert [row[0] for row in _counts(first)] == ["contradicts", "supports"]
+    assert [row[:2] for row in _counts(first)] == [("contradicts", "infra/envs/staging/terraform.tfvars"),
+                                                   ("supports", "infra/envs/prod/terraform.tfvars")]
     checked.clear()
     assert _counts(run_scan(tmp_path, families_to_run=ML)) == _counts(first)  # unchanged: from the cache
     assert "infra/main.tf" not in checked
@@ -140,15 +142,12 @@ def test_warm_rescan_judges_again_when_a_tfvars_changes(tmp_path: Path, checked:
     checked.clear()
     third = run_scan(tmp_path, families_to_run=ML)
     assert "infra/main.tf" in checked  # its own bytes unchanged, read again
-    assert [(row[0], row[3].rsplit("[", 1)[1]) for row in _counts(third)] == [
-        ("supports", "var.instance_count: prod (infra/envs/prod/terraform.tfvars:1), "
-                     "staging (infra/envs/staging/terraform.tfvars:1)]"),
-    ]
+    assert [row[:2] for row in _counts(third)] == [("supports", "infra/envs/prod/terraform.tfvars"),
+                                                   ("supports", "infra/envs/staging/terraform.tfvars")]
     (tmp_path / "infra/envs/prod/terraform.tfvars").unlink()  # a deleted environment
     (tmp_path / "infra/envs/staging/terraform.tfvars").unlink()
     fourth = run_scan(tmp_path, families_to_run=ML)
-    assert [row[3].rsplit("[", 1)[1] for row in _counts(fourth)] == ["default of var.instance_count "
-                                                                      "(infra/variables.tf:2)]"]
+    assert [row[:3] for row in _counts(fourth)] == [("contradicts", "infra/variables.tf", 2)]
 
 
 TEMPLATE = """\
@@ -173,13 +172,14 @@ def test_warm_rescan_judges_a_template_again_when_its_parameter_file_changes(
 ) -> None:
     write(tmp_path, {"cfn/endpoint.yaml": TEMPLATE, "cfn/prod-config.json": '{"Parameters": {"InstanceCount": "2"}}'})
     first = run_scan(tmp_path, families_to_run=ML)
-    assert [(row[0], row[1]) for row in _counts(first)] == [("supports", 13)]
+    assert [row[:3] for row in _counts(first)] == [("supports", "cfn/prod-config.json", 1)]
     _rewrite(tmp_path / "cfn/prod-config.json", '{"Parameters": {"InstanceCount": "1"}}')
     checked.clear()
     second = run_scan(tmp_path, families_to_run=ML)
     assert "cfn/endpoint.yaml" in checked
-    assert [(row[0], row[1]) for row in _counts(second)] == [("contradicts", 13)]
+    assert [row[:3] for row in _counts(second)] == [("contradicts", "cfn/prod-config.json", 1)]
     # a new template beside it that the parameter file is named after: it no longer applies
     write(tmp_path, {"cfn/prod.yaml": TEMPLATE.replace("Default: 2", "Default: 3")})
     third = run_scan(tmp_path, families_to_run=ML)
-    assert ("supports", 13) in [(row[0], row[1]) for row in _counts(third) if "default of" in row[3]]
+    assert ("supports", "cfn/endpoint.yaml", 5) in [row[:3] for row in _counts(third)]
+    assert ("contradicts", "cfn/prod-config.json", 1) in [row[:3] for row in _counts(third)]  # now prod.yaml's

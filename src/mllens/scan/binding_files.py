@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 TF_DECLS = re.compile(r"(?:^|/)(?:[^/]*(?:variables|vars)[^/]*|locals|[^/]*_locals|inputs)\.tf$")
@@ -37,6 +37,9 @@ PARAM_FOLDERS = frozenset({
     "qa", "uat", "preprod", "sandbox",
 })  # fmt: skip
 _TF_DEPTH, _CFN_DEPTH = 3, 2
+_TFVARS_ENDS = (".tfvars", ".tfvars.json")
+_CFN_ENDS = (".yaml", ".yml", ".json", ".template")
+_ANY_ENDS = (".tf", *_TFVARS_ENDS, *_CFN_ENDS)
 
 
 def _parent(folder: str) -> str | None:
@@ -63,15 +66,17 @@ class BindingFiles:
         templates: dict[str, list[str]] = {}
         children: dict[str, set[str]] = {}
         for path in paths:
+            if not path.endswith(_ANY_ENDS):
+                continue  # most files of a project (a plain suffix test first: this sees every path)
             folder = posixpath.dirname(path)
             if path.endswith(".tf"):
                 tf_dirs.add(folder)
                 if TF_DECLS.search(path):
                     decls.setdefault(folder, []).append(path)
                 continue
-            if TFVARS.search(path):
+            if path.endswith(_TFVARS_ENDS):
                 tfvars.setdefault(folder, []).append(path)
-            elif CFN_CONSUMER.search(path):
+            elif path.endswith(_CFN_ENDS):
                 templates.setdefault(folder, []).append(path)
                 if path.endswith(".json") and not _TOOL_JSON.search(path):
                     jsons.setdefault(folder, []).append(path)
@@ -167,15 +172,25 @@ def stale_consumers(changed: Iterable[str], consumers: Iterable[str], *, names: 
     return out
 
 
-def forget_stale(digests: dict[str, str], paths: Iterable[str], recorded: Iterable[str]) -> None:
+def forget_stale(digests: dict[str, str], paths: Iterable[str], recorded: Collection[str]) -> None:
     """Drop from `digests` (files known unchanged) every file whose references a new, changed
     or deleted binding file may bind: its own bytes are unchanged, its result may not be. A new
     or deleted template-like file may change which template a parameter file names: its folder's
-    templates are read again too."""
-    current = set(paths)
-    known = set(recorded)
-    changed = [p for p in current if p not in digests and (is_source(p) or (p not in known and CFN_CONSUMER.search(p)))]
-    changed += [p for p in known - current if is_source(p) or CFN_CONSUMER.search(p)]
+    templates are read again too. (On the warm path: one pass of dictionary lookups when
+    nothing changed.)"""
+    changed: list[str] = []
+    present, listed = 0, []
+    for path in paths:
+        listed.append(path)
+        if path in recorded:
+            present += 1
+        if path not in digests and path.endswith(_ANY_ENDS) and (
+            is_source(path) or (path not in recorded and CFN_CONSUMER.search(path))
+        ):
+            changed.append(path)
+    if present < len(recorded):  # some file read before is gone
+        current = set(listed)
+        changed += [p for p in recorded if p not in current and p.endswith(_ANY_ENDS)]
     if changed:
         for path in stale_consumers(changed, list(digests), names=True):
             del digests[path]

@@ -259,12 +259,13 @@ class FileContext(_Emitter):
         self._emit("info", file=self.file.path, line=line, message=message, check=check, confidence=None)
 
     def given(self, value: Noted) -> FileContext | Given:
-        """This context for evidence about one value to judge (`Value.each()`): a value
-        resolved from a variable or parameter gets its note (environments, where each sets
-        it) appended to every message, and a default's lower trust scales the confidence."""
-        if not value.note and value.trust == 1.0:
+        """This context for evidence about one value to judge (`Value.each()`): evidence on a
+        value resolved from a variable or parameter sits where the value is set (whatever
+        line the rule names), its note (environments, the attribute reading it) ends every
+        message, and a default's lower trust scales the confidence."""
+        if not value.note:
             return self
-        return Given(self, value.note, value.trust)
+        return Given(self, value)
 
     def fact(self, key: str, value: Any) -> None:
         """Record something project rules may need. It must be small and JSON-shaped (str,
@@ -278,6 +279,14 @@ class FileContext(_Emitter):
 
 
 class Noted(Protocol):
+    """A value to judge (mllens.scan.model.Value): where it is set, and what to say of it."""
+
+    @property
+    def file(self) -> str: ...
+
+    @property
+    def line(self) -> int: ...
+
     @property
     def note(self) -> str: ...
 
@@ -288,28 +297,29 @@ class Noted(Protocol):
 class Given:
     """A FileContext's emit methods for evidence about one resolved value (see `given`)."""
 
-    def __init__(self, ctx: FileContext, note: str, trust: float) -> None:
-        self.ctx, self.note, self.trust = ctx, note, trust
+    def __init__(self, ctx: FileContext, value: Noted) -> None:
+        self.ctx, self.value = ctx, value
 
     @property
     def rule(self) -> Rule:
         return self.ctx.rule
 
-    def _confidence(self, confidence: float | None) -> float:
+    def _emit(self, outcome: Outcome, message: str, check: str | None, confidence: float | None) -> None:
         base = self.ctx.rule.meta.confidence if confidence is None else confidence
-        return round(base * self.trust, 2)
+        value = self.value
+        self.ctx._emit(outcome, file=value.file, line=value.line, message=message + value.note, check=check,
+                       confidence=None if outcome == "info" else round(base * value.trust, 2))
 
     def supports(self, *, line: int | None, message: str, check: str | None = None,
                  confidence: float | None = None) -> None:
-        self.ctx.supports(line=line, message=message + self.note, check=check, confidence=self._confidence(confidence))
+        self._emit("supports", message, check, confidence)
 
     def contradicts(self, *, line: int | None, message: str, check: str | None = None,
                     confidence: float | None = None) -> None:
-        self.ctx.contradicts(line=line, message=message + self.note, check=check,
-                             confidence=self._confidence(confidence))
+        self._emit("contradicts", message, check, confidence)
 
     def info(self, *, line: int | None, message: str, check: str | None = None) -> None:
-        self.ctx.info(line=line, message=message + self.note, check=check)
+        self._emit("info", message, check, None)
 
 
 def jsonable(value: Any, *, where: str) -> Any:

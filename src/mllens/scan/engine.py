@@ -29,8 +29,9 @@ from mllens.scan.parse.kustomize import is_kustomization, overlay_documents
 from mllens.scan.registry import Family, Rule
 from mllens.scan.walk import size_limit
 
-# (rule, practice, check, outcome, line, message, confidence): the file is the outcome's path
-EvidenceRow = tuple[str, str, str, str, int | None, str, float]
+# (rule, practice, check, outcome, line, message, confidence): the file is the outcome's path,
+# or an eighth item: the file that sets a value this file reads (a tfvars, a parameter file)
+EvidenceRow = tuple[str, str, str, str, int | None, str, float] | tuple[str, str, str, str, int | None, str, float, str]
 # (kind, message, rule, line)
 DiagnosticRow = tuple[str, str, str | None, int | None]
 _BINARY_PROBE = 8192
@@ -453,7 +454,8 @@ def _run_rules(
                 if ctx.index_used:
                     used_index = True
                 for ev in ctx.evidence:
-                    evidence.append((ev.rule, ev.practice, ev.check, ev.outcome, ev.line, ev.message, ev.confidence))
+                    row = (ev.rule, ev.practice, ev.check, ev.outcome, ev.line, ev.message, ev.confidence)
+                    evidence.append(row if ev.file == file.path else (*row, ev.file))
                 for key, values in ctx.facts.items():
                     facts.setdefault(key, []).extend(values)
             if ctx.evidence:

@@ -30,14 +30,15 @@ def found_in(outcomes: Sequence[FileOutcome]) -> tuple[list[Evidence], list[Diag
         # Rows a rule just produced were validated as Evidence where it ran; rows read back
         # from the cache (a file on disk) are checked again.
         make = Evidence if o.cache_hit else Evidence.model_construct
-        for rule_id, practice, check, outcome, line, message, confidence in o.evidence:
+        for row in o.evidence:
+            rule_id, practice, check, outcome, line, message, confidence = row[:7]
             evidence.append(
                 make(
                     rule=rule_id,
                     practice=practice,
                     check=check,
                     outcome=outcome,  # type: ignore[arg-type]
-                    file=o.path,
+                    file=row[7] if len(row) > 7 else o.path,  # a file setting a value it read
                     line=line,
                     message=message,
                     confidence=confidence,

@@ -50,7 +50,8 @@ def _variant(file: ParsedFile) -> tuple[Deployment, Value, Value]:
 
 
 def _cases(value: Value) -> list[tuple[object, tuple[str, ...], str]]:
-    return [(v.raw, v.envs, v.note) for v in value.each()]
+    """(value, environments, where it is set) of each resolution."""
+    return [(v.raw, v.envs, f"{v.file}:{v.line}") for v in value.each()]
 
 
 def test_environment_names_come_from_the_folder_or_the_file_name() -> None:
@@ -68,9 +69,10 @@ def test_default_only_is_one_value_marked_as_a_default() -> None:
     file = _tf(ENDPOINT_TF, ("infra/variables.tf", VARIABLES_TF))
     _, count, kind = _variant(file)
     assert count.kind == "reference" and count.raw == "${var.instance_count}"  # as written
-    [one] = count.each()
-    assert (one.raw, one.as_int(), one.line, one.file, one.name) == (1, 1, 6, "infra/main.tf", "initial_instance_count")
-    assert one.note == " [default of var.instance_count (infra/variables.tf:2)]"
+    [one] = count.each()  # located where the value is set, read at the attribute
+    assert (one.raw, one.as_int(), one.file, one.line, one.name) == (1, 1, "infra/variables.tf", 2,
+                                                                    "initial_instance_count")
+    assert one.note == " [default of var.instance_count, read at infra/main.tf:6]"
     assert one.trust < 1.0
     # a string of references: each resolved and put in its place
     assert [v.raw for v in kind.each()] == ["ml.m5.xlarge"]
@@ -81,12 +83,13 @@ def test_tfvars_per_environment_one_value_per_distinct_result() -> None:
     prod = ("infra/envs/prod/terraform.tfvars", 'family = "c7g"\ninstance_count = 2\n')
     qa = ("infra/envs/qa/terraform.tfvars", "instance_count = 1\n")
     _, count, kind = _variant(_tf(ENDPOINT_TF, ("infra/variables.tf", VARIABLES_TF), staging, prod, qa))
-    assert _cases(count) == [
-        (2, ("prod",), " [var.instance_count: prod (infra/envs/prod/terraform.tfvars:2)]"),
-        (1, ("qa", "staging"), " [var.instance_count: qa (infra/envs/qa/terraform.tfvars:1), "
-                               "staging (infra/envs/staging/terraform.tfvars:2)]"),
+    assert _cases(count) == [  # one per value and place that sets it
+        (2, ("prod",), "infra/envs/prod/terraform.tfvars:2"),
+        (1, ("qa",), "infra/envs/qa/terraform.tfvars:1"),
+        (1, ("staging",), "infra/envs/staging/terraform.tfvars:2"),
     ]
     assert all(v.trust == 1.0 for v in count.each())
+    assert count.each()[0].note == " in prod [var.instance_count, read at infra/main.tf:6]"
     # prod sets the family; qa and staging keep the default
     assert {v.raw: v.envs for v in kind.each()} == {"ml.c7g.xlarge": ("prod",), "ml.m5.xlarge": ("qa", "staging")}
 
@@ -95,16 +98,17 @@ def test_an_environment_that_does_not_set_a_variable_gets_the_base_then_the_defa
     base = ("infra/terraform.tfvars", "instance_count = 3\n")
     dev = ("infra/dev.tfvars", 'family = "g5"\n')
     _, count, _ = _variant(_tf(ENDPOINT_TF, ("infra/variables.tf", VARIABLES_TF), base, dev))
-    assert _cases(count) == [(3, ("dev",), " [var.instance_count: dev (infra/terraform.tfvars:1)]")]
+    assert _cases(count) == [(3, ("dev",), "infra/terraform.tfvars:1")]
     _, count, _ = _variant(_tf(ENDPOINT_TF, ("infra/variables.tf", VARIABLES_TF), dev))
-    assert _cases(count) == [(1, ("dev",), " [var.instance_count: dev (default, infra/variables.tf:2)]")]
+    assert _cases(count) == [(1, ("dev",), "infra/variables.tf:2")]
+    assert count.each()[0].note == " in dev [default of var.instance_count, read at infra/main.tf:6]"
 
 
 def test_tfvars_json_and_nested_keys() -> None:
     prod = ("infra/prod.tfvars.json", '{\n  "tags": {"instance_count": 9},\n  "instance_count": 4\n}\n')
     nested = ("infra/dev.tfvars", "tags = {\n  instance_count = 9\n}\ninstance_count = 2\n")
     _, count, _ = _variant(_tf(ENDPOINT_TF, ("infra/variables.tf", VARIABLES_TF), prod, nested))
-    assert [(v.raw, v.origins[0].line) for v in count.each()] == [(2, 4), (4, 3)]
+    assert [(v.raw, v.line) for v in count.each()] == [(2, 4), (4, 3)]
 
 
 def test_unresolved_references_stay_references() -> None:
@@ -124,7 +128,8 @@ def test_unresolved_references_stay_references() -> None:
 def test_locals_and_a_file_own_variables() -> None:
     text = VARIABLES_TF + ENDPOINT_TF.replace("var.instance_count", "local.count")
     _, count, kind = _variant(_tf(text))
-    assert [(v.raw, v.note) for v in count.each()] == [(1, " [default of var.instance_count (infra/main.tf:2)]")]
+    note = " [default of var.instance_count, read at infra/main.tf:22]"  # through local.count
+    assert [(v.raw, v.note) for v in count.each()] == [(1, note)]
     assert [v.raw for v in kind.each()] == ["ml.m5.xlarge"]
 
 
@@ -155,7 +160,7 @@ def _cfn(text: str, *sources: tuple[str, str], path: str = "cfn/notebook.yaml",
 
 def _root(notebook: Notebook) -> list[tuple[object, tuple[str, ...], int]]:
     assert notebook.root_access is not None
-    return [(v.raw, v.envs, v.origins[0].line) for v in notebook.root_access.value.each()]
+    return [(v.raw, v.envs, v.line) for v in notebook.root_access.value.each()]
 
 
 def test_parameter_default_and_the_three_parameter_file_shapes() -> None:
@@ -163,7 +168,8 @@ def test_parameter_default_and_the_three_parameter_file_shapes() -> None:
     prod = ("cfn/prod-config.json", '{\n  "Parameters": {\n    "RootAccess": "Disabled"\n  }\n}\n')
     dev = ("cfn/params/dev.json", '[\n  {"ParameterKey": "RootAccess",\n   "ParameterValue": "Enabled"}\n]\n')
     qa = ("cfn/qa.json", '["RootAccess=Disabled", "Subnet=subnet-1"]\n')
-    assert _root(_cfn(TEMPLATE, prod, dev, qa)) == [("Enabled", ("dev",), 3), ("Disabled", ("prod", "qa"), 3)]
+    assert _root(_cfn(TEMPLATE, prod, dev, qa)) == [("Enabled", ("dev",), 3), ("Disabled", ("prod",), 3),
+                                                    ("Disabled", ("qa",), 1)]
     notebook = _cfn(TEMPLATE, qa)
     assert notebook.subnet is not None and [v.raw for v in notebook.subnet.each()] == ["subnet-1"]
     assert notebook.key is not None and notebook.key.each() == (notebook.key,)  # a pseudo parameter

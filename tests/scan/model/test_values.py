@@ -29,16 +29,17 @@ def test_a_setting_is_on_when_a_flag_says_true_or_its_block_is_written() -> None
 def test_a_resolved_reference_is_judged_once_per_distinct_value() -> None:
     from mllens.scan.model.values import Origin, Switch
 
-    staging = Value(1, "main.tf", 3, "count", ref="var.n", origins=(Origin("staging", "envs/staging.tfvars", 1),))
-    prod = Value(2, "main.tf", 3, "count", ref="var.n",
-                 origins=(Origin("prod", "envs/prod.tfvars", 2), Origin("qa", "variables.tf", 4, default=True)))
+    staging = Value(1, "envs/staging.tfvars", 1, "count", ref="var.n", read_at="main.tf:3",
+                    origins=(Origin("staging", "envs/staging.tfvars", 1),))
+    prod = Value(2, "envs/prod.tfvars", 2, "count", ref="var.n", read_at="main.tf:3",
+                 origins=(Origin("prod", "envs/prod.tfvars", 2), Origin("qa", "envs/prod.tfvars", 2)))
     ref = Value("${var.n}", "main.tf", 3, "count", resolutions=(staging, prod))
     assert ref.kind == "reference" and ref.each() == (staging, prod)
-    assert staging.note == " [var.n: staging (envs/staging.tfvars:1)]" and staging.trust == 1.0
-    assert prod.note == " [var.n: prod (envs/prod.tfvars:2), qa (default, variables.tf:4)]"
-    assert prod.envs == ("prod", "qa")
-    default = Value(1, "main.tf", 3, "count", ref="var.n", origins=(Origin("", "variables.tf", 4, default=True),))
-    assert default.note == " [default of var.n (variables.tf:4)]" and default.trust < 1.0
+    assert staging.note == " in staging [var.n, read at main.tf:3]" and staging.trust == 1.0
+    assert prod.note == " in prod, qa [var.n, read at main.tf:3]" and prod.envs == ("prod", "qa")
+    default = Value(1, "variables.tf", 4, "count", ref="var.n", read_at="main.tf:3",
+                    origins=(Origin("", "variables.tf", 4, default=True),))
+    assert default.note == " [default of var.n, read at main.tf:3]" and default.trust < 1.0
     literal = _value(2)
     assert literal.each() == (literal,) and literal.note == "" and literal.trust == 1.0
     switch = Switch(ref, ("Disabled",))
@@ -55,10 +56,12 @@ def test_evidence_given_a_resolved_value_carries_its_note_and_trust() -> None:
                 if r.id == "ml_resources.serving_instance_count")
     ctx = FileContext(rule, file=ParsedFile("main.tf", "terraform", "", {}))
     assert ctx.given(_value(2)) is ctx  # nothing to add
-    default = Value(1, "main.tf", 3, "count", ref="var.n", origins=(Origin("", "variables.tf", 4, default=True),))
-    ctx.given(default).contradicts(line=3, message="one instance")
+    default = Value(1, "variables.tf", 4, "count", ref="var.n", read_at="main.tf:3",
+                    origins=(Origin("", "variables.tf", 4, default=True),))
+    ctx.given(default).contradicts(line=3, message="one instance")  # placed where the value is set
     ctx.given(default).supports(line=3, message="two", confidence=0.5)
-    assert [(e.outcome, e.line, e.message, e.confidence) for e in ctx.evidence] == [
-        ("contradicts", 3, "one instance [default of var.n (variables.tf:4)]", round(rule.meta.confidence * 0.9, 2)),
-        ("supports", 3, "two [default of var.n (variables.tf:4)]", 0.45),
+    assert [(e.outcome, e.file, e.line, e.message, e.confidence) for e in ctx.evidence] == [
+        ("contradicts", "variables.tf", 4, "one instance [default of var.n, read at main.tf:3]",
+         round(rule.meta.confidence * 0.9, 2)),
+        ("supports", "variables.tf", 4, "two [default of var.n, read at main.tf:3]", 0.45),
     ]

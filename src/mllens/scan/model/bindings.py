@@ -66,16 +66,18 @@ def _key(raw: Any) -> str:
 
 
 def _group(value: Value, ref: str, cases: list[tuple[Any, Origin]]) -> Value:
-    """`value` holding one resolution per distinct resolved value, in the order first met."""
-    groups: dict[str, tuple[Any, list[Origin]]] = {}
+    """`value` holding one resolution per value and place that sets it (environments that
+    share both share one), located there, in the order first met."""
+    groups: dict[tuple[str, str, int], tuple[Any, list[Origin]]] = {}
     for raw, origin in cases:
         if classify(raw) == "reference":
             continue  # a default that is itself an expression
-        groups.setdefault(_key(raw), (raw, []))[1].append(origin)
+        groups.setdefault((_key(raw), origin.file, origin.line), (raw, []))[1].append(origin)
     if not groups:
         return value
-    resolutions = tuple(Value(raw, value.file, value.line, value.name, ref=ref, origins=tuple(origins))
-                        for raw, origins in groups.values())
+    read_at = f"{value.file}:{value.line}"
+    resolutions = tuple(Value(raw, origins[0].file, origins[0].line, value.name, ref=ref, origins=tuple(origins),
+                              read_at=read_at) for raw, origins in groups.values())
     return replace(value, resolutions=resolutions)
 
 

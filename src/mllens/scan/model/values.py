@@ -9,11 +9,12 @@ blank, or absent. A reference to a key is therefore not a missing key.
 
 A reference the project's own files resolve (a Terraform variable's default and the
 `*.tfvars` of each environment, a CloudFormation parameter's Default and the parameter files
-of each environment: see `bindings`) keeps its `resolutions`: one `Value` per distinct value,
-at the attribute's own file and line, its `origins` naming the environments that deploy it
-and where each sets it. Judgements read `value.each()` (the resolutions, or the value itself)
-and report through `ctx.given(v)`, which appends `v.note` to the message and lowers the
-confidence of a value that is only a default (`v.trust`).
+of each environment: see `bindings`) keeps its `resolutions`: one `Value` per value and place
+that sets it, located there (the tfvars line, the parameter file line, the default), its
+`origins` naming the environments that deploy it and `read_at` the attribute that reads it.
+Judgements read `value.each()` (the resolutions, or the value itself) and report through
+`ctx.given(v)`, which places the evidence where the value is set, appends `v.note` to the
+message and lowers the confidence of a value that is only a default (`v.trust`).
 """
 
 from __future__ import annotations
@@ -39,12 +40,6 @@ class Origin:
     line: int
     default: bool = False  # the declared default (no environment overrides it)
 
-    def shown(self) -> str:
-        where = f"{self.file}:{self.line}"
-        if self.env:
-            return f"{self.env} ({'default, ' if self.default else ''}{where})"
-        return f"default ({where})" if self.default else where
-
 
 @dataclass(frozen=True)
 class Value:
@@ -52,10 +47,12 @@ class Value:
     file: str
     line: int
     name: str  # the attribute as written in its syntax
-    # On a resolution: the reference it came from, as written ("var.instance_count",
-    # "parameter InstanceCount"), and where each environment deploying it sets it.
+    # On a resolution (its file and line: where the value is set): the reference it came
+    # from, as written ("var.instance_count", "parameter InstanceCount"), the environments
+    # that deploy it, and the attribute that reads it ("infra/main.tf:9").
     ref: str = ""
     origins: tuple[Origin, ...] = ()
+    read_at: str = ""
     # On a reference the project's files resolve: one value per distinct resolved value.
     resolutions: tuple[Value, ...] = ()
 
@@ -84,13 +81,13 @@ class Value:
 
     @property
     def note(self) -> str:
-        """For messages: where a resolved value comes from (empty for a written value)."""
+        """For messages: the environments and the reference a resolved value is for (empty for
+        a written value): ` in prod, staging [var.instance_count, read at infra/main.tf:9]`."""
         if not self.ref:
             return ""
-        if len(self.origins) == 1 and self.origins[0].default and not self.origins[0].env:
-            origin = self.origins[0]
-            return f" [default of {self.ref} ({origin.file}:{origin.line})]"
-        return f" [{self.ref}: {', '.join(o.shown() for o in self.origins)}]"
+        envs = f" in {', '.join(self.envs)}" if self.envs else ""
+        default = "default of " if self.trust < 1.0 else ""
+        return f"{envs} [{default}{self.ref}, read at {self.read_at}]"
 
     @property
     def trust(self) -> float:
