@@ -88,3 +88,40 @@ def test_notebook_cells_share_one_namespace_and_lines_point_into_the_file() -> N
     assert job.instance_count is not None and job.instance_count.as_int() == 3
     assert job.address == "Estimator()"  # named from the cell's code, not from the notebook's text
     assert text.splitlines()[job.line - 1].strip().startswith('"Estimator(')
+
+
+MORE = """\
+import sagemaker
+from sagemaker.model import Model
+from sagemaker.network import NetworkConfig
+from sagemaker.serverless import ServerlessInferenceConfig
+from sagemaker.sklearn.processing import SKLearnProcessor
+from sagemaker.workflow.check_job_config import CheckJobConfig
+from sagemaker.workflow.quality_check_step import DataQualityCheckConfig, QualityCheckStep
+
+processor = SKLearnProcessor(framework_version="1.2-1", instance_count=2, instance_type="ml.m5.xlarge",
+                             network_config=NetworkConfig(encrypt_inter_container_traffic=True))
+learner = sagemaker.LinearLearner(role="r", instance_count=1, instance_type="ml.m5.xlarge", predictor_type="x")
+check = QualityCheckStep(name="q", quality_check_config=DataQualityCheckConfig(baseline_dataset="s3://b"),
+                         check_job_config=CheckJobConfig(role="r"), supplied_baseline_statistics="s3://b/s.json")
+model = Model(image_uri="i", model_data="s3://b/m.tar.gz", vpc_config={"Subnets": ["s"], "SecurityGroupIds": ["g"]})
+model.deploy(serverless_inference_config=ServerlessInferenceConfig(memory_size_in_mb=2048))
+"""
+
+
+def test_processors_sdk_algorithms_check_steps_and_models() -> None:
+    state = _state(MORE)
+    processing, learner = state.of(TrainingJob)
+    assert processing.processing and processing.inter_node_encryption is not None
+    assert processing.inter_node_encryption.as_bool() is True and processing.distribution is None
+    assert (learner.type, learner.processing) == ("LinearLearner", False)
+    (check,) = state.of(MonitoringJob)
+    assert (check.purpose, check.baseline.name, check.baseline.line) == (
+        "data_quality",
+        "supplied_baseline_statistics",
+        13,
+    )
+    (model,) = state.of(Model)
+    assert model.vpc is not None and model.vpc.written and model.serverless_only
+    (deployment,) = state.of(Deployment)
+    assert deployment.serverless

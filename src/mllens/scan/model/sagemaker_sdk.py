@@ -29,22 +29,13 @@ from mllens.scan.model.sdk_code import Code
 from mllens.scan.model.values import Value
 from mllens.scan.parse.yaml import YamlMap
 
-_FRAMEWORKS = frozenset(
-    {
-        "Estimator",
-        "Framework",
-        "PyTorch",
-        "TensorFlow",
-        "SKLearn",
-        "XGBoost",
-        "HuggingFace",
-        "MXNet",
-        "Chainer",
-        "RLEstimator",
-        "AlgorithmEstimator",
-        "ModelTrainer",
-    }
-)
+_FRAMEWORKS = frozenset({
+    "Estimator", "Framework", "PyTorch", "TensorFlow", "SKLearn", "XGBoost", "HuggingFace", "MXNet", "Chainer",
+    "RLEstimator", "AlgorithmEstimator", "ModelTrainer",
+    # the SDK's own algorithms (sagemaker.amazon)
+    "LinearLearner", "KMeans", "PCA", "FactorizationMachines", "NTM", "LDA", "RandomCutForest", "KNN", "IPInsights",
+    "Object2Vec",
+})  # fmt: skip
 _MONITORS: dict[str, tuple[MonitoringPurpose, str]] = {
     "DefaultModelMonitor": ("data_quality", "DataQuality"), "ModelQualityMonitor": ("model_quality", "ModelQuality"),
     "ModelBiasMonitor": ("model_bias", "ModelBias"),
