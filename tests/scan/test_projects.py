@@ -83,7 +83,7 @@ def test_projects_show_both_outcomes_for_their_stack() -> None:
         "sagemaker-terraform": "ml_resources",  # the ML services' own resources, from Terraform
         "sagemaker-cloudformation": "ml_resources",  # ... from CloudFormation
         "vertex-ai": "ml_resources",
-        "azure-ml": "azureml",
+        "azure-ml": "ml_resources",  # ... from Bicep and Azure ML CLI v2 specs
         "kserve-kubernetes": "ci",
     }
     for name, family in main_family.items():

@@ -12,8 +12,6 @@ KNOWN = {
     # settings as separate Terraform resources, IAM statements in several encodings)
     "bucket_tls_only", "cost_allocation_tags",
     "iam_sagemaker_guardrails", "iam_wildcard_actions",
-    # Bicep is not yet mapped into the resource model: its own copy of two ml_resources rules
-    "ml_infrastructure_as_code", "workspace_public_access",
 }
 
 

@@ -43,7 +43,6 @@ FAMILY_MODULES: tuple[str, ...] = (
     "mllens.scan.detectors.cloudformation_platform",
     "mllens.scan.detectors.kubernetes",
     "mllens.scan.detectors.azureml",
-    "mllens.scan.detectors.bicep",
     "mllens.scan.detectors.ci",
     "mllens.scan.detectors.docker",
     "mllens.scan.detectors.dependencies",
@@ -80,7 +79,9 @@ class RuleMeta(_Strict):
     why: str = Field(min_length=10)
     how: str = Field(min_length=10)
     fix: dict[
-        Literal["terraform", "cloudformation", "cdk", "kubernetes", "cli", "python", "yaml", "docker", "text"], str
+        Literal["terraform", "cloudformation", "cdk", "kubernetes", "bicep", "arm", "azureml", "cli", "python", "yaml",
+                "docker", "text"],
+        str,
     ] = {}
     references: list[str] = []
     redirect_from: list[str] = []  # ids this rule had before a rename (ids are forever)

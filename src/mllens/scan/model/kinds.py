@@ -15,7 +15,7 @@ from typing import Literal
 
 from mllens.scan.model.values import Switch, Value
 
-Syntax = Literal["terraform", "cloudformation", "cdk", "python", "kubernetes"]
+Syntax = Literal["terraform", "cloudformation", "cdk", "python", "kubernetes", "bicep", "arm", "azureml"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,6 +62,9 @@ class Deployment(Resource):
     async_inference: Value | None = None
     private_access: Value | None = None  # the setting that makes it reachable only privately
     explainer: Value | None = None  # online explanations returned with predictions
+    scaling: Switch | None = None  # its own autoscaling mode (Azure ML); safe: scales on utilisation
+    egress: Switch | None = None  # outbound internet access of its containers; None: not judged
+    batch: Value | None = None  # written when it scores in batch (an Azure ML batch deployment)
 
     @property
     def serverless(self) -> bool:
@@ -82,6 +85,10 @@ class Endpoint(Resource):
     """An addressable serving endpoint: a SageMaker endpoint, a Vertex AI index endpoint."""
 
     rollout: Rollout | None = None
+    public_access: Switch | None = None  # the scoring URL reachable from the internet
+    auth_mode: Value | None = None  # how callers authenticate; None: no such setting
+    auth_default: str = ""  # the mode the service uses when auth_mode is unset ("": none)
+    batch: Value | None = None  # written when it scores in batch (an Azure ML batch endpoint)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -225,6 +232,7 @@ class TrainingJob(Resource):
 
     min_nodes: Value | None = None
     priority: Value | None = None  # spot / low-priority capacity
+    idle_scale_down: Value | None = None  # how long idle nodes wait before they are released
     # A job's own settings (SDK estimators and processors, CreateTrainingJob requests); None: not expressed
     processing: bool = False  # a processing job: the same settings, no model trained
     instance_count: Value | None = None

@@ -31,6 +31,12 @@ def _build(file: ParsedFile) -> State:
     # Imported here: each adapter imports its syntax's helpers, and only the one a file needs runs.
     if file.kind == "terraform":
         from mllens.scan.model.terraform import adapt
+    elif file.kind == "bicep":
+        from mllens.scan.model.bicep import adapt
+    elif file.kind == "json" and _azure_template(file):
+        from mllens.scan.model.arm import adapt
+    elif file.kind == "yaml" and _azureml_spec(file):
+        from mllens.scan.model.azureml import adapt
     elif file.kind == "yaml" and _manifests(file):  # Kubernetes (chart templates and overlays too)
         from mllens.scan.model.kubernetes import adapt
     elif file.kind in ("yaml", "json"):
@@ -52,6 +58,17 @@ def _build(file: ParsedFile) -> State:
 def _manifests(file: ParsedFile) -> bool:
     docs = file.data if isinstance(file.data, list) else []
     return any(isinstance(d, dict) and "apiVersion" in d and "kind" in d for d in docs)
+
+
+def _azure_template(file: ParsedFile) -> bool:
+    data = file.data
+    return isinstance(data, dict) and "deploymenttemplate" in str(data.get("$schema", "")).lower()
+
+
+def _azureml_spec(file: ParsedFile) -> bool:
+    from mllens.scan.detectors._aml import spec
+
+    return spec(file) is not None
 
 
 def state_of(file: ParsedFile) -> State:

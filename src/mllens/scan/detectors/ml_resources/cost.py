@@ -33,21 +33,28 @@ def idle_shutdown(ctx: FileContext) -> None:
         if timeout is not None and timeout.written:
             ctx.supports(line=timeout.line, message=f"{notebook.address} shuts down after {timeout.name}")
         elif timeout is not None:
-            ctx.contradicts(line=notebook.line, confidence=0.6, message=f"{notebook.address} sets no {timeout.name}")
+            ctx.contradicts(line=timeout.line, confidence=0.6, message=f"{notebook.address} sets no {timeout.name}")
     for workspace in state.of(Workspace):
         for value in workspace.idle_settings:
             if value.kind == "literal":
                 judge_choice(ctx, value.raw, value.line, what=workspace.address, attr=f"idle {value.name}",
                              good=("ENABLED",), default_bad=False)
     for compute in state.of(TrainingJob):
-        low = compute.min_nodes.as_int() if compute.min_nodes is not None else None
-        if compute.min_nodes is None or low is None:
-            continue
-        if low == 0:
-            ctx.supports(line=compute.min_nodes.line, message=f"{compute.address} scales down to zero nodes when idle")
-        else:
-            ctx.contradicts(line=compute.min_nodes.line,
-                            message=f"{compute.address} keeps {low} nodes running when idle ({compute.min_nodes.name})")
+        _scale_down(ctx, compute)
+
+
+def _scale_down(ctx: FileContext, compute: TrainingJob) -> None:
+    """A cluster keeping nodes when idle contradicts; one that releases them supports, at the
+    idle scale-down setting when written (the minimum then defaults to zero), else at the minimum."""
+    low = compute.min_nodes.as_int() if compute.min_nodes is not None else None
+    idle = compute.idle_scale_down
+    if compute.min_nodes is not None and low is not None and low > 0:
+        ctx.contradicts(line=compute.min_nodes.line,
+                        message=f"{compute.address} keeps {low} nodes running when idle ({compute.min_nodes.name})")
+    elif idle is not None and idle.written and (low == 0 or compute.min_nodes is None or not compute.min_nodes.written):
+        ctx.supports(line=idle.line, message=f"{compute.address} releases idle nodes ({idle.name})")
+    elif compute.min_nodes is not None and low == 0:
+        ctx.supports(line=compute.min_nodes.line, message=f"{compute.address} scales down to zero nodes when idle")
 
 
 # Only the runtime endpoint carries InvokeEndpoint traffic; sagemaker.api is the control plane.
@@ -56,7 +63,8 @@ def idle_shutdown(ctx: FileContext) -> None:
 @rule()
 def spot_compute(ctx: FileContext) -> None:
     for compute in state_of(ctx.file).of(TrainingJob):
-        if compute.priority is not None and str(compute.priority.raw) == "LowPriority":
+        # LowPriority (ARM, Terraform) or low_priority (Azure ML CLI)
+        if compute.priority is not None and str(compute.priority.raw).replace("_", "").lower() == "lowpriority":
             ctx.supports(line=compute.priority.line, check="spot_training",
                          message=f"{compute.address} runs on low-priority (spot) capacity ({compute.priority.name})")
         if compute.spot is not None and compute.spot.as_bool() is True:

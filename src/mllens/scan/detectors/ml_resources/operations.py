@@ -23,7 +23,8 @@ from mllens.scan.model.kinds import (
 from mllens.scan.registry import rule
 
 _SYNTAX = {"terraform": "Terraform", "cloudformation": "a CloudFormation template", "cdk": "an AWS CDK app",
-           "kubernetes": "Kubernetes manifests"}
+           "kubernetes": "Kubernetes manifests",
+           "bicep": "Bicep", "arm": "an ARM template", "azureml": "an Azure ML CLI v2 spec"}
 _SERVING_METRICS = re.compile(r"latency|invocation|error|utilization|throttl|concurrency", re.IGNORECASE)
 _UTILISATION = re.compile(r"utilization|invocations(perinstance)?$", re.IGNORECASE)
 _MONITOR_METRICS = re.compile(r"aws/sagemaker/endpoints/data-metrics|model-monitor|drift|violation", re.IGNORECASE)

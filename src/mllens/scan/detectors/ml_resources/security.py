@@ -9,6 +9,7 @@ from mllens.scan.detectors._iac import judge_choice, judge_key, judge_switch
 from mllens.scan.model import state_of
 from mllens.scan.model.kinds import (
     Deployment,
+    Endpoint,
     FeatureStore,
     Model,
     MonitoringJob,
@@ -46,6 +47,9 @@ def notebook_root_access(ctx: FileContext) -> None:
 @rule()
 def ml_private_networking(ctx: FileContext) -> None:
     state = state_of(ctx.file)
+    for deployment in state.of(Deployment):
+        if deployment.egress is not None:
+            judge_switch(ctx, deployment.egress, what=deployment.address)
     for notebook in state.of(Notebook):
         if notebook.subnet is not None and notebook.subnet.unset:
             ctx.contradicts(line=notebook.line,
@@ -89,6 +93,9 @@ def inter_container_encryption(ctx: FileContext) -> None:
 @rule()
 def private_endpoints(ctx: FileContext) -> None:
     state = state_of(ctx.file)
+    for endpoint in state.of(Endpoint):
+        if endpoint.public_access is not None:
+            judge_switch(ctx, endpoint.public_access, what=endpoint.address)
     for network in state.of(Network):
         if network.reaches is not None and _RUNTIME_ENDPOINT.search(str(network.reaches.raw)):
             ctx.supports(line=network.reaches.line,
@@ -101,3 +108,18 @@ def private_endpoints(ctx: FileContext) -> None:
         if deployment.private_access is not None:
             ctx.supports(line=deployment.private_access.line,
                          message=f"{deployment.address} is reachable only privately ({deployment.private_access.name})")
+
+
+@rule()
+def endpoint_authentication(ctx: FileContext) -> None:
+    for endpoint in state_of(ctx.file).of(Endpoint):
+        mode = endpoint.auth_mode
+        if mode is None:
+            continue
+        if mode.kind == "literal":
+            ctx.supports(line=mode.line, message=f"{endpoint.address} requires callers to authenticate "
+                                                 f"({mode.name} = {mode.shown()})")
+        elif not mode.written and endpoint.auth_default:
+            ctx.supports(line=mode.line, confidence=0.7,
+                         message=f"{endpoint.address} sets no {mode.name}: callers authenticate with the "
+                                 f"default {endpoint.auth_default} authentication")

@@ -78,6 +78,9 @@ def serving_instance_types(ctx: FileContext) -> None:
 
 @rule()
 def inference_mode(ctx: FileContext) -> None:
+    for res in state_of(ctx.file).of(Endpoint, Deployment):
+        if isinstance(res, Endpoint | Deployment) and res.batch is not None and res.batch.written:
+            ctx.supports(line=res.batch.line, message=f"{res.address} scores in batch ({res.batch.name})")
     for deployment in state_of(ctx.file).of(Deployment):
         if deployment.async_inference is not None and deployment.async_inference.written:
             ctx.supports(line=deployment.async_inference.line,
@@ -100,6 +103,11 @@ def multi_model_endpoint(ctx: FileContext) -> None:
 
 @rule()
 def endpoint_autoscaling(ctx: FileContext) -> None:
+    for deployment in state_of(ctx.file).of(Deployment):
+        scaling = deployment.scaling
+        if scaling is not None and str(scaling.value.raw).lower() in {s.lower() for s in scaling.safe}:
+            ctx.supports(line=scaling.value.line, message=f"{deployment.address} scales on utilisation "
+                                                          f"({scaling.value.name} = {scaling.value.shown()})")
     for target in state_of(ctx.file).of(ScalingTarget):
         if not _serving(target):
             continue
