@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from mllens.scan.code import signals_model as model
 from mllens.scan.code import signals_ops as ops
+from mllens.scan.code import signals_serving as serving
 from mllens.scan.code import signals_train as train
 from mllens.scan.code.analysis import CodeIndex
 from mllens.scan.code.triggers import Signal
@@ -93,6 +94,16 @@ def load_tests(ctx: FileContext) -> None:
 @rule()
 def ml_tests(ctx: FileContext) -> None:
     read(model.ml_tests, ctx, notebooks=False)
+
+
+@rule()
+def request_validation(ctx: FileContext) -> None:
+    read(serving.request_validation, ctx, notebooks=False)
+
+
+@rule()
+def health_endpoint(ctx: FileContext) -> None:
+    read(serving.health_endpoint, ctx, notebooks=False)
 
 
 @rule()
@@ -184,6 +195,8 @@ SIGNALS: tuple[Signal, ...] = (
     model.model_compilation,
     model.evaluation_gate,
     model.load_tests,
+    serving.request_validation,
+    serving.health_endpoint,
     train.warm_start,
     train.managed_training,
     _module_training,
