@@ -47,8 +47,8 @@ def _block_lines(file: ParsedFile, text: str, start: int) -> list[tuple[str, int
     pending: tuple[str, int] | None = None
     for part in text.split("\n"):
         part = part.strip()
-        if not part:
-            continue
+        if not part or part.startswith("#"):
+            continue  # a comment of the shell script runs nothing
         found = next((n for n in range(cursor, min(len(lines), cursor + 400) + 1) if part in lines[n - 1]), None)
         if found is not None:
             cursor = found

@@ -21,7 +21,7 @@ _SHELL_STEP = re.compile(r"\b(?:sh|bat|powershell|pwsh)\b\s*\(?\s*(?:script\s*:\
 _STAGE = re.compile(r"""\bstage\s*\(\s*(?:name\s*:\s*)?['"]([^'"]+)['"]""")
 _INPUT = re.compile(r"^\s*input\b\s*(\(|\{|message\s*:|['\"])", re.MULTILINE)
 _IMAGE = re.compile(r"""(?:\bimage\s*[:(]?\s*|\bdocker\.image\s*\(\s*)['"]([^'"\s]+)['"]""")
-_CALL = re.compile(r"^\s*(?:(?:def\s+)?[\w.]+\s*=\s*)?([a-z][A-Za-z0-9_]*)\s*\(", re.MULTILINE)
+_CALL = re.compile(r"(?:^|[{;])\s*(?:(?:def\s+)?[\w.]+\s*=\s*)?([a-z][A-Za-z0-9_]*)\s*\(", re.MULTILINE)
 # Pipeline syntax and Groovy built-ins: never a shared-library step of the project.
 _DSL = frozenset({
     "stage", "sh", "bat", "powershell", "pwsh", "echo", "node", "parallel", "script", "steps", "input", "timeout",
@@ -98,8 +98,8 @@ def read(text: str) -> JenkinsFile:
         pending: tuple[str, int] | None = None
         for offset, part in enumerate(clean[start:end].split("\n")):
             command, at = part.strip(), first + offset
-            if not command or command.startswith("#!"):
-                continue
+            if not command or command.startswith("#"):
+                continue  # a blank line, a shebang or a comment of the shell script
             if pending is not None:
                 command, at = f"{pending[0]} {command}", pending[1]
             if command.endswith("\\"):
