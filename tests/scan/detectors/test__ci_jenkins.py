@@ -65,6 +65,9 @@ node('gpu') {
     }
 }
 """
+    image = "'nvcr.io/nvidia/pytorch:24.05-py3'"
+    read_ = read(text.replace(f"{image})", f"{image}, args: '-u root')"))
+    assert [(m.value, m.line) for m in read_.container_args] == [("-u root", 5)]
     read_ = read(text)
     assert [(s.text, s.line, s.stage) for s in read_.shells] == [
         ("python -m churn.train --epochs 3", 3, "Train"), ("dvc push", 4, "Train"), ("nvidia-smi", 5, "Train")]

@@ -25,6 +25,7 @@ jobs:
       name: production
     container:
       image: python:3.11.9
+      options: --user 1001
     services:
       cache:
         image: redis:7.2.5
@@ -38,7 +39,8 @@ jobs:
     uses: ./.github/workflows/reusable.yml
 """)
     assert [(e.value, e.line, e.job) for e in found.environments] == [("production", 5, "deploy")]
-    assert [(i.value, i.line) for i in found.images] == [("python:3.11.9", 7), ("redis:7.2.5", 11)]
+    assert [(i.value, i.line) for i in found.images] == [("python:3.11.9", 7), ("redis:7.2.5", 12)]
+    assert [(o.value, o.line) for o in found.container_options] == [("--user 1001", 9)]
     assert [a.value for a in found.actions] == ["actions/checkout@v4", "ams0/acr-task@v1"]
     assert sorted(c.value for c in found.calls) == [
         "file:.github/workflows/reusable.yml", "file:scripts/deploy.sh", "make:test"]

@@ -21,6 +21,7 @@ _SHELL_STEP = re.compile(r"\b(?:sh|bat|powershell|pwsh)\b\s*\(?\s*(?:script\s*:\
 _STAGE = re.compile(r"""\bstage\s*\(\s*(?:name\s*:\s*)?['"]([^'"]+)['"]""")
 _INPUT = re.compile(r"^\s*input\b\s*(\(|\{|message\s*:|['\"])", re.MULTILINE)
 _IMAGE = re.compile(r"""(?:\bimage\s*[:(]?\s*|\bdocker\.image\s*\(\s*)['"]([^'"\s]+)['"]""")
+_ARGS = re.compile(r"""\bargs\s*[:(]?\s*['"]([^'"]*)['"]""")
 _CALL = re.compile(r"(?:^|[{;])\s*(?:(?:def\s+)?[\w.]+\s*=\s*)?([a-z][A-Za-z0-9_]*)\s*\(", re.MULTILINE)
 # Pipeline syntax and Groovy built-ins: never a shared-library step of the project.
 _DSL = frozenset({
@@ -67,6 +68,7 @@ class JenkinsFile:
     inputs: tuple[Marker, ...]
     images: tuple[Marker, ...]
     calls: tuple[Marker, ...]  # value: the step called
+    container_args: tuple[Marker, ...] = ()  # value: `args` of a docker agent (docker run options)
 
 
 def read(text: str) -> JenkinsFile:
@@ -119,7 +121,9 @@ def read(text: str) -> JenkinsFile:
               for m in _IMAGE.finditer(clean) if outside(m.start())]
     calls = [Marker(m.group(1), line_at(m.start(1)), stage_at(line_at(m.start(1))))
              for m in _CALL.finditer(clean) if m.group(1) not in _DSL and outside(m.start(1))]
-    return JenkinsFile(tuple(shells), tuple(stages), tuple(inputs), tuple(images), tuple(calls))
+    args = [Marker(m.group(1), line_at(m.start()), stage_at(line_at(m.start())))
+            for m in _ARGS.finditer(clean) if outside(m.start())]
+    return JenkinsFile(tuple(shells), tuple(stages), tuple(inputs), tuple(images), tuple(calls), tuple(args))
 
 
 def _close(text: str, start: int, quote: str) -> int:

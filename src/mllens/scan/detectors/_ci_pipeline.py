@@ -43,6 +43,7 @@ class Pipeline:
     calls: tuple[At, ...] = ()  # value: "make:TARGET", "file:PATH" or "step:NAME"
     comments: tuple[At, ...] = ()  # comment lines (YAML), for commented-out steps
     actions: tuple[At, ...] = ()  # GitHub actions used (uses: owner/name@ref)
+    container_options: tuple[At, ...] = ()  # docker run options of job containers (--user root, --privileged)
 
 
 def pipeline(file: ParsedFile) -> Pipeline | None:
@@ -64,6 +65,7 @@ def _build(file: ParsedFile) -> Pipeline | None:
             + tuple(_command_calls(file, commands(file))),
             # a deploy/release/promote stage names where it deploys
             environments=tuple(At(s.value, s.line, s.value) for s in read.stages if _RELEASE.search(s.value)),
+            container_options=tuple(At(m.value, m.line, m.stage) for m in read.container_args),
         )
     doc = document(file)
     cmds = tuple(commands(file))
@@ -74,7 +76,7 @@ def _build(file: ParsedFile) -> Pipeline | None:
     comments = tuple(At(text.strip(), n) for n, text in enumerate(file.text.split("\n"), 1)
                      if text.lstrip().startswith("#"))
     return Pipeline(ci, cmds, tuple(found.environments), tuple(found.approvals), tuple(found.images),
-                    tuple(found.calls), comments, tuple(found.actions))
+                    tuple(found.calls), comments, tuple(found.actions), tuple(found.options))
 
 
 @dataclass
@@ -84,6 +86,7 @@ class _Found:
     images: list[At] = field(default_factory=list)
     calls: list[At] = field(default_factory=list)
     actions: list[At] = field(default_factory=list)
+    options: list[At] = field(default_factory=list)
     aliases: set[str] = field(default_factory=set)  # Azure resources.containers names
 
 
@@ -128,11 +131,15 @@ def _scan(file: ParsedFile, value: Any, line: int, job: str, found: _Found, ci: 
                     found.approvals.append(At("environment", at, job))
         elif key == "when" and item == "manual":
             found.approvals.append(At("when: manual", at, job))
+        elif key == "options" and isinstance(item, str) and "image" in value:
+            found.options.append(At(item, at, job))
         elif (key in _IMAGE_KEYS and not (key == "container" and "image" in value)) or (
                 ci == "cloudbuild" and key == "name" and "args" in value):
             ref = item.get("image", item.get("name")) if isinstance(item, Mapping) else item
             if isinstance(ref, str) and ref and not ref.startswith("${{") and ref not in found.aliases:
                 found.images.append(At(ref, at, job))
+            if isinstance(item, Mapping) and isinstance(item.get("options"), str):
+                found.options.append(At(item["options"], line_of(item, "options", at), job))
         elif key == "template" and isinstance(item, str) and "@" not in item and ci == "azure":
             found.calls.append(At(f"file:{_relative(file.path, item)}", at, job))
         elif key == "uses" and isinstance(item, str):

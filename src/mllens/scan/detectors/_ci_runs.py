@@ -81,6 +81,16 @@ def deploys(text: str) -> bool:
     return any(_DEPLOY_INFRA.search(part) and ML_TARGET.search(part) for part in CHAIN.split(text))
 
 
+# A model version registered: CLIs of the registries, or a python script or module named for it.
+_REGISTER = re.compile(r"\baz\s+ml\s+model\s+(create|register)\b|\baws\s+sagemaker\s+create-model-package\b|"
+                       r"\bgcloud\s+ai\s+models\s+upload\b|"
+                       r"\bpython3?\s+(-m\s+)?(?:[\w.-]*/)*[\w.-]*regist[\w.-]*(?=\s|$|[;&|)])")
+
+
+def registers(text: str) -> bool:
+    return counts(text) and _REGISTER.search(text) is not None
+
+
 def deploys_or_applies(text: str) -> bool:
     """A deployment of the ML workload or infrastructure automation of any target."""
     return deploys(text) or (counts(text) and _DEPLOY_INFRA.search(text) is not None)

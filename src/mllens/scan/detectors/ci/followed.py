@@ -23,11 +23,11 @@ from mllens.scan.detectors._ci_pipeline import At, Pipeline, pipeline
 from mllens.scan.detectors._ci_system import helper
 from mllens.scan.registry import rule
 
-_WHAT = {"tests": runs.runs_tests, "train": runs.runs_training, "deploy": runs.deploys}
+_WHAT = {"tests": runs.runs_tests, "train": runs.runs_training, "deploy": runs.deploys, "register": runs.registers}
 
 
 def _summary(cmds: Iterable[Command]) -> dict[str, list[Any]]:
-    """The first command that runs tests, training and a deployment: {what: [line, text]}."""
+    """The first command that runs tests, training, a deployment, a registration: {what: [line, text]}."""
     out: dict[str, list[Any]] = {}
     for c in cmds:
         for what, test in _WHAT.items():
@@ -153,9 +153,10 @@ def _resolve(target: str, caller: str, files: list[dict[str, Any]]) -> tuple[dic
     return (found[0], "") if len(found) == 1 else None
 
 
-_MESSAGES = {"tests": "runs tests", "train": "runs training", "deploy": "deploys"}
+_MESSAGES = {"tests": "runs tests", "train": "runs training", "deploy": "deploys",
+             "register": "registers a model version"}
 _CHECKS = {"tests": ("ci_tests",), "train": ("training_in_ci", "training_pipeline_in_ci"),
-           "deploy": ("automated_deployment",)}
+           "deploy": ("automated_deployment",), "register": ("model_registry",)}
 
 
 def _followed(ctx: ProjectContext) -> list[tuple[dict[str, Any], list[Any], str, dict[str, Any], str]]:

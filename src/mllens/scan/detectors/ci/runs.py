@@ -46,6 +46,13 @@ def deployment_in_ci(ctx: FileContext) -> None:
 
 
 @rule()
+def model_registration(ctx: FileContext) -> None:
+    found = _first(ctx, runs.registers)
+    if found is not None:
+        ctx.supports(line=found.line, message=f"CI registers a model version: {found.text[:80]}")
+
+
+@rule()
 def infrastructure_in_ci(ctx: FileContext) -> None:
     found = _first(ctx, runs.infrastructure)
     if found is not None:

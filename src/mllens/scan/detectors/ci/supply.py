@@ -104,6 +104,21 @@ def _judge_permissions(ctx: FileContext, value: Any, line: int, where: str) -> N
 _KEY_ENV = ("AWS_SECRET_ACCESS_KEY", "AZURE_CLIENT_SECRET", "GOOGLE_APPLICATION_CREDENTIALS_JSON", "ARM_CLIENT_SECRET")
 
 
+# docker run options that give the job's container root on the runner: root user, privileged, host PID/network
+_ROOT = re.compile(r"(--user|-u)[=\s]+['\"]?(root|0)(:0)?['\"]?(?=\s|$)|--privileged\b|--pid[=\s]+host\b|"
+                   r"--cap-add[=\s]+(ALL|SYS_ADMIN)\b")
+
+
+@rule()
+def job_container_root(ctx: FileContext) -> None:
+    view = pipeline(ctx.file)
+    for options in view.container_options if view is not None else ():
+        match = _ROOT.search(options.value)
+        if match is not None:
+            ctx.contradicts(line=options.line, message=f"a CI job container runs with {match.group(0).strip()}: "
+                                                       "root on the runner, with the job's credentials in reach")
+
+
 _SP_LOGIN = re.compile(r"\baz\s+login\b.*--service-principal\b")
 _SP_FEDERATED = re.compile(r"--federated-token\b")
 
