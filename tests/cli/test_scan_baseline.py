@@ -61,7 +61,7 @@ resource "aws_iam_policy" "admin" {
 }
 """
 NEW_FINDINGS = [
-    "  new: terraform_platform.iam_wildcard_actions infra/admin.tf:7 aws_iam_policy.admin allows any action: *"
+    "  new: platform_resources.iam_wildcard_actions infra/admin.tf:7 aws_iam_policy.admin allows any action: *"
     " (practice MLSEC03-BP01, HIGH if missing)",
     "  new: secrets.aws_access_key src/settings.py:1 AWS access key id with its secret key nearby: AKIA... (20 chars)"
     " (practice MLSEC03-BP02, HIGH if missing)",
@@ -127,7 +127,7 @@ def test_the_sarif_of_the_change_marks_the_same_three_results_new(project: Path,
     results = json.loads((tmp_path / "pr.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
     new = [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].rsplit("/", 1)[-1])
            for r in results if r["baselineState"] == "new"]
-    assert new == [("terraform_platform.iam_wildcard_actions", "admin.tf"), ("secrets.aws_access_key", "settings.py"),
+    assert new == [("platform_resources.iam_wildcard_actions", "admin.tf"), ("secrets.aws_access_key", "settings.py"),
                    ("secrets.git_host_token", "settings.py")]
 
 

@@ -199,7 +199,7 @@ def test_an_expired_acceptance_is_shown_and_no_longer_counted() -> None:
     assert "✗ SEC1-B Log access [missing] (acceptance expired 2027-01-01, owner ana)" in text
 
 
-LONG_RULE = "cloudformation_platform.iam_sagemaker_guardrails"
+LONG_RULE = "platform_resources.iam_sagemaker_guardrails"
 LONG_MESSAGE = "the role lets every principal call every SageMaker action on every resource in the account"
 
 

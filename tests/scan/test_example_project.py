@@ -78,8 +78,8 @@ EXPECTED: set[Row] = {
     ("platform_resources.bucket_encryption", "storage_encrypted_cmk", "supports", "infra/main.tf", 35),
     ("platform_resources.bucket_public_access", "private_networking", "supports", "infra/main.tf", 40),
     ("platform_resources.bucket_versioning", "storage_versioning", "supports", "infra/main.tf", 26),
-    ("terraform_platform.cost_allocation_tags", "cost_allocation_tags", "supports", "infra/main.tf", 9),
-    ("terraform_platform.iam_wildcard_actions", "least_privilege_iam", "contradicts", "infra/iam.tf", 26),
+    ("platform_resources.cost_allocation_tags", "cost_allocation_tags", "supports", "infra/main.tf", 9),
+    ("platform_resources.iam_wildcard_actions", "least_privilege_iam", "contradicts", "infra/iam.tf", 26),
     ("platform_resources.kms_key_rotation", "storage_encrypted_cmk", "supports", "infra/main.tf", 16),
 }
 # Findings about the project as a whole (file "."): no credential pattern anywhere.

@@ -39,8 +39,6 @@ FAMILY_MODULES: tuple[str, ...] = (
     "mllens.scan.detectors.notebooks",
     "mllens.scan.detectors.ml_resources",
     "mllens.scan.detectors.platform_resources",
-    "mllens.scan.detectors.terraform_platform",
-    "mllens.scan.detectors.cloudformation_platform",
     "mllens.scan.detectors.kubernetes",
     "mllens.scan.detectors.azureml",
     "mllens.scan.detectors.ci",

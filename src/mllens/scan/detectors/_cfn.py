@@ -128,14 +128,6 @@ def serverless_only_models(file: ParsedFile) -> set[str]:
     return serverless - instance
 
 
-def statements(doc: Any, line: int, finder: LineFinder | None) -> Iterator[Node]:
-    """Statements of a PolicyDocument value (a mapping with Statement)."""
-    if not isinstance(doc, Mapping):
-        return
-    holder = Node.of(doc, line, finder)
-    yield from holder.children("Statement")
-
-
 def policy_documents(res: CfnResource) -> Iterator[tuple[Any, int]]:
     """(PolicyDocument, line) for IAM policies, roles/users/groups with inline Policies, and
     bucket policies."""

@@ -10,8 +10,9 @@ or a `!Ref KmsKey` is not mistaken for a missing setting.
 
 from __future__ import annotations
 
+import fnmatch
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -191,43 +192,69 @@ class Node:
                 yield from sub.walk()
 
 
-# --- IAM policy documents (AWS): shared by the Terraform and CloudFormation families ---
+# --- IAM policy statements (AWS), as the resource model normalises them ---
 
 
 @dataclass(frozen=True)
 class BroadGrant:
-    actions: tuple[str, ...]
+    actions: tuple[str, ...]  # the actions (or NotAction entries) that make it broad, as written
     reason: str
 
 
-def broad_grant(statement: Mapping[str, Any]) -> BroadGrant | None:
-    """Why an Allow statement is too broad: a '*' action, or 'service:*' on every resource.
-    Keys are matched case-insensitively (JSON policies use Action, Terraform documents use
-    actions)."""
-    low = {str(k).lower(): v for k, v in statement.items()}
-    if str(low.get("effect", "Allow")).lower() == "deny":
+def _matches(pattern: str, action: str) -> bool:
+    """An IAM action pattern ("iam:Pass*", "*") matches an action, case-insensitively."""
+    return fnmatch.fnmatchcase(action.lower(), pattern.strip().lower())
+
+
+def covers_service(resource: str, service: str) -> bool:
+    """A resource that is every resource of `service`: "*", or an ARN whose service part is
+    that service (or "*") and whose resource part is only wildcards ("arn:aws:s3:::*",
+    "arn:aws:sagemaker:*:*:*", "arn:aws:s3:::*/*"); region and account do not narrow it."""
+    text = resource.strip()
+    if text == "*":
+        return True
+    parts = text.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn":
+        return False
+    return parts[2] in (service, "*") and set(parts[5]) <= {"*", "/"}
+
+
+def _any_role(resource: str) -> bool:
+    """A resource that names every role: "*", an IAM ARN of all resources, or role/* ."""
+    text = resource.strip()
+    return covers_service(text, "iam") or bool(re.fullmatch(r"arn:[^:]*:iam::[^:]*:role/\*", text))
+
+
+def broad_grant(*, effect: str, actions: Sequence[str], not_actions: Sequence[str] = (),
+                resources: Sequence[str] = ()) -> BroadGrant | None:
+    """Why an Allow statement is too broad: a "*" action; every action of a service
+    ("s3:*") on every resource of that service ("*", "arn:aws:s3:::*"); iam:PassRole (or a
+    pattern matching it) on every role; or NotAction on every resource (everything but a
+    few actions). None for Deny statements and scoped grants."""
+    if effect.lower() == "deny":
         return None
-    if "principal" in low or "principals" in low:
-        return None  # a trust or resource policy: it says who, not what an ML role may do
-    actions = [a for a in listify(low.get("action", low.get("actions"))) if isinstance(a, str)]
-    resources = [r for r in listify(low.get("resource", low.get("resources"))) if isinstance(r, str)]
-    star = tuple(a for a in actions if a.strip() == "*")
+    star = tuple(a for a in actions if a.strip() in ("*", "*:*"))
     if star:
         return BroadGrant(star, "allows any action")
-    service_wide = tuple(a for a in actions if re.fullmatch(r"[a-z0-9-]+:\*", a.strip()))
-    if service_wide and "*" in resources:
+    service_wide = tuple(a for a in actions if re.fullmatch(r"[a-z0-9-]+:\*", a.strip().lower())
+                         and any(covers_service(r, a.strip().split(":", 1)[0].lower()) for r in resources))
+    if service_wide:
         return BroadGrant(service_wide, "allows every action of a service on every resource")
+    pass_role = tuple(a for a in actions if _matches(a, "iam:PassRole"))
+    if pass_role and any(_any_role(r) for r in resources):
+        return BroadGrant(pass_role, "may pass any role to a service (iam:PassRole without a role scope)")
+    if not_actions and any(r.strip() == "*" for r in resources):
+        return BroadGrant(tuple(not_actions), "allows every action except those in NotAction, on every resource")
     return None
 
 
-def wildcard_actions(statement: Mapping[str, Any]) -> tuple[str, ...]:
+def wildcard_actions(*, effect: str, actions: Sequence[str]) -> tuple[str, ...]:
     """The actions of an Allow statement that use a wildcard ("s3:*", "s3:Get*"). Such a
     statement on a named resource is not broad enough to contradict, but it does not name
     specific actions either."""
-    low = {str(k).lower(): v for k, v in statement.items()}
-    if str(low.get("effect", "Allow")).lower() == "deny":
+    if effect.lower() == "deny":
         return ()
-    return tuple(a for a in listify(low.get("action", low.get("actions"))) if isinstance(a, str) and "*" in a)
+    return tuple(a for a in actions if "*" in a)
 
 
 # Condition keys that keep ML jobs and workspaces inside a VPC, on encrypted volumes, isolated.
@@ -243,21 +270,9 @@ GUARDRAIL_KEYS = (
 )
 
 
-def guardrail_keys(statement: Mapping[str, Any]) -> list[str]:
-    """SageMaker condition keys a statement uses (any operator)."""
-    low = {str(k).lower(): v for k, v in statement.items()}
-    found: list[str] = []
-    conditions = low.get("condition")
-    blocks: list[Any] = listify(conditions)
-    for block in blocks:
-        if not isinstance(block, Mapping):
-            continue
-        if "variable" in block:  # Terraform: condition { test, variable, values }
-            names = [block["variable"]]
-        else:  # JSON: {"StringEquals": {"sagemaker:VpcSubnets": [...]}}
-            names = [k for op in block.values() if isinstance(op, Mapping) for k in op]
-        found.extend(n for n in names if isinstance(n, str) and n.lower() in GUARDRAIL_KEYS)
-    return found
+def guardrail_keys(keys: Sequence[str]) -> list[str]:
+    """The SageMaker guardrail condition keys among a statement's condition keys (any operator)."""
+    return [k for k in keys if k.lower() in GUARDRAIL_KEYS]
 
 
 # --- judging one setting ---

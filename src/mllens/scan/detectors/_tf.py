@@ -2,8 +2,8 @@
 
 `blocks(file)` lists every resource, data source, provider and module block once per file
 (memoised on the ParsedFile) as `Block`s whose `node` answers "which value, on which line".
-IAM policies written as `jsonencode({...})`, heredoc JSON or `aws_iam_policy_document`
-statements are read back into plain statements by `policy_statements`.
+IAM policies written as `jsonencode({...})`, heredoc JSON or a JSON string are decoded by
+`decode_policy` (the resource model normalises their statements: mllens.scan.model.identity).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mllens.scan.context import ParsedFile
-from mllens.scan.detectors._iac import MISSING, Node, all_serverless, listify
+from mllens.scan.detectors._iac import Node, all_serverless, listify
 from mllens.scan.parse import ParseError
 from mllens.scan.parse.hcl import parse_hcl
 
@@ -148,30 +148,10 @@ def decode_policy(value: Any) -> Mapping[str, Any] | None:
     return doc if isinstance(doc, Mapping) else None
 
 
-def policy_statements(block: Block) -> Iterator[Node]:
-    """Each statement a block writes inline (`policy` attributes, `inline_policy` blocks,
-    `aws_iam_policy_document` statements). Statements decoded from a string carry the line
-    of their `policy` attribute for every key."""
-    if block.kind == "data" and block.type == "aws_iam_policy_document":
-        yield from block.node.children("statement")
-        return
-    holders = [block.node, *block.node.children("inline_policy")]
-    for holder in holders:
-        for key in ("policy", "assume_role_policy"):
-            if key == "assume_role_policy" or not holder.has(key):
-                continue  # trust policies say who may assume a role, not what it may do
-            doc = decode_policy(holder.get(key))
-            if doc is None:
-                continue
-            for statement in listify(doc.get("Statement", MISSING)):
-                if isinstance(statement, Mapping):
-                    yield Node(statement, holder.line_of(key))
-
-
 def action_line(file: ParsedFile, block: Block, start: int, action: str) -> int:
     """The line in `block` (from `start`) where `action` is listed under an Action key,
     for statements that the parser only places at their attribute's line."""
-    lines = file.text.split("\n")
+    lines = file.memo("text.lines", lambda f: f.text.split("\n"))
     in_actions = False
     quoted = f'"{action}"'
     for number in range(start, min(block.end, len(lines)) + 1):

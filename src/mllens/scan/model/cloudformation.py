@@ -9,27 +9,21 @@ no kind reads it (for "ML infrastructure is declared as code").
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Callable, Iterator
-from typing import Any, Literal
+from typing import Any
 
 from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._cfn import CfnResource, resources, serverless_only_models
 from mllens.scan.detectors._iac import Node
-from mllens.scan.model.bindings import resolver_of
+from mllens.scan.model.bindings_read import resolver_of
+from mllens.scan.model.cloudformation_platform import PLATFORM
 from mllens.scan.model.kinds import (
     Alarm,
-    AuditTrail,
-    Budget,
     Capture,
-    ContainerRegistry,
-    DataCatalog,
-    DataProcessingJob,
-    DataStore,
     Deployment,
     Endpoint,
     FeatureStore,
-    Key,
-    LifecycleAction,
     Metric,
     Model,
     ModelRegistry,
@@ -40,11 +34,9 @@ from mllens.scan.model.kinds import (
     Notebook,
     NotebookLifecycle,
     Pipeline,
-    PublicAccessBlock,
     Resource,
     Rollout,
     ScalingTarget,
-    StoreEncryption,
     Trigger,
     Variant,
     Workspace,
@@ -52,6 +44,9 @@ from mllens.scan.model.kinds import (
 from mllens.scan.model.values import Switch, Value
 
 _SM = "AWS::SageMaker::"
+# SageMaker resource types that take Tags (lifecycle configs, image versions and the like do not).
+_TAGGABLE = re.compile(r"^AWS::SageMaker::(Endpoint|EndpointConfig|Model|NotebookInstance|Domain|FeatureGroup|"
+                       r"ModelPackageGroup|Pipeline|MonitoringSchedule|\w+JobDefinition|UserProfile|Space|Project)$")
 
 
 class _Reader:
@@ -80,7 +75,14 @@ class _Reader:
         service = res.type.split("::")[1] if res.type.count("::") >= 2 else res.type
         return {"syntax": "cloudformation", "provider": "aws", "service": service, "type": res.type,
                 "name": res.logical_id, "address": res.address, "file": self.file, "line": res.line,
-                "ml": res.type.startswith(_SM)}
+                "ml": res.type.startswith(_SM), "tags": self._tags()}
+
+    def _tags(self) -> Value | None:
+        """Tags of a resource that writes them or of a SageMaker type that takes them; in a CDK
+        app only written ones (Tags.of(scope) adds them where this file does not show)."""
+        if self.res.props.has("Tags") or (_TAGGABLE.match(self.res.type) and not self.file.endswith((".py", ".ts"))):
+            return self.at("Tags")
+        return None
 
 
 def _variant(r: _Reader, node: Node, *, shadow: bool) -> Variant:
@@ -181,52 +183,6 @@ def _alarm(r: _Reader) -> Alarm:
     return Alarm(**r.base(), metrics=tuple(metrics))
 
 
-def _s3_encryption(r: _Reader) -> StoreEncryption:
-    rules = r.res.props.child("BucketEncryption")
-    items = rules.children("ServerSideEncryptionConfiguration") if rules is not None else []
-    default = items[0].child("ServerSideEncryptionByDefault") if items else None
-    if default is None:
-        absent = Value.absent(r.file, r.res.line, "BucketEncryption")
-        return StoreEncryption(default=absent, algorithm=absent, key=absent, unset_confidence=0.6)
-    return StoreEncryption(default=Value(default.data, r.file, default.line, "ServerSideEncryptionByDefault"),
-                           algorithm=r.at("SSEAlgorithm", node=default), key=r.at("KMSMasterKeyID", node=default),
-                           unset_confidence=0.6)
-
-
-def _public_block(r: _Reader) -> PublicAccessBlock | None:
-    block = r.res.props.child("PublicAccessBlockConfiguration")
-    if block is None:
-        return None  # new buckets block public access unless a template turns it off
-    return PublicAccessBlock(
-        block=r.block_value(r.res.props, "PublicAccessBlockConfiguration"),
-        flags=tuple(r.at(flag, node=block)
-                    for flag in ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")))
-
-
-_EXPIRE = ("ExpirationInDays", "ExpirationDate", "NoncurrentVersionExpiration", "NoncurrentVersionExpirationInDays")
-_TIER = ("Transitions", "Transition", "NoncurrentVersionTransitions", "NoncurrentVersionTransition")
-
-
-def _s3_lifecycle(r: _Reader) -> tuple[LifecycleAction, ...]:
-    config = r.res.props.child("LifecycleConfiguration")
-    out: list[LifecycleAction] = []
-    for item in config.children("Rules") if config is not None else []:
-        if str(item.get("Status")) != "Enabled":
-            continue
-        plan: tuple[tuple[Literal["expire", "tier"], tuple[str, ...]], ...] = (("expire", _EXPIRE), ("tier", _TIER))
-        for action, keys in plan:
-            key = next((k for k in keys if item.has(k)), None)  # one per rule and action
-            if key is not None:
-                out.append(LifecycleAction(action=action, value=r.at(key, node=item)))
-    return tuple(out)
-
-
-def _trail(r: _Reader) -> AuditTrail:
-    selectors = str(r.res.props.get("EventSelectors")) + str(r.res.props.get("AdvancedEventSelectors"))
-    return AuditTrail(**r.base(), log_validation=Switch(r.at("EnableLogFileValidation"), ("true",)),
-                      data_events="S3 object-level" if "AWS::S3::Object" in selectors else "")
-
-
 _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
     _SM + "EndpointConfig": _endpoint_config,
     _SM + "Endpoint": _endpoint,
@@ -246,25 +202,7 @@ _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
     _SM + "Space": lambda r: Workspace(**r.base(), idle_settings=_idle_settings(r)),
     _SM + "NotebookInstanceLifecycleConfig": lambda r: NotebookLifecycle(**r.base(), content=str(r.res.props.data)),
     _SM + "StudioLifecycleConfig": lambda r: NotebookLifecycle(**r.base(), content=str(r.res.props.data)),
-    "AWS::S3::Bucket": lambda r: DataStore(
-        **r.base(), versioning=Switch(r.at("VersioningConfiguration.Status", name="VersioningConfiguration.Status"),
-                                      ("Enabled",), 0.6),
-        access_logging=r.block_value(r.res.props, "LoggingConfiguration"), encryption=_s3_encryption(r),
-        public_block=_public_block(r), lifecycle=_s3_lifecycle(r),
-        object_lock=r.block_value(r.res.props, "ObjectLockConfiguration") if r.res.props.has("ObjectLockConfiguration")
-        else r.at("ObjectLockEnabled")),
-    "AWS::KMS::Key": lambda r: Key(**r.base(), spec=r.at("KeySpec"),
-                                   rotation=Switch(r.at("EnableKeyRotation"), ("true",), 0.9)),
-    "AWS::ECR::Repository": lambda r: ContainerRegistry(
-        **r.base(), immutable_tags=Switch(r.at("ImageTagMutability"), ("IMMUTABLE",))),
-    "AWS::CloudTrail::Trail": _trail,
-    "AWS::Budgets::Budget": lambda r: Budget(**r.base(), alerts=r.at("NotificationsWithSubscribers")),
-    "AWS::Glue::Database": lambda r: DataCatalog(**r.base(), role="catalog"),
-    "AWS::Glue::Table": lambda r: DataCatalog(**r.base(), role="catalog"),
-    "AWS::Glue::Crawler": lambda r: DataCatalog(**r.base(), role="catalog"),
-    "AWS::LakeFormation::*": lambda r: DataCatalog(**r.base(), role="lake"),
-    "AWS::Glue::Job": lambda r: DataProcessingJob(**r.base()),
-    "AWS::EMRServerless::Application": lambda r: DataProcessingJob(**r.base()),
+    **PLATFORM,  # keys, buckets, registries, trails, budgets, catalogs, IAM: cloudformation_platform
 }
 
 

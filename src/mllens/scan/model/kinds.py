@@ -30,6 +30,9 @@ class Resource:
     line: int
     ml: bool = False  # one of the ML service's own resources (for "ML infrastructure as code")
     key: Value | None = None  # the customer-managed key of its storage; None: no such setting
+    # Cost-allocation tags or labels as written (absent when not); None: the type cannot carry them
+    tags: Value | None = None
+    tag_defaults: str = ""  # the provider whose default tags may apply from another file ("": none can)
     scripted: bool = False  # created by code when it runs (an SDK call), not declared as infrastructure
 
 
@@ -148,6 +151,7 @@ class StoreEncryption:
     algorithm: Value  # absent where the syntax has no algorithm (the key alone decides)
     key: Value
     unset_confidence: float | None = None  # how sure a missing block means provider keys; None: not judged
+    unset_meaning: str = "the provider's own keys are used"  # what a missing setting means, for messages
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -179,6 +183,14 @@ class DataStore(Resource):
     lifecycle: tuple[LifecycleAction, ...] = ()
     access_logging: Value | None = None  # server access logs of the store
     object_lock: Value | None = None  # write-once retention (Object Lock, retention or immutability policy)
+    # Data stores across clouds (issue 11): transport, network reach, backups
+    https_only: Value | None = None  # a flag that refuses plain HTTP when true
+    tls: Switch | None = None  # the setting that requires TLS (a minimum version, an SSL mode)
+    public_network: Switch | None = None  # reachable from public networks (not only private endpoints)
+    uniform_access: Switch | None = None  # object ACLs off: access only through IAM
+    backups: Value | None = None  # automated backups (a flag) or their retention (days)
+    configures: Value | None = None  # the store a settings resource belongs to (its bucket attribute)
+    settings_apart: bool = False  # its settings may be separate resources that name it (`configures`)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -253,11 +265,19 @@ class Key(Resource):
     rotation: Switch | None = None  # rotation turned on or off
     rotation_schedule: Value | None = None  # rotation given as a period or policy
     schedule_unset_confidence: float | None = None  # None: the rule's own confidence
+    # a key vault's own protection (Key Vault): purge protection, network reach, RBAC permissions
+    purge_protection: Switch | None = None
+    public_network: Switch | None = None
+    rbac: Switch | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class ContainerRegistry(Resource):
     immutable_tags: Switch | None = None
+    encryption: StoreEncryption | None = None  # the customer-managed key of its images
+    scan_on_push: Switch | None = None  # images scanned for vulnerabilities when pushed
+    public_network: Switch | None = None  # reachable from public networks
+    admin_user: Switch | None = None  # a shared admin credential (ACR)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -286,9 +306,7 @@ class DataProcessingJob(Resource):
     """A data processing job or application on serverless capacity (Glue, EMR Serverless, Dataflow ...)."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class IdentityPolicy(Resource):
-    """An IAM policy, role or binding."""
+# IdentityPolicy (with its statements) is in kinds_platform.
 
 
 @dataclass(frozen=True, kw_only=True)

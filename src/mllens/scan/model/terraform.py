@@ -39,8 +39,10 @@ from mllens.scan.model.kinds import (
     Variant,
     Workspace,
 )
+from mllens.scan.model.terraform_identity import IDENTITY, other_block
 from mllens.scan.model.terraform_platform import PLATFORM
 from mllens.scan.model.terraform_read import Reader
+from mllens.scan.model.terraform_stores import STORES
 from mllens.scan.model.values import Switch, Value
 
 
@@ -232,6 +234,8 @@ _MAPPERS: dict[str, Callable[[Reader], Resource]] = {
         **r.base(), content=" ".join(str(v) for v in r.block.node.data.values())),
     "azurerm_machine_learning_compute_cluster": _compute_cluster,
     **PLATFORM,
+    **IDENTITY,
+    **STORES,
 }
 
 
@@ -240,9 +244,12 @@ def adapt(file: ParsedFile) -> Iterator[Resource]:
     serverless: set[str] | None = None
     pipelines: set[str] | None = None
     for block in blocks(file):
-        if block.kind != "resource":
-            continue
         reader = Reader(file, block)
+        if block.kind != "resource":
+            other = other_block(reader)  # policy documents, provider default tags
+            if other is not None:
+                yield other
+            continue
         if block.type == "aws_sagemaker_model":
             if serverless is None:
                 serverless = serverless_only_models(file)

@@ -6,11 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from mllens.scan.detectors._iac import Node
 from mllens.scan.model.kinds import (
     AuditTrail,
     Budget,
-    ContainerRegistry,
     DataCatalog,
     DataProcessingJob,
     DataStore,
@@ -35,17 +33,6 @@ def _trail(r: Reader) -> AuditTrail:
     selectors = str(node.get("event_selector")) + str(node.get("advanced_event_selector"))
     return AuditTrail(**r.base(), log_validation=Switch(r.at("enable_log_file_validation"), ("true",)),
                       data_events="S3 object-level" if "AWS::S3::Object" in selectors else "")
-
-
-def _s3_encryption(r: Reader, holder: Node | None) -> StoreEncryption:
-    """Default encryption of an S3 bucket: inline, or its own configuration resource."""
-    rule = holder.child("rule") if holder is not None else None
-    default = rule.child("apply_server_side_encryption_by_default") if rule is not None else None
-    if default is None:
-        absent = Value.absent(r.file, r.block.line, "apply_server_side_encryption_by_default")
-        return StoreEncryption(default=absent, algorithm=absent, key=absent)
-    return StoreEncryption(default=Value(default.data, r.file, default.line, "apply_server_side_encryption_by_default"),
-                           algorithm=r.at("sse_algorithm", node=default), key=r.at("kms_master_key_id", node=default))
 
 
 def _budget(attr: str) -> Callable[[Reader], Resource]:
@@ -73,7 +60,7 @@ def _s3_lifecycle(r: Reader) -> tuple[LifecycleAction, ...]:
     return tuple(out)
 
 
-def _gcs_lifecycle(r: Reader) -> tuple[LifecycleAction, ...]:
+def gcs_lifecycle(r: Reader) -> tuple[LifecycleAction, ...]:
     actions: dict[str, Literal["expire", "tier"]] = {"Delete": "expire", "SetStorageClass": "tier"}
     out = []
     for item in r.block.node.children("lifecycle_rule"):
@@ -97,22 +84,6 @@ PLATFORM: dict[str, Callable[[Reader], Resource]] = {
     "aws_kms_key": _aws_key,
     "aws_s3_bucket_lifecycle_configuration": lambda r: DataStore(**r.base(), lifecycle=_s3_lifecycle(r)),
     "azurerm_storage_management_policy": lambda r: DataStore(**r.base(), lifecycle=_azure_lifecycle(r)),
-    "aws_s3_bucket_versioning": lambda r: DataStore(
-        **r.base(), versioning=Switch(r.at("versioning_configuration.status", name="status"), ("Enabled",))),
-    # inline versioning blocks: only a literal is judged (an absent block is the separate resource's job)
-    "aws_s3_bucket": lambda r: DataStore(**r.base(), versioning=Switch(r.at("versioning.enabled"), ("true",), None),
-                                         object_lock=r.at("object_lock_enabled"),
-                                         encryption=_s3_encryption(r, r.block.node.child(
-                                             "server_side_encryption_configuration"))),
-    "aws_s3_bucket_server_side_encryption_configuration": lambda r: DataStore(
-        **r.base(), encryption=_s3_encryption(r, r.block.node)),
-    "google_storage_bucket": lambda r: DataStore(
-        **r.base(), versioning=Switch(r.at("versioning.enabled"), ("true",), None),
-        object_lock=r.block_value(r.block.node, "retention_policy"),
-        public_prevention=r.at("public_access_prevention"), lifecycle=_gcs_lifecycle(r),
-        encryption=StoreEncryption(default=r.block_value(r.block.node, "encryption"),
-                                   algorithm=Value.absent(r.file, r.block.line, "algorithm"),
-                                   key=r.at("encryption.default_kms_key_name", name="default_kms_key_name"))),
     "azurerm_storage_account_customer_managed_key": lambda r: DataStore(
         **r.base(), encryption=StoreEncryption(
             default=Value(r.block.node.data, r.file, r.block.line, r.block.type),
@@ -123,10 +94,6 @@ PLATFORM: dict[str, Callable[[Reader], Resource]] = {
         **r.base(), object_lock=Value(r.block.node.data, r.file, r.block.line, r.block.type)),
     "azurerm_storage_container_immutability_policy": lambda r: DataStore(
         **r.base(), object_lock=Value(r.block.node.data, r.file, r.block.line, r.block.type)),
-    "azurerm_storage_account": lambda r: DataStore(
-        **r.base(), versioning=Switch(r.at("blob_properties.versioning_enabled", name="versioning_enabled"), ("true",),
-                                      None),
-        public_access=Switch(r.at("allow_nested_items_to_be_public"), ("false",), 0.6)),
     **dict.fromkeys(("aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block"), lambda r: DataStore(
         **r.base(), public_block=PublicAccessBlock(
             block=Value(r.block.node.data, r.file, r.block.line, r.block.type),
@@ -138,10 +105,6 @@ PLATFORM: dict[str, Callable[[Reader], Resource]] = {
     "google_kms_crypto_key": lambda r: Key(**r.base(), rotation_schedule=r.at("rotation_period")),
     "azurerm_key_vault_key": lambda r: Key(**r.base(), rotation_schedule=r.at("rotation_policy"),
                                            schedule_unset_confidence=0.6),
-    "aws_ecr_repository": lambda r: ContainerRegistry(
-        **r.base(), immutable_tags=Switch(r.at("image_tag_mutability"), ("IMMUTABLE",))),
-    "google_artifact_registry_repository": lambda r: ContainerRegistry(
-        **r.base(), immutable_tags=Switch(r.at("docker_config.immutable_tags"), ("true",), None)),
     "aws_cloudtrail": _trail,
     "google_project_iam_audit_config": lambda r: AuditTrail(
         **r.base(), data_events="DATA_READ" if "DATA_READ" in str(r.block.node.data) else ""),

@@ -7,13 +7,14 @@ from typing import Any
 from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._iac import Node
 from mllens.scan.detectors._tf import Block, is_ml
-from mllens.scan.model.bindings import resolver_of
+from mllens.scan.model.bindings_read import resolver_of
 from mllens.scan.model.values import Value
 
 # For messages: the service a resource type belongs to (other types: the provider's name).
 _SERVICES = {"aws_sagemaker_": "SageMaker", "google_vertex_ai_": "Vertex AI",
              "google_workbench_": "Vertex AI Workbench",
              "google_notebooks_": "Vertex AI Workbench", "azurerm_machine_learning_": "Azure Machine Learning"}
+_TAGS = {"aws": "tags", "google": "labels", "azurerm": "tags"}
 
 
 class Reader:
@@ -21,6 +22,7 @@ class Reader:
 
     def __init__(self, file: ParsedFile, block: Block) -> None:
         self.file, self.block = file.path, block
+        self.source = file  # the parsed file, for what only its text shows (an action's line)
         self.resolve = resolver_of(file)
 
     def at(self, path: str, *, node: Node | None = None, name: str | None = None) -> Value:
@@ -40,4 +42,11 @@ class Reader:
         service = next((s for p, s in _SERVICES.items() if b.type.startswith(p)), provider.upper())
         return {"syntax": "terraform", "provider": {"azurerm": "azure"}.get(provider, provider), "service": service,
                 "type": b.type, "name": b.name, "address": b.address, "file": self.file, "line": b.line,
-                "ml": is_ml(b)}
+                "ml": is_ml(b), **self._tags(provider)}
+
+    def _tags(self, provider: str) -> dict[str, Any]:
+        """Tags (AWS, Azure) or labels (Google) of a resource, and whose default tags may apply."""
+        attr = _TAGS.get(provider)
+        if self.block.kind != "resource" or attr is None:
+            return {}
+        return {"tags": self.at(attr), "tag_defaults": provider}

@@ -1,0 +1,158 @@
+"""CloudFormation and SAM templates into the resource model: the platform around the ML
+services (buckets, keys, registries, audit trails, budgets, catalogs, data processing, IAM
+policies and bucket policies). The ML services' own types are mapped in `cloudformation`,
+which merges `PLATFORM` into its dispatch and hands each mapper its reader."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, Literal, Protocol
+
+from mllens.scan.detectors._cfn import CfnResource, managed_arns, policy_documents
+from mllens.scan.detectors._iac import Node
+from mllens.scan.model.identity import document_statements
+from mllens.scan.model.kinds import (
+    AuditTrail,
+    Budget,
+    ContainerRegistry,
+    DataCatalog,
+    DataProcessingJob,
+    DataStore,
+    Key,
+    LifecycleAction,
+    PublicAccessBlock,
+    Resource,
+    StoreEncryption,
+)
+from mllens.scan.model.kinds_platform import IdentityPolicy, PolicyUse, Statement
+from mllens.scan.model.values import Switch, Value
+
+
+class _Reader(Protocol):
+    """What the mappers here use of `cloudformation._Reader` (named structurally: that module
+    imports this one)."""
+
+    file: str
+    res: CfnResource
+
+    def at(self, path: str, *, node: Node | None = None, name: str | None = None) -> Value: ...
+
+    def block_value(self, node: Node, key: str) -> Value: ...
+
+    def base(self) -> dict[str, Any]: ...
+
+
+def _s3_encryption(r: _Reader) -> StoreEncryption:
+    rules = r.res.props.child("BucketEncryption")
+    items = rules.children("ServerSideEncryptionConfiguration") if rules is not None else []
+    default = items[0].child("ServerSideEncryptionByDefault") if items else None
+    if default is None:
+        absent = Value.absent(r.file, r.res.line, "BucketEncryption")
+        return StoreEncryption(default=absent, algorithm=absent, key=absent, unset_confidence=0.6)
+    return StoreEncryption(default=Value(default.data, r.file, default.line, "ServerSideEncryptionByDefault"),
+                           algorithm=r.at("SSEAlgorithm", node=default), key=r.at("KMSMasterKeyID", node=default),
+                           unset_confidence=0.6)
+
+
+def _public_block(r: _Reader) -> PublicAccessBlock | None:
+    block = r.res.props.child("PublicAccessBlockConfiguration")
+    if block is None:
+        return None  # new buckets block public access unless a template turns it off
+    return PublicAccessBlock(
+        block=r.block_value(r.res.props, "PublicAccessBlockConfiguration"),
+        flags=tuple(r.at(flag, node=block)
+                    for flag in ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")))
+
+
+_EXPIRE = ("ExpirationInDays", "ExpirationDate", "NoncurrentVersionExpiration", "NoncurrentVersionExpirationInDays")
+_TIER = ("Transitions", "Transition", "NoncurrentVersionTransitions", "NoncurrentVersionTransition")
+
+
+def _s3_lifecycle(r: _Reader) -> tuple[LifecycleAction, ...]:
+    config = r.res.props.child("LifecycleConfiguration")
+    out: list[LifecycleAction] = []
+    for item in config.children("Rules") if config is not None else []:
+        if str(item.get("Status")) != "Enabled":
+            continue
+        plan: tuple[tuple[Literal["expire", "tier"], tuple[str, ...]], ...] = (("expire", _EXPIRE), ("tier", _TIER))
+        for action, keys in plan:
+            key = next((k for k in keys if item.has(k)), None)  # one per rule and action
+            if key is not None:
+                out.append(LifecycleAction(action=action, value=r.at(key, node=item)))
+    return tuple(out)
+
+
+def _trail(r: _Reader) -> AuditTrail:
+    selectors = str(r.res.props.get("EventSelectors")) + str(r.res.props.get("AdvancedEventSelectors"))
+    return AuditTrail(**r.base(), log_validation=Switch(r.at("EnableLogFileValidation"), ("true",)),
+                      data_events="S3 object-level" if "AWS::S3::Object" in selectors else "")
+
+
+def _bucket(r: _Reader) -> DataStore:
+    props = r.res.props
+    return DataStore(
+        **r.base(), versioning=Switch(r.at("VersioningConfiguration.Status", name="VersioningConfiguration.Status"),
+                                      ("Enabled",), 0.6),
+        access_logging=r.block_value(props, "LoggingConfiguration"), encryption=_s3_encryption(r),
+        public_block=_public_block(r), lifecycle=_s3_lifecycle(r),
+        object_lock=r.block_value(props, "ObjectLockConfiguration") if props.has("ObjectLockConfiguration")
+        else r.at("ObjectLockEnabled"))
+
+
+def _ecr(r: _Reader) -> ContainerRegistry:
+    return ContainerRegistry(
+        **r.base(), immutable_tags=Switch(r.at("ImageTagMutability"), ("IMMUTABLE",)),
+        scan_on_push=Switch(r.at("ImageScanningConfiguration.ScanOnPush"), ("true",), 0.6),
+        encryption=StoreEncryption(default=r.block_value(r.res.props, "EncryptionConfiguration"),
+                                   algorithm=r.at("EncryptionConfiguration.EncryptionType"),
+                                   key=r.at("EncryptionConfiguration.KmsKey"), unset_confidence=0.6,
+                                   unset_meaning="ECR encrypts images with AES-256 and an AWS-owned key"))
+
+
+def _rds(r: _Reader) -> DataStore:
+    return DataStore(
+        **r.base(), public_network=Switch(r.at("PubliclyAccessible"), ("false",), None),
+        backups=r.at("BackupRetentionPeriod"),
+        encryption=StoreEncryption(default=r.at("StorageEncrypted"),
+                                   algorithm=Value.absent(r.file, r.res.line, "algorithm"),
+                                   key=r.at("KmsKeyId"), unset_confidence=0.7,
+                                   unset_meaning="its storage is not encrypted (the default)"))
+
+
+def _statements(r: _Reader) -> Iterator[Statement]:
+    for doc, line in policy_documents(r.res):
+        yield from document_statements(doc, line, r.file, finder=r.res.props.finder)
+
+
+def _policy(use: PolicyUse) -> Callable[[_Reader], Resource]:
+    def build(r: _Reader) -> Resource:
+        line = r.res.props.line_of("ManagedPolicyArns")
+        return IdentityPolicy(**r.base(), use=use, statements=tuple(_statements(r)),
+                              managed_policies=tuple(Value(a, r.file, line, "ManagedPolicyArns")
+                                                     for a in managed_arns(r.res)))
+
+    return build
+
+
+def _plain(kind: type[Resource], **fields: Any) -> Callable[[_Reader], Resource]:
+    return lambda r: kind(**r.base(), **fields)
+
+
+PLATFORM: dict[str, Callable[[_Reader], Resource]] = {
+    "AWS::S3::Bucket": _bucket,
+    "AWS::KMS::Key": lambda r: Key(**r.base(), spec=r.at("KeySpec"),
+                                   rotation=Switch(r.at("EnableKeyRotation"), ("true",), 0.9)),
+    "AWS::ECR::Repository": _ecr,
+    **dict.fromkeys(("AWS::RDS::DBInstance", "AWS::RDS::DBCluster"), _rds),
+    "AWS::CloudTrail::Trail": _trail,
+    "AWS::Budgets::Budget": lambda r: Budget(**r.base(), alerts=r.at("NotificationsWithSubscribers")),
+    "AWS::Glue::Database": _plain(DataCatalog, role="catalog"),
+    "AWS::Glue::Table": _plain(DataCatalog, role="catalog"),
+    "AWS::Glue::Crawler": _plain(DataCatalog, role="catalog"),
+    "AWS::LakeFormation::*": _plain(DataCatalog, role="lake"),
+    "AWS::Glue::Job": _plain(DataProcessingJob),
+    "AWS::EMRServerless::Application": _plain(DataProcessingJob),
+    **dict.fromkeys(("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Role", "AWS::IAM::User",
+                     "AWS::IAM::Group"), _policy("identity")),
+    "AWS::S3::BucketPolicy": _policy("resource"),
+}

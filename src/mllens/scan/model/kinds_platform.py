@@ -1,0 +1,78 @@
+"""Kinds of the platform around an ML workload that need more than one flat attribute:
+identity policies with their statements, and sensitive-data discovery jobs.
+
+A statement is normalised from every encoding a syntax has (a Terraform
+`aws_iam_policy_document` block, `jsonencode({...})`, heredoc or string JSON; a
+CloudFormation `PolicyDocument` map), so a judgement reads effect, actions, resources and
+conditions the same way whichever wrote them. Each action keeps its own line where the
+file shows it (a policy decoded from one string is otherwise placed at that attribute).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from mllens.scan.model.kinds import Resource
+from mllens.scan.model.values import Value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Condition:
+    operator: str  # StringEquals, Bool, Null ... (Terraform: test)
+    key: str  # the condition key as written: aws:SecureTransport, sagemaker:VpcSubnets
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Statement:
+    """One policy statement. Lists hold literal strings only; an action given by a reference
+    makes `action_references` true (what it allows is not known here)."""
+
+    file: str
+    line: int  # the statement's own line
+    effect: Literal["Allow", "Deny"]
+    actions: tuple[Value, ...] = ()
+    not_actions: tuple[Value, ...] = ()
+    resources: tuple[str, ...] = ()
+    not_resources: tuple[str, ...] = ()
+    conditions: tuple[Condition, ...] = ()
+    condition_line: int = 0  # where the conditions are written (the statement's line when none)
+    principals: bool = False  # names who may act: a trust or resource policy statement
+    action_references: bool = False
+
+    @property
+    def action_names(self) -> tuple[str, ...]:
+        return tuple(str(a.raw) for a in self.actions)
+
+    def condition_keys(self) -> list[str]:
+        return [c.key for c in self.conditions]
+
+
+PolicyUse = Literal["identity", "resource", "document"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class IdentityPolicy(Resource):
+    """An IAM policy, role, user or group with its inline statements, a bucket policy, a
+    reusable policy document, a managed-policy attachment or a project role binding.
+
+    `use`: identity (what a role may do), resource (who may use a bucket: a bucket policy),
+    document (a policy document whose use this file does not show)."""
+
+    use: PolicyUse = "identity"
+    statements: tuple[Statement, ...] = ()
+    managed_policies: tuple[Value, ...] = ()  # attached managed policies (ARNs or names)
+    roles: tuple[Value, ...] = ()  # roles granted by a binding (roles/editor)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataDiscoveryJob(Resource):
+    """A job that scans stored data for sensitive information (Macie, Sensitive Data Protection)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TagDefaults(Resource):
+    """Tags a provider adds to every resource it creates (Terraform default_tags, default_labels)."""
+
+    applies_to: str  # the provider whose resources get them: aws, google

@@ -1,0 +1,160 @@
+"""Terraform into the resource model: data stores, container registries and key vaults
+across clouds (S3, GCS, Azure Storage, RDS and Aurora, Cloud SQL, ECR, Artifact Registry,
+ACR, Key Vault).
+
+An S3 bucket's settings are separate resources (aws_s3_bucket_versioning, ..._server_side_
+encryption_configuration); each is a `DataStore` naming its bucket (`configures`), so the
+bucket's own block is judged together with them once the module's files are read. The other
+providers' stores write their settings in one block, and an unset one is the service
+default (judged where that default is the unsafe choice).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from mllens.scan.detectors._iac import Node
+from mllens.scan.model.kinds import ContainerRegistry, DataStore, Key, Resource, StoreEncryption
+from mllens.scan.model.terraform_platform import gcs_lifecycle
+from mllens.scan.model.terraform_read import Reader
+from mllens.scan.model.values import Switch, Value
+
+_S3_DEFAULT = "S3 encrypts it with S3-managed keys (SSE-S3) by default"
+
+
+def _s3_encryption(r: Reader, holder: Node | None) -> StoreEncryption:
+    """Default encryption of an S3 bucket: inline, or its own configuration resource."""
+    rule = holder.child("rule") if holder is not None else None
+    default = rule.child("apply_server_side_encryption_by_default") if rule is not None else None
+    if default is None:
+        absent = Value.absent(r.file, r.block.line, "apply_server_side_encryption_by_default")
+        return StoreEncryption(default=absent, algorithm=absent, key=absent, unset_meaning=_S3_DEFAULT)
+    return StoreEncryption(default=Value(default.data, r.file, default.line, "apply_server_side_encryption_by_default"),
+                           algorithm=r.at("sse_algorithm", node=default), key=r.at("kms_master_key_id", node=default))
+
+
+def _key_only(r: Reader, path: str, meaning: str, *, holder: str | None = None) -> StoreEncryption:
+    """Encryption given by one key setting (`path`), or by a block holding it (`holder`)."""
+    key = r.at(path, name=path.rsplit(".", 1)[-1])
+    default = r.block_value(r.block.node, holder) if holder else key
+    return StoreEncryption(default=default, algorithm=Value.absent(r.file, r.block.line, "algorithm"), key=key,
+                           unset_confidence=0.6, unset_meaning=meaning)
+
+
+def _public_network(r: Reader, flag: str, rules: str) -> Switch:
+    """Reachable from public networks: the flag when written, else the network rules' default
+    action (Deny keeps the public endpoint closed); both unset: open (the default)."""
+    if r.block.node.has(flag) or not r.block.node.has(rules):
+        return Switch(r.at(flag), ("false",), 0.6)
+    return Switch(r.at(f"{rules}.default_action", name="default_action"), ("Deny",), 0.6)
+
+
+def _s3_bucket(r: Reader) -> DataStore:
+    # inline versioning blocks: only a literal is judged (an absent block is for the separate resource)
+    return DataStore(**r.base(), settings_apart=True, versioning=Switch(r.at("versioning.enabled"), ("true",), None),
+                     object_lock=r.at("object_lock_enabled"),
+                     encryption=_s3_encryption(r, r.block.node.child("server_side_encryption_configuration")))
+
+
+def _gcs_bucket(r: Reader) -> DataStore:
+    return DataStore(
+        **r.base(), versioning=Switch(r.at("versioning.enabled"), ("true",), 0.6),
+        object_lock=r.block_value(r.block.node, "retention_policy"),
+        public_prevention=r.at("public_access_prevention"), lifecycle=gcs_lifecycle(r),
+        uniform_access=Switch(r.at("uniform_bucket_level_access"), ("true",), 0.6),
+        encryption=_key_only(r, "encryption.default_kms_key_name", "Google-managed keys are used", holder="encryption"))
+
+
+def _azure_storage(r: Reader) -> DataStore:
+    https = next((k for k in ("https_traffic_only_enabled", "enable_https_traffic_only") if r.block.node.has(k)),
+                 "https_traffic_only_enabled")
+    cmk = r.block.node.has("customer_managed_key")
+    return DataStore(
+        **r.base(), versioning=Switch(r.at("blob_properties.versioning_enabled", name="versioning_enabled"), ("true",),
+                                      0.6),
+        public_access=Switch(r.at("allow_nested_items_to_be_public"), ("false",), 0.6),
+        public_network=_public_network(r, "public_network_access_enabled", "network_rules"),
+        https_only=r.at(https), tls=Switch(r.at("min_tls_version"), ("TLS1_2", "TLS1_3"), None),
+        # a separate azurerm_storage_account_customer_managed_key may hold the key: an absent block is not judged
+        encryption=StoreEncryption(default=r.block_value(r.block.node, "customer_managed_key"),
+                                   algorithm=Value.absent(r.file, r.block.line, "algorithm"),
+                                   key=r.at("customer_managed_key.key_vault_key_id", name="key_vault_key_id")
+                                   if cmk else Value.absent(r.file, r.block.line, "customer_managed_key")))
+
+
+def _rds(r: Reader) -> DataStore:
+    return DataStore(
+        **r.base(), public_network=Switch(r.at("publicly_accessible"), ("false",), None),
+        backups=r.at("backup_retention_period"),
+        encryption=StoreEncryption(default=r.at("storage_encrypted"),
+                                   algorithm=Value.absent(r.file, r.block.line, "algorithm"), key=r.at("kms_key_id"),
+                                   unset_confidence=0.7, unset_meaning="its storage is not encrypted (the default)"))
+
+
+def _cloud_sql(r: Reader) -> DataStore:
+    ip = "settings.ip_configuration"
+    mode, require = r.at(f"{ip}.ssl_mode", name="ssl_mode"), r.at(f"{ip}.require_ssl", name="require_ssl")
+    tls = Switch(require, ("true",), 0.6) if require.written and not mode.written else Switch(
+        mode, ("ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"), 0.6)
+    return DataStore(
+        **r.base(), public_network=Switch(r.at(f"{ip}.ipv4_enabled", name="ipv4_enabled"), ("false",), 0.6),
+        tls=tls,
+        backups=r.at("settings.backup_configuration.enabled", name="backup_configuration.enabled"),
+        encryption=_key_only(r, "encryption_key_name", "Google-managed keys are used"))
+
+
+def _ecr(r: Reader) -> ContainerRegistry:
+    encryption = StoreEncryption(
+        default=r.block_value(r.block.node, "encryption_configuration"),
+        algorithm=r.at("encryption_configuration.encryption_type", name="encryption_type"),
+        key=r.at("encryption_configuration.kms_key", name="kms_key"),
+        unset_confidence=0.6, unset_meaning="ECR encrypts images with AES-256 and an AWS-owned key")
+    return ContainerRegistry(
+        **r.base(), immutable_tags=Switch(r.at("image_tag_mutability"), ("IMMUTABLE",)), encryption=encryption,
+        scan_on_push=Switch(r.at("image_scanning_configuration.scan_on_push", name="scan_on_push"), ("true",), 0.6))
+
+
+def _acr(r: Reader) -> ContainerRegistry:
+    return ContainerRegistry(
+        **r.base(), public_network=_public_network(r, "public_network_access_enabled", "network_rule_set"),
+        admin_user=Switch(r.at("admin_enabled"), ("false",), None),
+        encryption=StoreEncryption(default=r.block_value(r.block.node, "encryption"),
+                                   algorithm=Value.absent(r.file, r.block.line, "algorithm"),
+                                   key=r.at("encryption.key_vault_key_id", name="key_vault_key_id")))
+
+
+def _key_vault(r: Reader) -> Key:
+    rbac = next((k for k in ("rbac_authorization_enabled", "enable_rbac_authorization") if r.block.node.has(k)),
+                "enable_rbac_authorization")
+    return Key(**r.base(), purge_protection=Switch(r.at("purge_protection_enabled"), ("true",), 0.7),
+               public_network=_public_network(r, "public_network_access_enabled", "network_acls"),
+               rbac=Switch(r.at(rbac), ("true",), 0.6))
+
+
+def _setting(build: Callable[[Reader], DataStore]) -> Callable[[Reader], Resource]:
+    """A resource that is one setting of an S3 bucket: it names the bucket it configures."""
+    def mapped(r: Reader) -> Resource:
+        return dataclasses.replace(build(r), configures=r.at("bucket"))
+
+    return mapped
+
+
+STORES: dict[str, Callable[[Reader], Resource]] = {
+    "aws_s3_bucket": _s3_bucket,
+    "aws_s3_bucket_versioning": _setting(lambda r: DataStore(
+        **r.base(), versioning=Switch(r.at("versioning_configuration.status", name="status"), ("Enabled",)))),
+    "aws_s3_bucket_server_side_encryption_configuration": _setting(lambda r: DataStore(
+        **r.base(), encryption=_s3_encryption(r, r.block.node))),
+    "google_storage_bucket": _gcs_bucket,
+    "azurerm_storage_account": _azure_storage,
+    "aws_db_instance": _rds,
+    "aws_rds_cluster": _rds,
+    "google_sql_database_instance": _cloud_sql,
+    "aws_ecr_repository": _ecr,
+    "google_artifact_registry_repository": lambda r: ContainerRegistry(
+        **r.base(), immutable_tags=Switch(r.at("docker_config.immutable_tags"), ("true",), None),
+        encryption=_key_only(r, "kms_key_name", "Google-managed keys are used")),
+    "azurerm_container_registry": _acr,
+    "azurerm_key_vault": _key_vault,
+}
