@@ -126,3 +126,46 @@ def test_a_re_scan_from_the_snapshot_finds_what_a_fresh_scan_finds(tree: Path) -
     fresh = run_scan(tree, use_cache=False)
     assert warm.evidence == fresh.evidence != cold.evidence
     assert warm.files_by_class == fresh.files_by_class and warm.folders == fresh.folders
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda root: (root / "libs" / "fast" / "LICENSE").write_text("MIT License\n"),
+        lambda root: (root / "LICENSE").write_text("BSD 3-Clause License\n"),
+        lambda root: (root / "tpl" / "template.yaml").write_text("AWSTemplateFormatVersion: '2010-09-09'\n"),
+        lambda root: (root / "lab" / "solutions" / "extra.py").write_text("x = 1\n"),
+    ],
+    ids=["a candidate's LICENSE", "the root LICENSE", "a Backstage template.yaml", "a copy's sibling"],
+)
+def test_a_marker_the_shape_signals_read_edited_in_place_means_a_walk(tree: Path, change: object) -> None:
+    files = {"LICENSE": "Apache License\n", "libs/fast/LICENSE": "Apache License\n", "libs/fast/setup.py": "",
+             "libs/fast/tests/test_a.py": "", "tpl/template.yaml": "apiVersion: scaffolder.backstage.io/v1\n"
+             "kind: Template\n", "lab/solutions/p.py": "", "lab/solutions/q.py": "", "lab/labs/p.py": "",
+             "lab/labs/q.py": ""}  # fmt: skip
+    for rel, text in files.items():
+        (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tree / rel).write_text(text)
+    _age(tree)
+    walked = _taken(tree)
+    assert walked.classes["tpl/template.yaml"].cls == "docs" and walked.classes["lab/labs/p.py"].cls == "docs"
+    change(tree)  # type: ignore[operator]
+    for rel in ("libs/fast", ".", "tpl", "lab/solutions", "lab"):
+        os.utime(tree / rel, (HOUR_AGO, HOUR_AGO))  # the folders' own times as they were
+    assert _again(tree) is None
+
+
+def test_a_gitmodules_appearing_means_a_walk(tree: Path) -> None:
+    _taken(tree)
+    (tree / ".gitmodules").write_text('[submodule "s"]\n\tpath = src\n')
+    os.utime(tree, (HOUR_AGO, HOUR_AGO))
+    assert _again(tree) is None
+    walked = walk(tree)
+    assert walked.classes["src/pkg/train.py"].cls == "vendored"
+
+
+def test_a_walk_classed_by_other_walker_code_is_not_replayed(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _taken(tree)
+    assert _again(tree) is not None
+    monkeypatch.setattr(walk_snapshot, "_code", ["another version of the classifier"])
+    assert _again(tree) is None

@@ -168,15 +168,24 @@ class Folder:
     function: str = ""  # this folder's handler file when it is a function folder
     installed: dict[str, str] = field(default_factory=dict)  # child name -> its dist-info
     attributes: tuple[Attributes, ...] = ()
+    files: dict[str, Decision] = field(default_factory=dict)  # child file name -> its class
 
 
 ROOT = Folder()
 
 
 def enter(
-    rel: str, name: str, names: set[str], parent: Folder, *, os_dir: str, attributes: Attributes | None
+    rel: str,
+    name: str,
+    names: set[str],
+    parent: Folder,
+    *,
+    os_dir: str,
+    attributes: Attributes | None,
+    shape: Decision | None = None,
 ) -> Folder:
-    """The folder `rel` (base name `name`, children `names`) inside `parent`."""
+    """The folder `rel` (base name `name`, children `names`) inside `parent`; `shape`: what
+    its place and shape in the tree say of it (mllens.scan.classify_shape)."""
     own: Decision | None = None
     lower = name.lower()
     if lower in parent.installed:
@@ -199,16 +208,29 @@ def enter(
         own = Decision("generated", f"generated code folder ({name}/)", rel)
     elif lower in TEST_DIRS:
         own = Decision("test", f"test folder ({name}/)", rel)
-    decision = stronger(parent.decision, own)
+    decision = stronger(parent.decision, stronger(own, shape))
+    files = _mlflow_written(rel, names) if _MLMODEL in names else {}
     metadata = [n for n in names if n.endswith(".dist-info")]
     installed = installed_packages(os_dir, metadata) if metadata else {}
     handler = next((n for n in sorted(names & _HANDLERS)), "") if metadata or names & _HANDLERS else ""
     if metadata and not handler:
         handler = metadata[0]
-    nothing_new = attributes is None and not handler and not installed and decision is parent.decision
-    if nothing_new and not parent.function and not parent.installed:
+    nothing_new = attributes is None and not handler and not installed and not files and decision is parent.decision
+    if nothing_new and not parent.function and not parent.installed and not parent.files:
         return parent  # most folders: nothing to build
-    return Folder(decision, handler, installed, (*parent.attributes, attributes) if attributes else parent.attributes)
+    chain = (*parent.attributes, attributes) if attributes else parent.attributes
+    return Folder(decision, handler, installed, chain, files)
+
+
+_MLMODEL = "MLmodel"
+_MLFLOW_WRITES = ("conda.yaml", "python_env.yaml", "requirements.txt")
+
+
+def _mlflow_written(rel: str, names: set[str]) -> dict[str, Decision]:
+    """The environment files MLflow writes beside a saved model's MLmodel: their pins are
+    what was installed when the model was logged, not the project's dependency manifest."""
+    reason = "written by MLflow beside MLmodel (the environment a saved model was logged with)"
+    return {n: Decision("generated", reason, rel or ".") for n in _MLFLOW_WRITES if n in names}
 
 
 def _is_test_name(lower: str) -> bool:
@@ -219,7 +241,7 @@ def classify_file(rel: str, name: str, kind: str, folder: Folder) -> Decision | 
     """The class of the file `rel` in `folder` (None: the project's own, by default)."""
     decision = folder.decision
     lower = name.lower()
-    plain = decision is None and not folder.installed and not folder.attributes  # most folders of most trees
+    plain = decision is None and not folder.installed and not folder.attributes and not folder.files  # most folders
     if plain and not lower.endswith(_NAMED_SUFFIXES) and not lower.startswith("test_"):
         return None
     parent = rel.rpartition("/")[0] or "."
@@ -232,6 +254,8 @@ def classify_file(rel: str, name: str, kind: str, folder: Folder) -> Decision | 
         decision = Decision("vendored", f"installed module (beside {beside})", parent)
     elif decision is not None and decision.reason.startswith(_DOCS_REASON) and kind in _PROSE_KINDS:
         decision = Decision("project", "the project's own documentation", decision.where)
+    elif name in folder.files:
+        decision = stronger(decision, folder.files[name])
     for attributes in folder.attributes:
         decision = attributes.apply(rel, decision, "test" if _is_test_name(lower) else "project")
     return decision
@@ -288,11 +312,15 @@ _COMPILED_PIPELINE = re.compile(
 )
 # Lock files and compiled requirements say "generated", but they are what gets installed.
 _NO_HEADER_KINDS = frozenset({"requirements", "toml", "notebook"})
+# A project template's placeholders: Backstage (`${{ values.name }}`), cookiecutter. Prose
+# that explains a template is still the project's documentation.
+_PLACEHOLDER = re.compile(r"\$\{\{\s*values\.[A-Za-z_]|\{\{\s*cookiecutter\.[A-Za-z_]")
 
 
 def content_signal(path: str, kind: str, text: str) -> tuple[str, str] | None:
     """What a file's text says of its class: ("generated", reason) for a generated-file
-    header in its first lines, ("pipeline", reason) for a compiled KFP/TFX pipeline."""
+    header in its first lines, ("pipeline", reason) for a compiled KFP/TFX pipeline,
+    ("template", reason) for a project template's placeholders."""
     head = text[:_HEADER_CHARS]
     marked = "enerated" in head or "EDIT" in head  # a C search first: most files say neither
     if marked and kind not in _NO_HEADER_KINDS and not path.endswith(".lock") and _HEADER.search(head):
@@ -301,16 +329,23 @@ def content_signal(path: str, kind: str, text: str) -> tuple[str, str] | None:
     maybe_pipeline = kind in ("json", "yaml") and ("sdkVersion" in text or "kfp_sdk_version" in text)
     if maybe_pipeline and _COMPILED_PIPELINE.search(text):
         return "pipeline", "compiled pipeline (KFP/TFX) among the tests: test data"
+    # a C search first: most files hold neither ("${{" alone is common in CI workflows)
+    maybe_template = ("${{" in text or "cookiecutter." in text) and kind not in _PROSE_KINDS
+    if maybe_template and _PLACEHOLDER.search(text):
+        return "template", "a project template's placeholders (${{ values.* }} or {{ cookiecutter.* }})"
     return None
 
 
 def with_content(path: str, decision: Decision | None, signal: tuple[str, str]) -> Decision | None:
     """`decision` with a file's content signal taken into account: a generated header makes
-    project, test or docs code generated; a compiled pipeline is test data only among tests
-    (elsewhere it is the pipeline the project submits)."""
+    project, test or docs code generated; a template's placeholders make it docs (an example
+    to fill in); a compiled pipeline is test data only among tests (elsewhere it is the
+    pipeline the project submits)."""
     where = path.rpartition("/")[0] or "."
     if signal[0] == "generated":
         return stronger(decision, Decision("generated", signal[1], where))
+    if signal[0] == "template":
+        return stronger(decision, Decision("docs", signal[1], where))
     if decision is not None and decision.cls == "test":
         return Decision("fixture", signal[1], where)
     return decision

@@ -1,7 +1,9 @@
 """The file index: every file of a project the scan may look at, with its kind and size.
 
 The walker opens no file but .gitignore and .gitattributes files (and the file lists of
-installed packages' `*.dist-info`, see mllens.scan.classify). It skips what is not the project's
+installed packages' `*.dist-info`, see mllens.scan.classify, and a few small markers:
+.gitmodules, the head of a LICENSE or a Backstage template.yaml, see
+mllens.scan.classify_shape). It skips what is not the project's
 own (VCS data, virtualenvs, vendored and generated code, caches), honours nested .gitignore
 files, follows a symlink only when it stays inside the tree and leads somewhere not seen
 yet (tracked by device and inode, so loops end), and never touches special files (a FIFO
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 import pathspec
 
 from mllens.scan import classify as fileclass
+from mllens.scan.classify_shape import Shapes, submodules
 from mllens.scan.context import IndexedFile
 from mllens.scan.ignore import IgnoreFile, is_ignored
 from mllens.scan.kinds import classify
@@ -119,6 +122,8 @@ class _Walker:
     seen: set[tuple[int, int]] = field(default_factory=set)
     links: list[tuple[str, str, int, tuple[IgnoreFile, ...], fileclass.Folder]] = field(default_factory=list)
     limits: dict[str, int] = field(default_factory=dict)  # size_limit per kind, worked out once
+    shapes: Shapes | None = None
+    pending: dict[str, fileclass.Decision] = field(default_factory=dict)  # a folder's class from its parent
 
     def excluded(self, rel: str, name: str, *, is_dir: bool) -> bool:
         return self.exclude is not None and self.exclude.decide(rel, name, is_dir=is_dir) is True
@@ -146,9 +151,12 @@ class _Walker:
                 if meta.endswith(".dist-info"):  # the classifier reads their file lists
                     for listing in ("top_level.txt", "RECORD"):
                         self._watch(os.path.join(os_dir, meta, listing))
-            folder = fileclass.enter(
-                rel, rel.rpartition("/")[2], names, parent, os_dir=os_dir, attributes=attributes
-            )
+            name = rel.rpartition("/")[2]
+            shape = self.pending.pop(rel, None)
+            if self.shapes is not None:
+                shape = fileclass.stronger(shape, self.shapes.folder(rel, name, names, os_dir))
+                self.pending.update(self.shapes.children(rel, os_dir, names))
+            folder = fileclass.enter(rel, name, names, parent, os_dir=os_dir, attributes=attributes, shape=shape)
             in_artifacts = rel.split("/", 1)[0] in ARTIFACT_ROOTS or "/mlruns/" in f"/{rel}/"
             for entry in entries:
                 child = f"{rel}/{entry.name}" if rel else entry.name
@@ -355,6 +363,7 @@ def walk(
     ignores: tuple[IgnoreFile, ...] = ()
     if os.path.isfile(git_exclude):
         ignores = walker._read_gitignore(git_exclude, "", ())
+    walker.shapes = Shapes(top, walker._watch, submodules(top, walker._watch))
     walker.walk_dir(top, "", 0, ignores, fileclass.ROOT)
     if len(walker.result.files) < max_files:
         walker.follow_links()

@@ -44,8 +44,27 @@ def _where(root: str) -> Path:
     return cache_dir() / "walks" / f"{name}.json"
 
 
+# the walker's own sources: a walk classed by other code (an upgrade, a new signal) is no
+# walk to replay
+_WALKER_MODULES = ("walk.py", "classify.py", "classify_shape.py", "skip.py", "kinds.py", "ignore.py")
+_code: list[str] = []
+
+
+def _walker_code() -> str:
+    if not _code:
+        digest = hashlib.blake2b(digest_size=16)
+        here = Path(__file__).parent
+        for name in _WALKER_MODULES:
+            try:
+                digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+            except OSError:
+                digest.update(name.encode())
+        _code.append(digest.hexdigest())
+    return _code[0]
+
+
 def _params(root: str, **options: Any) -> str:
-    return json.dumps([_FORMAT, os.path.realpath(root), options], sort_keys=True)
+    return json.dumps([_FORMAT, _walker_code(), os.path.realpath(root), options], sort_keys=True)
 
 
 def save(root: str, walked: WalkResult, started_ns: int, **options: Any) -> None:

@@ -91,3 +91,22 @@ def test_code_of_and_quiet_file_follow_the_kind() -> None:
     notebook = _notebook(*cells)
     assert isinstance(code_of(notebook), CodeIndex) and code_of(notebook) is code_of(notebook)
     assert [s.name for s in code_of(notebook).find("pandas.*")] == ["pandas.read_pickle"]
+
+
+def test_a_notebooks_outputs_are_never_read_as_its_code() -> None:
+    outputs = [
+        {"output_type": "stream", "name": "stdout", "text": ["import torch\n", "torch.load('m.pt')\n"]},
+        {"output_type": "execute_result", "execution_count": 1, "metadata": {},
+         "data": {"text/plain": ["import pickle; pickle.load(f); np.random.seed(0)"]}},
+    ]  # fmt: skip
+    text = json.dumps({
+        "cells": [{"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": outputs,
+                   "source": ["import numpy as np\n", "x = np.zeros(3)"]}],
+        "metadata": {"kernelspec": {"language": "python", "name": "python3"}}, "nbformat": 4, "nbformat_minor": 5,
+    }, indent=1)  # fmt: skip
+    notebook = ParsedFile("explore.ipynb", "notebook", text, parse("notebook", text))
+    for rule, signal in ((UNSAFE, signals_model.unsafe_deserialisation), (SEEDS, signals_ops.random_seeds)):
+        ctx = FileContext(rule, file=notebook)
+        read(signal, ctx)
+        assert ctx.evidence == []
+    assert [s.name for s in code_of(notebook).find("numpy.*")] == ["numpy.zeros"]  # the source cell is read
