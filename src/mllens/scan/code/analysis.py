@@ -150,7 +150,8 @@ class CodeIndex:
         # Resolution is per file, not per scope: a name some function takes as a parameter
         # may hold anything there, so an assignment elsewhere does not give it a type.
         self._params = found.params
-        for target, value, unit in found.binds:
+        # in source order, so a name bound from an earlier typed local resolves (`b = store.make()`)
+        for target, value, unit in sorted(found.binds, key=_bind_order):
             self._bind(target, value, unit)
         self._raw_calls = found.calls
         self._sites: list[Site | None] = [None] * len(self._raw_calls)  # made when first asked for
@@ -421,3 +422,8 @@ def _local_name(target: ast.expr) -> str | None:
     if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id in ("self", "cls"):
         return f"{target.value.id}.{target.attr}"
     return None
+
+
+def _bind_order(bind: tuple[ast.expr, ast.expr, Unit]) -> tuple[int, int, int]:
+    target, _value, unit = bind
+    return unit.cell or 0, getattr(target, "lineno", 0), getattr(target, "col_offset", 0)

@@ -381,7 +381,8 @@ def training_sites(code: CodeIndex) -> list[Site]:
         if (
             (last in ("fit", "fit_generator", "train") and site.nargs > 0 and receiver)
             or (last == "train" and receiver.endswith("Trainer()"))
-            or (last == "backward" and receiver and not site.resolved)
+            # a loss: a name no import binds, or the value some call returned (`loss = crit(...)`)
+            or (last == "backward" and receiver and (not site.resolved or receiver.endswith(")")))
         ):
             found.append(site)
     return sorted(found, key=lambda s: s.line)

@@ -9,6 +9,7 @@ notebooks as such (training kept only there) are the notebooks family's.
 
 from __future__ import annotations
 
+from mllens.scan.code import signals_libs as libs
 from mllens.scan.code import signals_model as model
 from mllens.scan.code import signals_ops as ops
 from mllens.scan.code import signals_serving as serving
@@ -107,6 +108,26 @@ def health_endpoint(ctx: FileContext) -> None:
 
 
 @rule()
+def step_retries(ctx: FileContext) -> None:
+    read(libs.step_retries, ctx, notebooks=False)
+
+
+@rule()
+def point_in_time_retrieval(ctx: FileContext) -> None:
+    read(libs.point_in_time_retrieval, ctx)
+
+
+@rule()
+def emissions_tracking(ctx: FileContext) -> None:
+    read(libs.emissions_tracking, ctx)
+
+
+@rule()
+def serving_capacity(ctx: FileContext) -> None:
+    read(libs.serving_capacity, ctx, notebooks=False)
+
+
+@rule()
 def hyperparameter_search(ctx: FileContext) -> None:
     read(train.hyperparameter_search, ctx)
 
@@ -178,6 +199,8 @@ IN_NOTEBOOKS: tuple[Signal, ...] = (
     model.explainability,
     model.bias_measurement,
     model.unsafe_deserialisation,
+    libs.point_in_time_retrieval,
+    libs.emissions_tracking,
     train.hyperparameter_search,
     train.search_strategy,
     train.early_stopping,
@@ -197,6 +220,8 @@ SIGNALS: tuple[Signal, ...] = (
     model.load_tests,
     serving.request_validation,
     serving.health_endpoint,
+    libs.step_retries,
+    libs.serving_capacity,
     train.warm_start,
     train.managed_training,
     _module_training,

@@ -1,0 +1,108 @@
+"""Signals read from the calls of ML workflow and platform libraries: retries of pipeline steps
+(Prefect, Metaflow, Flyte, Dagster, KFP, ZenML), point-in-time feature retrieval (Feast,
+SageMaker Feature Store, Vertex AI, Azure ML), emissions trackers (CodeCarbon and others),
+and the serving capacity that Vertex AI and Azure ML SDK deployments ask for.
+
+SageMaker SDK, boto3 and Airflow calls go into the resource model (mllens.scan.model) and
+are judged there; these are the libraries that model does not read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mllens.scan.code.analysis import CodeIndex, Site
+from mllens.scan.context import FileContext
+
+# decorators or calls that take a `retries` count
+RETRY_ARGS = ("prefect.task", "prefect.flow", "flytekit.task", "dagster.op", "dagster.asset")
+RETRY_OBJECTS = (
+    "metaflow.retry",
+    "dagster.RetryPolicy",
+    "zenml.config.retry_config.StepRetryConfig",
+    "zenml.config.StepRetryConfig",
+)
+POINT_IN_TIME = (
+    "feast.FeatureStore().get_historical_features",
+    "feast.*FeatureStore().get_historical_features",
+    "sagemaker.feature_store.*point_in_time_accurate_join",
+    "google.cloud.aiplatform.*Featurestore*().batch_serve_to_*",
+    "google.cloud.aiplatform.*FeatureView*",
+    "azureml.featurestore.get_offline_features",
+    "tecton.*get_historical_features",
+)
+EMISSIONS = (
+    "codecarbon.EmissionsTracker",
+    "codecarbon.OfflineEmissionsTracker",
+    "codecarbon.track_emissions",
+    "carbontracker.tracker.CarbonTracker",
+    "eco2ai.Tracker",
+    "zeus.monitor.ZeusMonitor",
+    "experiment_impact_tracker.*ImpactTracker",
+)
+VERTEX_DEPLOY = ("google.cloud.aiplatform.*().deploy", "google.cloud.aiplatform.Model.deploy")
+AZURE_DEPLOY = ("azure.ai.ml.entities.ManagedOnlineDeployment", "azure.ai.ml.entities.KubernetesOnlineDeployment")
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def step_retries(ctx: FileContext, code: CodeIndex) -> None:
+    site: Site | None = None
+    for call in code.find(*RETRY_ARGS):
+        retries = _count(call.value("retries", default=None))
+        if retries is not None and retries > 0:
+            site = call
+            break
+    site = site or code.first(*RETRY_OBJECTS) or code.first(*RETRY_OBJECTS, sites="decorators")
+    if site is None and code.uses("kfp"):
+        site = next(iter(code.calls_ending("set_retry")), None)
+    if site is not None:
+        ctx.supports(line=site.line, message=f"pipeline steps retry transient failures: {site.name}{site.where}")
+
+
+def point_in_time_retrieval(ctx: FileContext, code: CodeIndex) -> None:
+    site = code.first(*POINT_IN_TIME)
+    if site is not None:
+        what = "builds training data with point-in-time feature retrieval"
+        ctx.supports(line=site.line, message=f"{what}: {site.name}{site.where}")
+
+
+def emissions_tracking(ctx: FileContext, code: CodeIndex) -> None:
+    site = code.first(*EMISSIONS) or code.first(*EMISSIONS, sites="decorators")
+    if site is not None:
+        ctx.supports(line=site.line, message=f"measures the energy or emissions of runs: {site.name}{site.where}")
+
+
+def _judge_count(ctx: FileContext, site: Site, what: str, count: int | None, name: str) -> None:
+    if count is None:
+        return  # a value from a variable: not judged
+    if count > 1:
+        ctx.supports(line=site.line, check="multiple_instances", message=f"{what} serves from {count} replicas")
+    else:
+        ctx.contradicts(line=site.line, check="multiple_instances",
+                        message=f"{what} serves from a single replica ({name} = {count})")
+
+
+def serving_capacity(ctx: FileContext, code: CodeIndex) -> None:
+    for site in code.find(*VERTEX_DEPLOY):
+        what = f"Vertex AI deployment {site.name}{site.where}"
+        low = site.value("min_replica_count", default=1)  # the SDK's default is one replica
+        high = site.value("max_replica_count", default=None)
+        _judge_count(ctx, site, what, _count(low), "min_replica_count")
+        low, high = _count(low), _count(high) if high is not None else _count(low)
+        if low is not None and high is not None:
+            if high > low:
+                ctx.supports(line=site.line, check="endpoint_autoscaling",
+                             message=f"{what} scales between {low} and {high} replicas")
+            else:
+                ctx.contradicts(line=site.line, check="endpoint_autoscaling",
+                                message=f"{what} cannot scale (max_replica_count {high}, min {low})")
+    for site in code.find(*AZURE_DEPLOY):
+        what = f"Azure ML deployment {site.last}{site.where}"
+        _judge_count(ctx, site, what, _count(site.value("instance_count", default=None)), "instance_count")
+        scale = site.value("scale_settings", default=None)
+        if isinstance(scale, str) and "TargetUtilization" in scale:
+            ctx.supports(line=site.line, check="endpoint_autoscaling",
+                         message=f"{what} scales on target utilisation")
