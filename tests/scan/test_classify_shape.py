@@ -264,3 +264,12 @@ def test_explain_files_names_each_shape_and_its_reason(tmp_path: Path) -> None:
         "2",
         "an exercise copy of solutions/ (labs/: 2 of its 2 names repeat solutions/'s)",
     ) in rows
+
+
+def test_copies_are_looked_for_in_a_bounded_number_of_folders(tmp_path: Path) -> None:
+    # a hostile tree: every folder named like a copy and holding copies; only the first few
+    # (in name order) are compared, so a walk stays linear in the tree's size
+    files = {"run/a.py": "", "run/b.py": ""}
+    files.update({f"run/output{i:02}/{n}": "" for i in range(40) for n in ("a.py", "b.py")})
+    classes = _classes(_tree(tmp_path, files))
+    assert sorted({path.split("/")[1] for path in classes}) == [f"output{i:02}" for i in range(16)]

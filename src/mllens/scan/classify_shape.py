@@ -53,6 +53,7 @@ _COMMON = frozenset({"README.md", "README.rst", "README", "readme.md", "__init__
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _HEAD_BYTES = 4096
 _MAX_SIBLINGS = 32  # folders listed to compare a copy with: a bound for hostile trees
+_MAX_CANDIDATES = 16  # folders of one parent looked at as copies: the same bound
 _GITMODULES_MAX = 256 * 1024
 
 
@@ -143,15 +144,13 @@ class Shapes:
                 if os.path.isdir(os.path.join(os_dir, child)):
                     out[_join(rel, child)] = Decision("generated", f"written by Great Expectations ({child}/ beside "
                                                        "great_expectations.yml)", _join(rel, child))  # fmt: skip
-        for child in names:
-            lower = child.lower()
-            dated = len(child) == 4 and child.isdigit() and _YEAR.fullmatch(child) is not None
-            if not (dated or lower in _COPY_DIRS or "output" in lower) or _join(rel, child) in out:
-                continue  # most names: a set lookup and a C search
-            if os.path.isdir(os.path.join(os_dir, child)):
-                found = self._copy_of(rel, os_dir, names, child, dated=dated)
-                if found is not None:
-                    out[found.where] = found
+        candidates = [c for c in names if _copy_name(c)]  # most names: a set lookup and a C search
+        for child in sorted(candidates)[:_MAX_CANDIDATES] if len(candidates) > 1 else candidates:
+            if _join(rel, child) in out or not os.path.isdir(os.path.join(os_dir, child)):
+                continue
+            found = self._copy_of(rel, os_dir, names, child, dated=_YEAR.fullmatch(child) is not None)
+            if found is not None:
+                out[found.where] = found
         return out
 
     def _copy_of(self, rel: str, os_dir: str, names: set[str], child: str, *, dated: bool) -> Decision | None:
@@ -198,6 +197,12 @@ def is_dev_container(path: str) -> bool:
     """A file of a development container (`.devcontainer/` anywhere in its path): the
     editor's environment, not an image the workload ships."""
     return path.startswith(".devcontainer/") or "/.devcontainer/" in path
+
+
+def _copy_name(name: str) -> bool:
+    """Named like a copy: an exercise, lab, homework or output folder, or a year."""
+    lower = name.lower()
+    return lower in _COPY_DIRS or "output" in lower or (len(name) == 4 and _YEAR.fullmatch(name) is not None)
 
 
 def _join(rel: str, child: str) -> str:
