@@ -32,7 +32,7 @@ def test_values_follow_single_bindings_and_defaults() -> None:
     module = _module()
     call = next(c for c in module.calls if module.qualified(c) == "call")
     local, y, item, twice, network, z = (module.value(arg, call.scope) for arg in call.node.args)
-    assert dict(local) == {"a": 1, "b": 5} and local.line_of("b") == 10
+    assert dict(local) == {"a": 1, "b": 5} and local.line_of("b") == 9  # where x's default is set
     assert (y, item, twice) == ("${y}", "${item}", "${TWICE}")  # no default, a loop, bound twice
     assert isinstance(network, Settings) and network.cls == "NetworkConfig" and list(network["subnets"]) == ["s"]
     assert z is None

@@ -51,8 +51,8 @@ def test_an_estimator_is_a_training_job_with_its_settings_as_written() -> None:
     (job,) = _state().of(TrainingJob)
     assert (job.syntax, job.type, job.line, job.scripted) == ("python", "PyTorch", 13, True)
     assert job.instance_count is not None and job.instance_count.as_int() == 2  # a parameter's default
-    assert job.key is not None and (job.key.raw, job.key.line, job.key.name) == (
-        "arn:aws:kms:eu-west-1:1:key/k", 14, "volume_kms_key")  # fmt: skip
+    assert job.key is not None and (job.key.raw, job.key.line, job.key.name) == (  # where the constant is set
+        "arn:aws:kms:eu-west-1:1:key/k", 8, "volume_kms_key")  # fmt: skip
     assert job.spot is not None and job.spot.as_bool() is True
     assert job.vpc is not None and job.vpc.kind == "blank"  # a default of None
     assert job.inter_node_encryption is not None and not job.inter_node_encryption.written
@@ -66,7 +66,7 @@ def test_deploy_monitor_pipeline_and_registration() -> None:
     assert [s.monitoring_type.raw for s in state.of(MonitoringSchedule)] == ["DataQuality"]
     assert [j.purpose for j in state.of(MonitoringJob)] == ["data_quality"]
     (version,) = state.of(ModelVersion)
-    assert (version.approval.raw, version.approval.line) == ("Approved", 20)  # the parameter's default
+    assert (version.approval.raw, version.approval.line) == ("Approved", 9)  # where the parameter's default is set
     (pipeline,) = state.of(Pipeline)
     assert pipeline.gate is not None and pipeline.gate.line == 19
     assert pipeline.retries is not None and not pipeline.retries.written
@@ -86,7 +86,7 @@ def test_notebook_cells_share_one_namespace_and_lines_point_into_the_file() -> N
     text = json.dumps(notebook, indent=1)
     (job,) = _state(text, kind="notebook", path="train.ipynb").of(TrainingJob)
     assert job.instance_count is not None and job.instance_count.as_int() == 3
-    assert job.address == "Estimator()"  # named from the cell's code, not from the notebook's text
+    assert job.address == f"Estimator() at line {job.line}"  # named from the cell's code, not the notebook's text
     assert text.splitlines()[job.line - 1].strip().startswith('"Estimator(')
 
 

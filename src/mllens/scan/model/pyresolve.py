@@ -21,7 +21,7 @@ Lines are lines of the file (a notebook cell's line map applied).
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -246,7 +246,7 @@ class Module:
                         out.key_lines.update(spread.key_lines)
                 elif isinstance(key, ast.Constant) and isinstance(key.value, str):
                     out[key.value] = self.value(item, scope, lines)
-                    out.key_lines[key.value] = lines(key.lineno)
+                    out.key_lines[key.value] = self.origin(item, scope, lines) or lines(key.lineno)
             return out
         if isinstance(node, ast.List | ast.Tuple):
             seq = YamlSeq(lines(node.lineno))
@@ -292,12 +292,31 @@ class Module:
                     out.key_lines.update(spread.key_lines)
             else:
                 out[keyword.arg] = self.value(keyword.value, call.scope, call.lines)
-                out.key_lines[keyword.arg] = call.lines(keyword.value.lineno)
+                out.key_lines[keyword.arg] = self.origin(keyword.value, call.scope, call.lines) or call.lines(
+                    keyword.value.lineno
+                )
         return out
 
-    def find(self, test: Callable[[str], bool]) -> Iterator[tuple[Call, str]]:
-        """Calls whose qualified name passes `test`, in file order."""
-        for call in self.calls:
-            name = self.qualified(call)
-            if name and test(name):
-                yield call, name
+    def origin(self, node: ast.expr, scope: Scope, lines: Callable[[int], int], depth: int = 0) -> int | None:
+        """Where a scalar passed through names is set: the line of the literal a name (or a
+        parameter's default, or a pipeline parameter's default_value) is bound to; None when
+        the expression is not followed to a literal (it is judged where it is written)."""
+        if depth > 8:
+            return None
+        if isinstance(node, ast.Name):
+            found = self.bound(node.id, scope)
+            if found is None or not isinstance(found[0], ast.expr) or found[0] is node:
+                return None
+            inner = self.origin(found[0], scope, found[1], depth + 1)
+            target = found[0]
+            if inner is None and isinstance(target, ast.Constant | ast.UnaryOp):
+                return found[1](target.lineno)
+            return inner
+        if isinstance(node, ast.Call):
+            name = self.name_of(node.func, scope) or ""
+            if name.rsplit(".", 1)[-1] in _PARAMETERS:
+                default = next((k.value for k in node.keywords if k.arg == "default_value"), None)
+                if isinstance(default, ast.Constant):
+                    return lines(default.lineno)
+                return self.origin(default, scope, lines, depth + 1) if default is not None else None
+        return None

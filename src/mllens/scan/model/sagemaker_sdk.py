@@ -177,11 +177,10 @@ def _pipeline(code: Code, call: Call, steps: dict[str, Call]) -> Pipeline:
         if "any" not in steps:
             return None  # no step is written here: the steps are built elsewhere, not judged
         step = steps.get(key)
-        return (
-            Value(name, code.file.path, step.line, name)
-            if step is not None
-            else Value.absent(code.file.path, call.line, name)
-        )
+        if step is not None:
+            return Value(name, code.file.path, step.line, name)
+        # absent where it would be written: a retry policy on the first step, the rest at the pipeline
+        return Value.absent(code.file.path, steps["any"].line if key == "retry" else call.line, name)
 
     return Pipeline(
         **code.base(call, service="SageMaker Pipelines", type="Pipeline", address=code.written(call)),
@@ -210,7 +209,12 @@ def resources(code: Code) -> Iterator[Resource]:
             registrations.append(call)
         if name.startswith("sagemaker.") and call.kw("retry_policies") is not None:
             steps.setdefault("retry", call)
-        if name.startswith("sagemaker.workflow.") and "()" not in name and last.endswith(("Step", "RegisterModel")):
+        # a step of any SDK generation (sagemaker.workflow, sagemaker.mlops.workflow) or the @step decorator
+        if (
+            name.startswith("sagemaker.")
+            and "()" not in name
+            and (last.endswith(("Step", "RegisterModel")) or last == "step")
+        ):
             steps.setdefault("any", call)
     for call, name in named:
         cls = _last(name)

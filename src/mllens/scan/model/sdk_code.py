@@ -70,4 +70,4 @@ class Code:
     def written(self, call: Call) -> str:
         """The call as written, for messages: `estimator.deploy(...)`."""
         # unparsed, not sliced from the text: a notebook's cells are parsed apart from its text
-        return f"{ast.unparse(call.node.func)}()"
+        return f"{ast.unparse(call.node.func)}() at line {call.line}"
