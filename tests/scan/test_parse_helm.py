@@ -8,7 +8,8 @@ import pytest
 
 from mllens.scan.parse.errors import ParseError
 from mllens.scan.parse.helm import Scope, render
-from mllens.scan.parse.helm_chart import chart_documents, chart_root, render_documents
+from mllens.scan.parse.helm_chart import chart_documents, chart_inputs, chart_root, render_documents
+from mllens.scan.parse.helm_values import environment_of
 
 VALUES: dict[str, Any] = {
     "replicaCount": 3,
@@ -151,3 +152,83 @@ def test_hostile_templates_end_quickly_or_as_a_parse_error() -> None:
         for i in range(7)
     )
     assert chart_documents("n: {{ .Values.n | default 2 }}\n", values=bomb, chart=None) == [{"n": 2}]
+
+
+HELPERS = (
+    '{{- define "api.fullname" -}}\n{{ .Release.Name }}-{{ .Chart.Name }}\n{{- end }}\n'
+    '{{- define "api.labels" -}}\napp: {{ include "api.fullname" . }}\ntier: {{ .Values.tier | default "web" }}\n'
+    "{{- end }}\n"
+    '{{- define "api.loop" -}}{{ include "api.loop" . }}{{- end }}\n'
+)
+
+
+def test_named_templates_from_helpers_are_included_at_the_include_line() -> None:
+    template = (
+        'name: {{ include "api.fullname" . }}\n'
+        "labels:\n"
+        '  {{- include "api.labels" . | nindent 2 }}\n'
+        '{{- define "local" }}{{ .Values.replicaCount }}{{ end }}\n'
+        'local: {{ template "local" . }}\n'
+        'loop: {{ include "api.loop" . }}\n'
+    )
+    docs = render_documents(template, Scope(VALUES, chart={"Name": "api"}, helpers=(HELPERS,)))
+    doc = docs[0]
+    assert doc["name"] == "release-name-api"
+    assert doc["labels"] == {"app": "release-name-api", "tier": "web"}
+    assert doc["labels"].line_of("tier") == 3  # an included template's lines are the include's
+    assert doc["local"] == 3  # a define in the template itself
+    assert str(doc["loop"]).startswith("${helm:")  # endless recursion ends as a reference
+
+
+def test_range_over_lists_maps_and_counts_with_variables_and_else() -> None:
+    template = (
+        "env:\n{{- range $k, $v := .Values.env }}\n  - {name: {{ $k }}, value: {{ $v | quote }}}\n{{- end }}\n"
+        "ports:\n{{- range $i, $p := .Values.ports }}\n  - {{ $p }}\n{{- end }}\n"
+        "none:\n{{- range .Values.missing }}\n  - {{ . }}\n{{- else }}\n  - fallback\n{{- end }}\n"
+        "{{- $n := .Values.replicaCount }}\n{{- $n = 5 }}\ncount: {{ $n }}\n"
+        "tags:\n{{- range .Values.image }}\n  - {{ . }}\n{{- end }}\n"
+        "unknown:\n{{- range include \"nope\" . }}\n  - x\n{{- end }}\n"
+    )
+    doc = _one(template, {"env": {"B": 2, "A": "x"}, "ports": [80, 443], "replicaCount": 3,
+                          "image": {"repository": "r", "tag": "1"}})
+    assert doc["env"] == [{"name": "A", "value": "x"}, {"name": "B", "value": "2"}]  # map keys in order
+    assert doc["ports"] == [80, 443] and doc["none"] == ["fallback"]
+    assert doc["count"] == 5
+    assert doc["tags"] == ["r", 1]
+    assert doc["unknown"] is None  # what an unknown value ranges over is not guessed
+    assert doc["env"].line_of(0) == 3 and doc["env"].line_of(1) == 3  # every item at its template line
+
+
+def test_with_scopes_dot_and_variables_reach_fields() -> None:
+    template = (
+        "{{- $img := .Values.image }}\n{{- with .Values.image }}\nrepo: {{ .repository }}\n{{- end }}\n"
+        "tag: {{ $img.tag }}\n"
+    )
+    assert _one(template) == {"repo": "ghcr.io/acme/api", "tag": "1.2.0"}
+
+
+def test_chart_inputs_and_environments() -> None:
+    paths = ["c/values.yaml", "c/values-prod.yaml", "c/values.staging.yaml", "c/values/dev.yml", "c/values.schema.json",
+             "c/templates/_helpers.tpl", "c/templates/deploy.yaml", "c/ci/values-test.yaml", "other/values-x.yaml"]
+    assert chart_inputs("c", paths) == ["c/values.yaml", "c/Chart.yaml", "c/templates/_helpers.tpl",
+                                        "c/values-prod.yaml", "c/values.staging.yaml", "c/values/dev.yml"]
+    assert [environment_of("c", p) for p in ("c/values-prod.yaml", "c/values.staging.yaml", "c/values/dev.yml",
+                                             "c/values.yaml", "c/ci/values-test.yaml")] == ["prod", "staging", "dev",
+                                                                                            None, None]
+
+
+def test_chart_rendered_per_environment_with_where_each_value_is_set() -> None:
+    docs = chart_documents(
+        "replicas: {{ .Values.replicaCount }}\nimage: {{ .Values.image.tag }}\n",
+        values="replicaCount: 2\nimage:\n  tag: v1\n",
+        chart=None,
+        environments={"prod": ("c/values-prod.yaml", "# prod\nreplicaCount: 3\n"), "dev": ("c/values-dev.yaml", "a")},
+        values_file="c/values.yaml",
+    )
+    assert docs == [{"replicas": 2, "image": "v1"}]
+    envs = docs.environments  # type: ignore[attr-defined]
+    assert envs == {"dev": [{"replicas": 2, "image": "v1"}], "prod": [{"replicas": 3, "image": "v1"}]}
+    reads = docs.reads  # type: ignore[attr-defined]
+    assert reads["prod"][1] == ("c/values-prod.yaml", 2, "replicaCount")
+    assert reads["dev"][1] == ("c/values.yaml", 1, "replicaCount")  # a malformed env file counts as empty
+    assert reads["prod"][2] == ("c/values.yaml", 3, "tag")

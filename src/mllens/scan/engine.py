@@ -24,7 +24,7 @@ from mllens.scan.cache import CacheReader, Stat, content_digest, entry_key
 from mllens.scan.classify import content_signal
 from mllens.scan.context import NOTHING_BOUND, Bound, FileContext, IndexedFile, ParsedFile, ProjectIndex
 from mllens.scan.parse import ParseError, parse
-from mllens.scan.parse.helm_chart import chart_documents, chart_root
+from mllens.scan.parse.helm_chart import chart_files_documents, chart_inputs, chart_root
 from mllens.scan.parse.kustomize import is_kustomization, overlay_documents
 from mllens.scan.registry import Family, Rule
 from mllens.scan.walk import size_limit
@@ -238,7 +238,10 @@ def _process(plan: Plan, file: IndexedFile, cache: CacheReader | None, outcome: 
     if cache is not None:
         # a chart template's result depends on its chart's values and metadata too, an overlay's
         # on every file it reads, a file's with references on the files that bind them
-        inputs = list(chart) if chart is not None else overlay[1] if overlay is not None else _bound_bytes(bound)
+        if chart is not None:
+            inputs = [name.encode() + b"\0" + data for name, data in chart]
+        else:
+            inputs = overlay[1] if overlay is not None else _bound_bytes(bound)
         outcome.digest = content_digest(b"\0".join([raw, *inputs]) if inputs else raw)
         outcome.stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
         outcome.read_ns = read_ns
@@ -259,8 +262,9 @@ def _process(plan: Plan, file: IndexedFile, cache: CacheReader | None, outcome: 
             outcome.clean = True
 
 
-def _chart_inputs(plan: Plan, file: IndexedFile) -> tuple[bytes, bytes] | None:
-    """A Helm chart template's values.yaml and Chart.yaml (None for any other file)."""
+def _chart_inputs(plan: Plan, file: IndexedFile) -> tuple[tuple[str, bytes], ...] | None:
+    """A Helm chart template's values.yaml, Chart.yaml, helper templates and per-environment
+    values files, by path (None for any other file)."""
     if file.kind != "yaml" or "templates/" not in file.path or not file.os_path.endswith(file.path):
         return None
     root = chart_root(file.path, lambda path: plan.index.exists(glob.escape(path)))
@@ -268,17 +272,18 @@ def _chart_inputs(plan: Plan, file: IndexedFile) -> tuple[bytes, bytes] | None:
         return None
     base = file.os_path[: len(file.os_path) - len(file.path)]
     limit = size_limit("yaml", plan.max_size)
-    found: list[bytes] = []
-    for name in ("values.yaml", "Chart.yaml"):
-        rel = f"{root}/{name}" if root else name
+    found: list[tuple[str, bytes]] = []
+    prefix = glob.escape(root) + "/" if root else ""
+    near = [p for pattern in ("templates/*.tpl", "values*.y*ml") for p in plan.index.paths(prefix + pattern)]
+    for rel in chart_inputs(root, near):
         data = b""
         if plan.index.exists(glob.escape(rel)):  # an ignored values file is not read
             try:
                 data, _ = _read(IndexedFile(rel, "yaml", 0, os_path=os.path.join(base, rel)), limit)
             except OSError:
                 data = b""
-        found.append(data)
-    return found[0], found[1]
+        found.append((rel, data))
+    return tuple(found)
 
 
 _SOURCE_LIMIT = 256 * 1024  # variables, tfvars and parameter files are small; a bigger one is not one
@@ -372,7 +377,7 @@ def _check(
     limit: int,
     families: list[FamilyPlan],
     outcome: FileOutcome,
-    chart: tuple[bytes, bytes] | None = None,
+    chart: tuple[tuple[str, bytes], ...] | None = None,
     overlay: list[Any] | None = None,
     bound: Bound | None = None,
 ) -> bool:
@@ -409,16 +414,16 @@ def _run_rules(
     text: str,
     active: list[FamilyPlan],
     outcome: FileOutcome,
-    chart: tuple[bytes, bytes] | None = None,
+    chart: tuple[tuple[str, bytes], ...] | None = None,
     overlay: list[Any] | None = None,
     bound: Bound | None = None,
 ) -> bool:
     if overlay is not None:  # a Kustomize overlay: the objects it changes, as it deploys them
         parsed = ParsedFile(file.path, file.kind, text, overlay)
     elif chart is not None:  # rendered statically with the chart's own values
-        own, meta = (part.decode("utf-8", "replace") for part in chart)
+        files = {name: data.decode("utf-8", "replace") for name, data in chart}
         try:
-            parsed = ParsedFile(file.path, file.kind, text, chart_documents(text, values=own, chart=meta))
+            parsed = ParsedFile(file.path, file.kind, text, chart_files_documents(text, files))
         except ParseError as exc:  # only a template nested too deeply to render
             outcome.diagnostics.append(("parse_error", exc.message, None, exc.line))
             return False

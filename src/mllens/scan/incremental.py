@@ -24,7 +24,7 @@ from mllens.scan import binding_files, cache
 from mllens.scan.context import IndexedFile
 from mllens.scan.engine import FileOutcome
 from mllens.scan.evidence import Evidence
-from mllens.scan.parse.helm_chart import chart_root
+from mllens.scan.parse.helm_chart import chart_inputs, chart_root
 from mllens.scan.parse.kustomize import is_kustomization
 from mllens.scan.registry import ENTRY_POINT_GROUP, FAMILY_MODULES, Family
 from mllens.scan.result import Diagnostic, FolderClass
@@ -113,17 +113,21 @@ def has_last_scan(root: str, version: str) -> bool:
 
 
 def _forget_stale_charts(digests: dict[str, str], walked: WalkResult) -> None:
-    """A Helm template is rendered with its chart's values.yaml and Chart.yaml: unless both
-    are known unchanged, the template's own unchanged bytes do not make its result current.
+    """A Helm template is rendered with its chart's values files, Chart.yaml and helper
+    templates: unless all are known unchanged, the template's own unchanged bytes do not make its result current.
     A Kustomize overlay reads the files it names: it is always read again."""
     for path in [p for p in digests if is_kustomization(p)]:
         del digests[path]  # an overlay reads files it names: always read again (they are few)
     templates = [p for p in digests if "templates/" in p]
     paths = {f.path for f in walked.files} if templates else set()
+    by_root: dict[str, list[str]] = {}
     for path in templates:
         root = chart_root(path, paths.__contains__)
-        inputs = [f"{root}/{name}" if root else name for name in ("values.yaml", "Chart.yaml")]
-        if root is not None and any(name not in digests for name in inputs):
+        if root is None:
+            continue
+        if root not in by_root:  # values files and helper templates too
+            by_root[root] = chart_inputs(root, [p for p in paths if p.startswith(f"{root}/" if root else "")])
+        if any(name not in digests for name in by_root[root]):
             del digests[path]
 
 

@@ -10,14 +10,12 @@ Seldon hpaSpecs and KServe min/maxReplicas are a `ScalingTarget`; NetworkPolicie
 PrometheusRule alerts an `Alarm`. Every value keeps its line: for a chart, the template line
 it was rendered at; for an overlay, the kustomization line that set it or brought it in.
 
-A chart rendered once per environment (`values-prod.yaml` ...) gives each object once when
-every environment renders it alike, and otherwise once per environment, its address naming
-the values file, so the evidence says what each environment deploys.
+A chart rendered once per environment (`values-prod.yaml` ...) gives each object once, a value
+that differs between environments resolved per environment (mllens.scan.model.kubernetes_envs).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -37,11 +35,11 @@ from mllens.scan.model.kinds import (
     Trigger,
     Variant,
 )
+from mllens.scan.model.kubernetes_envs import merged
 from mllens.scan.model.values import Value
 
 SERVING_NAMESPACE = "kubernetes"  # ScalingTarget.namespace of what scales pods
 _TRAIN_WORDS = re.compile(r"\btrain|\bfit\b|retrain|fine-?tun", re.IGNORECASE)
-_DEFAULT_ENV = "values.yaml"
 
 
 class _Reader:
@@ -226,39 +224,8 @@ def resources(path: str, documents: list[Any], *, label: str = "") -> list[Resou
 def adapt(file: ParsedFile) -> Iterator[Resource]:
     documents = file.data if isinstance(file.data, list) else []
     environments: dict[str, list[Any]] = getattr(file.data, "environments", None) or {}
-    base = resources(file.path, documents)
     if not environments:
-        yield from base
+        yield from resources(file.path, documents)
         return
-    renders = {env: resources(file.path, docs, label=env) for env, docs in environments.items()}
-    if any(len(found) != len(base) for found in renders.values()):  # environments that render other objects
-        yield from resources(file.path, documents, label=_DEFAULT_ENV)
-        for found in renders.values():
-            yield from found
-        return
-    labelled = resources(file.path, documents, label=_DEFAULT_ENV)
-    for i, res in enumerate(base):
-        differ = [found[i] for found in renders.values() if not _same(found[i], res)]
-        if not differ:
-            yield res
-            continue
-        yield labelled[i]
-        yield from (_only_differences(other, res) for other in differ)
-
-
-def _same(one: Resource, other: Resource) -> bool:
-    return dataclasses.replace(one, address=other.address) == other
-
-
-def _only_differences(env: Resource, base: Resource) -> Resource:
-    """An environment's copy keeps only the optional settings and variants that differ from the
-    default values' (the rest is said once, by the default's copy)."""
-    changes: dict[str, Any] = {}
-    for field in dataclasses.fields(env):
-        mine, theirs = getattr(env, field.name), getattr(base, field.name)
-        if field.default is None and mine == theirs:
-            changes[field.name] = None
-        elif field.name == "variants":
-            changes[field.name] = tuple(v for v in mine if v not in theirs)
-    return dataclasses.replace(env, **changes)
-
+    renders = {env: resources(file.path, docs) for env, docs in environments.items()}
+    yield from merged(renders, getattr(file.data, "reads", {}))
