@@ -45,6 +45,7 @@ EXPECTED: set[Row] = {
     ("docs.codeowners", "codeowners", "supports", ".github/CODEOWNERS", 2),
     # DVC pipeline, data and remote
     ("dvc.data_remote", "data_versioned", "supports", ".dvc/config", 4),
+    ("dvc.data_remote", "dataset_versioning", "supports", ".dvc/config", 4),
     ("dvc.metrics_tracked", "experiment_tracking", "supports", "dvc.yaml", 28),
     ("dvc.params_seed", "random_seeds", "supports", "params.yaml", 3),
     ("dvc.pipeline_stages", "data_pipeline", "supports", "dvc.yaml", 2),

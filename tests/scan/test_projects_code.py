@@ -100,6 +100,8 @@ EXPECTED_CODE: dict[str, set[Row]] = {
         # (save_strategy="no": trials keep no checkpoints)
         ("python_code.warm_start", "warm_start", "supports", "src/toxft/tune.py", 28),
         ("python_code.warm_start", "pretrained_start", "supports", "src/toxft/tune.py", 28),
+        # the tuning trials fine-tune MODEL ("Qwen/Qwen2.5-0.5B") with no pinned revision
+        ("python_code.hub_revisions", "base_model_pinned", "contradicts", "src/toxft/tune.py", 28),
         ("python_code.training_in_modules", "training_outside_notebooks", "info", "src/toxft/tune.py", 46),
         ("python_code.hyperparameter_search", "hyperparameter_search", "supports", "src/toxft/tune.py", 69),
         ("python_code.search_strategy", "efficient_search_strategy", "supports", "src/toxft/tune.py", 69),

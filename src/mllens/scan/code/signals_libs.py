@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from mllens.scan.code.analysis import CodeIndex, Site
+from mllens.scan.code.signals_train import trains
 from mllens.scan.context import FileContext
 
 # decorators or calls that take a `retries` count
@@ -106,3 +107,72 @@ def serving_capacity(ctx: FileContext, code: CodeIndex) -> None:
         if isinstance(scale, str) and "TargetUtilization" in scale:
             ctx.supports(line=site.line, check="endpoint_autoscaling",
                          message=f"{what} scales on target utilisation")
+
+
+HUB_MODELS = (
+    "transformers.*.from_pretrained",
+    "diffusers.*.from_pretrained",
+    "sentence_transformers.SentenceTransformer",
+    "huggingface_hub.hf_hub_download",
+    "huggingface_hub.snapshot_download",
+)
+_MOVING = frozenset({"main", "master", "latest", "head"})
+_NOT_WEIGHTS = ("Tokenizer", "Processor", "FeatureExtractor", "Config", "Scheduler")
+
+
+def _hub_id(value: Any) -> bool:
+    """A model id on a hub (`bert-base-uncased`, `org/name`), not a local path."""
+    return (
+        isinstance(value, str)
+        and bool(value)
+        and not value.startswith(("/", ".", "~", "s3:", "gs:", "http"))
+        and value.count("/") <= 1
+        and "\\" not in value
+    )
+
+
+def _pinned(revision: Any) -> bool | None:
+    """True for a commit hash or a tag, False for none or a branch, None when unknown."""
+    if revision is None:
+        return False
+    if not isinstance(revision, str):
+        return None
+    return revision.lower() not in _MOVING
+
+
+def hub_revisions(ctx: FileContext, code: CodeIndex) -> None:
+    fine_tunes: bool | None = None
+    for site in code.find(*HUB_MODELS):
+        if site.last == "from_pretrained" and any(w in site.name for w in _NOT_WEIGHTS):
+            continue  # a tokenizer or config: the weights are what a pin must fix
+        repo = site.value(0, default=site.value("repo_id", default=site.value("pretrained_model_name_or_path")))
+        if not _hub_id(repo):
+            continue
+        pinned = _pinned(site.value("revision", default=None))
+        if pinned is None:
+            continue
+        if site.value("trust_remote_code") is True and not pinned:
+            ctx.contradicts(line=site.line, check="dependencies_pinned",
+                            message=f"{repo} runs the hub's own code (trust_remote_code=True) at no pinned "
+                                    f"revision: {site.name}{site.where}")
+        if fine_tunes is None:
+            fine_tunes = trains(code) or code.first("*LightningModule", sites="bases") is not None
+        if fine_tunes:
+            if pinned:
+                ctx.supports(line=site.line, check="base_model_pinned",
+                             message=f"fine-tunes {repo} at a pinned revision: {site.name}{site.where}")
+            else:
+                ctx.contradicts(line=site.line, check="base_model_pinned",
+                                message=f"fine-tunes {repo} with no pinned revision: the weights can change "
+                                        f"under the same name ({site.name}{site.where})")
+    for site in code.find("torch.hub.load"):
+        repo = site.value(0, default=site.value("repo_or_dir"))
+        if isinstance(repo, str) and repo.count("/") == 1 and site.value("source", default="github") == "github":
+            ref = repo.partition(":")[2]
+            if ref and ref.lower() not in _MOVING:
+                ctx.supports(line=site.line, check="dependencies_pinned",
+                             message=f"torch.hub.load runs {repo} at a pinned ref{site.where}")
+            else:
+                ctx.contradicts(line=site.line, check="dependencies_pinned",
+                                message=f"torch.hub.load runs the hubconf.py of {repo} from its default branch, "
+                                        f"unpinned{site.where}")

@@ -255,7 +255,7 @@ def _loads_weights(site: Site) -> bool:
     return True  # SentenceTransformer
 
 
-def _trains(code: CodeIndex) -> bool:
+def trains(code: CodeIndex) -> bool:
     """The module trains: a training call (see training_sites) or an optimizer step."""
     if training_sites(code):
         return True
@@ -290,7 +290,7 @@ def warm_start(ctx: FileContext, code: CodeIndex) -> None:
         _emit(ctx, site, "supports", "starts from earlier weights or tuning jobs", check="warm_start")
     pretrained = next((s for s in code.find(*PRETRAINED) if _loads_weights(s)), None)
     # loading a pre-trained model only to predict with it warm-starts nothing
-    if pretrained is not None and _trains(code):
+    if pretrained is not None and trains(code):
         if site is None:
             _emit(ctx, pretrained, "supports", "trains from pre-trained weights", check="warm_start")
         _emit(ctx, pretrained, "supports", "trains from pre-trained weights", check="pretrained_start")

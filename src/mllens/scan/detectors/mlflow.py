@@ -15,7 +15,6 @@ from mllens.scan.context import FileContext, ProjectContext
 from mllens.scan.parse.yaml import YamlMap
 from mllens.scan.registry import rule
 
-_TRAIN = re.compile(r"train|\bfit\b|fine[-_]?tun", re.IGNORECASE)
 _RUN_ID = re.compile(r"^[0-9a-f]{32}$")
 _STORE = re.compile(r"(?:^|/)(?:mlruns|mlartifacts)/")
 
@@ -59,14 +58,9 @@ def mlproject(ctx: FileContext) -> None:
     with_params = [str(n) for n, e in entries.items() if isinstance(e, dict) and e.get("parameters")]
     if with_params:
         where = f", in a declared environment ({env})" if env else ""
-        ctx.supports(line=entries.line_of(with_params[0]), check="run_lineage",
+        ctx.supports(line=entries.line_of(with_params[0]),
                      message=f"MLproject entry point(s) {', '.join(with_params[:3])} take declared parameters; "
                              f"`mlflow run` records them with the git commit{where}")
-    training = [str(n) for n, e in entries.items()
-                if _TRAIN.search(str(n)) or (isinstance(e, dict) and _TRAIN.search(str(e.get("command", ""))))]
-    if len(entries) >= 2 and training:
-        ctx.supports(line=doc.line_of("entry_points"), check="ml_pipeline", confidence=0.5,
-                     message=f"MLproject defines {len(entries)} entry points as steps, including {training[0]}")
 
 
 @rule()

@@ -128,6 +128,11 @@ def serving_capacity(ctx: FileContext) -> None:
 
 
 @rule()
+def hub_revisions(ctx: FileContext) -> None:
+    read(libs.hub_revisions, ctx, notebooks=False)
+
+
+@rule()
 def hyperparameter_search(ctx: FileContext) -> None:
     read(train.hyperparameter_search, ctx)
 
@@ -222,6 +227,7 @@ SIGNALS: tuple[Signal, ...] = (
     serving.health_endpoint,
     libs.step_retries,
     libs.serving_capacity,
+    libs.hub_revisions,
     train.warm_start,
     train.managed_training,
     _module_training,
