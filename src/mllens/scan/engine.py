@@ -304,19 +304,24 @@ def _bound(plan: Plan, file: IndexedFile, raw: bytes) -> Bound | None:
     sources: list[tuple[str, str]] = []
     for rel in files.sources(file.path):
         text = plan.source_texts[rel] if rel in plan.source_texts else _source_text(plan, base, rel)
-        if text is not None and (file.kind == "terraform" or _parameter_like(text)):
+        if text is not None:
             sources.append((rel, text))
     siblings = tuple(files.siblings(file.path)) if file.kind != "terraform" and sources else ()
     return Bound(tuple(sources), siblings) if sources else None
 
 
 def _source_text(plan: Plan, base: str, rel: str) -> str | None:
+    """The text of a binding file, read once per process; None (kept) for one that cannot be
+    read or, for a JSON file beside a template, is no parameter file: a folder of data files
+    costs one read each, not their memory."""
     text: str | None = None
     try:
         data, _ = _read(IndexedFile(rel, "text", 0, os_path=os.path.join(base, rel)), _SOURCE_LIMIT)
         if len(data) <= _SOURCE_LIMIT:
             text = _decode(data)
     except (OSError, UnicodeDecodeError):
+        text = None
+    if text is not None and rel.endswith(".json") and not rel.endswith(".tfvars.json") and not _parameter_like(text):
         text = None
     plan.source_texts[rel] = text
     return text

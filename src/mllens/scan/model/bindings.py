@@ -4,8 +4,8 @@ A file's `Bindings` hold, for each name a reference may use (a Terraform variabl
 a CloudFormation parameter): its declared default, a base value that every run gets (a
 `terraform.tfvars` beside the module, a literal local), and each environment's own value,
 each with the file and line that sets it. They are read from the file itself and from the
-few files the engine read with it (`ParsedFile.bound`, chosen by `scan.binding_files`; read
-in `bindings_read`), once per file.
+few files the engine read with it (`ParsedFile.bound`, chosen by `scan.binding_files`; read,
+and handed to the adapters as `resolver_of(file)`, in `bindings_read`), once per file.
 
 `resolve(value, bindings)` gives a `Value` holding a reference its `resolutions`: one value
 per distinct result over the environments (a default with no environment files is one
@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._iac import classify
 from mllens.scan.model.values import Origin, Value
 
@@ -135,31 +134,3 @@ def resolve_cloudformation(value: Value, bindings: Bindings) -> Value:
     name = raw["Ref"]
     cases = bindings.cases(name)
     return _group(value, f"parameter {name}", cases) if cases else value
-
-
-Resolver = Callable[[Value], Value]
-
-
-def _none(value: Value) -> Value:
-    return value
-
-
-def resolver_of(file: ParsedFile) -> Resolver:
-    """How the adapters of this file resolve its values (built once per file)."""
-    return file.memo("model.resolver", _build)
-
-
-def _build(file: ParsedFile) -> Resolver:
-    from mllens.scan.model import bindings_read
-
-    if file.kind == "terraform":
-        bindings, locals_ = bindings_read.terraform(file)
-        if not bindings.defaults and not bindings.base and not bindings.envs and not locals_:
-            return _none
-        return lambda value: resolve_terraform(value, bindings, locals_)
-    if file.kind in ("yaml", "json"):
-        bindings = bindings_read.cloudformation(file)
-        if bindings is EMPTY:
-            return _none
-        return lambda value: resolve_cloudformation(value, bindings)
-    return _none

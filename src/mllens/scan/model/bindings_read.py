@@ -7,6 +7,7 @@ else the file's name without the words every such file carries (`prod.tfvars`,
 `prod-config.json`, `params/prod.json`, `endpoint-prod.json` for `endpoint.yaml` -> prod).
 A `terraform.tfvars` (or `*.auto.tfvars` with no other name) beside the module is loaded on
 every run: it is a base under every environment. Each file is parsed once per text.
+`resolver_of(file)` is what the adapters call on each value they read.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
 from mllens.scan.binding_files import TFVARS
 from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._iac import listify
-from mllens.scan.model.bindings import EMPTY, Bindings, Setting
+from mllens.scan.model.bindings import EMPTY, Bindings, Setting, resolve_cloudformation, resolve_terraform
+from mllens.scan.model.values import Value
 from mllens.scan.parse import ParseError, parse
 
 _CONTAINERS = frozenset({
@@ -248,3 +250,29 @@ def cloudformation(file: ParsedFile) -> Bindings:
         env = env_name(top, path, strip=strip) or posixpath.basename(path)
         envs.setdefault(env, {}).update(settings)
     return Bindings("parameter {}", defaults, {}, envs)
+
+
+Resolver = Callable[[Value], Value]
+
+
+def _none(value: Value) -> Value:
+    return value
+
+
+def resolver_of(file: ParsedFile) -> Resolver:
+    """How the adapters of this file resolve its values (built once per file)."""
+    return file.memo("model.resolver", _build)
+
+
+def _build(file: ParsedFile) -> Resolver:
+    if file.kind == "terraform":
+        bindings, locals_ = terraform(file)
+        if not bindings.defaults and not bindings.base and not bindings.envs and not locals_:
+            return _none
+        return lambda value: resolve_terraform(value, bindings, locals_)
+    if file.kind in ("yaml", "json"):
+        bindings = cloudformation(file)
+        if bindings is EMPTY:
+            return _none
+        return lambda value: resolve_cloudformation(value, bindings)
+    return _none
