@@ -39,7 +39,11 @@ def idle_shutdown(ctx: FileContext) -> None:
             if value.kind == "literal":
                 judge_choice(ctx, value.raw, value.line, what=workspace.address, attr=f"idle {value.name}",
                              good=("ENABLED",), default_bad=False)
-    for compute in state.of(TrainingJob):
+
+
+@rule()
+def training_scale_to_zero(ctx: FileContext) -> None:
+    for compute in state_of(ctx.file).of(TrainingJob):
         _scale_down(ctx, compute)
 
 
