@@ -44,6 +44,7 @@ class Pipeline:
     comments: tuple[At, ...] = ()  # comment lines (YAML), for commented-out steps
     actions: tuple[At, ...] = ()  # GitHub actions used (uses: owner/name@ref)
     container_options: tuple[At, ...] = ()  # docker run options of job containers (--user root, --privileged)
+    upstream: tuple[At, ...] = ()  # pipelines whose completion starts this one (value: their name)
 
 
 def pipeline(file: ParsedFile) -> Pipeline | None:
@@ -75,8 +76,27 @@ def _build(file: ParsedFile) -> Pipeline | None:
         _scan(file, doc, 1, "", found, ci)
     comments = tuple(At(text.strip(), n) for n, text in enumerate(file.text.split("\n"), 1)
                      if text.lstrip().startswith("#"))
+    upstream = tuple(_upstream(doc, ci)) if doc is not None else ()
     return Pipeline(ci, cmds, tuple(found.environments), tuple(found.approvals), tuple(found.images),
-                    tuple(found.calls), comments, tuple(found.actions), tuple(found.options))
+                    tuple(found.calls), comments, tuple(found.actions), tuple(found.options), upstream)
+
+
+def _upstream(doc: Mapping[Any, Any], ci: str) -> list[At]:
+    """Azure `resources.pipelines` with a trigger, GitHub `on.workflow_run`."""
+    out: list[At] = []
+    if ci == "azure" and isinstance(doc.get("resources"), Mapping):
+        items = doc["resources"].get("pipelines")
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, Mapping) and item.get("trigger") not in (None, "none", False):
+                name = item.get("source") or item.get("pipeline")
+                out.append(At(str(name), line_of(item, "trigger")))
+    if ci == "github":
+        on = doc.get("on", doc.get(True))
+        if isinstance(on, Mapping) and isinstance(on.get("workflow_run"), Mapping):
+            names = on["workflow_run"].get("workflows")
+            out.append(At(", ".join(map(str, names)) if isinstance(names, list) else str(names),
+                          line_of(on, "workflow_run")))
+    return out
 
 
 @dataclass

@@ -120,3 +120,11 @@ def first_deployment(cmds: Sequence[Command]) -> Command | None:
     if found is None:
         return None
     return next(c for c in cmds if c.job == found.job and deploys_or_applies(c.text))
+
+
+# Any of the words the judgements above look for: a text holding none of them runs nothing they count.
+_ANY = re.compile("|".join(f"(?:{r.pattern})" for r in (TESTS, TRAIN, _DEPLOY_ML, _DEPLOY_INFRA, _REGISTER)))
+
+
+def may_run_something(text: str) -> bool:
+    return _ANY.search(text) is not None

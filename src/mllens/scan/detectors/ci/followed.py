@@ -77,7 +77,10 @@ def record(ctx: FileContext) -> None:
         ctx.fact("ci.file", {"file": file.path, "role": "make", "targets": sorted(targets),
                              "runs": {k: v for k, v in targets.items() if v}})
     elif role == "script":
-        ctx.fact("ci.file", {"file": file.path, "role": "script", "runs": {"": _summary(_script_commands(file.text))}})
+        # most scripts of a project run nothing a step is judged by: no fact unless named for tests
+        summary = _summary(_script_commands(file.text)) if runs.may_run_something(file.text) else {}
+        if summary or _TEST_JOB.search(file.path.rsplit("/", 1)[-1]):
+            ctx.fact("ci.file", {"file": file.path, "role": "script", "runs": {"": summary}})
 
 
 _TEST_JOB = re.compile(r"test", re.IGNORECASE)

@@ -13,6 +13,7 @@ from typing import Any
 from mllens.scan.context import FileContext
 from mllens.scan.detectors import _ci_runs as runs
 from mllens.scan.detectors._ci import Command, commands, document, github_on, line_of, system_of
+from mllens.scan.detectors._ci_pipeline import pipeline
 from mllens.scan.detectors.ci.followed import record
 from mllens.scan.registry import rule
 
@@ -43,6 +44,10 @@ def deployment_in_ci(ctx: FileContext) -> None:
     found = runs.first_deployment(commands(ctx.file)) if system_of(ctx.file) is not None else None
     if found is not None:
         ctx.supports(line=found.line, message=f"CI deploys: {found.text[:80]}")
+        view = pipeline(ctx.file)
+        for upstream in view.upstream if view is not None else ():
+            ctx.supports(line=upstream.line, message=f"the deployment starts when {upstream.value} completes, "
+                                                     "not when someone starts it")
 
 
 @rule()

@@ -143,11 +143,28 @@ def short_lived_credentials(ctx: FileContext) -> None:
             given = step.get("with")
             line = line_of(step, "uses", getattr(step, "line", 1))
             _judge_login(ctx, uses, given if isinstance(given, Mapping) else {}, line)
+            if isinstance(given, Mapping) and not uses.startswith(_LOGIN_ACTIONS):
+                _judge_secret_inputs(ctx, uses, given)
     if ci == "gitlab" and "id_tokens" in ctx.file.text:
         line = next(n for n, t in enumerate(ctx.file.text.split("\n"), 1) if t.strip().startswith("id_tokens:"))
         ctx.supports(line=line, message="GitLab jobs request OIDC id_tokens for cloud access")
     for name, line in _secret_env(doc, 1):
         ctx.contradicts(line=line, message=f"{name} is passed from a stored secret: a long-lived key")
+
+
+_LOGIN_ACTIONS = ("aws-actions/configure-aws-credentials", "google-github-actions/auth", "azure/login")
+# An action input that takes a password, client secret, access key or key file.
+_SECRET_INPUT = re.compile(r"password|client[-_]?secret|secret[-_]access[-_]key|credentials[-_]?json|"
+                           r"service[-_]account[-_]key|sp[-_]secret", re.IGNORECASE)
+
+
+def _judge_secret_inputs(ctx: FileContext, uses: str, given: Mapping[str, Any]) -> None:
+    """A stored password or key handed to any other action (a registry, a deployment tool)."""
+    for key, value in given.items():
+        if _SECRET_INPUT.search(str(key)) and "secrets." in str(value):
+            ctx.contradicts(line=line_of(given, key), message=f"{uses.split('@')[0]} is given {key} from a stored "
+                                                                "secret: a long-lived credential")
+            return
 
 
 def _judge_login(ctx: FileContext, uses: str, given: Mapping[str, Any], line: int) -> None:
