@@ -29,11 +29,13 @@ ROUTES = (
 )
 BENTO_API = ("bentoml.api",)
 KSERVE_BASES = ("kserve.Model", "kserve.model.Model", "kfserving.KFModel")
-PARSERS = ("json.loads",)
+PARSERS = ("json.loads", "pandas.read_csv", "io.StringIO", "io.BytesIO", "numpy.load")
 PREDICTS = ("predict", "predict_proba", "generate", "forward")
 # names of the pieces of an incoming request that hold its payload unparsed
 _RAW_FLASK = frozenset({"json", "get_json", "data", "get_data", "form", "values"})
 _RAW_ASYNC = frozenset({"json", "body", "form"})
+# calls that turn a raw body into data (json.loads, pandas.read_csv(StringIO(body)), numpy.load)
+_PARSE_CALLS = frozenset({"loads", "read_csv", "read_json", "StringIO", "BytesIO", "load", "frombuffer"})
 # annotations that leave a FastAPI body unvalidated (or are not a body at all)
 _RAW_TYPES = frozenset({"Request", "dict", "Dict", "Any", "bytes", "object", "Mapping", "JSONResponse"})
 _SCALARS = frozenset({"str", "int", "float", "bool", "UploadFile", "File", "BackgroundTasks", "Response"})
@@ -107,6 +109,10 @@ def _route_methods(site: Site, code: CodeIndex, decorator: ast.expr) -> tuple[st
     return tuple(str(m).upper() for m in methods) if isinstance(methods, list) else ("POST",)
 
 
+def _takes_body(site: Site, code: CodeIndex, decorator: ast.expr) -> bool:
+    return any(m in ("POST", "PUT", "PATCH") for m in _route_methods(site, code, decorator))
+
+
 def handlers(code: CodeIndex, tree: ast.Module) -> list[Handler]:
     """Every request handler of the module, in source order."""
     routes = {id(s.node): s for s in code.select(ROUTES, "decorators")}
@@ -123,6 +129,8 @@ def handlers(code: CodeIndex, tree: ast.Module) -> list[Handler]:
             route = routes[id(_target(decorator))]
             path = _argument(code, decorator, 0, "rule") or _argument(code, decorator, 0, "path")
             kind = "bentoml" if route.last == "api" else "route"
+            if kind == "route" and not predicts and _takes_body(route, code, decorator):
+                continue  # a body-taking route of a module that predicts nothing is no inference handler
             found.append(Handler(function, kind, path if isinstance(path, str) else None,
                                  _route_methods(route, code, decorator), decorator.lineno))
         elif any(id(_target(d)) in bento for d in function.decorator_list):
@@ -219,7 +227,7 @@ def raw_read(handler: Handler) -> ast.AST | None:
             and node.attr in _RAW_FLASK | _RAW_ASYNC
         ):
             return node
-        if isinstance(node, ast.Call) and _last(node) == "loads" and handler.kind != "route":
+        if isinstance(node, ast.Call) and _last(node) in _PARSE_CALLS and handler.kind != "route":
             return node
         if (
             handler.kind in ("kserve", "lambda")

@@ -61,6 +61,14 @@ def step_retries(ctx: FileContext, code: CodeIndex) -> None:
         site = next(iter(code.calls_ending("set_retry")), None)
     if site is not None:
         ctx.supports(line=site.line, message=f"pipeline steps retry transient failures: {site.name}{site.where}")
+        return
+    # Prefect tasks and flows, none of which declares retries (a count held in a variable, or
+    # retries=0 written out, is a decision made elsewhere or on purpose: not judged)
+    steps = code.select(("prefect.task", "prefect.flow"), "decorators")
+    if steps and not any(c.has_kw("retries") for c in code.find("prefect.task", "prefect.flow")):
+        first = steps[0]
+        ctx.contradicts(line=first.line, confidence=0.6,
+                        message=f"Prefect tasks and flows declare no retries ({len(steps)} steps){first.where}")
 
 
 def point_in_time_retrieval(ctx: FileContext, code: CodeIndex) -> None:

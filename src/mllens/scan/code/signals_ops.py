@@ -179,6 +179,8 @@ def _split_seeded(site: Site) -> bool | None:
         return site.has_kw("generator") or None
     if site.last == "TimeSeriesSplit":
         return True
+    if site.last == "sample":  # a pandas shuffle of every row: seeded or not
+        return site.value("random_state", default=None) is not None
     seed = site.value("random_state", default=None)
     shuffles = site.last == "train_test_split" or "Shuffle" in site.last or "Repeated" in site.last
     shuffle = site.value("shuffle", default=shuffles)
@@ -187,8 +189,15 @@ def _split_seeded(site: Site) -> bool | None:
     return False if shuffle is True else None
 
 
+def _shuffles(code: CodeIndex) -> list[Site]:
+    """pandas `frame.sample(frac=1, ...)`: a shuffle of every row, the usual start of a split."""
+    return [s for s in code.calls_with_kw("frac") if s.last == "sample" and s.value("frac") in (1, 1.0)]
+
+
 def random_seeds(ctx: FileContext, code: CodeIndex) -> None:
-    sites = _seed_sites(code)
+    shuffles = _shuffles(code)
+    seeded_shuffles = [s for s in shuffles if s.value("random_state", default=None) is not None]
+    sites = sorted([*_seed_sites(code), *seeded_shuffles], key=lambda s: s.line)
     determinism = code.assignments("torch.backends.cudnn.deterministic")
     if sites:
         first = sites[0]
@@ -199,7 +208,8 @@ def random_seeds(ctx: FileContext, code: CodeIndex) -> None:
         ctx.supports(line=determinism[0][2], message="turns on deterministic cuDNN kernels", check="random_seeds")
         ctx.fact("seeds", {"file": ctx.file.path, "line": determinism[0][2]})
     seeded = False
-    for split in code.find(*SPLITS):
+    splits = sorted([*code.find(*SPLITS), *shuffles], key=lambda s: s.line)
+    for split in splits:
         same = _split_seeded(split)
         if same and not seeded:
             seeded = True

@@ -29,7 +29,7 @@ def _serving_hints(code: CodeIndex) -> bool:
         code.select(serving.ROUTES, "decorators")
         or code.select(serving.BENTO_API, "decorators")
         or code.select(serving.KSERVE_BASES, "bases")
-        # a JSON parse serves only in a module that also predicts (SageMaker, Azure ML, Lambda
+        # a payload parse serves only in a module that also predicts (SageMaker, Azure ML, Lambda
         # handlers): asked in this order, a module that parses JSON and predicts nothing is skipped
         or (code.calls_ending(*serving.PREDICTS) and code.select(serving.PARSERS))
     )
