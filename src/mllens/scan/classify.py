@@ -26,21 +26,15 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import pathspec
 
+from mllens.scan.decision import Decision as Decision  # re-exported: the classifier's result type
 from mllens.scan.evidence import FileClass
 from mllens.scan.kinds import TEST_DIRS, TEST_NAME_PREFIX, TEST_NAME_SUFFIXES
 
 FILE_CLASSES: tuple[FileClass, ...] = ("project", "test", "vendored", "fixture", "generated", "docs")
 _RANK = {"project": 0, "test": 1, "docs": 2, "generated": 3, "fixture": 4, "vendored": 5}
-
-
-class Decision(NamedTuple):
-    cls: FileClass
-    reason: str
-    where: str  # the folder (or file) the decision was made for; "." for the root
 
 
 DEFAULT_REASON = "no sign of vendored, test, fixture, generated or docs content"

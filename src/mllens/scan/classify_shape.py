@@ -37,7 +37,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from mllens.scan.classify import Decision
+from mllens.scan.decision import Decision
 from mllens.scan.kinds import TEST_DIRS
 
 _COPY_DIRS = frozenset({"exercise", "exercises", "lab", "labs", "homework", "homeworks", "assignment",
