@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mllens.scan.detectors.data import LARGE_BYTES
+from mllens.scan.detectors.data import DATASET_BYTES, LARGE_BYTES
 
 TESTS = Path(__file__).resolve().parents[1]
 _FIXTURES = TESTS / "scan" / "detectors" / "fixtures" / "data" / "large_files"
@@ -18,6 +18,10 @@ BIG_FILES: dict[Path, int] = {
     _FIXTURES / "edge_lfs" / "models" / "model.onnx": LARGE_BYTES + 512 * 1024,
     _FIXTURES / "edge_dvc_out" / "models" / "model.pt": LARGE_BYTES * 2,
     TESTS / "projects" / "notebook-only" / "data" / "train.csv": 48 * 1024 * 1024,
+    # under the large-file limit, but a dataset in a data folder; and the same in a test folder
+    _FIXTURES / "edge_dataset_folder" / "data" / "raw" / "events.csv": DATASET_BYTES * 2,
+    _FIXTURES / "edge_test_data" / "tests" / "data" / "events.csv": DATASET_BYTES * 2,
+    _FIXTURES / "edge_test_data" / "notes" / "events.csv": DATASET_BYTES * 2,
 }
 
 

@@ -19,6 +19,9 @@ from mllens.scan.kinds import TEST_PATTERNS, classify, is_test_path
 from mllens.scan.registry import rule
 
 LARGE_BYTES = 10 * 1024 * 1024
+# a smaller data file is still a dataset committed to git when it sits in a data folder
+DATASET_BYTES = 1024 * 1024
+_DATA_FOLDERS = frozenset({"data", "dataset", "datasets", "raw", "processed", "interim"})
 _LFS = re.compile(r"^\s*(\S+)\s+.*\bfilter=lfs\b")
 _DATA_LIBS = {
     "pandera": "pandera",
@@ -78,6 +81,12 @@ def _lfs_match(path: str, patterns: list[dict[str, Any]]) -> bool:
     return False
 
 
+def _dataset(f: IndexedFile) -> bool:
+    """A data file in a data folder (data/, datasets/, raw/ ...), not a test's sample data."""
+    folders = f.path.split("/")[:-1]
+    return f.kind == "data" and not is_test_path(f.path) and any(p.lower() in _DATA_FOLDERS for p in folders)
+
+
 def _dvc_tracked(path: str, outs: list[str], paths: set[str]) -> bool:
     if f"{path}.dvc" in paths:
         return True
@@ -92,15 +101,19 @@ def large_files(ctx: ProjectContext) -> None:
     paths = {f.path for f in ctx.index.files}
     large: list[IndexedFile] = []
     for f in ctx.index.files:
-        if f.kind not in ("data", "model") or f.size < LARGE_BYTES:
+        if f.kind not in ("data", "model") or f.size < DATASET_BYTES or (f.size < LARGE_BYTES and not _dataset(f)):
             continue
         if _dvc_tracked(f.path, outs, paths) or _lfs_match(f.path, lfs):
             continue
         large.append(f)
     for f in large:
         what = "model file" if f.kind == "model" else "data file"
-        ctx.contradicts(file=f.path, line=None,
-                        message=f"{what} of {_size(f.size)} in the repository, not tracked by DVC or git LFS")
+        if f.size < LARGE_BYTES:
+            ctx.contradicts(file=f.path, line=None, confidence=0.7,
+                            message=f"dataset of {_size(f.size)} committed in a data folder, not tracked by DVC or git LFS")
+        else:
+            ctx.contradicts(file=f.path, line=None,
+                            message=f"{what} of {_size(f.size)} in the repository, not tracked by DVC or git LFS")
     if large:
         return
     pointers = sorted(p for p in paths if p.endswith(".dvc") and not p.endswith("/.dvc"))
