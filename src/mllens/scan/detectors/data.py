@@ -110,7 +110,8 @@ def large_files(ctx: ProjectContext) -> None:
         what = "model file" if f.kind == "model" else "data file"
         if f.size < LARGE_BYTES:
             ctx.contradicts(file=f.path, line=None, confidence=0.7,
-                            message=f"dataset of {_size(f.size)} committed in a data folder, not tracked by DVC or git LFS")
+                            message=f"dataset of {_size(f.size)} committed in a data folder, "
+                                    "not tracked by DVC or git LFS")
         else:
             ctx.contradicts(file=f.path, line=None,
                             message=f"{what} of {_size(f.size)} in the repository, not tracked by DVC or git LFS")
