@@ -50,15 +50,19 @@ def training_scale_to_zero(ctx: FileContext) -> None:
 def _scale_down(ctx: FileContext, compute: TrainingJob) -> None:
     """A cluster keeping nodes when idle contradicts; one that releases them supports, at the
     idle scale-down setting when written (the minimum then defaults to zero), else at the minimum."""
-    low = compute.min_nodes.as_int() if compute.min_nodes is not None else None
     idle = compute.idle_scale_down
-    if compute.min_nodes is not None and low is not None and low > 0:
-        ctx.contradicts(line=compute.min_nodes.line,
-                        message=f"{compute.address} keeps {low} nodes running when idle ({compute.min_nodes.name})")
-    elif idle is not None and idle.written and (low == 0 or compute.min_nodes is None or not compute.min_nodes.written):
-        ctx.supports(line=idle.line, message=f"{compute.address} releases idle nodes ({idle.name})")
-    elif compute.min_nodes is not None and low == 0:
-        ctx.supports(line=compute.min_nodes.line, message=f"{compute.address} scales down to zero nodes when idle")
+    releases = False  # said once, whatever the environments
+    for floor in compute.min_nodes.each() if compute.min_nodes is not None else (None,):  # per environment
+        low = floor.as_int() if floor is not None else None
+        if floor is not None and low is not None and low > 0:
+            ctx.given(floor).contradicts(line=floor.line, message=f"{compute.address} keeps {low} nodes running "
+                                                                  f"when idle ({floor.name})")
+        elif idle is not None and idle.written and (low == 0 or floor is None or not floor.written):
+            if not releases:
+                ctx.supports(line=idle.line, message=f"{compute.address} releases idle nodes ({idle.name})")
+            releases = True
+        elif floor is not None and low == 0:
+            ctx.given(floor).supports(line=floor.line, message=f"{compute.address} scales down to zero nodes when idle")
 
 
 # Only the runtime endpoint carries InvokeEndpoint traffic; sagemaker.api is the control plane.
@@ -68,9 +72,10 @@ def _scale_down(ctx: FileContext, compute: TrainingJob) -> None:
 def spot_compute(ctx: FileContext) -> None:
     for compute in state_of(ctx.file).of(TrainingJob):
         # LowPriority (ARM, Terraform) or low_priority (Azure ML CLI)
-        if compute.priority is not None and str(compute.priority.raw).replace("_", "").lower() == "lowpriority":
-            ctx.supports(line=compute.priority.line, check="spot_training",
-                         message=f"{compute.address} runs on low-priority (spot) capacity ({compute.priority.name})")
+        for priority in compute.priority.each() if compute.priority is not None else ():
+            if str(priority.raw).replace("_", "").lower() == "lowpriority":
+                ctx.given(priority).supports(line=priority.line, check="spot_training", message=f"{compute.address} "
+                                             f"runs on low-priority (spot) capacity ({priority.name})")
         if compute.spot is not None and compute.spot.as_bool() is True:
             ctx.supports(line=compute.spot.line, check="spot_training",
                          message=f"{compute.address} trains on spot capacity ({compute.spot.name})")
