@@ -183,3 +183,9 @@ def test_warm_rescan_judges_a_template_again_when_its_parameter_file_changes(
     third = run_scan(tmp_path, families_to_run=ML)
     assert ("supports", "cfn/endpoint.yaml", 5) in [row[:3] for row in _counts(third)]
     assert ("contradicts", "cfn/prod-config.json", 1) in [row[:3] for row in _counts(third)]  # now prod.yaml's
+
+
+def test_sam_config_beside_a_template_is_a_source() -> None:
+    files = BindingFiles.of(["sam/template.yaml", "sam/samconfig.toml", "sam/params/samconfig.toml"])
+    assert files.sources("sam/template.yaml") == ["sam/samconfig.toml"]
+    assert stale_consumers(["sam/samconfig.toml"], ["sam/template.yaml"]) == {"sam/template.yaml"}

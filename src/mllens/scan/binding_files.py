@@ -11,8 +11,9 @@ cache digest), and a re-scan re-judges a file when one of them changed: both ask
   three folders down) in folders holding no `.tf` of their own (another module).
 - CloudFormation, for a YAML/JSON file in D: the `.json` files of D and of its subfolders
   (up to two down) named like parameter or environment folders (`params/`, `envs/prod/`),
-  except the JSON files tools keep (package.json ...). Which of them are parameter files, and
-  for which template, is decided from their text (`scan.model.bindings`).
+  except the JSON files tools keep (package.json ...), and SAM's `samconfig.toml` beside it.
+  Which of them are parameter files, and for which template, is decided from their text
+  (`scan.model.bindings_read`).
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ PARAM_FOLDERS = frozenset({
 _TF_DEPTH, _CFN_DEPTH = 3, 2
 _TFVARS_ENDS = (".tfvars", ".tfvars.json")
 _CFN_ENDS = (".yaml", ".yml", ".json", ".template")
-_ANY_ENDS = (".tf", *_TFVARS_ENDS, *_CFN_ENDS)
+_SAMCONFIG = "samconfig.toml"
+_ANY_ENDS = (".tf", *_TFVARS_ENDS, *_CFN_ENDS, _SAMCONFIG)
 
 
 def _parent(folder: str) -> str | None:
@@ -76,6 +78,8 @@ class BindingFiles:
                 continue
             if path.endswith(_TFVARS_ENDS):
                 tfvars.setdefault(folder, []).append(path)
+            elif posixpath.basename(path) == _SAMCONFIG:
+                jsons.setdefault(folder, []).append(path)
             elif path.endswith(_CFN_ENDS):
                 templates.setdefault(folder, []).append(path)
                 if path.endswith(".json") and not _TOOL_JSON.search(path):
@@ -123,7 +127,7 @@ class BindingFiles:
         for sub, names in self._below(folder, _CFN_DEPTH):
             if names and not any(name.lower() in PARAM_FOLDERS for name in names):
                 continue
-            found.extend(p for p in self.jsons.get(sub, ()) if p != path)
+            found.extend(p for p in self.jsons.get(sub, ()) if p != path and (not names or p.endswith(".json")))
         return sorted(found)
 
     def sources(self, path: str) -> list[str]:
@@ -140,7 +144,7 @@ class BindingFiles:
 
 def is_source(path: str) -> bool:
     """A file some other file's references may read (see the module's description)."""
-    if TFVARS.search(path) or TF_DECLS.search(path):
+    if TFVARS.search(path) or TF_DECLS.search(path) or posixpath.basename(path) == _SAMCONFIG:
         return True
     return path.endswith(".json") and not _TOOL_JSON.search(path)
 

@@ -70,8 +70,13 @@ def test_default_only_is_one_value_marked_as_a_default() -> None:
     _, count, kind = _variant(file)
     assert count.kind == "reference" and count.raw == "${var.instance_count}"  # as written
     [one] = count.each()  # located where the value is set, read at the attribute
-    assert (one.raw, one.as_int(), one.file, one.line, one.name) == (1, 1, "infra/variables.tf", 2,
-                                                                    "initial_instance_count")
+    assert (one.raw, one.as_int(), one.file, one.line, one.name) == (
+        1,
+        1,
+        "infra/variables.tf",
+        2,
+        "initial_instance_count",
+    )
     assert one.note == " [default of var.instance_count, read at infra/main.tf:6]"
     assert one.trust < 1.0
     # a string of references: each resolved and put in its place
@@ -151,8 +156,9 @@ Resources:
 """
 
 
-def _cfn(text: str, *sources: tuple[str, str], path: str = "cfn/notebook.yaml",
-         siblings: tuple[str, ...] = ()) -> Notebook:
+def _cfn(
+    text: str, *sources: tuple[str, str], path: str = "cfn/notebook.yaml", siblings: tuple[str, ...] = ()
+) -> Notebook:
     kind = "json" if path.endswith(".json") else "yaml"
     file = ParsedFile(path, kind, text, parse(kind, text), bound=Bound(tuple(sources), siblings))
     return next(state_of(file).of(Notebook))
@@ -168,8 +174,11 @@ def test_parameter_default_and_the_three_parameter_file_shapes() -> None:
     prod = ("cfn/prod-config.json", '{\n  "Parameters": {\n    "RootAccess": "Disabled"\n  }\n}\n')
     dev = ("cfn/params/dev.json", '[\n  {"ParameterKey": "RootAccess",\n   "ParameterValue": "Enabled"}\n]\n')
     qa = ("cfn/qa.json", '["RootAccess=Disabled", "Subnet=subnet-1"]\n')
-    assert _root(_cfn(TEMPLATE, prod, dev, qa)) == [("Enabled", ("dev",), 3), ("Disabled", ("prod",), 3),
-                                                    ("Disabled", ("qa",), 1)]
+    assert _root(_cfn(TEMPLATE, prod, dev, qa)) == [
+        ("Enabled", ("dev",), 3),
+        ("Disabled", ("prod",), 3),
+        ("Disabled", ("qa",), 1),
+    ]
     notebook = _cfn(TEMPLATE, qa)
     assert notebook.subnet is not None and [v.raw for v in notebook.subnet.each()] == ["subnet-1"]
     assert notebook.key is not None and notebook.key.each() == (notebook.key,)  # a pseudo parameter
@@ -195,3 +204,14 @@ def test_json_template_default_lines() -> None:
         '      "Properties": {"RootAccess": {"Ref": "RootAccess"}}\n    }\n  }\n}\n'
     )
     assert _root(_cfn(text, path="cfn/notebook.json")) == [("Disabled", (), 5)]
+
+
+def test_sam_config_environments() -> None:
+    config = (
+        "version = 0.1\n[default.deploy.parameters]\nstack_name = 'x'\n"
+        "[prod.deploy.parameters]\nparameter_overrides = \"RootAccess=Disabled Subnet='subnet 1'\"\n"
+        "[qa.deploy.parameters]\nparameter_overrides = [\"RootAccess=Enabled\", \"Unknown=1\"]\n"
+    )
+    notebook = _cfn(TEMPLATE, ("cfn/samconfig.toml", config))
+    assert _root(notebook) == [("Disabled", ("prod",), 5)]  # qa sets a parameter the template lacks
+    assert notebook.subnet is not None and [v.raw for v in notebook.subnet.each()] == ["subnet 1"]

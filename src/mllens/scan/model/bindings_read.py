@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import shlex
+import tomllib
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -160,6 +162,42 @@ def terraform(file: ParsedFile) -> tuple[Bindings, dict[str, Setting]]:
     return Bindings("var.{}", defaults, base, envs), locals_
 
 
+def _overrides(path: str, text: str, value: Any, number: int) -> dict[str, Setting]:
+    """`K=V` pairs (a string of them, shell-quoted, or a list), all set on line `number`."""
+    items = value if isinstance(value, list) else []
+    if isinstance(value, str):
+        try:
+            items = shlex.split(value)
+        except ValueError:
+            items = value.split()
+    out: dict[str, Setting] = {}
+    for item in items:
+        if isinstance(item, str) and "=" in item:
+            key, _, raw = item.partition("=")
+            out[key.strip()] = Setting(raw, path, number)
+    return out
+
+
+def samconfig(path: str, text: str) -> dict[str, dict[str, Setting]]:
+    """The `parameter_overrides` of each environment table of a SAM `samconfig.toml`
+    (`[prod.deploy.parameters]`), at the line that sets them."""
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return {}
+    found: dict[str, dict[str, Setting]] = {}
+    for env, table in data.items():
+        section = table.get("deploy", {}).get("parameters", {}) if isinstance(table, dict) else {}
+        overrides = section.get("parameter_overrides") if isinstance(section, dict) else None
+        if overrides is None:
+            continue
+        start = _line_of(text, f"[{env}.deploy.parameters]")
+        settings = _overrides(path, text, overrides, _line_of(text, "parameter_overrides", start))
+        if settings:
+            found[str(env)] = settings
+    return found
+
+
 def _config(path: str, text: str) -> dict[str, Setting] | None:
     """The parameters a parameter file sets: `{"Parameters": {K: V}}` (a CodePipeline template
     configuration), `[{"ParameterKey": K, "ParameterValue": V}]` (create-stack), or
@@ -234,7 +272,8 @@ def cloudformation(file: ParsedFile) -> Bindings:
         return EMPTY
     defaults = {str(name): Setting(body["Default"], file.path, _default_line(file, params, str(name), body))
                 for name, body in params.items() if isinstance(body, Mapping) and "Default" in body}
-    configs = {path: found for path, text in file.bound.sources if (found := _config(path, text)) is not None}
+    configs = {path: found for path, text in file.bound.sources
+               if path.endswith(".json") and (found := _config(path, text)) is not None}
     texts = dict(file.bound.sources)
     others = [t for t in file.bound.siblings if t != file.path and t not in configs]
     envs: dict[str, dict[str, Setting]] = {}
@@ -249,6 +288,11 @@ def cloudformation(file: ParsedFile) -> Bindings:
             strip = ""
         env = env_name(top, path, strip=strip) or posixpath.basename(path)
         envs.setdefault(env, {}).update(settings)
+    for path, text in file.bound.sources:  # SAM: one file, a table per environment
+        if path.endswith("samconfig.toml") and not any(_names(path, text, other) for other in others):
+            for env, settings in samconfig(path, text).items():
+                if set(settings) <= set(params):
+                    envs.setdefault(env, {}).update(settings)
     return Bindings("parameter {}", defaults, {}, envs)
 
 
