@@ -40,7 +40,8 @@ def iam_wildcard_actions(ctx: FileContext) -> None:
             if _broad(ctx, policy, statement):
                 broad = True
                 break  # one contradiction per policy
-            specific = specific and not statement.action_references and not statement.not_actions and not (
+            allows_unnamed = statement.effect == "Allow" and bool(statement.not_actions)  # everything but ...
+            specific = specific and not statement.action_references and not allows_unnamed and not (
                 wildcard_actions(effect=statement.effect, actions=statement.action_names))
         broad_arns = [v for v in policy.managed_policies if isinstance(v.raw, str) and _BROAD_MANAGED.search(v.raw)]
         # a role that also attaches a broad managed policy is not least-privilege as a whole
