@@ -76,3 +76,27 @@ def test_rescan_reads_an_overlay_again_when_its_patch_changes(tmp_path: Path, mo
     second = run_scan(tmp_path, families_to_run=KUBERNETES)
     # the patch now repeats the base's 1: judged again, at the line that brought the base in
     assert ("contradicts", "prod/kustomization.yaml", 2) in _replicas(second)
+
+
+def test_rescan_reads_the_template_again_when_an_environment_or_helper_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    write(tmp_path, {
+        **CHART,
+        "deploy/api/templates/_helpers.tpl": '{{- define "api.fullname" -}}api{{- end }}\n',
+        "deploy/api/values-prod.yaml": "replicaCount: 3\n",
+        "deploy/api/values-staging.yaml": "replicaCount: 1\n",
+    })  # fmt: skip
+    first = run_scan(tmp_path, families_to_run=KUBERNETES)
+    assert sorted(_replicas(first)) == [
+        ("contradicts", "deploy/api/values-staging.yaml", 1),
+        ("supports", "deploy/api/values-prod.yaml", 1),
+    ]
+    assert any("Deployment api serves" in e.message for e in first.evidence)  # the helper named it
+    (tmp_path / "deploy/api/values-staging.yaml").write_text("replicaCount: 3\n")
+    second = run_scan(tmp_path, families_to_run=KUBERNETES)
+    assert _replicas(second) == [("supports", "deploy/api/templates/deployment.yaml", 6)]  # now alike: once
+    (tmp_path / "deploy/api/templates/_helpers.tpl").write_text('{{- define "api.fullname" -}}churn{{- end }}\n')
+    third = run_scan(tmp_path, families_to_run=KUBERNETES)
+    assert any("Deployment churn serves" in e.message for e in third.evidence)

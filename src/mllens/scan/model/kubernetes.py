@@ -211,13 +211,13 @@ _MAPPERS = {
 }
 
 
-def resources(path: str, documents: list[Any], *, label: str = "") -> list[Resource]:
+def resources(path: str, documents: list[Any]) -> list[Resource]:
     """The model's resources of one rendering of a file's documents."""
     out: list[Resource] = []
     for obj in objects(documents):
         mapper = _MAPPERS.get(obj.kind)
         if mapper is not None:
-            out.extend(mapper(_Reader(path, obj, f"{obj.address} ({label})" if label else obj.address)))
+            out.extend(mapper(_Reader(path, obj, obj.address)))
     return out
 
 
