@@ -286,14 +286,8 @@ def ml_pipeline(ctx: FileContext, code: CodeIndex) -> None:
 
 
 def sdk_infrastructure(ctx: FileContext, code: CodeIndex) -> None:
+    # An ML SDK's .deploy() is not counted: a script that creates an endpoint when it runs is not
+    # infrastructure declared as code (the resource model reads such calls for their settings).
     construct = next((s for s in code.find(*IAC_CONSTRUCTS) if s.last[:1].isupper()), None)
     if construct is not None:
         ctx.supports(line=construct.line, message=f"defines cloud resources in code: {construct.name}{construct.where}")
-        return
-    deploy = code.first(*SDK_DEPLOY)
-    if deploy is not None:
-        ctx.supports(
-            line=deploy.line,
-            confidence=0.6,
-            message=f"creates serving infrastructure from an SDK script: {deploy.name}{deploy.where}",
-        )
