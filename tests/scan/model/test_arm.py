@@ -7,7 +7,7 @@ import json
 from mllens.scan.context import ParsedFile
 from mllens.scan.model import state_of
 from mllens.scan.model.arm_read import read_json
-from mllens.scan.model.kinds import Deployment, Endpoint, Resource, Workspace
+from mllens.scan.model.kinds import Alarm, Deployment, Endpoint, Resource, Workspace
 from mllens.scan.parse import parse
 
 SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
@@ -72,8 +72,14 @@ def test_expressions_are_references_and_double_brackets_are_literals() -> None:
 
 
 def test_language_version_2_resources_are_a_mapping_of_symbolic_names() -> None:
-    text = json.dumps({"$schema": SCHEMA, "languageVersion": "2.0", "resources": {
-        "ws": {"type": "Microsoft.MachineLearningServices/workspaces", "name": "mlw"}}}, indent=2)
+    text = json.dumps(
+        {
+            "$schema": SCHEMA,
+            "languageVersion": "2.0",
+            "resources": {"ws": {"type": "Microsoft.MachineLearningServices/workspaces", "name": "mlw"}},
+        },
+        indent=2,
+    )
     (workspace,) = _resources(text)
     assert isinstance(workspace, Workspace) and workspace.line == 5
 
@@ -87,6 +93,22 @@ def test_the_line_reader_agrees_with_json_and_keeps_lines() -> None:
     text = '{\n  "a": [1, 2.5, -3e2, true, null, "x\\"y"],\n  "b": {\n    "c": "\\u00e9"\n  }\n}\n'
     data = read_json(text)
     assert data == json.loads(text)
-    assert (data.line, data.key_lines, data["a"].item_lines, data["b"].key_lines) == (1, {"a": 2, "b": 3}, [2] * 6,
-                                                                                      {"c": 4})
+    assert (data.line, data.key_lines, data["a"].item_lines, data["b"].key_lines) == (
+        1,
+        {"a": 2, "b": 3},
+        [2] * 6,
+        {"c": 4},
+    )
     assert read_json('{"a": ') is None
+
+
+def test_values_through_arrays_are_read_item_by_item() -> None:
+    text = json.dumps({"$schema": SCHEMA, "resources": [{
+        "type": "Microsoft.Insights/metricAlerts", "name": "a", "properties": {"criteria": {"allOf": [
+            {"metricNamespace": "[variables('ns')]", "metricName": "RequestLatency"},
+            {"metricNamespace": "Microsoft.Storage/storageAccounts", "metricName": "UsedCapacity"}]}}}]}, indent=2)
+    (alarm,) = _resources(text)
+    assert isinstance(alarm, Alarm)
+    found = [(m.namespace.raw, m.namespace.kind, m.name.raw, m.name.line) for m in alarm.metrics]
+    assert found == [("${variables('ns')}", "reference", "RequestLatency", 12),
+                     ("Microsoft.Storage/storageAccounts", "literal", "UsedCapacity", 16)]

@@ -17,8 +17,12 @@ def _resources(text: str) -> list[Resource]:
 def test_an_endpoint_spec_sits_on_its_schema_and_unset_settings_on_its_name() -> None:
     (endpoint,) = _resources(f"$schema: {BASE}managedOnlineEndpoint.schema.json\nname: churn\n")
     assert isinstance(endpoint, Endpoint)
-    assert (endpoint.syntax, endpoint.address, endpoint.line, endpoint.ml) == ("azureml", "online endpoint churn", 1,
-                                                                              True)
+    assert (endpoint.syntax, endpoint.address, endpoint.line, endpoint.ml) == (
+        "azureml",
+        "online endpoint churn",
+        1,
+        True,
+    )
     assert endpoint.auth_mode is not None and (endpoint.auth_mode.kind, endpoint.auth_mode.line) == ("absent", 2)
     assert endpoint.auth_default == "key"
     assert endpoint.public_access is not None and endpoint.public_access.safe == ("disabled",)
@@ -47,8 +51,10 @@ data_collector:
 
 
 def test_compute_workspace_pipeline_and_schedule_specs() -> None:
-    cluster = _resources(f"$schema: {BASE}amlCompute.schema.json\nname: c\nmin_instances: 0\n"
-                         "idle_time_before_scale_down: 600\ntier: low_priority\n")[0]
+    cluster = _resources(
+        f"$schema: {BASE}amlCompute.schema.json\nname: c\nmin_instances: 0\n"
+        "idle_time_before_scale_down: 600\ntier: low_priority\n"
+    )[0]
     assert isinstance(cluster, TrainingJob) and cluster.idle_scale_down is not None
     assert (cluster.idle_scale_down.line, cluster.priority.raw if cluster.priority else None) == (4, "low_priority")
     instance = _resources(f"$schema: {BASE}computeInstance.schema.json\nname: i\nschedules: {{}}\n")[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mllens.scan.context import ParsedFile
 from mllens.scan.model import state_of
-from mllens.scan.model.kinds import Deployment, Endpoint, Notebook, Resource, TrainingJob, Workspace
+from mllens.scan.model.kinds import Alarm, Deployment, Endpoint, Notebook, Resource, TrainingJob, Workspace
 from mllens.scan.parse import parse
 
 TEMPLATE = """\
@@ -132,3 +132,28 @@ def test_a_deployment_reads_capacity_and_an_enabled_data_collection() -> None:
 def test_a_file_declaring_no_azure_ml_resource_maps_to_nothing() -> None:
     text = "resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'st'\n}\n"
     assert _resources(text) == []
+
+
+def test_a_metric_alert_keeps_each_criterion_metric_with_its_namespace() -> None:
+    text = """\
+resource alert 'Microsoft.Insights/metricAlerts@2018-03-01' = {
+  name: 'a'
+  properties: {
+    criteria: {
+      allOf: [
+        {
+          metricNamespace: 'Microsoft.MachineLearningServices/workspaces/onlineEndpoints'
+          metricName: 'RequestLatency'
+        }
+        {
+          metricName: 'RequestsPerMinute'
+        }
+      ]
+    }
+  }
+}
+"""
+    (alarm,) = _resources(text)
+    assert isinstance(alarm, Alarm) and not alarm.ml
+    assert [(m.namespace.raw.rsplit("/", 1)[-1], m.name.raw, m.name.line) for m in alarm.metrics] == [
+        ("onlineEndpoints", "RequestLatency", 8), ("onlineEndpoints", "RequestsPerMinute", 11)]

@@ -47,6 +47,23 @@ class ArmReader:
             line = self.line
         return Value(raw_value(raw), self.file, line, name or path.rsplit(".", 1)[-1])
 
+    def every(self, path: str) -> list[Value]:
+        found: list[Value] = []
+        shown = path.rsplit(".", 1)[-1]
+
+        def walk(value: Any, parts: list[str], line: int) -> None:
+            if isinstance(value, list):
+                for item in value:
+                    walk(item, parts, line)
+            elif not parts:
+                found.append(Value(raw_value(value), self.file, line, shown))
+            elif isinstance(value, Mapping) and parts[0] in value:
+                lines = getattr(value, "key_lines", {})
+                walk(value[parts[0]], parts[1:], lines.get(parts[0], line))
+
+        walk(self.node.data, path.split("."), self.line)
+        return found
+
     def base(self) -> dict[str, Any]:
         name = self.node.get("name")
         shown = name if isinstance(name, str) else "(unnamed)"

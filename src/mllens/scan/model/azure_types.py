@@ -4,8 +4,9 @@ Bicep and ARM JSON templates declare the same resource types with the same prope
 (`properties.publicNetworkAccess`, `sku.capacity` ...), so a type is mapped once here and
 each syntax only supplies an `AzureReader`: the value at a dotted property path with its
 line and name, and the resource's identity. An unwritten property is absent at the line of
-the resource. Only Azure Machine Learning types are mapped; every other type of that
-service is kept as a plain ML `Resource` (for "ML infrastructure is declared as code").
+the resource. Azure Machine Learning types are mapped (every other type of that service is
+kept as a plain ML `Resource`, for "ML infrastructure is declared as code"), and Azure
+Monitor metric alerts, whose metric namespace says what they watch.
 Key Vault, storage, container registry and alert types are not mapped here (the platform
 kinds' judgements do not read Bicep or ARM yet).
 """
@@ -16,9 +17,11 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from mllens.scan.model.kinds import (
+    Alarm,
     Capture,
     Deployment,
     Endpoint,
+    Metric,
     ModelRegistry,
     Notebook,
     Resource,
@@ -40,6 +43,10 @@ class AzureReader(Protocol):
 
     def at(self, path: str, *, name: str | None = None) -> Value:
         """The property at a dotted path (`properties.encryption.status`); absent at `line`."""
+        ...
+
+    def every(self, path: str) -> list[Value]:
+        """Every value at a dotted path that runs through arrays (each item's own value)."""
         ...
 
     def base(self) -> dict[str, Any]:
@@ -119,6 +126,17 @@ def _schedule(r: AzureReader) -> Trigger:
                    starts_pipeline=True, starts="an Azure ML job")
 
 
+def _metric_alert(r: AzureReader) -> Alarm:
+    """An Azure Monitor metric alert: the metric of each criterion, with its namespace (a criterion
+    without one borrows the first; an alert naming none is not judged)."""
+    namespaces = r.every("properties.criteria.allOf.metricNamespace")
+    names = r.every("properties.criteria.allOf.metricName")
+    if not namespaces:
+        return Alarm(**r.base())
+    return Alarm(**r.base(), metrics=tuple(Metric(namespace=namespaces[i] if i < len(namespaces) else namespaces[0],
+                                                  name=name) for i, name in enumerate(names)))
+
+
 _TYPES: dict[str, Callable[[AzureReader], Resource]] = {
     ML + "workspaces": _workspace,
     ML + "workspaces/computes": _compute,
@@ -128,6 +146,7 @@ _TYPES: dict[str, Callable[[AzureReader], Resource]] = {
     ML + "workspaces/batchendpoints/deployments": _batch(Deployment),
     ML + "workspaces/schedules": _schedule,
     ML + "registries": lambda r: ModelRegistry(**r.base()),
+    "microsoft.insights/metricalerts": _metric_alert,
 }
 
 

@@ -60,6 +60,10 @@ class BicepReader:
             return Value(self._tree(path), self.file, found.line, shown)
         return Value(raw_value(found), self.file, found.line, shown)
 
+    def every(self, path: str) -> list[Value]:
+        shown = path.rsplit(".", 1)[-1]
+        return [Value(raw_value(v), self.file, v.line, shown) for v in self.res.props.get(path, [])]
+
     def base(self) -> dict[str, Any]:
         res = self.res
         return base(self, syntax="bicep", resource_type=res.type, name=res.symbol, shown=res.symbol)

@@ -99,7 +99,7 @@ def ml_alarms(ctx: FileContext) -> None:
                     ctx.supports(line=alarm.line, check=check,
                                  message=f"{alarm.address} alarms on model monitoring metric {name or namespace}")
                 break
-            if namespace.lower() == "aws/sagemaker" and _SERVING_METRICS.search(name):
+            if _serving_metric(namespace, name):
                 ctx.supports(line=alarm.line, check="serving_alarms",
                              message=f"{alarm.address} alarms on endpoint metric {name}")
                 if _UTILISATION.search(name):
@@ -122,6 +122,18 @@ def _prometheus_alert(ctx: FileContext, alarm: Alarm, expr: str) -> None:
     elif _SERVING_SERIES.search(expr):
         ctx.supports(line=alarm.conditions.line if alarm.conditions else alarm.line, check="serving_alarms",
                      message=f"{alarm.address} alerts on model server metrics")
+
+
+# Azure ML online endpoint and deployment metrics: RequestLatency, RequestsPerMinute, CpuUtilizationPercentage ...
+_AZURE_ML_SERVING = re.compile(r"latency|request|utilization|error|capacity", re.IGNORECASE)
+
+
+def _serving_metric(namespace: str, name: str) -> bool:
+    """A serving metric of SageMaker endpoints or of Azure ML online endpoints and deployments."""
+    space = namespace.lower()
+    if space == "aws/sagemaker":
+        return bool(_SERVING_METRICS.search(name))
+    return space.startswith("microsoft.machinelearningservices/") and bool(_AZURE_ML_SERVING.search(name))
 
 
 @rule()
