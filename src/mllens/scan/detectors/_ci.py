@@ -49,7 +49,10 @@ def _block_lines(file: ParsedFile, text: str, start: int) -> list[tuple[str, int
         part = part.strip()
         if not part or part.startswith("#"):
             continue  # a comment of the shell script runs nothing
-        found = next((n for n in range(cursor, min(len(lines), cursor + 400) + 1) if part in lines[n - 1]), None)
+        window = range(cursor, min(len(lines), cursor + 400) + 1)
+        found = next((n for n in window if part in lines[n - 1]), None)
+        if found is None:  # a folded scalar (`>-`) joins its lines: the first of them begins the command
+            found = next((n for n in window if _begins(part, lines[n - 1])), None)
         if found is not None:
             cursor = found
         at = found or start
@@ -63,6 +66,11 @@ def _block_lines(file: ParsedFile, text: str, start: int) -> list[tuple[str, int
     if pending is not None:
         out.append(pending)
     return out
+
+
+def _begins(command: str, line: str) -> bool:
+    text = line.strip().lstrip("-").strip()
+    return len(text) >= 8 and command.startswith(text)
 
 
 _ARGV_KEYS = frozenset({"args", "command", "entrypoint"})

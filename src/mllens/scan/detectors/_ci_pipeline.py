@@ -176,6 +176,12 @@ def _scan(file: ParsedFile, value: Any, line: int, job: str, found: _Found, ci: 
                     svc_line = line_of(svc, "image" if "image" in svc else "name", svc_line)
                 if isinstance(ref, str) and ref:
                     found.images.append(At(ref, svc_line, job))
+        elif key == "inputs" and isinstance(item, Mapping):
+            # Azure tasks that run a script file: AzureCLI scriptPath, Bash/PowerShell filePath
+            for path_key in ("scriptPath", "filePath"):
+                target = item.get(path_key)
+                if isinstance(target, str) and "$(" not in target and "${{" not in target:
+                    found.calls.append(At(f"file:{posixpath.normpath(target)}", line_of(item, path_key, at), job))
         elif isinstance(item, Mapping | list) and key not in _INPUTS:
             _scan(file, item, at, job, found, ci)
 
