@@ -47,6 +47,8 @@ _CHECKS: dict[str, MonitoringPurpose] = {
     "ModelExplainabilityCheckConfig": "explainability",
 }  # fmt: skip
 _LOCAL = ("local", "local_gpu")
+# keywords only a SageMaker .deploy() takes: they name an untyped object's deploy (a parameter)
+_DEPLOY_ONLY = ("initial_instance_count", "serverless_inference_config", "data_capture_config")
 
 
 def _last(name: str) -> str:
@@ -227,7 +229,7 @@ def resources(code: Code) -> Iterator[Resource]:
             if job is not None:
                 yield job
         elif name.endswith(".deploy") and (
-            (name.startswith("sagemaker.") and name.endswith("().deploy")) or call.kw("initial_instance_count")
+            (name.startswith("sagemaker.") and name.endswith("().deploy")) or any(call.kw(k) for k in _DEPLOY_ONLY)
         ):
             yield _deployment(code, call)
         elif name.startswith("sagemaker.") and "()" not in name and cls.endswith("Model") and cls != "RegisterModel":
