@@ -17,6 +17,10 @@ from mllens.scan.detectors._ci import Command
     ('echo "run pytest later"', False),
     ("make test", False),  # what make test runs is read from the Makefile (followed_steps)
     ("python test/test.py --endpoint staging", False),  # a script, not a test runner
+    ("./tasks/unit_test.sh", True),  # a shell script of the test suite, by its name or folder
+    ("./training/tests/test_model.sh || FAILURE=true", True),
+    ("./scripts/deploy.sh", False),
+    ("python x_test.sh.py", False),
 ])
 def test_test_runners(text: str, tests: bool) -> None:
     assert runs.runs_tests(text) is tests

@@ -17,7 +17,9 @@ INSTALL = re.compile(r"^\s*(sudo\s+)?(python3?\s+-m\s+)?(pip3?|uv\s+pip|uv\s+add
 ECHO = re.compile(r"^\s*(echo|printf|Write-Host)\b")
 TESTS = re.compile(r"(^|[\s;&|(])(pytest|py\.test|tox|nox)(\s|$)|python3?\s+-m\s+(pytest|unittest|tox|nox)\b|"
                    r"\b(hatch|poetry|uv|pdm|pipenv)\s+run\s+(pytest|tox|nox|test)\b|"
-                   r"\b(npm|yarn|pnpm)\s+(run\s+)?test\b|\bgo\s+test\b|\bcargo\s+test\b|\b(mvn|gradle)\w*\s+test\b")
+                   r"\b(npm|yarn|pnpm)\s+(run\s+)?test\b|\bgo\s+test\b|\bcargo\s+test\b|\b(mvn|gradle)\w*\s+test\b|"
+                   # a shell script of the test suite run by path: tests/x.sh, test_x.sh, x_test.sh
+                   r"(^|[\s;&|(])((ba)?sh\s+)?(\./)?([\w.-]+/)*(tests?/[\w.-]+|test_[\w.-]+|[\w.-]+_tests?)\.sh(?=\s|$|[;&|)])")
 # a python script or module whose own name (not a folder's: training/stage_model.py) says train or pipeline
 TRAIN = re.compile(r"\bpython3?\s+(-m\s+)?(?:[\w.-]*/)*[\w.-]*train[\w.-]*(?=\s|$|[;&|)])|"
                    r"\b(make|just|invoke)\s+train\b|"
