@@ -1,10 +1,11 @@
 """What only Kubernetes expresses about ML workloads: disruption budgets, health probes,
-security contexts, pinned images and model URIs, mesh policies, Kubeflow training operators,
-Katib, pipelines and Argo Workflows, ModelMesh and multi-model runtimes.
+security contexts, pinned images and model URIs, Kubeflow training operators, Katib,
+pipelines and Argo Workflows.
 
-Replicas, autoscaling, canary rollouts, inference logging, explainers, network policies,
-schedules and Prometheus alerts are mapped into the resource model (mllens.scan.model.kubernetes)
-and judged by the ml_resources family, once for every syntax.
+Replicas, autoscaling, canary rollouts, inference logging, explainers, network and Istio
+policies, multi-model runtimes, schedules and Prometheus alerts are mapped into the resource
+model (mllens.scan.model.kubernetes) and judged by the ml_resources family, once for every
+syntax.
 
 Rules read rendered YAML only: plain manifests, Helm chart templates rendered with their
 chart's values, and the objects a Kustomize overlay changes (the engine prepares them). Values
@@ -54,13 +55,6 @@ def serving_artifact_versions(ctx: FileContext) -> None:
                 ctx.supports(line=line, confidence=0.6, message=f"{obj.address} uses a versioned image tag: {image}")
             elif pin == "floating":
                 ctx.contradicts(line=line, message=f"{obj.address} runs a floating image (latest or no tag): {image}")
-
-
-@rule()
-def mesh_authentication(ctx: FileContext) -> None:
-    for obj in manifests(ctx.file, "AuthorizationPolicy", "RequestAuthentication", "PeerAuthentication"):
-        if obj.api_version.startswith("security.istio.io"):
-            ctx.supports(line=obj.line, message=f"{obj.address} authenticates or authorises callers in the mesh")
 
 
 @rule()
@@ -153,20 +147,6 @@ def katib_experiment(ctx: FileContext) -> None:
         if obj.child("spec.earlyStopping") is not None:
             ctx.supports(line=obj.at("spec.earlyStopping")[1], check="early_stopping",
                          message=f"{obj.address} stops unpromising trials early")
-
-
-@rule()
-def multi_model_serving(ctx: FileContext) -> None:
-    for obj in manifests(ctx.file, "TrainedModel"):
-        ctx.supports(line=obj.line, message=f"{obj.address} loads a model onto a shared InferenceService")
-    for obj in manifests(ctx.file, "InferenceService"):
-        value, line = obj.at("metadata.annotations")
-        if isinstance(value, dict) and value.get("serving.kserve.io/deploymentMode") == "ModelMesh":
-            ctx.supports(line=line, message=f"{obj.address} is served by ModelMesh")
-    for obj in manifests(ctx.file, "ServingRuntime", "ClusterServingRuntime"):
-        value, line = obj.at("spec.multiModel")
-        if as_bool(value):
-            ctx.supports(line=line, message=f"{obj.address} hosts many models per server")
 
 
 _ML_KINDS = ("InferenceService", "SeldonDeployment", "ServingRuntime", "TrainedModel", "Experiment", "PyTorchJob",

@@ -7,7 +7,9 @@ transformers the variants, the KServe logger the inference capture, an explainer
 a `Deployment` of one variant (their replicas); HorizontalPodAutoscalers, KEDA ScaledObjects,
 Seldon hpaSpecs and KServe min/maxReplicas are a `ScalingTarget`; NetworkPolicies a
 `Network`; training CronJobs, Argo CronWorkflows and Kubeflow ScheduledWorkflows a `Trigger`;
-PrometheusRule alerts an `Alarm`. Every value keeps its line: for a chart, the template line
+PrometheusRule alerts an `Alarm`; Istio authentication and authorisation policies an `Endpoint`
+whose callers authenticate; multi-model ServingRuntimes, TrainedModels and ModelMesh
+InferenceServices a `Model` hosting many models. Every value keeps its line: for a chart, the template line
 it was rendered at; for an overlay, the kustomization line that set it or brought it in.
 
 A chart rendered once per environment (`values-prod.yaml` ...) gives each object once, a value
@@ -28,6 +30,7 @@ from mllens.scan.model.kinds import (
     Capture,
     Deployment,
     Endpoint,
+    Model,
     Network,
     Resource,
     Rollout,
@@ -85,6 +88,9 @@ def _inference_service(r: _Reader) -> Iterator[Resource]:
     if predictor.has("canaryTrafficPercent"):
         rollout = _canary(r, predictor, "canaryTrafficPercent")
     yield Endpoint(**r.base("KServe"), rollout=rollout)
+    annotations, line = r.obj.at("metadata.annotations")
+    if isinstance(annotations, dict) and annotations.get("serving.kserve.io/deploymentMode") == "ModelMesh":
+        yield _multi_model(r, Value("MultiModel", r.path, line, "serving.kserve.io/deploymentMode: ModelMesh"))
     keys = [k for k in ("maxReplicas", "scaleTarget", "scaleMetric") if predictor.has(k)]
     if keys:
         low = r.at(predictor, "minReplicas")
@@ -126,6 +132,26 @@ def _seldon(r: _Reader) -> Iterator[Resource]:
                                     namespace=Value(SERVING_NAMESPACE, r.path, hpa.line, "hpaSpec"),
                                     min_capacity=r.at(hpa, "minReplicas"), max_capacity=r.at(hpa, "maxReplicas"))
                 return
+
+
+def _multi_model(r: _Reader, mode: Value) -> Model:
+    return Model(**r.base("KServe"), container_modes=(mode,))
+
+
+def _runtime(r: _Reader) -> Iterator[Resource]:
+    """A KServe ServingRuntime that loads many models per server; a TrainedModel loaded onto a shared one."""
+    if r.obj.kind == "TrainedModel":
+        yield _multi_model(r, Value("MultiModel", r.path, r.obj.line, "kind: TrainedModel"))
+        return
+    multi, line = r.obj.at("spec.multiModel")
+    if as_bool(multi):
+        yield _multi_model(r, Value("MultiModel", r.path, line, "multiModel: true"))
+
+
+def _mesh_policy(r: _Reader) -> Iterator[Resource]:
+    """An Istio policy that authenticates or authorises the mesh's callers of a workload."""
+    if r.obj.api_version.startswith("security.istio.io"):
+        yield Endpoint(**r.base("Istio"), auth_mode=Value(r.obj.kind, r.path, r.obj.line, "kind"))
 
 
 def _progressive(r: _Reader) -> Iterator[Resource]:
@@ -208,6 +234,12 @@ _MAPPERS = {
     "CronWorkflow": _schedule,
     "ScheduledWorkflow": _schedule,
     "PrometheusRule": _alerts,
+    "ServingRuntime": _runtime,
+    "ClusterServingRuntime": _runtime,
+    "TrainedModel": _runtime,
+    "AuthorizationPolicy": _mesh_policy,
+    "RequestAuthentication": _mesh_policy,
+    "PeerAuthentication": _mesh_policy,
 }
 
 
