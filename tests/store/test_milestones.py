@@ -118,16 +118,16 @@ def test_the_database_itself_refuses_to_edit_a_milestone(
     assert get_milestone(store, workload="fraud-detection", name="v1").review == original
 
 
-def test_users_accept_only_the_four_roles(store: Store) -> None:
+def test_users_accept_only_the_three_roles(store: Store) -> None:
     insert = text(
-        "INSERT INTO users (email, name, role, created_at) "
-        "VALUES (:email, 'N', :role, '2025-01-01 00:00:00+00:00')"
+        "INSERT INTO users (name, role, created_at) "
+        "VALUES (:name, :role, '2025-01-01 00:00:00+00:00')"
     )
     with store.engine.begin() as conn:
-        for role in ("admin", "facilitator", "member", "viewer"):
-            conn.execute(insert, {"email": f"{role}@example.com", "role": role})
+        for role in ("admin", "editor", "viewer"):
+            conn.execute(insert, {"name": role, "role": role})
     with pytest.raises(IntegrityError), store.engine.begin() as conn:
-        conn.execute(insert, {"email": "root@example.com", "role": "root"})
+        conn.execute(insert, {"name": "root", "role": "root"})
     with store.engine.connect() as conn:
         roles = conn.execute(text("SELECT role FROM users ORDER BY id")).scalars().all()
-    assert roles == ["admin", "facilitator", "member", "viewer"]
+    assert roles == ["admin", "editor", "viewer"]

@@ -27,7 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-ROLES = ("admin", "facilitator", "member", "viewer")
+ROLES = ("admin", "editor", "viewer")
+SCOPES = ("upload", "read")
 
 # Stable constraint names, so later migrations can refer to them on every backend.
 NAMING = {
@@ -114,16 +115,80 @@ class MilestoneRow(_RiskCountColumns, Base):
 
 
 class UserRow(Base):
-    """A person of the web app; password_hash stays empty for single-sign-on users."""
+    """A person of the web app. Roles: admin (manages users, teams, workloads), editor
+    (answers reviews), viewer (reads). password_hash is an Argon2 hash, empty for a user
+    who cannot log in with a password."""
 
     __tablename__ = "users"
-    __table_args__ = (
-        CheckConstraint("role IN ('admin', 'facilitator', 'member', 'viewer')", name="role"),
-    )
+    __table_args__ = (CheckConstraint("role IN ('admin', 'editor', 'viewer')", name="role"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    email: Mapped[str] = mapped_column(String(320), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(100), unique=True)
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class TeamRow(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class TeamMemberRow(Base):
+    __tablename__ = "team_members"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+
+
+class WorkloadTeamRow(Base):
+    """The team a workload belongs to (at most one). A table of its own rather than a
+    column of workloads: adding a foreign key column would make SQLite copy that table,
+    and dropping the old copy would cascade-delete every review."""
+
+    __tablename__ = "workload_teams"
+
+    workload_id: Mapped[int] = mapped_column(
+        ForeignKey("workloads.id", ondelete="CASCADE"), primary_key=True
+    )
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+
+
+class ApiTokenRow(Base):
+    """An API token of a user: only its SHA-256 digest is kept (the token itself is
+    random, so a slow hash adds nothing and lookups stay an index seek)."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (
+        CheckConstraint("scope IN ('upload', 'read')", name="scope"),
+        UniqueConstraint("user_id", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    scope: Mapped[str] = mapped_column(String(10))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditRow(Base):
+    """One change of an answer: who, which workload and practice, from what to what, when.
+    The user's name is copied so the log still reads after the user is removed."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_workload_at", "workload_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_name: Mapped[str] = mapped_column(String(100))
+    workload_id: Mapped[int] = mapped_column(ForeignKey("workloads.id", ondelete="CASCADE"))
+    practice: Mapped[str] = mapped_column(String(32))
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)

@@ -76,3 +76,44 @@ class Milestone(MilestoneInfo):
     """A milestone with its immutable Review snapshot."""
 
     review: Review
+
+
+class UserInfo(_Record):
+    """A user of the web app, with the teams it belongs to (never its password hash)."""
+
+    id: int
+    name: str
+    role: str
+    teams: tuple[str, ...]
+    created_at: dt.datetime
+
+
+class TokenInfo(_Record):
+    """An API token without its secret (only the digest is stored)."""
+
+    id: int
+    user: str
+    name: str
+    scope: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+class TokenGrant(_Record):
+    """What a valid, unrevoked token lets its bearer do: act as `user`, within `scope`."""
+
+    token_id: int
+    scope: str
+    user: UserInfo
+
+
+class AuditEntry(_Record):
+    """One change of an answer, as the audit log shows it."""
+
+    at: dt.datetime
+    user: str
+    workload: str
+    practice: str
+    field: str
+    old_value: str | None
+    new_value: str | None
