@@ -63,4 +63,5 @@ def test_jenkinsfile_names_and_helpers() -> None:
     assert system_of(ParsedFile("Jenkinsfile.deploy", "other", "")) == "jenkins"
     assert system_of(ParsedFile("ci/train.jenkinsfile", "other", "")) == "jenkins"
     assert [helper(p) for p in ("Makefile", "ops/GNUmakefile", "build/rules.mk", "tasks/test.sh", "a.bash",
-                                "src/train.py")] == ["make", "make", "make", "script", "script", None]
+                                ".github/actions/train/action.yml", "src/train.py")] == [
+        "make", "make", "make", "script", "script", "action", None]

@@ -20,7 +20,8 @@ from mllens.scan.context import ParsedFile
 from mllens.scan.detectors import _ci_jenkins
 from mllens.scan.detectors._ci_system import document, system_of
 
-__all__ = ["Command", "commands", "document", "first", "github_on", "line_of", "steps", "system_of"]
+__all__ = ["Command", "action_commands", "commands", "document", "first", "github_on", "line_of", "steps",
+           "system_of"]
 
 _SHELL_KEYS = frozenset(
     {"run", "script", "before_script", "after_script", "commands", "bash", "pwsh", "powershell", "inlineScript",
@@ -135,6 +136,18 @@ def _build(file: ParsedFile) -> list[Command]:
     out: list[Command] = []
     for name, body, line in _jobs(doc, ci):
         _walk(file, body, line, name, None, False, out)
+    return out
+
+
+def action_commands(file: ParsedFile) -> list[Command]:
+    """The shell a composite GitHub action runs (`runs.steps[].run` of an action.yml): read
+    only through the workflows that use it, never as a pipeline of its own."""
+    doc = document(file)
+    runs = doc.get("runs") if doc is not None else None
+    if not isinstance(runs, Mapping) or runs.get("using") != "composite":
+        return []
+    out: list[Command] = []
+    _walk(file, runs.get("steps"), line_of(runs, "steps"), "", None, False, out)
     return out
 
 

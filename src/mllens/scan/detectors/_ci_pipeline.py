@@ -163,8 +163,10 @@ def _scan(file: ParsedFile, value: Any, line: int, job: str, found: _Found, ci: 
         elif key == "template" and isinstance(item, str) and "@" not in item and ci == "azure":
             found.calls.append(At(f"file:{_relative(file.path, item)}", at, job))
         elif key == "uses" and isinstance(item, str):
-            if item.startswith("./") and item.endswith((".yml", ".yaml")):
+            if item.startswith("./") and item.endswith((".yml", ".yaml")):  # a reusable workflow
                 found.calls.append(At(f"file:{posixpath.normpath(item)}", at, job))
+            elif item.startswith("./"):  # a composite action of the repository
+                found.calls.append(At(f"file:{posixpath.normpath(item)}/action.yml", at, job))
             else:
                 found.actions.append(At(item, at, job))
         elif key == "services" and isinstance(item, Mapping | list):

@@ -79,10 +79,13 @@ def _system_of(file: ParsedFile) -> str | None:
 
 
 def helper(path: str) -> str | None:
-    """What a CI step may call into: a Makefile ("make") or a shell script ("script")."""
+    """What a CI step may call into: a Makefile ("make"), a shell script ("script"), a
+    composite GitHub action ("action")."""
     base = path.lower().rsplit("/", 1)[-1]
     if base in ("makefile", "gnumakefile") or base.endswith(".mk"):
         return "make"
+    if base in ("action.yml", "action.yaml"):
+        return "action"
     if base.endswith((".sh", ".bash")):
         return "script"
     return None

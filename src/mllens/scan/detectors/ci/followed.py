@@ -18,7 +18,7 @@ from typing import Any
 
 from mllens.scan.context import FileContext, ProjectContext
 from mllens.scan.detectors import _ci_runs as runs
-from mllens.scan.detectors._ci import Command
+from mllens.scan.detectors._ci import Command, action_commands
 from mllens.scan.detectors._ci_pipeline import At, Pipeline, pipeline
 from mllens.scan.detectors._ci_system import helper
 from mllens.scan.registry import rule
@@ -76,6 +76,10 @@ def record(ctx: FileContext) -> None:
         targets = {name: _summary(recipe) for name, recipe in _make_targets(file.text).items()}
         ctx.fact("ci.file", {"file": file.path, "role": "make", "targets": sorted(targets),
                              "runs": {k: v for k, v in targets.items() if v}})
+    elif role == "action":
+        cmds = action_commands(file)
+        if cmds:
+            ctx.fact("ci.file", {"file": file.path, "role": "action", "runs": {"": _summary(cmds)}})
     elif role == "script":
         # most scripts of a project run nothing a step is judged by: no fact unless named for tests
         summary = _summary(_script_commands(file.text)) if runs.may_run_something(file.text) else {}
@@ -151,7 +155,8 @@ def _resolve(target: str, caller: str, files: list[dict[str, Any]]) -> tuple[dic
     if kind == "step":
         found = [f for f in files if f["file"].endswith(f"vars/{name}.groovy")]
         return (found[0], "") if len(found) == 1 else None
-    exact = [f for f in files if f["file"] == name]
+    names = (name, name[: -len(".yml")] + ".yaml") if name.endswith("/action.yml") else (name,)
+    exact = [f for f in files if f["file"] in names]
     found = exact or [f for f in files if f["file"].endswith(f"/{name.lstrip('./')}")]
     return (found[0], "") if len(found) == 1 else None
 
