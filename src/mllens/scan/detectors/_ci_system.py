@@ -75,6 +75,8 @@ def _system_of(file: ParsedFile) -> str | None:
         return "codebuild"
     if is_azure_pipeline(doc):
         return "azure"
+    if is_gitlab_fragment(doc):
+        return "gitlab"
     return None
 
 
@@ -188,3 +190,23 @@ def is_azure_pipeline(doc: Mapping[Any, Any]) -> bool:
 # Keys no other runner's `steps:` uses: a list of {name, script} alone could be any runner.
 _AZURE_MARKS = frozenset({"task", "displayName", "checkout", "pwsh", "template", "stage", "job", "deployment",
                           "pool", "trigger", "pr", "parameters", "dependsOn"})
+
+
+# GitLab CI: the keywords of the top level and of a job (docs.gitlab.com/ee/ci/yaml/). A file
+# included from .gitlab-ci.yml (`include: local:`) may have any name; it is taken for GitLab
+# only when every top-level key is a GitLab keyword or a job, every job is a mapping of job
+# keywords, and one job at least runs a script.
+_GITLAB_TOP = frozenset({"stages", "variables", "default", "include", "workflow", "image", "services", "cache",
+                         "before_script", "after_script"})
+_GITLAB_JOB = frozenset({"script", "before_script", "after_script", "stage", "image", "services", "variables",
+                         "rules", "only", "except", "when", "needs", "dependencies", "artifacts", "cache", "tags",
+                         "environment", "extends", "allow_failure", "timeout", "retry", "parallel", "trigger",
+                         "coverage", "interruptible", "resource_group", "release", "secrets", "id_tokens", "inherit",
+                         "pages", "hooks", "identity", "start_in", "manual_confirmation"})
+
+
+def is_gitlab_fragment(doc: Mapping[Any, Any]) -> bool:
+    jobs = [v for k, v in doc.items() if k not in _GITLAB_TOP]
+    if not jobs or not all(isinstance(j, Mapping) and j and set(j) <= _GITLAB_JOB for j in jobs):
+        return False
+    return any("script" in j and ("stage" in j or "image" in j or "extends" in j) for j in jobs)
