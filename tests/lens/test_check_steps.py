@@ -1,0 +1,101 @@
+"""Each check of the shipped lens has its own next step, about that check.
+
+The rule (docs/dev/lens-writing.md, "A check's step"):
+
+1. every check, automated or manual, has a `step`;
+2. a step has a note for each of the four stacks, or none at all (an explicit general
+   step, for work no platform changes: an agreement, a review, a record); an automated
+   check's step always has the four notes, since files show it and the files differ by
+   stack;
+3. the step names a term of its check: it shares at least one content word (stemmed,
+   four letters or more, not a word every lens text uses) with the check's text or id;
+4. it is about its own check more than any sibling's: it shares at least as many
+   content words with its own check as with any other check of the practice;
+5. it is no copy: its text differs from every other step in the lens, the practice's
+   improvement steps included.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from mllens.lens import load_shipped_lens
+from mllens.lens.model import STACKS, Check, Practice
+
+LENS = load_shipped_lens()
+CHECKS = [(p, c) for p in LENS.practices for c in p.checks]
+IDS = [f"{p.id}:{c.id}" for p, c in CHECKS]
+
+_WORD = re.compile(r"[a-z][a-z0-9]+")
+# Words any step or check may use: they say nothing about which check a step is for.
+_COMMON_WORDS = """
+    the and for are not its with that this from every each their they into only when have
+    more than before after which all any one own use used uses using model models data
+    make makes made keep kept set sets add adds run runs ran step steps team teams named
+    name names record recorded records write written work what where there them then other
+    such example least also both once over under most less same new old rather instead
+"""
+_COMMON = frozenset(_COMMON_WORDS.split())
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    # scale, scaled, scaling -> scal
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
+
+
+def terms(text: str) -> set[str]:
+    """The content words of `text`, stemmed: what ties a step to its check."""
+    words = _WORD.findall(text.lower().replace("_", " "))
+    return {_stem(w) for w in words if len(w) >= 4 and w not in _COMMON}
+
+
+def _check_terms(check: Check) -> set[str]:
+    return terms(check.text) | terms(check.id)
+
+
+def test_terms_stem_and_drop_common_words() -> None:
+    assert terms("Pinned images are scanned") == {"pinn", "imag", "scann"}
+    assert terms("scale") == terms("scaling") == terms("scaled") == {"scal"}
+    assert terms("the model and its data") == set()
+    assert terms("endpoint_autoscaling") == {"endpoint", "autoscal"}
+
+
+@pytest.mark.parametrize(("practice", "check"), CHECKS, ids=IDS)
+def test_check_has_a_step_with_four_stacks_or_none(practice: Practice, check: Check) -> None:
+    assert check.step is not None, f"{practice.id} {check.id}: no step"
+    notes = [getattr(check.step.stacks, s) for s in STACKS]
+    given = [s for s, note in zip(STACKS, notes, strict=True) if note]
+    if check.kind == "automated":
+        assert given == list(STACKS), f"{practice.id} {check.id}: an automated check's step has all four stacks"
+    else:
+        assert given in ([], list(STACKS)), f"{practice.id} {check.id}: notes for {given} only"
+
+
+@pytest.mark.parametrize(("practice", "check"), CHECKS, ids=IDS)
+def test_step_names_a_term_of_its_check(practice: Practice, check: Check) -> None:
+    assert check.step is not None
+    own = terms(check.step.text) & _check_terms(check)
+    assert own, f"{practice.id} {check.id}: the step shares no word with its check"
+    for sibling in practice.checks:
+        if sibling.id != check.id:
+            other = terms(check.step.text) & _check_terms(sibling)
+            assert len(own) >= len(other), (
+                f"{practice.id} {check.id}: the step is nearer check {sibling.id} ({sorted(other)}) "
+                f"than its own ({sorted(own)})"
+            )
+
+
+def test_no_step_is_a_copy() -> None:
+    texts: Counter[str] = Counter()
+    for practice in LENS.practices:
+        texts.update(" ".join(s.text.lower().split()) for s in practice.improvement)
+        texts.update(" ".join(c.step.text.lower().split()) for c in practice.checks if c.step)
+    copies = [t for t, n in texts.items() if n > 1]
+    assert copies == []
