@@ -1,0 +1,85 @@
+"""Web fixtures: an app over a real store (SQLite and PostgreSQL), users of every role,
+their tokens, and the JSON of a real scan to upload."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from webpeople import HOSTILE, PASSWORD, People
+
+from mllens.review.serialise import review_to_data
+from mllens.store import Store, open_store
+from mllens.store.access import add_token, add_user
+from mllens.web.app import create_app
+from mllens.web.security import hash_password, new_token, token_digest
+from mllens.workflow import review_project
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.delenv("MLLENS_DB", raising=False)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'web.db'}"
+    url: str = request.getfixturevalue("postgresql_url")
+    return url
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    with open_store(db_url) as opened:
+        yield opened
+
+
+USERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("admin", "admin", ()), ("edie", "editor", ("fraud",)), ("vic", "viewer", ("fraud",)),
+    ("otto", "editor", ("other",)),
+)
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    return hash_password(PASSWORD)  # one Argon2 hash for every user: each costs tens of ms
+
+
+@pytest.fixture
+def people(store: Store, password_hash: str) -> People:
+    tokens: dict[str, str] = {}
+    with store.transaction() as tx:
+        for name, role, teams in USERS:
+            add_user(tx, name=name, role=role, password_hash=password_hash, teams=teams)
+            for scope in ("read", "upload"):
+                token = new_token()
+                add_token(tx, user=name, name=scope, scope=scope, digest=token_digest(token))
+                tokens[f"{name}:{scope}"] = token
+    return People(tokens=tokens)
+
+
+@pytest.fixture
+def client(store: Store) -> Iterator[TestClient]:
+    with TestClient(create_app(store=store, secure_cookies=False), base_url="http://localhost") as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def scan_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The JSON of `mllens scan --format json` over a small project with answers."""
+    root = tmp_path_factory.mktemp("project")
+    (root / "requirements.txt").write_text("torch\nscikit-learn==1.5.0\n")
+    (root / "train.py").write_text("import torch\n# " + HOSTILE + "\n")
+    (root / "mllens.yaml").write_text(
+        "workload:\n  name: fraud-detection\n  owner: ml@acme.example\n  environment: prod\n"
+        "answers:\n  MLOPS01-BP01:\n    status: implemented\n    notes: '" + HOSTILE + "'\n"
+    )
+    review, result = review_project(root, use_cache=False)
+    data: dict[str, Any] = json.loads(json.dumps(review_to_data(review, scan=result)))
+    return data
