@@ -184,3 +184,33 @@ def hub_revisions(ctx: FileContext, code: CodeIndex) -> None:
                 ctx.contradicts(line=site.line, check="dependencies_pinned",
                                 message=f"torch.hub.load runs the hubconf.py of {repo} from its default branch, "
                                         f"unpinned{site.where}")
+
+
+MONITORING_JOBS = (
+    "google.cloud.aiplatform.ModelDeploymentMonitoringJob.create",
+    "google.cloud.aiplatform.ModelDeploymentMonitoringJob",
+    "azure.ai.ml.entities.MonitorSchedule",
+)
+DRIFT = (
+    "google.cloud.aiplatform.model_monitoring.DriftDetectionConfig",
+    "google.cloud.aiplatform.model_monitoring.SkewDetectionConfig",
+    "azure.ai.ml.entities.DataDriftSignal",
+    "azure.ai.ml.entities.PredictionDriftSignal",
+    "evidently.model_monitoring.*DriftMonitor",
+)
+ALERTS = ("google.cloud.aiplatform.model_monitoring.EmailAlertConfig", "azure.ai.ml.entities.AlertNotification")
+
+
+def monitoring_jobs(ctx: FileContext, code: CodeIndex) -> None:
+    job = code.first(*MONITORING_JOBS)
+    if job is not None:
+        ctx.supports(line=job.line, check="model_monitoring_schedule",
+                     message=f"schedules model monitoring of a deployment: {job.name}{job.where}")
+    drift = code.first(*DRIFT)
+    if drift is not None:
+        ctx.supports(line=drift.line, check="drift_monitoring",
+                     message=f"monitors production inputs for drift: {drift.name}{drift.where}")
+    alert = code.first(*ALERTS)
+    if alert is not None and (job is not None or drift is not None):
+        ctx.supports(line=alert.line, check="drift_alert",
+                     message=f"monitoring alerts someone when a threshold is crossed: {alert.name}{alert.where}")

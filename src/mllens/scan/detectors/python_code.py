@@ -128,6 +128,11 @@ def serving_capacity(ctx: FileContext) -> None:
 
 
 @rule()
+def monitoring_jobs(ctx: FileContext) -> None:
+    read(libs.monitoring_jobs, ctx, notebooks=False)
+
+
+@rule()
 def hub_revisions(ctx: FileContext) -> None:
     read(libs.hub_revisions, ctx, notebooks=False)
 
@@ -228,6 +233,7 @@ SIGNALS: tuple[Signal, ...] = (
     libs.step_retries,
     libs.serving_capacity,
     libs.hub_revisions,
+    libs.monitoring_jobs,
     train.warm_start,
     train.managed_training,
     _module_training,
