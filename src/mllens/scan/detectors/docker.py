@@ -4,6 +4,10 @@ images are pinned, credentials baked into ENV/ARG, and health checks.
 Multi-stage builds: only the final stage becomes the image, so USER and HEALTHCHECK are read
 there; every FROM that pulls an image is judged for pinning. `FROM ${BASE}` is resolved from
 an `ARG BASE=...` default when there is one.
+
+Docker Compose files are read by the same rules (`scan/parse/compose.py`): a service's
+`image` is pinned or not like a FROM, its `user` and `privileged` say how it runs, its
+`healthcheck` is a HEALTHCHECK, and literal credentials in its `build.args` are baked in.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import re
 
 from mllens.scan.context import FileContext, ParsedFile
+from mllens.scan.parse.compose import compose_services, interpolate
 from mllens.scan.parse.dockerfile import Dockerfile, Instruction
 from mllens.scan.registry import rule
 
@@ -31,8 +36,25 @@ def _final_stage(dockerfile: Dockerfile) -> list[Instruction]:
 _LAMBDA_BASE = re.compile(r"^(--\S+\s+)*(public\.ecr\.aws/lambda/|amazon/aws-lambda-)", re.IGNORECASE)
 
 
+def _compose_users(ctx: FileContext) -> None:
+    """A service's `user` and `privileged`, where written (otherwise its image decides)."""
+    for service in compose_services(ctx.file):
+        if service.privileged is not None and service.privileged.value == "true":
+            ctx.contradicts(line=service.privileged.line,
+                            message=f"service {service.name} runs privileged: root with the host's devices")
+            continue
+        name = service.user.value.strip() if service.user is not None else ""
+        if service.user is None or not name or name.startswith("$"):
+            continue
+        if name.lower() in _ROOT:
+            ctx.contradicts(line=service.user.line, message=f"service {service.name} runs as root (user: {name})")
+        else:
+            ctx.supports(line=service.user.line, message=f"service {service.name} runs as the non-root user {name}")
+
+
 @rule()
 def non_root_user(ctx: FileContext) -> None:
+    _compose_users(ctx)
     dockerfile = _dockerfile(ctx.file)
     stage = _final_stage(dockerfile) if dockerfile is not None else []
     if not stage or stage[0].keyword != "FROM":
@@ -70,6 +92,10 @@ def _resolve(image: str, args: dict[str, str]) -> str | None:
 
 @rule()
 def base_image_pinned(ctx: FileContext) -> None:
+    for service in compose_services(ctx.file):
+        image = interpolate(service.image.value) if service.image is not None else None
+        if service.image is not None and image and not service.builds:  # a built image's name is only its tag
+            _judge_image(ctx, image, service.image.line, f"service {service.name}: ")
     dockerfile = _dockerfile(ctx.file)
     if dockerfile is None:
         return
@@ -94,17 +120,19 @@ def base_image_pinned(ctx: FileContext) -> None:
         _judge_image(ctx, image, instruction.line)
 
 
-def _judge_image(ctx: FileContext, image: str, line: int) -> None:
+def _judge_image(ctx: FileContext, image: str, line: int, where: str = "") -> None:
     last = image.rsplit("/", 1)[-1]
     if _DIGEST.search(image):
-        ctx.supports(line=line, message=f"{image.split('@')[0]} is pinned by digest")
+        ctx.supports(line=line, message=f"{where}{image.split('@')[0]} is pinned by digest")
     elif ":" not in last or last.endswith(":latest"):
-        ctx.contradicts(line=line, message=f"{image} has no tag or uses latest: every build may get a different base")
+        ctx.contradicts(line=line, message=f"{where}{image} has no tag or uses latest: every build or pull "
+                                           f"may get a different image")
     elif _EXACT.search(last):
-        ctx.supports(line=line, confidence=0.75, message=f"{image} names an exact version (a digest is stronger)")
+        ctx.supports(line=line, confidence=0.75,
+                     message=f"{where}{image} names an exact version (a digest is stronger)")
     else:
-        ctx.contradicts(line=line, confidence=0.6,
-                        message=f"{image} uses a floating tag that moves with updates; pin a version or a digest")
+        ctx.contradicts(line=line, confidence=0.6, message=f"{where}{image} uses a floating tag that moves with "
+                                                           f"updates; pin a version or a digest")
 
 
 _SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)$",
@@ -122,8 +150,18 @@ def _assignments(instruction: Instruction) -> list[tuple[str, str]]:
     return [(name, rest.strip().strip("\"'"))] if instruction.keyword == "ENV" and rest else []
 
 
+def _literal_credential(name: str, value: str) -> bool:
+    return _SECRET_NAME.search(name) is not None and bool(value) and not value.startswith("$")
+
+
 @rule()
 def secrets_in_env(ctx: FileContext) -> None:
+    for service in compose_services(ctx.file):
+        for name, arg in service.build_args:
+            if _literal_credential(name, arg.value):
+                ctx.contradicts(line=arg.line, message=f"service {service.name} passes a literal {name} as a build "
+                                                       f"argument ({len(arg.value)} characters): it stays in the "
+                                                       f"image's history; use a build secret")
     dockerfile = _dockerfile(ctx.file)
     if dockerfile is None:
         return
@@ -131,7 +169,7 @@ def secrets_in_env(ctx: FileContext) -> None:
         if instruction.keyword not in ("ENV", "ARG"):
             continue
         for name, value in _assignments(instruction):
-            if _SECRET_NAME.search(name) and value and not value.startswith("$"):
+            if _literal_credential(name, value):
                 # never repeat the value: it would end up in reports and CI logs
                 ctx.contradicts(line=instruction.line,
                                 message=f"{instruction.keyword} {name} bakes a literal credential into the image "
@@ -140,6 +178,12 @@ def secrets_in_env(ctx: FileContext) -> None:
 
 @rule()
 def healthcheck(ctx: FileContext) -> None:
+    for service in compose_services(ctx.file):
+        check = service.healthcheck
+        if check is not None and check.value == "disabled":
+            ctx.contradicts(line=check.line, message=f"service {service.name} turns its image's health check off")
+        elif check is not None:
+            ctx.supports(line=check.line, message=f"service {service.name} declares a health check")
     dockerfile = _dockerfile(ctx.file)
     stage = _final_stage(dockerfile) if dockerfile is not None else []
     checks = [i for i in stage if i.keyword == "HEALTHCHECK"]
