@@ -90,6 +90,8 @@ PARAMS = (
     "sagemaker.experiments*Run().log_parameter*",
     "clearml.Task.init().connect",
 )
+# the datasets a run read, recorded with it (MLflow dataset inputs, W&B artifacts it used)
+DATA_INPUTS = ("mlflow.log_input", "mlflow.*().log_inputs", "wandb.init().use_artifact", "wandb.use_artifact")
 REGISTRY = (
     "mlflow.register_model",
     "mlflow.*MlflowClient().create_registered_model",
@@ -251,6 +253,10 @@ def experiment_tracking(ctx: FileContext, code: CodeIndex) -> None:
         ctx.supports(
             line=params.line, message=f"records run parameters: {params.name}{params.where}", check="run_lineage"
         )
+    inputs = code.first(*DATA_INPUTS)
+    if inputs is not None:
+        what = f"records the datasets a run read: {inputs.name}{inputs.where}"
+        ctx.supports(line=inputs.line, message=what, check="run_lineage")
 
 
 def model_registry(ctx: FileContext, code: CodeIndex) -> None:
