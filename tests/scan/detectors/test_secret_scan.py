@@ -28,6 +28,14 @@ FOUND = [
     ("text", "-----BEGIN EC PRIVATE KEY-----\n" + "MHcCAQEEIBq8Lm3Vx7Kt2Wc9Np4Hr6Jb1Gf5Ds0Ay3Eu8Qi2Ol7Pk4Mn\n",
      "private_key", 1),
     ("notebook", '{"cells": [{"source": ["api_key = \\"a8f5f167f44f4964e6c998dee827110c\\"\\n"]}]}', "generic", 1),
+    # a connection string's password key holds a password, whatever it looks like
+    ("python", 'conn = psycopg.connect("host=db.acme.internal dbname=features user=etl password=harvestmoon")\n',
+     "generic", 1),
+    ("text", "Server=sql.acme.internal;Database=feat;User Id=etl;Password=Qz8kL2vN9x;\n", "generic", 1),
+    # word-like passwords where only a password goes: configuration, or code using a database client
+    ("yaml", "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: mlflowpass\n", "generic", 4),
+    ("yaml", "stringData:\n  TRINO_USER: analyst\n  TRINO_PASSWORD: bluewhale7\n", "generic", 3),
+    ("python", 'import pymysql\n\nDB_PASSWORD = "harvestmoon"\n', "generic", 3),
 ]
 
 LEFT_ALONE = [
@@ -51,6 +59,18 @@ LEFT_ALONE = [
     ("json", '{"unk_token": "[UNK]", "model_max_length": 512}'),
     ("text", "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----"),
     ("text", "DB_PASSWORD=xxxxxxxxxx"),
+    # stock or placeholder passwords, the user's own name, and names of what holds a password
+    ("python", 'psycopg.connect("host=localhost port=5432 user=postgres password=example")'),
+    ("python", 'psycopg.connect("host=db user=trainer password=trainer")'),
+    ("python", 'psycopg.connect(f"host={host} user={user} password={password}")'),
+    ("yaml", "environment:\n  POSTGRES_PASSWORD: example\n  MYSQL_ROOT_PASSWORD: ${MYSQL_ROOT_PASSWORD}"),
+    ("yaml", "db_password: my-db-password\nadmin_password: DB_ADMIN_PASSWORD\npasswordSecret: db-creds"),
+    ("yaml", "password: settings.database\nroot_password: changeme\npassword: postgres"),
+    # a word assigned to a password name in code without any database client: a label, a form field
+    ("python", 'FIELD_PASSWORD = "hidden"\nPROMPT_PASSWORD = "Enter it"'),
+    # a version range under a package named like a password, and a password that repeats the user's name
+    ("json", '{"dependencies": {"parse-passwd": "^1.0.0"}}'),
+    ("yaml", "stringData:\n  database-name: claimdb\n  database-password: claimdb\n  database-user: claimdb"),
 ]
 
 

@@ -56,6 +56,17 @@ DEFAULT_PASSWORDS = frozenset(
     {"password", "postgres", "mysql", "admin", "root", "secret", "guest", "rabbitmq", "redis", "mlflow", "airflow",
      "minio", "minioadmin", "minio123", "example", "changeme", "pass", "passw0rd"}
 )
+# A `password=...` key among the other keys of a connection string (libpq `host=... user=...
+# password=...`, ODBC and JDBC `Server=...;User Id=...;Password=...`): a password, whatever it looks like.
+DSN_KEYS = re.compile(r"(?<![\w.\-])(?:host|hostaddr|server|dbname|database|user|uid|user id)\s*=\s*[^\s=]",
+                      re.IGNORECASE)
+DSN_USER = re.compile(r"(?<![\w.\-])(?:user|uid|user id)\s*=\s*([^\s;'\"]+)", re.IGNORECASE)
+# Database and service clients: a password literal in code beside one of them is the client's password.
+DB_CLIENT = re.compile(
+    r"\b(?:psycopg2?|asyncpg|sqlalchemy|create_engine|pymysql|MySQLdb|mysql\.connector|aiomysql|pymongo|MongoClient|"
+    r"motor|redis|Redis|cx_Oracle|oracledb|pyodbc|snowflake|pymssql|clickhouse_connect|elasticsearch|"
+    r"Elasticsearch|psql|jdbc|odbc)\b"
+)
 LOCAL_HOSTS = re.compile(r"^(localhost|127\.0\.0\.1|0\.0\.0\.0|host\.docker\.internal|db|postgres|mysql|redis)$")
 NOT_NAME = re.compile(
     r"(?:_|-|\.)(?:id|ids|name|names|file|path|dir|url|uri|env|var|key_id|length|len|type|types|count|"
@@ -100,6 +111,26 @@ def looks_random(value: str) -> bool:
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+(\(\))?", value):
         return False  # an attribute path such as settings.db_password
     return entropy(value) >= 3.0
+
+
+def plausible_password(value: str) -> bool:
+    """A value written where a password must go (a password name, a connection string) that
+    is the password itself, even when it is a word: not a placeholder, a stock default, a
+    reference, a path, or the name of a variable or secret that holds it."""
+    if not 6 <= len(value) <= 128 or _PLACEHOLDER.search(value) or value.lower() in DEFAULT_PASSWORDS:
+        return False
+    if value.startswith(("$", "{", "%", "/", "./", "../", "~")) or "://" in value:
+        return False  # a reference, a path or a URL
+    if re.search(r"password|passwd|secret|token|credential|(?:^|[_\-.])(?:pass|pwd|key)(?:$|[_\-.])", value,
+                 re.IGNORECASE):
+        return False  # names what holds the password: my-db-password, DB_PASSWORD_FILE
+    if not re.search(r"[A-Za-z]", value) or re.fullmatch(r"[\^~<>=!v]*\d[\w.\-+*]*", value):
+        return False  # a number or a version range (a lock file's "parse-passwd": "^1.0.0")
+    if re.fullmatch(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+", value):
+        return False  # an environment variable's name
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+(\(\))?", value):
+        return False  # an attribute path such as settings.db_password
+    return len(set(value)) > 3
 
 
 def is_placeholder(value: str, *, strict: bool = False) -> bool:

@@ -113,19 +113,48 @@ def _tokens(doc: _Text) -> list[Finding]:
     return found
 
 
-def _assignments(doc: _Text, *, quoted_only: bool) -> list[Finding]:
-    """Random-looking values assigned to secret names, on the lines that name a secret."""
+def _assignments(doc: _Text, *, code: bool, quoted_only: bool) -> list[Finding]:
+    """Random-looking values assigned to secret names, on the lines that name a secret; and
+    word-like passwords where only a password can go (a connection string's password key, a
+    password name in configuration, or in code that uses a database client)."""
     found: list[Finding] = []
+    words_count = not code or p.DB_CLIENT.search(doc.text) is not None
     for line in sorted({doc.line(m.start()) for m in p.SECRET_WORD.finditer(doc.text)}):
-        for match in p.GENERIC.finditer(doc.lines(line, line)):
+        text = doc.lines(line, line)
+        for match in p.GENERIC.finditer(text):
             name, value = match.group("name"), match.group("value")
             if not any(word in name for word in p.NAME_WORDS) or p.NOT_NAME.search(name):
                 continue  # the case of the name must match the family's `contains` pre-filter
-            if quoted_only and not match.group("q"):
+            dsn = name.lower() in ("password", "passwd") and p.DSN_KEYS.search(text) is not None
+            if quoted_only and not match.group("q") and not dsn:
                 continue  # in code, an unquoted value is an expression, not a literal
-            if p.looks_random(value):
+            if dsn:
+                if p.plausible_password(value) and value != _dsn_user(text):
+                    found.append(_dsn_finding(text, line, value))
+            elif p.looks_random(value):
                 found.append(Finding("generic", f"hard-coded value for '{name[-40:]}'", line, value))
+            elif (words_count and name.lower().endswith(("password", "passwd", "passwords"))
+                  and p.plausible_password(value) and not _named_nearby(doc, line, value)):
+                found.append(Finding("generic", f"hard-coded password for '{name[-40:]}'", line, value, 0.8))
     return found
+
+
+def _named_nearby(doc: _Text, line: int, value: str) -> bool:
+    """The value is also the user's or the database's name a few lines away (user: claimdb,
+    password: claimdb): a stock local account, not a chosen password."""
+    window = doc.lines(line - 3, line + 3)
+    return len(re.findall(rf"(?<![\w\-]){re.escape(value)}(?![\w\-])", window)) > 1
+
+
+def _dsn_finding(text: str, line: int, value: str) -> Finding:
+    local = re.search(r"(?i)\bhost\s*=\s*(localhost|127\.0\.0\.1)\b", text) is not None
+    label = "password inside a connection string" + (" to a local host" if local else "")
+    return Finding("generic", label, line, value, 0.6 if local else 0.9)
+
+
+def _dsn_user(text: str) -> str | None:
+    match = p.DSN_USER.search(text)
+    return match.group(1) if match else None
 
 
 def _url_passwords(doc: _Text) -> list[Finding]:
@@ -157,7 +186,8 @@ def find_secrets(text: str, *, kind: str) -> list[Finding]:
     taken |= {f.line for f in specific}
     generic: dict[int, Finding] = {}
     quoted_only = kind in ("python", "notebook", "json")
-    for finding in _assignments(doc, quoted_only=quoted_only) + _url_passwords(doc):
+    assignments = _assignments(doc, code=kind in ("python", "notebook"), quoted_only=quoted_only)
+    for finding in assignments + _url_passwords(doc):
         if finding.line not in taken:
             generic.setdefault(finding.line, finding)
     return sorted(specific + list(generic.values()), key=lambda f: (f.line, f.kind))
