@@ -9,14 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from webpeople import HOSTILE, PASSWORD, People
 
 from mllens.review.serialise import review_to_data
 from mllens.store import Store, open_store
 from mllens.store.access import add_token, add_user
+from mllens.web import security
 from mllens.web.app import create_app
-from mllens.web.security import hash_password, new_token, token_digest
+from mllens.web.security import new_token, token_digest
 from mllens.workflow import review_project
 
 
@@ -46,9 +48,19 @@ USERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
+def _cheap_hasher() -> PasswordHasher:
+    # Real Argon2id with the smallest costs: the tests check the flow, not the work factor.
+    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(security, "_hasher", _cheap_hasher)
+
+
 @pytest.fixture(scope="session")
 def password_hash() -> str:
-    return hash_password(PASSWORD)  # one Argon2 hash for every user: each costs tens of ms
+    return str(_cheap_hasher().hash(PASSWORD))
 
 
 @pytest.fixture

@@ -63,7 +63,7 @@ def _teams_of(session: Session, user_id: int) -> tuple[str, ...]:
     return tuple(session.scalars(stmt))
 
 
-def _user_info(session: Session, row: UserRow) -> UserInfo:
+def user_info(session: Session, row: UserRow) -> UserInfo:
     return UserInfo(
         id=row.id, name=row.name, role=row.role, teams=_teams_of(session, row.id), created_at=row.created_at
     )
@@ -105,12 +105,12 @@ def add_user(
         for team in dict.fromkeys(teams):
             tx.session.add(TeamMemberRow(team_id=_team(tx.session, team).id, user_id=row.id))
         tx.session.flush()
-        return _user_info(tx.session, row)
+        return user_info(tx.session, row)
 
 
 def get_user(db: Db, *, name: str) -> UserInfo:
     with joined(db, write=False) as tx:
-        return _user_info(tx.session, _require_user(tx, name))
+        return user_info(tx.session, _require_user(tx, name))
 
 
 def password_hash_of(db: Db, *, name: str) -> tuple[UserInfo, str] | None:
@@ -120,13 +120,13 @@ def password_hash_of(db: Db, *, name: str) -> tuple[UserInfo, str] | None:
         row = _find_user(tx.session, name)
         if row is None or not row.password_hash:
             return None
-        return _user_info(tx.session, row), row.password_hash
+        return user_info(tx.session, row), row.password_hash
 
 
 def list_users(db: Db) -> list[UserInfo]:
     with joined(db, write=False) as tx:
         rows = tx.session.scalars(select(UserRow).order_by(UserRow.name))
-        return [_user_info(tx.session, row) for row in rows]
+        return [user_info(tx.session, row) for row in rows]
 
 
 def set_workload_team(db: Db, *, workload: str, team: str) -> None:
@@ -201,7 +201,7 @@ def token_grant(db: Db, *, digest: str) -> TokenGrant | None:
             return None
         user = tx.session.get(UserRow, row.user_id)
         assert user is not None  # the foreign key cascades
-        return TokenGrant(token_id=row.id, scope=row.scope, user=_user_info(tx.session, user))
+        return TokenGrant(token_id=row.id, scope=row.scope, user=user_info(tx.session, user))
 
 
 def record_change(

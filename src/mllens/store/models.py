@@ -192,3 +192,29 @@ class AuditRow(Base):
     field: Mapped[str] = mapped_column(String(32))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
+
+
+class SessionRow(Base):
+    """A logged-in browser: the SHA-256 digest of its cookie, and its CSRF token."""
+
+    __tablename__ = "sessions"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class AnswerRow(Base):
+    """The answer to one practice given in the web app (status and notes), the latest only;
+    the audit log keeps every change."""
+
+    __tablename__ = "answers"
+
+    workload_id: Mapped[int] = mapped_column(ForeignKey("workloads.id", ondelete="CASCADE"), primary_key=True)
+    practice: Mapped[str] = mapped_column(String(32), primary_key=True)
+    status: Mapped[str | None] = mapped_column(String(20))
+    notes: Mapped[str | None] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -117,3 +117,21 @@ class AuditEntry(_Record):
     field: str
     old_value: str | None
     new_value: str | None
+
+
+class SessionInfo(_Record):
+    """A live web session: whose, and the CSRF token its forms must carry."""
+
+    user: UserInfo
+    csrf: str
+    expires_at: dt.datetime
+
+
+class AnswerInfo(_Record):
+    """The web app's answer to one practice of a workload."""
+
+    practice: str
+    status: str | None
+    notes: str | None
+    updated_by: str
+    updated_at: dt.datetime

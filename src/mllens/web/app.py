@@ -6,16 +6,21 @@ one of their own), so the app holds no global state and several can run side by 
 
 from __future__ import annotations
 
+import secrets
+from urllib.parse import quote
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from mllens import __version__
 from mllens.store import Store
-from mllens.web import api
+from mllens.web import api, auth, pages
 from mllens.web.errors import ApiError, api_error_handler, validation_handler
+from mllens.web.security import hash_password
+from mllens.web.views import css_response, render
 
 
 def create_app(*, store: Store, secure_cookies: bool = True) -> FastAPI:
@@ -26,7 +31,19 @@ def create_app(*, store: Store, secure_cookies: bool = True) -> FastAPI:
     app.state.secure_cookies = secure_cookies
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_exception_handler(RequestValidationError, validation_handler)
+    app.state.login_limiter = auth.LoginLimiter()
+    # Checked against when a login names no user, so both cases cost one Argon2 check.
+    app.state.dummy_hash = hash_password(secrets.token_urlsafe(16))
+    app.add_exception_handler(auth.LoginRequired, _to_login)
+    app.add_exception_handler(auth.CsrfRefused, _csrf_refused)
+    app.add_exception_handler(pages.PageError, _page_error)
     app.include_router(api.router)
+    app.include_router(auth.router)
+    app.include_router(pages.router)
+
+    @app.get("/static/app.css", include_in_schema=False)
+    def css() -> Response:
+        return css_response()
 
     @app.get("/healthz", tags=["health"])
     def healthz(request: Request) -> JSONResponse:
@@ -39,3 +56,21 @@ def create_app(*, store: Store, secure_cookies: bool = True) -> FastAPI:
         return JSONResponse({"status": "ok", "database": "ok"})
 
     return app
+
+
+async def _to_login(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, auth.LoginRequired)
+    return RedirectResponse(f"/login?next={quote(exc.next_path, safe='')}", status_code=303)
+
+
+async def _csrf_refused(request: Request, _exc: Exception) -> Response:
+    message = (
+        "This form is out of date or did not come from mllens (its CSRF token is missing or wrong): reload the page."
+    )
+    return render(request, "error.html.j2", {"user": None, "status": 403, "message": message}, status=403)
+
+
+async def _page_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, pages.PageError)
+    return render(request, "error.html.j2", {"user": None, "status": exc.status, "message": exc.message},
+                  status=exc.status)

@@ -1,5 +1,6 @@
 """Access: users by login name with roles admin|editor|viewer, teams and their members,
-the team of each workload, API tokens (digests only) and the audit log of answers.
+the team of each workload, API tokens (digests only), web sessions (digests only), the
+answers given in the web app, and the audit log of those answers.
 
 The users table of 0001 (email, roles admin|facilitator|member|viewer) is rebuilt: any
 rows it holds are kept, their email becoming the login name (it was unique) and the
@@ -141,9 +142,37 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_audit_log_workload_at", "audit_log", ["workload_id", "at"])
+    op.create_table(
+        "sessions",
+        sa.Column("digest", sa.String(64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("csrf", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("digest", name="pk_sessions"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name="fk_sessions_user_id_users", ondelete="CASCADE"
+        ),
+    )
+    op.create_table(
+        "answers",
+        sa.Column("workload_id", sa.Integer(), nullable=False),
+        sa.Column("practice", sa.String(32), nullable=False),
+        sa.Column("status", sa.String(20), nullable=True),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("updated_by", sa.String(100), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("workload_id", "practice", name="pk_answers"),
+        sa.ForeignKeyConstraint(
+            ["workload_id"], ["workloads.id"], name="fk_answers_workload_id_workloads",
+            ondelete="CASCADE",
+        ),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("answers")
+    op.drop_table("sessions")
     op.drop_index("ix_audit_log_workload_at", table_name="audit_log")
     for table in ("audit_log", "api_tokens", "workload_teams", "team_members", "teams"):
         op.drop_table(table)

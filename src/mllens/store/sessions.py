@@ -1,0 +1,82 @@
+"""Web sessions and the answers given in the web app (each change audit-logged).
+
+A session is kept as the digest of its cookie (the cookie itself is never stored), with
+its CSRF token and expiry; logging out deletes it. Functions take `db` as in
+mllens.store.repo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, select
+
+from mllens.store.access import record_change, user_info
+from mllens.store.common import Db, joined, now, require_workload
+from mllens.store.models import AnswerRow, SessionRow, UserRow
+from mllens.store.records import AnswerInfo, SessionInfo, UserInfo
+
+STATUSES = ("implemented", "partial", "missing", "not_applicable")
+
+
+def open_session(db: Db, *, user: UserInfo, digest: str, csrf: str, lifetime: dt.timedelta) -> None:
+    at = now()
+    with joined(db, write=True) as tx:
+        # Expired sessions go whenever a new one starts: the table never grows unbounded.
+        tx.session.execute(delete(SessionRow).where(SessionRow.expires_at < at))
+        tx.session.add(SessionRow(digest=digest, user_id=user.id, csrf=csrf, created_at=at, expires_at=at + lifetime))
+        tx.session.flush()
+
+
+def session_of(db: Db, *, digest: str) -> SessionInfo | None:
+    """The live session with this cookie digest, or None (unknown or expired)."""
+    with joined(db, write=False) as tx:
+        row = tx.session.get(SessionRow, digest)
+        if row is None or row.expires_at <= now():
+            return None
+        user = tx.session.get(UserRow, row.user_id)
+        assert user is not None  # the foreign key cascades
+        return SessionInfo(user=user_info(tx.session, user), csrf=row.csrf, expires_at=row.expires_at)
+
+
+def close_session(db: Db, *, digest: str) -> None:
+    with joined(db, write=True) as tx:
+        tx.session.execute(delete(SessionRow).where(SessionRow.digest == digest))
+
+
+def _answer_info(row: AnswerRow) -> AnswerInfo:
+    return AnswerInfo(
+        practice=row.practice, status=row.status, notes=row.notes, updated_by=row.updated_by, updated_at=row.updated_at
+    )
+
+
+def answers_of(db: Db, *, workload: str) -> dict[str, AnswerInfo]:
+    """The web app's answers of the workload, by practice id."""
+    with joined(db, write=False) as tx:
+        owner = require_workload(tx, workload)
+        rows = tx.session.scalars(select(AnswerRow).where(AnswerRow.workload_id == owner.id))
+        return {row.practice: _answer_info(row) for row in rows}
+
+
+def set_answer(
+    db: Db, *, user: UserInfo, workload: str, practice: str, status: str | None, notes: str | None
+) -> AnswerInfo:
+    """Set the answer to `practice`, logging each field that changes (in one transaction).
+    The caller checks that `practice` is a practice of the lens and `status` one of STATUSES."""
+    with joined(db, write=True) as tx:
+        owner = require_workload(tx, workload)
+        # Locks the row on PostgreSQL, so two editors answering at once both get logged in order.
+        row = tx.session.scalars(
+            select(AnswerRow).where(AnswerRow.workload_id == owner.id, AnswerRow.practice == practice).with_for_update()
+        ).one_or_none()
+        if row is None:
+            row = AnswerRow(workload_id=owner.id, practice=practice, updated_by=user.name, updated_at=now())
+            tx.session.add(row)
+        for field, new in (("status", status), ("notes", notes)):
+            old = getattr(row, field)
+            if old != new:
+                record_change(tx, user=user, workload=workload, practice=practice, field=field, old=old, new=new)
+                setattr(row, field, new)
+        row.updated_by, row.updated_at = user.name, now()
+        tx.session.flush()
+        return _answer_info(row)

@@ -1,0 +1,183 @@
+"""The pages: the portfolio (with its CSV export) and one workload's facilitated review,
+walked by pillar or by phase, where editors answer practices.
+
+Every page needs a session (auth.page_session); what it shows is limited to the teams of
+the user (web.access), and every form carries the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from mllens.lens.load import load_shipped_lens
+from mllens.lens.model import Lens, Risk
+from mllens.report.html_view import RISK_CLASS
+from mllens.review.model import Review
+from mllens.store import latest_review
+from mllens.store.records import NotFoundError, SessionInfo
+from mllens.store.sessions import STATUSES, answers_of, set_answer
+from mllens.web.access import can_see, can_write
+from mllens.web.auth import check_csrf, page_session, store_of
+from mllens.web.portfolio import WorkloadLine, team_of, visible_workloads
+from mllens.web.views import render
+
+router = APIRouter(include_in_schema=False)
+Session = Annotated[SessionInfo, Depends(page_session)]
+RISK_FILTERS = ("HIGH", "MEDIUM")
+WALKS = ("pillar", "phase")
+
+
+class PageError(Exception):
+    """A page that cannot be shown (404, 403): answered with an HTML page of this status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def _filtered(lines: list[WorkloadLine], *, team: str, environment: str, risk: str) -> list[WorkloadLine]:
+    return [
+        line for line in lines
+        if (not team or line.team == team)
+        and (not environment or line.environment == environment)
+        and (risk not in RISK_FILTERS or (line.risk_counts is not None and getattr(line.risk_counts, risk) > 0))
+    ]
+
+
+def _minimap(lens: Lens, review: Review | None) -> list[list[str | None]]:
+    """Pillar rows x phase columns: each cell the risk of that question, or None."""
+    risks = {(q.pillar, q.phase): q.risk for q in review.questions} if review else {}
+    return [
+        [_risk_class(risks.get((pillar.id, phase.id))) for phase in lens.phases] for pillar in lens.pillars
+    ]
+
+
+def _risk_class(risk: Risk | None) -> str | None:
+    return None if risk is None else RISK_CLASS[risk]
+
+
+@router.get("/")
+def portfolio(
+    request: Request,
+    session: Session,
+    team: Annotated[str, Query(max_length=100)] = "",
+    environment: Annotated[str, Query(max_length=100)] = "",
+    risk: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    store = store_of(request)
+    every = visible_workloads(store, user=session.user)
+    lines = _filtered(every, team=team, environment=environment, risk=risk)
+    lens = load_shipped_lens()
+    maps = {line.name: _minimap(lens, latest_review(store, workload=line.name)) for line in lines}
+    return render(request, "portfolio.html.j2", {
+        "user": session.user, "csrf": session.csrf, "lines": lines, "maps": maps, "lens": lens,
+        "teams": sorted({line.team for line in every if line.team}),
+        "environments": sorted({line.environment for line in every if line.environment}),
+        "chosen": {"team": team, "environment": environment, "risk": risk}, "risks": RISK_FILTERS,
+    })
+
+
+def _csv_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@router.get("/portfolio.csv")
+def portfolio_csv(
+    request: Request,
+    session: Session,
+    team: Annotated[str, Query(max_length=100)] = "",
+    environment: Annotated[str, Query(max_length=100)] = "",
+    risk: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    lines = _filtered(visible_workloads(store_of(request), user=session.user),
+                      team=team, environment=environment, risk=risk)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["workload", "team", "owner", "environment", "last_scan",
+                     "HIGH", "MEDIUM", "NONE", "UNANSWERED", "NOT_APPLICABLE"])
+    for line in lines:
+        counts = line.risk_counts
+        writer.writerow([_csv_cell(v) for v in (
+            line.name, line.team, line.owner, line.environment,
+            line.last_scan.isoformat() if line.last_scan else "",
+            *((counts.HIGH, counts.MEDIUM, counts.NONE, counts.UNANSWERED, counts.NOT_APPLICABLE) if counts
+              else ("",) * 5),
+        )])
+    headers = {"Content-Disposition": 'attachment; filename="portfolio.csv"', "Cache-Control": "no-store"}
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def _visible(request: Request, session: SessionInfo, name: str) -> str | None:
+    try:
+        _info, team = team_of(store_of(request), workload=name)
+    except NotFoundError:
+        raise PageError(404, f"There is no workload named {name}.") from None
+    if not can_see(session.user, team):
+        raise PageError(403, f"Workload {name} belongs to a team you are not in.")
+    return team
+
+
+def _groups(lens: Lens, review: Review, by: str) -> list[tuple[str, list[Any]]]:
+    """The review's questions grouped by pillar or by phase, in the lens's order."""
+    if by == "pillar":
+        return [(p.name, [q for q in review.questions if q.pillar == p.id]) for p in lens.pillars]
+    return [(p.name, [q for q in review.questions if q.phase == p.id]) for p in lens.phases]
+
+
+@router.get("/workloads/{name}")
+def review_page(
+    request: Request, name: str, session: Session, by: Annotated[str, Query(max_length=10)] = "pillar"
+) -> Response:
+    team = _visible(request, session, name)
+    by = by if by in WALKS else "pillar"
+    store = store_of(request)
+    review = latest_review(store, workload=name)
+    lens = load_shipped_lens(review.lens_id) if review else load_shipped_lens()
+    by_question: dict[str, list[Any]] = {}
+    for practice in review.practices if review else []:
+        by_question.setdefault(practice.question, []).append(practice)
+    evidence: dict[str, list[Any]] = {}
+    for item in review.evidence if review else []:
+        evidence.setdefault(item.practice, []).append(item)
+    return render(request, "review.html.j2", {
+        "user": session.user, "csrf": session.csrf, "name": name, "team": team, "review": review,
+        "groups": _groups(lens, review, by) if review else [], "by": by, "walks": WALKS,
+        "by_question": by_question,
+        "evidence": evidence, "answers": answers_of(store, workload=name),
+        "can_answer": can_write(session.user, team), "statuses": STATUSES,
+    })
+
+
+@router.post("/workloads/{name}/answers")
+def answer(
+    request: Request,
+    name: str,
+    session: Session,
+    practice: Annotated[str, Form(max_length=32)],
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    status: Annotated[str, Form(max_length=20)] = "",
+    notes: Annotated[str, Form(max_length=10_000)] = "",
+    by: Annotated[str, Form(max_length=10)] = "pillar",
+) -> Response:
+    check_csrf(session, csrf)
+    team = _visible(request, session, name)
+    if not can_write(session.user, team):
+        raise PageError(403, "Viewers read reviews; answering needs an editor or an admin.")
+    store = store_of(request)
+    review = latest_review(store, workload=name)
+    if review is None or practice not in {p.id for p in review.practices}:
+        raise PageError(422, f"Practice {practice} is not part of this workload's review.")
+    if status and status not in STATUSES:
+        raise PageError(422, f"Expected a status of {', '.join(STATUSES)}, got {status}.")
+    set_answer(store, user=session.user, workload=name, practice=practice,
+               status=status or None, notes=notes.strip() or None)
+    walk = by if by in WALKS else "pillar"
+    return RedirectResponse(f"/workloads/{quote(name, safe='')}?by={walk}#{practice}", status_code=303)
