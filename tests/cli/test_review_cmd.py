@@ -375,6 +375,16 @@ def test_question_takes_a_question_or_a_practice_in_either_numbering(app: typer.
     )
 
 
+def test_question_is_repeatable_as_the_plan_asks_it(app: typer.Typer, tmp_path: Path) -> None:
+    (tmp_path / "mllens.yaml").write_text("workload: {name: w}\n", encoding="utf-8")
+    result = run(app, ["review", str(tmp_path), "--non-interactive", "--question", "MLSEC03", "--question", "MLREL05"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-2:] == [
+        "  security: 5 of 13: MLSEC03-BP01, MLSEC03-BP02, MLSEC03-BP03, MLSEC03-BP04, MLSEC03-BP05",
+        "  reliability: 2 of 13: MLREL05-BP01, MLREL05-BP02",
+    ]
+
+
 def test_unknown_or_mismatched_ids_name_the_option_and_the_id_shapes(app: typer.Typer, tmp_path: Path) -> None:
     (tmp_path / "mllens.yaml").write_text("workload: {name: w}\n", encoding="utf-8")
     shapes = "(questions look like MLOPS01, practices like MLOPS01-BP01 or MLOE-01)"

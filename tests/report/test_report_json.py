@@ -156,3 +156,33 @@ def test_registry_maps_names_to_reporters(review: Review) -> None:
         InputError, match=r"unknown report format 'xml' \(expected one of: terminal, markdown, json, html, sarif, pdf\)"
     ):
         get_reporter("xml")
+
+
+PLAN_KEYS = {
+    # the keys plan items have always had, kept
+    "rank", "practice", "question", "pillar", "phase", "title", "risk_now", "risk_after", "status", "accepted",
+    "steps", "stacks",
+    # added: what kind of item, the checks it closes, the evidence behind it, the next step
+    "kind", "checks", "evidence", "advice", "questions", "practices", "command",
+}  # fmt: skip
+
+
+def test_plan_items_carry_the_checks_they_close_and_their_evidence(example: tuple[Review, ScanResult]) -> None:
+    review, scan = example
+    plan = json.loads(render(review, scan=scan))["plan"]
+    assert plan
+    for item in plan:
+        assert set(item) == PLAN_KEYS, item["rank"]
+        assert item["kind"] in ("fix", "practice", "answer")
+        assert all(isinstance(c, str) for c in item["checks"])
+        for found in item["evidence"]:
+            assert set(found) == {"rule", "file", "line", "message"}
+            assert isinstance(found["line"], int | None) and found["file"] and found["rule"]
+        if item["kind"] == "answer":
+            assert item["command"].startswith("mllens review ") and item["questions"] and item["advice"] is None
+        else:
+            advice = item["advice"]
+            assert advice["practice"] == item["practice"] and advice["text"]
+            assert advice["check"] == (item["checks"][0] if item["checks"] else None)
+    fixes = [i for i in plan if i["kind"] == "fix" and i["evidence"]]
+    assert fixes and all(i["advice"]["source"] == "rule" and i["advice"]["snippet"] for i in fixes)

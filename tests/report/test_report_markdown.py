@@ -54,8 +54,10 @@ def test_top_five_actions_follow_the_plan() -> None:
         "1. **REL2-A** Automate deployment (REL2: HIGH → NONE): Deploy from a pipeline\n"
         "2. **SEC1-A** Encrypt data (SEC1: HIGH → MEDIUM): Turn on encryption with a managed key\n"
         "3. **SEC1-B** Log access (SEC1: HIGH → HIGH): Turn on access logging\n"
-        "4. **SEC1-C** Review access (SEC1: HIGH → HIGH): put this practice in place\n"
-        "5. **SEC2-A** Authenticate callers (SEC2: MEDIUM → NONE): put this practice in place\n"
+        "4. **SEC2-A** Authenticate callers (SEC2: MEDIUM → NONE): "
+        "Put practice SEC2-A in place: Authenticate callers.\n"
+        # SEC1-C nobody answered: asked, with the command that asks it
+        "5. **Answer question SEC1, which may carry HIGH risk**: `mllens review . --question SEC1`\n"
     ) in text
 
 
@@ -170,7 +172,7 @@ def test_hostile_values_in_every_field_are_escaped() -> None:
         assert f"### mllens review: {safe}\n" in text, name
         assert f"Owner: {safe} · Environment: {safe}\n" in text, name
         assert f"(accepted until 2027-01-01, owner {safe}). Reason: {safe}\n" in text, name
-        assert f"   - infra/{safe}.tf:3: {safe}\n" in text, name
+        assert f"   - infra/{safe}.tf:3: {safe} (`test.rule`)\n" in text, name
         assert f"- {safe}.ipynb: {safe}: {safe}\n" in text, name
         # Nothing raw: no tag, no line that the value started, every table row intact.
         assert "<" not in text, name

@@ -68,7 +68,7 @@ def _project(path: Path) -> Path:
 
 
 def _todo(lens: Lens, doc: AnswersDocument, scope: Scope) -> list[Practice]:
-    return unanswered(lens, doc, pillar=scope.pillar, question=scope.question, practice=scope.practice)
+    return unanswered(lens, doc, pillar=scope.pillar, question=scope.questions, practice=scope.practice)
 
 
 def _report_missing(lens: Lens, doc: AnswersDocument, scope: Scope) -> None:
@@ -134,8 +134,11 @@ def review(
         str | None, typer.Option(metavar="PILLAR", help="Only this pillar (e.g. security).")
     ] = None,
     question: Annotated[
-        str | None,
-        typer.Option(metavar="ID", help="Only this question (e.g. MLSEC03), or the question of a practice id."),
+        list[str] | None,
+        typer.Option(
+            metavar="ID",
+            help="Only this question (e.g. MLSEC03), or the question of a practice id (repeatable: any of them).",
+        ),
     ] = None,
     practice: Annotated[
         str | None,

@@ -8,6 +8,7 @@ differently and are not ids of this lens, so they are refused with the shapes th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mllens.cli.common import err_console, pillar_option
@@ -20,7 +21,7 @@ class Scope:
     """What `review` walks: canonical ids from --pillar, --question and --practice."""
 
     pillar: str | None = None
-    question: str | None = None
+    questions: tuple[str, ...] = ()  # --question, repeatable: any of these
     practice: str | None = None
 
 
@@ -53,11 +54,17 @@ def _question_id(lens: Lens, question: str) -> str:
 
 
 def review_scope(
-    lens: Lens, *, pillar: str | None = None, question: str | None = None, practice: str | None = None
+    lens: Lens,
+    *,
+    pillar: str | None = None,
+    question: str | Sequence[str] | None = None,
+    practice: str | None = None,
 ) -> Scope:
-    """Check --pillar, --question and --practice against the lens; return canonical ids."""
+    """Check --pillar, --question (one or more) and --practice against the lens; return
+    canonical ids."""
     pillar_id = pillar_option(lens, pillar)
-    question_id = _question_id(lens, question) if question is not None else None
+    given = [question] if isinstance(question, str) else list(question or ())
+    question_ids = tuple(dict.fromkeys(_question_id(lens, q) for q in given))
     practice_id = None
     if practice is not None:
         practice_id = lens.resolve(practice)
@@ -66,13 +73,13 @@ def review_scope(
                 f"{practice!r} is not a practice of lens {lens.id} ({_id_shapes(lens)})", field="--practice"
             )
         found_in = lens.practice(practice_id)
-        for option, given, value, own in (
-            ("--pillar", pillar, pillar_id, found_in.pillar),
-            ("--question", question, question_id, found_in.question),
+        for option, said, values, own in (
+            ("--pillar", pillar, (pillar_id,) if pillar_id else (), found_in.pillar),
+            ("--question", ", ".join(given), question_ids, found_in.question),
         ):
-            if value is not None and value != own:
+            if values and own not in values:
                 raise InputError(
-                    f"practice {practice_id} is in {own}, not in {option} {given}; drop one of the two options",
+                    f"practice {practice_id} is in {own}, not in {option} {said}; drop one of the two options",
                     field="--practice",
                 )
-    return Scope(pillar=pillar_id, question=question_id, practice=practice_id)
+    return Scope(pillar=pillar_id, questions=question_ids, practice=practice_id)

@@ -68,12 +68,13 @@ def unanswered(
     doc: AnswersDocument,
     *,
     pillar: str | None = None,
-    question: str | None = None,
+    question: str | Sequence[str] | None = None,
     practice: str | None = None,
 ) -> list[Practice]:
     """Practices with no status in the file, in lens order, leaving out questions the team
     marked not applicable and anything outside the filters."""
     skipped = {qid for qid, q in doc.answers.questions.items() if not q.applicable}
+    questions = {question} if isinstance(question, str) else set(question or ())
 
     def wanted(p: Practice) -> bool:
         answer = doc.answers.answers.get(p.id)
@@ -81,7 +82,7 @@ def unanswered(
             (answer is None or answer.status is None)
             and p.question not in skipped
             and pillar in (None, p.pillar)
-            and question in (None, p.question)
+            and (not questions or p.question in questions)
             and practice in (None, p.id)
         )
 

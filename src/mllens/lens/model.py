@@ -91,6 +91,9 @@ class Check(Strict):
     text: str = Field(min_length=1, max_length=300)
     evidence: str | None = None
     stage: LifecycleStage | None = None
+    # The next step when this check is not met (general text, notes per stack); without
+    # one, advice falls back to the practice's step that speaks of this check.
+    step: ImprovementStep | None = None
 
     @model_validator(mode="after")
     def _evidence_only_when_automated(self) -> Check:

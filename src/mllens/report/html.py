@@ -82,13 +82,15 @@ def to_html(
     baseline: Review | None = None,
     history: Sequence[Milestone] | None = None,
     paged: bool = False,
+    stack: str | None = None,
 ) -> str:
-    """The report page; `paged` adds a title page and page-numbered print CSS for PDF."""
+    """The report page; `paged` adds a title page and page-numbered print CSS for PDF;
+    `stack` chooses whose notes the plan shows (default: the stacks the scan found)."""
     script = _asset("report.js")
     points: list[Milestone] = [*history, ("this review", review.generated_at, review.summary)] if history else []
     page = _environment().get_template("report.html.j2")
     return page.render(
-        v=view.build_view(review, baseline=baseline),
+        v=view.build_view(review, baseline=baseline, stack=stack),
         r=review,
         scan=scan,
         baseline=baseline,
@@ -112,4 +114,4 @@ def render(
     history: Sequence[Milestone] | None = None,
 ) -> str:
     """The HTML report as one string (write it to a .html file; it needs nothing else)."""
-    return to_html(review, scan=scan, baseline=baseline, history=history)
+    return to_html(review, scan=scan, baseline=baseline, history=history, stack=options.stack)

@@ -21,6 +21,7 @@ from mllens.report.base import (
     humanize,
     question_acceptances,
 )
+from mllens.review.advice import shown_stacks
 from mllens.review.model import (
     CheckState,
     PlanStep,
@@ -145,6 +146,7 @@ class View:
     acceptances: dict[str, QuestionAcceptance] = field(default_factory=dict)  # question id ->
     accepted_counts: dict[Risk, int] = field(default_factory=dict)  # accepted questions per risk
     changed: list[tuple[QuestionResult, Risk | None]] = field(default_factory=list)
+    stacks_shown: tuple[str, ...] = ()  # whose notes each plan item shows: --stack, else the stacks found
 
     @property
     def expired(self) -> list[PracticeResult]:
@@ -186,7 +188,7 @@ def _disagreements(review: Review) -> list[Disagreement]:
     return out
 
 
-def build_view(review: Review, *, baseline: Review | None = None) -> View:
+def build_view(review: Review, *, baseline: Review | None = None, stack: str | None = None) -> View:
     before = {q.id: q.risk for q in baseline.questions} if baseline is not None else {}
     practices_of: dict[str, list[PracticeResult]] = {}
     for p in review.practices:
@@ -218,6 +220,7 @@ def build_view(review: Review, *, baseline: Review | None = None) -> View:
         changed=changed,
         acceptances=acceptances,
         accepted_counts=accepted_counts(review),
+        stacks_shown=shown_stacks(review.evidence, stack),
     )
 
 

@@ -23,7 +23,7 @@ from mllens.report.base import (
     question_acceptances,
     risk_text,
 )
-from mllens.review.model import QuestionResult, Review, RiskCounts
+from mllens.review.model import PlanStep, QuestionResult, Review, RiskCounts
 from mllens.scan.fingerprint import findings, known_fingerprints
 from mllens.scan.result import ScanResult
 
@@ -36,6 +36,10 @@ MARKS = {
 }
 _DIAGNOSTICS_SHOWN = 10
 _FINDINGS_SHOWN = 20
+_EVIDENCE_PER_ACTION = 3  # findings listed under one action (the JSON plan has them all)
+_FENCE_LANG = {"terraform": "hcl", "cloudformation": "yaml", "kubernetes": "yaml", "azureml": "yaml", "yaml": "yaml",
+               "python": "python", "cdk": "python", "docker": "dockerfile", "cli": "sh", "arm": "json",
+               "bicep": "bicep"}  # fmt: skip
 # Characters Markdown (GitHub flavour) gives a meaning to inline: code, emphasis, links and
 # images, tables, strikethrough, and the backslash itself.
 _MARKDOWN_SPECIAL = frozenset("\\`*_[]|~!#")
@@ -128,25 +132,35 @@ def _new_findings(review: Review, baseline: Review) -> list[str]:
     return [*lines, ""]
 
 
+def _action(step: PlanStep) -> list[str]:
+    if step.kind == "answer":
+        return [f"{step.rank}. **{escape(step.title)}**: `{step.command}`"]
+    advice = step.advice
+    what = advice.text if advice is not None else "put this practice in place"
+    check = f" `{step.checks[0]}`" if step.checks else ""
+    lines = [
+        f"{step.rank}. **{escape(step.practice)}**{check} {escape(step.title)} "
+        f"({escape(step.question)}: {labels.risk(step.risk_now)} → {labels.risk(step.risk_after)}): {escape(what)}"
+    ]
+    for item in step.evidence[:_EVIDENCE_PER_ACTION]:
+        where = f"{item.file}:{item.line}" if item.line else item.file
+        lines.append(f"   - {escape(where)}: {escape(item.message)} (`{item.rule}`)")
+    if advice is not None and advice.snippet:
+        fence = "~~~~" if "```" in advice.snippet else "```"
+        lang = _FENCE_LANG.get(advice.syntax or "", "")
+        lines += [f"   - fix ({advice.syntax}, `{advice.rule}`):", "", f"     {fence}{lang}"]
+        lines += [f"     {line}".rstrip() for line in advice.snippet.rstrip().splitlines()]
+        lines.append(f"     {fence}")
+    return lines
+
+
 def _actions(review: Review, top: int) -> list[str]:
     steps = [s for s in review.plan if not s.accepted][:top]
     if not steps:
         return []
     lines = [f"#### Top {len(steps)} actions", ""]
     for step in steps:
-        first = step.steps[0] if step.steps else "put this practice in place"
-        lines.append(
-            f"{step.rank}. **{escape(step.practice)}** {escape(step.title)} "
-            f"({escape(step.question)}: {labels.risk(step.risk_now)} → {labels.risk(step.risk_after)}): "
-            f"{escape(first)}"
-        )
-        finding = next(
-            (e for c in review.practice(step.practice).checks for e in c.evidence if e.outcome == "contradicts"),
-            None,
-        )
-        if finding is not None:
-            where = f"{finding.file}:{finding.line}" if finding.line else finding.file
-            lines.append(f"   - {escape(where)}: {escape(finding.message)}")
+        lines += _action(step)
     return [*lines, ""]
 
 

@@ -76,4 +76,4 @@ def render(
     history: Sequence[Milestone] | None = None,
 ) -> bytes:
     """The report as PDF bytes (write them to a .pdf file)."""
-    return html_to_pdf(to_html(review, scan=scan, baseline=baseline, history=history, paged=True))
+    return html_to_pdf(to_html(review, scan=scan, baseline=baseline, history=history, paged=True, stack=options.stack))

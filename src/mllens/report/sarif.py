@@ -28,7 +28,8 @@ from urllib.parse import quote
 from mllens import __version__
 from mllens.lens.model import Risk
 from mllens.report.base import ReportOptions
-from mllens.review.model import CheckState, PracticeResult, Review
+from mllens.review.advice import as_found, syntax_of
+from mllens.review.model import CheckState, PlanStep, PracticeResult, Review
 from mllens.scan.evidence import Evidence
 from mllens.scan.fingerprint import FINGERPRINT_KEY as FINGERPRINT_KEY
 from mllens.scan.fingerprint import findings, known_fingerprints
@@ -126,10 +127,26 @@ def _location(file: str, prefix: str | None) -> dict[str, Any]:
     return {"uri": quote(prefix + file, safe="/"), "uriBaseId": ROOT_BASE}
 
 
+def _next_step(
+    item: Evidence, steps: dict[tuple[str, str], PlanStep], rules: dict[str, Rule]
+) -> tuple[str, dict[str, str]]:
+    """For a contradicting finding: its check's next step (the plan's advice) for the
+    message, and the rule's fix for this file's syntax."""
+    if item.outcome != "contradicts":
+        return "", {}
+    step = steps.get((item.practice.upper(), item.check))
+    text = f" Next step: {step.advice.text}" if step is not None and step.advice is not None else ""
+    rule = rules.get(item.rule)
+    fixes: dict[str, str] = {str(k): v for k, v in rule.meta.fix.items()} if rule is not None else {}
+    syntax = syntax_of(as_found(item), fixes)
+    return text, {"syntax": syntax, "snippet": fixes[syntax]} if syntax is not None else {}
+
+
 def _result(item: Evidence, index: int, practice: PracticeResult | None, risk: Risk | None,
-            fingerprint: str, prefix: str | None) -> dict[str, Any]:
+            fingerprint: str, prefix: str | None, advice: tuple[str, dict[str, str]] = ("", {})) -> dict[str, Any]:
     where = f"{practice.id} {practice.title}" if practice else item.practice
     question = f"; question {practice.question} is {risk.value}" if practice and risk else ""
+    next_step, fix = advice
     location: dict[str, Any] = {"artifactLocation": _location(item.file, prefix)}
     if item.line is not None:
         location["region"] = {"startLine": item.line}
@@ -137,12 +154,14 @@ def _result(item: Evidence, index: int, practice: PracticeResult | None, risk: R
         "ruleId": item.rule,
         "ruleIndex": index,
         "level": ("error" if risk is Risk.HIGH else "warning") if item.decides else "note",
-        "message": {"text": f"{item.message} (practice {where}{question})"},
+        "message": {"text": f"{item.message} (practice {where}{question})" + (f".{next_step}" if next_step else "")},
         "locations": [{"physicalLocation": location}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
         "properties": {"practice": item.practice, "check": item.check, "confidence": item.confidence,
                        "fileClass": item.file_class},
     }
+    if fix:
+        result["properties"]["fix"] = fix
     suppressions = _suppressions(practice, item)
     if suppressions:
         result["suppressions"] = suppressions
@@ -153,7 +172,8 @@ def _result(item: Evidence, index: int, practice: PracticeResult | None, risk: R
 
 def to_sarif(review: Review, *, scan: ScanResult | None = None, baseline: Review | None = None) -> dict[str, Any]:
     """The SARIF log as plain data; with `baseline`, each result has its baselineState."""
-    rules = {rid: r for rid, r in all_rules().items() if r.id == rid}  # redirects point at the same rule
+    every_rule = all_rules()
+    rules = {rid: r for rid, r in every_rule.items() if r.id == rid}  # redirects point at the same rule
     descriptors = [rule_descriptor(r) for r in rules.values()]
     index = {rid: i for i, rid in enumerate(rules)}
     practices: dict[str, PracticeResult] = {}
@@ -162,6 +182,7 @@ def to_sarif(review: Review, *, scan: ScanResult | None = None, baseline: Review
         if p.id_2023:
             practices.setdefault(p.id_2023.upper(), p)
     risks = {q.id: q.risk for q in review.questions}
+    steps = {(s.practice.upper(), s.checks[0]): s for s in review.plan if s.kind == "fix"}
     all_ids = {rid: r.id for rid, r in all_rules().items()}  # retired ids resolve to today's rule
     base, prefix = source_root(scan) if scan is not None else (None, None)
     known = known_fingerprints(baseline.evidence, rule_ids=all_ids) if baseline is not None else None
@@ -173,7 +194,8 @@ def to_sarif(review: Review, *, scan: ScanResult | None = None, baseline: Review
             descriptors.append(_unknown_rule(item.rule))
         practice = practices.get(item.practice.upper())
         risk = risks.get(practice.question) if practice else None
-        results.append(_result(item, index[item.rule], practice, risk, found.fingerprint, prefix))
+        advice = _next_step(item, steps, every_rule)
+        results.append(_result(item, index[item.rule], practice, risk, found.fingerprint, prefix, advice))
         if known is not None:
             results[-1]["baselineState"] = "unchanged" if found.fingerprint in known else "new"
     run: dict[str, Any] = {

@@ -30,6 +30,7 @@ from mllens.report.base import (
     question_acceptances,
     risk_text,
 )
+from mllens.review.advice import shown_stacks
 from mllens.review.model import CheckState, PlanStep, PracticeResult, PracticeStatus, QuestionResult, Review
 from mllens.scan.result import ScanResult
 
@@ -130,7 +131,24 @@ def _legend(review: Review, acceptances: dict[str, QuestionAcceptance]) -> str:
     return " · ".join(codes) + ("\n" if codes else "") + " · ".join(keys)
 
 
-def _practice_lines(practice: PracticeResult, step: PlanStep | None, stack: str | None) -> Text:
+def _advice_lines(text: Text, step: PlanStep | None, stacks: tuple[str, ...], practice: str) -> None:
+    advice = step.advice if step is not None else None
+    if advice is None:
+        text.append(f"\n      → put practice {practice} in place (no steps in the lens yet)")
+        return
+    text.append(f"\n      → {advice.text}", style="cyan")
+    if advice.snippet:
+        text.append(f"\n        fix ({advice.syntax}, {advice.rule}):", style="cyan")
+        for line in advice.snippet.rstrip().splitlines():
+            text.append(f"\n          {line}", style="cyan")
+    for stack in stacks:
+        if stack in advice.stacks:
+            text.append(f"\n        {stack}: {advice.stacks[stack]}", style="cyan")
+
+
+def _practice_lines(
+    practice: PracticeResult, steps: dict[tuple[str, str | None], PlanStep], stacks: tuple[str, ...]
+) -> Text:
     text = Text("  ✗ ", style="red")
     text.append(f"{practice.id} ", style="bold")
     text.append(f"{practice.title} [{labels.status(practice.status)}]")
@@ -139,21 +157,21 @@ def _practice_lines(practice: PracticeResult, step: PlanStep | None, stack: str 
             owner=practice.accepted.owner, expires=practice.accepted.expires, expired=practice.accepted_expired
         )
         text.append(f" ({accepted})", style="italic")
+    failing = [c for c in practice.checks if c.state is CheckState.NOT_MET]
     shown = 0
-    for check in practice.checks:
-        if check.state is not CheckState.NOT_MET:
-            continue  # a finding the team overrode is shown under disagreements instead
-        for item in check.evidence:
-            if item.outcome == "contradicts" and shown < _EVIDENCE_SHOWN:
-                where = f"{item.file}:{item.line}" if item.line else item.file
-                text.append(f"\n      {where}: {item.message} ({item.rule})", style="dim")
-                shown += 1
-    if step is not None and step.steps:
-        text.append(f"\n      → {step.steps[0]}", style="cyan")
-        if stack and step.stacks.get(stack):
-            text.append(f"\n        {stack}: {step.stacks[stack][0]}", style="cyan")
-    else:
-        text.append(f"\n      → put practice {practice.id} in place (no steps in the lens yet)")
+    # Each failing check with its findings, then its own next step (never another check's).
+    for check in failing:
+        found = [e for e in check.evidence if e.outcome == "contradicts"]
+        for item in found[: max(_EVIDENCE_SHOWN - shown, 1)]:
+            where = f"{item.file}:{item.line}" if item.line else item.file
+            text.append(f"\n      {where}: {item.message} ({item.rule})", style="dim")
+            shown += 1
+        if len(found) > 1 and shown >= _EVIDENCE_SHOWN:
+            more = f"\n      ... {check.id}: {len(found)} findings in all (the JSON report lists them)"
+            text.append(more, style="dim")
+        _advice_lines(text, steps.get((practice.id, check.id)), stacks, practice.id)
+    if not failing:
+        _advice_lines(text, steps.get((practice.id, None)), stacks, practice.id)
     return text
 
 
@@ -166,13 +184,14 @@ def _high_risks(
     decided = {q.id for q in high if q.id in acceptances and not acceptances[q.id].expired}
     title = f"{labels.risk(Risk.HIGH)} risks ({len(high)}" + (f", {len(decided)} accepted)" if decided else ")")
     out = [Text(title, style="bold red")]
-    steps = {s.practice: s for s in review.plan}
+    steps = {(s.practice, s.checks[0] if s.checks else None): s for s in review.plan if s.kind != "answer"}
+    stacks = shown_stacks(review.evidence, options.stack)
     # Open risks first; the ones the team accepted come last, as the plan orders them.
     for q in sorted(high, key=lambda q: q.id in decided):
         where = " / ".join(humanize(x) for x in (q.pillar, q.phase) if x)
         out.append(Text(f"\n{q.id} {risk_text(q, acceptances)} · {where} · {q.title}", style="bold"))
         for pid in q.missing:
-            out.append(_practice_lines(review.practice(pid), steps.get(pid), options.stack))
+            out.append(_practice_lines(review.practice(pid), steps, stacks))
         if q.unknown:
             out.append(Text(f"  ? {labels.status(PracticeStatus.UNKNOWN)}: {', '.join(q.unknown)}", style="dim"))
     return out

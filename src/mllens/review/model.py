@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -117,9 +118,42 @@ class Summary(_Model):
     by_phase: dict[str, RiskCounts]
 
 
+class PlanEvidence(_Model):
+    """A finding behind a plan item: where the files prove the gap."""
+
+    rule: str
+    file: str
+    line: int | None = None
+    message: str
+
+
+AdviceSource = Literal["rule", "check", "check_text", "practice", "none"]
+
+
+class Advice(_Model):
+    """What to do next about one gap (mllens.review.advice); `source` says whose words:
+    the contradicting rule's fix, the check's own step, the check's statement, or the
+    practice's step."""
+
+    text: str
+    source: AdviceSource
+    practice: str
+    check: str | None = None
+    rule: str | None = None  # the contradicting rule whose fix this is
+    syntax: str | None = None  # the fix's syntax key (terraform, cloudformation, docker ...)
+    snippet: str | None = None  # the rule's fix for that syntax
+    stacks: dict[str, str] = {}  # stack -> note of the chosen step
+
+
+# fix: a check the files (or the team) show not met; practice: a practice missing as a
+# whole; answer: questions to answer, grouped (practice and question are then "").
+PlanKind = Literal["fix", "practice", "answer"]
+
+
 class PlanStep(_Model):
-    """One improvement: implement a practice. Ordered by the risk it sits under, then by
-    how much implementing it lowers that question's risk."""
+    """One improvement: fix a failing check, implement a practice, or answer questions.
+    Gaps the files prove come first, by the risk they sit under, then gaps the team
+    reported, then questions to answer (high, then medium), then accepted risks."""
 
     rank: int
     practice: str
@@ -133,6 +167,13 @@ class PlanStep(_Model):
     accepted: bool = False
     steps: list[str] = []
     stacks: dict[str, list[str]] = {}  # stack -> notes, in step order
+    kind: PlanKind = "practice"
+    checks: list[str] = []  # the checks this item closes
+    evidence: list[PlanEvidence] = []  # contradicting findings that prove the gap
+    advice: Advice | None = None  # the next step for this item (lens and rule text)
+    questions: list[str] = []  # answer: the questions to answer
+    practices: list[str] = []  # answer: their practices still unknown
+    command: str | None = None  # answer: the command that asks them
 
 
 class Review(_Model):

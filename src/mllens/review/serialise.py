@@ -194,7 +194,7 @@ def review_from_data(data: Any, *, lens: Lens, file: str) -> Review:
 
 
 # What a stored review leaves out because the lens holds it.
-_LENS_TEXT = {"plan": {"__all__": {"steps", "stacks"}}}
+_LENS_TEXT = {"plan": {"__all__": {"steps", "stacks", "advice"}}}
 
 
 def review_to_stored_json(review: Review) -> str:
