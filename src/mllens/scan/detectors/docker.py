@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from mllens.scan.classify_shape import is_dev_container
 from mllens.scan.context import FileContext, ParsedFile
 from mllens.scan.parse.compose import compose_services, interpolate
 from mllens.scan.parse.dockerfile import Dockerfile, Instruction
@@ -54,6 +55,8 @@ def _compose_users(ctx: FileContext) -> None:
 
 @rule()
 def non_root_user(ctx: FileContext) -> None:
+    if is_dev_container(ctx.file.path):
+        return  # the editor's environment, not the image the workload ships
     _compose_users(ctx)
     dockerfile = _dockerfile(ctx.file)
     stage = _final_stage(dockerfile) if dockerfile is not None else []
