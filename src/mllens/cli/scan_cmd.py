@@ -26,6 +26,7 @@ from mllens.cli.common import (
     one_of,
 )
 from mllens.errors import MllensError
+from mllens.review.model import Review
 from mllens.scan.result import ScanResult
 
 FORMATS = REPORT_FORMATS
@@ -64,6 +65,13 @@ def scan(
         Path | None, typer.Option("--html", metavar="FILE", help="Also write the HTML report to this file.")
     ] = None,
     exclude: ExcludeOption = None,
+    upload: Annotated[
+        str | None,
+        typer.Option(
+            "--upload", metavar="URL",
+            help="Also send the review to this mllens server (token in $MLLENS_TOKEN, scope upload).",
+        ),
+    ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore and do not update the result cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     explain_files: Annotated[
@@ -112,6 +120,8 @@ def scan(
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
         if html is not None:
             write_output(html, html_report.render(review, scan=result, baseline=before))
+        if upload is not None:
+            _upload(upload, review=review, result=result, quiet=quiet)
     except MllensError as exc:
         raise _fail(exc) from None
     if threshold is not None:
@@ -121,6 +131,16 @@ def scan(
                 err_console.print(line, markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(gate.exit_code)
     raise typer.Exit(EXIT_OK)
+
+
+def _upload(url: str, *, review: Review, result: ScanResult, quiet: bool) -> None:
+    from mllens.review.serialise import review_to_data
+    from mllens.web.client import upload_scan
+
+    answer = upload_scan(url, workload=review.workload.name, data=review_to_data(review, scan=result))
+    if not quiet:
+        err_console.print(f"uploaded to {url}: review {answer.get('review_id')} of {answer.get('workload')}",
+                          markup=False, highlight=False, soft_wrap=True)
 
 
 def explain(result: ScanResult) -> str:
