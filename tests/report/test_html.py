@@ -354,3 +354,20 @@ def test_no_label_is_ever_cut_with_an_ellipsis() -> None:
     templates = Path(__file__).resolve().parents[2] / "src" / "mllens" / "report" / "templates"
     for sheet in sorted(templates.glob("*.css")):
         assert "text-overflow: ellipsis" not in sheet.read_text(encoding="utf-8"), sheet.name
+
+
+def test_a_gap_the_files_prove_shows_its_evidence_next_step_and_fix(example: Reviewed, example_html: str) -> None:
+    review, _ = example
+    step = review.plan[0]
+    assert step.kind == "fix" and step.advice is not None and step.advice.snippet
+    start = example_html.index(f'id="step-{step.rank}"')
+    block = example_html[start:example_html.index('id="step-', start + 1)]
+    first = step.evidence[0]
+    assert f"{first.file}:{first.line}" in block and html_escape(first.message) in block
+    assert f"<strong>Next step:</strong> {html_escape(step.advice.text)}" in block
+    assert f"<pre><code>{html_escape(step.advice.snippet)}</code></pre>" in block
+    assert f"<strong>AWS:</strong> {html_escape(step.advice.stacks['aws'])}" in block  # the stack the scan found
+    assert "<strong>Google Cloud:</strong>" not in block
+    ask = next(s for s in review.plan if s.kind == "answer")
+    start = example_html.index(f'id="step-{ask.rank}"')
+    assert f"<code>{html_escape(ask.command or '')}</code>" in example_html[start:start + 4000]

@@ -225,3 +225,21 @@ def test_each_result_names_its_file_class_and_evidence_outside_the_project_is_a_
     assert ours["properties"]["fileClass"] == "project" and ours["level"] in ("error", "warning")
     assert theirs["properties"]["fileClass"] == "vendored" and theirs["level"] == "note"
     assert theirs["suppressions"][0]["justification"].startswith("vendored file: visible, decides no practice")
+
+
+def test_each_result_says_its_checks_next_step_and_the_fix_for_its_file(example: Reviewed) -> None:
+    review, _ = example
+    results = log_of(example)["runs"][0]["results"]
+    steps = {(s.practice, s.checks[0]): s for s in review.plan if s.kind == "fix"}
+    rules = all_rules()
+    for result in results:
+        check = (result["properties"]["practice"], result["properties"]["check"])
+        step = steps[check]
+        assert step.advice is not None
+        assert result["message"]["text"].endswith(f"Next step: {step.advice.text}"), check
+        fix = result["properties"]["fix"]
+        assert fix["snippet"] == rules[result["ruleId"]].meta.fix[fix["syntax"]]  # this rule's own fix
+    by_file = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r["properties"]["fix"]["syntax"]
+               for r in results}  # fmt: skip
+    assert by_file["examples/fraud-detection/docker/Dockerfile"] == "docker"
+    assert by_file["examples/fraud-detection/infra/main.tf"] == "terraform"

@@ -102,5 +102,7 @@ def test_stored_form_leaves_the_lens_text_out_and_gets_it_back(review: Review) -
     assert review.plan and review.plan[0].steps  # the shipped lens has how-to text for the first step
     stored = review_to_stored_json(review)
     plan = json.loads(stored)["plan"]
-    assert all("steps" not in step and "stacks" not in step for step in plan)
+    assert all("steps" not in step and "stacks" not in step and "advice" not in step for step in plan)
+    assert plan[0]["evidence"] and plan[0]["checks"] == ["storage_encrypted_cmk"]  # ids and places stay
+    assert review.plan[0].advice is not None  # the next step comes back from the lens
     assert review_from_stored_json(stored) == review

@@ -29,8 +29,7 @@ def export(
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this file.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Rescan every file.")] = False,
 ) -> None:
-    """Scan the project, merge mllens.yaml, and print (or write) the plan as a backlog:
-    practice, step, evidence, risk, owner and due date, one row per item."""
+    """Print (or write) the review's plan as a backlog: practice, step, evidence, risk, owner, due."""
     with user_errors():
         format = choose(format, EXPORT_FORMATS, option="--format")
         root = project_folder(path)
