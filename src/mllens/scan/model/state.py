@@ -39,6 +39,8 @@ def _build(file: ParsedFile) -> State:
         from mllens.scan.model.azureml import adapt
     elif file.kind == "yaml" and _manifests(file):  # Kubernetes (chart templates and overlays too)
         from mllens.scan.model.kubernetes import adapt
+    elif file.kind == "yaml" and _serverless(file):  # Serverless Framework services
+        from mllens.scan.model.serverless import adapt
     elif file.kind in ("yaml", "json"):
         from mllens.scan.model.cloudformation import adapt
     elif file.kind in ("python", "text") and file.path.endswith((".py", ".ts")):  # CDK apps (a word test first)
@@ -58,6 +60,12 @@ def _build(file: ParsedFile) -> State:
 def _manifests(file: ParsedFile) -> bool:
     docs = file.data if isinstance(file.data, list) else []
     return any(isinstance(d, dict) and "apiVersion" in d and "kind" in d for d in docs)
+
+
+def _serverless(file: ParsedFile) -> bool:
+    from mllens.scan.model.serverless import is_serverless
+
+    return is_serverless(file)
 
 
 def _azure_template(file: ParsedFile) -> bool:

@@ -116,7 +116,9 @@ def endpoint_authentication(ctx: FileContext) -> None:
         mode = endpoint.auth_mode
         if mode is None:
             continue
-        if mode.kind == "literal":
+        if mode.kind == "literal" and str(mode.raw).upper() == "NONE":  # an API with no authorizer
+            ctx.contradicts(line=mode.line, message=f"{endpoint.address} lets anyone call it ({mode.name}: NONE)")
+        elif mode.kind == "literal":
             ctx.supports(line=mode.line, message=f"{endpoint.address} requires callers to authenticate "
                                                  f"({mode.name} = {mode.shown()})")
         elif not mode.written and endpoint.auth_default:
