@@ -168,19 +168,27 @@ def _judge_secret_inputs(ctx: FileContext, uses: str, given: Mapping[str, Any]) 
 
 
 def _judge_login(ctx: FileContext, uses: str, given: Mapping[str, Any], line: int) -> None:
+    """A stored key contradicts at its own input's line; a federated login supports at the step."""
+
+    def at(*keys: str) -> int:
+        return next((line_of(given, k, line) for k in keys if k in given), line)
+
     if uses.startswith("aws-actions/configure-aws-credentials"):
         if "aws-secret-access-key" in given or "aws-access-key-id" in given:
-            ctx.contradicts(line=line, message="AWS credentials come from stored access keys")
+            ctx.contradicts(line=at("aws-secret-access-key", "aws-access-key-id"),
+                            message="AWS credentials come from stored access keys")
         elif "role-to-assume" in given:
             ctx.supports(line=line, message="AWS credentials come from OIDC (role-to-assume)")
     elif uses.startswith("google-github-actions/auth"):
         if "credentials_json" in given:
-            ctx.contradicts(line=line, message="Google Cloud credentials come from a stored service account key")
+            ctx.contradicts(line=at("credentials_json"),
+                            message="Google Cloud credentials come from a stored service account key")
         elif "workload_identity_provider" in given:
             ctx.supports(line=line, message="Google Cloud credentials come from workload identity federation")
     elif uses.startswith("azure/login"):
         if "creds" in given or "client-secret" in given:
-            ctx.contradicts(line=line, message="Azure credentials come from a stored client secret")
+            ctx.contradicts(line=at("creds", "client-secret"),
+                            message="Azure credentials come from a stored client secret")
         elif "client-id" in given:
             ctx.supports(line=line, message="Azure credentials come from OIDC federation (client-id, no secret)")
 
