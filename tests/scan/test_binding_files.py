@@ -25,15 +25,29 @@ PATHS = [
 ]
 
 
-def test_terraform_sources_are_the_module_declarations_and_its_tfvars() -> None:
+def test_terraform_sources_are_the_module_folder_its_tfvars_and_its_possible_callers() -> None:
     files = BindingFiles.of(PATHS)
     assert files.sources("infra/main.tf") == [
         "infra/environments/dev.auto.tfvars.json", "infra/envs/staging/terraform.tfvars", "infra/locals.tf",
+        "infra/outputs.tf", "infra/prod.tfvars", "infra/variables.tf",
+    ]  # any .tf of the folder may declare a variable; not the nested module's files
+    # the nested module: its own files, and those of infra/, which may call it (with its tfvars)
+    assert files.sources("infra/modules/net/main.tf") == [
+        "infra/environments/dev.auto.tfvars.json", "infra/envs/staging/terraform.tfvars", "infra/locals.tf",
+        "infra/main.tf", "infra/modules/net/net.tfvars", "infra/modules/net/variables.tf", "infra/outputs.tf",
         "infra/prod.tfvars", "infra/variables.tf",
-    ]  # not outputs.tf, not the nested module's files
-    assert files.sources("infra/modules/net/main.tf") == ["infra/modules/net/net.tfvars",
-                                                          "infra/modules/net/variables.tf"]
+    ]
     assert files.sources("infra/prod.tfvars") == []
+
+
+def test_callers_of_a_module_are_near_it_and_outside_it() -> None:
+    files = BindingFiles.of(["modules/endpoint/main.tf", "modules/endpoint/examples/basic/main.tf",
+                             "envs/prod/main.tf", "envs/prod/terraform.tfvars", "main.tf", "far/away/deep/main.tf",
+                             "modules/net/main.tf"])
+    # below its parent (modules/) or grandparent (the root), two levels down, not inside it
+    assert files.callers("modules/endpoint") == ["", "envs/prod", "modules/net"]
+    assert "envs/prod/terraform.tfvars" in files.sources("modules/endpoint/main.tf")
+    assert not any(p.startswith("far/") for p in files.sources("modules/endpoint/main.tf"))
 
 
 def test_cloudformation_sources_are_json_beside_it_or_in_parameter_folders() -> None:
@@ -45,9 +59,12 @@ def test_cloudformation_sources_are_json_beside_it_or_in_parameter_folders() -> 
 
 def test_a_changed_source_makes_the_files_it_may_bind_stale() -> None:
     consumers = ["infra/main.tf", "infra/modules/net/main.tf", "cfn/endpoint.yaml", "other/x.yaml", "other/x.tf"]
-    assert stale_consumers(["infra/envs/staging/terraform.tfvars"], consumers) == {"infra/main.tf"}
-    assert stale_consumers(["infra/variables.tf"], consumers) == {"infra/main.tf"}
-    assert stale_consumers(["infra/main.tf"], consumers) == set()  # not a declaration file
+    assert stale_consumers(["infra/envs/staging/terraform.tfvars"], consumers) == {
+        "infra/main.tf", "infra/modules/net/main.tf", "other/x.tf"}  # infra's variables may be module inputs
+    # a .tf may declare variables, or call the modules near it (other/ is below the root)
+    assert stale_consumers(["infra/variables.tf"], consumers) == {"infra/main.tf", "infra/modules/net/main.tf",
+                                                                   "other/x.tf"}
+    assert stale_consumers(["infra/modules/net/net.tfvars"], consumers) == {"infra/modules/net/main.tf"}
     assert stale_consumers(["cfn/params/staging.json"], consumers) == {"cfn/endpoint.yaml"}
     assert stale_consumers(["cfn/other.yaml"], consumers) == set()
     assert stale_consumers(["cfn/other.yaml"], consumers, names=True) == {"cfn/endpoint.yaml"}
@@ -189,3 +206,38 @@ def test_sam_config_beside_a_template_is_a_source() -> None:
     files = BindingFiles.of(["sam/template.yaml", "sam/samconfig.toml", "sam/params/samconfig.toml"])
     assert files.sources("sam/template.yaml") == ["sam/samconfig.toml"]
     assert stale_consumers(["sam/samconfig.toml"], ["sam/template.yaml"]) == {"sam/template.yaml"}
+
+
+MODULE_ENDPOINT = ENDPOINT.replace("resource", 'variable "instance_count" {\n  default = 1\n}\n\nresource', 1)
+
+
+def test_warm_rescan_judges_a_module_again_when_its_caller_changes(tmp_path: Path, checked: list[str]) -> None:
+    caller = 'module "endpoint" {\n  source         = "./modules/endpoint"\n  instance_count = 2\n}\n'
+    write(tmp_path, {"modules/endpoint/main.tf": MODULE_ENDPOINT, "main.tf": caller, "outputs.tf": "# none\n"})
+    first = run_scan(tmp_path, families_to_run=ML)
+    assert [row[:3] for row in _counts(first)] == [("supports", "main.tf", 3)]
+    checked.clear()
+    assert _counts(run_scan(tmp_path, families_to_run=ML)) == _counts(first)
+    assert "modules/endpoint/main.tf" not in checked  # nothing changed: from the cache
+    _rewrite(tmp_path / "main.tf", caller.replace("= 2", "= 1"))
+    checked.clear()
+    second = run_scan(tmp_path, families_to_run=ML)
+    assert "modules/endpoint/main.tf" in checked  # its own bytes unchanged, judged again
+    assert [row[:3] for row in _counts(second)] == [("contradicts", "main.tf", 3)]
+    (tmp_path / "main.tf").unlink()  # no caller: the module's default
+    assert [row[:3] for row in _counts(run_scan(tmp_path, families_to_run=ML))] == [
+        ("contradicts", "modules/endpoint/main.tf", 2)]
+
+
+def test_warm_rescan_judges_again_when_a_declaration_in_main_tf_changes(
+    tmp_path: Path, checked: list[str]
+) -> None:
+    main = 'terraform {\n  required_version = ">= 1.5"\n}\n\nvariable "instance_count" {\n  default = 1\n}\n'
+    write(tmp_path, {"infra/endpoint.tf": ENDPOINT, "infra/main.tf": main})
+    first = run_scan(tmp_path, families_to_run=ML)
+    assert [row[:3] for row in _counts(first)] == [("contradicts", "infra/main.tf", 6)]
+    _rewrite(tmp_path / "infra/main.tf", main.replace("default = 1", "default = 3"))
+    checked.clear()
+    second = run_scan(tmp_path, families_to_run=ML)
+    assert "infra/endpoint.tf" in checked
+    assert [row[:3] for row in _counts(second)] == [("supports", "infra/main.tf", 6)]

@@ -6,9 +6,13 @@ directory and from the `*.tfvars` of each environment; a CloudFormation template
 engine reads those few files with the file that references them (their bytes go into its
 cache digest), and a re-scan re-judges a file when one of them changed: both ask here.
 
-- Terraform, for `D/x.tf`: the declaration files of D (`variables.tf`, `*vars*.tf`,
-  `locals.tf`, `inputs.tf`), and every `*.tfvars` / `*.tfvars.json` in D or below it (up to
-  three folders down) in folders holding no `.tf` of their own (another module).
+- Terraform, for `D/x.tf`: the other `.tf` files of D (any may declare a `variable` or
+  `locals`; the engine keeps the text of those that say so), and every `*.tfvars` /
+  `*.tfvars.json` in D or below it (up to three folders down) in folders holding no `.tf` of
+  their own (another module). And the files of the folders that may call D as a module
+  (`module "x" { source = "../D" }`): every folder holding `.tf` files up to two levels below
+  D's parent or grandparent (outside D), with their `.tf` files and their own tfvars, by the
+  same rule (the caller's inputs may be its variables, set per environment).
 - CloudFormation, for a YAML/JSON file in D: the `.json` files of D and of its subfolders
   (up to two down) named like parameter or environment folders (`params/`, `envs/prod/`),
   except the JSON files tools keep (package.json ...), and SAM's `samconfig.toml` beside it.
@@ -23,7 +27,6 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
-TF_DECLS = re.compile(r"(?:^|/)(?:[^/]*(?:variables|vars)[^/]*|locals|[^/]*_locals|inputs)\.tf$")
 TFVARS = re.compile(r"\.tfvars(?:\.json)?$")
 CFN_CONSUMER = re.compile(r"\.(?:ya?ml|json|template)$")
 _TOOL_JSON = re.compile(
@@ -38,6 +41,7 @@ PARAM_FOLDERS = frozenset({
     "qa", "uat", "preprod", "sandbox",
 })  # fmt: skip
 _TF_DEPTH, _CFN_DEPTH = 3, 2
+_CALLER_UP, _CALLER_DOWN = 2, 2  # a module's callers: below its parent or grandparent, two levels down
 _TFVARS_ENDS = (".tfvars", ".tfvars.json")
 _CFN_ENDS = (".yaml", ".yml", ".json", ".template")
 _SAMCONFIG = "samconfig.toml"
@@ -53,7 +57,7 @@ class BindingFiles:
     """The candidates of a project, by folder."""
 
     tf_dirs: frozenset[str]  # folders holding a .tf file
-    decls: Mapping[str, list[str]]  # folder -> its Terraform declaration files
+    decls: Mapping[str, list[str]]  # folder -> its Terraform files
     tfvars: Mapping[str, list[str]]  # folder -> its tfvars files
     jsons: Mapping[str, list[str]]  # folder -> its candidate parameter files
     children: Mapping[str, set[str]] = field(default_factory=dict)  # folder -> subfolders holding candidates
@@ -73,10 +77,8 @@ class BindingFiles:
             folder = posixpath.dirname(path)
             if path.endswith(".tf"):
                 tf_dirs.add(folder)
-                if TF_DECLS.search(path):
-                    decls.setdefault(folder, []).append(path)
-                continue
-            if path.endswith(_TFVARS_ENDS):
+                decls.setdefault(folder, []).append(path)
+            elif path.endswith(_TFVARS_ENDS):
                 tfvars.setdefault(folder, []).append(path)
             elif posixpath.basename(path) == _SAMCONFIG:
                 jsons.setdefault(folder, []).append(path)
@@ -108,10 +110,29 @@ class BindingFiles:
         """The files that may bind the references of the Terraform file `path`."""
         folder = posixpath.dirname(path)
         found = [p for p in self.decls.get(folder, ()) if p != path]
+        found.extend(self._tfvars_of(folder))
+        for caller in self.callers(folder):
+            found.extend(self.decls.get(caller, ()))
+            found.extend(self._tfvars_of(caller))
+        return sorted(set(found))
+
+    def _tfvars_of(self, folder: str) -> Iterable[str]:
         for sub, names in self._below(folder, _TF_DEPTH):
             if names and any(self._holds_tf(folder, sub)):
                 continue
-            found.extend(self.tfvars.get(sub, ()))
+            yield from self.tfvars.get(sub, ())
+
+    def callers(self, folder: str) -> list[str]:
+        """The folders holding .tf files that may call `folder` as a module (see above)."""
+        found: set[str] = set()
+        up: str | None = folder
+        for _ in range(_CALLER_UP):
+            up = _parent(up) if up is not None else None
+            if up is None:
+                break
+            for sub, _names in self._below(up, _CALLER_DOWN):
+                if sub in self.tf_dirs and sub != folder and not sub.startswith(folder + "/" if folder else "\0"):
+                    found.add(sub)
         return sorted(found)
 
     def _holds_tf(self, top: str, sub: str) -> Iterable[bool]:
@@ -144,34 +165,51 @@ class BindingFiles:
 
 def is_source(path: str) -> bool:
     """A file some other file's references may read (see the module's description)."""
-    if TFVARS.search(path) or TF_DECLS.search(path) or posixpath.basename(path) == _SAMCONFIG:
+    if TFVARS.search(path) or path.endswith(".tf") or posixpath.basename(path) == _SAMCONFIG:
         return True
     return path.endswith(".json") and not _TOOL_JSON.search(path)
+
+
+def _ancestors(folder: str, levels: int) -> Iterable[str]:
+    """`folder` and its parents, up to `levels` above it."""
+    here: str | None = folder
+    for _ in range(levels + 1):
+        if here is None:
+            return
+        yield here
+        here = _parent(here)
 
 
 def stale_consumers(changed: Iterable[str], consumers: Iterable[str], *, names: bool = False) -> set[str]:
     """Of `consumers`, those some changed (new, edited or deleted) source may bind (`names`:
     and those beside a changed template-like file, whose name a parameter file may use)."""
-    scopes: set[tuple[str, str]] = set()  # (folder, "tf" | "cfn")
+    scopes: set[tuple[str, str]] = set()  # (folder, "tf" | "cfn" | "tfmod": modules one or two below)
+    consumers = list(consumers)
+    tf_dirs = {posixpath.dirname(p) for p in (*consumers, *changed) if p.endswith(".tf")}
     for path in changed:
         if not is_source(path):
             if names and CFN_CONSUMER.search(path):
                 scopes.add((posixpath.dirname(path), "cfn"))
             continue
-        syntax = "tf" if path.endswith(".tf") or TFVARS.search(path) else "cfn"
-        depth = 0 if path.endswith(".tf") else _TF_DEPTH if syntax == "tf" else _CFN_DEPTH
-        here: str | None = posixpath.dirname(path)
-        for _ in range(depth + 1):
-            if here is None:
-                break
-            scopes.add((here, syntax))
-            here = _parent(here)
+        if path.endswith(".tf") or TFVARS.search(path):
+            # the module folder it belongs to, which may also call modules near it
+            depth = 0 if path.endswith(".tf") else _TF_DEPTH
+            found = [here for here in _ancestors(posixpath.dirname(path), depth) if here in tf_dirs]
+            for owner in found[:1] or list(_ancestors(posixpath.dirname(path), depth)):
+                scopes.add((owner, "tf"))
+                scopes.update((up, "tfmod") for up in _ancestors(owner, _CALLER_DOWN))
+            continue
+        scopes.update((here, "cfn") for here in _ancestors(posixpath.dirname(path), _CFN_DEPTH))
     if not scopes:
         return set()
     out = set()
     for path in consumers:
         syntax = "tf" if path.endswith(".tf") else "cfn" if CFN_CONSUMER.search(path) else ""
-        if syntax and (posixpath.dirname(path), syntax) in scopes:
+        if not syntax:
+            continue
+        folder = posixpath.dirname(path)
+        called = syntax == "tf" and any((up, "tfmod") in scopes for up in list(_ancestors(folder, _CALLER_UP))[1:])
+        if called or (folder, syntax) in scopes:
             out.add(path)
     return out
 

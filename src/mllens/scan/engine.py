@@ -286,6 +286,7 @@ def _chart_inputs(plan: Plan, file: IndexedFile) -> tuple[tuple[str, bytes], ...
     return tuple(found)
 
 
+_TF_DECLARES = re.compile(r'^\s*(?:variable\s+"|locals\s*\{|module\s+")', re.MULTILINE)
 _SOURCE_LIMIT = 256 * 1024  # variables, tfvars and parameter files are small; a bigger one is not one
 
 
@@ -323,6 +324,8 @@ def _source_text(plan: Plan, base: str, rel: str) -> str | None:
         text = None
     if text is not None and rel.endswith(".json") and not rel.endswith(".tfvars.json") and not _parameter_like(text):
         text = None
+    if text is not None and rel.endswith(".tf") and not _TF_DECLARES.search(text):
+        text = ""  # a .tf that declares nothing and calls no module: only its folder counts
     plan.source_texts[rel] = text
     return text
 

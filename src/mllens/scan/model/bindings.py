@@ -34,6 +34,17 @@ class Setting:
 
 
 @dataclass(frozen=True)
+class Caller:
+    """A `module` block that calls a Terraform module: the environment its folder names ("" for
+    none) and, per input it passes, the (value, where it is set) cases it resolves to: the
+    argument's line for a literal, each environment's tfvars line for the caller's variable.
+    An input passed as something the caller's files do not resolve has no case."""
+
+    env: str
+    inputs: Mapping[str, tuple[tuple[Any, Origin], ...]]
+
+
+@dataclass(frozen=True)
 class Bindings:
     """`ref` spells a name for messages ("var.{}", "parameter {}")."""
 
@@ -41,10 +52,14 @@ class Bindings:
     defaults: Mapping[str, Setting] = field(default_factory=dict)
     base: Mapping[str, Setting] = field(default_factory=dict)
     envs: Mapping[str, Mapping[str, Setting]] = field(default_factory=dict)
+    callers: tuple[Caller, ...] = ()  # a module's callers: they, not tfvars, set its variables
 
     def cases(self, name: str) -> list[tuple[Any, Origin]]:
         """(value, where it is set) for each environment that has one; a single case with no
-        environment when no environment file exists. A blank default is no value."""
+        environment when no environment file exists. A blank default is no value. A module's
+        variable: what each caller passes, else the default (for that caller)."""
+        if self.callers:
+            return self._called(name)
         found: list[tuple[Any, Origin]] = []
         for env in sorted(self.envs) or [""]:
             own = self.envs.get(env, {}).get(name) if env else None
@@ -53,6 +68,16 @@ class Bindings:
             setting = setting or self.defaults.get(name)
             if setting is not None and not (default and classify(setting.raw) == "blank"):
                 found.append((setting.raw, Origin(env, setting.file, setting.line, default)))
+        return found
+
+    def _called(self, name: str) -> list[tuple[Any, Origin]]:
+        found: list[tuple[Any, Origin]] = []
+        default = self.defaults.get(name)
+        for caller in self.callers:
+            if name in caller.inputs:
+                found.extend(caller.inputs[name])
+            elif default is not None and classify(default.raw) != "blank":
+                found.append((default.raw, Origin(caller.env, default.file, default.line, True)))
         return found
 
 

@@ -23,8 +23,8 @@ from typing import Any
 
 from mllens.scan.binding_files import TFVARS
 from mllens.scan.context import ParsedFile
-from mllens.scan.detectors._iac import listify
 from mllens.scan.model.bindings import EMPTY, Bindings, Setting, resolve_cloudformation, resolve_terraform
+from mllens.scan.model.bindings_modules import callers, declarations, declare
 from mllens.scan.model.values import Value
 from mllens.scan.parse import ParseError, parse
 
@@ -69,23 +69,6 @@ def _json(text: str) -> Any:
         return json.loads(text)
     except ValueError:
         return None
-
-
-def _declare(data: Any, path: str, defaults: dict[str, Setting], locals_: dict[str, Setting]) -> None:
-    if not isinstance(data, Mapping):
-        return
-    for entry in listify(data.get("variable")):
-        for name, body in entry.items() if isinstance(entry, Mapping) else ():
-            if isinstance(body, Mapping) and "default" in body:
-                line = body.get("__attr_lines__", {}).get("default") or body.get("__start_line__") or 1
-                defaults.setdefault(str(name), Setting(body["default"], path, int(line)))
-    for body in listify(data.get("locals")):
-        if isinstance(body, Mapping):
-            lines = body.get("__attr_lines__", {})
-            for name, raw in body.items():
-                if name not in _META:
-                    locals_.setdefault(str(name), Setting(raw, path, int(lines.get(name) or body.get("__start_line__")
-                                                                           or 1)))
 
 
 _TOP_KEY = re.compile(r'^\s*"?([A-Za-z_][\w-]*)"?\s*[=:]')
@@ -144,22 +127,53 @@ def _tfvars(path: str, text: str) -> dict[str, Setting]:
     return {str(k): Setting(v, path, lines.get(str(k), 1)) for k, v in data.items() if k not in _META}
 
 
+def _nearest(folders: set[str], path: str) -> str | None:
+    """The deepest of `folders` holding `path` (below it)."""
+    here = posixpath.dirname(path)
+    while True:
+        if here in folders:
+            return here
+        if not here:
+            return None
+        here = posixpath.dirname(here)
+
+
 def terraform(file: ParsedFile) -> tuple[Bindings, dict[str, Setting]]:
-    """The variables' defaults, the tfvars' values per environment, and the locals a
-    Terraform file's references may use."""
+    """The variables' defaults (from every .tf of the folder), the tfvars' values per
+    environment, the module blocks elsewhere that call this folder, and the locals a Terraform
+    file's references may use."""
     defaults: dict[str, Setting] = {}
     locals_: dict[str, Setting] = {}
-    base: dict[str, Setting] = {}
-    envs: dict[str, dict[str, Setting]] = {}
-    _declare(file.data, file.path, defaults, locals_)
+    declare(file.data, file.path, defaults, locals_)
     top = posixpath.dirname(file.path)
+    folders = {top} | {posixpath.dirname(p) for p, _ in file.bound.sources if p.endswith(".tf")}
+    others: dict[str, list[tuple[str, Any]]] = {}
+    tfvars: dict[str, list[tuple[str, str]]] = {}
     for path, text in file.bound.sources:
         if TFVARS.search(path):
-            env = env_name(top, path)
-            (base if env is None else envs.setdefault(env, {})).update(_tfvars(path, text))
-        elif path.endswith(".tf"):
-            _declare(_hcl(text), path, defaults, locals_)
-    return Bindings("var.{}", defaults, base, envs), locals_
+            owner = _nearest(folders, path)
+            if owner is not None:
+                tfvars.setdefault(owner, []).append((path, text))
+        elif path.endswith(".tf") and text:
+            if posixpath.dirname(path) == top:
+                declare(declarations(text), path, defaults, locals_)
+            else:
+                others.setdefault(posixpath.dirname(path), []).append((path, declarations(text)))
+    environments = {folder: _environments(folder, files) for folder, files in tfvars.items()}
+    base, envs = environments.get(top, ({}, {}))
+    called = tuple(callers(top, others, environments, _CONTAINERS)) if others else ()
+    return Bindings("var.{}", defaults, base, envs, called), locals_
+
+
+def _environments(top: str, files: list[tuple[str, str]]) -> tuple[dict[str, Setting], dict[str, dict[str, Setting]]]:
+    """The values of the tfvars of the module folder `top`: loaded on every run (a base), or
+    per environment."""
+    base: dict[str, Setting] = {}
+    envs: dict[str, dict[str, Setting]] = {}
+    for path, text in files:
+        env = env_name(top, path)
+        (base if env is None else envs.setdefault(env, {})).update(_tfvars(path, text))
+    return base, envs
 
 
 def _overrides(path: str, text: str, value: Any, number: int) -> dict[str, Setting]:
@@ -311,7 +325,7 @@ def resolver_of(file: ParsedFile) -> Resolver:
 def _build(file: ParsedFile) -> Resolver:
     if file.kind == "terraform":
         bindings, locals_ = terraform(file)
-        if not bindings.defaults and not bindings.base and not bindings.envs and not locals_:
+        if not bindings.defaults and not bindings.base and not bindings.envs and not bindings.callers and not locals_:
             return _none
         return lambda value: resolve_terraform(value, bindings, locals_)
     if file.kind in ("yaml", "json"):
