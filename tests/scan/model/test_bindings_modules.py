@@ -78,8 +78,8 @@ def test_each_caller_passes_its_own_value_or_gets_the_default() -> None:
               'module "shadow" {\n  source = "./modules/endpoint"\n}\n\n'
               'module "other" {\n  source         = "./modules/other"\n  instance_count = 5\n}\n')
     assert _count("modules/endpoint/main.tf", ("main.tf", caller)) == [
-        (2, (), "main.tf:3", 1.0),  # the argument's line
-        (1, (), "modules/endpoint/main.tf:2", 0.9),  # shadow passes nothing: the default, trusted less
+        (2, ("module.serving",), "main.tf:3", 1.0),  # the argument's line, named by the block
+        (1, ("module.shadow",), "modules/endpoint/main.tf:2", 0.9),  # passes nothing: the default, trusted less
     ]
 
 

@@ -4,7 +4,9 @@ its folder, and the `module` blocks of other folders that call the folder as a m
 A module's `var.instance_count` is what each caller passes (`module "endpoint" { source =
 "./modules/endpoint"; instance_count = 2 }`): the argument's line for a literal, and, when
 the caller passes its own variable, that variable's value per environment (its default, its
-tfvars). A caller that does not pass the input gets the module's default. Callers are found
+tfvars). A caller that does not pass the input gets the module's default. Each caller is an
+environment, named by its folder (`envs/prod/main.tf` -> prod) or else by its block
+(`module.serving`), so that values judged together (a minimum and a maximum) pair by caller. Callers are found
 among the files the engine read with the module's file (`binding_files.BindingFiles.callers`);
 only local sources (`./`, `../`) are followed, one level (a module's caller that is itself
 called as a module is not followed further).
@@ -103,9 +105,10 @@ def callers(module: str, files: Mapping[str, list[tuple[str, Any]]],
     folder `module`, with its inputs resolved through its own folder's variables and tfvars
     (`environments`: folder -> base and per-environment tfvars values)."""
     for folder, parsed in sorted(files.items()):
-        blocks = [(path, body) for path, data in parsed if isinstance(data, Mapping)
+        blocks = [(path, str(name), body) for path, data in parsed if isinstance(data, Mapping)
                   for entry in listify(data.get("module")) if isinstance(entry, Mapping)
-                  for body in entry.values() if isinstance(body, Mapping) and calls(folder, body.get("source"), module)]
+                  for name, body in entry.items()
+                  if isinstance(body, Mapping) and calls(folder, body.get("source"), module)]
         if not blocks:
             continue
         defaults: dict[str, Setting] = {}
@@ -114,8 +117,9 @@ def callers(module: str, files: Mapping[str, list[tuple[str, Any]]],
             declare(data, path, defaults, locals_)
         base, envs = environments.get(folder, ({}, {}))
         bindings = Bindings("var.{}", defaults, base, envs)
-        env = _folder_env(folder, module, containers)
-        for path, body in blocks:
+        folder_env = _folder_env(folder, module, containers)
+        for path, name, body in blocks:
+            env = folder_env or f"module.{name}"  # a caller's block names it where its folder does not
             lines = body.get("__attr_lines__", {})
             start = int(body.get("__start_line__") or 1)
             inputs = {str(key): _cases(resolve_terraform(Value(raw, path, int(lines.get(key) or start), str(key)),

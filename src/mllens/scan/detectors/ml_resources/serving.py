@@ -12,6 +12,7 @@ from mllens.scan.model.kinds import (
     ScalingTarget,
 )
 from mllens.scan.model.kubernetes import SERVING_NAMESPACE
+from mllens.scan.model.values import Value
 from mllens.scan.registry import rule
 
 
@@ -111,14 +112,41 @@ def endpoint_autoscaling(ctx: FileContext) -> None:
     for target in state_of(ctx.file).of(ScalingTarget):
         if not _serving(target):
             continue
-        low, high = target.min_capacity.as_int(), target.max_capacity.as_int()
-        if low is not None and high is not None and high <= low:
-            ctx.contradicts(line=target.max_capacity.line,
-                            message=f"{target.address} registers the variant with {target.max_capacity.name} {high} "
-                                    f"<= {target.min_capacity.name} {low}")
-        else:
+        fixed = False
+        for low_value, high_value in by_environment(target.min_capacity, target.max_capacity):
+            low, high = low_value.as_int(), high_value.as_int()
+            if low is not None and high is not None and high <= low:
+                placed = high_value if high_value.note or not low_value.note else low_value
+                ctx.given(placed).contradicts(line=placed.line,
+                                              message=f"{target.address} registers the variant with "
+                                                      f"{high_value.name} {high} <= {low_value.name} {low}")
+            else:
+                fixed = True  # this environment (or every one) may scale
+        if fixed:
             what = "a SageMaker variant" if str(target.namespace.raw).lower() == "sagemaker" else "its serving pods"
             ctx.supports(line=target.line, message=f"{target.address} scales {what} with demand")
+
+
+def by_environment(first: Value, second: Value) -> list[tuple[Value, Value]]:
+    """The two values as each environment deploys them (`Value.each()`, paired by the
+    environments their resolutions name; a value with no environments holds in all), one pair
+    per distinct pairing."""
+    firsts, seconds = first.each(), second.each()
+    if len(firsts) == 1 and len(seconds) == 1:
+        return [(firsts[0], seconds[0])]
+    envs = sorted({o.env for v in (*firsts, *seconds) for o in v.origins if o.env})
+    pairs: list[tuple[Value, Value]] = []
+    for env in envs or [""]:
+        pair = (_in(firsts, env), _in(seconds, env))
+        if pair[0] is not None and pair[1] is not None and pair not in pairs:
+            pairs.append((pair[0], pair[1]))
+    return pairs
+
+
+def _in(values: tuple[Value, ...], env: str) -> Value | None:
+    """The value `env` deploys: its own, else one that holds in every environment."""
+    own = next((v for v in values if any(o.env == env for o in v.origins)), None) if env else None
+    return own or next((v for v in values if not v.envs), None)
 
 
 def _serving(target: ScalingTarget) -> bool:
