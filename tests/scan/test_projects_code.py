@@ -134,7 +134,8 @@ EXPECTED_CODE: dict[str, set[Row]] = {
         ("python_code.bias_measurement", "bias_metrics_computed", "supports", NB2, 340),
     },
     "sagemaker-cloudformation": {
-        ("python_code.ml_pipeline", "ml_pipeline", "supports", "pipelines/churn/pipeline.py", 9),
+        # its SageMaker Pipeline (line 9) is ml_resources.pipeline_resource's, pinned in
+        # project_expectations/sagemaker-cloudformation.yaml
         ("python_code.ml_tests", "ml_tests", "supports", "tests/test_pipeline.py", 4),
     },
     "sagemaker-terraform": {

@@ -1,10 +1,10 @@
 """Signals read from the calls of ML workflow and platform libraries: retries of pipeline steps
 (Prefect, Metaflow, Flyte, Dagster, KFP, ZenML), point-in-time feature retrieval (Feast,
 SageMaker Feature Store, Vertex AI, Azure ML), emissions trackers (CodeCarbon and others),
-and the serving capacity that Vertex AI and Azure ML SDK deployments ask for.
+Hub revisions, and model monitoring from Vertex AI, Azure ML and Evidently code.
 
-SageMaker SDK, boto3 and Airflow calls go into the resource model (mllens.scan.model) and
-are judged there; these are the libraries that model does not read.
+SageMaker SDK, boto3 and Airflow calls, and Vertex AI and Azure ML SDK deployments (their
+serving capacity), go into the resource model (mllens.scan.model) and are judged there.
 """
 
 from __future__ import annotations
@@ -41,8 +41,6 @@ EMISSIONS = (
     "zeus.monitor.ZeusMonitor",
     "experiment_impact_tracker.*ImpactTracker",
 )
-VERTEX_DEPLOY = ("google.cloud.aiplatform.*().deploy", "google.cloud.aiplatform.Model.deploy")
-AZURE_DEPLOY = ("azure.ai.ml.entities.ManagedOnlineDeployment", "azure.ai.ml.entities.KubernetesOnlineDeployment")
 
 
 def _count(value: Any) -> int | None:
@@ -82,39 +80,6 @@ def emissions_tracking(ctx: FileContext, code: CodeIndex) -> None:
     site = code.first(*EMISSIONS) or code.first(*EMISSIONS, sites="decorators")
     if site is not None:
         ctx.supports(line=site.line, message=f"measures the energy or emissions of runs: {site.name}{site.where}")
-
-
-def _judge_count(ctx: FileContext, site: Site, what: str, count: int | None, name: str) -> None:
-    if count is None:
-        return  # a value from a variable: not judged
-    if count > 1:
-        ctx.supports(line=site.line, check="multiple_instances", message=f"{what} serves from {count} replicas")
-    else:
-        ctx.contradicts(line=site.line, check="multiple_instances",
-                        message=f"{what} serves from a single replica ({name} = {count})")
-
-
-def serving_capacity(ctx: FileContext, code: CodeIndex) -> None:
-    for site in code.find(*VERTEX_DEPLOY):
-        what = f"Vertex AI deployment {site.name}{site.where}"
-        low = site.value("min_replica_count", default=1)  # the SDK's default is one replica
-        high = site.value("max_replica_count", default=None)
-        _judge_count(ctx, site, what, _count(low), "min_replica_count")
-        low, high = _count(low), _count(high) if high is not None else _count(low)
-        if low is not None and high is not None:
-            if high > low:
-                ctx.supports(line=site.line, check="endpoint_autoscaling",
-                             message=f"{what} scales between {low} and {high} replicas")
-            else:
-                ctx.contradicts(line=site.line, check="endpoint_autoscaling",
-                                message=f"{what} cannot scale (max_replica_count {high}, min {low})")
-    for site in code.find(*AZURE_DEPLOY):
-        what = f"Azure ML deployment {site.last}{site.where}"
-        _judge_count(ctx, site, what, _count(site.value("instance_count", default=None)), "instance_count")
-        scale = site.value("scale_settings", default=None)
-        if isinstance(scale, str) and "TargetUtilization" in scale:
-            ctx.supports(line=site.line, check="endpoint_autoscaling",
-                         message=f"{what} scales on target utilisation")
 
 
 HUB_MODELS = (

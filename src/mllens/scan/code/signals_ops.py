@@ -107,12 +107,11 @@ REGISTRY = (
     "azureml.core*Model.register",
     "wandb.*().link_model",
 )
+# SageMaker Pipelines and Vertex AI PipelineJobs are read into the resource model
+# (ml_resources.pipeline_resource judges them at the same line); these are the others.
 PIPELINES = (
-    "sagemaker.workflow.pipeline.Pipeline",
-    "sagemaker.workflow*Pipeline",
     "kfp.dsl.pipeline",
     "kfp.*.dsl.pipeline",
-    "google.cloud.aiplatform.PipelineJob",
     "azure.ai.ml.dsl.pipeline",
     "azureml.pipeline.core*Pipeline",
     "zenml.pipeline",

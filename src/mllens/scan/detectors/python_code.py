@@ -123,11 +123,6 @@ def emissions_tracking(ctx: FileContext) -> None:
 
 
 @rule()
-def serving_capacity(ctx: FileContext) -> None:
-    read(libs.serving_capacity, ctx, notebooks=False)
-
-
-@rule()
 def monitoring_jobs(ctx: FileContext) -> None:
     read(libs.monitoring_jobs, ctx, notebooks=False)
 
@@ -231,7 +226,6 @@ SIGNALS: tuple[Signal, ...] = (
     serving.request_validation,
     serving.health_endpoint,
     libs.step_retries,
-    libs.serving_capacity,
     libs.hub_revisions,
     libs.monitoring_jobs,
     train.warm_start,

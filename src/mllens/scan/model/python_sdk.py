@@ -1,10 +1,11 @@
 """ML SDK code in Python (a module or a notebook's cells) into the resource model, read statically.
 
-The SageMaker Python SDK (`sagemaker_sdk`), boto3 SageMaker client calls (`boto3_sagemaker`)
-and Airflow DAGs and Step Functions Data Science SDK workflows (`airflow`) create training
-jobs, endpoints, monitors and pipelines when the code runs; here their calls are read with
-`ast` (never imported or run) into the same kinds the infrastructure syntaxes give, so the
-judgements written over kinds read them too. Every resource from here is `scripted`: code
+The SageMaker Python SDK (`sagemaker_sdk`), boto3 SageMaker client calls (`boto3_sagemaker`),
+the Vertex AI SDK (`vertex_sdk`), the Azure ML SDK v2 (`azureml_sdk`), and Airflow DAGs and
+Step Functions Data Science SDK workflows (`airflow`) create training jobs, endpoints,
+monitors and pipelines when the code runs; here their calls are read with `ast` (never
+imported or run) into the same kinds the infrastructure syntaxes give, so the judgements
+written over kinds read them too. Every resource from here is `scripted`: code
 that creates a resource when it runs is not infrastructure declared as code.
 
 A word test comes first: a file that names none of the SDKs is never walked.
@@ -16,12 +17,14 @@ from collections.abc import Iterator
 
 from mllens.scan.context import ParsedFile
 from mllens.scan.model.airflow import resources as airflow_resources
+from mllens.scan.model.azureml_sdk import resources as azureml_resources
 from mllens.scan.model.boto3_sagemaker import resources as boto3_resources
 from mllens.scan.model.kinds import Resource
 from mllens.scan.model.sagemaker_sdk import resources as sdk_resources
 from mllens.scan.model.sdk_code import Code, module_of
+from mllens.scan.model.vertex_sdk import resources as vertex_resources
 
-WORDS = ("sagemaker", "airflow", "stepfunctions")
+WORDS = ("sagemaker", "airflow", "stepfunctions", "aiplatform", "azure.ai.ml")
 
 
 def is_sdk_code(file: ParsedFile) -> bool:
@@ -38,6 +41,12 @@ def adapt(file: ParsedFile) -> Iterator[Resource]:
     if module is None:
         return
     code = Code(file, module)
-    found = [*sdk_resources(code), *boto3_resources(code), *airflow_resources(code)]
+    found = [
+        *sdk_resources(code),
+        *boto3_resources(code),
+        *airflow_resources(code),
+        *vertex_resources(code),
+        *azureml_resources(code),
+    ]
     found.sort(key=lambda r: r.line)
     yield from found

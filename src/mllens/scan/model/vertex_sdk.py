@@ -1,0 +1,69 @@
+"""The Vertex AI SDK (`google.cloud.aiplatform`) into the resource model: a model's or an
+endpoint's `.deploy()` is a `Deployment` whose one variant serves from `min_replica_count`
+replicas, and a `ScalingTarget` between the minimum and `max_replica_count`; a `PipelineJob`
+is a `Pipeline` (its steps are compiled elsewhere, so they are not judged here).
+
+Read statically through `pyresolve`, like the SageMaker SDK (see python_sdk). The SDK's own
+defaults are what an unwritten count means: one replica, and a maximum equal to the minimum
+(no autoscaling); they are placed at the call, where the keyword would be written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from mllens.scan.model.kinds import Deployment, Pipeline, Resource, ScalingTarget, Variant
+from mllens.scan.model.pyresolve import Call
+from mllens.scan.model.sdk_code import Code
+from mllens.scan.model.values import Value
+
+PACKAGE = "google.cloud.aiplatform."
+# ScalingTarget.namespace of a Vertex AI deployment's replicas (ml_resources judges it as serving)
+NAMESPACE = "vertex_ai"
+_DEPLOY_ON = ("Model", "Endpoint", "PrivateEndpoint")
+
+
+def _base(code: Code, call: Call, type: str) -> dict[str, Any]:
+    return {**code.base(call, service="Vertex AI", type=type, address=code.written(call)), "provider": "google"}
+
+
+def _is_deploy(name: str) -> bool:
+    """`Model.upload(...).deploy`, `Endpoint(...).deploy`, `aiplatform.Model.deploy(self...)`."""
+    if not name.startswith(PACKAGE) or not name.endswith(".deploy"):
+        return False
+    owner = name[len(PACKAGE) : -len(".deploy")].split(".", 1)[0].split("(", 1)[0]
+    return owner in _DEPLOY_ON
+
+
+def _count(code: Code, call: Call, name: str, default: Value) -> Value:
+    kw = code.module.keywords(call)
+    return code.at(kw, name) if name in kw else default
+
+
+def _deploy(code: Code, call: Call) -> Iterator[Resource]:
+    kw = code.module.keywords(call)
+    low = _count(code, call, "min_replica_count", Value(1, code.file.path, call.line, "min_replica_count"))
+    high = _count(code, call, "max_replica_count", Value(low.raw, code.file.path, call.line, "max_replica_count"))
+    variant = Variant(
+        instance_count=low,
+        instance_type=code.at(kw, "machine_type"),
+        serverless=Value.absent(code.file.path, call.line, "serverless"),  # Vertex AI has no serverless capacity
+    )
+    yield Deployment(**_base(code, call, "deploy"), variants=(variant,))
+    yield ScalingTarget(
+        **_base(code, call, "deploy"),
+        namespace=Value(NAMESPACE, code.file.path, call.line, "namespace"),
+        min_capacity=low,
+        max_capacity=high,
+    )
+
+
+def resources(code: Code) -> Iterator[Resource]:
+    module = code.module
+    for call in module.calls:
+        name = module.qualified(call)
+        if name and _is_deploy(name):
+            yield from _deploy(code, call)
+        elif name == PACKAGE + "PipelineJob":
+            yield Pipeline(**{**_base(code, call, "PipelineJob"), "service": "Vertex AI Pipelines"})
