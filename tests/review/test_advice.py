@@ -33,6 +33,12 @@ def found(file: str, message: str = "something is missing", rule: str = "x.y") -
         ("src/serve.py", "", FIX_KEYS, "python"),
         ("notebooks/train.ipynb", "", FIX_KEYS, "python"),
         ("cdk/app.py", "", FIX_KEYS, "cdk"),  # a CDK app's folder says which
+        ("scripts/launch.py", "HuggingFace() sets no volume_kms_key", ("cdk", "terraform"), None),  # SDK code is no CDK
+        ("endpoints/blue.yml", "online deployment blue has no data_collector", (*FIX_KEYS, "azureml"), "azureml"),
+        # A YAML file that names no syntax, for a rule with fixes in several: no guess.
+        ("deploy/serving.yaml", "serves from a single instance", FIX_KEYS, None),
+        ("deploy/serving.yaml", "serves from a single instance", ("terraform", "kubernetes"), "kubernetes"),
+        ("azure-pipelines.yml", "sends all traffic at once", ("cli", "terraform"), "cli"),
         ("template.yaml", "Endpoint (AWS::SageMaker::EndpointConfig) has no DataCaptureConfig", FIX_KEYS,
          "cloudformation"),
         ("k8s/serving.yaml", "InferenceService/fraud has one replica", FIX_KEYS, "kubernetes"),
@@ -145,5 +151,7 @@ def test_stacks_found_are_the_clouds_the_deciding_evidence_names(ev: MakeEvidenc
     assert found_stacks([aws, gcp, vendored]) == ("aws", "gcp")  # vendored code decides nothing
     assert found_stacks([plain]) == ("open_source",)
     assert found_stacks([]) == ("open_source",)
+    iam = aws.model_copy(update={"message": "google_project_iam_member.ml grants roles/owner; KMS key unset"})
+    assert found_stacks([iam]) == ("gcp",)  # IAM and KMS are words of every cloud
     assert shown_stacks([aws], "azure") == ("azure",)  # --stack still chooses
     assert shown_stacks([aws], None) == ("aws",)

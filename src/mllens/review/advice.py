@@ -20,43 +20,50 @@ from mllens.lens.model import STACKS, Check, ImprovementStep, Lens, Practice
 from mllens.review.model import Advice, AdviceSource, PlanEvidence
 from mllens.scan.evidence import Evidence
 
-# A file's syntax from its name; YAML and JSON hold several, decided by the message and path.
+# A file's syntax from its name; YAML and JSON hold several, told apart by the file's path
+# and the finding's message (a CloudFormation resource is named `Id (AWS::...)`).
+_DATA = ("cloudformation", "kubernetes", "azureml", "yaml")
 _BY_SUFFIX = {
     ".tf": ("terraform",), ".tfvars": ("terraform",), ".hcl": ("terraform",), ".bicep": ("bicep",),
-    ".bicepparam": ("bicep",), ".py": ("python", "cdk"), ".ipynb": ("python",), ".ts": ("cdk",),
-    ".yaml": ("cloudformation", "kubernetes", "azureml", "yaml"),
-    ".yml": ("cloudformation", "kubernetes", "azureml", "yaml"),
-    ".json": ("cloudformation", "arm", "yaml"), ".template": ("cloudformation",), ".toml": ("cloudformation",),
+    ".bicepparam": ("bicep",), ".py": ("python",), ".ipynb": ("python",), ".ts": ("cdk",),
+    ".yaml": _DATA, ".yml": _DATA, ".json": ("cloudformation", "arm", "yaml"), ".template": ("cloudformation",),
 }  # fmt: skip
+_CI = re.compile(r"(^|/)(\.github/|\.gitlab-ci|azure-pipelines|bitbucket-pipelines|cloudbuild|buildspec|\.circleci/)")
+_CDK = re.compile(r"\bcdk\b|cdk\.out|aws_cdk", re.IGNORECASE)
 _HINTS: tuple[tuple[str, str], ...] = (
     (r"AWS::|cloudformation|\bcfn\b|\bsam\b|template\.(ya?ml|json)", "cloudformation"),
     (r"Microsoft\.|azuredeploy|\barm\b", "arm"),
-    (r"azureml|\$schema.*azureml|azure ml|azure machine learning", "azureml"),
+    (r"azureml|azure ml|azure machine learning|(online|batch) (deployment|endpoint)|compute (instance|cluster)"
+     r"|data_collector", "azureml"),
     (r"InferenceService|Deployment/|kserve|kubeflow|\bk8s\b|kubernetes|manifests?/|charts?/|helm|kustomiz",
      "kubernetes"),
-    (r"\bcdk\b|cdk\.out|aws_cdk", "cdk"),
 )  # fmt: skip
 
 
 def syntax_of(item: PlanEvidence, keys: Iterable[str]) -> str | None:
-    """The key of a rule's `fix` that fits the file `item` was read from, or None."""
+    """The key of a rule's `fix` that fits the file `item` was read from, or None when the
+    rule has none for it or the file could be one of several syntaxes the rule has fixes
+    for (a guess would show a snippet of the wrong language)."""
     available = list(keys)
     if not available:
         return None
     path = PurePosixPath(item.file)
-    name = path.name.lower()
+    name, suffix = path.name.lower(), path.suffix.lower()
+    said = f"{item.file} {item.message}"
     if name == "dockerfile" or name.startswith("dockerfile.") or name.endswith(".dockerfile"):
         candidates: tuple[str, ...] = ("docker",)
+    elif suffix in (".yaml", ".yml") and _CI.search(item.file):
+        candidates = ("yaml", "cli")  # a CI pipeline: its YAML, else the command it runs
+    elif suffix == ".py" and _CDK.search(said):
+        candidates = ("cdk", "python")
     else:
-        candidates = _BY_SUFFIX.get(path.suffix.lower(), ("cli", "text"))
-        if path.suffix.lower() in (".yaml", ".yml") and ".github" in path.parts:
-            candidates = ("yaml", "cli")
-    if len(candidates) > 1:
-        # A YAML or JSON file: what its path or message names decides (AWS::... is CloudFormation).
-        said = f"{item.file} {item.message}"
+        candidates = _BY_SUFFIX.get(suffix, ("cli", "text"))
+    if candidates in (_DATA, _BY_SUFFIX[".json"]):
         hinted = [s for pattern, s in _HINTS if s in candidates and re.search(pattern, said, re.IGNORECASE)]
         if hinted:
             return hinted[0] if hinted[0] in available else None
+        fitting = [c for c in candidates if c in available]
+        return fitting[0] if len(fitting) == 1 else None
     fitting = [c for c in candidates if c in available]
     if fitting:
         return fitting[0]
@@ -164,7 +171,7 @@ def advise(
 
 # Words in evidence that name a cloud; a project with none of them is on open-source tooling.
 _CLOUD_WORDS = {
-    "aws": re.compile(r"\baws_|AWS::|sagemaker|\bs3://|\bkms\b|\biam\b|aws[-_ ]", re.IGNORECASE),
+    "aws": re.compile(r"\baws_|AWS::|sagemaker|\bs3://|\baws\b", re.IGNORECASE),  # not IAM, KMS: every cloud has them
     "gcp": re.compile(r"\bgoogle_|vertex|gcloud|\bgcs\b|gs://|bigquery|google cloud", re.IGNORECASE),
     "azure": re.compile(r"azurerm_|Microsoft\.|azure|\baz ml\b", re.IGNORECASE),
 }
