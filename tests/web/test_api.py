@@ -28,7 +28,8 @@ def test_healthz_answers_when_the_database_does(client: TestClient) -> None:
 def test_openapi_lists_the_api(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/v1/workloads", "/api/v1/workloads/{name}/review", "/api/v1/workloads/{name}/milestones",
-            "/api/v1/workloads/{name}/scans", "/healthz"} <= set(paths)
+            "/api/v1/workloads/{name}/scans", "/api/v1/workloads/{name}/answers",
+            "/api/v1/workloads/{name}/audit", "/healthz"} <= set(paths)
 
 
 @pytest.mark.parametrize("header", [None, "Bearer", "Bearer mll_not-a-token", "Basic dXNlcjpwYXNz"])
@@ -177,3 +178,25 @@ def test_a_new_workload_of_a_user_in_two_teams_needs_the_team(
     assert "fraud, other" in unsure.json()["detail"]
     chosen = client.post(SCANS + "?team=other", headers=headers, json=scan_json)
     assert chosen.status_code == 201 and workload_teams(store) == {"fraud-detection": "other"}
+
+
+def test_answers_and_the_audit_log_are_read_by_the_team(
+    client: TestClient, people: People, store: Store, scan_json: dict[str, Any]
+) -> None:
+    from mllens.store.access import get_user
+    from mllens.store.sessions import set_answer
+
+    assert _upload(client, people, "edie", scan_json).status_code == 201
+    set_answer(store, user=get_user(store, name="edie"), workload="fraud-detection", practice="MLOPS01-BP01",
+               status="partial", notes="<b>hi</b>")
+    answers = client.get("/api/v1/workloads/fraud-detection/answers", headers=people.auth("vic:read"))
+    assert answers.status_code == 200
+    assert {k: (v["status"], v["notes"], v["updated_by"]) for k, v in answers.json().items()} == {
+        "MLOPS01-BP01": ("partial", "<b>hi</b>", "edie")}
+    audit = client.get("/api/v1/workloads/fraud-detection/audit", headers=people.auth("vic:read")).json()
+    assert [(e["user"], e["practice"], e["field"], e["old_value"], e["new_value"]) for e in audit] == [
+        ("edie", "MLOPS01-BP01", "notes", None, "<b>hi</b>"), ("edie", "MLOPS01-BP01", "status", None, "partial")]
+    for path in ("answers", "audit"):
+        url = f"/api/v1/workloads/fraud-detection/{path}"
+        assert client.get(url, headers=people.auth("otto:read")).status_code == 403
+        assert client.get(url).status_code == 401

@@ -145,6 +145,9 @@ def test_editors_answer_and_the_change_is_audited(client: TestClient, people: Pe
         ("edie", "notes", HOSTILE), ("edie", "status", "partial")]
     again = client.get(PAGE)
     assert "Answered in the app by edie" in again.text
+    changes = again.text.split('id="audit"', 1)[1]
+    row = '<td>edie</td><td><a href="#MLOPS01-BP01">MLOPS01-BP01</a></td><td>status</td><td></td><td>partial</td>'
+    assert row in changes
     bad = client.post(PAGE + "/answers", data={"csrf": _csrf(page.text), "practice": "NOPE-BP01",
                                                "status": "partial"})
     assert bad.status_code == 422

@@ -19,8 +19,9 @@ from mllens.lens.load import load_shipped_lens
 from mllens.review.model import RiskCounts
 from mllens.review.serialise import review_from_data, review_to_data
 from mllens.store import Store, latest_review, list_milestones, save_review
-from mllens.store.access import set_workload_team, token_grant
-from mllens.store.records import NotFoundError, TokenGrant
+from mllens.store.access import audit_log, set_workload_team, token_grant
+from mllens.store.records import AnswerInfo, AuditEntry, NotFoundError, TokenGrant
+from mllens.store.sessions import answers_of
 from mllens.web.access import WRITERS, can_see, team_for_new_workload
 from mllens.web.errors import ApiError, unauthorized
 from mllens.web.portfolio import WorkloadLine, team_of, visible_workloads
@@ -117,6 +118,24 @@ def milestones(
         )
         for m in list_milestones(store, workload=name)
     ]
+
+
+@router.get("/workloads/{name}/answers", response_model=dict[str, AnswerInfo])
+def answers(
+    request: Request, name: WorkloadName, grant: Annotated[TokenGrant, Depends(reader)]
+) -> dict[str, AnswerInfo]:
+    """The answers given in the web app, by practice id (status, notes, who, when)."""
+    store = store_of(request)
+    _visible_team(store, grant, name)
+    return answers_of(store, workload=name)
+
+
+@router.get("/workloads/{name}/audit", response_model=list[AuditEntry])
+def audit(request: Request, name: WorkloadName, grant: Annotated[TokenGrant, Depends(reader)]) -> list[AuditEntry]:
+    """Who changed which answer of the workload, from what to what, and when; newest first."""
+    store = store_of(request)
+    _visible_team(store, grant, name)
+    return audit_log(store, workload=name)
 
 
 async def _json_body(request: Request) -> Any:

@@ -20,6 +20,7 @@ from mllens.lens.model import Lens, Risk
 from mllens.report.html_view import RISK_CLASS
 from mllens.review.model import Review
 from mllens.store import latest_review
+from mllens.store.access import audit_log
 from mllens.store.records import NotFoundError, SessionInfo
 from mllens.store.sessions import STATUSES, answers_of, set_answer
 from mllens.web.access import can_see, can_write
@@ -152,6 +153,7 @@ def review_page(
         "groups": _groups(lens, review, by) if review else [], "by": by, "walks": WALKS,
         "by_question": by_question,
         "evidence": evidence, "answers": answers_of(store, workload=name),
+        "audit": audit_log(store, workload=name)[:50],
         "can_answer": can_write(session.user, team), "statuses": STATUSES,
     })
 
