@@ -35,3 +35,22 @@ def test_answers_are_kept_and_every_change_is_logged(store: Store, make_review: 
     assert answers["MLOPS02-BP04"].updated_by == "bob"
     log = [(e.user, e.field, e.old_value, e.new_value) for e in audit_log(store, workload="fraud-detection")]
     assert log == [("bob", "notes", None, "tracked in <MLflow>"), ("alice", "status", None, "partial")]
+
+
+def test_editors_answering_at_once_lose_no_change(store: Store, make_review: Callable[..., Review]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    save_review(store, review=make_review())
+    users = [add_user(store, name=f"e{i}", role="editor", password_hash=None) for i in range(8)]
+
+    def answer(i: int) -> None:
+        set_answer(store, user=users[i], workload="fraud-detection", practice="MLOPS02-BP04",
+                   status="partial", notes=f"note {i}")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(answer, range(8)))
+    notes = [e for e in reversed(audit_log(store, workload="fraud-detection")) if e.field == "notes"]
+    # Every answer is logged, and each change starts from the one before: none was overwritten unseen.
+    assert sorted(e.new_value or "" for e in notes) == [f"note {i}" for i in range(8)]
+    assert [e.old_value for e in notes] == [None, *(e.new_value for e in notes[:-1])]
+    assert answers_of(store, workload="fraud-detection")["MLOPS02-BP04"].notes == notes[-1].new_value

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 
 from mllens.store.access import record_change, user_info
 from mllens.store.common import Db, joined, now, require_workload
-from mllens.store.models import AnswerRow, SessionRow, UserRow
+from mllens.store.models import AnswerRow, SessionRow, UserRow, WorkloadRow
 from mllens.store.records import AnswerInfo, SessionInfo, UserInfo
 
 STATUSES = ("implemented", "partial", "missing", "not_applicable")
@@ -65,9 +65,11 @@ def set_answer(
     The caller checks that `practice` is a practice of the lens and `status` one of STATUSES."""
     with joined(db, write=True) as tx:
         owner = require_workload(tx, workload)
-        # Locks the row on PostgreSQL, so two editors answering at once both get logged in order.
+        # Answers of one workload are written one at a time: PostgreSQL locks the workload's
+        # row (an answer row may not exist yet to lock); SQLite's writes are serial already.
+        tx.session.execute(select(WorkloadRow.id).where(WorkloadRow.id == owner.id).with_for_update())
         row = tx.session.scalars(
-            select(AnswerRow).where(AnswerRow.workload_id == owner.id, AnswerRow.practice == practice).with_for_update()
+            select(AnswerRow).where(AnswerRow.workload_id == owner.id, AnswerRow.practice == practice)
         ).one_or_none()
         if row is None:
             row = AnswerRow(workload_id=owner.id, practice=practice, updated_by=user.name, updated_at=now())
