@@ -78,10 +78,9 @@ EXPECTED_CODE: dict[str, set[Row]] = {
         ("python_code.load_tests", "load_tests", "supports", "loadtest/locustfile.py", 24),
         ("python_code.load_tests", "benchmark_job", "supports", "loadtest/locustfile.py", 24),
         # the SageMaker launcher: 2 instances with torch_distributed, spot, checkpoint_s3_uri; fit() submits it
-        ("python_code.checkpointing", "checkpointing", "supports", "scripts/launch_sagemaker.py", 26),
+        # (its spot and checkpoint settings are the resource model's: test_the_launchers_job_settings...)
         ("python_code.distributed_training", "distributed_training", "supports", "scripts/launch_sagemaker.py", 26),
         ("python_code.managed_training", "managed_training_jobs", "supports", "scripts/launch_sagemaker.py", 26),
-        ("python_code.spot_training", "spot_training", "supports", "scripts/launch_sagemaker.py", 26),
         ("python_code.training_in_modules", "training_outside_notebooks", "info",
          "scripts/launch_sagemaker.py", 46),
         # torchrun DDP loop: seed, pre-trained weights, resume with weights_only=True, MLflow,
@@ -167,3 +166,14 @@ def test_code_evidence_is_exactly_expected(name: str, scans: dict[str, ScanResul
 def test_code_families_leave_no_diagnostics(name: str, scans: dict[str, ScanResult]) -> None:
     ours = [d for d in scans[name].diagnostics if d.rule is not None and d.rule.startswith(CODE)]
     assert ours == []
+
+
+def test_the_launchers_job_settings_are_judged_over_the_resource_model(scans: dict[str, ScanResult]) -> None:
+    """llm-finetune's SageMaker estimator: spot capacity and checkpoint_s3_uri, once each, at their own
+    lines (the code family judged them at the call, line 26, before the model read estimators)."""
+    rows = {r for r in rows_of(scans["llm-finetune"], ("ml_resources.spot_compute",))
+            if r[3] == "scripts/launch_sagemaker.py"}  # fmt: skip
+    assert rows == {
+        ("ml_resources.spot_compute", "spot_training", "supports", "scripts/launch_sagemaker.py", 38),
+        ("ml_resources.spot_compute", "checkpointing", "supports", "scripts/launch_sagemaker.py", 41),
+    }

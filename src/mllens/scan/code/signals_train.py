@@ -221,9 +221,8 @@ def early_stopping(ctx: FileContext, code: CodeIndex) -> None:
 
 
 def checkpointing(ctx: FileContext, code: CodeIndex) -> None:
+    # a SageMaker estimator's checkpoint_s3_uri is a training job's setting: ml_resources.spot_compute
     site = code.first(*CHECKPOINTS)
-    if site is None:
-        site = next((e for e in code.find(*ESTIMATORS) if e.has_kw("checkpoint_s3_uri")), None)
     if site is None:
         for args in code.find("transformers.TrainingArguments", "transformers.*TrainingArguments"):
             if _text(args.value("save_strategy", default="steps")) != "NO":
@@ -297,20 +296,8 @@ def warm_start(ctx: FileContext, code: CodeIndex) -> None:
 
 
 def spot_training(ctx: FileContext, code: CodeIndex) -> None:
-    for site in code.find(*ESTIMATORS):
-        spot = site.value("use_spot_instances", default=None)
-        if spot is True:
-            _emit(ctx, site, "supports", "training job uses spot capacity (use_spot_instances=True)")
-        elif spot is False:
-            _emit(ctx, site, "contradicts", "training job turns spot capacity off (use_spot_instances=False)")
-        elif spot is None:
-            _emit(
-                ctx,
-                site,
-                "contradicts",
-                "training job runs on on-demand capacity (use_spot_instances not set)",
-                confidence=0.5,
-            )
+    # SageMaker estimators (use_spot_instances) are training jobs of the resource model,
+    # judged by ml_resources.spot_compute; these are the SDKs it does not read for capacity
     for site in code.calls_with_kw("scheduling_strategy"):
         if site.has_kw("scheduling_strategy") and "SPOT" in _text(site.value("scheduling_strategy")):
             _emit(ctx, site, "supports", "Vertex AI job uses spot VMs")

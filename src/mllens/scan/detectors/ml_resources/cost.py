@@ -88,3 +88,7 @@ def spot_compute(ctx: FileContext) -> None:
             ctx.contradicts(line=spot.line, check="spot_training", confidence=0.8 if spot.written else 0.5,
                             message=f"{compute.address} trains on on-demand capacity ({spot.name} "
                                     + ("= false)" if spot.written else "not set)"))
+        checkpoint = compute.checkpoint
+        if checkpoint is not None and not checkpoint.unset:
+            ctx.supports(line=checkpoint.line, check="checkpointing",
+                         message=f"{compute.address} saves checkpoints to resume from ({checkpoint.name})")
