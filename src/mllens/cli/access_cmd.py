@@ -126,6 +126,8 @@ def serve(
     store = open_store(db, saving=True)
     app = create_app(store=store, secure_cookies=host not in ("127.0.0.1", "localhost", "::1"))
     err_console.print(f"serving {store.where} on http://{host}:{port}", highlight=False)
+    if not list_users(store):
+        err_console.print("no users yet: add one with `mllens user add NAME --role admin`", highlight=False)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
