@@ -13,6 +13,12 @@ The rule (docs/dev/lens-writing.md, "A check's step"):
    content words with its own check as with any other check of the practice;
 5. it is no copy: its text differs from every other step in the lens, the practice's
    improvement steps included.
+
+And the lens text around them: a practice's first improvement step (the advice shown when
+nothing more specific is known) is its own, not a near-copy of another practice's (as data
+capture was for three monitoring practices), and no guidance sends a team to services or
+features that were retired or are fading (docs/dev/lens-writing.md, "Name current things
+only").
 """
 
 from __future__ import annotations
@@ -99,3 +105,59 @@ def test_no_step_is_a_copy() -> None:
         texts.update(" ".join(c.step.text.lower().split()) for c in practice.checks if c.step)
     copies = [t for t, n in texts.items() if n > 1]
     assert copies == []
+
+
+# Retired or fading names, each with what to write instead.
+RETIRED = {
+    r"data assistants?": "Great Expectations 1.x expectation suites (data assistants are gone in GX 1.0)",
+    r"\bwhylogs\b": "Evidently or NannyML (the whylogs hosted platform closed)",
+    r"SageMaker Experiments": "SageMaker managed MLflow",
+    r"Incident Manager": "alarms routed to the team's own on-call tool",
+    r"\bOpsgenie\b": "the team's own on-call tool (Opsgenie is no longer sold)",
+}
+# The one sentence that names SageMaker Experiments to say what replaced it.
+_SUCCESSOR = "the successor to SageMaker Experiments"
+
+
+def _texts(practice: Practice) -> list[str]:
+    out = [practice.title, practice.description, practice.why]
+    out += [r.title for r in practice.resources]
+    steps = [*practice.improvement, *(c.step for c in practice.checks if c.step)]
+    for step in steps:
+        out.append(step.text)
+        out += [note for s in STACKS if (note := getattr(step.stacks, s))]
+    out += [c.text for c in practice.checks]
+    return [" ".join(t.split()) for t in out]
+
+
+@pytest.mark.parametrize("practice", LENS.practices, ids=[p.id for p in LENS.practices])
+def test_no_retired_guidance(practice: Practice) -> None:
+    for text in _texts(practice):
+        text = text.replace(_SUCCESSOR, "")
+        for pattern, instead in RETIRED.items():
+            found = re.search(pattern, text, re.IGNORECASE)
+            assert found is None, f"{practice.id}: {text!r} names {pattern}; use {instead}"
+
+
+def test_first_steps_are_each_practices_own() -> None:
+    firsts = [(p.id, terms(p.improvement[0].text)) for p in LENS.practices]
+    near = []
+    for i, (a, ta) in enumerate(firsts):
+        for b, tb in firsts[i + 1 :]:
+            if len(ta & tb) / max(1, len(ta | tb)) >= 0.5:
+                near.append((a, b, sorted(ta & tb)))
+    assert near == []
+
+
+def test_monitoring_practices_do_not_lead_with_data_capture() -> None:
+    # Capture belongs to MLOPS06-BP02; the practices that read it lead with their own work.
+    for pid in ("MLPERF06-BP01", "MLPERF06-BP03", "MLPERF06-BP04"):
+        assert "captur" not in terms(LENS.practice(pid).improvement[0].text), pid
+
+
+def test_meaning_of_drifted_practices() -> None:
+    assert "monitor" in LENS.practice("MLPERF04-BP04").title.lower()
+    assert "energy-efficient algorithms" in LENS.practice("MLSUS04-BP02").title.lower()
+    sec05 = " ".join(_texts(LENS.practice("MLSEC05-BP01"))).lower()
+    assert "weights_only" not in sec05 and "safetensors" not in sec05
+    assert "torch.load" in " ".join(r.title for r in LENS.practice("MLSEC03-BP02").resources)
