@@ -55,6 +55,11 @@ def test_cloudformation_sources_are_json_beside_it_or_in_parameter_folders() -> 
     assert files.sources("cfn/endpoint.yaml") == ["cfn/envs/qa/params.json", "cfn/params/staging.json",
                                                   "cfn/prod-config.json"]  # not events/, lambda/, package.json
     assert files.siblings("cfn/endpoint.yaml") == ["cfn/endpoint.yaml", "cfn/prod-config.json", "cfn/package.json"]
+    files = BindingFiles.of([*PATHS, "cfn/params/prod.yaml", "cfn/docker-compose.yaml", "cfn/values.yaml",
+                             "cfn/.github/workflows/deploy.yml", "cfn/training.yml"])
+    assert files.sources("cfn/endpoint.yaml") == [  # YAML parameter files too, not a tool's YAML
+        "cfn/envs/qa/params.json", "cfn/params/prod.yaml", "cfn/params/staging.json", "cfn/prod-config.json",
+        "cfn/training.yml"]  # a template beside it is read too: its text says it is no parameter file
 
 
 def test_a_changed_source_makes_the_files_it_may_bind_stale() -> None:
@@ -66,8 +71,9 @@ def test_a_changed_source_makes_the_files_it_may_bind_stale() -> None:
                                                                    "other/x.tf"}
     assert stale_consumers(["infra/modules/net/net.tfvars"], consumers) == {"infra/modules/net/main.tf"}
     assert stale_consumers(["cfn/params/staging.json"], consumers) == {"cfn/endpoint.yaml"}
-    assert stale_consumers(["cfn/other.yaml"], consumers) == set()
-    assert stale_consumers(["cfn/other.yaml"], consumers, names=True) == {"cfn/endpoint.yaml"}
+    assert stale_consumers(["cfn/params/prod.yaml"], consumers) == {"cfn/endpoint.yaml"}  # YAML parameters
+    assert stale_consumers(["cfn/docker-compose.yml"], consumers) == set()  # a tool's YAML: no parameter file
+    assert stale_consumers(["cfn/docker-compose.yml"], consumers, names=True) == {"cfn/endpoint.yaml"}
     digests = {"infra/main.tf": "d1", "infra/outputs.tf": "d2", "cfn/endpoint.yaml": "d3", "other/x.yaml": "d4"}
     # prod.tfvars is new (not known unchanged): the module's files go; a deleted parameter
     # file: the template beside it goes; other folders stay known

@@ -13,9 +13,10 @@ cache digest), and a re-scan re-judges a file when one of them changed: both ask
   (`module "x" { source = "../D" }`): every folder holding `.tf` files up to two levels below
   D's parent or grandparent (outside D), with their `.tf` files and their own tfvars, by the
   same rule (the caller's inputs may be its variables, set per environment).
-- CloudFormation, for a YAML/JSON file in D: the `.json` files of D and of its subfolders
-  (up to two down) named like parameter or environment folders (`params/`, `envs/prod/`),
-  except the JSON files tools keep (package.json ...), and SAM's `samconfig.toml` beside it.
+- CloudFormation, for a YAML/JSON file in D: the `.json` and `.yaml` files of D and of its
+  subfolders (up to two down) named like parameter or environment folders (`params/`,
+  `envs/prod/`), except the files tools keep (package.json, compose, chart values ...), and
+  SAM's `samconfig.toml` beside it.
   Which of them are parameter files, and for which template, is decided from their text
   (`scan.model.bindings_read`).
 """
@@ -33,6 +34,11 @@ _TOOL_JSON = re.compile(
     r"(?:^|/)(?:package(?:-lock)?|tsconfig[^/]*|cdk(?:\.context)?|composer|\.?eslintrc|launch|settings|"
     r"devcontainer|renovate|manifest|tree|cdk\.out/[^/]*)\.json$|\.schema\.json$|\.tfvars\.json$"
 )
+# YAML files that are some tool's own, never a parameter file.
+_TOOL_YAML = re.compile(r"(?:^|/)(?:\.github|\.gitlab|\.circleci|templates|charts?|k8s|kubernetes|manifests)/|"
+                        r"(?:^|/)(?:\.?pre-commit[^/]*|docker-compose[^/]*|compose|mkdocs|\.gitlab-ci|pnpm-lock|"
+                        r"Chart|values[^/]*|kustomization|buildspec|serverless|environment|conda[^/]*)\.ya?ml$")
+_PARAM_ENDS = (".json", ".yaml", ".yml")
 # Folders below a template that hold its parameter files (or one environment's).
 PARAM_FOLDERS = frozenset({
     "params", "parameters", "parameter", "param", "config", "configs", "configuration", "configurations",
@@ -84,7 +90,7 @@ class BindingFiles:
                 jsons.setdefault(folder, []).append(path)
             elif path.endswith(_CFN_ENDS):
                 templates.setdefault(folder, []).append(path)
-                if path.endswith(".json") and not _TOOL_JSON.search(path):
+                if _param_like_path(path):
                     jsons.setdefault(folder, []).append(path)
                 else:
                     continue
@@ -148,7 +154,7 @@ class BindingFiles:
         for sub, names in self._below(folder, _CFN_DEPTH):
             if names and not any(name.lower() in PARAM_FOLDERS for name in names):
                 continue
-            found.extend(p for p in self.jsons.get(sub, ()) if p != path and (not names or p.endswith(".json")))
+            found.extend(p for p in self.jsons.get(sub, ()) if p != path and (not names or p.endswith(_PARAM_ENDS)))
         return sorted(found)
 
     def sources(self, path: str) -> list[str]:
@@ -163,11 +169,18 @@ class BindingFiles:
         return self.templates.get(posixpath.dirname(path), [])
 
 
+def _param_like_path(path: str) -> bool:
+    """A JSON or YAML file that may be a parameter file (not one of the files tools keep)."""
+    if path.endswith(".json"):
+        return not _TOOL_JSON.search(path)
+    return path.endswith(_PARAM_ENDS) and not _TOOL_YAML.search(path)
+
+
 def is_source(path: str) -> bool:
     """A file some other file's references may read (see the module's description)."""
     if TFVARS.search(path) or path.endswith(".tf") or posixpath.basename(path) == _SAMCONFIG:
         return True
-    return path.endswith(".json") and not _TOOL_JSON.search(path)
+    return _param_like_path(path)
 
 
 def _ancestors(folder: str, levels: int) -> Iterable[str]:

@@ -287,6 +287,15 @@ def _chart_inputs(plan: Plan, file: IndexedFile) -> tuple[tuple[str, bytes], ...
 
 
 _TF_DECLARES = re.compile(r'^\s*(?:variable\s+"|locals\s*\{|module\s+")', re.MULTILINE)
+_YAML_TOP = re.compile(r"^(Parameters|Resources|AWSTemplateFormatVersion):", re.MULTILINE)
+
+
+def _yaml_parameters(text: str) -> bool:
+    """A YAML text that may be a parameter file: a top-level Parameters map, no template."""
+    tops = set(_YAML_TOP.findall(text))
+    return tops == {"Parameters"}
+
+
 _SOURCE_LIMIT = 256 * 1024  # variables, tfvars and parameter files are small; a bigger one is not one
 
 
@@ -324,6 +333,8 @@ def _source_text(plan: Plan, base: str, rel: str) -> str | None:
         text = None
     if text is not None and rel.endswith(".json") and not rel.endswith(".tfvars.json") and not _parameter_like(text):
         text = None
+    if text is not None and rel.endswith((".yaml", ".yml")) and not _yaml_parameters(text):
+        text = None  # a YAML parameter file is a top-level Parameters map
     if text is not None and rel.endswith(".tf") and not _TF_DECLARES.search(text):
         text = ""  # a .tf that declares nothing and calls no module: only its folder counts
     plan.source_texts[rel] = text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from mllens.scan.context import Bound, ParsedFile
 from mllens.scan.model import Value, state_of
-from mllens.scan.model.bindings_read import env_name
+from mllens.scan.model.bindings_text import env_name
 from mllens.scan.model.kinds import Deployment, Notebook
 from mllens.scan.parse import parse
 

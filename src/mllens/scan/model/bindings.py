@@ -119,12 +119,6 @@ def _tf_cases(bindings: Bindings, locals_: Mapping[str, Any], kind: str, name: s
     return f"local.{name}", []
 
 
-def _substitute(raw: str, values: list[str]) -> str:
-    """`raw` with its references replaced by `values`, in order."""
-    parts = iter(values)
-    return _TF_REF.sub(lambda _match: next(parts), raw)
-
-
 def resolve_terraform(value: Value, bindings: Bindings, locals_: Mapping[str, Any]) -> Value:
     raw = value.raw
     if not isinstance(raw, str) or "${" not in raw:
@@ -137,6 +131,19 @@ def resolve_terraform(value: Value, bindings: Bindings, locals_: Mapping[str, An
     if not refs or len(_TF_REF.sub("", raw).split("${")) > 1:
         return value  # another expression besides plain references: not resolved
     per_ref = [_tf_cases(bindings, locals_, kind, name) for kind, name in refs]
+    return _combined(value, raw, _TF_REF, per_ref)
+
+
+def _substitute(raw: str, pattern: re.Pattern[str], values: list[str]) -> str:
+    """`raw` with its references replaced by `values`, in order."""
+    parts = iter(values)
+    return pattern.sub(lambda _match: next(parts), raw)
+
+
+def _combined(value: Value, raw: str, pattern: re.Pattern[str],
+              per_ref: list[tuple[str, list[tuple[Any, Origin]]]]) -> Value:
+    """`value`, a string of references (`pattern`), resolved per environment: each reference
+    put in its place, located where the first value an environment sets is set."""
     if any(not cases for _, cases in per_ref):
         return value
     envs = sorted({origin.env for _, cases in per_ref for _, origin in cases})
@@ -146,16 +153,25 @@ def resolve_terraform(value: Value, bindings: Bindings, locals_: Mapping[str, An
         if any(p is None for p in picks):
             continue
         found = [p for p in picks if p is not None]
-        text = _substitute(raw, [str(raw_) for raw_, _ in found])
+        text = _substitute(raw, pattern, [str(raw_) for raw_, _ in found])
         origin = next((o for _, o in found if not o.default), found[0][1])
         combined.append((text, replace(origin, env=env)))
     return _group(value, " ".join(ref for ref, _ in per_ref), combined)
 
 
+_CFN_SUB = re.compile(r"\$\{([A-Za-z0-9]+)\}")  # a parameter in a Fn::Sub string (not ${AWS::...}, ${Res.Attr})
+
+
 def resolve_cloudformation(value: Value, bindings: Bindings) -> Value:
     raw = value.raw
-    if not isinstance(raw, Mapping) or len(raw) != 1 or "Ref" not in raw or not isinstance(raw["Ref"], str):
+    if not isinstance(raw, Mapping) or len(raw) != 1:
         return value
-    name = raw["Ref"]
-    cases = bindings.cases(name)
-    return _group(value, f"parameter {name}", cases) if cases else value
+    name = raw.get("Ref")
+    if isinstance(name, str):
+        cases = bindings.cases(name)
+        return _group(value, f"parameter {name}", cases) if cases else value
+    text = raw.get("Fn::Sub")
+    if not isinstance(text, str) or "${" not in text or len(_CFN_SUB.sub("", text).split("${")) > 1:
+        return value  # the list form, a pseudo parameter, an attribute or a ${! escape: not resolved
+    names = _CFN_SUB.findall(text)
+    return _combined(value, text, _CFN_SUB, [(f"parameter {n}", bindings.cases(n)) for n in names])
