@@ -61,3 +61,13 @@ def test_csv_round_trips_every_cell(mini: Lens) -> None:
 def test_json_is_the_rows_as_they_are(mini: Lens) -> None:
     rows = backlog_rows(reviewed(mini))
     assert json.loads(to_json(rows)) == rows
+
+
+def test_a_cell_a_spreadsheet_would_run_starts_with_a_quote(mini: Lens) -> None:
+    rows = backlog_rows(reviewed(mini))
+    rows[0]["evidence"] = [{"rule": "test.rule", "file": "=HYPERLINK(\"x\")", "line": 1, "message": "m"}]
+    rows[0]["title"] = "@SUM(A1)"
+    read = list(csv.DictReader(io.StringIO(to_csv(rows))))
+    assert read[0]["evidence"] == "'=HYPERLINK(\"x\"):1: m (test.rule)"
+    assert read[0]["title"] == "'@SUM(A1)"
+    assert read[0]["practice"] == "SEC1-A"  # other cells as they are

@@ -67,13 +67,23 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula; project text
+# (file names, messages) reaches these cells, so such a cell starts with a quote instead.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def to_csv(rows: list[dict[str, Any]]) -> str:
-    """Rows as CSV with a header (RFC 4180 quoting; multi-line cells quoted)."""
+    """Rows as CSV with a header (RFC 4180 quoting; multi-line cells quoted; a cell that
+    a spreadsheet would run as a formula starts with a quote)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: _cell(row[key]) for key in COLUMNS})
+        writer.writerow({key: _inert(_cell(row[key])) for key in COLUMNS})
     return out.getvalue()
 
 
