@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mllens.scan.context import ParsedFile
 from mllens.scan.model import state_of
-from mllens.scan.model.kinds import Deployment
+from mllens.scan.model.kinds import Deployment, MonitoringJob, MonitoringSchedule
 from mllens.scan.model.state import State
 from mllens.scan.parse import parse
 
@@ -44,3 +44,18 @@ def test_unwritten_settings_are_absent_at_the_call() -> None:
     red = list(_state().of(Deployment))[2]
     assert not red.variants[0].instance_count.written and red.variants[0].instance_count.line == 13
     assert red.scaling is not None and not red.scaling.value.written
+
+
+def test_a_monitor_schedule_and_its_drift_signals() -> None:
+    code = """\
+from azure.ai.ml.entities import DataDriftSignal, MonitorSchedule, PredictionDriftSignal
+
+signals = {"inputs": DataDriftSignal(reference_data=training), "outputs": PredictionDriftSignal()}
+schedule = MonitorSchedule(name="churn-drift", trigger=trigger, create_monitor=definition)
+"""
+    state = _state(code)
+    (schedule,) = state.of(MonitoringSchedule)
+    assert (schedule.line, schedule.provider, schedule.type) == (4, "azure", "MonitorSchedule")
+    inputs, outputs = list(state.of(MonitoringJob))
+    assert (inputs.type, inputs.purpose, inputs.baseline.written) == ("DataDriftSignal", "data_quality", True)
+    assert (outputs.type, outputs.baseline.written) == ("PredictionDriftSignal", False)

@@ -6,7 +6,7 @@ import json
 
 from mllens.scan.context import ParsedFile
 from mllens.scan.model import state_of
-from mllens.scan.model.kinds import Deployment, ScalingTarget
+from mllens.scan.model.kinds import Deployment, MonitoringJob, MonitoringSchedule, ScalingTarget
 from mllens.scan.model.state import State
 from mllens.scan.parse import parse
 
@@ -54,3 +54,21 @@ def test_a_notebook_cell_is_read_like_a_module() -> None:
     cells = [{"cell_type": "code", "source": CODE, "metadata": {}, "outputs": [], "execution_count": None}]
     notebook = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
     assert len(list(_state(notebook, "notebook").of(Deployment))) == 2
+
+
+def test_a_monitoring_job_is_a_schedule_and_its_configs_are_drift_jobs() -> None:
+    code = """\
+from google.cloud import aiplatform
+from google.cloud.aiplatform import model_monitoring
+
+drift = model_monitoring.DriftDetectionConfig(drift_thresholds={"tenure": 0.3})
+skew = model_monitoring.SkewDetectionConfig(data_source="bq://p.d.train", skew_thresholds={"tenure": 0.2})
+job = aiplatform.ModelDeploymentMonitoringJob.create(display_name="m", endpoint=endpoint)
+"""
+    state = _state(code)
+    (schedule,) = state.of(MonitoringSchedule)
+    assert (schedule.line, schedule.provider, schedule.scripted) == (6, "google", True)
+    drift, skew = list(state.of(MonitoringJob))
+    assert (drift.purpose, drift.line, drift.baseline.written) == ("data_quality", 4, False)
+    assert (skew.line, skew.baseline.raw, skew.baseline.name) == (5, "bq://p.d.train", "data_source")
+    assert not skew.inter_container_encryption.written  # no such setting: never judged

@@ -151,31 +151,28 @@ def hub_revisions(ctx: FileContext, code: CodeIndex) -> None:
                                         f"unpinned{site.where}")
 
 
+# Vertex AI monitoring jobs and drift configs and Azure ML MonitorSchedules and drift signals
+# are the resource model's (ml_resources.model_monitoring judges them at these lines); here
+# they only say an alert is about model monitoring. Evidently's monitors are no cloud resource.
 MONITORING_JOBS = (
     "google.cloud.aiplatform.ModelDeploymentMonitoringJob.create",
     "google.cloud.aiplatform.ModelDeploymentMonitoringJob",
     "azure.ai.ml.entities.MonitorSchedule",
-)
-DRIFT = (
     "google.cloud.aiplatform.model_monitoring.DriftDetectionConfig",
     "google.cloud.aiplatform.model_monitoring.SkewDetectionConfig",
     "azure.ai.ml.entities.DataDriftSignal",
     "azure.ai.ml.entities.PredictionDriftSignal",
-    "evidently.model_monitoring.*DriftMonitor",
 )
+EVIDENTLY_DRIFT = ("evidently.model_monitoring.*DriftMonitor",)
 ALERTS = ("google.cloud.aiplatform.model_monitoring.EmailAlertConfig", "azure.ai.ml.entities.AlertNotification")
 
 
 def monitoring_jobs(ctx: FileContext, code: CodeIndex) -> None:
-    job = code.first(*MONITORING_JOBS)
-    if job is not None:
-        ctx.supports(line=job.line, check="model_monitoring_schedule",
-                     message=f"schedules model monitoring of a deployment: {job.name}{job.where}")
-    drift = code.first(*DRIFT)
+    drift = code.first(*EVIDENTLY_DRIFT)
     if drift is not None:
         ctx.supports(line=drift.line, check="drift_monitoring",
                      message=f"monitors production inputs for drift: {drift.name}{drift.where}")
     alert = code.first(*ALERTS)
-    if alert is not None and (job is not None or drift is not None):
+    if alert is not None and (drift is not None or code.first(*MONITORING_JOBS) is not None):
         ctx.supports(line=alert.line, check="drift_alert",
                      message=f"monitoring alerts someone when a threshold is crossed: {alert.name}{alert.where}")

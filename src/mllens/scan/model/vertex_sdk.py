@@ -1,7 +1,9 @@
 """The Vertex AI SDK (`google.cloud.aiplatform`) into the resource model: a model's or an
 endpoint's `.deploy()` is a `Deployment` whose one variant serves from `min_replica_count`
 replicas, and a `ScalingTarget` between the minimum and `max_replica_count`; a `PipelineJob`
-is a `Pipeline` (its steps are compiled elsewhere, so they are not judged here).
+is a `Pipeline` (its steps are compiled elsewhere, so they are not judged here); a
+`ModelDeploymentMonitoringJob` is a `MonitoringSchedule`, and each drift or skew detection
+config a `MonitoringJob` comparing inputs (skew: with the training data it names).
 
 Read statically through `pyresolve`, like the SageMaker SDK (see python_sdk). The SDK's own
 defaults are what an unwritten count means: one replica, and a maximum equal to the minimum
@@ -13,7 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mllens.scan.model.kinds import Deployment, Pipeline, Resource, ScalingTarget, Variant
+from mllens.scan.model.kinds import (
+    Deployment,
+    MonitoringJob,
+    MonitoringSchedule,
+    Pipeline,
+    Resource,
+    ScalingTarget,
+    Variant,
+)
 from mllens.scan.model.pyresolve import Call
 from mllens.scan.model.sdk_code import Code
 from mllens.scan.model.values import Value
@@ -22,6 +32,12 @@ PACKAGE = "google.cloud.aiplatform."
 # ScalingTarget.namespace of a Vertex AI deployment's replicas (ml_resources judges it as serving)
 NAMESPACE = "vertex_ai"
 _DEPLOY_ON = ("Model", "Endpoint", "PrivateEndpoint")
+_MONITORING_JOB = (PACKAGE + "ModelDeploymentMonitoringJob", PACKAGE + "ModelDeploymentMonitoringJob.create")
+# drift compares serving windows with each other; skew compares serving with the training data
+_DRIFT_CONFIGS = {
+    PACKAGE + "model_monitoring.DriftDetectionConfig": "",
+    PACKAGE + "model_monitoring.SkewDetectionConfig": "data_source",
+}
 
 
 def _base(code: Code, call: Call, type: str) -> dict[str, Any]:
@@ -59,11 +75,26 @@ def _deploy(code: Code, call: Call) -> Iterator[Resource]:
     )
 
 
+def _drift(code: Code, call: Call, name: str, baseline: str) -> MonitoringJob:
+    kw = code.module.keywords(call)
+    return MonitoringJob(
+        **_base(code, call, name.rsplit(".", 1)[-1]),
+        purpose="data_quality",
+        baseline=code.at(kw, baseline) if baseline else Value.absent(code.file.path, call.line, "data_source"),
+        inter_container_encryption=Value.absent(code.file.path, call.line, "encryption"),  # not a setting here
+    )
+
+
 def resources(code: Code) -> Iterator[Resource]:
     module = code.module
     for call in module.calls:
         name = module.qualified(call)
         if name and _is_deploy(name):
             yield from _deploy(code, call)
+        elif name in _MONITORING_JOB:
+            kind = Value("drift", code.file.path, call.line, "ModelDeploymentMonitoringJob")
+            yield MonitoringSchedule(**_base(code, call, "ModelDeploymentMonitoringJob"), monitoring_type=kind)
+        elif name in _DRIFT_CONFIGS:
+            yield _drift(code, call, name, _DRIFT_CONFIGS[name])
         elif name == PACKAGE + "PipelineJob":
             yield Pipeline(**{**_base(code, call, "PipelineJob"), "service": "Vertex AI Pipelines"})
