@@ -4,7 +4,8 @@ A service deploys AWS Lambda functions through CloudFormation; what the model ca
 - the IAM statements its functions run with, as `IdentityPolicy`s: the provider's shared role
   (`provider.iamRoleStatements`, or `provider.iam.role.statements` and `managedPolicies` in v3)
   and each function's own role (`functions.<name>.iamRoleStatements`, the per-function roles
-  plugin), so the IAM judgements read them like any other policy;
+  plugin), so the IAM judgements read them like any other policy, and the CloudFormation the
+  service adds under `resources.Resources` is read as a template;
 - each HTTP event (`http` for API Gateway REST, `httpApi` for HTTP APIs) of a function that
   serves a model, as an `Endpoint` whose `auth_mode` is its authorizer (or `private: true`, an
   API key), and the literal NONE when it has neither: API Gateway then lets anyone call it.
@@ -140,3 +141,13 @@ def adapt(file: ParsedFile) -> Iterator[Resource]:
             line = _line(events, index, _line(functions, name, 1))
             yield Endpoint(**service.base(f"{kind} event", f"function {name}", line),
                            auth_mode=_authorizer(item[kind], line, file.path))
+    yield from _template(file, data)
+
+
+def _template(file: ParsedFile, data: Mapping[str, Any]) -> Iterator[Resource]:
+    """The CloudFormation the service adds (`resources.Resources`), read as a template."""
+    nested = data.get("resources")
+    if isinstance(nested, Mapping) and isinstance(nested.get("Resources"), Mapping):
+        from mllens.scan.model.cloudformation import adapt as cloudformation
+
+        yield from cloudformation(ParsedFile(file.path, "yaml", file.text, [nested]))
