@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from fastapi.testclient import TestClient
 
 PASSWORD = "correct horse battery"
 # Project text a browser must never run: it reaches pages through workload names, owners,
@@ -19,3 +22,19 @@ class People:
 
     def auth(self, key: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[key]}"}
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of the first form of a page."""
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found is not None, html[:500]
+    return found.group(1)
+
+
+def login(client: TestClient, name: str, password: str = PASSWORD) -> str:
+    """Log `name` in; the CSRF token of the session's first page."""
+    form = client.get("/login")
+    response = client.post("/login", data={"name": name, "password": password, "csrf": csrf_of(form.text),
+                                           "next": "/"}, follow_redirects=False)
+    assert response.status_code == 303, response.text[:300]
+    return csrf_of(client.get("/").text)

@@ -58,6 +58,14 @@ def answers_of(db: Db, *, workload: str) -> dict[str, AnswerInfo]:
         return {row.practice: _answer_info(row) for row in rows}
 
 
+def answered_workloads(db: Db) -> set[str]:
+    """Names of the workloads that have at least one answer given in the web app."""
+    with joined(db, write=False) as tx:
+        return set(tx.session.scalars(
+            select(WorkloadRow.name).where(WorkloadRow.id.in_(select(AnswerRow.workload_id)))
+        ))
+
+
 def set_answer(
     db: Db, *, user: UserInfo, workload: str, practice: str, status: str | None, notes: str | None
 ) -> AnswerInfo:

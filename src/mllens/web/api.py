@@ -18,11 +18,12 @@ from mllens.errors import InputError
 from mllens.lens.load import load_shipped_lens
 from mllens.review.model import RiskCounts
 from mllens.review.serialise import review_from_data, review_to_data
-from mllens.store import Store, latest_review, list_milestones, save_review
+from mllens.store import Store, list_milestones, save_review
 from mllens.store.access import audit_log, set_workload_team, token_grant
 from mllens.store.records import AnswerInfo, AuditEntry, NotFoundError, TokenGrant
 from mllens.store.sessions import answers_of
 from mllens.web.access import WRITERS, can_see, team_for_new_workload
+from mllens.web.current import current_review
 from mllens.web.errors import ApiError, unauthorized
 from mllens.web.portfolio import WorkloadLine, team_of, visible_workloads
 from mllens.web.security import token_digest
@@ -96,10 +97,11 @@ def workloads(request: Request, grant: Annotated[TokenGrant, Depends(reader)]) -
 
 @router.get("/workloads/{name}/review")
 def review(request: Request, name: WorkloadName, grant: Annotated[TokenGrant, Depends(reader)]) -> dict[str, Any]:
-    """The workload's latest review, in the form of `mllens scan --format json`."""
+    """The workload's latest review with the answers given in the app (over the uploaded
+    mllens.yaml answers), in the form of `mllens scan --format json`."""
     store = store_of(request)
     _visible_team(store, grant, name)
-    found = latest_review(store, workload=name)
+    found = current_review(store, workload=name)
     if found is None:
         raise ApiError(404, f"workload {name!r} has no review yet")
     return review_to_data(found)

@@ -25,6 +25,7 @@ from mllens.store.records import NotFoundError, SessionInfo
 from mllens.store.sessions import STATUSES, answers_of, set_answer
 from mllens.web.access import can_see, can_write
 from mllens.web.auth import check_csrf, page_session, store_of
+from mllens.web.current import current_review
 from mllens.web.portfolio import WorkloadLine, team_of, visible_workloads
 from mllens.web.views import render
 
@@ -75,7 +76,7 @@ def portfolio(
     every = visible_workloads(store, user=session.user)
     lines = _filtered(every, team=team, environment=environment, risk=risk)
     lens = load_shipped_lens()
-    maps = {line.name: _minimap(lens, latest_review(store, workload=line.name)) for line in lines}
+    maps = {line.name: _minimap(lens, current_review(store, workload=line.name)) for line in lines}
     return render(request, "portfolio.html.j2", {
         "user": session.user, "csrf": session.csrf, "lines": lines, "maps": maps, "lens": lens,
         "teams": sorted({line.team for line in every if line.team}),
@@ -140,7 +141,7 @@ def review_page(
     team = _visible(request, session, name)
     by = by if by in WALKS else "pillar"
     store = store_of(request)
-    review = latest_review(store, workload=name)
+    review = current_review(store, workload=name)
     lens = load_shipped_lens(review.lens_id) if review else load_shipped_lens()
     by_question: dict[str, list[Any]] = {}
     for practice in review.practices if review else []:

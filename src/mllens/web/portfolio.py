@@ -10,8 +10,10 @@ from pydantic import BaseModel, ConfigDict
 from mllens.review.model import RiskCounts
 from mllens.store import Store, get_workload, list_workloads
 from mllens.store.access import workload_teams
-from mllens.store.records import UserInfo, WorkloadInfo
+from mllens.store.records import UserInfo, WorkloadInfo, WorkloadSummary
+from mllens.store.sessions import answered_workloads
 from mllens.web.access import can_see
+from mllens.web.current import current_review
 
 
 class WorkloadLine(BaseModel):
@@ -27,8 +29,19 @@ class WorkloadLine(BaseModel):
     risk_counts: RiskCounts | None
 
 
+def _counts(store: Store, line: WorkloadSummary, answered: set[str]) -> RiskCounts | None:
+    """The latest review's counts, recomputed with the app's answers where there are some."""
+    if line.latest is None:
+        return None
+    if line.workload.name not in answered:
+        return line.latest.risk_counts
+    review = current_review(store, workload=line.workload.name)
+    return review.summary.risk_counts if review is not None else line.latest.risk_counts
+
+
 def visible_workloads(store: Store, *, user: UserInfo) -> list[WorkloadLine]:
     teams = workload_teams(store)
+    answered = answered_workloads(store)
     return [
         WorkloadLine(
             name=line.workload.name,
@@ -36,7 +49,7 @@ def visible_workloads(store: Store, *, user: UserInfo) -> list[WorkloadLine]:
             owner=line.workload.owner,
             environment=line.workload.environment,
             last_scan=line.latest.created_at if line.latest else None,
-            risk_counts=line.latest.risk_counts if line.latest else None,
+            risk_counts=_counts(store, line, answered),
         )
         for line in list_workloads(store)
         if can_see(user, teams.get(line.workload.name))
