@@ -16,7 +16,7 @@ import re
 
 from mllens.scan.classify_shape import is_dev_container
 from mllens.scan.context import FileContext, ParsedFile
-from mllens.scan.parse.compose import compose_services, interpolate
+from mllens.scan.parse.compose import Service, compose_services, interpolate, published_on
 from mllens.scan.parse.dockerfile import Dockerfile, Instruction
 from mllens.scan.registry import rule
 
@@ -197,3 +197,43 @@ def healthcheck(ctx: FileContext) -> None:
         ctx.contradicts(line=last.line, message="HEALTHCHECK NONE turns off the base image's health check")
     else:
         ctx.supports(line=last.line, message="the image declares a HEALTHCHECK")
+
+
+# Images of databases, caches, search engines and object stores (the repository's last name part).
+_DATA_STORE = re.compile(
+    r"^(postgres|postgresql|postgis|pgvector|timescaledb|mysql|mariadb|mongo|mongodb|redis|redis-stack|valkey|"
+    r"elasticsearch|opensearch|minio|clickhouse-server|cassandra|neo4j|influxdb|couchdb|qdrant|weaviate|milvus|"
+    r"chroma|mssql-server|memcached)$", re.IGNORECASE)
+_STOCK_PASSWORD = frozenset({"example", "postgres", "password", "mysql", "root", "admin", "secret", "changeme",
+                             "minioadmin", "minio123", "redis", "mongo"})
+
+
+def _data_store(service: Service) -> str | None:
+    image = interpolate(service.image.value) if service.image is not None else None
+    if not image:
+        return None
+    repository = image.split("@")[0].rsplit("/", 1)[-1].split(":")[0]
+    return repository if _DATA_STORE.match(repository) else None
+
+
+@rule()
+def data_store_ports(ctx: FileContext) -> None:
+    for service in compose_services(ctx.file):
+        store = _data_store(service)
+        if store is None or not service.ports:
+            continue
+        stock = any("PASSWORD" in name.upper() and value.value.lower() in _STOCK_PASSWORD
+                    for name, value in service.environment)
+        for port in service.ports:
+            where = published_on(port.value)
+            if where is None:
+                continue
+            host, target = where
+            if host:
+                ctx.supports(line=port.line, message=f"service {service.name} ({store}) publishes port {target} "
+                                                     f"only on {host}")
+            else:
+                note = ", and its password is a stock default" if stock else ""
+                ctx.contradicts(line=port.line, message=f"service {service.name} ({store}) publishes port {target} "
+                                                        f"on every interface of the host{note}: bind it to "
+                                                        f"127.0.0.1 or leave it on the internal network")

@@ -70,6 +70,30 @@ def _pairs(value: Any, line: int) -> tuple[tuple[str, Setting], ...]:
     return tuple(out)
 
 
+def _port(value: Any) -> str | None:
+    """A `ports` entry in the short syntax; the long one ({target, published, host_ip}) rewritten to it."""
+    if isinstance(value, Mapping):
+        parts = [str(value[k]) for k in ("host_ip", "published", "target") if value.get(k) not in (None, "")]
+        return ":".join(parts) if "target" in value else None
+    return _scalar(value)
+
+
+def published_on(port: str) -> tuple[str, str] | None:
+    """(host address, container port) of a short-syntax `ports` entry; the address is "" when the
+    port is published on every interface of the host; None when the entry cannot be read."""
+    text = interpolate(port.split("/", 1)[0].strip())
+    if not text:
+        return None
+    host = ""
+    if text.startswith("["):  # an IPv6 address: [::1]:5432:5432
+        host, _, text = text[1:].partition("]")
+        text = text.lstrip(":")
+    parts = text.split(":")
+    if len(parts) == 3:
+        host, parts = parts[0], parts[1:]
+    return (host if host not in ("0.0.0.0", "::") else ""), parts[-1]
+
+
 def _healthcheck(value: Any, line: int) -> Setting | None:
     if not isinstance(value, Mapping):
         return None
@@ -94,8 +118,8 @@ def _service(name: str, body: Mapping[str, Any], line: int) -> Service:
         user=setting("user"), privileged=setting("privileged"),
         healthcheck=_healthcheck(body.get("healthcheck"), _line(body, "healthcheck", line)),
         environment=_pairs(body.get("environment"), _line(body, "environment", line)),
-        ports=tuple(Setting(str(p), _line(ports, i, line)) for i, p in enumerate(ports) if _scalar(p) is not None)
-        if isinstance(ports, list) else (),
+        ports=tuple(Setting(text, _line(ports, i, line)) for i, p in enumerate(ports)
+                    if (text := _port(p)) is not None) if isinstance(ports, list) else (),
     )
 
 
