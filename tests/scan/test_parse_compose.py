@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mllens.scan.context import ParsedFile
 from mllens.scan.parse import parse
-from mllens.scan.parse.compose import Service, compose_services, interpolate
+from mllens.scan.parse.compose import Service, compose_services, interpolate, published_on
 
 
 def _services(text: str, path: str = "docker-compose.yml") -> dict[str, Service]:
@@ -48,3 +48,16 @@ def test_interpolate_uses_defaults_and_gives_up_on_unset_variables() -> None:
     assert interpolate("acme/api:${TAG}") is None
     assert interpolate("$IMAGE") is None
     assert interpolate("postgres:16.3") == "postgres:16.3"
+
+
+def test_published_ports_name_the_host_address_or_every_interface() -> None:
+    assert published_on("5432:5432") == ("", "5432")
+    assert published_on("6333") == ("", "6333")
+    assert published_on("0.0.0.0:9000:9000/tcp") == ("", "9000")
+    assert published_on("127.0.0.1:5432:5432") == ("127.0.0.1", "5432")
+    assert published_on("[::1]:6379:6379") == ("::1", "6379")
+    assert published_on("${DB_PORT:-3306}:3306") == ("", "3306")
+    assert published_on("${DB_PORT}:3306") is None  # a variable without a default: not read
+    long = _services("services:\n  db:\n    image: mysql:8.4.0\n    ports:\n      - target: 3306\n"
+                     "        published: 3306\n        host_ip: 127.0.0.1\n")["db"]
+    assert [(p.value, p.line) for p in long.ports] == [("127.0.0.1:3306:3306", 5)]
