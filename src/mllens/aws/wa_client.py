@@ -51,7 +51,9 @@ def call(client: Any, operation: str, params: dict[str, Any], *, sleep: Sleep = 
             return response
         except ClientError as exc:
             code = _code(exc)
-            if code in THROTTLED and attempt + 1 < ATTEMPTS:
+            if code in THROTTLED:
+                if attempt + 1 == ATTEMPTS:
+                    break
                 sleep(min(20.0, 0.5 * 2**attempt))
                 continue
             if code == "ConflictException":
