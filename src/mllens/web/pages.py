@@ -19,7 +19,7 @@ from mllens.lens.load import load_shipped_lens
 from mllens.lens.model import Lens, Risk
 from mllens.report.html_view import RISK_CLASS
 from mllens.review.model import Review
-from mllens.store import latest_review
+from mllens.store import latest_review, list_milestones
 from mllens.store.access import audit_log
 from mllens.store.records import NotFoundError, SessionInfo
 from mllens.store.sessions import STATUSES, answers_of, set_answer
@@ -156,6 +156,7 @@ def review_page(
         "evidence": evidence, "answers": answers_of(store, workload=name),
         "audit": audit_log(store, workload=name)[:50],
         "can_answer": can_write(session.user, team), "statuses": STATUSES,
+        "milestones": list_milestones(store, workload=name),
     })
 
 
