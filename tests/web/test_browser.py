@@ -1,0 +1,134 @@
+"""The app in a real browser (the system Chromium, through Playwright), over a live
+server: log in, walk a review, answer, save two milestones, compare them, see the
+portfolio change. Screenshots land in out/web-*.png for people to look at."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from webpeople import PASSWORD
+
+from mllens.store import Store, open_store
+from mllens.store.access import add_token, add_user
+from mllens.web.app import create_app
+from mllens.web.security import new_token, token_digest
+
+CHROMIUM = Path("/usr/bin/chromium")
+OUT = Path(__file__).parents[2] / "out"  # gitignored
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} not found: install the 'chromium' package (make sysdeps)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
+
+
+@pytest.fixture
+def served(tmp_path: Path, password_hash: str, scan_json: dict[str, Any]) -> Iterator[str]:
+    """A live app on a free localhost port, with editor edie (team fraud) and one uploaded scan."""
+    store: Store = open_store(f"sqlite:///{tmp_path / 'browser.db'}")
+    token = new_token()
+    with store.transaction() as tx:
+        add_user(tx, name="edie", role="editor", password_hash=password_hash, teams=("fraud",))
+        add_token(tx, user="edie", name="upload", scope="upload", digest=token_digest(token))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(store=store, secure_cookies=False), host="127.0.0.1",
+                                           port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):  # until the server answers (it starts in a few ms)
+            try:
+                if httpx.get(base + "/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                threading.Event().wait(0.05)
+        uploaded = httpx.post(base + "/api/v1/workloads/fraud-detection/scans", json=scan_json,
+                              headers={"Authorization": f"Bearer {token}"})
+        assert uploaded.status_code == 201, uploaded.text
+        yield base
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        store.close()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        try:
+            launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, timeout=60_000)
+        except sync_api.Error as exc:
+            pytest.skip(f"{CHROMIUM} did not start: {str(exc).splitlines()[0]}")
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def _shot(page: Any, name: str) -> None:
+    OUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUT / f"web-{name}.png"), full_page=False)
+
+
+def _high_in_portfolio(page: Any, base: str) -> int:
+    page.goto(base + "/")
+    text = page.locator("tr", has_text="fraud-detection").first.inner_text()
+    found = re.search(r"(\d+) high, \d+ medium", text)
+    assert found is not None, text
+    return int(found.group(1))
+
+
+def test_a_facilitated_review_in_the_browser(served: str, browser: Any) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(served + "/")
+    assert "/login" in page.url
+    page.fill("input[name=name]", "edie")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(served + "/")
+    _shot(page, "portfolio")
+    highs = _high_in_portfolio(page, served)
+
+    page.click("a:text('fraud-detection')")
+    assert page.locator("h2[id^=g]").count() == 6
+    page.click("a:text('By phase')")
+    assert "by=phase" in page.url and page.locator("div.question").count() == 35
+    page.fill("#milestone-name", "kick-off")
+    page.click("button:text('Save the review as a milestone')")
+    assert page.locator("#milestones ~ table, section[aria-labelledby=milestones] table").first.is_visible()
+
+    practice = page.locator("#MLOPS01-BP02")
+    practice.locator("select[name=status]").select_option("missing")
+    practice.locator("textarea[name=notes]").fill("No owner named yet")
+    practice.locator("button[type=submit]").click()
+    question = page.locator("div.question", has=page.locator("#MLOPS01-BP02"))
+    assert question.locator("h3 .badge").inner_text() == "HIGH"
+    assert "Answered in the app by edie" in page.locator("#MLOPS01-BP02").inner_text()
+    _shot(page, "answered")
+
+    page.fill("#milestone-name", "after workshop")
+    page.click("button:text('Save the review as a milestone')")
+    page.select_option("#cmp-a", "kick-off")
+    page.select_option("#cmp-b", "after workshop")
+    page.click("button:text('Compare')")
+    assert "/compare?" in page.url
+    worsened = page.locator("tr.change-worsened", has_text="MLOPS01").first
+    assert "HIGH" in worsened.inner_text()
+    _shot(page, "compare")
+
+    assert _high_in_portfolio(page, served) == highs + 1
+    assert errors == []
