@@ -6,14 +6,14 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from mllens.answers.io import dump_answers, read_answers
-from mllens.aws.wa_pull import apply_pull
+from mllens.answers.io import AnswersDocument, dump_answers, read_answers
 from mllens.aws.wa_project import Prepared
+from mllens.aws.wa_pull import apply_pull
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "fraud-detection"
 
 
-def _doc(example: Prepared, tmp_path: Path):  # type: ignore[no-untyped-def]
+def _doc(example: Prepared, tmp_path: Path) -> AnswersDocument:
     shutil.copy(EXAMPLE / "mllens.yaml", tmp_path / "mllens.yaml")
     return read_answers(tmp_path / "mllens.yaml", lens=example.lens)
 
