@@ -15,7 +15,7 @@ from typing import Literal
 
 from mllens.scan.model.values import Switch, Value
 
-Syntax = Literal["terraform", "cloudformation", "cdk", "python", "kubernetes", "bicep", "arm", "azureml"]
+Syntax = Literal["terraform", "cloudformation", "cdk", "python", "kubernetes", "bicep", "arm", "azureml", "live"]
 
 
 @dataclass(frozen=True, kw_only=True)
