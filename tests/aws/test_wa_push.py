@@ -211,3 +211,31 @@ def test_throttling_that_never_ends_is_an_error(stub: tuple[Any, Stubber]) -> No
 
     with pytest.raises(MllensError, match="kept throttling ListMilestones"):
         call(client, "ListMilestones", {"WorkloadId": WID}, sleep=no_sleep)
+
+
+def test_publishing_waits_out_an_import_still_running(stub: tuple[Any, Stubber]) -> None:
+    client, s = stub
+    step = _plan()[2]
+    step["params"]["LensAlias"] = ARN
+    s.add_client_error("create_lens_version", service_error_code="ConflictException", http_status_code=409)
+    s.add_response("create_lens_version", {"LensArn": ARN, "LensVersion": "1.0-abcdef12"}, step["params"])
+    assert run_plan(client, [step], sleep=no_sleep) == ["CreateLensVersion"]
+    assert waits == [2.0]
+
+
+def test_a_version_never_published_is_an_error_saying_to_run_again(stub: tuple[Any, Stubber]) -> None:
+    client, s = stub
+    step = _plan()[2]
+    step["params"]["LensAlias"] = ARN
+    for _ in range(5):
+        s.add_client_error("create_lens_version", service_error_code="ConflictException", http_status_code=409)
+    with pytest.raises(MllensError, match="run the push again"):
+        run_plan(client, [step], sleep=no_sleep)
+
+
+def test_a_failed_import_stops_the_push(stub: tuple[Any, Stubber]) -> None:
+    client, s = stub
+    plan = _plan()[1:3]
+    s.add_response("import_lens", {"LensArn": ARN, "Status": "ERROR"}, plan[0]["params"])
+    with pytest.raises(MllensError, match="could not import the lens"):
+        run_plan(client, plan, sleep=no_sleep)

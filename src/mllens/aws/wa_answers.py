@@ -31,7 +31,7 @@ class WaAnswer:
     """One question's answer in the tool's terms (only the fields mllens writes)."""
 
     question: str
-    selected: tuple[str, ...] = ()
+    selected: tuple[str, ...] = ()  # sorted: the tool's order is not ours
     not_applicable: dict[str, str] = field(default_factory=dict)  # choice id -> WA reason
     notes: str = ""
     applicable: bool = True
@@ -107,7 +107,7 @@ def desired_answers(review: Review, lens: Lens, answers: AnswersFile | None) -> 
         out.append(
             WaAnswer(
                 question=result.id,
-                selected=tuple(choice[pid] for pid in result.selected if pid in choice),
+                selected=tuple(sorted(choice[pid] for pid in result.selected if pid in choice)),
                 not_applicable=not_applicable,
                 notes=_notes((qa.notes or "") if qa else "", in_question),
                 applicable=qa.applicable if qa else True,

@@ -36,7 +36,7 @@ def read_answers(client: Any, workload_id: str, alias: str, *, sleep: Sleep = ti
         applicable = bool(answer.get("IsApplicable", True))
         out[qid] = WaAnswer(
             question=qid,
-            selected=tuple(answer.get("SelectedChoices", [])),
+            selected=tuple(sorted(answer.get("SelectedChoices", []))),
             not_applicable=na,
             notes=answer.get("Notes", ""),
             applicable=applicable,
@@ -83,6 +83,22 @@ def _fill(value: Any, ids: dict[str, str]) -> Any:
     return value
 
 
+LENS_WAITS = 5  # CreateLensVersion conflicts while the import before it still runs
+
+
+def _call_waiting(client: Any, operation: str, params: dict[str, Any], *, sleep: Sleep) -> dict[str, Any]:
+    """`call`, except that publishing a lens waits out the import it follows (ImportLens
+    answers IN_PROGRESS and the tool refuses a version of a draft still importing)."""
+    for attempt in range(LENS_WAITS if operation == "CreateLensVersion" else 1):
+        try:
+            return call(client, operation, params, sleep=sleep)
+        except Conflict:
+            if attempt + 1 >= LENS_WAITS or operation != "CreateLensVersion":
+                raise
+            sleep(2.0 * 2**attempt)
+    raise Conflict(operation)
+
+
 def run_plan(client: Any, plan: list[Call], *, sleep: Sleep = time.sleep) -> list[str]:
     """Execute the plan in order; returns one line per call done. A conflict on a create
     or associate means it is there already (a workload of that name is looked up)."""
@@ -91,7 +107,7 @@ def run_plan(client: Any, plan: list[Call], *, sleep: Sleep = time.sleep) -> lis
     for step in plan:
         operation, params = step["operation"], _fill(step["params"], ids)
         try:
-            response = call(client, operation, params, sleep=sleep)
+            response = _call_waiting(client, operation, params, sleep=sleep)
         except Conflict:
             if operation == "CreateWorkload":
                 found = find_workload(client, params["WorkloadName"], sleep=sleep)
@@ -103,7 +119,12 @@ def run_plan(client: Any, plan: list[Call], *, sleep: Sleep = time.sleep) -> lis
                 ids[NEW_WORKLOAD_ID] = found["WorkloadId"]
                 done.append(f"{operation}: exists already")
                 continue
-            if operation in ("CreateLensVersion", "CreateMilestone", "AssociateLenses"):
+            if operation == "CreateLensVersion":
+                raise MllensError(
+                    f"the Well-Architected Tool would not publish lens version {params['LensVersion']!r}: the "
+                    "import is still running or the version exists; run the push again in a minute"
+                ) from None
+            if operation in ("CreateMilestone", "AssociateLenses"):
                 done.append(f"{operation}: exists already")
                 continue
             raise MllensError(
@@ -111,7 +132,13 @@ def run_plan(client: Any, plan: list[Call], *, sleep: Sleep = time.sleep) -> lis
             ) from None
         if operation == "CreateWorkload":
             ids[NEW_WORKLOAD_ID] = response["WorkloadId"]
-        elif operation == "ImportLens" and "LensArn" in response:
-            ids[NEW_LENS_ARN] = response["LensArn"]
+        elif operation == "ImportLens":
+            if response.get("Status") == "ERROR":
+                raise MllensError(
+                    "the Well-Architected Tool could not import the lens (status ERROR); "
+                    "check the document with `mllens lens export`"
+                )
+            if "LensArn" in response:
+                ids[NEW_LENS_ARN] = response["LensArn"]
         done.append(operation)
     return done
