@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from mllens.scan.context import ParsedFile
 from mllens.scan.model import state_of
-from mllens.scan.model.kinds import Alarm, Deployment, Endpoint, Notebook, Resource, TrainingJob, Workspace
+from mllens.scan.model.kinds import (
+    Alarm,
+    Deployment,
+    Endpoint,
+    Notebook,
+    Resource,
+    ScalingTarget,
+    TrainingJob,
+    Workspace,
+)
 from mllens.scan.parse import parse
 
 TEMPLATE = """\
@@ -157,3 +166,38 @@ resource alert 'Microsoft.Insights/metricAlerts@2018-03-01' = {
     assert isinstance(alarm, Alarm) and not alarm.ml
     assert [(m.namespace.raw.rsplit("/", 1)[-1], m.name.raw, m.name.line) for m in alarm.metrics] == [
         ("onlineEndpoints", "RequestLatency", 8), ("onlineEndpoints", "RequestsPerMinute", 11)]
+
+
+def test_autoscale_settings_know_an_online_deployment_by_its_symbol() -> None:
+    text = """\
+resource blue 'Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments@2024-04-01' existing = {
+  name: 'ws/ep/blue'
+}
+
+resource scale 'Microsoft.Insights/autoscalesettings@2022-10-01' = {
+  name: 'scale'
+  properties: {
+    targetResourceUri: blue.id
+    profiles: [
+      {
+        capacity: {
+          minimum: '2'
+          maximum: '6'
+        }
+      }
+    ]
+  }
+}
+
+resource other 'Microsoft.Insights/autoscalesettings@2022-10-01' = {
+  name: 'other'
+  properties: {
+    targetResourceUri: plan.id
+  }
+}
+"""
+    scale, other = _resources(text)
+    assert isinstance(scale, ScalingTarget) and isinstance(other, ScalingTarget)
+    assert (scale.namespace.raw, scale.namespace.line, scale.min_capacity.as_int(), scale.max_capacity.line) == (
+        "azureml", 8, 2, 13)
+    assert other.namespace.raw == "azure" and not other.min_capacity.written

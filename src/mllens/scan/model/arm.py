@@ -12,6 +12,7 @@ literal bracket.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -21,6 +22,8 @@ from mllens.scan.model.arm_read import read_json
 from mllens.scan.model.azure_types import base, map_resource
 from mllens.scan.model.kinds import Resource
 from mllens.scan.model.values import Value
+
+_RESOURCE_ID = re.compile(r"resourceId\(\s*'([^']+)'")  # resourceId('Type', ...) names the type
 
 
 def is_template(data: Any) -> bool:
@@ -63,6 +66,10 @@ class ArmReader:
 
         walk(self.node.data, path.split("."), self.line)
         return found
+
+    def type_of(self, reference: str) -> str:
+        found = _RESOURCE_ID.search(reference)
+        return found.group(1) if found else ""
 
     def base(self) -> dict[str, Any]:
         name = self.node.get("name")

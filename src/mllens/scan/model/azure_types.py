@@ -6,7 +6,8 @@ each syntax only supplies an `AzureReader`: the value at a dotted property path 
 line and name, and the resource's identity. An unwritten property is absent at the line of
 the resource. Azure Machine Learning types are mapped (every other type of that service is
 kept as a plain ML `Resource`, for "ML infrastructure is declared as code"), and Azure
-Monitor metric alerts, whose metric namespace says what they watch.
+Monitor metric alerts and autoscale settings, whose metric namespace or target says what
+they watch or scale.
 Key Vault, storage, container registry and alert types are not mapped here (the platform
 kinds' judgements do not read Bicep or ARM yet).
 """
@@ -25,6 +26,7 @@ from mllens.scan.model.kinds import (
     ModelRegistry,
     Notebook,
     Resource,
+    ScalingTarget,
     TrainingJob,
     Trigger,
     Variant,
@@ -47,6 +49,11 @@ class AzureReader(Protocol):
 
     def every(self, path: str) -> list[Value]:
         """Every value at a dotted path that runs through arrays (each item's own value)."""
+        ...
+
+    def type_of(self, reference: str) -> str:
+        """The type of the resource a reference names (`blue.id` in Bicep, a `resourceId(...)` in
+        ARM), as far as this file says; "" when it cannot tell."""
         ...
 
     def base(self) -> dict[str, Any]:
@@ -137,6 +144,19 @@ def _metric_alert(r: AzureReader) -> Alarm:
                                                   name=name) for i, name in enumerate(names)))
 
 
+def _autoscale(r: AzureReader) -> ScalingTarget:
+    """Azure Monitor autoscale settings: namespace "azureml" when they scale an Azure ML online
+    deployment (how managed online endpoints autoscale), with the first profile's capacity."""
+    target = r.at("properties.targetResourceUri")
+    kind = r.type_of(str(target.raw)).lower()
+    serving = kind.endswith("onlineendpoints/deployments") or "onlineendpoints" in str(target.raw).lower()
+    lows, highs = r.every("properties.profiles.capacity.minimum"), r.every("properties.profiles.capacity.maximum")
+    return ScalingTarget(**r.base(), namespace=Value("azureml" if serving else "azure", r.file, target.line,
+                                                     target.name),
+                         min_capacity=lows[0] if lows else _absent(r, "minimum"),
+                         max_capacity=highs[0] if highs else _absent(r, "maximum"))
+
+
 _TYPES: dict[str, Callable[[AzureReader], Resource]] = {
     ML + "workspaces": _workspace,
     ML + "workspaces/computes": _compute,
@@ -147,6 +167,7 @@ _TYPES: dict[str, Callable[[AzureReader], Resource]] = {
     ML + "workspaces/schedules": _schedule,
     ML + "registries": lambda r: ModelRegistry(**r.base()),
     "microsoft.insights/metricalerts": _metric_alert,
+    "microsoft.insights/autoscalesettings": _autoscale,
 }
 
 

@@ -23,6 +23,7 @@ from mllens.scan.model.values import Value
 from mllens.scan.parse.bicep import BicepResource, BicepValue, parse_bicep
 
 _INT = re.compile(r"-?\d+")
+_SYMBOL = re.compile(r"\$\{(\w+)\.id\}$")  # `blue.id`: the id of the declaration named blue
 
 
 def raw_value(value: BicepValue) -> Any:
@@ -37,8 +38,9 @@ def raw_value(value: BicepValue) -> Any:
 class BicepReader:
     """The properties of one declared resource, located in one file."""
 
-    def __init__(self, file: str, res: BicepResource) -> None:
+    def __init__(self, file: str, res: BicepResource, symbols: dict[str, str] | None = None) -> None:
         self.file, self.res, self.line = file, res, res.line
+        self.symbols = symbols or {}  # symbol -> type of every declaration of the file
 
     def _tree(self, path: str) -> dict[str, Any]:
         """The object written at `path`, rebuilt from the dotted paths under it."""
@@ -64,6 +66,10 @@ class BicepReader:
         shown = path.rsplit(".", 1)[-1]
         return [Value(raw_value(v), self.file, v.line, shown) for v in self.res.props.get(path, [])]
 
+    def type_of(self, reference: str) -> str:
+        symbol = _SYMBOL.match(reference)
+        return self.symbols.get(symbol.group(1), "") if symbol else ""
+
     def base(self) -> dict[str, Any]:
         res = self.res
         return base(self, syntax="bicep", resource_type=res.type, name=res.symbol, shown=res.symbol)
@@ -75,9 +81,11 @@ def resources(file: ParsedFile) -> list[BicepResource]:
 
 def adapt(file: ParsedFile) -> Iterator[Resource]:
     """The model's resources of one Bicep file, in the order they are declared."""
-    for res in resources(file):
+    declared = resources(file)
+    symbols = {res.symbol: res.type for res in declared}
+    for res in declared:
         if res.existing:
             continue
-        mapped = map_resource(res.type, BicepReader(file.path, res))
+        mapped = map_resource(res.type, BicepReader(file.path, res, symbols))
         if mapped is not None:
             yield mapped

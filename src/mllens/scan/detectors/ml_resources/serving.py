@@ -123,7 +123,8 @@ def endpoint_autoscaling(ctx: FileContext) -> None:
             else:
                 fixed = True  # this environment (or every one) may scale
         if fixed:
-            what = {"sagemaker": "a SageMaker variant", "vertex_ai": "a Vertex AI deployment's replicas"}.get(
+            what = {"sagemaker": "a SageMaker variant", "azureml": "an Azure ML online deployment",
+                    "vertex_ai": "a Vertex AI deployment's replicas"}.get(
                 str(target.namespace.raw).lower(), "its serving pods")
             ctx.supports(line=target.line, message=f"{target.address} scales {what} with demand")
 
@@ -152,7 +153,7 @@ def _in(values: tuple[Value, ...], env: str) -> Value | None:
 
 def _serving(target: ScalingTarget) -> bool:
     """A target that scales serving capacity (not a table's or a stream's)."""
-    return str(target.namespace.raw).lower() in ("sagemaker", "vertex_ai", SERVING_NAMESPACE)
+    return str(target.namespace.raw).lower() in ("sagemaker", "azureml", "vertex_ai", SERVING_NAMESPACE)
 
 
 @rule()
