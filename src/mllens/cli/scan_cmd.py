@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -28,6 +28,9 @@ from mllens.cli.common import (
 from mllens.errors import MllensError
 from mllens.review.model import Review
 from mllens.scan.result import ScanResult
+
+if TYPE_CHECKING:
+    from mllens.workflow import ScanFn
 
 FORMATS = REPORT_FORMATS
 
@@ -72,6 +75,14 @@ def scan(
             help="Also send the review to this mllens server (token in $MLLENS_TOKEN, scope upload).",
         ),
     ] = None,
+    live: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--live", metavar="CLOUD",
+            help="Also read the running resources of this cloud account, read-only (aws: SageMaker; "
+            "standard credential chain, AWS_PROFILE, AWS_REGION). Needs the aws extra.",
+        ),
+    ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore and do not update the result cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     explain_files: Annotated[
@@ -98,7 +109,8 @@ def scan(
         binary_needs_output(format, output)
         reporter = get_binary_reporter(format) if format in BINARY_REPORTERS else get_reporter(format)
         review, result = review_project(
-            path, use_cache=not no_cache, progress=not quiet and sys.stderr.isatty(), exclude=exclude or ()
+            path, use_cache=not no_cache, progress=not quiet and sys.stderr.isatty(), exclude=exclude or (),
+            scan=_live_scan(live) if live else None,
         )
         before = load_baseline(baseline, lens=load_shipped_lens(review.lens_id)) if baseline is not None else None
     except MllensError as exc:
@@ -131,6 +143,16 @@ def scan(
                 err_console.print(line, markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(gate.exit_code)
     raise typer.Exit(EXIT_OK)
+
+
+def _live_scan(providers: list[str]) -> ScanFn:
+    from mllens.live.base import reader_for
+    from mllens.live.scan import live_scan
+
+    for name in providers:  # an unknown provider is a usage error before the scan starts
+        reader_for(name)
+    fn: ScanFn = live_scan(providers)
+    return fn
 
 
 def _upload(url: str, *, review: Review, result: ScanResult, quiet: bool) -> None:

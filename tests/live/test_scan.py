@@ -1,0 +1,58 @@
+"""`mllens scan PATH --live aws` on a moto account: the JSON contract keeps its keys, and
+the live evidence is in it at the resources' ARNs with no line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from moto_account import serve
+from typer.testing import CliRunner
+
+from mllens.cli import app
+
+TRAIN = "import mlflow\n\nmlflow.log_metric('auc', 0.9)\n"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MLLENS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+def scan_json(*args: str) -> dict[str, Any]:
+    result = CliRunner().invoke(app, ["scan", *args, "--quiet", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_live_evidence_joins_the_files_with_the_same_keys(account: Any, tmp_path: Path) -> None:
+    (tmp_path / "train.py").write_text(TRAIN, encoding="utf-8")
+    config = serve(account, name="churn")
+    files_only = scan_json(str(tmp_path))
+    both = scan_json(str(tmp_path), "--live", "aws")
+    assert set(both) == set(files_only)
+    assert [set(e) for e in both["evidence"]] == [set(files_only["evidence"][0])] * len(both["evidence"])
+    live = [e for e in both["evidence"] if e["file"].startswith("arn:aws:")]
+    assert {(e["rule"], e["outcome"]) for e in live if e["file"] == config["EndpointConfigArn"]} >= {
+        ("ml_resources.endpoint_data_capture", "contradicts")}
+    assert all(e["line"] is None and e["file_class"] == "project" for e in live)
+    # the files' own evidence is all still there
+    assert [e for e in both["evidence"] if not e["file"].startswith("arn:")] == files_only["evidence"]
+
+
+def test_a_second_scan_reads_the_account_again(account: Any, tmp_path: Path) -> None:
+    (tmp_path / "train.py").write_text(TRAIN, encoding="utf-8")
+    serve(account, name="first")
+    scan_json(str(tmp_path), "--live", "aws")
+    serve(account, name="second")
+    again = scan_json(str(tmp_path), "--live", "aws")  # the files are served from the cache, the account is not
+    assert any(e["file"].endswith(":endpoint-config/second-config") for e in again["evidence"])
+
+
+def test_an_unknown_cloud_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["scan", str(tmp_path), "--quiet", "--live", "gcp"])
+    assert result.exit_code == 2
+    assert "--live: expected a live account provider, one of aws; got 'gcp'" in result.stderr
