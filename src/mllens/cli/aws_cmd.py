@@ -38,12 +38,17 @@ def push(
     path: Annotated[Path, typer.Argument(help="Project folder (holds mllens.yaml).")] = Path("."),
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the calls instead of making them.")] = False,
     format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help=f"{one_of(FORMATS)}.")] = "text",
-    workload: Annotated[str | None, typer.Option("--workload", help="Workload name (default: mllens.yaml's).")] = None,
+    workload: Annotated[
+        str | None, typer.Option("--workload", metavar="NAME", help="Workload name (default: mllens.yaml's).")
+    ] = None,
     region: Region = None,
     lens_alias: Annotated[
-        str | None, typer.Option("--lens-alias", help="Use this lens (alias or ARN) instead of importing ours.")
+        str | None,
+        typer.Option("--lens-alias", metavar="ALIAS", help="Use this lens (alias or ARN) instead of importing ours."),
     ] = None,
-    milestone: Annotated[str | None, typer.Option("--milestone", help="Milestone name (default: the commit).")] = None,
+    milestone: Annotated[
+        str | None, typer.Option("--milestone", metavar="NAME", help="Milestone name (default: the commit).")
+    ] = None,
 ) -> None:
     """Write the review into the Well-Architected Tool: workload, lens, answers, milestone."""
     from mllens.aws.wa_plan import build_plan
@@ -93,8 +98,12 @@ def push(
 def pull(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="Project folder (holds mllens.yaml).")] = Path("."),
-    workload: Annotated[str | None, typer.Option("--workload", help="Workload name (default: mllens.yaml's).")] = None,
-    lens_alias: Annotated[str | None, typer.Option("--lens-alias", help="The lens (alias or ARN) answered.")] = None,
+    workload: Annotated[
+        str | None, typer.Option("--workload", metavar="NAME", help="Workload name (default: mllens.yaml's).")
+    ] = None,
+    lens_alias: Annotated[
+        str | None, typer.Option("--lens-alias", metavar="ALIAS", help="The lens (alias or ARN) answered.")
+    ] = None,
 ) -> None:
     """Write the workload's answers, notes and reasons from the tool into mllens.yaml."""
     from mllens.answers.io import save_answers
