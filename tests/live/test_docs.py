@@ -1,0 +1,53 @@
+"""docs/live.md's read-only policy lists every action the live reader calls, and only reads."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from moto_account import serve
+
+from mllens.live.aws_sagemaker import AwsSageMakerReader
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "live.md"
+
+
+def policy_actions() -> set[str]:
+    block = re.search(r"```json\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    assert block is not None, "docs/live.md has no JSON policy"
+    policy = json.loads(block.group(1))
+    return {action for statement in policy["Statement"] for action in statement["Action"]}
+
+
+class _Recording:
+    """A session whose clients record each call as its IAM action."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.region_name = session.region_name
+        self.actions: set[str] = set()
+
+    def client(self, service: str, **options: Any) -> Any:
+        client = self.session.client(service, **options)
+
+        def record(model: Any, **_: Any) -> None:
+            self.actions.add(f"{service}:{model.name}")
+
+        client.meta.events.register("before-call", record)
+        return client
+
+
+def test_the_policy_grants_every_call_and_only_reads(account: Any) -> None:
+    serve(account, name="churn")
+    account.client("sagemaker").create_model_package_group(ModelPackageGroupName="churn")
+    account.client("sagemaker").create_notebook_instance(
+        NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r")
+    session = _Recording(account)
+    AwsSageMakerReader(session).read()
+    granted = policy_actions()
+    assert {"sagemaker:DescribeEndpointConfig", "sagemaker:ListModelPackages", "sagemaker:DescribeNotebookInstance",
+            "application-autoscaling:DescribeScalableTargets", "cloudwatch:DescribeAlarms"} <= session.actions
+    assert session.actions - granted == set()
+    assert all(re.fullmatch(r"[a-z-]+:(List|Describe)[A-Za-z]+", action) for action in granted)
