@@ -82,3 +82,53 @@ def test_every_piece_of_live_evidence_names_an_arn_and_no_line(account: Any) -> 
     found = evidence(account)
     assert found
     assert all(e.file.startswith("arn:aws:") and e.line is None for e in found)
+
+
+ROLE = "arn:aws:iam::123456789012:role/sagemaker"
+
+
+def test_notebook_instances_root_access_and_network(account: Any) -> None:
+    sm = account.client("sagemaker")
+    sm.create_notebook_instance(NotebookInstanceName="open", InstanceType="ml.t3.medium", RoleArn=ROLE,
+                                DirectInternetAccess="Enabled", RootAccess="Enabled")
+    sm.create_notebook_instance(NotebookInstanceName="closed", InstanceType="ml.t3.medium", RoleArn=ROLE,
+                                DirectInternetAccess="Disabled", RootAccess="Disabled", SubnetId="subnet-1",
+                                SecurityGroupIds=["sg-1"], KmsKeyId="arn:aws:kms:us-east-1:123456789012:key/k")
+    found = evidence(account)
+    arn = "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/"
+    for rule in ("ml_resources.notebook_root_access", "ml_resources.ml_private_networking",
+                 "ml_resources.ml_resource_cmk"):
+        assert {o for _, _, o in at(found, rule, arn + "open")} == {"contradicts"}, rule
+        assert {o for _, _, o in at(found, rule, arn + "closed")} == {"supports"}, rule
+
+
+def test_a_recent_training_job_on_spot_with_encrypted_traffic(account: Any) -> None:
+    account.client("sagemaker").create_training_job(
+        TrainingJobName="train", RoleArn=ROLE, AlgorithmSpecification={"TrainingImage": "img",
+                                                                       "TrainingInputMode": "File"},
+        OutputDataConfig={"S3OutputPath": "s3://bucket/out"}, StoppingCondition={"MaxRuntimeInSeconds": 600},
+        ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 2, "VolumeSizeInGB": 10},
+        EnableManagedSpotTraining=True, EnableInterContainerTrafficEncryption=True,
+        CheckpointConfig={"S3Uri": "s3://bucket/checkpoints"})
+    found = evidence(account)
+    arn = "arn:aws:sagemaker:us-east-1:123456789012:training-job/train"
+    assert at(found, "ml_resources.spot_compute", arn) == {("MLCOST04-BP06", "spot_training", "supports"),
+                                                           ("MLCOST04-BP10", "checkpointing", "supports")}
+    assert {o for _, _, o in at(found, "ml_resources.training_inter_node_encryption", arn)} == {"supports"}
+    assert {o for _, _, o in at(found, "ml_resources.training_private_network", arn)} == {"contradicts"}
+
+
+def test_registry_approval_judges_only_a_waiting_package(account: Any) -> None:
+    sm = account.client("sagemaker")
+    sm.create_model_package_group(ModelPackageGroupName="churn")
+    spec = {"Containers": [{"Image": "img"}], "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"]}
+    sm.create_model_package(ModelPackageGroupName="churn", ModelApprovalStatus="PendingManualApproval",
+                            InferenceSpecification=spec)
+    sm.create_model_package(ModelPackageGroupName="churn", ModelApprovalStatus="Approved",
+                            InferenceSpecification=spec)
+    found = [e for e in evidence(account) if e.rule == "ml_resources.registry_approval"]
+    # an approved package may have been reviewed since it was registered: the account cannot say
+    assert {(e.file.rsplit(":", 1)[-1], e.check, e.outcome) for e in found} == {
+        ("model-package-group/churn", "model_registry", "supports"),
+        ("model-package/churn/1", "model_approval", "supports")}

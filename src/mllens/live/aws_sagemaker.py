@@ -187,6 +187,14 @@ def _resources(calls: Calls) -> list[Resource]:
     return out
 
 
+def _approval(arn: str, package: dict[str, Any]) -> Value:
+    """A package's approval as the registry judgement reads it: the status it was registered
+    with. The account shows only the current one: waiting for approval is that; an approved
+    package may have been reviewed since, so its status is not judged (absent)."""
+    status = _at(arn, package, "ModelApprovalStatus")
+    return status if status.raw == "PendingManualApproval" else Value.absent(arn, 0, status.name)
+
+
 def _governance(calls: Calls) -> list[Resource]:
     """Monitoring schedules, model package groups with their packages' approval, pipelines."""
     out: list[Resource] = []
@@ -200,9 +208,8 @@ def _governance(calls: Calls) -> list[Resource]:
         for package in calls.pages(SM, "list_model_packages", "ModelPackageSummaryList",
                                    ModelPackageGroupName=group["ModelPackageGroupName"]):
             parn = str(package["ModelPackageArn"])
-            out.append(ModelVersion(**_base(parn, "model package", parn.rsplit("/", 2)[-2] + "/" +
-                                            parn.rsplit("/", 1)[-1]),
-                                    approval=_at(parn, package, "ModelApprovalStatus")))
+            out.append(ModelVersion(**_base(parn, "model package", "/".join(parn.rsplit("/", 2)[-2:])),
+                                    approval=_approval(parn, package)))
     for item in calls.pages(SM, "list_pipelines", "PipelineSummaries"):
         arn = str(item["PipelineArn"])
         out.append(Pipeline(**_base(arn, "pipeline", str(item["PipelineName"]))))
