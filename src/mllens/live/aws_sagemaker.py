@@ -26,6 +26,7 @@ from mllens.scan.model.kinds import (
     Notebook,
     Pipeline,
     Resource,
+    Rollout,
     ScalingTarget,
     TrainingJob,
     Variant,
@@ -71,6 +72,19 @@ def endpoint_config(data: dict[str, Any]) -> Deployment:
         capture=Capture(block=_at(arn, data, "DataCaptureConfig"), enabled=enabled, on_by_default=True,
                         required=True),
         async_inference=_at(arn, data, "AsyncInferenceConfig"), explainer=_at(arn, data, "ExplainerConfig"))
+
+
+def endpoint(data: dict[str, Any]) -> Endpoint:
+    """An endpoint, with the deployment policy of its last update (how it rolls out)."""
+    arn = str(data["EndpointArn"])
+    config = data.get("LastDeploymentConfig")
+    rollout = None
+    if config:
+        rollout = Rollout(block=_at(arn, data, "LastDeploymentConfig"),
+                          rolling=_at(arn, config, "RollingUpdatePolicy"),
+                          traffic_type=_at(arn, config, "BlueGreenUpdatePolicy.TrafficRoutingConfiguration.Type"),
+                          auto_rollback=_at(arn, config, "AutoRollbackConfiguration"))
+    return Endpoint(**_base(arn, "endpoint", str(data["EndpointName"])), rollout=rollout)
 
 
 def model(data: dict[str, Any]) -> Model:
@@ -155,7 +169,7 @@ def _resources(calls: Calls) -> list[Resource]:
         ep = calls.one(SM, "describe_endpoint", EndpointName=item["EndpointName"])
         if ep is None:
             continue
-        out.append(Endpoint(**_base(str(ep["EndpointArn"]), "endpoint", str(ep["EndpointName"]))))
+        out.append(endpoint(ep))
         config = calls.one(SM, "describe_endpoint_config", EndpointConfigName=ep["EndpointConfigName"])
         if config is not None:
             out.append(endpoint_config(config))
