@@ -93,3 +93,15 @@ def test_a_refused_service_leaves_the_others_read(account: Any) -> None:
     assert {e.rule for e in evidence} == {"ml_resources.ml_alarms"}
     assert session.stubber is not None
     session.stubber.assert_no_pending_responses()
+
+
+def test_the_session_honours_region_and_endpoint(monkeypatch: Any) -> None:
+    from mllens.live.aws_calls import session
+
+    monkeypatch.setenv("AWS_REGION", "eu-central-1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://localhost:4566")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x")
+    calls = Calls(session(), [])
+    assert calls.region == "eu-central-1"
+    assert calls.client("sagemaker").meta.endpoint_url == "http://localhost:4566"
