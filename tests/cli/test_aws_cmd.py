@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 import typer
 from botocore.config import Config
 from botocore.stub import Stubber
@@ -23,6 +24,23 @@ def _app() -> typer.Typer:
     app = typer.Typer()
     aws_cmd.register(app)
     return app
+
+
+@pytest.fixture(autouse=True)
+def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No AWS credentials or Region from this machine reach the tests."""
+    for name in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
 
 def test_dry_run_prints_the_calls_without_credentials() -> None:
@@ -153,3 +171,10 @@ def test_the_real_push_makes_exactly_the_dry_run_calls_and_a_second_push_writes_
         assert again.exit_code == 0, again.output
         s.assert_no_pending_responses()
     assert "up to date" in again.output
+
+
+def test_dry_run_as_text_names_each_call_and_its_question() -> None:
+    result = CliRunner().invoke(_app(), ["aws", "push", str(EXAMPLE), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "CreateWorkload" and "UpdateAnswer MLOPS01" in lines and lines[-1] == "CreateMilestone"

@@ -32,6 +32,19 @@ def make_client(*, region: str | None = None) -> Any:
     return boto3.client("wellarchitected", region_name=region, config=config)
 
 
+def client_if_credentials() -> Any | None:
+    """A client when boto3 is installed and finds credentials and a Region, else None:
+    a dry run then plans as for a new workload instead of reading the tool."""
+    try:
+        import boto3
+    except ImportError:
+        return None
+    session = boto3.Session()
+    if session.region_name is None or session.get_credentials() is None:
+        return None
+    return make_client()
+
+
 def _code(exc: Exception) -> str:
     response = getattr(exc, "response", None)
     if isinstance(response, dict):

@@ -68,7 +68,12 @@ def push(
             scan=scan,
             progress=sys.stderr.isatty(),
         )
-        client = _injected(ctx, "wa_client") if dry_run else _client(ctx)
+        if dry_run:
+            from mllens.aws.wa_client import client_if_credentials
+
+            client = _injected(ctx, "wa_client") or client_if_credentials()
+        else:
+            client = _client(ctx)
         state = None
         if client is not None:
             state = read_state(client, workload=prep.settings.name, lens_name=prep.lens.name, alias=lens_alias)
@@ -85,7 +90,8 @@ def push(
                 typer.echo(json.dumps(plan, indent=2))
             else:
                 for step in plan:
-                    typer.echo(step["operation"])
+                    question = step["params"].get("QuestionId")
+                    typer.echo(f"{step['operation']} {question}" if question else step["operation"])
             return
         done = run_plan(client, plan)
         if format == "json":
