@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import botocore.session
 import pytest
 from botocore.validate import ParamValidator
@@ -15,7 +17,7 @@ from mllens.aws.wa_plan import (
     build_plan,
     lens_version_name,
 )
-from mllens.aws.wa_project import Prepared
+from mllens.aws.wa_project import Prepared, prepare
 
 WID = "0123456789abcdef0123456789abcdef"
 ARN = "arn:aws:wellarchitected:eu-west-1:111122223333:lens/abc"
@@ -129,3 +131,13 @@ def test_notes_are_cut_at_the_api_limit_with_a_marker(size: int) -> None:
 def test_team_notes_are_told_apart_from_the_evidence_summary() -> None:
     assert split_notes(f"our note\n{EVIDENCE_HEAD}\na.tf:1 x") == "our note"
     assert split_notes("just ours") == "just ours"
+
+
+def test_regions_come_from_mllens_yaml_unless_given(tmp_path: Path) -> None:
+    (tmp_path / "mllens.yaml").write_text(
+        "workload: {name: scoring, environment: staging, regions: [eu-west-1, eu-central-1]}\n", encoding="utf-8"
+    )
+    from_file = prepare(tmp_path, use_cache=False)
+    assert from_file.settings.regions == ("eu-west-1", "eu-central-1")
+    assert from_file.settings.environment == "PREPRODUCTION"
+    assert prepare(tmp_path, regions=("us-east-1",), use_cache=False).settings.regions == ("us-east-1",)

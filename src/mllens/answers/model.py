@@ -2,7 +2,7 @@
 
 ```yaml
 workload: {name: fraud-detection, owner: ml-platform@acme.example, environment: production,
-           description: ...}
+           description: ..., regions: [eu-west-1]}
 lens: ml                       # optional; the shipped ML lens by default
 answers:
   MLSEC03-BP02:                # either numbering (MLSEC-04 works too)
@@ -42,6 +42,8 @@ class Workload(_Strict):
     owner: str | None = None
     environment: str | None = None
     description: str | None = None
+    # AWS Regions it runs in (`mllens aws push` sets the tool's AwsRegions); None when not said.
+    regions: list[str] | None = None
 
 
 class PracticeAnswer(_Strict):

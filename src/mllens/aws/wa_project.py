@@ -58,7 +58,7 @@ def prepare(
         description=(wl.description or DEFAULT_DESCRIPTION)[:250].ljust(3, "."),
         environment=environment_of(wl.environment),
         owner=wl.owner if wl.owner and len(wl.owner) >= 3 else None,
-        regions=regions,
+        regions=regions or tuple(wl.regions or ()),  # --region wins over mllens.yaml
         lens_alias=lens_alias,
         milestone=milestone,
     )
