@@ -16,6 +16,7 @@ from mllens.lens.load import load_shipped_lens
 from mllens.review.evaluate import evaluate
 from mllens.review.serialise import review_from_data
 from mllens.scan.evidence import Evidence
+from mllens.store.access import audit_log
 from mllens.store.records import AnswerInfo
 from mllens.store.sessions import answered_workloads
 from mllens.web.current import merged_answers, uploaded_answers, with_answers
@@ -113,3 +114,32 @@ def test_workloads_with_answers_in_the_app_are_listed(client: TestClient, people
     assert answered_workloads(store) == set()
     _answer(client, login(client, "edie"), "MLOPS01-BP02", "partial")
     assert answered_workloads(store) == {"fraud-detection"}
+
+
+def test_an_editor_marks_a_practices_checks_met_and_the_risk_drops(
+    client: TestClient, people: People, scan_json: dict[str, Any], store: Any
+) -> None:
+    assert client.post("/api/v1/workloads/fraud-detection/scans", headers=people.auth("edie:upload"),
+                       json=scan_json).status_code == 201
+    csrf = login(client, "edie")
+    lens = load_shipped_lens()
+    page = client.get(PAGE).text
+    first = lens.practice("MLOPS01-BP02").checks[0].id
+    assert f'<option value="{first}=met">met</option>' in page  # each check has its own choice
+    _answer(client, csrf, "MLOPS01-BP02", "missing")
+    highs = _high_count(client, people)
+    for practice in ("MLOPS01-BP02", "MLOPS01-BP03"):
+        checks = [f"{c.id}=met" for c in lens.practice(practice).checks]
+        saved = client.post(PAGE + "/answers", data={"csrf": csrf, "practice": practice, "status": "",
+                                                     "checks": checks}, follow_redirects=False)
+        assert saved.status_code == 303
+    assert _question_risk(client.get(PAGE).text, "MLOPS01") == "NONE"
+    assert _api_risk(client, people, "MLOPS01") == "NONE"
+    assert _high_count(client, people) == highs - 1
+    assert ("checks", "edie") in {(e.field, e.user) for e in audit_log(store, workload="fraud-detection")}
+    bad = client.post(PAGE + "/answers", data={"csrf": csrf, "practice": "MLOPS01-BP02",
+                                               "checks": [f"{first}=great"]})
+    assert bad.status_code == 422 and "met, not_met" in bad.text
+    other = client.post(PAGE + "/answers", data={"csrf": csrf, "practice": "MLOPS01-BP02",
+                                                 "checks": ["nope=met"]})
+    assert other.status_code == 422

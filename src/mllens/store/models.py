@@ -216,5 +216,6 @@ class AnswerRow(Base):
     practice: Mapped[str] = mapped_column(String(32), primary_key=True)
     status: Mapped[str | None] = mapped_column(String(20))
     notes: Mapped[str | None] = mapped_column(Text)
+    checks: Mapped[str | None] = mapped_column(Text)  # JSON: check id -> state a person set
     updated_by: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -133,5 +133,6 @@ class AnswerInfo(_Record):
     practice: str
     status: str | None
     notes: str | None
+    checks: dict[str, str] = {}  # check id -> met | not_met | not_applicable | unknown
     updated_by: str
     updated_at: dt.datetime

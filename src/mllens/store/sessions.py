@@ -8,6 +8,7 @@ mllens.store.repo.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from sqlalchemy import delete, select
 
@@ -17,6 +18,7 @@ from mllens.store.models import AnswerRow, SessionRow, UserRow, WorkloadRow
 from mllens.store.records import AnswerInfo, SessionInfo, UserInfo
 
 STATUSES = ("implemented", "partial", "missing", "not_applicable")
+CHECK_STATES = ("met", "not_met", "not_applicable", "unknown")
 
 
 def open_session(db: Db, *, user: UserInfo, digest: str, csrf: str, lifetime: dt.timedelta) -> None:
@@ -45,8 +47,10 @@ def close_session(db: Db, *, digest: str) -> None:
 
 
 def _answer_info(row: AnswerRow) -> AnswerInfo:
+    checks = json.loads(row.checks) if row.checks else {}
     return AnswerInfo(
-        practice=row.practice, status=row.status, notes=row.notes, updated_by=row.updated_by, updated_at=row.updated_at
+        practice=row.practice, status=row.status, notes=row.notes, checks=checks, updated_by=row.updated_by,
+        updated_at=row.updated_at,
     )
 
 
@@ -67,10 +71,15 @@ def answered_workloads(db: Db) -> set[str]:
 
 
 def set_answer(
-    db: Db, *, user: UserInfo, workload: str, practice: str, status: str | None, notes: str | None
+    db: Db, *, user: UserInfo, workload: str, practice: str, status: str | None, notes: str | None,
+    checks: dict[str, str] | None = None,
 ) -> AnswerInfo:
     """Set the answer to `practice`, logging each field that changes (in one transaction).
-    The caller checks that `practice` is a practice of the lens and `status` one of STATUSES."""
+    The caller checks that `practice` is a practice of the lens, `status` one of STATUSES
+    and each of `checks` a check of the practice with a state of CHECK_STATES; `checks`
+    None leaves the checks as they are, and only states other than unknown are kept."""
+    kept = {k: v for k, v in sorted((checks or {}).items()) if v != "unknown"}
+    checks_text = (json.dumps(kept) if kept else None) if checks is not None else None
     with joined(db, write=True) as tx:
         owner = require_workload(tx, workload)
         # Answers of one workload are written one at a time: PostgreSQL locks the workload's
@@ -82,7 +91,10 @@ def set_answer(
         if row is None:
             row = AnswerRow(workload_id=owner.id, practice=practice, updated_by=user.name, updated_at=now())
             tx.session.add(row)
-        for field, new in (("status", status), ("notes", notes)):
+        changes: list[tuple[str, str | None]] = [("status", status), ("notes", notes)]
+        if checks is not None:
+            changes.append(("checks", checks_text))
+        for field, new in changes:
             old = getattr(row, field)
             if old != new:
                 record_change(tx, user=user, workload=workload, practice=practice, field=field, old=old, new=new)

@@ -71,23 +71,27 @@ def uploaded_answers(review: Review, *, lens: Lens) -> AnswersFile:
 
 
 def merged_answers(uploaded: AnswersFile, app: Mapping[str, AnswerInfo]) -> AnswersFile:
-    """`uploaded` with the app's answers over it: a status or notes given in the app wins."""
+    """`uploaded` with the app's answers over it: a status, notes or a check's state given
+    in the app wins."""
     answers = dict(uploaded.answers)
     for practice, given in app.items():
         before = answers.get(practice, PracticeAnswer())
         status = given.status or before.status
         answers[practice] = PracticeAnswer.model_validate({
             "status": status,
-            "checks": before.checks,
+            "checks": {**before.checks, **given.checks},
             "notes": given.notes if given.notes is not None else before.notes,
             "reason": before.reason if status == "not_applicable" else None,
         })
     return uploaded.model_copy(update={"answers": answers})
 
 
-def with_answers(review: Review, app: Mapping[str, AnswerInfo], *, today: dt.date | None = None) -> Review:
-    """`review` evaluated again with the app's answers (itself when there are none)."""
-    if not app:
+def with_answers(
+    review: Review, app: Mapping[str, AnswerInfo], *, today: dt.date | None = None, always: bool = False
+) -> Review:
+    """`review` evaluated again with the app's answers (itself when there are none, unless
+    `always`: an uploaded review carries no check detail, which evaluating gives back)."""
+    if not app and not always:
         return review
     try:
         lens = load_shipped_lens(review.lens_id)
@@ -97,7 +101,10 @@ def with_answers(review: Review, app: Mapping[str, AnswerInfo], *, today: dt.dat
     return evaluate(lens, review.evidence, merged, today=today, now=review.generated_at)
 
 
-def current_review(store: Store, *, workload: str) -> Review | None:
-    """The workload's latest review with the app's answers, or None before its first scan."""
+def current_review(store: Store, *, workload: str, detail: bool = False) -> Review | None:
+    """The workload's latest review with the app's answers, or None before its first scan;
+    `detail`: with every check's state (evaluated again even without answers)."""
     review = latest_review(store, workload=workload)
-    return None if review is None else with_answers(review, answers_of(store, workload=workload))
+    if review is None:
+        return None
+    return with_answers(review, answers_of(store, workload=workload), always=detail)

@@ -22,7 +22,7 @@ from mllens.review.model import Review
 from mllens.store import latest_review, list_milestones
 from mllens.store.access import audit_log
 from mllens.store.records import NotFoundError, SessionInfo
-from mllens.store.sessions import STATUSES, answers_of, set_answer
+from mllens.store.sessions import CHECK_STATES, STATUSES, answers_of, set_answer
 from mllens.web.access import can_see, can_write
 from mllens.web.auth import check_csrf, page_session, store_of
 from mllens.web.current import current_review
@@ -141,7 +141,7 @@ def review_page(
     team = _visible(request, session, name)
     by = by if by in WALKS else "pillar"
     store = store_of(request)
-    review = current_review(store, workload=name)
+    review = current_review(store, workload=name, detail=True)
     lens = load_shipped_lens(review.lens_id) if review else load_shipped_lens()
     by_question: dict[str, list[Any]] = {}
     for practice in review.practices if review else []:
@@ -155,9 +155,23 @@ def review_page(
         "by_question": by_question,
         "evidence": evidence, "answers": answers_of(store, workload=name),
         "audit": audit_log(store, workload=name)[:50],
-        "can_answer": can_write(session.user, team), "statuses": STATUSES,
+        "can_answer": can_write(session.user, team), "statuses": STATUSES, "check_states": CHECK_STATES,
         "milestones": list_milestones(store, workload=name),
     })
+
+
+def _check_states(known: list[Any], given: list[str]) -> dict[str, str]:
+    """The form's `checks` values, each "CHECK=STATE", as a map; 422 for an unknown check
+    or state."""
+    ids = {c.id for c in known}
+    states: dict[str, str] = {}
+    for value in given:
+        check, _, state = value.partition("=")
+        if check not in ids or state not in CHECK_STATES:
+            raise PageError(422, f"Expected CHECK=STATE with a check of the practice and a state of "
+                                 f"{', '.join(CHECK_STATES)}, got {value}.")
+        states[check] = state
+    return states
 
 
 @router.post("/workloads/{name}/answers")
@@ -169,6 +183,7 @@ def answer(
     csrf: Annotated[str, Form(max_length=100)] = "",
     status: Annotated[str, Form(max_length=20)] = "",
     notes: Annotated[str, Form(max_length=10_000)] = "",
+    checks: Annotated[list[str] | None, Form(max_length=100)] = None,
     by: Annotated[str, Form(max_length=10)] = "pillar",
 ) -> Response:
     check_csrf(session, csrf)
@@ -181,7 +196,9 @@ def answer(
         raise PageError(422, f"Practice {practice} is not part of this workload's review.")
     if status and status not in STATUSES:
         raise PageError(422, f"Expected a status of {', '.join(STATUSES)}, got {status}.")
+    known = load_shipped_lens(review.lens_id).practice(practice).checks  # the stored review may lack them
+    states = _check_states(known, checks) if checks else None
     set_answer(store, user=session.user, workload=name, practice=practice,
-               status=status or None, notes=notes.strip() or None)
+               status=status or None, notes=notes.strip() or None, checks=states)
     walk = by if by in WALKS else "pillar"
     return RedirectResponse(f"/workloads/{quote(name, safe='')}?by={walk}#{practice}", status_code=303)
