@@ -44,6 +44,17 @@ def found(file: str, message: str = "something is missing", rule: str = "x.y") -
         ("k8s/serving.yaml", "InferenceService/fraud has one replica", FIX_KEYS, "kubernetes"),
         ("azuredeploy.json", "Microsoft.MachineLearningServices/workspaces has no key", FIX_KEYS, "arm"),
         (".github/workflows/ci.yml", "actions/checkout@v4 is not pinned", FIX_KEYS, "yaml"),
+        ("api/serverless.yml", "http event POST /score has no authorizer", (*FIX_KEYS, "serverless"), "serverless"),
+        # CDK findings name their construct `Id (module.Class)`, wherever the app lives.
+        ("app.py", "ChurnConfig (sagemaker.CfnEndpointConfig) sets no KmsKeyId", ("cdk", "python"), "cdk"),
+        ("infra/storage.py", "Data (s3.Bucket) leaves Status unset", ("cdk", "terraform"), "cdk"),
+        ("train.py", "XGBoost() sets no volume_kms_key (sagemaker.xgboost)", ("cdk", "python"), "python"),
+        ("workspace.yml", "workspace mlw-dev sets no customer_managed_key", (*FIX_KEYS, "azureml"), "azureml"),
+        ("deploy/serving.yaml", "Deployment churn-explainer serves from a single instance", FIX_KEYS, "kubernetes"),
+        ("serverless.yaml", "iamRoleStatements allow sagemaker:*", ("cloudformation", "serverless"), "serverless"),
+        ("serverless.yml", "http event POST /score has no authorizer", ("cloudformation", "kubernetes"), None),
+        ("infra/ml.json", "Microsoft.MachineLearningServices/workspaces/onlineEndpoints churn has no authMode",
+         ("arm", "bicep", "cloudformation"), "arm"),
         # A file whose syntax the rule has no fix for gets none (the check's step instead),
         # never another syntax's snippet.
         ("template.yaml", "Endpoint (AWS::SageMaker::EndpointConfig)", ("terraform", "kubernetes"), None),

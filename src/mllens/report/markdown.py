@@ -39,7 +39,7 @@ _FINDINGS_SHOWN = 20
 _EVIDENCE_PER_ACTION = 3  # findings listed under one action (the JSON plan has them all)
 _FENCE_LANG = {"terraform": "hcl", "cloudformation": "yaml", "kubernetes": "yaml", "azureml": "yaml", "yaml": "yaml",
                "python": "python", "cdk": "python", "docker": "dockerfile", "cli": "sh", "arm": "json",
-               "bicep": "bicep"}  # fmt: skip
+               "bicep": "bicep", "serverless": "yaml"}  # fmt: skip
 # Characters Markdown (GitHub flavour) gives a meaning to inline: code, emphasis, links and
 # images, tables, strikethrough, and the backslash itself.
 _MARKDOWN_SPECIAL = frozenset("\\`*_[]|~!#")

@@ -29,14 +29,15 @@ _BY_SUFFIX = {
     ".yaml": _DATA, ".yml": _DATA, ".json": ("cloudformation", "arm", "yaml"), ".template": ("cloudformation",),
 }  # fmt: skip
 _CI = re.compile(r"(^|/)(\.github/|\.gitlab-ci|azure-pipelines|bitbucket-pipelines|cloudbuild|buildspec|\.circleci/)")
-_CDK = re.compile(r"\bcdk\b|cdk\.out|aws_cdk", re.IGNORECASE)
+# A CDK finding names its construct as `Id (module.Class)`, as CloudFormation's names `Id (AWS::...)`.
+_CDK = re.compile(r"\bcdk\b|cdk\.out|aws_cdk|\((?-i:[a-z][a-z0-9_]*\.[A-Z]\w*)\)", re.IGNORECASE)
 _HINTS: tuple[tuple[str, str], ...] = (
     (r"AWS::|cloudformation|\bcfn\b|\bsam\b|template\.(ya?ml|json)", "cloudformation"),
     (r"Microsoft\.|azuredeploy|\barm\b", "arm"),
     (r"azureml|azure ml|azure machine learning|(online|batch) (deployment|endpoint)|compute (instance|cluster)"
-     r"|data_collector", "azureml"),
-    (r"InferenceService|Deployment/|kserve|kubeflow|\bk8s\b|kubernetes|manifests?/|charts?/|helm|kustomiz",
-     "kubernetes"),
+     r"|data_collector|customer_managed_key|public_network_access", "azureml"),  # CLI v2 spec fields
+    (r"InferenceService|Deployment/|kserve|kubeflow|\bk8s\b|kubernetes|manifests?/|charts?/|helm|kustomiz"
+     r"|(?-i:\b(Deployment|StatefulSet|DaemonSet|Job|CronJob|Pod) [a-z0-9][a-z0-9.-]*)", "kubernetes"),  # kind name
 )  # fmt: skip
 
 
@@ -52,6 +53,8 @@ def syntax_of(item: PlanEvidence, keys: Iterable[str]) -> str | None:
     said = f"{item.file} {item.message}"
     if name == "dockerfile" or name.startswith("dockerfile.") or name.endswith(".dockerfile"):
         candidates: tuple[str, ...] = ("docker",)
+    elif name in ("serverless.yml", "serverless.yaml"):
+        candidates = ("serverless", "yaml")  # a Serverless Framework service, not a CloudFormation template
     elif suffix in (".yaml", ".yml") and _CI.search(item.file):
         candidates = ("yaml", "cli")  # a CI pipeline: its YAML, else the command it runs
     elif suffix == ".py" and _CDK.search(said):

@@ -78,7 +78,7 @@ class RuleMeta(_Strict):
     how: str = Field(min_length=10)
     fix: dict[
         Literal["terraform", "cloudformation", "cdk", "kubernetes", "bicep", "arm", "azureml", "cli", "python", "yaml",
-                "docker", "text"],
+                "docker", "text", "serverless"],
         str,
     ] = {}
     references: list[str] = []
