@@ -34,6 +34,7 @@ class Resource:
     tags: Value | None = None
     tag_defaults: str = ""  # the provider whose default tags may apply from another file ("": none can)
     scripted: bool = False  # created by code when it runs (an SDK call), not declared as infrastructure
+    retired: str = ""  # what the provider retired this resource type for ("": a current type)
 
 
 @dataclass(frozen=True, kw_only=True)

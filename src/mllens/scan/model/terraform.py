@@ -196,6 +196,11 @@ def _plain(kind: type[Resource], key: str | None = None) -> Callable[[Reader], R
     return lambda r: kind(**r.base(), key=r.at(key) if key else None)
 
 
+def _retired(kind: type[Resource], successor: str, key: str | None = None) -> Callable[[Reader], Resource]:
+    """A resource type its provider has retired: mapped as before, and says what replaces it."""
+    return lambda r: kind(**r.base(), key=r.at(key) if key else None, retired=successor)
+
+
 _VERTEX_KEY = "encryption_spec.kms_key_name"
 _MAPPERS: dict[str, Callable[[Reader], Resource]] = {
     "aws_sagemaker_endpoint_configuration": _endpoint_config,
@@ -205,13 +210,14 @@ _MAPPERS: dict[str, Callable[[Reader], Resource]] = {
     "azurerm_machine_learning_inference_cluster": _plain(Endpoint),
     "aws_sagemaker_notebook_instance": _notebook_instance,
     "google_workbench_instance": _workbench,
-    "google_notebooks_instance": _plain(Notebook),
+    "google_notebooks_instance": _retired(Notebook, "google_workbench_instance (Vertex AI Workbench instances)"),
     "google_colab_runtime_template": _plain(Notebook),
     "azurerm_machine_learning_compute_instance": _plain(Notebook),
     "aws_sagemaker_domain": _domain,
     "azurerm_machine_learning_workspace": _azure_workspace,
     "aws_sagemaker_feature_group": _feature_group,
-    "google_vertex_ai_featurestore": _plain(FeatureStore, _VERTEX_KEY),
+    "google_vertex_ai_featurestore": _retired(
+        FeatureStore, "google_vertex_ai_feature_online_store and google_vertex_ai_feature_group", _VERTEX_KEY),
     "google_vertex_ai_feature_online_store": _plain(FeatureStore),
     "google_vertex_ai_feature_group": _plain(FeatureStore),
     "google_vertex_ai_dataset": _plain(DataStore, _VERTEX_KEY),

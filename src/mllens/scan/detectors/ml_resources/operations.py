@@ -17,6 +17,7 @@ from mllens.scan.model.kinds import (
     MonitoringSchedule,
     Notebook,
     Pipeline,
+    Resource,
     Trigger,
     Workspace,
 )
@@ -60,6 +61,7 @@ def model_monitoring(ctx: FileContext) -> None:
 def feature_store(ctx: FileContext) -> None:
     for store in state_of(ctx.file).of(FeatureStore):
         ctx.supports(line=store.line, message=f"{store.address} defines a feature store")
+        _say_retired(ctx, store)
 
 
 @rule()
@@ -75,6 +77,14 @@ def managed_notebooks(ctx: FileContext) -> None:
     for res in state_of(ctx.file).of(Notebook, Workspace):
         if isinstance(res, Notebook) or (isinstance(res, Workspace) and res.provisions_notebooks):
             ctx.supports(line=res.line, message=f"{res.address} provisions managed notebooks")
+            _say_retired(ctx, res)
+
+
+def _say_retired(ctx: FileContext, res: Resource) -> None:
+    # still the managed service it was, so it still counts; the team should know it is going
+    if res.retired:
+        ctx.info(line=res.line, message=f"{res.address}: {res.type} is a retired resource type; "
+                                        f"move to {res.retired}")
 
 
 @rule()
