@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mllens.scan.model.boto3_sagemaker import as_cfn, training_request
-from mllens.scan.model.kinds import Capture, Deployment, Pipeline, Resource, Variant
+from mllens.scan.model.kinds import Deployment, Pipeline, Resource, Variant
 from mllens.scan.model.pyresolve import Call
 from mllens.scan.model.sdk_code import Code
 from mllens.scan.model.values import Value
@@ -86,12 +86,6 @@ def _dag(code: Code, call: Call, ml: bool, tasks: list[Call]) -> Pipeline:
 
 def _endpoint_config_step(code: Code, call: Call) -> Deployment:
     kw = code.module.keywords(call)
-    capture = kw.get("data_capture_config")
-    enabled = (
-        code.at(capture, "enable_capture")
-        if isinstance(capture, YamlMap)
-        else Value.absent(code.file.path, call.line, "enable_capture")
-    )
     return Deployment(
         **code.base(call, service="SageMaker", type="EndpointConfigStep", address=code.written(call)),
         key=code.at(kw, "kms_key_id"),
@@ -102,7 +96,7 @@ def _endpoint_config_step(code: Code, call: Call) -> Deployment:
                 serverless=Value.absent(code.file.path, call.line, "serverless"),
             ),
         ),
-        capture=Capture(block=code.at(kw, "data_capture_config"), enabled=enabled, on_by_default=True, required=True),
+        capture=code.capture(kw, call),
     )
 
 

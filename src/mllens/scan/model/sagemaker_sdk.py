@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mllens.scan.model.kinds import (
-    Capture,
     Deployment,
     Model,
     ModelVersion,
@@ -119,12 +118,6 @@ def _trainer(code: Code, call: Call, kw: YamlMap) -> TrainingJob:
 
 def _deployment(code: Code, call: Call) -> Deployment:
     kw = code.module.keywords(call)
-    capture = kw.get("data_capture_config")
-    enabled = (
-        code.at(capture, "enable_capture")
-        if isinstance(capture, YamlMap)
-        else Value.absent(code.file.path, call.line, "enable_capture")
-    )
     variant = Variant(
         instance_count=code.at(kw, "initial_instance_count"),
         instance_type=code.at(kw, "instance_type"),
@@ -134,7 +127,7 @@ def _deployment(code: Code, call: Call) -> Deployment:
         **code.base(call, service="SageMaker", type="deploy", address=code.written(call)),
         key=code.at(kw, "kms_key"),
         variants=(variant,),
-        capture=Capture(block=code.at(kw, "data_capture_config"), enabled=enabled, on_by_default=True, required=True),
+        capture=code.capture(kw, call),
         async_inference=code.at(kw, "async_inference_config"),
     )
 

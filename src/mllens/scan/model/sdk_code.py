@@ -8,6 +8,7 @@ from typing import Any
 
 from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._iac import MISSING
+from mllens.scan.model.kinds import Capture
 from mllens.scan.model.pyresolve import Call, Module
 from mllens.scan.model.values import Value
 from mllens.scan.parse.errors import ParseError
@@ -55,6 +56,14 @@ class Code:
             if name in where:
                 return Value(where[name], self.file.path, where.line_of(name), name)
         return Value.absent(self.file.path, where.line, names[0])
+
+    def capture(self, kw: YamlMap, call: Call) -> Capture:
+        """A SageMaker `data_capture_config` passed to a deploy call or an endpoint config step:
+        written as a mapping, its `enable_capture` flag; anything else, the flag absent at the call."""
+        config = kw.get("data_capture_config")
+        enabled = (self.at(config, "enable_capture") if isinstance(config, YamlMap)
+                   else Value.absent(self.file.path, call.line, "enable_capture"))
+        return Capture(block=self.at(kw, "data_capture_config"), enabled=enabled, on_by_default=True, required=True)
 
     def nested(self, where: YamlMap, path: str) -> Value:
         """`A.B.C` inside nested mappings; absent at the deepest mapping written."""
