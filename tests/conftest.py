@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from mllens.store import Store, open_store
+
 # --- PostgreSQL: a real throwaway server for the test session (store tests, web tests) ---
 # Started from the `postgresql` package's binaries (make sysdeps); as root it runs as the
 # `postgres` user, since initdb refuses root. Skipped only when the binaries are absent.
@@ -121,3 +123,25 @@ def postgresql_url(postgresql_server: PostgresServer) -> Iterator[str]:
     yield postgresql_server.url_for(name)
     force = " WITH (FORCE)" if postgresql_server.major >= 13 else ""  # drops leftover sessions
     postgresql_server.sql(f"DROP DATABASE IF EXISTS {name}{force}")
+
+
+@pytest.fixture
+def isolated_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test touches the user's data directory: even `open_store()` with no URL stays in tmp_path."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.delenv("MLLENS_DB", raising=False)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The store's URL, once on SQLite and once on the real PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    url: str = request.getfixturevalue("postgresql_url")
+    return url
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    with open_store(db_url) as opened:
+        yield opened

@@ -8,7 +8,7 @@ the test's directory.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -31,30 +31,15 @@ from mllens.review.model import (
 )
 from mllens.review.plan import attach_guidance
 from mllens.scan.evidence import Evidence
-from mllens.store import Store, open_store
+from mllens.store import Store
 from mllens.store.models import Base
 
 PILLARS = {"MLOPS": "operational_excellence", "MLSEC": "security", "MLCOST": "cost_optimization"}
 
 
 @pytest.fixture(autouse=True)
-def _isolated_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.delenv("MLLENS_DB", raising=False)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.db'}"
-    url: str = request.getfixturevalue("postgresql_url")
-    return url
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    with open_store(db_url) as opened:
-        yield opened
+def _isolated(isolated_data_dir: None) -> None:
+    """Every test here keeps out of the user's data directory (tests/conftest.py)."""
 
 
 Snapshot = Callable[[Store], dict[str, list[tuple[Any, ...]]]]

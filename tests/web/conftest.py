@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from fastapi.testclient import TestClient
 from webpeople import HOSTILE, PASSWORD, People
 
 from mllens.review.serialise import review_to_data
-from mllens.store import Store, open_store
+from mllens.store import Store
 from mllens.store.access import add_token, add_user
 from mllens.web import security
 from mllens.web.app import create_app
@@ -23,23 +22,8 @@ from mllens.workflow import review_project
 
 
 @pytest.fixture(autouse=True)
-def _isolated_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.delenv("MLLENS_DB", raising=False)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'web.db'}"
-    url: str = request.getfixturevalue("postgresql_url")
-    return url
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    with open_store(db_url) as opened:
-        yield opened
+def _isolated(isolated_data_dir: None) -> None:
+    """Every test here keeps out of the user's data directory (tests/conftest.py)."""
 
 
 USERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
