@@ -7,6 +7,9 @@ under the corpus folder (`--corpus`, default /work/corpus, one folder OWNER__NAM
 absent ones are listed as skipped) the way `mllens scan --format json --no-cache` does,
 and prints per repository and overall:
 
+- how many facts were written before scanning and how many were added on a second reading
+  (`second_reading: true`: a fact the reviewer missed, found when an unmatched evidence item
+  sent them back to the file);
 - recall of strengths (supports facts found) and of gaps (contradicts facts found), and overall;
 - precision: of the supports/contradicts evidence in the files the facts name (plus any
   that decides something in a trap path), the share that matches a fact;
@@ -57,6 +60,9 @@ class Fact(BaseModel):
     practice: str = Field(pattern=r"^ML(OPS|SEC|REL|PERF|COST|SUS)\d\d-BP\d\d$")
     outcome: Literal["supports", "contradicts"]
     note: str = Field(min_length=1)
+    # True for a fact added after the scan, when reading the file again for an unmatched evidence
+    # item showed the reviewer had missed it; the figures count these apart to stay honest.
+    second_reading: bool = False
 
 
 class Trap(BaseModel):
@@ -139,6 +145,8 @@ def matches(fact: Fact, item: Item) -> bool:
 class Score:
     """What one repository (or the sum of several) scored."""
 
+    first_reading: int = 0  # facts written before scanning
+    second_reading: int = 0  # facts added on a second reading, after the scan
     strengths: int = 0
     strengths_found: int = 0
     gaps: int = 0
@@ -158,6 +166,7 @@ class Score:
 
     def figures(self) -> dict[str, Any]:
         return {
+            "facts": {"first_reading": self.first_reading, "second_reading": self.second_reading},
             "strengths": {"found": self.strengths_found, "total": self.strengths},
             "gaps": {"found": self.gaps_found, "total": self.gaps},
             "recall_strengths": self.ratio(self.strengths_found, self.strengths),
@@ -171,7 +180,8 @@ class Score:
         }
 
     def add(self, other: Score) -> None:
-        for name in ("strengths", "strengths_found", "gaps", "gaps_found", "judged", "matched", "trap_violations"):
+        counted = ("first_reading", "second_reading", "strengths", "strengths_found", "gaps", "gaps_found")
+        for name in (*counted, "judged", "matched", "trap_violations"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.seconds += other.seconds
 
@@ -182,6 +192,10 @@ def score(exp: Expectations, items: Iterable[Item], *, seconds: float = 0.0) -> 
     deciding = [i for i in items if i.decides]
     out = Score(seconds=seconds)
     for fact in exp.facts:
+        if fact.second_reading:
+            out.second_reading += 1
+        else:
+            out.first_reading += 1
         found = any(matches(fact, item) for item in deciding)
         if fact.outcome == "supports":
             out.strengths += 1
@@ -243,13 +257,15 @@ def _where(file: str, line: int | None) -> str:
 
 def table(rows: Sequence[tuple[str, Score]], skipped: Sequence[str]) -> str:
     """The figures as a plain text table, one row per repository and a total."""
-    head = ("repository", "strengths", "gaps", "recall_s", "recall_g", "recall", "precision", "traps", "scan_s")
+    head = ("repository", "facts 1st+2nd", "strengths", "gaps", "recall_s", "recall_g", "recall", "precision", "traps",
+            "scan_s")
     body = []
     for name, s in rows:
         f = s.figures()
         body.append(
             (
                 name,
+                f"{s.first_reading}+{s.second_reading}",
                 f"{s.strengths_found}/{s.strengths}",
                 f"{s.gaps_found}/{s.gaps}",
                 _pct(f["recall_strengths"]),

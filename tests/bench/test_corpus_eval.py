@@ -91,6 +91,7 @@ def test_scores_recall_precision_and_traps_exactly(tmp_path: Path) -> None:
     ]
     s = ce.score(exp, items, seconds=1.5)
     assert s.figures() == {
+        "facts": {"first_reading": 4, "second_reading": 0},
         "strengths": {"found": 2, "total": 2},
         "gaps": {"found": 1, "total": 2},
         "recall_strengths": 1.0,
@@ -106,6 +107,20 @@ def test_scores_recall_precision_and_traps_exactly(tmp_path: Path) -> None:
     assert [i.file for i in s.traps_hit] == ["lambda/vendor/requests/api.py", "docs/example.py"]
     # the missed gap was seen, but only in a file that decides nothing
     assert [i.file_class for i in s.elsewhere["single-instance"]] == ["vendored"]
+
+
+def test_facts_found_on_a_second_reading_are_counted_apart(tmp_path: Path) -> None:
+    second = CORPUS.replace(
+        "traps:\n",
+        "  - id: tags-second\n    file: infra/main.tf\n    line: 5\n    practice: MLCOST04-BP12\n"
+        "    outcome: supports\n    note: tags on the endpoint\n    second_reading: true\ntraps:\n",
+    )
+    exp = ce.load_expectations(_write(tmp_path, second), lens=load_shipped_lens())
+    assert [f.second_reading for f in exp.facts] == [False, False, False, False, True]
+    s = ce.score(exp, [_item("MLCOST04-BP12", "supports", "infra/main.tf", 6)])
+    assert s.figures()["facts"] == {"first_reading": 4, "second_reading": 1}
+    assert s.figures()["strengths"] == {"found": 1, "total": 3}  # still scored like any fact
+    assert "4+1" in ce.table([("acme/ml-demo", s)], [])
 
 
 def test_line_window_is_three_lines_either_side(tmp_path: Path) -> None:
