@@ -53,19 +53,22 @@ def _one_of(value: str, allowed: tuple[str, ...], *, what: str) -> str:
     return value
 
 
-def _teams_of(session: Session, user_id: int) -> tuple[str, ...]:
+def _teams_of(session: Session, user_id: int) -> list[tuple[str, str | None]]:
+    """The user's teams by name, each with the role it has there (None: its own role)."""
     stmt = (
-        select(TeamRow.name)
+        select(TeamRow.name, TeamMemberRow.role)
         .join(TeamMemberRow, TeamMemberRow.team_id == TeamRow.id)
         .where(TeamMemberRow.user_id == user_id)
         .order_by(TeamRow.name)
     )
-    return tuple(session.scalars(stmt))
+    return [(name, role) for name, role in session.execute(stmt)]
 
 
 def user_info(session: Session, row: UserRow) -> UserInfo:
+    teams = _teams_of(session, row.id)
     return UserInfo(
-        id=row.id, name=row.name, role=row.role, teams=_teams_of(session, row.id), created_at=row.created_at
+        id=row.id, name=row.name, role=row.role, teams=tuple(name for name, _ in teams), created_at=row.created_at,
+        team_roles={name: role or row.role for name, role in teams}, disabled=row.disabled_at is not None,
     )
 
 
@@ -118,7 +121,7 @@ def password_hash_of(db: Db, *, name: str) -> tuple[UserInfo, str] | None:
     user without a password."""
     with joined(db, write=False) as tx:
         row = _find_user(tx.session, name)
-        if row is None or not row.password_hash:
+        if row is None or not row.password_hash or row.disabled_at is not None:
             return None
         return user_info(tx.session, row), row.password_hash
 
@@ -201,11 +204,14 @@ def token_grant(db: Db, *, digest: str) -> TokenGrant | None:
             return None
         user = tx.session.get(UserRow, row.user_id)
         assert user is not None  # the foreign key cascades
+        if user.disabled_at is not None:
+            return None
         return TokenGrant(token_id=row.id, scope=row.scope, user=user_info(tx.session, user))
 
 
 def record_change(
-    db: Db, *, user: UserInfo, workload: str, practice: str, field: str, old: str | None, new: str | None
+    db: Db, *, user: UserInfo, workload: str, practice: str, field: str, old: str | None, new: str | None,
+    item: str | None = None,
 ) -> None:
     """One row of the audit log (in the caller's transaction, with the change itself)."""
     with joined(db, write=True) as tx:
@@ -213,7 +219,7 @@ def record_change(
         tx.session.add(
             AuditRow(
                 at=now(), user_id=user.id, user_name=user.name, workload_id=owner.id,
-                practice=practice, field=field, old_value=old, new_value=new,
+                practice=practice, field=field, old_value=old, new_value=new, item=item,
             )
         )
         tx.session.flush()
@@ -229,7 +235,7 @@ def audit_log(db: Db, *, workload: str) -> list[AuditEntry]:
         return [
             AuditEntry(
                 at=row.at, user=row.user_name, workload=workload, practice=row.practice,
-                field=row.field, old_value=row.old_value, new_value=row.new_value,
+                field=row.field, old_value=row.old_value, new_value=row.new_value, item=row.item,
             )
             for row in rows
         ]

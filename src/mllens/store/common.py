@@ -45,6 +45,7 @@ def workload_info(row: WorkloadRow) -> WorkloadInfo:
         description=row.description,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        repository_url=row.repository_url,
     )
 
 

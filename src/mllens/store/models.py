@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -28,7 +29,9 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ROLES = ("admin", "editor", "viewer")
+TEAM_ROLES = ("editor", "viewer")  # a role within one team (admin is global)
 SCOPES = ("upload", "read")
+PLAN_STATUSES = ("open", "in_progress", "done", "wont_do")
 
 # Stable constraint names, so later migrations can refer to them on every backend.
 NAMING = {
@@ -127,6 +130,7 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # no login, sessions or tokens
 
 
 class TeamRow(Base):
@@ -142,6 +146,7 @@ class TeamMemberRow(Base):
 
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str | None] = mapped_column(String(20))  # the role in this team; None: the user's own
 
 
 class WorkloadTeamRow(Base):
@@ -192,6 +197,7 @@ class AuditRow(Base):
     field: Mapped[str] = mapped_column(String(32))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
+    item: Mapped[str | None] = mapped_column(String(200))  # the plan item of a backlog change
 
 
 class SessionRow(Base):
@@ -219,3 +225,36 @@ class AnswerRow(Base):
     checks: Mapped[str | None] = mapped_column(Text)  # JSON: check id -> state a person set
     updated_by: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class PlanItemRow(Base):
+    """What a team set on one item of a workload's improvement plan (the plan itself is
+    computed from the latest review; `item` is the item's stable key, see web.backlog)."""
+
+    __tablename__ = "plan_items"
+    __table_args__ = (CheckConstraint("status IN ('open', 'in_progress', 'done', 'wont_do')", name="status"),)
+
+    workload_id: Mapped[int] = mapped_column(ForeignKey("workloads.id", ondelete="CASCADE"), primary_key=True)
+    item: Mapped[str] = mapped_column(String(200), primary_key=True)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    due: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class AdminLogRow(Base):
+    """One change an admin made to a user, a team or a workload's settings."""
+
+    __tablename__ = "admin_log"
+    __table_args__ = (Index("ix_admin_log_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_name: Mapped[str] = mapped_column(String(100))
+    subject: Mapped[str] = mapped_column(String(20))  # user | team | workload
+    name: Mapped[str] = mapped_column(String(100))
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)

@@ -40,6 +40,7 @@ class WorkloadInfo(_Record):
     description: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    repository_url: str | None = None
 
 
 class ReviewInfo(_Record):
@@ -86,6 +87,8 @@ class UserInfo(_Record):
     role: str
     teams: tuple[str, ...]
     created_at: dt.datetime
+    team_roles: dict[str, str] = {}  # team -> the user's role there (its own role unless set per team)
+    disabled: bool = False
 
 
 class TokenInfo(_Record):
@@ -117,6 +120,7 @@ class AuditEntry(_Record):
     field: str
     old_value: str | None
     new_value: str | None
+    item: str | None = None  # the plan item of a backlog change
 
 
 class SessionInfo(_Record):
@@ -136,3 +140,26 @@ class AnswerInfo(_Record):
     checks: dict[str, str] = {}  # check id -> met | not_met | not_applicable | unknown
     updated_by: str
     updated_at: dt.datetime
+
+
+class PlanItemState(_Record):
+    """What a team set on one plan item: owner, due date, status, who set it and when."""
+
+    item: str
+    owner: str | None
+    due: dt.date | None
+    status: str
+    updated_by: str
+    updated_at: dt.datetime
+
+
+class AdminEntry(_Record):
+    """One change an admin made to a user, team or workload."""
+
+    at: dt.datetime
+    user: str
+    subject: str
+    name: str
+    field: str
+    old_value: str | None
+    new_value: str | None

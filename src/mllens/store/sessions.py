@@ -38,6 +38,8 @@ def session_of(db: Db, *, digest: str) -> SessionInfo | None:
             return None
         user = tx.session.get(UserRow, row.user_id)
         assert user is not None  # the foreign key cascades
+        if user.disabled_at is not None:
+            return None
         return SessionInfo(user=user_info(tx.session, user), csrf=row.csrf, expires_at=row.expires_at)
 
 
