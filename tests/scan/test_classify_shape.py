@@ -273,3 +273,26 @@ def test_copies_are_looked_for_in_a_bounded_number_of_folders(tmp_path: Path) ->
     files.update({f"run/output{i:02}/{n}": "" for i in range(40) for n in ("a.py", "b.py")})
     classes = _classes(_tree(tmp_path, files))
     assert sorted({path.split("/")[1] for path in classes}) == [f"output{i:02}" for i in range(16)]
+
+
+def test_a_folder_its_readme_calls_sandbox_or_exploratory_work_is_docs(tmp_path: Path) -> None:
+    _tree(tmp_path, {
+        "README.md": "# Demo\n\nExploratory work on a churn model.\n",  # the root is the project whatever it says
+        "train.py": "x = 1\n",
+        "notebooks/README.md": "# Notebooks\n\nSandbox experiments and walkthroughs live here.\n",
+        "notebooks/deploy/score.py": "x = 1\n",
+        "infra-trial/README.md": "# Terraform\n\nThis directory encompasses some exploratory work on clusters.\n",
+        "infra-trial/main.tf": "x = 1\n",
+        "analysis/README.md": "# Analysis\n\nExploratory data analysis of the churn data, feeding the model.\n",
+        "analysis/eda.py": "x = 1\n",
+        "byoc/README.md": "# BYOC: a container from scratch\n\nThe serving image of the workload.\n",
+        "byoc/serve.py": "x = 1\n",
+    })  # fmt: skip
+    classes = _classes(tmp_path)
+    assert {p: c for p, (c, _) in classes.items()} == {
+        "notebooks/README.md": "docs", "notebooks/deploy/score.py": "docs",
+        "infra-trial/README.md": "docs", "infra-trial/main.tf": "docs",
+    }  # fmt: skip
+    assert classes["notebooks/deploy/score.py"][1] == (
+        "its README.md calls it exploratory or sandbox work, not the workload"
+    )

@@ -13,7 +13,9 @@ What a careful reader goes by, and the class it gives:
   a sibling folder, as `labs/` beside `solutions/`); a dated snapshot (`2023/`) whose names
   mostly repeat the root's (an earlier edition of the tree); a project template (a
   Backstage `template.yaml` of kind Template with its skeleton, a folder whose name holds
-  `{{ }}` as cookiecutter and copier write them);
+  `{{ }}` as cookiecutter and copier write them); a folder whose own README opens by calling
+  its content exploratory or sandbox work ("Sandbox experiments ... live here", "this
+  directory encompasses some exploratory work"): the authors say it is not the workload;
 - generated: scratch folders (`tmp/`, `temp/`), the output folders of runs (`outputs/`,
   `logs/`, `runs/`, `wandb/`, `lightning_logs/`, `multirun/`) unless they are a Python
   package, and the folders Great Expectations writes beside its `great_expectations.yml`
@@ -51,6 +53,12 @@ _TEMPLATES = ("template.yaml", "template.yml")
 # names every folder may hold: they say nothing about one folder copying another
 _COMMON = frozenset({"README.md", "README.rst", "README", "readme.md", "__init__.py", ".gitignore", ".DS_Store"})
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_READMES = ("README.md", "README.rst", "README", "readme.md", "README.txt")
+# the authors' own word that a folder is a trial, not the workload: "sandbox experiments",
+# "exploratory work" (never "exploratory data analysis", which a project's notebooks do)
+_SANDBOX = re.compile(r"\b(?:sandbox|exploratory|scratch|throwaway|playground)\s+"
+                      r"(?:work|experiments?|code|notebooks?|scripts?|prototypes?)\b", re.IGNORECASE)
+_README_OPENING = 600  # characters of prose after the headings: where a folder says what it is
 _HEAD_BYTES = 4096
 _MAX_SIBLINGS = 32  # folders listed to compare a copy with: a bound for hostile trees
 _MAX_CANDIDATES = 16  # folders of one parent looked at as copies: the same bound
@@ -129,6 +137,9 @@ class Shapes:
             return Decision("generated", f"scratch folder ({name}/): downloads and run output, not source", rel)
         if lower in _RUN_OUTPUT_DIRS and "__init__.py" not in names:
             return Decision("generated", f"run output folder ({name}/): written by runs, not source", rel)
+        readme = next((r for r in _READMES if r in names), None)
+        if readme is not None and _sandbox(_head(os.path.join(os_dir, readme), self.watch)):
+            return Decision("docs", f"its {readme} calls it exploratory or sandbox work, not the workload", rel)
         template = next((t for t in _TEMPLATES if t in names), None)
         if template is not None and self._backstage(os.path.join(os_dir, template)):
             return Decision("docs", f"a Backstage software template ({template} of kind Template): "
@@ -197,6 +208,14 @@ def is_dev_container(path: str) -> bool:
     """A file of a development container (`.devcontainer/` anywhere in its path): the
     editor's environment, not an image the workload ships."""
     return path.startswith(".devcontainer/") or "/.devcontainer/" in path
+
+
+def _sandbox(readme: str) -> bool:
+    """Whether a README's opening prose (headings and badges left out) calls the folder
+    exploratory or sandbox work."""
+    lines = (line.strip() for line in readme.splitlines())
+    prose = " ".join(line for line in lines if line and not line.startswith(("#", "[!", "<")))
+    return _SANDBOX.search(prose[:_README_OPENING]) is not None
 
 
 def _copy_name(name: str) -> bool:
