@@ -55,6 +55,10 @@ LINT = re.compile(r"(^|[\s;&|(])(flake8|ruff|pylint|black|isort|mypy|pre-commit|
 NOTHING = re.compile(r"^\s*(echo|printf|Write-Host|true|:|exit\s+0|ls|pwd|sleep|env|printenv|cat|whoami|date|"
                      r"set\s+-\w+|cd)\b|^\s*:?\s*$")
 CHAIN = re.compile(r"&&|\|\||[;|]")
+# An Azure ML job submitted from a file whose own name says it deploys and not that it trains
+# (pipelines/prod-deploy-pipeline.yaml): a deployment pipeline, not training.
+_AML_JOB_FILE = re.compile(r"\baz\s+ml\s+job\s+create\b.*?(?:--file|-f)[=\s]+[\"']?(?:[^\s\"']*/)?([^\s\"'/]+)", re.S)
+_DEPLOY_NAME = re.compile(r"deploy|release|serv(e|ing)|endpoint", re.IGNORECASE)
 _DRY_RUN = re.compile(r"\s--dry(-run)?(?=[\s=]|$)")
 
 
@@ -67,8 +71,15 @@ def runs_tests(text: str) -> bool:
     return counts(text) and TESTS.search(text) is not None
 
 
+def _deployment_job(part: str) -> bool:
+    found = _AML_JOB_FILE.search(part)
+    name = found.group(1) if found else ""
+    return bool(_DEPLOY_NAME.search(name)) and "train" not in name.lower()
+
+
 def runs_training(text: str) -> bool:
-    return counts(text) and any(TRAIN.search(part) and not _DRY_RUN.search(part) for part in CHAIN.split(text))
+    return counts(text) and any(TRAIN.search(part) and not _DRY_RUN.search(part) and not _deployment_job(part)
+                                for part in CHAIN.split(text))
 
 
 def deploys(text: str) -> bool:
@@ -78,7 +89,7 @@ def deploys(text: str) -> bool:
     also says deploy (train_and_deploy.py) is training."""
     if not counts(text) or runs_training(text):
         return False
-    if _DEPLOY_ML.search(text):
+    if _DEPLOY_ML.search(text) or any(_deployment_job(part) for part in CHAIN.split(text)):
         return True
     return any(_DEPLOY_INFRA.search(part) and ML_TARGET.search(part) for part in CHAIN.split(text))
 
