@@ -16,6 +16,7 @@ import re
 
 from mllens.scan.classify_shape import is_dev_container
 from mllens.scan.context import FileContext, ParsedFile
+from mllens.scan.detectors._docker_run import Verdict, verdicts
 from mllens.scan.parse.compose import Service, compose_services, interpolate, published_on
 from mllens.scan.parse.dockerfile import Dockerfile, Instruction
 from mllens.scan.registry import rule
@@ -110,6 +111,12 @@ def base_image_pinned(ctx: FileContext) -> None:
             if default:
                 args[name.strip()] = default.strip().strip("\"'")
             continue
+        if instruction.keyword == "COPY" and instruction.flags.get("from"):
+            # COPY --from=ghcr.io/astral-sh/uv:latest pulls an image as a FROM does (a stage name has no / or :)
+            source = _resolve(instruction.flags["from"], args)
+            if source and source.lower() not in stages and not source.isdigit() and ("/" in source or ":" in source):
+                _judge_image(ctx, source, instruction.line, "COPY --from=")
+            continue
         if instruction.keyword != "FROM":
             continue
         parts = instruction.value.split()
@@ -157,6 +164,12 @@ def _literal_credential(name: str, value: str) -> bool:
     return _SECRET_NAME.search(name) is not None and bool(value) and not value.startswith("$")
 
 
+def _from_build_arg(name: str, value: str, build_args: set[str]) -> bool:
+    """ENV AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY: a credential build argument kept in the image."""
+    found = re.fullmatch(r"\$\{?(\w+)\}?", value)
+    return _SECRET_NAME.search(name) is not None and found is not None and found.group(1) in build_args
+
+
 @rule()
 def secrets_in_env(ctx: FileContext) -> None:
     for service in compose_services(ctx.file):
@@ -168,11 +181,19 @@ def secrets_in_env(ctx: FileContext) -> None:
     dockerfile = _dockerfile(ctx.file)
     if dockerfile is None:
         return
+    build_args: set[str] = set()
     for instruction in dockerfile.instructions:
         if instruction.keyword not in ("ENV", "ARG"):
             continue
-        for name, value in _assignments(instruction):
-            if _literal_credential(name, value):
+        for name, value in _assignments(instruction) or [(instruction.value.strip().partition("=")[0], "")]:
+            if instruction.keyword == "ARG":
+                build_args.add(name)
+            if instruction.keyword == "ENV" and _from_build_arg(name, value, build_args):
+                ctx.contradicts(line=instruction.line,
+                                message=f"ENV {name} copies a build argument into the image's environment: "
+                                        f"every container and anyone who pulls the image can read it; pass it "
+                                        f"at run time or use a build secret")
+            elif _literal_credential(name, value):
                 # never repeat the value: it would end up in reports and CI logs
                 ctx.contradicts(line=instruction.line,
                                 message=f"{instruction.keyword} {name} bakes a literal credential into the image "
@@ -237,3 +258,27 @@ def data_store_ports(ctx: FileContext) -> None:
                 ctx.contradicts(line=port.line, message=f"service {service.name} ({store}) publishes port {target} "
                                                         f"on every interface of the host{note}: bind it to "
                                                         f"127.0.0.1 or leave it on the internal network")
+
+
+_INSTALLS = {"locked": "supports", "unpinned": "contradicts", "fetched": "contradicts"}
+
+
+@rule()
+def image_installs(ctx: FileContext) -> None:
+    dockerfile = _dockerfile(ctx.file)
+    if dockerfile is None:
+        return
+    merged: dict[tuple[int, str], list[str]] = {}
+    for found in verdicts(dockerfile, ctx.file.lines):  # `pip install a; pip install b` on one line: one finding
+        merged.setdefault((found.line, found.outcome), []).append(found.what)
+    for (line, outcome), what in merged.items():
+        verdict = Verdict(line, outcome, "; ".join(what))
+        if verdict.outcome == "locked":
+            ctx.supports(line=verdict.line, message=f"the image installs from a lock file: {verdict.what}")
+        elif verdict.outcome == "unpinned":
+            ctx.contradicts(line=verdict.line, message=f"the image installs without exact versions: {verdict.what}; "
+                                                       f"each build may get different packages")
+        else:
+            ctx.contradicts(line=verdict.line, confidence=0.75,
+                            message=f"the build fetches and runs code from the network with no checksum: "
+                                    f"{verdict.what}")
