@@ -83,6 +83,10 @@ class RuleMeta(_Strict):
     ] = {}
     references: list[str] = []
     redirect_from: list[str] = []  # ids this rule had before a rename (ids are forever)
+    # Attributes of the resource model this judgement reads that no typed field carries:
+    # `Kind.attribute: {resource type: path}`, read as `resource.attr("attribute")`
+    # (checked when the families load: mllens.scan.model.attributes_read)
+    reads: dict[str, dict[str, str]] = {}
 
     @field_validator("title")
     @classmethod
@@ -262,6 +266,9 @@ def families() -> tuple[Family, ...]:
         modules.append(entry.load())
     loaded = tuple(load_family(m) for m in modules)
     check_facts(loaded)
+    from mllens.scan.model.attributes_read import declared_reads
+
+    declared_reads(loaded)  # every rule's `reads:` names a kind and agrees with the other rules
     return loaded
 
 

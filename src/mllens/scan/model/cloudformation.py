@@ -16,6 +16,7 @@ from typing import Any
 from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._cfn import CfnResource, resources, serverless_only_models
 from mllens.scan.detectors._iac import Node
+from mllens.scan.model.attributes_read import read
 from mllens.scan.model.bindings_read import resolver_of
 from mllens.scan.model.cloudformation_platform import PLATFORM
 from mllens.scan.model.kinds import (
@@ -41,7 +42,7 @@ from mllens.scan.model.kinds import (
     Variant,
     Workspace,
 )
-from mllens.scan.model.values import Switch, Value
+from mllens.scan.model.values import Value
 
 _SM = "AWS::SageMaker::"
 # SageMaker resource types that take Tags (lifecycle configs, image versions and the like do not).
@@ -55,6 +56,14 @@ class _Reader:
     def __init__(self, file: ParsedFile, res: CfnResource) -> None:
         self.file, self.res = file.path, res
         self.resolve = resolver_of(file)
+
+    @property
+    def rtype(self) -> str:
+        return self.res.type
+
+    @property
+    def root(self) -> Node:
+        return self.res.props
 
     def at(self, path: str, *, node: Node | None = None, name: str | None = None) -> Value:
         """The property at `path`, with what a `Ref` to a parameter resolves to (see bindings)."""
@@ -86,24 +95,20 @@ class _Reader:
 
 
 def _variant(r: _Reader, node: Node, *, shadow: bool) -> Variant:
-    return Variant(instance_count=r.at("InitialInstanceCount", node=node),
-                   instance_type=r.at("InstanceType", node=node),
-                   serverless=r.block_value(node, "ServerlessConfig"), shadow=shadow)
+    return Variant(**read(r, Variant, node=node), shadow=shadow)
 
 
 def _endpoint_config(r: _Reader) -> Deployment:
     props = r.res.props
     capture = props.child("DataCaptureConfig")
     return Deployment(
-        **r.base(), key=r.at("KmsKeyId"),
+        **r.base(), **read(r, Deployment),
         variants=(*(_variant(r, v, shadow=False) for v in props.children("ProductionVariants")),
                   *(_variant(r, v, shadow=True) for v in props.children("ShadowProductionVariants"))),
         capture=Capture(block=r.block_value(props, "DataCaptureConfig"),
                         enabled=r.at("EnableCapture", node=capture) if capture else Value.absent(
                             r.file, r.res.line, "EnableCapture"),
-                        on_by_default=True, required=True),
-        async_inference=r.block_value(props, "AsyncInferenceConfig"),
-        explainer=r.block_value(props, "ExplainerConfig"))
+                        on_by_default=True, required=True))
 
 
 def _endpoint(r: _Reader) -> Endpoint:
@@ -114,19 +119,13 @@ def _endpoint(r: _Reader) -> Endpoint:
                           rolling=r.block_value(config, "RollingUpdatePolicy"),
                           traffic_type=r.at("BlueGreenUpdatePolicy.TrafficRoutingConfiguration.Type", node=config),
                           auto_rollback=r.block_value(config, "AutoRollbackConfiguration"))
-    return Endpoint(**r.base(), rollout=rollout)
+    return Endpoint(**r.base(), **read(r, Endpoint), rollout=rollout)
 
 
-def _notebook(r: _Reader) -> Notebook:
-    return Notebook(**r.base(), key=r.at("KmsKeyId"), root_access=Switch(r.at("RootAccess"), ("Disabled",)),
-                    subnet=r.at("SubnetId"), internet_access=Switch(r.at("DirectInternetAccess"), ("Disabled",)),
-                    lifecycle_config=r.at("LifecycleConfigName"))
-
-
-def _domain(r: _Reader) -> Workspace:
-    access = Switch(r.at("AppNetworkAccessType"), ("VpcOnly",))
-    return Workspace(**r.base(), key=r.at("KmsKeyId"), vpc_only=access, public_access=access,
-                     provisions_notebooks=True, idle_settings=_idle_settings(r))
+def _workspace(r: _Reader) -> Workspace:
+    """A domain, user profile or space: its apps' idle settings wherever nested."""
+    return Workspace(**r.base(), **read(r, Workspace), provisions_notebooks=r.res.type == _SM + "Domain",
+                     idle_settings=_idle_settings(r))
 
 
 def _idle_settings(r: _Reader) -> tuple[Value, ...]:
@@ -137,22 +136,18 @@ def _idle_settings(r: _Reader) -> tuple[Value, ...]:
 def _event_rule(r: _Reader) -> Trigger:
     targets = r.res.props.children("Targets")
     pipeline = any(t.has("SageMakerPipelineParameters") or "pipeline" in str(t.get("Arn")).lower() for t in targets)
-    return Trigger(**r.base(), schedule=r.at("ScheduleExpression"), pattern=r.at("EventPattern"),
-                   starts_pipeline=pipeline)
+    return Trigger(**r.base(), **read(r, Trigger), starts_pipeline=pipeline)
 
 
 def _model(r: _Reader, serverless: set[str]) -> Model:
-    props = r.res.props
-    containers = [*props.children("PrimaryContainer"), *props.children("Containers")]
-    return Model(**r.base(), vpc=r.block_value(props, "VpcConfig"), serverless_only=r.res.logical_id in serverless,
-                 container_modes=tuple(r.at("Mode", node=c) for c in containers))
+    return Model(**r.base(), **read(r, Model), serverless_only=r.res.logical_id in serverless)
 
 
 def _feature_group(r: _Reader) -> FeatureStore:
     offline = None
     if r.res.props.has("OfflineStoreConfig"):
         offline = r.at("OfflineStoreConfig.S3StorageConfig.KmsKeyId")
-    return FeatureStore(**r.base(), offline_key=offline)
+    return FeatureStore(**r.base(), **read(r, FeatureStore), offline_key=offline)
 
 
 _PURPOSES: dict[str, MonitoringPurpose] = {
@@ -163,45 +158,48 @@ _PURPOSES: dict[str, MonitoringPurpose] = {
 
 def _job_definition(r: _Reader) -> MonitoringJob:
     stem = r.res.type.removeprefix(_SM).removesuffix("JobDefinition")
-    return MonitoringJob(**r.base(), purpose=_PURPOSES.get(stem, "other"),
-                         baseline=r.at(f"{stem}BaselineConfig"),
-                         inter_container_encryption=r.at("NetworkConfig.EnableInterContainerTrafficEncryption"))
-
-
-def _scaling_target(r: _Reader) -> ScalingTarget:
-    return ScalingTarget(**r.base(), namespace=r.at("ServiceNamespace"), min_capacity=r.at("MinCapacity"),
-                         max_capacity=r.at("MaxCapacity"))
+    # the baseline's key is named after the type (DataQualityBaselineConfig ...), so it stays here
+    return MonitoringJob(**r.base(), **read(r, MonitoringJob), purpose=_PURPOSES.get(stem, "other"),
+                         baseline=r.at(f"{stem}BaselineConfig"))
 
 
 def _alarm(r: _Reader) -> Alarm:
-    metrics = [Metric(namespace=r.at("Namespace"), name=r.at("MetricName"))]
+    metrics = [Metric(**read(r, Metric))]  # the alarm's own metric (at the top: not a sub-object)
     for query in r.res.props.children("Metrics"):
         stat = query.child("MetricStat")
         inner = stat.child("Metric") if stat is not None else None
         if inner is not None:
-            metrics.append(Metric(namespace=r.at("Namespace", node=inner), name=r.at("MetricName", node=inner)))
-    return Alarm(**r.base(), metrics=tuple(metrics))
+            metrics.append(Metric(**read(r, Metric, node=inner)))
+    return Alarm(**r.base(), **read(r, Alarm), metrics=tuple(metrics))
+
+
+def _plain(kind: type[Resource]) -> Callable[[_Reader], Resource]:
+    """A resource whose attributes are all in the table (attributes.TABLE)."""
+    return lambda r: kind(**r.base(), **read(r, kind))
+
+
+def _lifecycle(r: _Reader) -> NotebookLifecycle:
+    return NotebookLifecycle(**r.base(), **read(r, NotebookLifecycle), content=str(r.res.props.data))
 
 
 _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
     _SM + "EndpointConfig": _endpoint_config,
     _SM + "Endpoint": _endpoint,
-    _SM + "NotebookInstance": _notebook,
-    _SM + "Domain": _domain,
+    _SM + "NotebookInstance": _plain(Notebook),
+    _SM + "Domain": _workspace,
     _SM + "FeatureGroup": _feature_group,
     _SM + "*JobDefinition": _job_definition,
-    _SM + "MonitoringSchedule": lambda r: MonitoringSchedule(
-        **r.base(), monitoring_type=r.at("MonitoringScheduleConfig.MonitoringType")),
-    _SM + "Pipeline": lambda r: Pipeline(**r.base()),
-    _SM + "ModelPackageGroup": lambda r: ModelRegistry(**r.base()),
-    "AWS::ApplicationAutoScaling::ScalableTarget": _scaling_target,
+    _SM + "MonitoringSchedule": _plain(MonitoringSchedule),
+    _SM + "Pipeline": _plain(Pipeline),
+    _SM + "ModelPackageGroup": _plain(ModelRegistry),
+    "AWS::ApplicationAutoScaling::ScalableTarget": _plain(ScalingTarget),
     "AWS::CloudWatch::Alarm": _alarm,
     "AWS::Events::Rule": _event_rule,
-    _SM + "ModelPackage": lambda r: ModelVersion(**r.base(), approval=r.at("ModelApprovalStatus")),
-    _SM + "UserProfile": lambda r: Workspace(**r.base(), idle_settings=_idle_settings(r)),
-    _SM + "Space": lambda r: Workspace(**r.base(), idle_settings=_idle_settings(r)),
-    _SM + "NotebookInstanceLifecycleConfig": lambda r: NotebookLifecycle(**r.base(), content=str(r.res.props.data)),
-    _SM + "StudioLifecycleConfig": lambda r: NotebookLifecycle(**r.base(), content=str(r.res.props.data)),
+    _SM + "ModelPackage": _plain(ModelVersion),
+    _SM + "UserProfile": _workspace,
+    _SM + "Space": _workspace,
+    _SM + "NotebookInstanceLifecycleConfig": _lifecycle,
+    _SM + "StudioLifecycleConfig": _lifecycle,
     **PLATFORM,  # keys, buckets, registries, trails, budgets, catalogs, IAM: cloudformation_platform
 }
 
@@ -224,7 +222,7 @@ def map_resource(file: ParsedFile, res: CfnResource, *, serverless: set[str]) ->
     mapper = _mapper(res.type)
     if mapper is not None:
         return mapper(reader)
-    return Resource(**reader.base()) if res.type.startswith(_SM) else None
+    return Resource(**reader.base(), **read(reader, Resource)) if res.type.startswith(_SM) else None
 
 
 def adapt(file: ParsedFile) -> Iterator[Resource]:

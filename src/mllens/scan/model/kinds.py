@@ -35,6 +35,16 @@ class Resource:
     tag_defaults: str = ""  # the provider whose default tags may apply from another file ("": none can)
     scripted: bool = False  # created by code when it runs (an SDK call), not declared as infrastructure
     retired: str = ""  # what the provider retired this resource type for ("": a current type)
+    # Attributes judgements declare in their own metadata (`reads:`; see attributes_read)
+    extra: tuple[tuple[str, Value], ...] = ()
+
+    def attr(self, name: str) -> Value | None:
+        """An attribute a rule's metadata declares (`reads:`): its value, absent when this
+        resource does not write it; None when its type has no such setting (not judged)."""
+        for key, value in self.extra:
+            if key == name:
+                return value
+        return None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._iac import MISSING, Node
 from mllens.scan.detectors._tf import blocks, is_ml, serverless_only_models
+from mllens.scan.model.attributes_read import read
 from mllens.scan.model.kinds import (
     Alarm,
     Capture,
@@ -47,23 +48,20 @@ from mllens.scan.model.values import Switch, Value
 
 
 def _variant(r: Reader, node: Node, *, shadow: bool) -> Variant:
-    return Variant(instance_count=r.at("initial_instance_count", node=node),
-                   instance_type=r.at("instance_type", node=node),
-                   serverless=r.block_value(node, "serverless_config"), shadow=shadow)
+    return Variant(**read(r, Variant, node=node), shadow=shadow)
 
 
 def _endpoint_config(r: Reader) -> Deployment:
     node = r.block.node
     capture = node.child("data_capture_config")
     return Deployment(
-        **r.base(), key=r.at("kms_key_arn"),
+        **r.base(), **read(r, Deployment),
         variants=(*(_variant(r, v, shadow=False) for v in node.children("production_variants")),
                   *(_variant(r, v, shadow=True) for v in node.children("shadow_production_variants"))),
         capture=Capture(block=r.block_value(node, "data_capture_config"),
                         enabled=r.at("enable_capture", node=capture) if capture else Value.absent(
                             r.file, r.block.line, "enable_capture"),
-                        on_by_default=True, required=True),
-        async_inference=r.at("async_inference_config"))
+                        on_by_default=True, required=True))
 
 
 def _vertex_endpoint(r: Reader) -> Deployment:
@@ -72,7 +70,7 @@ def _vertex_endpoint(r: Reader) -> Deployment:
     name = "predict_request_response_logging_config"
     private = next((k for k in ("private_service_connect_config", "network") if node.has(k)), None)
     return Deployment(
-        **r.base(), key=r.at("encryption_spec.kms_key_name"),
+        **r.base(), **read(r, Deployment),
         capture=Capture(block=r.block_value(node, name),
                         enabled=r.at("enabled", node=logging) if logging else Value.absent(r.file, r.block.line, name),
                         on_by_default=False, required=False),
@@ -87,32 +85,26 @@ def _sagemaker_endpoint(r: Reader) -> Endpoint:
                           rolling=r.at("rolling_update_policy", node=config),
                           traffic_type=r.at("blue_green_update_policy.traffic_routing_configuration.type", node=config),
                           auto_rollback=r.block_value(config, "auto_rollback_configuration"))
-    return Endpoint(**r.base(), rollout=rollout)
-
-
-def _notebook_instance(r: Reader) -> Notebook:
-    return Notebook(**r.base(), key=r.at("kms_key_id"),
-                    root_access=Switch(r.at("root_access"), ("Disabled",)),
-                    subnet=r.at("subnet_id"),
-                    internet_access=Switch(r.at("direct_internet_access"), ("Disabled",)),
-                    lifecycle_config=r.at("lifecycle_config_name"))
+    return Endpoint(**r.base(), **read(r, Endpoint), rollout=rollout)
 
 
 def _workbench(r: Reader) -> Notebook:
     metadata, line = r.block.node.at("gce_setup.metadata")
     disable_root = metadata.get("notebook-disable-root") if isinstance(metadata, dict) else None
     idle = metadata.get("idle-timeout-seconds", MISSING) if isinstance(metadata, dict) else MISSING
-    return Notebook(**r.base(),
+    return Notebook(**r.base(), **read(r, Notebook),
                     root_access=Switch(Value(disable_root, r.file, line, "metadata notebook-disable-root"), ("true",),
                                        0.6),
-                    internet_access=Switch(r.at("gce_setup.disable_public_ip"), ("true",), 0.6),
                     idle_timeout=Value(idle, r.file, line, "idle-timeout-seconds"))
 
 
 def _domain(r: Reader) -> Workspace:
-    access = Switch(r.at("app_network_access_type"), ("VpcOnly",))
-    return Workspace(**r.base(), key=r.at("kms_key_id"), vpc_only=access, public_access=access,
-                     provisions_notebooks=True, idle_settings=_idle_settings(r))
+    return Workspace(**r.base(), **read(r, Workspace), provisions_notebooks=True, idle_settings=_idle_settings(r))
+
+
+def _studio_app_owner(r: Reader) -> Workspace:
+    """A user profile or space: its apps' idle settings."""
+    return Workspace(**r.base(), **read(r, Workspace), idle_settings=_idle_settings(r))
 
 
 def _idle_settings(r: Reader) -> tuple[Value, ...]:
@@ -120,34 +112,15 @@ def _idle_settings(r: Reader) -> tuple[Value, ...]:
                  if key == "lifecycle_management")
 
 
-def _azure_workspace(r: Reader) -> Workspace:
-    return Workspace(**r.base(), key=r.at("encryption.key_id"),
-                     public_access=Switch(r.at("public_network_access_enabled"), ("false",)))
-
-
 def _model(r: Reader, serverless: set[str]) -> Model:
-    node = r.block.node
-    containers = [*node.children("primary_container"), *node.children("container")]
-    return Model(**r.base(), vpc=r.block_value(node, "vpc_config"), serverless_only=r.block.name in serverless,
-                 container_modes=tuple(r.at("mode", node=c) for c in containers))
+    return Model(**r.base(), **read(r, Model), serverless_only=r.block.name in serverless)
 
 
 def _feature_group(r: Reader) -> FeatureStore:
     offline = None
     if r.block.node.has("offline_store_config"):
         offline = r.at("offline_store_config.s3_storage_config.kms_key_id", name="kms_key_id")
-    return FeatureStore(**r.base(), offline_key=offline)
-
-
-def _data_quality_job(r: Reader) -> MonitoringJob:
-    return MonitoringJob(**r.base(), purpose="data_quality", baseline=r.at("data_quality_baseline_config"),
-                         inter_container_encryption=r.at("network_config.enable_inter_container_traffic_encryption",
-                                                         name="enable_inter_container_traffic_encryption"))
-
-
-def _scaling_target(r: Reader) -> ScalingTarget:
-    return ScalingTarget(**r.base(), namespace=r.at("service_namespace"), min_capacity=r.at("min_capacity"),
-                         max_capacity=r.at("max_capacity"))
+    return FeatureStore(**r.base(), **read(r, FeatureStore), offline_key=offline)
 
 
 def _triggers(file: ParsedFile) -> set[str]:
@@ -168,14 +141,14 @@ _PIPELINE_ARN = re.compile(r"sagemaker.*pipeline|sagemaker_pipeline|startPipelin
 
 
 def _event_rule(r: Reader, pipelines: set[str]) -> Trigger:
-    return Trigger(**r.base(), schedule=r.at("schedule_expression"), pattern=r.at("event_pattern"),
-                   starts_pipeline=r.block.address in pipelines)
+    return Trigger(**r.base(), **read(r, Trigger), starts_pipeline=r.block.address in pipelines)
 
 
 def _schedule(r: Reader) -> Trigger:
     # The resource is itself a schedule: evidence sits on its first line.
     node = r.block.node
-    return Trigger(**r.base(), schedule=Value(node.get("schedule_expression"), r.file, r.block.line, r.block.type),
+    return Trigger(**r.base(), **read(r, Trigger),
+                   schedule=Value(node.get("schedule_expression"), r.file, r.block.line, r.block.type),
                    pattern=Value.absent(r.file, r.block.line, "event_pattern"),
                    starts_pipeline=bool(_PIPELINE_ARN.search(str(node.get("target")))))
 
@@ -183,62 +156,59 @@ def _schedule(r: Reader) -> Trigger:
 def _alarm(r: Reader) -> Alarm:
     node = r.block.node
     metrics = [node, *(m for q in node.children("metric_query") for m in q.children("metric"))]
-    return Alarm(**r.base(), metrics=tuple(Metric(namespace=r.at("namespace", node=m), name=r.at("metric_name", node=m))
-                                           for m in metrics))
+    return Alarm(**r.base(), **read(r, Alarm), metrics=tuple(Metric(**read(r, Metric, node=m)) for m in metrics))
 
 
-def _compute_cluster(r: Reader) -> TrainingJob:
-    return TrainingJob(**r.base(), min_nodes=r.at("scale_settings.min_node_count"), priority=r.at("vm_priority"))
+def _lifecycle(r: Reader) -> NotebookLifecycle:
+    return NotebookLifecycle(**r.base(), **read(r, NotebookLifecycle),
+                             content=" ".join(str(v) for v in r.block.node.data.values()))
 
 
-def _plain(kind: type[Resource], key: str | None = None) -> Callable[[Reader], Resource]:
-    """A resource judged on no attribute of its own, or only on its key at `key`."""
-    return lambda r: kind(**r.base(), key=r.at(key) if key else None)
+def _plain(kind: type[Resource]) -> Callable[[Reader], Resource]:
+    """A resource whose attributes are all in the table (attributes.TABLE)."""
+    return lambda r: kind(**r.base(), **read(r, kind))
 
 
-def _retired(kind: type[Resource], successor: str, key: str | None = None) -> Callable[[Reader], Resource]:
+def _retired(kind: type[Resource], successor: str) -> Callable[[Reader], Resource]:
     """A resource type its provider has retired: mapped as before, and says what replaces it."""
-    return lambda r: kind(**r.base(), key=r.at(key) if key else None, retired=successor)
+    return lambda r: kind(**r.base(), **read(r, kind), retired=successor)
 
 
-_VERTEX_KEY = "encryption_spec.kms_key_name"
 _MAPPERS: dict[str, Callable[[Reader], Resource]] = {
     "aws_sagemaker_endpoint_configuration": _endpoint_config,
     "google_vertex_ai_endpoint": _vertex_endpoint,
     "aws_sagemaker_endpoint": _sagemaker_endpoint,
-    "google_vertex_ai_index_endpoint": _plain(Endpoint, _VERTEX_KEY),
+    "google_vertex_ai_index_endpoint": _plain(Endpoint),
     "azurerm_machine_learning_inference_cluster": _plain(Endpoint),
-    "aws_sagemaker_notebook_instance": _notebook_instance,
+    "aws_sagemaker_notebook_instance": _plain(Notebook),
     "google_workbench_instance": _workbench,
     "google_notebooks_instance": _retired(Notebook, "google_workbench_instance (Vertex AI Workbench instances)"),
     "google_colab_runtime_template": _plain(Notebook),
     "azurerm_machine_learning_compute_instance": _plain(Notebook),
     "aws_sagemaker_domain": _domain,
-    "azurerm_machine_learning_workspace": _azure_workspace,
+    "azurerm_machine_learning_workspace": _plain(Workspace),
     "aws_sagemaker_feature_group": _feature_group,
     "google_vertex_ai_featurestore": _retired(
-        FeatureStore, "google_vertex_ai_feature_online_store and google_vertex_ai_feature_group", _VERTEX_KEY),
+        FeatureStore, "google_vertex_ai_feature_online_store and google_vertex_ai_feature_group"),
     "google_vertex_ai_feature_online_store": _plain(FeatureStore),
     "google_vertex_ai_feature_group": _plain(FeatureStore),
-    "google_vertex_ai_dataset": _plain(DataStore, _VERTEX_KEY),
-    "google_vertex_ai_metadata_store": _plain(TrackingStore, _VERTEX_KEY),
-    "google_vertex_ai_tensorboard": _plain(TrackingStore, _VERTEX_KEY),
-    "aws_sagemaker_monitoring_schedule": lambda r: MonitoringSchedule(
-        **r.base(), monitoring_type=r.at("monitoring_schedule_config.monitoring_type")),
-    "aws_sagemaker_data_quality_job_definition": _data_quality_job,
+    "google_vertex_ai_dataset": _plain(DataStore),
+    "google_vertex_ai_metadata_store": _plain(TrackingStore),
+    "google_vertex_ai_tensorboard": _plain(TrackingStore),
+    "aws_sagemaker_monitoring_schedule": _plain(MonitoringSchedule),
+    "aws_sagemaker_data_quality_job_definition": lambda r: MonitoringJob(**r.base(), **read(r, MonitoringJob),
+                                                                         purpose="data_quality"),
     "aws_sagemaker_pipeline": _plain(Pipeline),
     "aws_sagemaker_model_package_group": _plain(ModelRegistry),
-    "aws_appautoscaling_target": _scaling_target,
+    "aws_appautoscaling_target": _plain(ScalingTarget),
     "aws_cloudwatch_metric_alarm": _alarm,
-    "google_monitoring_alert_policy": lambda r: Alarm(**r.base(), conditions=r.at("conditions")),
+    "google_monitoring_alert_policy": _plain(Alarm),
     "aws_scheduler_schedule": _schedule,
-    "aws_sagemaker_user_profile": lambda r: Workspace(**r.base(), idle_settings=_idle_settings(r)),
-    "aws_sagemaker_space": lambda r: Workspace(**r.base(), idle_settings=_idle_settings(r)),
-    "aws_sagemaker_notebook_instance_lifecycle_configuration": lambda r: NotebookLifecycle(
-        **r.base(), content=" ".join(str(v) for v in r.block.node.data.values())),
-    "aws_sagemaker_studio_lifecycle_config": lambda r: NotebookLifecycle(
-        **r.base(), content=" ".join(str(v) for v in r.block.node.data.values())),
-    "azurerm_machine_learning_compute_cluster": _compute_cluster,
+    "aws_sagemaker_user_profile": _studio_app_owner,
+    "aws_sagemaker_space": _studio_app_owner,
+    "aws_sagemaker_notebook_instance_lifecycle_configuration": _lifecycle,
+    "aws_sagemaker_studio_lifecycle_config": _lifecycle,
+    "azurerm_machine_learning_compute_cluster": _plain(TrainingJob),
     **PLATFORM,
     **IDENTITY,
     **STORES,
@@ -270,5 +240,5 @@ def adapt(file: ParsedFile) -> Iterator[Resource]:
         if mapper is not None:
             yield mapper(reader)
         elif is_ml(block):
-            yield Resource(**reader.base())
+            yield Resource(**reader.base(), **read(reader, Resource))
 

@@ -1,0 +1,116 @@
+"""Where each syntax writes each attribute of the model: one table, read by every adapter alike.
+
+A key is `Kind.attribute` (a typed field of a kind in `kinds.py`); its value maps a resource
+type (Terraform `aws_sagemaker_model`, CloudFormation `AWS::SageMaker::Model`, which the CDK
+adapter maps too; a `*` glob such as `AWS::SageMaker::*JobDefinition`) to where that type
+writes it:
+
+- `"a.b"`: the value at a dotted path, with its line and what variables and parameters make
+  of it (`Reader.at`); `at("a.b", name="b")` names it otherwise in messages;
+- `"a[].b"`: `b` of every item or block `a`, as a tuple; a tuple of such paths is joined;
+- `block("a")`: the mapping or nested block `a` as one value (present at its first line);
+- `switch("a", "Safe")`: an enumerated setting and its safe spelling (`values.Switch`).
+
+Sub-objects (`Variant`, `Metric`) are read from their own block or item, so their paths are
+relative to it. What is not one plain value stays code in the adapter: a setting spanning
+two resources, a value inside a metadata map, a block read only when another is written.
+
+An attribute only one judgement needs is declared in that rule's own metadata instead
+(`reads:` in the family YAML, `Resource.attr(name)`): see `attributes_read`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How to read one attribute of one resource type."""
+
+    paths: tuple[str, ...]  # one path, or several joined into a tuple (paths with `[]`)
+    mode: str = "at"  # at | block | switch
+    name: str | None = None  # the name in messages, when not the path as the reader names it
+    safe: tuple[str, ...] = ()  # a switch's safe spellings
+    unset_confidence: float | None = 0.7  # a switch's confidence that unset is unsafe
+
+
+def at(path: str, *, name: str | None = None) -> Spec:
+    return Spec((path,), name=name)
+
+
+def block(key: str) -> Spec:
+    return Spec((key,), mode="block")
+
+
+def switch(path: str, *safe: str, unset: float | None = 0.7) -> Spec:
+    return Spec((path,), mode="switch", safe=safe, unset_confidence=unset)
+
+
+SpecLike = Spec | str | tuple[str, ...]
+
+_VERTEX_KEY = "encryption_spec.kms_key_name"
+_SM = "AWS::SageMaker::"
+_TF_NOTEBOOK, _CFN_NOTEBOOK = "aws_sagemaker_notebook_instance", _SM + "NotebookInstance"
+_TF_CONFIG, _CFN_CONFIG = "aws_sagemaker_endpoint_configuration", _SM + "EndpointConfig"
+_TF_DOMAIN, _CFN_DOMAIN = "aws_sagemaker_domain", _SM + "Domain"
+_TF_TARGET, _CFN_TARGET = "aws_appautoscaling_target", "AWS::ApplicationAutoScaling::ScalableTarget"
+_TF_ALARM, _CFN_ALARM = "aws_cloudwatch_metric_alarm", "AWS::CloudWatch::Alarm"
+_TF_RULE, _CFN_RULE = "aws_cloudwatch_event_rule", "AWS::Events::Rule"
+_TF_DQ = "aws_sagemaker_data_quality_job_definition"
+_AZ_WORKSPACE, _AZ_CLUSTER = "azurerm_machine_learning_workspace", "azurerm_machine_learning_compute_cluster"
+
+TABLE: dict[str, dict[str, SpecLike]] = {
+    # what an endpoint serves, and each variant (read from its production_variants block or item)
+    "Deployment.key": {_TF_CONFIG: "kms_key_arn", "google_vertex_ai_endpoint": _VERTEX_KEY, _CFN_CONFIG: "KmsKeyId"},
+    "Deployment.async_inference": {_TF_CONFIG: "async_inference_config", _CFN_CONFIG: block("AsyncInferenceConfig")},
+    "Deployment.explainer": {_CFN_CONFIG: block("ExplainerConfig")},
+    "Variant.instance_count": {_TF_CONFIG: "initial_instance_count", _CFN_CONFIG: "InitialInstanceCount"},
+    "Variant.instance_type": {_TF_CONFIG: "instance_type", _CFN_CONFIG: "InstanceType"},
+    "Variant.serverless": {_TF_CONFIG: block("serverless_config"), _CFN_CONFIG: block("ServerlessConfig")},
+    "Endpoint.key": {"google_vertex_ai_index_endpoint": _VERTEX_KEY},
+    "Model.vpc": {"aws_sagemaker_model": block("vpc_config"), _SM + "Model": block("VpcConfig")},
+    "Model.container_modes": {"aws_sagemaker_model": ("primary_container[].mode", "container[].mode"),
+                              _SM + "Model": ("PrimaryContainer[].Mode", "Containers[].Mode")},
+    # notebooks and workspaces
+    "Notebook.key": {_TF_NOTEBOOK: "kms_key_id", _CFN_NOTEBOOK: "KmsKeyId"},
+    "Notebook.root_access": {_TF_NOTEBOOK: switch("root_access", "Disabled"),
+                             _CFN_NOTEBOOK: switch("RootAccess", "Disabled")},
+    "Notebook.subnet": {_TF_NOTEBOOK: "subnet_id", _CFN_NOTEBOOK: "SubnetId"},
+    "Notebook.internet_access": {_TF_NOTEBOOK: switch("direct_internet_access", "Disabled"),
+                                 "google_workbench_instance": switch("gce_setup.disable_public_ip", "true", unset=0.6),
+                                 _CFN_NOTEBOOK: switch("DirectInternetAccess", "Disabled")},
+    "Notebook.lifecycle_config": {_TF_NOTEBOOK: "lifecycle_config_name", _CFN_NOTEBOOK: "LifecycleConfigName"},
+    "Workspace.key": {_TF_DOMAIN: "kms_key_id", _AZ_WORKSPACE: "encryption.key_id", _CFN_DOMAIN: "KmsKeyId"},
+    # a domain's one setting answers both: its apps' traffic stays in the VPC, so nothing is public
+    "Workspace.vpc_only": {_TF_DOMAIN: switch("app_network_access_type", "VpcOnly"),
+                           _CFN_DOMAIN: switch("AppNetworkAccessType", "VpcOnly")},
+    "Workspace.public_access": {_TF_DOMAIN: switch("app_network_access_type", "VpcOnly"),
+                                _AZ_WORKSPACE: switch("public_network_access_enabled", "false"),
+                                _CFN_DOMAIN: switch("AppNetworkAccessType", "VpcOnly")},
+    # stores of features, data and experiments that take a key (Vertex AI)
+    "FeatureStore.key": {"google_vertex_ai_featurestore": _VERTEX_KEY},
+    "DataStore.key": {"google_vertex_ai_dataset": _VERTEX_KEY},
+    "TrackingStore.key": {"google_vertex_ai_metadata_store": _VERTEX_KEY, "google_vertex_ai_tensorboard": _VERTEX_KEY},
+    # monitoring, scaling, alarms and schedules
+    "MonitoringSchedule.monitoring_type": {
+        "aws_sagemaker_monitoring_schedule": "monitoring_schedule_config.monitoring_type",
+        _SM + "MonitoringSchedule": "MonitoringScheduleConfig.MonitoringType"},
+    "MonitoringJob.baseline": {_TF_DQ: "data_quality_baseline_config"},
+    "MonitoringJob.inter_container_encryption": {
+        _TF_DQ: at("network_config.enable_inter_container_traffic_encryption",
+                   name="enable_inter_container_traffic_encryption"),
+        _SM + "*JobDefinition": "NetworkConfig.EnableInterContainerTrafficEncryption"},
+    "ScalingTarget.namespace": {_TF_TARGET: "service_namespace", _CFN_TARGET: "ServiceNamespace"},
+    "ScalingTarget.min_capacity": {_TF_TARGET: "min_capacity", _CFN_TARGET: "MinCapacity"},
+    "ScalingTarget.max_capacity": {_TF_TARGET: "max_capacity", _CFN_TARGET: "MaxCapacity"},
+    "Metric.namespace": {_TF_ALARM: "namespace", _CFN_ALARM: "Namespace"},
+    "Metric.name": {_TF_ALARM: "metric_name", _CFN_ALARM: "MetricName"},
+    "Alarm.conditions": {"google_monitoring_alert_policy": "conditions"},
+    "Trigger.schedule": {_TF_RULE: "schedule_expression", _CFN_RULE: "ScheduleExpression"},
+    "Trigger.pattern": {_TF_RULE: "event_pattern", _CFN_RULE: "EventPattern"},
+    # training compute and registered versions
+    "TrainingJob.min_nodes": {_AZ_CLUSTER: "scale_settings.min_node_count"},
+    "TrainingJob.priority": {_AZ_CLUSTER: "vm_priority"},
+    "ModelVersion.approval": {_SM + "ModelPackage": "ModelApprovalStatus"},
+}
