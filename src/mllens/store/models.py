@@ -92,7 +92,10 @@ class WorkloadRow(Base):
 class ReviewRow(_RiskCountColumns, Base):
     __tablename__ = "reviews"
     # Latest review per workload is an index seek, whatever the number of reviews.
-    __table_args__ = (Index("ix_reviews_workload_latest", "workload_id", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_reviews_workload_latest", "workload_id", "created_at", "id"),
+        Index("ix_reviews_workload_commit", "workload_id", "git_commit"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     workload_id: Mapped[int] = mapped_column(ForeignKey("workloads.id", ondelete="CASCADE"))
@@ -100,6 +103,7 @@ class ReviewRow(_RiskCountColumns, Base):
     lens_version: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     review_json: Mapped[str] = mapped_column(Text, deferred=True)
+    git_commit: Mapped[str | None] = mapped_column(String(64))  # the commit a fleet scan read
 
 
 class MilestoneRow(_RiskCountColumns, Base):

@@ -53,10 +53,16 @@ def get_workload(db: Db, *, name: str) -> WorkloadInfo:
 
 
 def save_review(
-    db: Db, *, review: Review, workload: str | None = None, created_at: dt.datetime | None = None
+    db: Db,
+    *,
+    review: Review,
+    workload: str | None = None,
+    created_at: dt.datetime | None = None,
+    git_commit: str | None = None,
 ) -> ReviewInfo:
     """Store a review of `workload` (by default the review's own workload name), creating
-    the workload from the review's details if it is new."""
+    the workload from the review's details if it is new. `git_commit`: the commit the
+    scan read, when the project is a git repository (mllens.store.commits)."""
     name = workload or review.workload.name
     with joined(db, write=True) as tx:
         owner = ensure_workload(tx, name, review.workload)
@@ -66,6 +72,7 @@ def save_review(
             lens_version=review.lens_version,
             created_at=created_at or now(),
             review_json=review_to_stored_json(review),
+            git_commit=git_commit,
             **count_columns(review),
         )
         tx.session.add(row)
