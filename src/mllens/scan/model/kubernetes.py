@@ -190,7 +190,23 @@ def _autoscaler(r: _Reader) -> Iterator[Resource]:
 def _network_policy(r: _Reader) -> Iterator[Resource]:
     spec = r.obj.child("spec")
     if spec is not None and ("Ingress" in listify(spec.get("policyTypes")) or spec.has("ingress")):
-        yield Network(**r.base("Kubernetes"), admits_only_selected=True)
+        yield Network(**r.base("Kubernetes"), admits_only_selected=not _admits_anyone(spec.get("ingress")))
+
+
+def _admits_anyone(ingress: Any) -> bool:
+    """An ingress rule with no `from`, or a peer that is every pod of every namespace (an
+    empty namespaceSelector) or every address (0.0.0.0/0): the policy selects no caller."""
+    for item in listify(ingress):
+        peers = listify(item.get("from")) if isinstance(item, dict) else []
+        if isinstance(item, dict) and not peers:
+            return True
+        for peer in (p for p in peers if isinstance(p, dict)):
+            if peer.get("namespaceSelector") == {} and not peer.get("podSelector"):
+                return True
+            block = peer.get("ipBlock")
+            if isinstance(block, dict) and block.get("cidr") in ("0.0.0.0/0", "::/0"):
+                return True
+    return False
 
 
 def _schedule(r: _Reader) -> Iterator[Resource]:
