@@ -64,6 +64,7 @@ EXPECTED: set[Row] = {
     ("python_code.random_seeds", "reproducible_split", "supports", "src/fraud/prepare.py", 30),
     # the SageMaker input_fn checks the content type, then builds the frame from raw JSON
     ("python_code.request_validation", "input_validation", "contradicts", "src/fraud/serve.py", 19),
+    ("python_code.request_validation", "request_schema", "contradicts", "src/fraud/serve.py", 19),
     ("python_code.random_seeds", "random_seeds", "supports", "src/fraud/train.py", 23),
     ("python_code.training_in_modules", "training_outside_notebooks", "info", "src/fraud/train.py", 40),
     ("python_code.unsafe_deserialisation", "safe_model_loading", "contradicts", "src/fraud/evaluate.py", 23),

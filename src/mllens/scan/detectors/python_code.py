@@ -9,6 +9,7 @@ notebooks as such (training kept only there) are the notebooks family's.
 
 from __future__ import annotations
 
+from mllens.scan.code import signals_exposure as exposure
 from mllens.scan.code import signals_libs as libs
 from mllens.scan.code import signals_model as model
 from mllens.scan.code import signals_ops as ops
@@ -105,6 +106,21 @@ def request_validation(ctx: FileContext) -> None:
 @rule()
 def health_endpoint(ctx: FileContext) -> None:
     read(serving.health_endpoint, ctx, notebooks=False)
+
+
+@rule()
+def debug_server(ctx: FileContext) -> None:
+    read(exposure.debug_server, ctx, notebooks=False)
+
+
+@rule()
+def endpoint_access(ctx: FileContext) -> None:
+    read(exposure.endpoint_access, ctx, notebooks=False)
+
+
+@rule()
+def payload_urls(ctx: FileContext) -> None:
+    read(exposure.payload_urls, ctx, notebooks=False)
 
 
 @rule()
@@ -225,6 +241,9 @@ SIGNALS: tuple[Signal, ...] = (
     model.load_tests,
     serving.request_validation,
     serving.health_endpoint,
+    exposure.debug_server,
+    exposure.endpoint_access,
+    exposure.payload_urls,
     libs.step_retries,
     libs.hub_revisions,
     libs.monitoring_jobs,
