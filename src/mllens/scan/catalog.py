@@ -105,6 +105,9 @@ def rule_problems(lens: Lens, rule: Rule, fixtures: Path | None = None) -> list[
         problems.append(f"{rule.id}: no 'fix' snippet")
     if not meta.references:
         problems.append(f"{rule.id}: no 'references'")
+    for key, by_type in meta.reads.items():
+        if not by_type:
+            problems.append(f"{rule.id}: reads {key} from no resource type (name one: {{type: path}})")
     for m in meta.maps:
         practice_id = lens.resolve(m.practice)
         if practice_id is None:
