@@ -3,7 +3,11 @@ the resource model, read statically.
 
 - A DAG (`DAG(...)`, `with DAG(...)`, `@dag(...)`) is a `Pipeline` whose retries are its
   `default_args` "retries" (else the first task's own `retries=`); it is one of the ML
-  services' pipelines only when the file runs SageMaker work.
+  services' pipelines only when the file runs SageMaker work. Its schedule is the
+  `schedule` / `schedule_interval` / `timetable` written (None or "@once": started by hand);
+  its operators are steps (see `steps`: SageMaker training and tuning operators train, transform
+  and endpoint operators deploy, `*CheckOperator` and Great Expectations operators validate
+  data), gated by a branch or short-circuit task on evaluation results written before them.
 - The SageMaker operators' `config` dicts are the SageMaker API requests: the training,
   processing and tuning ones are read as training jobs, the model / endpoint-config /
   endpoint parts through the CloudFormation mapping (see `boto3_sagemaker`). A config built
@@ -15,12 +19,14 @@ the resource model, read statically.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from mllens.scan.model.boto3_sagemaker import as_cfn, training_request
 from mllens.scan.model.kinds import Deployment, Pipeline, Resource, Variant
 from mllens.scan.model.pyresolve import Call
 from mllens.scan.model.sdk_code import Code
+from mllens.scan.model.steps import Step, facts, literal, roles_of, words
 from mllens.scan.model.values import Value
 from mllens.scan.parse.yaml import YamlMap
 
@@ -33,6 +39,10 @@ _PARTS: dict[str, tuple[str | None, ...]] = {
     "SageMakerEndpointOperator": ("Model", "Model", "EndpointConfig", "EndpointConfig", "Endpoint", "Endpoint"),
     "SageMakerTransformOperator": ("Model", "Model"),
 }
+_ML_SERVICES = ("SageMaker", "MLEngine", "vertex_ai")
+_BRANCHES = ("BranchPythonOperator", "ShortCircuitOperator", "BranchSQLOperator")
+_EVALUATES = {"evaluate", "evaluation", "eval", "metric", "metrics", "threshold", "accuracy", "score", "compare",
+              "check", "quality", "validate", "validation", "blessed", "approve"}  # fmt: skip
 
 
 def _last(name: str) -> str:
@@ -77,11 +87,38 @@ def _dag(code: Code, call: Call, ml: bool, tasks: list[Call]) -> Pipeline:
             # absent where it would be written: in the default_args given, else at the DAG
             else Value.absent(code.file.path, defaults.line if isinstance(defaults, YamlMap) else call.line, "retries")
         )
+    # unwritten, Airflow 2 runs a DAG daily and Airflow 3 only when triggered: not judged
+    schedule = next((code.at(kw, k) for k in ("schedule", "schedule_interval", "timetable") if k in kw), None)
     return Pipeline(
         **code.base(call, service="Airflow", type="DAG", address=code.written(call), ml=ml),
         retries=retries,
         runs_ml=ml,
+        schedule=schedule,
+        **facts(code.file.path, call.line, _steps(code, tasks) if ml else []),
     )
+
+
+def _steps(code: Code, tasks: list[Call]) -> list[Step]:
+    """The DAG's operators as steps; a branch or short-circuit on evaluation results gates the
+    register and deploy tasks written after it."""
+    steps: list[Step] = []
+    gate: Value | None = None
+    for task in tasks:
+        cls = _last(code.module.qualified(task))
+        task_id = literal(task.kw("task_id"))
+        roles = set(roles_of(cls, task_id))
+        if cls.endswith("CheckOperator") or "GreatExpectations" in cls:
+            roles.add("validate_data")
+        if "tune" in roles:
+            roles.add("train")
+        if cls.endswith(("TransformOperator", "EndpointOperator", "BatchPredictionJobOperator")):
+            roles.add("deploy")  # scores with the trained model or serves it
+        callable_name = ast.unparse(task.kw("python_callable") or ast.Constant(""))
+        if cls in _BRANCHES and words(task_id, callable_name) & _EVALUATES:
+            gate = Value(task_id or cls, code.file.path, task.line, cls)
+        releases = bool(roles & {"deploy", "register"})
+        steps.append(Step(task_id or cls, task.line, frozenset(roles), gate if releases else None))
+    return steps
 
 
 def _endpoint_config_step(code: Code, call: Call) -> Deployment:
@@ -105,7 +142,8 @@ def resources(code: Code) -> Iterator[Resource]:
     named = [(call, module.qualified(call)) for call in module.calls]
     named = [(call, name) for call, name in named if name]
     airflow = [(c, n) for c, n in named if n.startswith("airflow.")]
-    ml = any(n.startswith("sagemaker.") or "SageMaker" in n for _, n in named)
+    # the ML services' own work: SageMaker, AI Platform (MLEngine) or Vertex AI operators
+    ml = any(n.startswith("sagemaker.") or any(w in n for w in _ML_SERVICES) for _, n in named)
     tasks = [c for c, n in airflow if _last(n).endswith(("Operator", "Sensor")) or c.kw("retries") is not None]
     for call, name in airflow:
         cls = _last(name)

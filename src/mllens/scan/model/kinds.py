@@ -233,6 +233,12 @@ class Pipeline(Resource):
     registers: Value | None = None  # a step that registers a model version
     retries: Value | None = None  # the retry settings of its steps or tasks
     runs_ml: bool = True  # False: a general-purpose workflow (a DAG that runs no ML service's work)
+    deploys: Value | None = None  # a step that deploys or pushes a model to serving
+    trains: Value | None = None  # a step that trains a model
+    validates_data: Value | None = None  # a data validation step before training (absent: none)
+    schedule: Value | None = None  # the schedule or event that starts runs (absent: started by hand)
+    key_secrets: tuple[Value, ...] = ()  # steps handed a long-lived cloud key from a secret
+    images: tuple[Value, ...] = ()  # the container images its steps run, as written
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,8 +1,9 @@
 """ML SDK code in Python (a module or a notebook's cells) into the resource model, read statically.
 
 The SageMaker Python SDK (`sagemaker_sdk`), boto3 SageMaker client calls (`boto3_sagemaker`),
-the Vertex AI SDK (`vertex_sdk`), the Azure ML SDK v2 (`azureml_sdk`), and Airflow DAGs and
-Step Functions Data Science SDK workflows (`airflow`) create training jobs, endpoints,
+the Vertex AI SDK (`vertex_sdk`), the Azure ML SDK v2 (`azureml_sdk`), Airflow DAGs and
+Step Functions Data Science SDK workflows (`airflow`), and the pipelines of Kubeflow
+Pipelines (`kfp`), TFX (`tfx`), Prefect and Metaflow (`flows`) create training jobs, endpoints,
 monitors and pipelines when the code runs; here their calls are read with `ast` (never
 imported or run) into the same kinds the infrastructure syntaxes give, so the judgements
 written over kinds read them too. Every resource from here is `scripted`: code
@@ -19,12 +20,15 @@ from mllens.scan.context import ParsedFile
 from mllens.scan.model.airflow import resources as airflow_resources
 from mllens.scan.model.azureml_sdk import resources as azureml_resources
 from mllens.scan.model.boto3_sagemaker import resources as boto3_resources
+from mllens.scan.model.flows import resources as flow_resources
+from mllens.scan.model.kfp import resources as kfp_resources
 from mllens.scan.model.kinds import Resource
 from mllens.scan.model.sagemaker_sdk import resources as sdk_resources
 from mllens.scan.model.sdk_code import Code, module_of
+from mllens.scan.model.tfx import resources as tfx_resources
 from mllens.scan.model.vertex_sdk import resources as vertex_resources
 
-WORDS = ("sagemaker", "airflow", "stepfunctions", "aiplatform", "azure.ai.ml")
+WORDS = ("sagemaker", "airflow", "stepfunctions", "aiplatform", "azure.ai.ml", "kfp", "tfx", "prefect", "metaflow")
 
 
 def is_sdk_code(file: ParsedFile) -> bool:
@@ -47,6 +51,9 @@ def adapt(file: ParsedFile) -> Iterator[Resource]:
         *airflow_resources(code),
         *vertex_resources(code),
         *azureml_resources(code),
+        *kfp_resources(code),
+        *tfx_resources(code),
+        *flow_resources(code),
     ]
     found.sort(key=lambda r: r.line)
     yield from found

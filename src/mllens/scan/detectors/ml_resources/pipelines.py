@@ -1,10 +1,11 @@
-"""What an ML pipeline's steps do: gate registration on evaluation, retry transient failures."""
+"""What an ML pipeline's steps do: gate registration and deployment on evaluation, retry transient failures."""
 
 from __future__ import annotations
 
 from mllens.scan.context import FileContext
 from mllens.scan.model import state_of
 from mllens.scan.model.kinds import Pipeline
+from mllens.scan.model.values import Value
 from mllens.scan.registry import rule
 
 
@@ -17,16 +18,24 @@ def pipeline_evaluation_gate(ctx: FileContext) -> None:
         if gate.written:
             ctx.supports(
                 line=gate.line,
-                message=f"{pipeline.address} decides on evaluation results in a "
-                f"{gate.name} before the steps that follow",
+                message=f"{pipeline.address} decides on evaluation results ({gate.name}) before the steps that follow",
             )
-        elif registers is not None and registers.written:
+        else:
+            # the first release with no condition on its evaluation: registering, else deploying
+            release = next((v for v in (registers, pipeline.deploys) if v is not None and v.written), None)
+            if release is None:
+                continue
+            verb = "registers" if release is registers else "deploys"
             ctx.contradicts(
-                line=registers.line,
+                line=release.line,
                 confidence=0.6,
-                message=f"{pipeline.address} registers a model ({registers.name}) with no condition "
-                "step on its evaluation",
+                message=f"{pipeline.address} {verb} a model ({_step(release)}) with no condition on its evaluation",
             )
+
+
+def _step(value: Value) -> str:
+    """A step as messages name it: `RegisterModel`, or `step 'deploy_model'` for a step read by its name."""
+    return f"step {value.raw!r}" if value.name.endswith(" step") else value.name
 
 
 @rule()

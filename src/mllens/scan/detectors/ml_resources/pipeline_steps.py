@@ -1,0 +1,87 @@
+"""What an orchestrated pipeline's steps show beyond gates and retries: a schedule for
+retraining, data validation before training, a registry before deployment, long-lived keys
+handed to steps, and the images steps run."""
+
+from __future__ import annotations
+
+from mllens.scan.context import FileContext
+from mllens.scan.detectors._k8s import image_pin
+from mllens.scan.model import state_of
+from mllens.scan.model.kinds import Pipeline
+from mllens.scan.model.values import Value
+from mllens.scan.registry import rule
+
+
+def _training(ctx: FileContext) -> list[tuple[Pipeline, Value]]:
+    """The file's pipelines that train, each with its (first) training step."""
+    return [(p, p.trains) for p in state_of(ctx.file).of(Pipeline) if p.trains is not None and p.trains.written]
+
+
+@rule()
+def pipeline_schedule(ctx: FileContext) -> None:
+    for pipeline in state_of(ctx.file).of(Pipeline):
+        if not any(v is not None and v.written for v in (pipeline.trains, pipeline.deploys)):
+            continue  # builds no model (a monitoring or data flow): no retraining to schedule
+        schedule = pipeline.schedule
+        if schedule is None or schedule.kind == "reference":
+            continue  # not read here, or a value from a variable
+        if not schedule.written:
+            ctx.contradicts(line=schedule.line, confidence=0.5,
+                            message=f"{pipeline.address} builds a model with no {schedule.name} or trigger: "
+                                    "retraining waits for someone to start it")
+        elif schedule.kind == "blank" or str(schedule.raw).strip() == "@once":
+            ctx.contradicts(line=schedule.line,
+                            message=f"{pipeline.address} trains only when started ({schedule.name} = {schedule.raw})")
+        else:
+            ctx.supports(line=schedule.line, message=f"{pipeline.address} retrains on a schedule or event "
+                                                     f"({schedule.name})")
+
+
+@rule()
+def pipeline_data_validation(ctx: FileContext) -> None:
+    for pipeline, trains in _training(ctx):
+        check = pipeline.validates_data
+        if check is None:
+            continue
+        if check.written:
+            ctx.supports(line=check.line, message=f"{pipeline.address} validates its data (step {check.raw!r}) "
+                                                  "before training")
+        else:
+            ctx.contradicts(line=trains.line, confidence=0.6,
+                            message=f"{pipeline.address} trains (step {trains.raw!r}) with no data validation "
+                                    "step before it")
+
+
+@rule()
+def pipeline_deploys_from_registry(ctx: FileContext) -> None:
+    for pipeline in state_of(ctx.file).of(Pipeline):
+        deploys, registers = pipeline.deploys, pipeline.registers
+        if deploys is None or registers is None or not deploys.written or registers.written:
+            continue
+        ctx.contradicts(line=deploys.line, confidence=0.6,
+                        message=f"{pipeline.address} deploys (step {deploys.raw!r}) what it trained with no "
+                                "model registry step: no registered, approved version stands behind it")
+
+
+@rule()
+def pipeline_key_secrets(ctx: FileContext) -> None:
+    for pipeline in state_of(ctx.file).of(Pipeline):
+        for key in pipeline.key_secrets:
+            ctx.contradicts(line=key.line, message=f"{pipeline.address} hands a step a long-lived cloud key from "
+                                                   f"a secret ({key.name}({key.raw!r})) instead of a workload identity")
+
+
+@rule()
+def pipeline_step_images(ctx: FileContext) -> None:
+    seen: set[int] = set()  # a file's images are shared by the pipelines it defines
+    for pipeline in state_of(ctx.file).of(Pipeline):
+        for image in pipeline.images:
+            if image.kind != "literal" or not isinstance(image.raw, str) or image.line in seen:
+                continue
+            seen.add(image.line)
+            pin = image_pin(image.raw)
+            if pin == "floating":
+                ctx.contradicts(line=image.line, message=f"{pipeline.address} runs a step on {image.raw}, which has "
+                                                         "no tag or uses latest: each run may get a different image")
+            elif pin in ("digest", "version"):
+                ctx.supports(line=image.line, message=f"{pipeline.address} runs a step on {image.raw} ({pin})")

@@ -1,0 +1,80 @@
+"""TFX pipelines into the resource model, read statically.
+
+A `Pipeline(...)` of `tfx.orchestration` (or `tfx.v1.dsl`) written in a file is a `Pipeline`
+whose steps are the TFX components created in the same file (standard ones and custom
+components named after them: `HFModelPusher` pushes):
+
+- `ExampleValidator` validates data, `Trainer` trains, `Tuner` tunes, `Evaluator`
+  evaluates, a `Pusher` deploys;
+- the gate: a Pusher given `model_blessing` pushes only a model the Evaluator blessed against
+  its thresholds (placed at the Evaluator when it is written here, else at the argument);
+- images: the TF-Serving tags (or digests) an `InfraValidator` serving spec pulls.
+
+TFX keeps every pushed model and its blessing in ML Metadata, so "registers" is not judged;
+neither are retries (the TFX DSL has no per-component retry setting).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mllens.scan.model.kinds import Pipeline, Resource
+from mllens.scan.model.pyresolve import Call
+from mllens.scan.model.sdk_code import Code
+from mllens.scan.model.steps import Step, base, facts
+from mllens.scan.model.values import Value
+from mllens.scan.parse.yaml import YamlSeq
+
+# component (by the end of its class name) -> its roles
+_COMPONENTS = {"ExampleValidator": "validate_data", "Trainer": "train", "Tuner": "tune", "Evaluator": "evaluate",
+               "Pusher": "deploy"}  # fmt: skip
+
+
+def _component(name: str) -> str | None:
+    last = name.rsplit(".", 1)[-1]
+    return next((c for c in _COMPONENTS if last.endswith(c)), None) if "()" not in name else None
+
+
+def _serving_images(code: Code, call: Call) -> Iterator[Value]:
+    kw = code.module.keywords(call)
+    for key, sep in (("tags", ":"), ("digests", "@")):
+        items = kw.get(key)
+        if isinstance(items, YamlSeq):
+            for item, line in zip(items, items.item_lines, strict=True):
+                if isinstance(item, str) and not item.startswith("${"):
+                    yield Value(f"tensorflow/serving{sep}{item}", code.file.path, line, key)
+
+
+def resources(code: Code) -> Iterator[Resource]:
+    module = code.module
+    if not any(t == "tfx" or t.startswith("tfx.") for t in module.imports.values()):
+        return
+    named = [(c, module.qualified(c)) for c in module.calls]
+    tfx = any(n.startswith("tfx.") for _, n in named)
+    pipelines = [c for c, n in named if n.startswith("tfx.") and n.endswith((".Pipeline", "pipeline.Pipeline"))]
+    if not tfx or not pipelines:
+        return  # components assembled into a pipeline elsewhere: not judged here
+    evaluator = next((c for c, n in named if _component(n) == "Evaluator" and c.kw("eval_config") is not None), None)
+    steps: list[Step] = []
+    images: list[Value] = []
+    for call, name in named:
+        component = _component(name)
+        if name.endswith("TensorFlowServing"):
+            images.extend(_serving_images(code, call))
+        if component is None:
+            continue
+        gate = None
+        if component == "Pusher" and call.kw("model_blessing") is not None:
+            where = evaluator if evaluator is not None else call
+            line = where.line if evaluator is not None else code.module.keywords(call).line_of("model_blessing")
+            gate = Value("model_blessing", code.file.path, line, "Evaluator blessing")
+        steps.append(Step(name.rsplit(".", 1)[-1], call.line, frozenset({_COMPONENTS[component]}), gate))
+    for call in pipelines:
+        found = facts(code.file.path, call.line, steps)
+        found["registers"] = None
+        yield Pipeline(
+            **base(code.file.path, call.line, provider="tfx", service="TFX", type="Pipeline",
+                   address=code.written(call)),
+            **found,
+            images=tuple(images),
+        )

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from mllens.scan.model.steps import Step, facts, roles_of, words
+from mllens.scan.model.values import Value
+
+
+def test_words_split_every_naming_style() -> None:
+    assert words("trainModel", "model-training_op", "RunGreatExpectationsValidation") >= {
+        "train", "model", "training", "op", "run", "great", "expectations", "validation"}
+
+
+def test_roles_come_from_what_a_step_is_called() -> None:
+    assert roles_of("train_model") == {"train"}
+    assert roles_of("create_training_split") == frozenset()  # data for training, not training
+    assert roles_of("validate_data") == {"validate_data"}
+    assert roles_of("validate_model") == {"evaluate"}
+    assert roles_of("upload_model") == {"register"}
+    assert roles_of("mlengine_deploy_op") == {"deploy"}
+    assert roles_of("step_1") == frozenset()
+
+
+def test_a_release_under_a_condition_is_the_gate_and_validation_counts_before_training() -> None:
+    gate = Value("acc > 0.8", "p.py", 9, "dsl.Condition")
+    steps = [Step("train", 5, frozenset({"train"})), Step("validate_data", 7, frozenset({"validate_data"})),
+             Step("deploy", 10, frozenset({"deploy"}), gate)]
+    found = facts("p.py", 1, steps)
+    assert found["gate"] is gate
+    assert found["deploys"] is not None and (found["deploys"].raw, found["deploys"].line) == ("deploy", 10)
+    assert found["registers"] is not None and not found["registers"].written
+    validates = found["validates_data"]
+    assert validates is not None and not validates.written  # only after training: no validation before it
+
+
+def test_no_step_read_judges_nothing() -> None:
+    assert set(facts("p.py", 1, []).values()) == {None}
