@@ -29,6 +29,8 @@ ROUTES = (
 )
 BENTO_API = ("bentoml.api",)
 KSERVE_BASES = ("kserve.Model", "kserve.model.Model", "kfserving.KFModel")
+# Azure ML's inference-schema decorators on a scoring script's run(): a handler even with no JSON parse
+SCHEMA_DECORATORS = ("inference_schema.*",)
 PARSERS = ("json.loads", "pandas.read_csv", "io.StringIO", "io.BytesIO", "numpy.load")
 PREDICTS = ("predict", "predict_proba", "generate", "forward")
 # names of the pieces of an incoming request that hold its payload unparsed
@@ -118,7 +120,8 @@ def handlers(code: CodeIndex, tree: ast.Module) -> list[Handler]:
     routes = {id(s.node): s for s in code.select(ROUTES, "decorators")}
     bento = {id(s.node) for s in code.select(BENTO_API, "decorators")}
     predicts = bool(code.calls_ending(*PREDICTS))
-    if not routes and not bento and not code.select(KSERVE_BASES, "bases") and not (predicts and code.select(PARSERS)):
+    if not routes and not bento and not code.select(KSERVE_BASES, "bases") and not (predicts and code.select(PARSERS)) \
+            and not code.select(SCHEMA_DECORATORS, "decorators"):
         return []
     kserve = {s.owner for s in code.select(KSERVE_BASES, "bases")}
     names = {f.name for f, owner in _functions(tree) if owner is None}

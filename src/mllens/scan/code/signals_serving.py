@@ -32,6 +32,7 @@ def _serving_hints(code: CodeIndex) -> bool:
         # a payload parse serves only in a module that also predicts (SageMaker, Azure ML, Lambda
         # handlers): asked in this order, a module that parses JSON and predicts nothing is skipped
         or (code.calls_ending(*serving.PREDICTS) and code.select(serving.PARSERS))
+        or code.select(serving.SCHEMA_DECORATORS, "decorators")
     )
 
 

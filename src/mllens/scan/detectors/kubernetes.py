@@ -30,6 +30,8 @@ def disruption_budget(ctx: FileContext) -> None:
 
 
 _UNVERSIONED_URI = re.compile(r"(^|/)(latest|current|prod|production)(/|$)", re.IGNORECASE)
+_NAMED_VERSION = re.compile(r"(^|[-_.])v\d+([-_.]|$)")
+_COMMIT = re.compile(r"^(?=[0-9a-f]*\d)[0-9a-f]{7,40}$")
 _VERSIONED_URI = re.compile(r"/v?\d+(\.\d+)*(/|$)|models:/[^/]+/\d+|@sha256:|:[\w.-]*\d[\w.-]*$")
 
 
@@ -38,16 +40,20 @@ def serving_artifact_versions(ctx: FileContext) -> None:
     for obj in manifests(ctx.file, *SERVING_KINDS):
         for container in containers(obj):
             uri = as_str(container.get("storageUri"))
+            model = "versioned_serving_artifacts"  # a model URI is no image: not base_images_pinned
             if uri and _UNVERSIONED_URI.search(uri.split("://", 1)[-1]):
-                ctx.contradicts(line=container.line_of("storageUri"),
+                ctx.contradicts(line=container.line_of("storageUri"), check=model,
                                 message=f"{obj.address} loads its model from a moving location: {uri}")
             elif uri and _VERSIONED_URI.search(uri):
-                ctx.supports(line=container.line_of("storageUri"), confidence=0.7,
+                ctx.supports(line=container.line_of("storageUri"), confidence=0.7, check=model,
                              message=f"{obj.address} loads a versioned model: {uri}")
             image = as_str(container.get("image"))
             if not image:
                 continue
             pin = image_pin(image)
+            tag = image.rsplit("/", 1)[-1].partition(":")[2]
+            if pin == "other" and (_NAMED_VERSION.search(tag) or _COMMIT.match(tag)):
+                pin = "version"  # xception-v4-001, a commit id: names one build
             line = container.line_of("image")
             if pin == "digest":
                 ctx.supports(line=line, message=f"{obj.address} pins its image by digest")
@@ -55,6 +61,9 @@ def serving_artifact_versions(ctx: FileContext) -> None:
                 ctx.supports(line=line, confidence=0.6, message=f"{obj.address} uses a versioned image tag: {image}")
             elif pin == "floating":
                 ctx.contradicts(line=line, message=f"{obj.address} runs a floating image (latest or no tag): {image}")
+            elif "${" not in image:
+                ctx.contradicts(line=line, confidence=0.6,
+                                message=f"{obj.address} runs a named image tag that moves with updates: {image}")
 
 
 @rule()
@@ -64,6 +73,7 @@ def health_probes(ctx: FileContext) -> None:
         for pod in pod_specs(obj):
             for container in pod.children("containers"):
                 probes = [p for p in ("readinessProbe", "livenessProbe", "startupProbe") if container.has(p)]
+                probes.sort(key=container.line_of)  # the first one written
                 name = container.get("name") or "container"
                 if probes:
                     ctx.supports(line=container.line_of(probes[0]),
