@@ -16,6 +16,7 @@ import re
 
 from mllens.scan.classify_shape import is_dev_container
 from mllens.scan.context import FileContext, ParsedFile
+from mllens.scan.detectors._docker_model import model_pulls, runtime_lines
 from mllens.scan.detectors._docker_run import Verdict, verdicts
 from mllens.scan.parse.compose import Service, compose_services, interpolate, published_on
 from mllens.scan.parse.dockerfile import Dockerfile, Instruction
@@ -282,3 +283,17 @@ def image_installs(ctx: FileContext) -> None:
             ctx.contradicts(line=verdict.line, confidence=0.75,
                             message=f"the build fetches and runs code from the network with no checksum: "
                                     f"{verdict.what}")
+
+
+@rule()
+def inference_runtime(ctx: FileContext) -> None:
+    dockerfile = _dockerfile(ctx.file)
+    for line, what in runtime_lines(dockerfile) if dockerfile is not None else []:
+        ctx.supports(line=line, message=f"the image serves an exported model with a lean runtime: {what}")
+
+
+@rule()
+def model_version(ctx: FileContext) -> None:
+    dockerfile = _dockerfile(ctx.file)
+    for line, what in model_pulls(dockerfile) if dockerfile is not None else []:
+        ctx.supports(line=line, message=f"the image fetches the model at the version the repository records: {what}")
