@@ -209,6 +209,10 @@ def healthcheck(ctx: FileContext) -> None:
             ctx.contradicts(line=check.line, message=f"service {service.name} turns its image's health check off")
         elif check is not None:
             ctx.supports(line=check.line, message=f"service {service.name} declares a health check")
+        elif service.builds and service.ports:  # the project's own server, reachable on a port
+            ctx.contradicts(line=service.line, confidence=0.6,
+                            message=f"service {service.name} is built here and serves on a port with no health "
+                                    f"check: Compose cannot tell when it hangs (unless its Dockerfile declares one)")
     dockerfile = _dockerfile(ctx.file)
     stage = _final_stage(dockerfile) if dockerfile is not None else []
     checks = [i for i in stage if i.keyword == "HEALTHCHECK"]
