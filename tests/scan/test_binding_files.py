@@ -11,7 +11,7 @@ import pytest
 from scanfiles import write
 
 from mllens.scan import cache
-from mllens.scan import run as run_module
+from mllens.scan import run_files as run_module
 from mllens.scan.binding_files import BindingFiles, forget_stale, stale_consumers
 from mllens.scan.registry import families
 from mllens.scan.run import run_scan

@@ -12,7 +12,7 @@ import pytest
 from scanfiles import write
 
 from mllens.scan import cache
-from mllens.scan import run as run_module
+from mllens.scan import run_files as run_module
 from mllens.scan.cache import cache_path
 from mllens.scan.registry import families
 from mllens.scan.run import run_scan
@@ -165,12 +165,12 @@ def test_files_without_findings_need_no_entry(
 def test_a_result_is_served_only_to_a_scan_with_the_same_exclude_list(
     tmp_path: Path, checked: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mllens.scan import incremental
+    from mllens.scan import cache_result, incremental
 
     served: list[bool] = []
     last_result = incremental.Warm.last_result
 
-    def spy(self: incremental.Warm) -> incremental.Memo | None:
+    def spy(self: incremental.Warm) -> cache_result.Memo | None:
         memo = last_result(self)
         served.append(memo is not None)
         return memo

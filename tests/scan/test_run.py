@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from scanfiles import write
 
-from mllens.scan import run as run_module
+from mllens.scan import run_files as run_module
 from mllens.scan.context import FileContext
 from mllens.scan.registry import Family, Rule, families
 from mllens.scan.run import run_scan

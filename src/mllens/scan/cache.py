@@ -15,7 +15,9 @@ Three tables in one SQLite file (platformdirs' user cache dir, or MLLENS_CACHE_D
   written again within the file system's time resolution could keep them): such a record
   only says the file was read before, so its entry is worth looking up once it is read.
 - `scans`: per project root, the key of the last full scan (version, index, every digest)
-  and its result, served whole when nothing changed.
+  and its result, served whole when nothing changed; and the key of the walk it was
+  served from (`stats`: version, the kept walk, every file's stat: see
+  mllens.scan.cache_result), which serves it without reading the `files` rows.
 
 Values are JSON (never pickle: a cache directory can be shared in CI, and loading it must
 not run code); the whole-scan result is checked by pydantic when read. Any cache failure
@@ -38,17 +40,18 @@ import platformdirs
 
 import mllens
 
-_FILE = "scan-cache-v3.sqlite"
-_OLD_FILES = ("scan-cache-v1.sqlite", "scan-cache-v2.sqlite")
+_FILE = "scan-cache-v4.sqlite"
+_OLD_FILES = ("scan-cache-v1.sqlite", "scan-cache-v2.sqlite", "scan-cache-v3.sqlite")
 _MAX_ROWS = 300_000  # entries; past this, the least recently used go
 _MAX_ROOTS = 100  # projects whose files and last scan are remembered
 RACY_NS = 2_000_000_000
+LENS_DATA = Path(__file__).parents[1] / "lens" / "data"  # the shipped lens (mllens.lens.load)
 _CHUNK = 500  # keys per SELECT ... IN (...)
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL, day INTEGER)",
     "CREATE TABLE IF NOT EXISTS files (root TEXT, path TEXT, stat TEXT, digest TEXT, clean TEXT,"
     " PRIMARY KEY (root, path))",
-    "CREATE TABLE IF NOT EXISTS scans (root TEXT PRIMARY KEY, key TEXT, value BLOB, day INTEGER)",
+    "CREATE TABLE IF NOT EXISTS scans (root TEXT PRIMARY KEY, key TEXT, value BLOB, day INTEGER, stats TEXT)",
 )
 
 # (size, mtime_ns, ctime_ns, inode, device) as the walker and the reader see a file
@@ -68,13 +71,14 @@ def cache_path() -> Path:
 
 def detector_version(family_files: Sequence[str], family_names: Sequence[str], rule_ids: Sequence[str] = ()) -> str:
     """Hash of the scanner's own sources (parsers, context, engine), of each family's module
-    and metadata files and of the rules run, so any change to a rule invalidates what it
-    cached."""
+    and metadata files, of the rules run and of the shipped lens (a scan's lifecycle notes
+    read its checks' stages), so any change to a rule invalidates what it cached."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{getattr(mllens, '__version__', '0')}\0{sys.version}".encode())
     digest.update("\0".join(family_names).encode() + b"\1" + "\0".join(rule_ids).encode())
     scan_dir = Path(__file__).parent
     sources = sorted(str(p) for p in scan_dir.rglob("*.py")) + sorted(str(p) for p in scan_dir.rglob("*.yaml"))
+    sources += sorted(str(p) for p in LENS_DATA.rglob("*.yaml"))
     for path in [*sources, *sorted(set(family_files))]:
         try:
             digest.update(path.encode() + b"\0" + Path(path).read_bytes())
@@ -161,6 +165,11 @@ class CacheReader:
         rows = self._execute("SELECT key, value FROM scans WHERE root = ?", (root,))
         return (rows[0][0], bytes(rows[0][1])) if rows else None
 
+    def scan_by_stats(self, root: str, stats: str) -> bytes | None:
+        """The last scan's result of `root`, when it was stored with this walk key."""
+        rows = self._execute("SELECT value FROM scans WHERE root = ? AND stats = ?", (root, stats))
+        return bytes(rows[0][0]) if rows else None
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
@@ -242,19 +251,35 @@ class Writer:
 
         self._run(work)
 
-    def close(self, *, hits: Iterable[str] = (), scan: tuple[str, bytes] | None = None) -> str | None:
-        """Mark hits as used today, remember the scan, trim, commit. Returns an error
-        message or None (nothing of this scan is stored then)."""
+    def close(
+        self, *, hits: Iterable[str] = (), scan: tuple[str, bytes] | None = None, stats: str | None = None
+    ) -> str | None:
+        """Mark hits as used today, remember the scan (`stats`: its walk key, when the walk
+        can be trusted), trim, commit. Returns an error message or None (nothing of this
+        scan is stored then)."""
         day, root = self.day, self.root
 
         def work(conn: sqlite3.Connection) -> None:
             conn.executemany("UPDATE entries SET day = ? WHERE key = ? AND day < ?", ((day, k, day) for k in hits))
             if scan is not None:
                 conn.execute(
-                    "INSERT OR REPLACE INTO scans (root, key, value, day) VALUES (?, ?, ?, ?)",
-                    (root, scan[0], scan[1], day),
+                    "INSERT OR REPLACE INTO scans (root, key, value, day, stats) VALUES (?, ?, ?, ?, ?)",
+                    (root, scan[0], scan[1], day, stats),
                 )
             _trim(conn)
+            conn.commit()
+
+        self._run(work)
+        self._drop()
+        return self.problem
+
+    def served(self, *, key: str, stats: str) -> str | None:
+        """The last scan (stored under `key`) was served whole from this walk: remember its
+        walk key, so the next scan of an unchanged tree is served from the walk alone."""
+        day, root = self.day, self.root
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute("UPDATE scans SET stats = ?, day = ? WHERE root = ? AND key = ?", (stats, day, root, key))
             conn.commit()
 
         self._run(work)

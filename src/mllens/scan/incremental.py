@@ -15,55 +15,18 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import metadata, util
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from mllens.scan import binding_files, cache
+from mllens.scan.cache_result import Memo
 from mllens.scan.context import IndexedFile
 from mllens.scan.engine import FileOutcome
-from mllens.scan.evidence import Evidence
 from mllens.scan.parse.helm_chart import chart_inputs, chart_root
 from mllens.scan.parse.kustomize import is_kustomization
-from mllens.scan.registry import ENTRY_POINT_GROUP, FAMILY_MODULES, Family
-from mllens.scan.result import Diagnostic, FolderClass
+from mllens.scan.registry import Family
 from mllens.scan.walk import WalkResult
-
-
-class Memo(BaseModel):
-    """The part of a scan result that follows from the files (not the walk's diagnostics)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    evidence: list[Evidence]
-    diagnostics: list[Diagnostic]
-    lifecycle: dict[str, list[str]]
-    files_by_class: dict[str, int] = {}
-    folders: list[FolderClass] = []
-
-
-def _module_files(names: Sequence[str]) -> list[str]:
-    files = []
-    for name in names:
-        try:
-            spec = util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
-        if spec is not None and spec.origin:
-            files.extend([spec.origin, str(Path(spec.origin).with_suffix(".yaml"))])
-    return files
-
-
-def registered_version() -> str:
-    """The detector version of a scan with the registered families, found without importing
-    them (a re-scan served from the cache never needs their code)."""
-    names = [f"registered:{n}" for n in FAMILY_MODULES]
-    modules = list(FAMILY_MODULES)
-    for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        names.append(f"entry:{entry.value}")
-        modules.append(entry.module)
-    return cache.detector_version(_module_files(modules), names)
 
 
 def version_of(families: Sequence[Family]) -> str:
@@ -146,6 +109,7 @@ class Warm:
     writer: cache.Writer | None = None  # this scan's write transaction, once files come in
     exclude: tuple[str, ...] = ()  # the scan's exclude patterns, part of its whole-scan key
     classes: str = ""  # the digest of the walk's classification, part of it too
+    served_key: str | None = None  # the whole-scan key of the result last_result served
 
     @classmethod
     def open(
@@ -182,9 +146,18 @@ class Warm:
         if key != found[0]:
             return None
         try:
-            return Memo.model_validate_json(found[1])
+            memo = Memo.model_validate_json(found[1])
         except ValidationError:
             return None
+        self.served_key = key
+        return memo
+
+    def remember_walk(self, walk_key: str) -> str | None:
+        """The result last_result served holds for this walk key too (mllens.scan.cache_result):
+        store it. Returns an error message or None."""
+        if self.served_key is None:
+            return None
+        return cache.Writer(self.root).served(key=self.served_key, stats=walk_key)
 
     def take_cached(
         self, todo: list[IndexedFile], *, ix: str
@@ -222,10 +195,17 @@ class Warm:
         self.writer.add(*rows(checked))
 
     def store(
-        self, outcomes: Sequence[FileOutcome], *, kinds: frozenset[str], memo: Memo | None, full: bool
+        self,
+        outcomes: Sequence[FileOutcome],
+        *,
+        kinds: frozenset[str],
+        memo: Memo | None,
+        full: bool,
+        walk_key: str | None = None,
     ) -> str | None:
-        """Mark hits, (`full`: nothing failed) remember this scan's result and commit what
-        `record` added. Returns an error message or None."""
+        """Mark hits, (`full`: nothing failed) remember this scan's result, with the key of
+        the walk it came from when it can be trusted (mllens.scan.cache_result), and commit
+        what `record` added. Returns an error message or None."""
         digests = dict(self.digests)
         for o in outcomes:
             if o.digest is not None:
@@ -241,6 +221,7 @@ class Warm:
         return writer.close(
             hits=[o.cache_key for o in outcomes if o.cache_hit and o.cache_key and not o.clean],
             scan=(key, memo.model_dump_json().encode()) if key and memo else None,
+            stats=walk_key,
         )
 
 

@@ -42,25 +42,12 @@ from mllens.scan.skip import (
     is_build_output,
     is_virtualenv,
 )
+from mllens.scan.walk_stat import DEFAULT_MAX_SIZE, MAX_FILES, Seen, seen
 
-DEFAULT_MAX_SIZE = 2 * 1024 * 1024
 # Notebooks carry their outputs (images) and so run large.
 _SIZE_FACTOR = {"notebook": 8.0}
-MAX_FILES = 200_000
 MAX_DEPTH = 64
 _GITIGNORE_MAX = 1024 * 1024
-Seen = tuple[int, int, int, int]  # mtime_ns, ctime_ns, inode, device; ABSENT when there is no such path
-ABSENT: Seen = (0, 0, 0, 0)
-
-
-def seen(path: str) -> Seen:
-    """What tells a re-scan that a folder, or a file the walker read, is as it was
-    (mllens.scan.walk_snapshot)."""
-    try:
-        info = os.stat(path, follow_symlinks=False)
-    except OSError:
-        return ABSENT
-    return (info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
 
 
 def exclude_rules(patterns: Sequence[str]) -> IgnoreFile | None:

@@ -21,14 +21,16 @@ import hashlib
 import json
 import os
 import stat
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mllens.scan import classify as fileclass
-from mllens.scan.context import IndexedFile
-from mllens.scan.result import Diagnostic
-from mllens.scan.walk import WalkResult, seen, size_limit
+from mllens.scan.walk_stat import seen
+
+if TYPE_CHECKING:
+    from mllens.scan.walk import WalkResult
 
 _FORMAT = 1
 _RACY_NS = 2_000_000_000
@@ -67,13 +69,14 @@ def _params(root: str, **options: Any) -> str:
     return json.dumps([_FORMAT, _walker_code(), os.path.realpath(root), options], sort_keys=True)
 
 
-def save(root: str, walked: WalkResult, started_ns: int, **options: Any) -> None:
+def save(root: str, walked: WalkResult, started_ns: int, **options: Any) -> str | None:
     """Keep this walk for the next scan of `root` (silently not, when it cannot be trusted
-    or written: a walk is always the fallback). `started_ns`: when the walk began."""
+    or written: a walk is always the fallback). `started_ns`: when the walk began. Returns
+    the digest of what was kept (Snapshot.digest), or None."""
     if any(d.kind in _UNTRUSTED for d in walked.diagnostics):
-        return
+        return None
     if any(s[0] >= started_ns - _RACY_NS for s in walked.watched.values()):
-        return  # changed in the walk's own tick: a change in the same tick would go unseen
+        return None  # changed in the walk's own tick: a change in the same tick would go unseen
     data = {
         "params": _params(root, **options),
         "watched": walked.watched,
@@ -84,19 +87,65 @@ def save(root: str, walked: WalkResult, started_ns: int, **options: Any) -> None
     }
     target = _where(root)
     try:
+        text = json.dumps(data, separators=(",", ":")).encode("utf-8")
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        temporary.write_bytes(text)
         os.replace(temporary, target)
     except (OSError, ValueError):  # ValueError: a path json cannot encode
-        return
+        return None
+    return _digest(text)
 
 
-def replay(root: str, *, max_size: int, **options: Any) -> WalkResult | None:
-    """The last walk of `root` with each file's stat taken again, or None when the tree's
-    shape may have changed (then walk)."""
+def _digest(text: bytes) -> str:
+    return hashlib.blake2b(text, digest_size=20).hexdigest()
+
+
+# (size, mtime_ns, ctime_ns, inode, device), as mllens.scan.cache.Stat
+FileStat = tuple[int, int, int, int, int]
+
+
+@dataclass
+class Snapshot:
+    """The last walk of a tree, its folders and read files found unchanged, with each
+    indexed file stat-ed again (in the walk's order)."""
+
+    data: dict[str, Any]
+    digest: str  # of the kept walk: its settings, index, classes and what it watched
+    stats: list[FileStat]
+    taken_ns: int  # when the files were stat-ed again
+
+    def walk_result(self, max_size: int) -> WalkResult | None:
+        """The walk this snapshot keeps, as the walker would give it now (None: damaged)."""
+        # the walker's types load only here: a re-scan served whole never needs them
+        from mllens.scan import classify as fileclass
+        from mllens.scan.context import IndexedFile
+        from mllens.scan.result import Diagnostic
+        from mllens.scan.walk import WalkResult, size_limit
+
+        result = WalkResult()
+        limits: dict[str, int] = {}
+        for (path, kind, os_path), info in zip(self.data["files"], self.stats, strict=True):
+            result.stats[path] = info
+            limit = limits.get(kind) or limits.setdefault(kind, size_limit(kind, max_size))
+            result.files.append(
+                IndexedFile(path=path, kind=kind, size=info[0], os_path=os_path, too_large=info[0] > limit)
+            )
+        try:
+            result.classes = {path: fileclass.Decision(*d) for path, d in self.data["classes"].items()}
+            result.diagnostics = [Diagnostic(file=f, kind=k, message=m) for f, k, m in self.data["diagnostics"]]
+            result.skipped = [(folder, why) for folder, why in self.data["skipped"]]
+        except (TypeError, ValueError):
+            return None
+        return result
+
+
+def load(root: str, *, max_size: int, **options: Any) -> Snapshot | None:
+    """The last walk of `root` with each file stat-ed again, or None when the tree's shape
+    may have changed (then walk)."""
     try:
-        data = json.loads(_where(root).read_text(encoding="utf-8"))
+        text = _where(root).read_bytes()
+        data = json.loads(text)
         if data["params"] != _params(root, max_size=max_size, **options):
             return None
         watched: dict[str, list[int]] = data["watched"]
@@ -106,26 +155,24 @@ def replay(root: str, *, max_size: int, **options: Any) -> WalkResult | None:
     for path, was in watched.items():
         if list(seen(path)) != was:
             return None
-    result = WalkResult()
-    limits: dict[str, int] = {}
-    for path, kind, os_path in rows:
-        try:
-            info = os.stat(os_path, follow_symlinks=False)
-        except OSError:
-            return None
-        if not stat.S_ISREG(info.st_mode):
-            return None
-        result.stats[path] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
-        limit = limits.get(kind) or limits.setdefault(kind, size_limit(kind, max_size))
-        result.files.append(IndexedFile(path=path, kind=kind, size=info.st_size, os_path=os_path,
-                                        too_large=info.st_size > limit))
+    taken_ns = time.time_ns()
+    stats: list[FileStat] = []
     try:
-        result.classes = {path: fileclass.Decision(*d) for path, d in data["classes"].items()}
-        result.diagnostics = [Diagnostic(file=f, kind=k, message=m) for f, k, m in data["diagnostics"]]
-        result.skipped = [(folder, why) for folder, why in data["skipped"]]
-    except (TypeError, ValueError):
+        for _, _, os_path in rows:
+            info = os.stat(os_path, follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode):
+                return None
+            stats.append((info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev))
+    except (OSError, ValueError, TypeError):
         return None
-    return result
+    return Snapshot(data, _digest(text), stats, taken_ns)
+
+
+def replay(root: str, *, max_size: int, **options: Any) -> WalkResult | None:
+    """The last walk of `root` with each file's stat taken again, or None when the tree's
+    shape may have changed (then walk)."""
+    snapshot = load(root, max_size=max_size, **options)
+    return None if snapshot is None else snapshot.walk_result(max_size)
 
 
 def options(exclude: Sequence[str], project: Sequence[str], vendored: Sequence[str], max_files: int) -> dict[str, Any]:

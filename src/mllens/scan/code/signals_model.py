@@ -90,6 +90,9 @@ COMPILE = (
     "tl2cgen.*",
     "sagemaker.*().compile_model",
     "tensorflow.lite.TFLiteConverter*",
+    # the TF-Lite interpreter runs a converted model on a device or on a server (a Lambda) alike:
+    # an optimised runtime, not by itself packaging for devices (the converter above is)
+    "tflite_runtime.*",
     "optimum.*",
     "torch.ao.quantization.quantize_dynamic",
     "torch.quantization.quantize_dynamic",
@@ -100,7 +103,6 @@ COMPILE = (
 )
 EDGE = (
     "tensorflow.lite.TFLiteConverter*",
-    "tflite_runtime.*",
     "coremltools.convert",
     "tensorflowjs.converters.*",
     "executorch.*",

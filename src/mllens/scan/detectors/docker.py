@@ -16,6 +16,7 @@ import re
 
 from mllens.scan.classify_shape import is_dev_container
 from mllens.scan.context import FileContext, ParsedFile
+from mllens.scan.detectors._docker_model import model_pulls, runtime_lines
 from mllens.scan.detectors._docker_run import Verdict, verdicts
 from mllens.scan.parse.compose import Service, compose_services, interpolate, published_on
 from mllens.scan.parse.dockerfile import Dockerfile, Instruction
@@ -208,6 +209,10 @@ def healthcheck(ctx: FileContext) -> None:
             ctx.contradicts(line=check.line, message=f"service {service.name} turns its image's health check off")
         elif check is not None:
             ctx.supports(line=check.line, message=f"service {service.name} declares a health check")
+        elif service.builds and service.ports:  # the project's own server, reachable on a port
+            ctx.contradicts(line=service.line, confidence=0.6,
+                            message=f"service {service.name} is built here and serves on a port with no health "
+                                    f"check: Compose cannot tell when it hangs (unless its Dockerfile declares one)")
     dockerfile = _dockerfile(ctx.file)
     stage = _final_stage(dockerfile) if dockerfile is not None else []
     checks = [i for i in stage if i.keyword == "HEALTHCHECK"]
@@ -282,3 +287,17 @@ def image_installs(ctx: FileContext) -> None:
             ctx.contradicts(line=verdict.line, confidence=0.75,
                             message=f"the build fetches and runs code from the network with no checksum: "
                                     f"{verdict.what}")
+
+
+@rule()
+def inference_runtime(ctx: FileContext) -> None:
+    dockerfile = _dockerfile(ctx.file)
+    for line, what in runtime_lines(dockerfile) if dockerfile is not None else []:
+        ctx.supports(line=line, message=f"the image serves an exported model with a lean runtime: {what}")
+
+
+@rule()
+def model_version(ctx: FileContext) -> None:
+    dockerfile = _dockerfile(ctx.file)
+    for line, what in model_pulls(dockerfile) if dockerfile is not None else []:
+        ctx.supports(line=line, message=f"the image fetches the model at the version the repository records: {what}")

@@ -172,3 +172,65 @@ def ml_manifests_as_code(ctx: FileContext) -> None:
                      message=f"ML workloads are declared as manifests: {obj.address}")
         if obj.kind in ("InferenceService", "SeldonDeployment"):
             ctx.supports(line=obj.line, check="endpoint_as_code", message=f"{obj.address} is defined as code")
+
+
+# Secret keys that hold a credential by their name (AWS_SECRET_ACCESS_KEY, TRINO_PASSWORD, HF_TOKEN)
+_SECRET_KEY = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)$", re.IGNORECASE)
+# values that only hold a place: a template, an environment reference, <fill me in>
+_PLACEHOLDER = re.compile(r"^\s*$|\$\{|\{\{|^<.*>$|^\$\w+$|^(changeme|change-me|replace[-_]?me|xxx+|todo|\*+)$",
+                          re.IGNORECASE)
+
+
+@rule()
+def committed_secrets(ctx: FileContext) -> None:
+    for obj in manifests(ctx.file, "Secret"):
+        for field in ("stringData", "data"):
+            values = obj.child(field)
+            if values is None:
+                continue
+            keys = [k for k in values.names() if _SECRET_KEY.search(k) and isinstance(values.get(k), str | int)
+                    and not _PLACEHOLDER.search(str(values.get(k)))]
+            if keys:
+                # never repeat a value: it would end up in reports and CI logs
+                ctx.contradicts(line=values.line_of(keys[0]),
+                                message=f"{obj.address} holds literal credentials in the repository "
+                                        f"({', '.join(keys)} in {field}; base64 is no encryption): use a "
+                                        f"secrets manager, External Secrets or Sealed Secrets")
+                break
+
+
+# environment variables that hand a workload a long-lived cloud key
+_KEY_FILE_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
+_KEY_ENV = frozenset({"AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AZURE_CLIENT_SECRET", "ARM_CLIENT_SECRET"})
+
+
+@rule()
+def cloud_key_secrets(ctx: FileContext) -> None:
+    for obj in manifests(ctx.file):
+        for pod in pod_specs(obj):
+            secret_volumes = any(v.child("secret") is not None for v in pod.children("volumes"))
+            for container in [*pod.children("initContainers"), *pod.children("containers")]:
+                for env in container.children("env"):
+                    name = as_str(env.get("name")) or ""
+                    source = env.child("valueFrom")
+                    from_secret = source is not None and source.child("secretKeyRef") is not None
+                    if (name == _KEY_FILE_ENV and secret_volumes) or (name in _KEY_ENV and from_secret):
+                        ctx.contradicts(line=env.line_of("name"),
+                                        message=f"{obj.address} gives its container a long-lived cloud key "
+                                                f"from a Secret ({name}): bind its service account to a cloud "
+                                                f"identity (Workload Identity, IRSA, Azure workload identity)")
+                        break
+
+
+@rule()
+def model_transport(ctx: FileContext) -> None:
+    for obj in manifests(ctx.file, *SERVING_KINDS):
+        for container in containers(obj):
+            uri = as_str(container.get("storageUri"))
+            if uri and uri.lower().startswith("http://"):
+                ctx.contradicts(line=container.line_of("storageUri"),
+                                message=f"{obj.address} downloads its model over plain HTTP ({uri}): anyone on "
+                                        f"the path can read or replace it; use https or the object store's API")
+            elif uri and uri.lower().startswith("https://"):
+                ctx.supports(line=container.line_of("storageUri"), confidence=0.7,
+                             message=f"{obj.address} downloads its model over TLS")
