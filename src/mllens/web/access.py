@@ -1,7 +1,8 @@
 """Who may do what: one place for the rules the API and the pages both apply.
 
 A user sees the workloads of its teams; an admin sees every workload. Viewers read;
-editors and admins also answer reviews and upload scans. A workload in no team is seen
+editors and admins also answer reviews and upload scans. A role may be set per team (an
+editor in one team, a viewer in another): `role_in` gives the one that applies. A workload in no team is seen
 by admins only, until an admin or an upload gives it a team.
 """
 
@@ -16,8 +17,22 @@ def can_see(user: UserInfo, team: str | None) -> bool:
     return user.role == "admin" or (team is not None and team in user.teams)
 
 
+def role_in(user: UserInfo, team: str | None) -> str | None:
+    """The user's role for a workload of `team`: an admin's everywhere, else the role it
+    has in that team (set per team, or its own); None when it is not in the team."""
+    if user.role == "admin":
+        return "admin"
+    if team is None or team not in user.teams:
+        return None
+    return user.team_roles.get(team, user.role)
+
+
 def can_write(user: UserInfo, team: str | None) -> bool:
-    return user.role in WRITERS and can_see(user, team)
+    return role_in(user, team) in WRITERS
+
+
+def is_admin(user: UserInfo) -> bool:
+    return user.role == "admin"
 
 
 def team_for_new_workload(user: UserInfo, wanted: str | None) -> str | None:

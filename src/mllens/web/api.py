@@ -22,12 +22,12 @@ from mllens.store import Store, list_milestones, save_review
 from mllens.store.access import audit_log, set_workload_team, token_grant
 from mllens.store.records import AnswerInfo, AuditEntry, NotFoundError, TokenGrant
 from mllens.store.sessions import answers_of
-from mllens.web.access import WRITERS, can_see, team_for_new_workload
+from mllens.web.access import WRITERS, can_see, can_write, team_for_new_workload
 from mllens.web.current import current_review
 from mllens.web.errors import ApiError, unauthorized
-from mllens.web.portfolio import WorkloadLine, team_of, visible_workloads
+from mllens.web.portfolio import Filters, WorkloadLine, filtered_portfolio, team_of, visible_workloads
 from mllens.web.security import token_digest
-from mllens.web.sync import ConflictLine, file_answers, locked_latest_review, sync_upload
+from mllens.web.trend import TrendPoint, workload_trend
 
 MAX_SCAN_BYTES = 16 * 1024 * 1024  # a scan of a large monorepo is a few MB of JSON
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
@@ -88,14 +88,33 @@ class ScanStored(BaseModel):
     team: str | None
     review_id: int
     risk_counts: RiskCounts
-    # Practices changed in mllens.yaml and in the app since the last sync: the app kept its answer.
-    conflicts: list[ConflictLine] = []
 
 
 @router.get("/workloads", response_model=list[WorkloadLine])
-def workloads(request: Request, grant: Annotated[TokenGrant, Depends(reader)]) -> list[WorkloadLine]:
-    """Every workload the token's user may see: name, team, owner, environment, last scan, risk counts."""
-    return visible_workloads(store_of(request), user=grant.user)
+def workloads(
+    request: Request,
+    grant: Annotated[TokenGrant, Depends(reader)],
+    team: Annotated[str, Query(max_length=100)] = "",
+    environment: Annotated[str, Query(max_length=100)] = "",
+    pillar: Annotated[str, Query(max_length=64)] = "",
+    phase: Annotated[str, Query(max_length=64)] = "",
+    risk: Annotated[str, Query(max_length=20)] = "",
+) -> list[WorkloadLine]:
+    """Every workload the token's user may see: name, team, owner, environment, last scan,
+    risk counts; filtered as the portfolio page is (risk HIGH or MEDIUM, within a pillar or phase)."""
+    filters = Filters(team=team, environment=environment, pillar=pillar, phase=phase, risk=risk)
+    if filters == Filters():
+        return visible_workloads(store_of(request), user=grant.user)
+    return [line for line, _ in filtered_portfolio(store_of(request), user=grant.user, filters=filters)]
+
+
+@router.get("/workloads/{name}/trend", response_model=list[TrendPoint])
+def trend(request: Request, name: WorkloadName, grant: Annotated[TokenGrant, Depends(reader)]) -> list[TrendPoint]:
+    """HIGH and MEDIUM counts of each milestone, oldest first, then of the review now."""
+    store = store_of(request)
+    _visible_team(store, grant, name)
+    found = current_review(store, workload=name)
+    return workload_trend(store, workload=name, now=found.summary.risk_counts if found else None)
 
 
 @router.get("/workloads/{name}/review")
@@ -162,10 +181,12 @@ async def _json_body(request: Request) -> Any:
 
 
 def _store_scan(store: Store, grant: TokenGrant, name: str, data: Any, team: str | None) -> ScanStored:
-    if grant.user.role not in WRITERS:
+    if grant.user.role not in WRITERS and not any(r in WRITERS for r in grant.user.team_roles.values()):
         raise ApiError(403, f"user {grant.user.name!r} is a {grant.user.role}; uploading needs an editor or admin")
     try:
         current, new = _visible_team(store, grant, name), False
+        if not can_write(grant.user, current):
+            raise ApiError(403, f"user {grant.user.name!r} is a viewer in team {current!r}; uploading needs an editor")
     except ApiError as exc:
         if exc.status != 404:
             raise
@@ -177,6 +198,9 @@ def _store_scan(store: Store, grant: TokenGrant, name: str, data: Any, team: str
                 f"a new workload goes into one of the user's teams ({mine}): give ?team=NAME, got {team!r}",
                 field="query.team",
             ) from None
+        if current is not None and not can_write(grant.user, current):
+            raise ApiError(403, f"user {grant.user.name!r} is a viewer in team {current!r}; uploading needs an editor",
+                           field="query.team") from None
     lens_part = data.get("lens") if isinstance(data, dict) else None
     lens_id = lens_part.get("id", "ml") if isinstance(lens_part, dict) else "ml"
     try:
@@ -188,14 +212,10 @@ def _store_scan(store: Store, grant: TokenGrant, name: str, data: Any, team: str
     except InputError as exc:
         raise ApiError(422, str(exc), field=exc.field or "body") from None
     with store.transaction() as tx:
-        previous = None if new else locked_latest_review(tx, workload=name)
         info = save_review(tx, review=parsed, workload=name)
         if new and current is not None:
             set_workload_team(tx, workload=name, team=current)
-        conflicts = sync_upload(tx, user=grant.user, workload=name, file=file_answers(data, parsed, lens=lens),
-                                previous=previous, lens=lens, new=new)
-    return ScanStored(workload=name, team=current, review_id=info.id, risk_counts=info.risk_counts,
-                      conflicts=conflicts)
+    return ScanStored(workload=name, team=current, review_id=info.id, risk_counts=info.risk_counts)
 
 
 @router.post("/workloads/{name}/scans", status_code=201, response_model=ScanStored)

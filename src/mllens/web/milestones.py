@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mllens.review.diff import ReviewDiff, diff
 from mllens.store import Store, get_milestone, list_milestones, save_milestone
 from mllens.store.records import DuplicateError, MilestoneInfo, NotFoundError, StoreError, TokenGrant
-from mllens.web.access import WRITERS, can_write
+from mllens.web.access import can_write
 from mllens.web.api import WorkloadName, reader, uploader
 from mllens.web.api import _visible_team as api_team
 from mllens.web.api import store_of as api_store
@@ -101,8 +101,7 @@ def save_api(
 ) -> MilestoneSaved:
     """Save the review shown now (scan merged with the app's answers) as a milestone."""
     store = api_store(request)
-    api_team(store, grant, name)
-    if grant.user.role not in WRITERS:
+    if not can_write(grant.user, api_team(store, grant, name)):
         raise ApiError(403, f"user {grant.user.name!r} is a {grant.user.role}; saving needs an editor or admin")
     try:
         info = _save(store, workload=name, name=body.name)

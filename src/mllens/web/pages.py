@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -26,13 +26,12 @@ from mllens.store.sessions import CHECK_STATES, STATUSES, answers_of, set_answer
 from mllens.web.access import can_see, can_write
 from mllens.web.auth import check_csrf, page_session, store_of
 from mllens.web.current import current_review
-from mllens.web.portfolio import WorkloadLine, team_of, visible_workloads
-from mllens.web.review_sync import REASONS, sync_context
+from mllens.web.portfolio import RISK_FILTERS, Filters, filtered_portfolio, team_of, visible_workloads
+from mllens.web.trend import sparkline, workload_trend
 from mllens.web.views import render
 
 router = APIRouter(include_in_schema=False)
 Session = Annotated[SessionInfo, Depends(page_session)]
-RISK_FILTERS = ("HIGH", "MEDIUM")
 WALKS = ("pillar", "phase")
 
 
@@ -42,15 +41,6 @@ class PageError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status, self.message = status, message
-
-
-def _filtered(lines: list[WorkloadLine], *, team: str, environment: str, risk: str) -> list[WorkloadLine]:
-    return [
-        line for line in lines
-        if (not team or line.team == team)
-        and (not environment or line.environment == environment)
-        and (risk not in RISK_FILTERS or (line.risk_counts is not None and getattr(line.risk_counts, risk) > 0))
-    ]
 
 
 def _minimap(lens: Lens, review: Review | None) -> list[list[str | None]]:
@@ -65,24 +55,34 @@ def _risk_class(risk: Risk | None) -> str | None:
     return None if risk is None else RISK_CLASS[risk]
 
 
-@router.get("/")
-def portfolio(
-    request: Request,
-    session: Session,
+def filters_of(
     team: Annotated[str, Query(max_length=100)] = "",
     environment: Annotated[str, Query(max_length=100)] = "",
+    pillar: Annotated[str, Query(max_length=64)] = "",
+    phase: Annotated[str, Query(max_length=64)] = "",
     risk: Annotated[str, Query(max_length=20)] = "",
-) -> Response:
+) -> Filters:
+    return Filters(team=team, environment=environment, pillar=pillar, phase=phase, risk=risk)
+
+
+PortfolioFilters = Annotated[Filters, Depends(filters_of)]
+
+
+@router.get("/")
+def portfolio(request: Request, session: Session, filters: PortfolioFilters) -> Response:
     store = store_of(request)
     every = visible_workloads(store, user=session.user)
-    lines = _filtered(every, team=team, environment=environment, risk=risk)
+    rows = filtered_portfolio(store, user=session.user, filters=filters)
     lens = load_shipped_lens()
-    maps = {line.name: _minimap(lens, current_review(store, workload=line.name)) for line in lines}
+    maps = {line.name: _minimap(lens, review) for line, review in rows}
+    sparks = {line.name: sparkline(workload_trend(store, workload=line.name, now=line.risk_counts))
+              for line, _review in rows}
     return render(request, "portfolio.html.j2", {
-        "user": session.user, "csrf": session.csrf, "lines": lines, "maps": maps, "lens": lens,
+        "user": session.user, "csrf": session.csrf, "lines": [line for line, _ in rows], "maps": maps,
+        "sparks": sparks, "lens": lens,
         "teams": sorted({line.team for line in every if line.team}),
         "environments": sorted({line.environment for line in every if line.environment}),
-        "chosen": {"team": team, "environment": environment, "risk": risk}, "risks": RISK_FILTERS,
+        "chosen": filters, "query": urlencode(filters.model_dump()), "risks": RISK_FILTERS,
     })
 
 
@@ -93,15 +93,8 @@ def _csv_cell(value: object) -> str:
 
 
 @router.get("/portfolio.csv")
-def portfolio_csv(
-    request: Request,
-    session: Session,
-    team: Annotated[str, Query(max_length=100)] = "",
-    environment: Annotated[str, Query(max_length=100)] = "",
-    risk: Annotated[str, Query(max_length=20)] = "",
-) -> Response:
-    lines = _filtered(visible_workloads(store_of(request), user=session.user),
-                      team=team, environment=environment, risk=risk)
+def portfolio_csv(request: Request, session: Session, filters: PortfolioFilters) -> Response:
+    lines = [line for line, _ in filtered_portfolio(store_of(request), user=session.user, filters=filters)]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["workload", "team", "owner", "environment", "last_scan",
@@ -158,7 +151,6 @@ def review_page(
         "audit": audit_log(store, workload=name)[:50],
         "can_answer": can_write(session.user, team), "statuses": STATUSES, "check_states": CHECK_STATES,
         "milestones": list_milestones(store, workload=name),
-        "sync": sync_context(store, workload=name, review=review),
     })
 
 
@@ -187,7 +179,6 @@ def answer(
     notes: Annotated[str, Form(max_length=10_000)] = "",
     checks: Annotated[list[str] | None, Form(max_length=100)] = None,
     by: Annotated[str, Form(max_length=10)] = "pillar",
-    reason: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     check_csrf(session, csrf)
     team = _visible(request, session, name)
@@ -199,11 +190,9 @@ def answer(
         raise PageError(422, f"Practice {practice} is not part of this workload's review.")
     if status and status not in STATUSES:
         raise PageError(422, f"Expected a status of {', '.join(STATUSES)}, got {status}.")
-    if reason and reason not in REASONS:
-        raise PageError(422, f"Expected a reason of {', '.join(REASONS)}, got {reason}.")
     known = load_shipped_lens(review.lens_id).practice(practice).checks  # the stored review may lack them
     states = _check_states(known, checks) if checks else None
     set_answer(store, user=session.user, workload=name, practice=practice,
-               status=status or None, notes=notes.strip() or None, checks=states, reason=reason or None)
+               status=status or None, notes=notes.strip() or None, checks=states)
     walk = by if by in WALKS else "pillar"
     return RedirectResponse(f"/workloads/{quote(name, safe='')}?by={walk}#{practice}", status_code=303)

@@ -7,7 +7,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
 
-from mllens.review.model import RiskCounts
+from mllens.review.model import Review, RiskCounts
 from mllens.store import Store, get_workload, list_workloads
 from mllens.store.access import workload_teams
 from mllens.store.records import UserInfo, WorkloadInfo, WorkloadSummary
@@ -60,3 +60,53 @@ def team_of(store: Store, *, workload: str) -> tuple[WorkloadInfo, str | None]:
     """The workload (NotFoundError if unknown) and its team."""
     info = get_workload(store, name=workload)
     return info, workload_teams(store).get(workload)
+
+
+RISK_FILTERS = ("HIGH", "MEDIUM")
+
+
+class Filters(BaseModel):
+    """The portfolio's filters; empty means any. `risk` (HIGH or MEDIUM) keeps workloads
+    with a question of that risk; with a pillar or a phase, within that pillar or phase,
+    where a workload with no HIGH or MEDIUM question (of the chosen risk) is left out."""
+
+    model_config = ConfigDict(frozen=True)
+
+    team: str = ""
+    environment: str = ""
+    pillar: str = ""
+    phase: str = ""
+    risk: str = ""
+
+    @property
+    def sliced(self) -> bool:
+        return bool(self.pillar or self.phase)
+
+
+def in_slice(review: Review | None, filters: Filters) -> bool:
+    """The review has a question of the filter's risk (or HIGH or MEDIUM when the filter
+    names none) in the filter's pillar and phase."""
+    if review is None:
+        return False
+    wanted = {filters.risk} if filters.risk in RISK_FILTERS else set(RISK_FILTERS)
+    return any(
+        q.risk.value in wanted
+        and (not filters.pillar or q.pillar == filters.pillar)
+        and (not filters.phase or q.phase == filters.phase)
+        for q in review.questions
+    )
+
+
+def filtered_portfolio(store: Store, *, user: UserInfo, filters: Filters) -> list[tuple[WorkloadLine, Review | None]]:
+    """The workloads `user` sees that pass `filters`, each with its review now."""
+    rows = []
+    for line in visible_workloads(store, user=user):
+        if (filters.team and line.team != filters.team) or (
+            filters.environment and line.environment != filters.environment
+        ):
+            continue
+        review = current_review(store, workload=line.name) if line.risk_counts is not None else None
+        if (filters.sliced or filters.risk in RISK_FILTERS) and not in_slice(review, filters):
+            continue
+        rows.append((line, review))
+    return rows

@@ -19,7 +19,6 @@ and its callee (see `steps` for roles). Read from the same body:
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable, Iterator
 
 from mllens.scan.model.kinds import Pipeline, Resource
@@ -33,7 +32,6 @@ _KEY_HELPERS = ("use_gcp_secret", "use_aws_secret", "use_azure_secret")
 _NOT_STEPS = {"print", "str", "int", "float", "bool", "len", "dict", "list", "tuple", "range", "format", "open",
               "super", "isinstance", "getattr", "setattr", "zip", "enumerate", "sorted", "min", "max"}  # fmt: skip
 Lines = Callable[[int], int]
-_NAME = re.compile(r"[A-Za-z][\w -]{0,62}")
 
 
 def _kfp(name: str) -> bool:
@@ -107,8 +105,7 @@ class _Reader:
         if not written or written in _NOT_STEPS or (_kfp(name) and not last.endswith("Op") and "()" not in name):
             return None
         label = literal(next((k.value for k in node.keywords if k.arg == "name"), None))
-        first = literal(node.args[0]) if node.args else ""
-        label = label or (first if _NAME.fullmatch(first) else "")  # a name, not a path or a query
+        label = label or (literal(node.args[0]) if node.args else "")
         # named by its name= (or first string), the component called, and the variable it is kept in
         return Step(label or written, self.lines(node.lineno), roles_of(written, label, *targets), gate)
 

@@ -54,8 +54,7 @@ def resources(code: Code) -> Iterator[Resource]:
     pipelines = [c for c, n in named if n.startswith("tfx.") and n.endswith((".Pipeline", "pipeline.Pipeline"))]
     if not tfx or not pipelines:
         return  # components assembled into a pipeline elsewhere: not judged here
-    evaluators = [c for c, n in named if _component(n) == "Evaluator"]
-    evaluator = next((c for c in evaluators if "eval_config" in module.keywords(c)), None)
+    evaluator = next((c for c, n in named if _component(n) == "Evaluator" and c.kw("eval_config") is not None), None)
     steps: list[Step] = []
     images: list[Value] = []
     for call, name in named:
@@ -65,9 +64,9 @@ def resources(code: Code) -> Iterator[Resource]:
         if component is None:
             continue
         gate = None
-        kw = code.module.keywords(call)  # with the keys of a `**args` dict built in the module
-        if component == "Pusher" and "model_blessing" in kw:
-            line = evaluator.line if evaluator is not None else kw.line_of("model_blessing")
+        if component == "Pusher" and call.kw("model_blessing") is not None:
+            where = evaluator if evaluator is not None else call
+            line = where.line if evaluator is not None else code.module.keywords(call).line_of("model_blessing")
             gate = Value("model_blessing", code.file.path, line, "Evaluator blessing")
         steps.append(Step(name.rsplit(".", 1)[-1], call.line, frozenset({_COMPONENTS[component]}), gate))
     for call in pipelines:
