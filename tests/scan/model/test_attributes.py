@@ -10,7 +10,7 @@ import pytest
 from mllens.errors import InputError
 from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._iac import MISSING
-from mllens.scan.model import cloudformation, state_of, terraform
+from mllens.scan.model import cloudformation, kinds, kinds_platform, state_of, terraform
 from mllens.scan.model.attributes import TABLE
 from mllens.scan.model.attributes_read import declared_reads, fields_for
 from mllens.scan.model.kinds import Model, MonitoringJob, Notebook, Resource
@@ -104,7 +104,8 @@ def test_every_type_in_the_table_is_one_an_adapter_maps() -> None:
               "aws_cloudwatch_event_rule"}  # the last three are mapped before the table of mappers
     for key, by_type in TABLE.items():
         assert set(by_type) <= mapped, key
-        assert fields_for(key.split(".")[0], next(iter(by_type)))[0]  # compiled: the kind has the field
+        kind = getattr(kinds, key.split(".")[0], None) or getattr(kinds_platform, key.split(".")[0])
+        assert fields_for(kind, next(iter(by_type)))[0]  # compiled: the kind has the field
 
 
 def _family(name: str, **reads: dict[str, dict[str, str]]) -> Family:

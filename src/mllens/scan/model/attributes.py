@@ -28,7 +28,8 @@ from dataclasses import dataclass
 class Spec:
     """How to read one attribute of one resource type."""
 
-    paths: tuple[str, ...]  # one path, or several joined into a tuple (paths with `[]`)
+    paths: tuple[str, ...]
+    many: bool = False  # a tuple of values: the paths' values joined (items of `a[].b` paths)
     mode: str = "at"  # at | block | switch
     name: str | None = None  # the name in messages, when not the path as the reader names it
     safe: tuple[str, ...] = ()  # a switch's safe spellings
@@ -43,8 +44,8 @@ def block(key: str) -> Spec:
     return Spec((key,), mode="block")
 
 
-def switch(path: str, *safe: str, unset: float | None = 0.7) -> Spec:
-    return Spec((path,), mode="switch", safe=safe, unset_confidence=unset)
+def switch(path: str, *safe: str, unset: float | None = 0.7, name: str | None = None) -> Spec:
+    return Spec((path,), mode="switch", name=name, safe=safe, unset_confidence=unset)
 
 
 SpecLike = Spec | str | tuple[str, ...]
@@ -113,4 +114,63 @@ TABLE: dict[str, dict[str, SpecLike]] = {
     "TrainingJob.min_nodes": {_AZ_CLUSTER: "scale_settings.min_node_count"},
     "TrainingJob.priority": {_AZ_CLUSTER: "vm_priority"},
     "ModelVersion.approval": {_SM + "ModelPackage": "ModelApprovalStatus"},
+    # --- the platform around the ML services (terraform_platform, terraform_stores, cloudformation_platform)
+    "Key.spec": {"aws_kms_key": "customer_master_key_spec", "AWS::KMS::Key": "KeySpec"},
+    "Key.rotation": {"aws_kms_key": switch("enable_key_rotation", "true", unset=0.9),
+                     "AWS::KMS::Key": switch("EnableKeyRotation", "true", unset=0.9)},
+    "Key.rotation_schedule": {"google_kms_crypto_key": "rotation_period", "azurerm_key_vault_key": "rotation_policy"},
+    "Key.purge_protection": {"azurerm_key_vault": switch("purge_protection_enabled", "true")},
+    "AuditTrail.log_validation": {"aws_cloudtrail": switch("enable_log_file_validation", "true"),
+                                  "AWS::CloudTrail::Trail": switch("EnableLogFileValidation", "true")},
+    "Budget.alerts": {"aws_budgets_budget": "notification", "google_billing_budget": "threshold_rules",
+                      "azurerm_consumption_budget_subscription": "notification",
+                      "azurerm_consumption_budget_resource_group": "notification",
+                      "AWS::Budgets::Budget": "NotificationsWithSubscribers"},
+    "DataCatalog.location": {"aws_glue_catalog_table": "storage_descriptor.location"},
+    "Network.reaches": {"aws_vpc_endpoint": "service_name"},
+    "IdentityPolicy.roles": {"google_project_iam_member": ("role",), "google_project_iam_binding": ("role",)},
+    # a bucket's public-access flags: the resource itself (Terraform), or its configuration block (CloudFormation)
+    "PublicAccessBlock.flags": {
+        **dict.fromkeys(("aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block"),
+                        ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")),
+        "AWS::S3::Bucket": ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")},
+    # data stores and container registries
+    "DataStore.configures": {"aws_s3_bucket_versioning": "bucket",
+                             "aws_s3_bucket_server_side_encryption_configuration": "bucket"},
+    "DataStore.versioning": {
+        "aws_s3_bucket": switch("versioning.enabled", "true", unset=None),  # inline: only a literal is judged
+        "aws_s3_bucket_versioning": switch("versioning_configuration.status", "Enabled", name="status"),
+        "google_storage_bucket": switch("versioning.enabled", "true", unset=0.6),
+        "azurerm_storage_account": switch("blob_properties.versioning_enabled", "true", unset=0.6,
+                                          name="versioning_enabled"),
+        "AWS::S3::Bucket": switch("VersioningConfiguration.Status", "Enabled", unset=0.6,
+                                  name="VersioningConfiguration.Status")},
+    "DataStore.object_lock": {"aws_s3_bucket": "object_lock_enabled",
+                              "google_storage_bucket": block("retention_policy")},
+    "DataStore.public_prevention": {"google_storage_bucket": "public_access_prevention"},
+    "DataStore.uniform_access": {"google_storage_bucket": switch("uniform_bucket_level_access", "true", unset=0.6)},
+    "DataStore.public_access": {"azurerm_storage_account": switch("allow_nested_items_to_be_public", "false",
+                                                                  unset=0.6)},
+    "DataStore.tls": {"azurerm_storage_account": switch("min_tls_version", "TLS1_2", "TLS1_3", unset=None)},
+    "DataStore.public_network": {
+        **dict.fromkeys(("aws_db_instance", "aws_rds_cluster"), switch("publicly_accessible", "false", unset=None)),
+        "google_sql_database_instance": switch("settings.ip_configuration.ipv4_enabled", "false", unset=0.6,
+                                               name="ipv4_enabled"),
+        **dict.fromkeys(("AWS::RDS::DBInstance", "AWS::RDS::DBCluster"),
+                        switch("PubliclyAccessible", "false", unset=None))},
+    "DataStore.backups": {
+        **dict.fromkeys(("aws_db_instance", "aws_rds_cluster"), "backup_retention_period"),
+        "google_sql_database_instance": at("settings.backup_configuration.enabled",
+                                           name="backup_configuration.enabled"),
+        **dict.fromkeys(("AWS::RDS::DBInstance", "AWS::RDS::DBCluster"), "BackupRetentionPeriod")},
+    "DataStore.access_logging": {"AWS::S3::Bucket": block("LoggingConfiguration")},
+    "ContainerRegistry.immutable_tags": {
+        "aws_ecr_repository": switch("image_tag_mutability", "IMMUTABLE"),
+        "google_artifact_registry_repository": switch("docker_config.immutable_tags", "true", unset=None),
+        "AWS::ECR::Repository": switch("ImageTagMutability", "IMMUTABLE")},
+    "ContainerRegistry.scan_on_push": {
+        "aws_ecr_repository": switch("image_scanning_configuration.scan_on_push", "true", unset=0.6,
+                                     name="scan_on_push"),
+        "AWS::ECR::Repository": switch("ImageScanningConfiguration.ScanOnPush", "true", unset=0.6)},
+    "ContainerRegistry.admin_user": {"azurerm_container_registry": switch("admin_enabled", "false", unset=None)},
 }

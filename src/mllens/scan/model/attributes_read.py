@@ -62,9 +62,9 @@ def _spec(like: SpecLike) -> Spec:
     if isinstance(like, Spec):
         spec = like
     elif isinstance(like, str):
-        spec = Spec((like,))
+        spec = Spec((like,), many="[]" in like)
     else:
-        spec = Spec(tuple(like))
+        spec = Spec(tuple(like), many=True)
     for path in spec.paths:
         if not _PATH.match(path) or (spec.mode != "at" and "[]" in path):
             raise ValueError(f"expected a dotted path (items as `name[].key`), got {path!r}")
@@ -97,35 +97,47 @@ def _lookup(table: dict[str, dict[str, tuple[Field, ...]]], kind: str, rtype: st
     return tuple(merged.items())
 
 
-_FIELDS: dict[tuple[str, str], tuple[tuple[Field, ...], tuple[Field, ...]]] = {}
+_FIELDS: dict[tuple[type, str], tuple[tuple[Field, ...], tuple[Field, ...]]] = {}
 
 
-def fields_for(kind: str, rtype: str) -> tuple[tuple[Field, ...], tuple[Field, ...]]:
+def fields_for(kind: type, rtype: str) -> tuple[tuple[Field, ...], tuple[Field, ...]]:
     """(typed fields, declared extras) a resource type of a kind writes, memoised."""
-    key = (kind, rtype)
-    found = _FIELDS.get(key)
+    found = _FIELDS.get((kind, rtype))
     if found is None:
-        found = _FIELDS[key] = (_lookup(_core(), kind, rtype), _lookup(_declared(), kind, rtype))
+        name = kind.__name__
+        found = _FIELDS[(kind, rtype)] = (_lookup(_core(), name, rtype), _lookup(_declared(), name, rtype))
     return found
+
+
+_NONE: dict[str, Any] = {}  # what most resources read beyond their typed fields (never mutated)
 
 
 def read(r: AttrReader, kind: type, *, node: Node | None = None) -> dict[str, Any]:
     """Keyword arguments of `kind` for the reader's resource (`node`: a sub-object's own block)."""
-    typed, extra = fields_for(kind.__name__, r.rtype)
-    out: dict[str, Any] = {name: _value(r, spec, node) for name, spec in typed}
+    # on the adapters' hot path: one memo lookup, then the reads themselves
+    found = _FIELDS.get((kind, r.rtype)) or fields_for(kind, r.rtype)
+    typed, extra = found
+    if not typed and not extra:
+        return _NONE
+    out: dict[str, Any] = {}
+    for name, spec in typed:
+        if spec.mode == "at" and not spec.many:  # the common case, inline
+            out[name] = r.at(spec.paths[0], node=node, name=spec.name)
+        else:
+            out[name] = _value(r, spec, node)
     if extra and node is None:
         out["extra"] = tuple((name, _value(r, spec, None)) for name, spec in extra)
     return out
 
 
 def _value(r: AttrReader, spec: Spec, node: Node | None) -> Value | Switch | tuple[Value, ...]:
-    first = spec.paths[0]
-    if spec.mode == "block":
-        return r.block_value(node or r.root, first)
-    if spec.mode == "switch":
-        return Switch(r.at(first, node=node, name=spec.name), spec.safe, spec.unset_confidence)
-    if len(spec.paths) == 1 and "[]" not in first:
-        return r.at(first, node=node, name=spec.name)
+    mode = spec.mode
+    if mode == "at" and not spec.many:
+        return r.at(spec.paths[0], node=node, name=spec.name)
+    if mode == "block":
+        return r.block_value(node or r.root, spec.paths[0])
+    if mode == "switch":
+        return Switch(r.at(spec.paths[0], node=node, name=spec.name), spec.safe, spec.unset_confidence)
     return tuple(v for path in spec.paths for v in _items(r, path, node, spec.name))
 
 

@@ -55,15 +55,8 @@ class _Reader:
 
     def __init__(self, file: ParsedFile, res: CfnResource) -> None:
         self.file, self.res = file.path, res
+        self.rtype, self.root = res.type, res.props  # for the attribute table (attributes_read)
         self.resolve = resolver_of(file)
-
-    @property
-    def rtype(self) -> str:
-        return self.res.type
-
-    @property
-    def root(self) -> Node:
-        return self.res.props
 
     def at(self, path: str, *, node: Node | None = None, name: str | None = None) -> Value:
         """The property at `path`, with what a `Ref` to a parameter resolves to (see bindings)."""

@@ -10,6 +10,7 @@ from typing import Any, Literal, Protocol
 
 from mllens.scan.detectors._cfn import CfnResource, managed_arns, policy_documents
 from mllens.scan.detectors._iac import Node
+from mllens.scan.model.attributes_read import read
 from mllens.scan.model.identity import document_statements
 from mllens.scan.model.kinds import (
     AuditTrail,
@@ -25,7 +26,7 @@ from mllens.scan.model.kinds import (
     StoreEncryption,
 )
 from mllens.scan.model.kinds_platform import IdentityPolicy, PolicyUse, Statement
-from mllens.scan.model.values import Switch, Value
+from mllens.scan.model.values import Value
 
 
 class _Reader(Protocol):
@@ -40,6 +41,12 @@ class _Reader(Protocol):
     def block_value(self, node: Node, key: str) -> Value: ...
 
     def base(self) -> dict[str, Any]: ...
+
+    @property
+    def rtype(self) -> str: ...
+
+    @property
+    def root(self) -> Node: ...
 
 
 def _s3_encryption(r: _Reader) -> StoreEncryption:
@@ -58,10 +65,8 @@ def _public_block(r: _Reader) -> PublicAccessBlock | None:
     block = r.res.props.child("PublicAccessBlockConfiguration")
     if block is None:
         return None  # new buckets block public access unless a template turns it off
-    return PublicAccessBlock(
-        block=r.block_value(r.res.props, "PublicAccessBlockConfiguration"),
-        flags=tuple(r.at(flag, node=block)
-                    for flag in ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")))
+    return PublicAccessBlock(block=r.block_value(r.res.props, "PublicAccessBlockConfiguration"),
+                             **read(r, PublicAccessBlock, node=block))
 
 
 _EXPIRE = ("ExpirationInDays", "ExpirationDate", "NoncurrentVersionExpiration", "NoncurrentVersionExpirationInDays")
@@ -84,16 +89,14 @@ def _s3_lifecycle(r: _Reader) -> tuple[LifecycleAction, ...]:
 
 def _trail(r: _Reader) -> AuditTrail:
     selectors = str(r.res.props.get("EventSelectors")) + str(r.res.props.get("AdvancedEventSelectors"))
-    return AuditTrail(**r.base(), log_validation=Switch(r.at("EnableLogFileValidation"), ("true",)),
+    return AuditTrail(**r.base(), **read(r, AuditTrail),
                       data_events="S3 object-level" if "AWS::S3::Object" in selectors else "")
 
 
 def _bucket(r: _Reader) -> DataStore:
     props = r.res.props
     return DataStore(
-        **r.base(), versioning=Switch(r.at("VersioningConfiguration.Status", name="VersioningConfiguration.Status"),
-                                      ("Enabled",), 0.6),
-        access_logging=r.block_value(props, "LoggingConfiguration"), encryption=_s3_encryption(r),
+        **r.base(), **read(r, DataStore), encryption=_s3_encryption(r),
         public_block=_public_block(r), lifecycle=_s3_lifecycle(r),
         object_lock=r.block_value(props, "ObjectLockConfiguration") if props.has("ObjectLockConfiguration")
         else r.at("ObjectLockEnabled"))
@@ -101,8 +104,7 @@ def _bucket(r: _Reader) -> DataStore:
 
 def _ecr(r: _Reader) -> ContainerRegistry:
     return ContainerRegistry(
-        **r.base(), immutable_tags=Switch(r.at("ImageTagMutability"), ("IMMUTABLE",)),
-        scan_on_push=Switch(r.at("ImageScanningConfiguration.ScanOnPush"), ("true",), 0.6),
+        **r.base(), **read(r, ContainerRegistry),
         encryption=StoreEncryption(default=r.block_value(r.res.props, "EncryptionConfiguration"),
                                    algorithm=r.at("EncryptionConfiguration.EncryptionType"),
                                    key=r.at("EncryptionConfiguration.KmsKey"), unset_confidence=0.6,
@@ -111,8 +113,7 @@ def _ecr(r: _Reader) -> ContainerRegistry:
 
 def _rds(r: _Reader) -> DataStore:
     return DataStore(
-        **r.base(), public_network=Switch(r.at("PubliclyAccessible"), ("false",), None),
-        backups=r.at("BackupRetentionPeriod"),
+        **r.base(), **read(r, DataStore),
         encryption=StoreEncryption(default=r.at("StorageEncrypted"),
                                    algorithm=Value.absent(r.file, r.res.line, "algorithm"),
                                    key=r.at("KmsKeyId"), unset_confidence=0.7,
@@ -127,7 +128,7 @@ def _statements(r: _Reader) -> Iterator[Statement]:
 def _policy(use: PolicyUse) -> Callable[[_Reader], Resource]:
     def build(r: _Reader) -> Resource:
         line = r.res.props.line_of("ManagedPolicyArns")
-        return IdentityPolicy(**r.base(), use=use, statements=tuple(_statements(r)),
+        return IdentityPolicy(**r.base(), **read(r, IdentityPolicy), use=use, statements=tuple(_statements(r)),
                               managed_policies=tuple(Value(a, r.file, line, "ManagedPolicyArns")
                                                      for a in managed_arns(r.res)))
 
@@ -135,17 +136,17 @@ def _policy(use: PolicyUse) -> Callable[[_Reader], Resource]:
 
 
 def _plain(kind: type[Resource], **fields: Any) -> Callable[[_Reader], Resource]:
-    return lambda r: kind(**r.base(), **fields)
+    """A resource whose attributes are all in the table (attributes.TABLE), and constant `fields`."""
+    return lambda r: kind(**r.base(), **read(r, kind), **fields)
 
 
 PLATFORM: dict[str, Callable[[_Reader], Resource]] = {
     "AWS::S3::Bucket": _bucket,
-    "AWS::KMS::Key": lambda r: Key(**r.base(), spec=r.at("KeySpec"),
-                                   rotation=Switch(r.at("EnableKeyRotation"), ("true",), 0.9)),
+    "AWS::KMS::Key": _plain(Key),
     "AWS::ECR::Repository": _ecr,
     **dict.fromkeys(("AWS::RDS::DBInstance", "AWS::RDS::DBCluster"), _rds),
     "AWS::CloudTrail::Trail": _trail,
-    "AWS::Budgets::Budget": lambda r: Budget(**r.base(), alerts=r.at("NotificationsWithSubscribers")),
+    "AWS::Budgets::Budget": _plain(Budget),
     "AWS::Glue::Database": _plain(DataCatalog, role="catalog"),
     "AWS::Glue::Table": _plain(DataCatalog, role="catalog"),
     "AWS::Glue::Crawler": _plain(DataCatalog, role="catalog"),

@@ -13,9 +13,11 @@ from collections.abc import Callable, Iterator
 
 from mllens.scan.detectors._iac import listify
 from mllens.scan.detectors._tf import action_line, decode_policy
+from mllens.scan.model.attributes_read import read
 from mllens.scan.model.identity import Locate, decoded_statements, statement
 from mllens.scan.model.kinds import Resource
 from mllens.scan.model.kinds_platform import DataDiscoveryJob, IdentityPolicy, PolicyUse, Statement, TagDefaults
+from mllens.scan.model.terraform_platform import plain
 from mllens.scan.model.terraform_read import Reader
 from mllens.scan.model.values import Value
 
@@ -39,14 +41,15 @@ def _policy(use: PolicyUse) -> Callable[[Reader], Resource]:
     def build(r: Reader) -> Resource:
         managed = [r.at(k) for k in ("managed_policy_arns", "policy_arn") if r.block.node.has(k)]
         arns = tuple(Value(arn, v.file, v.line, v.name) for v in managed for arn in listify(v.raw))
-        return IdentityPolicy(**r.base(), use=use, statements=tuple(_inline(r)), managed_policies=arns)
+        return IdentityPolicy(**r.base(), **read(r, IdentityPolicy), use=use, statements=tuple(_inline(r)),
+                              managed_policies=arns)
 
     return build
 
 
 def _document(r: Reader) -> Resource:
     locate = _locate(r)
-    return IdentityPolicy(**r.base(), use="document", statements=tuple(
+    return IdentityPolicy(**r.base(), **read(r, IdentityPolicy), use="document", statements=tuple(
         statement(node, r.file, locate=locate) for node in r.block.node.children("statement")))
 
 
@@ -62,9 +65,9 @@ IDENTITY: dict[str, Callable[[Reader], Resource]] = {
                      "aws_iam_role", "aws_iam_role_policy_attachment"), _policy("identity")),
     "aws_s3_bucket_policy": _policy("resource"),
     **dict.fromkeys(("google_project_iam_member", "google_project_iam_binding"),
-                    lambda r: IdentityPolicy(**r.base(), roles=(r.at("role"),))),
+                    plain(IdentityPolicy)),
     **dict.fromkeys(("aws_macie2_classification_job", "google_data_loss_prevention_job_trigger",
-                     "google_data_loss_prevention_discovery_config"), lambda r: DataDiscoveryJob(**r.base())),
+                     "google_data_loss_prevention_discovery_config"), plain(DataDiscoveryJob)),
 }
 
 

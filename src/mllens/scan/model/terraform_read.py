@@ -22,16 +22,9 @@ class Reader:
 
     def __init__(self, file: ParsedFile, block: Block) -> None:
         self.file, self.block = file.path, block
+        self.rtype, self.root = block.type, block.node  # for the attribute table (attributes_read)
         self.source = file  # the parsed file, for what only its text shows (an action's line)
         self.resolve = resolver_of(file)
-
-    @property
-    def rtype(self) -> str:
-        return self.block.type
-
-    @property
-    def root(self) -> Node:
-        return self.block.node
 
     def at(self, path: str, *, node: Node | None = None, name: str | None = None) -> Value:
         """The value at `path`, with what its variables and locals resolve to (see bindings)."""

@@ -11,12 +11,12 @@ default (judged where that default is the unsafe choice).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 
 from mllens.scan.detectors._iac import Node
+from mllens.scan.model.attributes_read import read
 from mllens.scan.model.kinds import ContainerRegistry, DataStore, Key, Resource, StoreEncryption
-from mllens.scan.model.terraform_platform import gcs_lifecycle
+from mllens.scan.model.terraform_platform import gcs_lifecycle, plain
 from mllens.scan.model.terraform_read import Reader
 from mllens.scan.model.values import Switch, Value
 
@@ -52,17 +52,13 @@ def _public_network(r: Reader, flag: str, rules: str) -> Switch:
 
 def _s3_bucket(r: Reader) -> DataStore:
     # inline versioning blocks: only a literal is judged (an absent block is for the separate resource)
-    return DataStore(**r.base(), settings_apart=True, versioning=Switch(r.at("versioning.enabled"), ("true",), None),
-                     object_lock=r.at("object_lock_enabled"),
+    return DataStore(**r.base(), **read(r, DataStore), settings_apart=True,
                      encryption=_s3_encryption(r, r.block.node.child("server_side_encryption_configuration")))
 
 
 def _gcs_bucket(r: Reader) -> DataStore:
     return DataStore(
-        **r.base(), versioning=Switch(r.at("versioning.enabled"), ("true",), 0.6),
-        object_lock=r.block_value(r.block.node, "retention_policy"),
-        public_prevention=r.at("public_access_prevention"), lifecycle=gcs_lifecycle(r),
-        uniform_access=Switch(r.at("uniform_bucket_level_access"), ("true",), 0.6),
+        **r.base(), **read(r, DataStore), lifecycle=gcs_lifecycle(r),
         encryption=_key_only(r, "encryption.default_kms_key_name", "Google-managed keys are used", holder="encryption"))
 
 
@@ -71,11 +67,9 @@ def _azure_storage(r: Reader) -> DataStore:
                  "https_traffic_only_enabled")
     cmk = r.block.node.has("customer_managed_key")
     return DataStore(
-        **r.base(), versioning=Switch(r.at("blob_properties.versioning_enabled", name="versioning_enabled"), ("true",),
-                                      0.6),
-        public_access=Switch(r.at("allow_nested_items_to_be_public"), ("false",), 0.6),
+        **r.base(), **read(r, DataStore),
         public_network=_public_network(r, "public_network_access_enabled", "network_rules"),
-        https_only=r.at(https), tls=Switch(r.at("min_tls_version"), ("TLS1_2", "TLS1_3"), None),
+        https_only=r.at(https),  # whichever of the two spellings is written
         # a separate azurerm_storage_account_customer_managed_key may hold the key: an absent block is not judged
         encryption=StoreEncryption(default=r.block_value(r.block.node, "customer_managed_key"),
                                    algorithm=Value.absent(r.file, r.block.line, "algorithm"),
@@ -85,8 +79,7 @@ def _azure_storage(r: Reader) -> DataStore:
 
 def _rds(r: Reader) -> DataStore:
     return DataStore(
-        **r.base(), public_network=Switch(r.at("publicly_accessible"), ("false",), None),
-        backups=r.at("backup_retention_period"),
+        **r.base(), **read(r, DataStore),
         encryption=StoreEncryption(default=r.at("storage_encrypted"),
                                    algorithm=Value.absent(r.file, r.block.line, "algorithm"), key=r.at("kms_key_id"),
                                    unset_confidence=0.7, unset_meaning="its storage is not encrypted (the default)"))
@@ -98,9 +91,7 @@ def _cloud_sql(r: Reader) -> DataStore:
     tls = Switch(require, ("true",), 0.6) if require.written and not mode.written else Switch(
         mode, ("ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"), 0.6)
     return DataStore(
-        **r.base(), public_network=Switch(r.at(f"{ip}.ipv4_enabled", name="ipv4_enabled"), ("false",), 0.6),
-        tls=tls,
-        backups=r.at("settings.backup_configuration.enabled", name="backup_configuration.enabled"),
+        **r.base(), **read(r, DataStore), tls=tls,
         encryption=_key_only(r, "encryption_key_name", "Google-managed keys are used"))
 
 
@@ -110,15 +101,13 @@ def _ecr(r: Reader) -> ContainerRegistry:
         algorithm=r.at("encryption_configuration.encryption_type", name="encryption_type"),
         key=r.at("encryption_configuration.kms_key", name="kms_key"),
         unset_confidence=0.6, unset_meaning="ECR encrypts images with AES-256 and an AWS-owned key")
-    return ContainerRegistry(
-        **r.base(), immutable_tags=Switch(r.at("image_tag_mutability"), ("IMMUTABLE",)), encryption=encryption,
-        scan_on_push=Switch(r.at("image_scanning_configuration.scan_on_push", name="scan_on_push"), ("true",), 0.6))
+    return ContainerRegistry(**r.base(), **read(r, ContainerRegistry), encryption=encryption)
 
 
 def _acr(r: Reader) -> ContainerRegistry:
     return ContainerRegistry(
-        **r.base(), public_network=_public_network(r, "public_network_access_enabled", "network_rule_set"),
-        admin_user=Switch(r.at("admin_enabled"), ("false",), None),
+        **r.base(), **read(r, ContainerRegistry),
+        public_network=_public_network(r, "public_network_access_enabled", "network_rule_set"),
         encryption=StoreEncryption(default=r.block_value(r.block.node, "encryption"),
                                    algorithm=Value.absent(r.file, r.block.line, "algorithm"),
                                    key=r.at("encryption.key_vault_key_id", name="key_vault_key_id")))
@@ -127,25 +116,17 @@ def _acr(r: Reader) -> ContainerRegistry:
 def _key_vault(r: Reader) -> Key:
     rbac = next((k for k in ("rbac_authorization_enabled", "enable_rbac_authorization") if r.block.node.has(k)),
                 "enable_rbac_authorization")
-    return Key(**r.base(), purge_protection=Switch(r.at("purge_protection_enabled"), ("true",), 0.7),
+    return Key(**r.base(), **read(r, Key),
                public_network=_public_network(r, "public_network_access_enabled", "network_acls"),
                rbac=Switch(r.at(rbac), ("true",), 0.6))
 
 
-def _setting(build: Callable[[Reader], DataStore]) -> Callable[[Reader], Resource]:
-    """A resource that is one setting of an S3 bucket: it names the bucket it configures."""
-    def mapped(r: Reader) -> Resource:
-        return dataclasses.replace(build(r), configures=r.at("bucket"))
-
-    return mapped
-
-
 STORES: dict[str, Callable[[Reader], Resource]] = {
     "aws_s3_bucket": _s3_bucket,
-    "aws_s3_bucket_versioning": _setting(lambda r: DataStore(
-        **r.base(), versioning=Switch(r.at("versioning_configuration.status", name="status"), ("Enabled",)))),
-    "aws_s3_bucket_server_side_encryption_configuration": _setting(lambda r: DataStore(
-        **r.base(), encryption=_s3_encryption(r, r.block.node))),
+    # a setting of an S3 bucket as a resource of its own: it names the bucket it configures (the table)
+    "aws_s3_bucket_versioning": plain(DataStore),
+    "aws_s3_bucket_server_side_encryption_configuration": lambda r: DataStore(
+        **r.base(), **read(r, DataStore), encryption=_s3_encryption(r, r.block.node)),
     "google_storage_bucket": _gcs_bucket,
     "azurerm_storage_account": _azure_storage,
     "aws_db_instance": _rds,
@@ -153,7 +134,7 @@ STORES: dict[str, Callable[[Reader], Resource]] = {
     "google_sql_database_instance": _cloud_sql,
     "aws_ecr_repository": _ecr,
     "google_artifact_registry_repository": lambda r: ContainerRegistry(
-        **r.base(), immutable_tags=Switch(r.at("docker_config.immutable_tags"), ("true",), None),
+        **r.base(), **read(r, ContainerRegistry),
         encryption=_key_only(r, "kms_key_name", "Google-managed keys are used")),
     "azurerm_container_registry": _acr,
     "azurerm_key_vault": _key_vault,
