@@ -156,13 +156,22 @@ def _live_scan(providers: list[str]) -> ScanFn:
 
 
 def _upload(url: str, *, review: Review, result: ScanResult, quiet: bool) -> None:
-    from mllens.review.serialise import review_to_data
+    from mllens.review.serialise import answers_data, review_to_data
     from mllens.web.client import upload_scan
+    from mllens.workflow import read_project_answers
 
-    answer = upload_scan(url, workload=review.workload.name, data=review_to_data(review, scan=result))
+    data = review_to_data(review, scan=result)
+    if Path(result.root).is_dir():  # mllens.yaml's answers as written, for the server's sync (web.sync)
+        given, _lens = read_project_answers(Path(result.root))
+        data["answers"] = answers_data(given.answers, given.questions)
+    answer = upload_scan(url, workload=review.workload.name, data=data)
     if not quiet:
         err_console.print(f"uploaded to {url}: review {answer.get('review_id')} of {answer.get('workload')}",
                           markup=False, highlight=False, soft_wrap=True)
+        for clash in answer.get("conflicts") or []:
+            err_console.print(f"conflict {clash.get('practice')}: mllens.yaml says {clash.get('file_says')}; the app "
+                              f"says {clash.get('app_says')} (the app keeps it: mllens pull --theirs or --ours)",
+                              markup=False, highlight=False, soft_wrap=True)
 
 
 def explain(result: ScanResult) -> str:

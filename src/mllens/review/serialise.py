@@ -20,7 +20,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from mllens import __version__
-from mllens.answers.model import Workload
+from mllens.answers.model import AcceptedRisk, PracticeAnswer, QuestionAnswer, Workload
 from mllens.errors import InputError, LensError
 from mllens.lens.model import Lens, Risk
 from mllens.review.model import (
@@ -130,12 +130,21 @@ class _SummaryIn(Summary):
     model_config = ConfigDict(extra="ignore")  # files_by_class, or a newer mllens's counts
 
 
+class _AnswersIn(_In):
+    """The answers of mllens.yaml an upload carries beside the report (key `answers`)."""
+
+    practices: dict[str, PracticeAnswer] = {}
+    questions: dict[str, QuestionAnswer] = {}
+
+
 class _ReportIn(_In):
     lens: _LensIn
     practices: list[_PracticeIn]
     questions: list[_QuestionIn]
     summary: _SummaryIn
     workload: Workload | None = None
+    accepted_risks: list[AcceptedRisk] = []
+    answers: _AnswersIn | None = None
 
 
 NOT_A_REPORT = "not an mllens JSON report (expected the output of `mllens scan --format json`)"
@@ -159,25 +168,57 @@ def _report_in(data: Any, *, file: str) -> _ReportIn:
         raise InputError(f"{NOT_A_REPORT}: {wrong}", file=file) from None
 
 
-def review_from_data(data: Any, *, lens: Lens, file: str) -> Review:
+def answers_data(answers: dict[str, PracticeAnswer], questions: dict[str, QuestionAnswer]) -> dict[str, Any]:
+    """The `answers` key an upload adds to the report: mllens.yaml's answers as given."""
+    return {
+        "practices": {k: v.model_dump(mode="json", exclude_defaults=True) for k, v in answers.items()},
+        "questions": {k: v.model_dump(mode="json", exclude_defaults=True) for k, v in questions.items()},
+    }
+
+
+def _accepted_of(lens: Lens, risks: list[AcceptedRisk]) -> dict[str, AcceptedRisk]:
+    """One acceptance per practice (current id), the longest-running, as the engine picks."""
+    out: dict[str, AcceptedRisk] = {}
+    for risk in risks:
+        pid = lens.resolve(risk.practice) or risk.practice
+        if pid not in out or risk.expires > out[pid].expires:
+            out[pid] = risk
+    return out
+
+
+def review_from_data(data: Any, *, lens: Lens, file: str, today: dt.date | None = None) -> Review:
     """A Review rebuilt from the report form (statuses, risks, counts, evidence; no check
-    detail), titles taken from `lens`. Used as the baseline a new review is compared with.
-    Anything that is not such a report is an InputError naming the file and what is wrong."""
+    detail), titles taken from `lens`. Used as the baseline a new review is compared with,
+    and by the web app for an upload: accepted risks (judged against `today`) and, when the
+    upload carries mllens.yaml's answers (`answers`), their notes and not-applicable
+    reasons are kept. Anything that is not such a report is an InputError naming the file
+    and what is wrong."""
     report = _report_in(data, file=file)
+    today = today or dt.date.today()
+    given = report.answers or _AnswersIn()
+    notes = {lens.resolve(k) or k: v for k, v in given.practices.items()}
+    accepted = _accepted_of(lens, report.accepted_risks)
     practices = []
     for item in report.practices:
         practice = lens.practice(item.id) if lens.resolve(item.id) else None
+        answer, risk = notes.get(item.id), accepted.get(item.id)
         practices.append(
             PracticeResult(
                 **item.model_dump(),
                 title=practice.title if practice else item.id,
                 risk_if_missing=practice.risk_if_missing if practice else None,
+                notes=answer.notes if answer else None,
+                na_reason=answer.reason if answer else None,
+                accepted=risk,
+                accepted_expired=risk is not None and risk.expires < today,
             )
         )
+    q_notes = {lens.question(k).id if lens.has_question(k) else k: v.notes for k, v in given.questions.items()}
     questions = [
         QuestionResult(
             **item.model_dump(),
             title=lens.question(item.id).title if lens.has_question(item.id) else item.id,
+            notes=q_notes.get(item.id),
         )
         for item in report.questions
     ]
@@ -190,6 +231,7 @@ def review_from_data(data: Any, *, lens: Lens, file: str) -> Review:
         practices=practices,
         questions=questions,
         summary=Summary.model_validate(report.summary.model_dump()),
+        accepted_risks=report.accepted_risks,
     )
 
 

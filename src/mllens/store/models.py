@@ -230,6 +230,7 @@ class AnswerRow(Base):
     checks: Mapped[str | None] = mapped_column(Text)  # JSON: check id -> state a person set
     updated_by: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(String(32))  # why not applicable (out_of_scope, ...)
 
 
 class PlanItemRow(Base):
@@ -263,3 +264,30 @@ class AdminLogRow(Base):
     field: Mapped[str] = mapped_column(String(32))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
+
+
+class AcceptedRiskRow(Base):
+    """A risk accepted in the web app on one practice: owner, expiry, reason. A row without
+    an owner means the app withdrew the acceptance the uploaded mllens.yaml has."""
+
+    __tablename__ = "accepted_risks"
+
+    workload_id: Mapped[int] = mapped_column(ForeignKey("workloads.id", ondelete="CASCADE"), primary_key=True)
+    practice: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    expires: Mapped[dt.date | None] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class SyncStateRow(Base):
+    """Per workload: mllens.yaml's answers at the last upload, and the answers file and app
+    last agreed on (the base of the next three-way comparison); both JSON (web.sync)."""
+
+    __tablename__ = "sync_states"
+
+    workload_id: Mapped[int] = mapped_column(ForeignKey("workloads.id", ondelete="CASCADE"), primary_key=True)
+    uploaded: Mapped[str] = mapped_column(Text)
+    base: Mapped[str] = mapped_column(Text)
+    synced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -140,6 +140,7 @@ class AnswerInfo(_Record):
     checks: dict[str, str] = {}  # check id -> met | not_met | not_applicable | unknown
     updated_by: str
     updated_at: dt.datetime
+    reason: str | None = None  # why not applicable (with status not_applicable)
 
 
 class PlanItemState(_Record):

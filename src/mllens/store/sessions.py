@@ -52,7 +52,7 @@ def _answer_info(row: AnswerRow) -> AnswerInfo:
     checks = json.loads(row.checks) if row.checks else {}
     return AnswerInfo(
         practice=row.practice, status=row.status, notes=row.notes, checks=checks, updated_by=row.updated_by,
-        updated_at=row.updated_at,
+        updated_at=row.updated_at, reason=row.reason,
     )
 
 
@@ -74,12 +74,13 @@ def answered_workloads(db: Db) -> set[str]:
 
 def set_answer(
     db: Db, *, user: UserInfo, workload: str, practice: str, status: str | None, notes: str | None,
-    checks: dict[str, str] | None = None,
+    checks: dict[str, str] | None = None, reason: str | None = None,
 ) -> AnswerInfo:
     """Set the answer to `practice`, logging each field that changes (in one transaction).
     The caller checks that `practice` is a practice of the lens, `status` one of STATUSES
     and each of `checks` a check of the practice with a state of CHECK_STATES; `checks`
-    None leaves the checks as they are, and only states other than unknown are kept."""
+    None leaves the checks as they are, and only states other than unknown are kept.
+    `reason` (why not applicable) is kept only with status not_applicable."""
     kept = {k: v for k, v in sorted((checks or {}).items()) if v != "unknown"}
     checks_text = (json.dumps(kept) if kept else None) if checks is not None else None
     with joined(db, write=True) as tx:
@@ -94,6 +95,7 @@ def set_answer(
             row = AnswerRow(workload_id=owner.id, practice=practice, updated_by=user.name, updated_at=now())
             tx.session.add(row)
         changes: list[tuple[str, str | None]] = [("status", status), ("notes", notes)]
+        changes.append(("reason", reason if status == "not_applicable" else None))
         if checks is not None:
             changes.append(("checks", checks_text))
         for field, new in changes:

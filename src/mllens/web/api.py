@@ -27,6 +27,7 @@ from mllens.web.current import current_review
 from mllens.web.errors import ApiError, unauthorized
 from mllens.web.portfolio import Filters, WorkloadLine, filtered_portfolio, team_of, visible_workloads
 from mllens.web.security import token_digest
+from mllens.web.sync import ConflictLine, file_answers, locked_latest_review, sync_upload
 from mllens.web.trend import TrendPoint, workload_trend
 
 MAX_SCAN_BYTES = 16 * 1024 * 1024  # a scan of a large monorepo is a few MB of JSON
@@ -88,6 +89,8 @@ class ScanStored(BaseModel):
     team: str | None
     review_id: int
     risk_counts: RiskCounts
+    # Practices changed in mllens.yaml and in the app since the last sync: the app kept its answer.
+    conflicts: list[ConflictLine] = []
 
 
 @router.get("/workloads", response_model=list[WorkloadLine])
@@ -212,10 +215,14 @@ def _store_scan(store: Store, grant: TokenGrant, name: str, data: Any, team: str
     except InputError as exc:
         raise ApiError(422, str(exc), field=exc.field or "body") from None
     with store.transaction() as tx:
+        previous = None if new else locked_latest_review(tx, workload=name)
         info = save_review(tx, review=parsed, workload=name)
         if new and current is not None:
             set_workload_team(tx, workload=name, team=current)
-    return ScanStored(workload=name, team=current, review_id=info.id, risk_counts=info.risk_counts)
+        conflicts = sync_upload(tx, user=grant.user, workload=name, file=file_answers(data, parsed, lens=lens),
+                                previous=previous, lens=lens, new=new)
+    return ScanStored(workload=name, team=current, review_id=info.id, risk_counts=info.risk_counts,
+                      conflicts=conflicts)
 
 
 @router.post("/workloads/{name}/scans", status_code=201, response_model=ScanStored)

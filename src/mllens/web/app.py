@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from mllens import __version__
 from mllens.store import Store
-from mllens.web import admin, api, auth, backlog, heatmap, milestones, pages, views_roles
+from mllens.web import admin, api, auth, backlog, heatmap, milestones, pages, risks, sync_api, views_roles
 from mllens.web.errors import ApiError, api_error_handler, validation_handler
 from mllens.web.security import hash_password
 from mllens.web.views import css_response, render
@@ -40,6 +40,8 @@ def create_app(*, store: Store, secure_cookies: bool = True) -> FastAPI:
     app.include_router(api.router)
     app.include_router(auth.router)
     app.include_router(pages.router)
+    app.include_router(risks.router)
+    app.include_router(sync_api.router)
     app.include_router(milestones.api)
     app.include_router(milestones.pages)
     for module in (backlog, heatmap, views_roles):

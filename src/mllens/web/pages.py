@@ -28,6 +28,7 @@ from mllens.web.auth import check_csrf, page_session, store_of
 from mllens.web.current import current_review
 from mllens.web.portfolio import RISK_FILTERS, Filters, filtered_portfolio, team_of, visible_workloads
 from mllens.web.trend import sparkline, workload_trend
+from mllens.web.review_sync import REASONS, sync_context
 from mllens.web.views import render
 
 router = APIRouter(include_in_schema=False)
@@ -151,6 +152,7 @@ def review_page(
         "audit": audit_log(store, workload=name)[:50],
         "can_answer": can_write(session.user, team), "statuses": STATUSES, "check_states": CHECK_STATES,
         "milestones": list_milestones(store, workload=name),
+        "sync": sync_context(store, workload=name, review=review),
     })
 
 
@@ -179,6 +181,7 @@ def answer(
     notes: Annotated[str, Form(max_length=10_000)] = "",
     checks: Annotated[list[str] | None, Form(max_length=100)] = None,
     by: Annotated[str, Form(max_length=10)] = "pillar",
+    reason: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     check_csrf(session, csrf)
     team = _visible(request, session, name)
@@ -190,9 +193,11 @@ def answer(
         raise PageError(422, f"Practice {practice} is not part of this workload's review.")
     if status and status not in STATUSES:
         raise PageError(422, f"Expected a status of {', '.join(STATUSES)}, got {status}.")
+    if reason and reason not in REASONS:
+        raise PageError(422, f"Expected a reason of {', '.join(REASONS)}, got {reason}.")
     known = load_shipped_lens(review.lens_id).practice(practice).checks  # the stored review may lack them
     states = _check_states(known, checks) if checks else None
     set_answer(store, user=session.user, workload=name, practice=practice,
-               status=status or None, notes=notes.strip() or None, checks=states)
+               status=status or None, notes=notes.strip() or None, checks=states, reason=reason or None)
     walk = by if by in WALKS else "pillar"
     return RedirectResponse(f"/workloads/{quote(name, safe='')}?by={walk}#{practice}", status_code=303)

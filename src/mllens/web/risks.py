@@ -1,0 +1,92 @@
+"""Accepted risks in the app (the review page's view of the sync is web.review_sync).
+
+An editor accepts the risk of a question's missing or partial practices (one, or all of
+them) with an owner, an expiry date and a reason, or withdraws an acceptance; each change
+is audit-logged. Acceptances count as the CLI's do (report.base.question_acceptances):
+the question keeps its risk, said accepted until the date; once the date has passed the
+acceptance shows as lapsed and the question counts as open again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from mllens.review.model import Review
+from mllens.store.records import SessionInfo
+from mllens.store.sync import describe_acceptance, set_acceptance
+from mllens.web.access import can_write
+from mllens.web.auth import check_csrf, page_session, store_of
+from mllens.web.current import current_review
+from mllens.web.pages import WALKS, PageError, _visible
+
+router = APIRouter(include_in_schema=False)
+Session = Annotated[SessionInfo, Depends(page_session)]
+
+
+def _expiry(text: str) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise PageError(422, f"Expected the acceptance's end as a date (YYYY-MM-DD), got {text!r}.") from None
+    if day < dt.date.today():
+        raise PageError(422, f"An acceptance runs until a day to come; {day.isoformat()} has passed.")
+    return day
+
+
+def _targets(review: Review, *, practice: str, question: str) -> list[str]:
+    """The practices an accept form names: one practice of the review, or with `*` every
+    missing or partial practice of `question`."""
+    if practice == "*":
+        found = next((q for q in review.questions if q.id == question), None)
+        if found is None or not found.missing:
+            raise PageError(422, f"Question {question} has no missing or partial practice to accept.")
+        return list(found.missing)
+    if practice not in {p.id for p in review.practices}:
+        raise PageError(422, f"Practice {practice} is not part of this workload's review.")
+    return [practice]
+
+
+@router.post("/workloads/{name}/risks")
+def accept_risk(
+    request: Request,
+    name: str,
+    session: Session,
+    practice: Annotated[str, Form(max_length=32)],
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    question: Annotated[str, Form(max_length=16)] = "",
+    owner: Annotated[str, Form(max_length=200)] = "",
+    expires: Annotated[str, Form(max_length=20)] = "",
+    reason: Annotated[str, Form(max_length=10_000)] = "",
+    withdraw: Annotated[str, Form(max_length=1)] = "",
+    by: Annotated[str, Form(max_length=10)] = "pillar",
+) -> Response:
+    """Accept (owner, expires, reason) or withdraw (`withdraw=1`) the risk of a practice,
+    or of every missing or partial practice of `question` (`practice=*`)."""
+    check_csrf(session, csrf)
+    team = _visible(request, session, name)
+    if not can_write(session.user, team):
+        raise PageError(403, "Viewers read reviews; accepting a risk needs an editor or an admin.")
+    store = store_of(request)
+    review = current_review(store, workload=name)
+    if review is None:
+        raise PageError(422, "This workload has no review yet.")
+    targets = _targets(review, practice=practice, question=question)
+    shown = {p.id: p.accepted for p in review.practices}
+    if withdraw:
+        chosen: tuple[str | None, dt.date | None, str | None] = (None, None, None)
+    else:
+        if not owner.strip() or not reason.strip():
+            raise PageError(422, "Accepting a risk needs an owner and a reason.")
+        chosen = (owner.strip(), _expiry(expires), reason.strip())
+    for pid in targets:
+        before = shown.get(pid)
+        was = describe_acceptance(before.owner, before.expires, before.reason) if before else None
+        set_acceptance(store, user=session.user, workload=name, practice=pid, owner=chosen[0], expires=chosen[1],
+                       reason=chosen[2], before=was)
+    walk = by if by in WALKS else "pillar"
+    return RedirectResponse(f"/workloads/{quote(name, safe='')}?by={walk}#{targets[0]}", status_code=303)
