@@ -33,3 +33,12 @@ def test_a_release_under_a_condition_is_the_gate_and_validation_counts_before_tr
 
 def test_no_step_read_judges_nothing() -> None:
     assert set(facts("p.py", 1, []).values()) == {None}
+
+
+def test_the_managed_service_comes_from_a_step_or_component_name() -> None:
+    from mllens.scan.model.steps import service_of
+
+    assert service_of("mlengine_train_op") == "AI Platform Training"
+    assert service_of("SageMakerTrainingOperator") == "SageMaker"
+    assert service_of("tfx.extensions.google_cloud_ai_platform.Trainer") == "AI Platform / Vertex AI"
+    assert service_of("train_model", "train") == ""

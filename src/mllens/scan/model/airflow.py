@@ -26,7 +26,7 @@ from mllens.scan.model.boto3_sagemaker import as_cfn, training_request
 from mllens.scan.model.kinds import Deployment, Pipeline, Resource, Variant
 from mllens.scan.model.pyresolve import Call
 from mllens.scan.model.sdk_code import Code
-from mllens.scan.model.steps import Step, facts, literal, roles_of, words
+from mllens.scan.model.steps import Step, facts, literal, roles_of, service_of, words
 from mllens.scan.model.values import Value
 from mllens.scan.parse.yaml import YamlMap
 
@@ -117,7 +117,8 @@ def _steps(code: Code, tasks: list[Call]) -> list[Step]:
         if cls in _BRANCHES and words(task_id, callable_name) & _EVALUATES:
             gate = Value(task_id or cls, code.file.path, task.line, cls)
         releases = bool(roles & {"deploy", "register"})
-        steps.append(Step(task_id or cls, task.line, frozenset(roles), gate if releases else None))
+        service = service_of(cls) if roles & {"train", "tune"} else ""  # SageMaker, MLEngine ... operators
+        steps.append(Step(task_id or cls, task.line, frozenset(roles), gate if releases else None, service))
     return steps
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from mllens.scan.model.kinds import Pipeline, Resource
 from mllens.scan.model.sdk_code import Code
@@ -81,11 +82,12 @@ def _metaflow(code: Code, cls: ast.ClassDef, lines: Lines) -> Pipeline:
                 images.append(Value(image.value.value, file, lines(image.value.lineno), "image"))
         roles = roles_of(method.name)
         gate = _gate_in(method.body, file, lines) if roles & {"deploy", "register", "evaluate"} else None
-        steps.append(Step(method.name, lines(method.lineno), roles, gate))
+        batch = _batch(code, method) if roles & {"train", "tune"} else None
+        steps.append(Step(method.name, lines(method.lineno), roles, gate, "AWS Batch" if batch is not None else "",
+                          lines(batch.lineno) if batch is not None else 0))
     # a gate in the evaluation step holds for the release steps after it
     gates = [s.gate for s in steps if s.gate is not None]
-    steps = [Step(s.name, s.line, s.roles, s.gate or (gates[0] if gates and gates[0].line < s.line else None))
-             for s in steps]
+    steps = [replace(s, gate=s.gate or (gates[0] if gates and gates[0].line < s.line else None)) for s in steps]
     line = lines(cls.lineno)
     first = steps[0].line if steps else line
     return Pipeline(
@@ -96,6 +98,18 @@ def _metaflow(code: Code, cls: ast.ClassDef, lines: Lines) -> Pipeline:
         schedule=schedule or Value.absent(file, line, "@schedule"),
         images=tuple(images),
     )
+
+
+def _batch(code: Code, method: ast.FunctionDef) -> ast.expr | None:
+    """The step's `@batch`, also when another decorator wraps it (`@switch(batch(...), flag=...)`)."""
+    for dec in method.decorator_list:
+        for node in ast.walk(dec):
+            target = node.func if isinstance(node, ast.Call) else node
+            if isinstance(target, ast.Name | ast.Attribute) and (
+                code.module.name_of(target, code.module.root) or ""
+            ) == "metaflow.batch":
+                return node if isinstance(node, ast.Call) else target
+    return None
 
 
 def _gate_in(body: list[ast.stmt], file: str, lines: Lines) -> Value | None:

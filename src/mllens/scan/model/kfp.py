@@ -19,12 +19,13 @@ and its callee (see `steps` for roles). Read from the same body:
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator
 
 from mllens.scan.model.kinds import Pipeline, Resource
 from mllens.scan.model.pyresolve import Call
 from mllens.scan.model.sdk_code import Code
-from mllens.scan.model.steps import Step, base, facts, literal, roles_of, trees
+from mllens.scan.model.steps import Step, base, facts, literal, roles_of, service_of, trees
 from mllens.scan.model.values import Value
 
 _CONDITIONS = ("Condition", "If", "Elif", "Else")
@@ -32,6 +33,7 @@ _KEY_HELPERS = ("use_gcp_secret", "use_aws_secret", "use_azure_secret")
 _NOT_STEPS = {"print", "str", "int", "float", "bool", "len", "dict", "list", "tuple", "range", "format", "open",
               "super", "isinstance", "getattr", "setattr", "zip", "enumerate", "sorted", "min", "max"}  # fmt: skip
 Lines = Callable[[int], int]
+_NAME = re.compile(r"[A-Za-z][\w -]{0,62}")
 
 
 def _kfp(name: str) -> bool:
@@ -105,9 +107,12 @@ class _Reader:
         if not written or written in _NOT_STEPS or (_kfp(name) and not last.endswith("Op") and "()" not in name):
             return None
         label = literal(next((k.value for k in node.keywords if k.arg == "name"), None))
-        label = label or (literal(node.args[0]) if node.args else "")
+        first = literal(node.args[0]) if node.args else ""
+        label = label or (first if _NAME.fullmatch(first) else "")  # a name, not a path or a query
         # named by its name= (or first string), the component called, and the variable it is kept in
-        return Step(label or written, self.lines(node.lineno), roles_of(written, label, *targets), gate)
+        roles = roles_of(written, label, *targets)
+        service = service_of(written, label, *targets, name) if roles & {"train", "tune"} else ""
+        return Step(label or written, self.lines(node.lineno), roles, gate, service)
 
 
 def _target(node: ast.expr) -> str:

@@ -239,6 +239,8 @@ class Pipeline(Resource):
     schedule: Value | None = None  # the schedule or event that starts runs (absent: started by hand)
     key_secrets: tuple[Value, ...] = ()  # steps handed a long-lived cloud key from a secret
     images: tuple[Value, ...] = ()  # the container images its steps run, as written
+    tunes: Value | None = None  # a hyperparameter tuning step
+    managed_training: tuple[Value, ...] = ()  # training steps run as managed, job-scoped jobs (raw: the service)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -66,6 +66,8 @@ class Step:
     line: int
     roles: frozenset[str]
     gate: Value | None = None  # the condition on an evaluation result it runs under
+    service: str = ""  # the managed service that runs it as a job of its own ("": not known to)
+    service_line: int = 0  # where that is said, when not at the step (a decorator)
 
 
 class StepFacts(TypedDict):
@@ -74,6 +76,8 @@ class StepFacts(TypedDict):
     deploys: Value | None
     trains: Value | None
     validates_data: Value | None
+    tunes: Value | None
+    managed_training: tuple[Value, ...]
 
 
 def facts(file: str, line: int, steps: list[Step]) -> StepFacts:
@@ -83,7 +87,8 @@ def facts(file: str, line: int, steps: list[Step]) -> StepFacts:
     data validation counts only before the first training step; with no step read, nothing is
     judged (None)."""
     if not steps:
-        return {"gate": None, "registers": None, "deploys": None, "trains": None, "validates_data": None}
+        return {"gate": None, "registers": None, "deploys": None, "trains": None, "validates_data": None,
+                "tunes": None, "managed_training": ()}
 
     def first(role: str) -> Step | None:
         return next((s for s in steps if role in s.roles), None)
@@ -101,7 +106,26 @@ def facts(file: str, line: int, steps: list[Step]) -> StepFacts:
         "deploys": at(first("deploy"), "deploy step"),
         "trains": at(train, "training step"),
         "validates_data": at(check, "data validation step") if train is not None else None,
+        "tunes": at(first("tune"), "tuning step"),
+        "managed_training": tuple(Value(s.service, file, s.service_line or s.line, s.name) for s in steps
+                                  if s.service and s.roles & {"train", "tune"}),
     }
+
+
+# words in a step's or component's name that say which managed service runs it as a job
+_SERVICES = {"mlengine": "AI Platform Training", "cloudml": "AI Platform Training", "vertex": "Vertex AI",
+             "aiplatform": "AI Platform / Vertex AI", "googlecloudpipelinecomponents": "Vertex AI",
+             "sagemaker": "SageMaker", "dataproc": "Dataproc", "databricks": "Databricks",
+             "azureml": "Azure Machine Learning"}  # fmt: skip
+
+
+def service_of(*names: str) -> str:
+    """The managed job service a step's names say runs it ("" when none does)."""
+    said = words(*names) | {n.lower().replace("_", "").replace(".", "") for n in names}
+    found = next((svc for word, svc in _SERVICES.items() if word in said or any(word in w for w in said)), "")
+    if not found and {"ai", "platform"} <= said:
+        found = "AI Platform Training"
+    return found
 
 
 def trees(file: ParsedFile) -> list[tuple[ast.Module, Callable[[int], int]]]:

@@ -85,3 +85,20 @@ def pipeline_step_images(ctx: FileContext) -> None:
                                                          "no tag or uses latest: each run may get a different image")
             elif pin in ("digest", "version"):
                 ctx.supports(line=image.line, message=f"{pipeline.address} runs a step on {image.raw} ({pin})")
+
+
+@rule()
+def pipeline_managed_training(ctx: FileContext) -> None:
+    for pipeline in state_of(ctx.file).of(Pipeline):
+        for job in pipeline.managed_training:
+            ctx.supports(line=job.line, message=f"{pipeline.address} runs step {job.name!r} as a {job.raw} job "
+                                                "that holds its compute only while it runs")
+
+
+@rule()
+def pipeline_tuning(ctx: FileContext) -> None:
+    for pipeline in state_of(ctx.file).of(Pipeline):
+        tunes = pipeline.tunes
+        if tunes is not None and tunes.written:
+            ctx.supports(line=tunes.line, message=f"{pipeline.address} searches hyperparameters in a step "
+                                                  f"({tunes.raw!r})")
