@@ -32,3 +32,20 @@ def test_components_never_assembled_here_give_no_pipeline() -> None:
     text = "from tfx.components import Trainer\ntrainer = Trainer(module_file='m.py')\n"
     file = ParsedFile("c.py", "python", text, parse("python", text))
     assert list(state_of(file).of(Pipeline)) == []
+
+
+def test_a_pusher_given_the_blessing_through_an_args_dict_is_gated() -> None:
+    text = '''
+from tfx.components import Evaluator, Trainer
+from tfx.orchestration import pipeline
+from pushers import HFModelPusher
+
+trainer = Trainer(module_file="m.py")
+evaluator = Evaluator(model=trainer.outputs["model"], eval_config=None)
+pusher_args = {"model": trainer.outputs["model"], "model_blessing": evaluator.outputs["blessing"]}
+pusher = HFModelPusher(**pusher_args)
+pipeline.Pipeline(pipeline_name="p", components=[trainer, evaluator, pusher])
+'''
+    (found,) = state_of(ParsedFile("p.py", "python", text, parse("python", text))).of(Pipeline)
+    assert found.gate is not None and found.gate.written and found.gate.line == 7
+    assert found.deploys is not None and (found.deploys.raw, found.deploys.line) == ("HFModelPusher", 9)

@@ -1,10 +1,11 @@
 """Signals of how serving code exposes a model: the development server's debugger, who may
-call an inference route (authentication, CORS, a public Gradio link), and payloads that name
-a URL the service then fetches.
+call an inference route (authentication, CORS, a public Gradio link), payloads that name a
+URL the service then fetches, and database passwords written into connection calls.
 
-Read from modules only. Each signal first asks the index for the calls or decorators it is
-about (a Flask app's run, a route decorator, a Gradio launch, a JSON response), so a module
-with none of them is never walked (mllens.scan.code.triggers).
+Read from modules only (db_credentials also from notebooks). Each signal first asks the
+index for the calls or decorators it is about (a Flask app's run, a route decorator, a
+Gradio launch, a JSON response, a database client), so a module with none of them is never
+walked (mllens.scan.code.triggers).
 """
 
 from __future__ import annotations
@@ -241,3 +242,36 @@ def payload_urls(ctx: FileContext, code: CodeIndex) -> None:
                                     f"scheme, host or size before it is used: callers can make the service "
                                     f"fetch internal addresses or huge files")
             break
+
+
+_DB_CONNECT = (
+    "psycopg.connect", "psycopg.AsyncConnection.connect", "psycopg2.connect", "psycopg_pool.*Pool",
+    "asyncpg.connect", "asyncpg.create_pool", "pymysql.connect", "mysql.connector.connect", "MySQLdb.connect",
+    "sqlalchemy.create_engine", "sqlalchemy.engine.create_engine", "sqlalchemy.ext.asyncio.create_async_engine",
+    "pymongo.MongoClient", "motor.motor_asyncio.AsyncIOMotorClient", "redis.Redis", "redis.StrictRedis",
+    "redis.from_url", "pyodbc.connect", "cx_Oracle.connect", "oracledb.connect", "snowflake.connector.connect",
+    "trino.dbapi.connect",
+)  # fmt: skip
+_DSN_PASSWORD = re.compile(r"(?:^|\s|;)(?:password|pwd)\s*=\s*(?!\s|$|\{|\$)[^\s;]+", re.IGNORECASE)
+_URL_PASSWORD = re.compile(r"^[a-z][\w+.-]*://[^:/@\s]+:(?!\{|\$)[^@/\s]+@", re.IGNORECASE)
+
+
+def _literal_password(site: Site) -> bool:
+    """The call passes a password written in the code: a password= argument or a DSN or URL holding one."""
+    for name in ("password", "passwd", "pwd"):
+        value = site.value(name)
+        if isinstance(value, str) and value and not value.startswith("$"):
+            return True
+    node = site.node
+    texts = [site.index.value_of(a) if site.index else None for a in getattr(node, "args", [])[:1]]
+    texts += [site.value(k) for k in ("conninfo", "dsn", "url", "host", "connection_string", "conn_string")]
+    return any(isinstance(t, str) and (_DSN_PASSWORD.search(t) or _URL_PASSWORD.search(t)) for t in texts)
+
+
+def db_credentials(ctx: FileContext, code: CodeIndex) -> None:
+    for site in code.select(_DB_CONNECT):
+        if _literal_password(site):
+            # never repeat the value: it would end up in reports and CI logs
+            ctx.contradicts(line=site.line, message=f"{site.name} is given a database password written in the "
+                                                    f"code{site.where}: read it from the environment or a "
+                                                    f"secrets manager")

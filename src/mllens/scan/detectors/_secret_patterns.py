@@ -103,6 +103,8 @@ def looks_random(value: str) -> bool:
         return False
     if value.startswith(("/", "./", "../", "~")) or "://" in value or re.fullmatch(r"[\w.\-]+\.[a-z]{2,4}", value):
         return False  # a path, a URL or a file name
+    if re.fullmatch(r"[\w.\-]+=/[\w./\-]*", value):
+        return False  # a secret's name and where it is mounted (secret=user-gcp-sa=/var/secrets)
     parts = [p for p in re.split(r"[-_.]", value) if p]
     if all(p.isalpha() for p in parts):
         return False  # words, e.g. "my-db-secret" (the name of a secret, not its value)

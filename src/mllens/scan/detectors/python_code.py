@@ -124,6 +124,11 @@ def payload_urls(ctx: FileContext) -> None:
 
 
 @rule()
+def db_credentials(ctx: FileContext) -> None:
+    read(exposure.db_credentials, ctx)
+
+
+@rule()
 def step_retries(ctx: FileContext) -> None:
     read(libs.step_retries, ctx, notebooks=False)
 
@@ -220,6 +225,7 @@ IN_NOTEBOOKS: tuple[Signal, ...] = (
     model.explainability,
     model.bias_measurement,
     model.unsafe_deserialisation,
+    exposure.db_credentials,
     libs.point_in_time_retrieval,
     libs.emissions_tracking,
     train.hyperparameter_search,

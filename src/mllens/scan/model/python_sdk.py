@@ -3,7 +3,7 @@
 The SageMaker Python SDK (`sagemaker_sdk`), boto3 SageMaker client calls (`boto3_sagemaker`),
 the Vertex AI SDK (`vertex_sdk`), the Azure ML SDK v2 (`azureml_sdk`), Airflow DAGs and
 Step Functions Data Science SDK workflows (`airflow`), and the pipelines of Kubeflow
-Pipelines (`kfp`), TFX (`tfx`), Prefect and Metaflow (`flows`) create training jobs, endpoints,
+Pipelines (`kfp`), TFX (`tfx`), Prefect and Metaflow (`flows`; modules only) create training jobs, endpoints,
 monitors and pipelines when the code runs; here their calls are read with `ast` (never
 imported or run) into the same kinds the infrastructure syntaxes give, so the judgements
 written over kinds read them too. Every resource from here is `scripted`: code
@@ -51,9 +51,8 @@ def adapt(file: ParsedFile) -> Iterator[Resource]:
         *airflow_resources(code),
         *vertex_resources(code),
         *azureml_resources(code),
-        *kfp_resources(code),
-        *tfx_resources(code),
-        *flow_resources(code),
     ]
+    if file.kind == "python":  # a pipeline written in a notebook is an experiment, not the one that runs
+        found += [*kfp_resources(code), *tfx_resources(code), *flow_resources(code)]
     found.sort(key=lambda r: r.line)
     yield from found
