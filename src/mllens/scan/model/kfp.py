@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from mllens.scan.model.kinds import Pipeline, Resource
 from mllens.scan.model.pyresolve import Call
 from mllens.scan.model.sdk_code import Code
-from mllens.scan.model.steps import Step, base, facts, literal, roles_of, trees
+from mllens.scan.model.steps import Step, base, facts, literal, roles_of, service_of, trees
 from mllens.scan.model.values import Value
 
 _CONDITIONS = ("Condition", "If", "Elif", "Else")
@@ -110,7 +110,9 @@ class _Reader:
         first = literal(node.args[0]) if node.args else ""
         label = label or (first if _NAME.fullmatch(first) else "")  # a name, not a path or a query
         # named by its name= (or first string), the component called, and the variable it is kept in
-        return Step(label or written, self.lines(node.lineno), roles_of(written, label, *targets), gate)
+        roles = roles_of(written, label, *targets)
+        service = service_of(written, label, *targets, name) if roles & {"train", "tune"} else ""
+        return Step(label or written, self.lines(node.lineno), roles, gate, service)
 
 
 def _target(node: ast.expr) -> str:

@@ -8,7 +8,9 @@ components named after them: `HFModelPusher` pushes):
   evaluates, a `Pusher` deploys;
 - the gate: a Pusher given `model_blessing` pushes only a model the Evaluator blessed against
   its thresholds (placed at the Evaluator when it is written here, else at the argument);
-- images: the TF-Serving tags (or digests) an `InfraValidator` serving spec pulls.
+- images: the TF-Serving tags (or digests) an `InfraValidator` serving spec pulls;
+- a Trainer or Tuner given a cloud executor (`google_cloud_ai_platform`, Vertex) runs as a
+  managed, job-scoped job.
 
 TFX keeps every pushed model and its blessing in ML Metadata, so "registers" is not judged;
 neither are retries (the TFX DSL has no per-component retry setting).
@@ -16,12 +18,13 @@ neither are retries (the TFX DSL has no per-component retry setting).
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from mllens.scan.model.kinds import Pipeline, Resource
 from mllens.scan.model.pyresolve import Call
 from mllens.scan.model.sdk_code import Code
-from mllens.scan.model.steps import Step, base, facts
+from mllens.scan.model.steps import Step, base, facts, service_of
 from mllens.scan.model.values import Value
 from mllens.scan.parse.yaml import YamlSeq
 
@@ -69,7 +72,9 @@ def resources(code: Code) -> Iterator[Resource]:
         if component == "Pusher" and "model_blessing" in kw:
             line = evaluator.line if evaluator is not None else kw.line_of("model_blessing")
             gate = Value("model_blessing", code.file.path, line, "Evaluator blessing")
-        steps.append(Step(name.rsplit(".", 1)[-1], call.line, frozenset({_COMPONENTS[component]}), gate))
+        # a Trainer or Tuner run by a cloud service's executor (ai_platform ... or Vertex) is a job of its own
+        service = service_of(name, ast.unparse(call.node)) if component in ("Trainer", "Tuner") else ""
+        steps.append(Step(name.rsplit(".", 1)[-1], call.line, frozenset({_COMPONENTS[component]}), gate, service))
     for call in pipelines:
         found = facts(code.file.path, call.line, steps)
         found["registers"] = None
