@@ -27,8 +27,8 @@ from mllens.web.access import can_see, can_write
 from mllens.web.auth import check_csrf, page_session, store_of
 from mllens.web.current import current_review
 from mllens.web.portfolio import RISK_FILTERS, Filters, filtered_portfolio, team_of, visible_workloads
-from mllens.web.trend import sparkline, workload_trend
 from mllens.web.review_sync import REASONS, sync_context
+from mllens.web.trend import sparkline, workload_trend
 from mllens.web.views import render
 
 router = APIRouter(include_in_schema=False)
