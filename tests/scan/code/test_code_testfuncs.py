@@ -32,6 +32,20 @@ def test_call_only():
     compute()
 '''
 
+ONLY_CALLABLE = '''
+import unittest
+
+class PreprocessingTest(unittest.TestCase):
+    def test_fn_exists(self):
+        self.assertTrue(callable(preprocessing_fn))
+
+def test_callable_assert():
+    assert callable(preprocessing_fn)
+
+def test_the_output():
+    assert callable(preprocessing_fn(rows))
+'''
+
 
 def _names(source: str) -> tuple[list[str], list[str]]:
     real, stubs = real_tests(ast.parse(source))
@@ -68,6 +82,11 @@ def test_unittest_methods_and_skipif_count() -> None:
         "    assert path_of('x')\n"
     )
     assert _names(source) == (["test_unit", "test_posix"], [])
+
+
+def test_asserting_only_that_a_name_is_callable_checks_nothing() -> None:
+    # what the function returns being callable is computed, and counts
+    assert _names(ONLY_CALLABLE) == (["test_the_output"], ["test_fn_exists", "test_callable_assert"])
 
 
 def test_helpers_are_not_tests() -> None:

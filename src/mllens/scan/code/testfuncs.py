@@ -1,7 +1,8 @@
 """Which test functions of a test module check something, and which are placeholders.
 
-A test that only passes, asserts a constant (`assert True`), is marked skip or xfail, or
-calls the code without any assertion shows that a test file exists, not that the code is
+A test that only passes, asserts a constant (`assert True`) or only that a name is callable
+(`self.assertTrue(callable(fn))`: the import already showed that), is marked skip or xfail,
+or calls the code without any assertion shows that a test file exists, not that the code is
 tested: such placeholders do not count as tests of data or model code.
 """
 
@@ -36,11 +37,21 @@ def _marked_placeholder(function: Function) -> bool:
     return any(_last_name(d) in _PLACEHOLDER_MARKS for d in function.decorator_list)
 
 
+def _checks_nothing(expr: ast.expr) -> bool:
+    """A constant (`True`) or `callable(name)`: true of any importable code, run or not."""
+    return isinstance(expr, ast.Constant) or (
+        isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "callable"
+        and all(isinstance(arg, ast.Name | ast.Attribute) for arg in expr.args)
+    )
+
+
 def _asserts(node: Any) -> bool:
     if isinstance(node, ast.Assert):
-        return not isinstance(node.test, ast.Constant)  # `assert True` checks nothing
+        return not _checks_nothing(node.test)  # `assert True` checks nothing
     if isinstance(node, ast.Call):
         last = _last_name(node)
+        if last.startswith("assert") and node.args and all(_checks_nothing(a) for a in node.args):
+            return False  # self.assertTrue(callable(fn)), self.assertTrue(True)
         return last.startswith("assert") or last in _ASSERTING_CALLS
     return False
 
