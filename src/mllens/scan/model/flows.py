@@ -83,7 +83,10 @@ def _metaflow(code: Code, cls: ast.ClassDef, lines: Lines) -> Pipeline:
         roles = roles_of(method.name)
         gate = _gate_in(method.body, file, lines) if roles & {"deploy", "register", "evaluate"} else None
         batch = _batch(code, method) if roles & {"train", "tune"} else None
-        steps.append(Step(method.name, lines(method.lineno), roles, gate, "AWS Batch" if batch is not None else "",
+        # a release step releases where it calls the deploy or register (`model.deploy(...)`)
+        release = _release_call(method) if roles & {"deploy", "register"} else None
+        line = lines(release.lineno if release is not None else method.lineno)
+        steps.append(Step(method.name, line, roles, gate, "AWS Batch" if batch is not None else "",
                           lines(batch.lineno) if batch is not None else 0))
     # a gate in the evaluation step holds for the release steps after it
     gates = [s.gate for s in steps if s.gate is not None]
@@ -98,6 +101,15 @@ def _metaflow(code: Code, cls: ast.ClassDef, lines: Lines) -> Pipeline:
         schedule=schedule or Value.absent(file, line, "@schedule"),
         images=tuple(images),
     )
+
+
+def _release_call(method: ast.FunctionDef) -> ast.Call | None:
+    for node in ast.walk(method):
+        func = node.func if isinstance(node, ast.Call) else None
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if isinstance(node, ast.Call) and roles_of(name) & {"deploy", "register"}:
+            return node
+    return None
 
 
 def _batch(code: Code, method: ast.FunctionDef) -> ast.expr | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from mllens.scan.model.kinds import Pipeline, Resource
 from mllens.scan.model.pyresolve import Call
@@ -47,6 +48,8 @@ class _Reader:
         self.steps: list[Step] = []
         self.retry: Value | None = None
         self.keys: list[Value] = []
+        self.kept: dict[str, int] = {}  # the name a task is kept under -> its step
+        self.orders: list[tuple[str, list[str], int]] = []  # task.after(other, ...): (task, others, line)
 
     def call(self, node: ast.Call) -> Call | None:
         return self.calls.get((self.lines(node.lineno), node.col_offset))
@@ -84,6 +87,9 @@ class _Reader:
             if _kfp(name) and name.endswith(_KEY_HELPERS):
                 self.keys.append(Value(literal(inner.args[0]) if inner.args else name, self.code.file.path,
                                        self.lines(inner.lineno), name.rsplit(".", 1)[-1]))
+            if isinstance(inner.func, ast.Attribute) and inner.func.attr == "after":
+                self.orders.append((_target(inner.func.value), [_target(a) for a in inner.args],
+                                    self.lines(inner.lineno)))
             if isinstance(inner.func, ast.Attribute) and inner.func.attr == "set_retry" and self.retry is None:
                 arg = inner.args[0] if inner.args else next((k.value for k in inner.keywords), None)
                 raw = arg.value if isinstance(arg, ast.Constant) else "${retries}"
@@ -94,6 +100,19 @@ class _Reader:
         step = self._step(node, gate, targets)
         if step is not None:
             self.steps.append(step)
+            self.kept.update((t, len(self.steps) - 1) for t in targets if t)
+
+    def ordered(self) -> list[Step]:
+        """The steps, a release marked where `.after(...)` orders it after an evaluation step
+        without a condition on its result."""
+        steps = list(self.steps)
+        for task, others, line in self.orders:
+            index = self.kept.get(task)
+            if index is None or not steps[index].roles & {"deploy", "register"}:
+                continue
+            if any(o in self.kept and "evaluate" in steps[self.kept[o]].roles for o in others):
+                steps[index] = replace(steps[index], ordered_after=line)
+        return steps
 
     def _step(self, node: ast.Call, gate: Value | None, targets: list[str]) -> Step | None:
         func = node.func
@@ -117,6 +136,8 @@ class _Reader:
 
 def _target(node: ast.expr) -> str:
     """The name a task is kept under: `train = ...`, `ops["train"] = ...`."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        node = node.func.value  # ops["train"].set_retry(2).after(...): the task it starts from
     if isinstance(node, ast.Subscript):
         return literal(node.slice)
     return node.id if isinstance(node, ast.Name) else ""
@@ -160,7 +181,7 @@ def resources(code: Code) -> Iterator[Resource]:
             yield Pipeline(
                 **base(code.file.path, line, provider="kubeflow", service="Kubeflow Pipelines", type="pipeline",
                        address=address),
-                **facts(code.file.path, line, reader.steps),
+                **facts(code.file.path, line, reader.ordered()),
                 retries=reader.retry or (Value.absent(code.file.path, first, "set_retry") if reader.steps else None),
                 schedule=Value("create_recurring_run", code.file.path, schedule.line, "create_recurring_run")
                 if schedule is not None else None,

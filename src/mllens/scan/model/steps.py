@@ -68,6 +68,7 @@ class Step:
     gate: Value | None = None  # the condition on an evaluation result it runs under
     service: str = ""  # the managed service that runs it as a job of its own ("": not known to)
     service_line: int = 0  # where that is said, when not at the step (a decorator)
+    ordered_after: int = 0  # the line ordering it after an evaluation step whose result it ignores
 
 
 class StepFacts(TypedDict):
@@ -98,10 +99,13 @@ def facts(file: str, line: int, steps: list[Step]) -> StepFacts:
 
     releasing = [s for s in steps if s.roles & {"deploy", "register"}]
     gated = next((s.gate for s in releasing if s.gate is not None), None)
+    # no gate: absent at the pipeline, or where a release is merely ordered after an evaluation
+    after = next((s.ordered_after for s in releasing if s.ordered_after), 0)
     train = first("train")
     check = next((s for s in steps if "validate_data" in s.roles and (train is None or s.line <= train.line)), None)
     return {
-        "gate": gated if gated is not None else Value.absent(file, line, "condition"),
+        "gate": gated if gated is not None else Value.absent(file, after, "after()") if after
+        else Value.absent(file, line, "condition"),
         "registers": at(first("register"), "register step"),
         "deploys": at(first("deploy"), "deploy step"),
         "trains": at(train, "training step"),
