@@ -66,7 +66,8 @@ def test_an_accepted_risk_is_part_of_its_practice_s_answer() -> None:
         answers={"MLSEC05-BP01": PracticeAnswer(status="missing")},
         accepted_risks=[
             AcceptedRisk(practice="MLSEC-07", owner="old", expires=dt.date(2026, 1, 1), reason="r"),
-            AcceptedRisk(practice="MLSEC05-BP01", owner="ana", expires=dt.date(2027, 3, 31), reason="keys next quarter"),
+            AcceptedRisk(practice="MLSEC05-BP01", owner="ana", expires=dt.date(2027, 3, 31),
+                         reason="keys next quarter"),
         ],
     )
     pid = lens.resolve("MLSEC-07")

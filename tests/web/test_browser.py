@@ -4,6 +4,7 @@ portfolio change. Screenshots land in out/web-*.png for people to look at."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import socket
 import threading
@@ -119,6 +120,18 @@ def test_a_facilitated_review_in_the_browser(served: str, browser: Any) -> None:
     assert question.locator("h3 .badge").inner_text() == "HIGH"
     assert "Answered in the app by edie" in page.locator("#MLOPS01-BP02").inner_text()
     _shot(page, "answered")
+
+    # Accept the question's risk: owner, end date and reason; shown on the page, the risk stays.
+    until = (dt.date.today() + dt.timedelta(days=90)).isoformat()
+    page.fill("#ao-MLOPS01", "ana")
+    page.fill("#ae-MLOPS01", until)
+    page.fill("#ar-MLOPS01", "On-call starts next quarter")
+    page.click("button:text('Accept the risk of MLOPS01')")
+    accepted = page.locator("#accepted-MLOPS01-BP02")
+    assert accepted.inner_text() == f"Risk accepted by ana until {until}: On-call starts next quarter"
+    assert f"accepted until {until}, owner ana" in question.locator("h3").inner_text()
+    assert question.locator("h3 .badge").inner_text() == "HIGH"
+    _shot(page, "accepted")
 
     page.fill("#milestone-name", "after workshop")
     page.click("button:text('Save the review as a milestone')")

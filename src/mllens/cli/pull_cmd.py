@@ -66,7 +66,8 @@ def pull(
         shown: dict[str, Any] = given if isinstance(given, dict) else {}
         details = {k: v for k, v in shown.items() if k in ("owner", "environment", "description")}
         doc = new_document(root / ANSWERS_FILE, Workload(name=workload, **details), lens=lens)
-    found = reconcile(base=base, file=sync_answers(doc.answers, lens=lens), app=app)
+    # A file made now never had an answer to remove: everything the app holds goes into it.
+    found = reconcile(base={} if created else base, file=sync_answers(doc.answers, lens=lens), app=app)
     for clash in found.conflicts:
         err_console.print(f"conflict {clash.practice}: {doc.display} says {describe(clash.file)}; "
                           f"the app says {describe(clash.app)}", markup=False, highlight=False, soft_wrap=True)
