@@ -145,3 +145,49 @@ def test_a_facilitated_review_in_the_browser(served: str, browser: Any) -> None:
 
     assert _high_in_portfolio(page, served) == highs + 1
     assert errors == []
+
+
+def test_role_views_and_the_backlog_in_the_browser(served: str, browser: Any) -> None:
+    """Walk the three role views from the review page's tabs, then set an item of the
+    backlog and see it kept; the portfolio shows the trend once there is a milestone."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(served + "/login")
+    page.fill("input[name=name]", "edie")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(served + "/")
+    page.click("a:text('fraud-detection')")
+    page.fill("#milestone-name", "kick-off")
+    page.click("button:text('Save the review as a milestone')")
+
+    page.click("nav.tabs >> a:text('Business')")
+    assert page.url.endswith("/view/business")
+    assert page.locator("h2#trend").is_visible() and page.locator("svg.spark").count() == 1
+    _shot(page, "view-business")
+    page.click("nav.tabs >> a:text('Risk and compliance')")
+    assert page.locator("h2#accepted").is_visible() and page.locator("h2#audit").is_visible()
+    _shot(page, "view-risk")
+    page.click("nav.tabs >> a:text('Engineer')")
+    assert page.locator("h2#fixes").is_visible() and page.locator("h2#evidence").is_visible()
+    _shot(page, "view-engineer")
+
+    page.click("nav.tabs >> a:text('Backlog')")
+    first = page.locator("table.backlog tbody tr").first
+    first.locator("input[name=owner]").fill("ana")
+    first.locator("input[name=due]").fill("2027-03-31")
+    first.locator("select[name=status]").select_option("in_progress")
+    first.locator("button[type=submit]").click()
+    first = page.locator("table.backlog tbody tr").first
+    assert first.locator("input[name=owner]").input_value() == "ana"
+    assert first.locator("select[name=status]").input_value() == "in_progress"
+    assert "Set by edie" in first.inner_text()
+    _shot(page, "backlog")
+
+    page.click("a:text('Heat map')")
+    assert page.locator("table.heat tbody tr").count() == 35
+    _shot(page, "heatmap")
+    page.goto(served + "/")
+    assert page.locator("tr", has_text="fraud-detection").locator("svg.spark").count() == 1
+    assert errors == []
