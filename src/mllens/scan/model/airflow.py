@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import replace
 
 from mllens.scan.model.boto3_sagemaker import as_cfn, training_request
 from mllens.scan.model.kinds import Deployment, Pipeline, Resource, Variant
 from mllens.scan.model.pyresolve import Call
 from mllens.scan.model.sdk_code import Code
-from mllens.scan.model.steps import Step, facts, literal, roles_of, service_of, words
+from mllens.scan.model.steps import Step, facts, literal, roles_of, service_of, trees, words
 from mllens.scan.model.values import Value
 from mllens.scan.parse.yaml import YamlMap
 
@@ -119,7 +120,49 @@ def _steps(code: Code, tasks: list[Call]) -> list[Step]:
         releases = bool(roles & {"deploy", "register"})
         service = service_of(cls) if roles & {"train", "tune"} else ""  # SageMaker, MLEngine ... operators
         steps.append(Step(task_id or cls, task.line, frozenset(roles), gate if releases else None, service))
+    return _ordered(code, tasks, steps)
+
+
+def _ordered(code: Code, tasks: list[Call], steps: list[Step]) -> list[Step]:
+    """A release task with no gate, marked where the DAG's wiring (`train >> deploy`,
+    `train.set_downstream(deploy)`) runs it straight after a training or evaluation task."""
+    at = {(t.line, t.node.col_offset): i for i, t in enumerate(tasks)}
+    kept: dict[str, int] = {}
+    edges: list[tuple[str, str, int]] = []
+    for tree, lines in trees(code.file):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and len(node.targets) == 1:
+                index = at.get((lines(node.value.lineno), node.value.col_offset))
+                if index is not None and isinstance(node.targets[0], ast.Name):
+                    kept[node.targets[0].id] = index
+            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.RShift | ast.LShift):
+                left, right = _names(node.left, last=True), _names(node.right)
+                pairs = [(a, b) for a in left for b in right]
+                edges += [(a, b, lines(node.lineno)) if isinstance(node.op, ast.RShift) else (b, a, lines(node.lineno))
+                          for a, b in pairs]
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr in ("set_downstream", "set_upstream") and node.args):
+                owner, others = _names(node.func.value), _names(node.args[0])
+                down = node.func.attr == "set_downstream"
+                edges += [(o, x, lines(node.lineno)) if down else (x, o, lines(node.lineno))
+                          for o in owner for x in others]
+    for before, after, line in edges:
+        i, j = kept.get(before), kept.get(after)
+        if i is None or j is None or not steps[i].roles & {"train", "evaluate"}:
+            continue
+        if steps[j].roles & {"deploy", "register"} and steps[j].gate is None and not steps[j].ordered_after:
+            steps[j] = replace(steps[j], ordered_after=line)
     return steps
+
+
+def _names(node: ast.expr, *, last: bool = False) -> list[str]:
+    """The task names an operand of `>>` or `set_downstream` stands for (`a`, `[a, b]`; of a
+    chain `a >> b`, its last tasks)."""
+    if isinstance(node, ast.BinOp) and last:
+        return _names(node.right if isinstance(node.op, ast.RShift) else node.left)
+    if isinstance(node, ast.List | ast.Tuple):
+        return [n.id for n in node.elts if isinstance(n, ast.Name)]
+    return [node.id] if isinstance(node, ast.Name) else []
 
 
 def _endpoint_config_step(code: Code, call: Call) -> Deployment:

@@ -68,7 +68,7 @@ class Step:
     gate: Value | None = None  # the condition on an evaluation result it runs under
     service: str = ""  # the managed service that runs it as a job of its own ("": not known to)
     service_line: int = 0  # where that is said, when not at the step (a decorator)
-    ordered_after: int = 0  # the line ordering it after an evaluation step whose result it ignores
+    ordered_after: int = 0  # the line running it straight after training or evaluation, ignoring the result
 
 
 class StepFacts(TypedDict):
@@ -85,8 +85,8 @@ def facts(file: str, line: int, steps: list[Step]) -> StepFacts:
     """The Pipeline fields its steps give: gate, registers, deploys, trains, validates_data.
 
     A step that registers or deploys under a condition on an earlier step's result is a gate;
-    data validation counts only before the first training step; with no step read, nothing is
-    judged (None)."""
+    data validation counts only before the first training step (anywhere when none trains);
+    with no step read, nothing is judged (None)."""
     if not steps:
         return {"gate": None, "registers": None, "deploys": None, "trains": None, "validates_data": None,
                 "tunes": None, "managed_training": ()}
@@ -99,17 +99,18 @@ def facts(file: str, line: int, steps: list[Step]) -> StepFacts:
 
     releasing = [s for s in steps if s.roles & {"deploy", "register"}]
     gated = next((s.gate for s in releasing if s.gate is not None), None)
-    # no gate: absent at the pipeline, or where a release is merely ordered after an evaluation
+    # no gate: absent at the pipeline, or where a release is merely ordered after training or evaluation
     after = next((s.ordered_after for s in releasing if s.ordered_after), 0)
     train = first("train")
     check = next((s for s in steps if "validate_data" in s.roles and (train is None or s.line <= train.line)), None)
     return {
-        "gate": gated if gated is not None else Value.absent(file, after, "after()") if after
+        "gate": gated if gated is not None else Value.absent(file, after, "ordering") if after
         else Value.absent(file, line, "condition"),
         "registers": at(first("register"), "register step"),
         "deploys": at(first("deploy"), "deploy step"),
         "trains": at(train, "training step"),
-        "validates_data": at(check, "data validation step") if train is not None else None,
+        # with no training step read, a validation step still counts; its absence is not judged
+        "validates_data": at(check, "data validation step") if train is not None or check is not None else None,
         "tunes": at(first("tune"), "tuning step"),
         "managed_training": tuple(Value(s.service, file, s.service_line or s.line, s.name) for s in steps
                                   if s.service and s.roles & {"train", "tune"}),

@@ -8,13 +8,7 @@ from mllens.scan.context import FileContext
 from mllens.scan.detectors._k8s import image_pin
 from mllens.scan.model import state_of
 from mllens.scan.model.kinds import Pipeline
-from mllens.scan.model.values import Value
 from mllens.scan.registry import rule
-
-
-def _training(ctx: FileContext) -> list[tuple[Pipeline, Value]]:
-    """The file's pipelines that train, each with its (first) training step."""
-    return [(p, p.trains) for p in state_of(ctx.file).of(Pipeline) if p.trains is not None and p.trains.written]
 
 
 @rule()
@@ -39,14 +33,15 @@ def pipeline_schedule(ctx: FileContext) -> None:
 
 @rule()
 def pipeline_data_validation(ctx: FileContext) -> None:
-    for pipeline, trains in _training(ctx):
-        check = pipeline.validates_data
+    for pipeline in state_of(ctx.file).of(Pipeline):
+        check, trains = pipeline.validates_data, pipeline.trains
         if check is None:
             continue
         if check.written:
-            ctx.supports(line=check.line, message=f"{pipeline.address} validates its data (step {check.raw!r}) "
-                                                  "before training")
-        else:
+            ctx.supports(line=check.line, message=f"{pipeline.address} validates its data (step {check.raw!r})"
+                                                  + (" before training" if trains is not None and trains.written
+                                                     else ""))
+        elif trains is not None and trains.written:
             ctx.contradicts(line=trains.line, confidence=0.6,
                             message=f"{pipeline.address} trains (step {trains.raw!r}) with no data validation "
                                     "step before it")

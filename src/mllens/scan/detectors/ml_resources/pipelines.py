@@ -26,10 +26,10 @@ def pipeline_evaluation_gate(ctx: FileContext) -> None:
             if release is None:
                 continue
             verb = "registers" if release is registers else "deploys"
-            if gate.line != pipeline.line:  # where the release is only ordered after an evaluation step
+            if gate.line != pipeline.line:  # where the wiring runs the release straight after training or evaluation
                 ctx.contradicts(line=gate.line, confidence=0.6,
-                                message=f"{pipeline.address} {verb} a model ({_step(release)}) after an evaluation "
-                                        f"step ({gate.name}) without depending on its result")
+                                message=f"{pipeline.address} {verb} a model ({_step(release)}) straight after "
+                                        f"training or evaluation ({gate.name}) without depending on the result")
                 continue
             ctx.contradicts(
                 line=release.line,
