@@ -123,3 +123,18 @@ def test_the_view_api_checks_token_scope_and_team(client: TestClient, people: Pe
     assert client.get(url, headers=people.auth("otto:read")).status_code == 403
     assert client.get(f"/api/v1/workloads/{WORKLOAD}/view/finance", headers=people.auth("edie:read")).status_code \
         == 422
+
+
+def test_answers_and_audit_text_are_escaped_in_every_view(client: TestClient, people: People,
+                                                          uploaded: None) -> None:
+    """MLOPS01-BP02 is in the business and the risk view's practices: its notes show there,
+    and in the audit log, escaped."""
+    from webpeople import HOSTILE
+
+    csrf = login(client, "edie")
+    client.post(PAGE + "/answers", data={"csrf": csrf, "practice": "MLOPS01-BP02", "status": "partial",
+                                         "notes": HOSTILE})
+    for role in ("business", "risk"):
+        html = client.get(f"{PAGE}/view/{role}").text
+        assert_escaped(html)
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html, role
