@@ -65,3 +65,27 @@ retrain.serve(name="r", interval=3600)
 
 def test_a_file_importing_neither_gives_no_flow() -> None:
     assert _pipelines("class FlowSpec:\n    pass\n\nclass F(FlowSpec):\n    pass\n") == []
+
+
+def test_a_prefect_1_flow_is_gated_by_case_and_scheduled_by_its_schedule() -> None:
+    (found,) = _pipelines('''
+from prefect import Flow, case, task
+from prefect.schedules import IntervalSchedule
+
+@task(max_retries=3)
+def train_model():
+    return True
+
+@task
+def deploy_model():
+    pass
+
+with Flow("retrain", schedule=IntervalSchedule(interval=86400)) as flow:
+    good = train_model()
+    with case(good, True):
+        deploy_model()
+''')
+    assert found.address == "Prefect flow at line 13"
+    assert found.schedule is not None and found.schedule.written and found.schedule.line == 13
+    assert found.gate is not None and (found.gate.name, found.gate.line) == ("case", 15)
+    assert found.retries is not None and (found.retries.name, found.retries.raw) == ("max_retries", 3)
