@@ -25,3 +25,19 @@ def test_the_lines_fall_as_the_risk_falls_and_stay_in_the_box() -> None:
 def test_all_zero_counts_lie_on_the_floor() -> None:
     spark = sparkline(_points((0, 0), (0, 0)))
     assert spark is not None and {xy.split(",")[1] for xy in spark.high.split()} == {f"{HEIGHT - PAD:.1f}"}
+
+
+
+def test_a_trend_is_the_milestones_then_now() -> None:
+    import datetime as dt
+
+    from mllens.review.model import RiskCounts
+    from mllens.store.records import MilestoneInfo
+    from mllens.web.trend import trend_of
+
+    kick_off = MilestoneInfo(id=1, workload="w", name="kick-off", created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                             lens_id="ml", lens_version="1", risk_counts=RiskCounts(HIGH=3, MEDIUM=2))
+    points = trend_of([kick_off], RiskCounts(HIGH=1))
+    assert [(p.label, p.at, p.HIGH, p.MEDIUM) for p in points] == [
+        ("kick-off", "2026-01-01T00:00:00+00:00", 3, 2), ("now", None, 1, 0)]
+    assert trend_of([kick_off], None) == points[:1]

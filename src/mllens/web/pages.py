@@ -28,7 +28,7 @@ from mllens.web.auth import check_csrf, page_session, store_of
 from mllens.web.current import current_review
 from mllens.web.portfolio import RISK_FILTERS, Filters, filtered_portfolio, team_of, visible_workloads
 from mllens.web.review_sync import REASONS, sync_context
-from mllens.web.trend import sparkline, workload_trend
+from mllens.web.trend import portfolio_sparklines
 from mllens.web.views import render
 
 router = APIRouter(include_in_schema=False)
@@ -76,8 +76,7 @@ def portfolio(request: Request, session: Session, filters: PortfolioFilters) -> 
     rows = filtered_portfolio(store, user=session.user, filters=filters)
     lens = load_shipped_lens()
     maps = {line.name: _minimap(lens, review) for line, review in rows}
-    sparks = {line.name: sparkline(workload_trend(store, workload=line.name, now=line.risk_counts))
-              for line, _review in rows}
+    sparks = portfolio_sparklines(store, now={line.name: line.risk_counts for line, _review in rows})
     return render(request, "portfolio.html.j2", {
         "user": session.user, "csrf": session.csrf, "lines": [line for line, _ in rows], "maps": maps,
         "sparks": sparks, "lens": lens,

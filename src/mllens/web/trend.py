@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict
 
 from mllens.review.model import RiskCounts
 from mllens.store import Store, list_milestones
+from mllens.store.records import MilestoneInfo
+from mllens.store.trends import milestones_by_workload
 
 WIDTH, HEIGHT, PAD = 120, 32, 3
 
@@ -34,15 +36,26 @@ class Sparkline(BaseModel):
     summary: str  # the same trend in words, for screen readers and the title
 
 
-def workload_trend(store: Store, *, workload: str, now: RiskCounts | None) -> list[TrendPoint]:
-    """The workload's milestones, oldest first, then its review now (when it has one)."""
+def trend_of(milestones: list[MilestoneInfo], now: RiskCounts | None) -> list[TrendPoint]:
+    """`milestones` (oldest first), then the review now (when there is one)."""
     points = [
         TrendPoint(label=m.name, at=m.created_at.isoformat(), HIGH=m.risk_counts.HIGH, MEDIUM=m.risk_counts.MEDIUM)
-        for m in list_milestones(store, workload=workload)
+        for m in milestones
     ]
     if now is not None:
         points.append(TrendPoint(label="now", at=None, HIGH=now.HIGH, MEDIUM=now.MEDIUM))
     return points
+
+
+def workload_trend(store: Store, *, workload: str, now: RiskCounts | None) -> list[TrendPoint]:
+    """The workload's milestones, oldest first, then its review now (when it has one)."""
+    return trend_of(list_milestones(store, workload=workload), now)
+
+
+def portfolio_sparklines(store: Store, *, now: dict[str, RiskCounts | None]) -> dict[str, Sparkline | None]:
+    """The chart of each workload of `now` (name -> its counts now), in one query."""
+    found = milestones_by_workload(store, workloads=list(now))
+    return {name: sparkline(trend_of(found[name], counts)) for name, counts in now.items()}
 
 
 def _line(values: list[int], top: int) -> str:
