@@ -150,3 +150,16 @@ def test_the_repository_url_set_by_an_admin_links_evidence(client: TestClient, p
                                                       "repository_url": "https://gitlab.example/g/fraud"})
     assert get_workload(store, name=WORKLOAD).repository_url == "https://gitlab.example/g/fraud"
     assert "https://gitlab.example/g/fraud/-/blob/HEAD/" in client.get(PAGE + "/view/engineer").text
+
+
+def test_the_admin_api_answers_admins_only(client: TestClient, people: People, uploaded: None) -> None:
+    for path in ("/api/v1/admin/users", "/api/v1/admin/teams", "/api/v1/admin/log"):
+        assert client.get(path).status_code == 401
+        for who in ("edie:read", "vic:read", "otto:read", "admin:upload"):
+            assert client.get(path, headers=people.auth(who)).status_code == 403, (path, who)
+        assert client.get(path, headers=people.auth("admin:read")).status_code == 200
+    users = client.get("/api/v1/admin/users", headers=people.auth("admin:read")).json()
+    assert {u["name"]: u["team_roles"] for u in users}["otto"] == {"other": "editor"}
+    assert all("password" not in str(u) for u in users)
+    teams = client.get("/api/v1/admin/teams", headers=people.auth("admin:read")).json()
+    assert teams["fraud"] == [["edie", "editor"], ["vic", "viewer"]]

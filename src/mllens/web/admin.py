@@ -3,14 +3,15 @@ role there, and each workload's team, owner, environment and repository URL. Eve
 is written to the admin log (store.admin), shown at the bottom of the page.
 
 GET /admin; POST /admin/users, /admin/users/{name}, /admin/teams, /admin/workloads/{name}
-(forms with the session's CSRF token); anyone else gets 403.
+(forms with the session's CSRF token); anyone else gets 403. The same data in JSON for an
+admin's read token: GET /api/v1/admin/users, /api/v1/admin/teams, /api/v1/admin/log.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from mllens.errors import InputError
@@ -26,14 +27,25 @@ from mllens.store.admin import (
     team_members,
 )
 from mllens.store.models import ROLES, TEAM_ROLES
-from mllens.store.records import DuplicateError, NotFoundError, SessionInfo, StoreError
+from mllens.store.records import (
+    AdminEntry,
+    DuplicateError,
+    NotFoundError,
+    SessionInfo,
+    StoreError,
+    TokenGrant,
+    UserInfo,
+)
 from mllens.web.access import is_admin
+from mllens.web.api import reader
 from mllens.web.auth import check_csrf, store_of
+from mllens.web.errors import ApiError
 from mllens.web.pages import PageError, Session
 from mllens.web.security import hash_password
 from mllens.web.views import render
 
 router = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 Text = Annotated[str, Form(max_length=200)]
 Csrf = Annotated[str, Form(max_length=100)]
 
@@ -132,3 +144,30 @@ def change_workload(
     except InputError as exc:
         raise _refused(exc) from None
     return _done("workloads")
+
+
+def admin_reader(grant: Annotated[TokenGrant, Depends(reader)]) -> TokenGrant:
+    if not is_admin(grant.user):
+        raise ApiError(403, f"user {grant.user.name!r} is a {grant.user.role}; this needs an admin's token")
+    return grant
+
+
+AdminGrant = Annotated[TokenGrant, Depends(admin_reader)]
+
+
+@api.get("/users", response_model=list[UserInfo])
+def users_api(request: Request, _grant: AdminGrant) -> list[UserInfo]:
+    """Every user: role, teams and the role in each, disabled or not."""
+    return list_users(store_of(request))
+
+
+@api.get("/teams", response_model=dict[str, list[tuple[str, str]]])
+def teams_api(request: Request, _grant: AdminGrant) -> dict[str, list[tuple[str, str]]]:
+    """Every team with its members and their role in it."""
+    return team_members(store_of(request))
+
+
+@api.get("/log", response_model=list[AdminEntry])
+def log_api(request: Request, _grant: AdminGrant) -> list[AdminEntry]:
+    """The latest changes admins made (users, teams, workloads), newest first."""
+    return admin_log(store_of(request))

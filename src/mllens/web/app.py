@@ -48,6 +48,7 @@ def create_app(*, store: Store, secure_cookies: bool = True) -> FastAPI:
         app.include_router(module.api)
         app.include_router(module.pages)
     app.include_router(admin.router)
+    app.include_router(admin.api)
 
     @app.get("/static/app.css", include_in_schema=False)
     def css() -> Response:
