@@ -100,9 +100,9 @@ def backlog_items(
     return items
 
 
-def _items(store: Store, name: str) -> list[BacklogItem]:
+def _items(store: Store, name: str, review: Review | None = None) -> list[BacklogItem]:
     # Evaluated again (detail): an uploaded scan carries no plan, the engine gives it back.
-    review = current_review(store, workload=name, detail=True)
+    review = review or current_review(store, workload=name, detail=True)
     if review is None:
         return []
     repository = get_workload(store, name=name).repository_url
@@ -129,10 +129,10 @@ def _set(store: Store, *, user: UserInfo, workload: str, item: str, owner: str, 
 def backlog_page(request: Request, name: str, session: Session) -> Response:
     team = _visible(request, session, name)
     store = store_of(request)
+    review = current_review(store, workload=name, detail=True)
     return render(request, "backlog.html.j2", {
-        "user": session.user, "csrf": session.csrf, "name": name, "team": team, "items": _items(store, name),
-        "can_edit": can_write(session.user, team), "statuses": STATUS_LABELS,
-        "has_review": current_review(store, workload=name) is not None,
+        "user": session.user, "csrf": session.csrf, "name": name, "team": team, "items": _items(store, name, review),
+        "can_edit": can_write(session.user, team), "statuses": STATUS_LABELS, "has_review": review is not None,
     })
 
 
