@@ -107,6 +107,7 @@ def test_a_facilitated_review_in_the_browser(served: str, browser: Any) -> None:
     page.click("a:text('fraud-detection')")
     assert page.locator("h2[id^=g]").count() == 6
     page.click("a:text('By phase')")
+    page.wait_for_load_state()  # the click returns once the URL changes, before the long page is parsed
     assert "by=phase" in page.url and page.locator("div.question").count() == 35
     page.fill("#milestone-name", "kick-off")
     page.click("button:text('Save the review as a milestone')")
