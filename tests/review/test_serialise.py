@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from mllens.answers.model import AnswersFile, PracticeAnswer, Workload
+from mllens.answers.model import AcceptedRisk, AnswersFile, PracticeAnswer, QuestionAnswer, Workload
 from mllens.errors import InputError
 from mllens.lens import Lens
 from mllens.report import json as json_report
@@ -17,6 +18,7 @@ from mllens.review import Review, evaluate
 from mllens.review.serialise import (
     CONTRACT_KEYS,
     EXTRA_KEYS,
+    answers_data,
     review_from_data,
     review_from_stored_json,
     review_to_data,
@@ -89,6 +91,30 @@ def test_report_form_reads_back_through_json_text(review: Review, shipped: Lens)
     assert back.evidence == review.evidence
     assert back.summary == review.summary
     assert back.workload == review.workload
+
+
+def test_an_upload_keeps_accepted_risks_and_the_answers_notes_and_reasons(shipped: Lens) -> None:
+    """What `mllens scan --upload` sends (the report, its accepted risks and mllens.yaml's
+    answers under `answers`) reads back with them: the web app shows and syncs them."""
+    answers = AnswersFile(
+        workload=Workload(name="fraud"),
+        answers={"MLOPS01-BP01": PracticeAnswer(status="missing", notes="no goal yet"),
+                 "MLSEC05-BP01": PracticeAnswer(status="not_applicable", reason="out_of_scope")},
+        questions={"MLPERF05": QuestionAnswer(applicable=False, notes="no edge devices")},
+        accepted_risks=[AcceptedRisk(practice="MLOE-01", owner="ana", expires=dt.date(2027, 3, 31), reason="r"),
+                        AcceptedRisk(practice="MLSEC05-BP01", owner="bo", expires=dt.date(2020, 1, 1), reason="old")],
+    )
+    data = review_to_data(evaluate(shipped, [], answers))
+    data["answers"] = answers_data(answers.answers, answers.questions)
+    back = review_from_data(json.loads(json.dumps(data)), lens=shipped, file="body", today=dt.date(2026, 6, 1))
+    goal, pii = back.practice("MLOPS01-BP01"), back.practice("MLSEC05-BP01")
+    assert (goal.notes, goal.accepted, goal.accepted_expired) == ("no goal yet", answers.accepted_risks[0], False)
+    assert (pii.na_reason, pii.accepted_expired) == ("out_of_scope", True)
+    assert next(q for q in back.questions if q.id == "MLPERF05").notes == "no edge devices"
+    assert back.accepted_risks == answers.accepted_risks
+    plain = review_from_data(json.loads(json.dumps(review_to_data(evaluate(shipped, [], answers)))), lens=shipped,
+                             file="base.json")  # a report without `answers` (a baseline) has no notes
+    assert plain.practice("MLOPS01-BP01").notes is None and plain.accepted_risks == answers.accepted_risks
 
 
 def test_reading_something_else_names_the_file(shipped: Lens) -> None:
