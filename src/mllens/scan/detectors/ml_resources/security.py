@@ -64,10 +64,17 @@ def ml_private_networking(ctx: FileContext) -> None:
             continue
         if model.vpc.written:
             ctx.supports(line=model.vpc.line, message=f"{model.address} runs in your VPC ({model.vpc.name})")
-        elif not model.serverless_only:  # Serverless Inference cannot place a model in a VPC
+        elif not model.serverless_only and not _isolated(model):  # Serverless Inference: no VPC possible
             ctx.contradicts(line=model.line, confidence=0.6,
                             message=f"{model.address} has no {model.vpc.name}: its containers reach the internet "
                                     "directly")
+
+
+def _isolated(model: Model) -> bool:
+    """Its containers run with network isolation (declared in this rule's `reads:`): no network
+    to reach, so a missing VPC exposes nothing. Every value a variable may take must say so."""
+    value = model.attr("network_isolation")
+    return value is not None and all(v.kind == "literal" and v.as_bool() is True for v in value.each())
 
 
 @rule()
