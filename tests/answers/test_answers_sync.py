@@ -112,3 +112,19 @@ def test_an_acceptance_is_updated_in_place(written: Path) -> None:
     text = dump_answers(doc)
     assert "  - practice: MLSEC05-BP01   # reviewed with risk\n    reason: keys next quarter\n    owner: ana\n" in text
     assert "    expires: 2027-03-31\n" in text and "answers:\n  MLOE-01:" in text
+
+
+def test_a_question_s_answer_is_read_and_written_under_questions(written: Path) -> None:
+    lens = load_shipped_lens()
+    doc = read_answers(written, lens=lens)
+    na = SyncAnswer(status="not_applicable", reason="architecture_constraints", notes="no edge devices")
+    write_answer(doc, "MLPERF05", na)
+    text = dump_answers(doc)
+    assert text.endswith("questions:\n  MLPERF05:\n    applicable: false\n    reason: architecture_constraints\n"
+                         "    notes: no edge devices\n")
+    assert sync_answers(doc.answers, lens=lens)["MLPERF05"] == na
+    assert doc.answers.questions["MLPERF05"].applicable is False
+    write_answer(doc, "MLPERF05", SyncAnswer(notes="edge later"))
+    assert dump_answers(doc).endswith("questions:\n  MLPERF05:\n    notes: edge later\n")
+    write_answer(doc, "MLPERF05", None)
+    assert "MLPERF05" not in dump_answers(doc)

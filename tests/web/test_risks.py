@@ -126,3 +126,33 @@ def test_not_applicable_with_a_reason_is_saved_shown_and_audited(
     assert view["app"]["MLSEC05-BP01"]["reason"] == "out_of_scope"
     bad = client.post(PAGE + "/answers", data={**data, "reason": "because"}, follow_redirects=False)
     assert bad.status_code == 422 and "Expected a reason of" in bad.text
+
+
+def test_a_question_is_marked_not_applicable_with_a_reason(
+    client: TestClient, people: People, store: Store, uploaded: None
+) -> None:
+    data = {"question": "MLPERF05", "applicable": "no", "reason": "architecture_constraints",
+            "notes": "no edge devices"}
+    csrf = login(client, "vic")
+    assert 'action="/workloads/fraud-detection/questions"' not in client.get(PAGE).text
+    assert client.post(PAGE + "/questions", data={**data, "csrf": csrf}, follow_redirects=False).status_code == 403
+    client.cookies.clear()
+    csrf = login(client, "edie")
+    assert client.post(PAGE + "/questions", data=data, follow_redirects=False).status_code == 403  # no CSRF token
+    saved = client.post(PAGE + "/questions", data={**data, "csrf": csrf}, follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"].endswith("#q-MLPERF05")
+    page = client.get(PAGE).text
+    assert "Not applicable to this workload (architecture constraints): no edge devices" in page
+    review = client.get("/api/v1/workloads/fraud-detection/review", headers=people.auth("vic:read")).json()
+    assert next(q["risk"] for q in review["questions"] if q["id"] == "MLPERF05") == "NOT_APPLICABLE"
+    view = client.get("/api/v1/workloads/fraud-detection/sync", headers=people.auth("vic:read")).json()
+    assert view["app"]["MLPERF05"] == {"status": "not_applicable", "checks": {}, "notes": "no edge devices",
+                                       "reason": "architecture_constraints", "accepted": None}
+    entry = audit_log(store, workload="fraud-detection")
+    assert {(e.practice, e.field, e.new_value) for e in entry} >= {
+        ("MLPERF05", "status", "not_applicable"), ("MLPERF05", "reason", "architecture_constraints")}
+    again = client.post(PAGE + "/questions", data={**data, "csrf": csrf, "applicable": "yes", "reason": ""},
+                        follow_redirects=False)
+    assert again.status_code == 303 and "Applies to this workload: no edge devices" in client.get(PAGE).text
+    bad = client.post(PAGE + "/questions", data={**data, "csrf": csrf, "question": "MLXX01"}, follow_redirects=False)
+    assert bad.status_code == 422

@@ -7,8 +7,12 @@ workload); the file's; and the app's. `reconcile` says, practice by practice, wh
 changed since the base: the change of one side goes to the other, equal answers agree,
 and two different changes are a conflict that neither side overwrites.
 
-`write_answer` puts one practice's answer into a round-trip `mllens.yaml` tree (answers
-and accepted_risks), keeping comments, key order and the file's own ids.
+A question's own answer (not applicable with a reason, notes: `questions:` in the file)
+travels the same way, keyed by the question's id (MLPERF05; practice ids have a dash):
+not applicable is status not_applicable.
+
+`write_answer` puts one practice's or question's answer into a round-trip `mllens.yaml`
+tree (answers, accepted_risks, questions), keeping comments, key order and the file's ids.
 """
 
 from __future__ import annotations
@@ -21,7 +25,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from mllens.answers.io import AnswersDocument, set_practice_answer
-from mllens.answers.model import AcceptedRisk, AnswersFile, AnswerStatus, CheckAnswer, NAReason, PracticeAnswer
+from mllens.answers.model import (
+    AcceptedRisk,
+    AnswersFile,
+    AnswerStatus,
+    CheckAnswer,
+    NAReason,
+    PracticeAnswer,
+    QuestionAnswer,
+)
 from mllens.lens.model import Lens
 
 
@@ -53,6 +65,22 @@ class SyncAnswer(BaseModel):
     def empty(self) -> bool:
         return self == SyncAnswer()
 
+    def question_answer(self) -> QuestionAnswer:
+        """As a question's answer: not applicable (with its reason) or applicable, and notes."""
+        applicable = self.status != "not_applicable"
+        return QuestionAnswer(applicable=applicable, reason=None if applicable else self.reason, notes=self.notes)
+
+
+def is_question(key: str) -> bool:
+    """A question id (MLPERF05), not a practice id (MLPERF05-BP01, or MLOE-01 in 2023 numbering)."""
+    return "-" not in key
+
+
+def _from_question(answer: QuestionAnswer) -> SyncAnswer:
+    if answer.applicable:
+        return SyncAnswer(notes=answer.notes)
+    return SyncAnswer(status="not_applicable", reason=answer.reason, notes=answer.notes)
+
 
 SyncAnswers = Mapping[str, SyncAnswer]
 
@@ -62,9 +90,12 @@ def _resolve(lens: Lens | None, practice: str) -> str:
 
 
 def sync_answers(answers: AnswersFile, *, lens: Lens | None = None) -> dict[str, SyncAnswer]:
-    """The practices an answers file says something about, by current practice id; an
+    """The practices and questions an answers file says something about, by current id; an
     accepted risk joins its practice's answer (the longest-running one if several)."""
     out: dict[str, SyncAnswer] = {}
+    for key, question in answers.questions.items():
+        qid = lens.question(key).id if lens is not None and lens.has_question(key) else key
+        out[qid] = _from_question(question)
     for key, answer in answers.answers.items():
         out[_resolve(lens, key)] = SyncAnswer(
             status=answer.status, checks=answer.checks, notes=answer.notes, reason=answer.reason
@@ -79,15 +110,19 @@ def sync_answers(answers: AnswersFile, *, lens: Lens | None = None) -> dict[str,
 
 
 def with_sync_answers(answers: AnswersFile, given: SyncAnswers) -> AnswersFile:
-    """`answers` with the practices of `given` replaced (answer and accepted risk)."""
+    """`answers` with the practices and questions of `given` replaced (answer and accepted risk)."""
+    questions = {qid: q for qid, q in answers.questions.items() if qid not in given}
+    for qid, answer in given.items():
+        if is_question(qid) and not answer.empty():
+            questions[qid] = answer.question_answer()
     kept = {pid: a for pid, a in answers.answers.items() if pid not in given}
     risks = [r for r in answers.accepted_risks if r.practice not in given]
-    for pid, answer in given.items():
+    for pid, answer in ((p, a) for p, a in given.items() if not is_question(p)):
         if answer.practice_answer() != PracticeAnswer():
             kept[pid] = answer.practice_answer()
         if answer.accepted is not None:
             risks.append(AcceptedRisk(practice=pid, **answer.accepted.model_dump()))
-    return answers.model_copy(update={"answers": kept, "accepted_risks": risks})
+    return answers.model_copy(update={"answers": kept, "accepted_risks": risks, "questions": questions})
 
 
 @dataclass(frozen=True)
@@ -177,9 +212,35 @@ def _set_acceptance(doc: AnswersDocument, practice: str, accepted: Acceptance | 
     entries.append(CommentedMap([("practice", doc.keys.get(practice, practice)), *values.items()]))
 
 
+def _write_question(doc: AnswersDocument, question: str, answer: SyncAnswer) -> None:
+    section = doc.data.get("questions")
+    key = next((k for k in (section or {}) if doc.lens is not None and doc.lens.has_question(str(k))
+                and doc.lens.question(str(k)).id == question), question)
+    if answer.empty():
+        if isinstance(section, CommentedMap):
+            section.pop(key, None)
+        return
+    if not isinstance(section, CommentedMap):
+        section = doc.data["questions"] = CommentedMap()
+    values = answer.question_answer().model_dump(exclude_defaults=True)
+    entry = section.get(key)
+    if not isinstance(entry, CommentedMap):
+        entry = section[key] = CommentedMap()
+    for field_name in ("applicable", "reason", "notes"):
+        if field_name in values:
+            entry[field_name] = values[field_name]
+        else:
+            entry.pop(field_name, None)
+
+
 def write_answer(doc: AnswersDocument, practice: str, answer: SyncAnswer | None) -> None:
-    """Set (None: remove) one practice's answer and accepted risk in the tree, in place."""
+    """Set (None: remove) one practice's answer and accepted risk, or a question's answer,
+    in the tree, in place."""
     value = answer or SyncAnswer()
+    if is_question(practice):
+        _write_question(doc, practice, value)
+        doc.revalidate()
+        return
     set_practice_answer(doc, practice, value.practice_answer())
     _set_acceptance(doc, practice, value.accepted)
     doc.revalidate()
@@ -191,6 +252,7 @@ __all__ = [
     "Reconciled",
     "SyncAnswer",
     "describe",
+    "is_question",
     "reconcile",
     "sync_answers",
     "with_sync_answers",

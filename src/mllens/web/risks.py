@@ -1,4 +1,8 @@
-"""Accepted risks in the app (the review page's view of the sync is web.review_sync).
+"""Accepted risks and questions' own answers in the app (the review page's view of the
+sync is web.review_sync).
+
+An editor marks a question not applicable to the workload, with a reason, or applicable
+again, with notes (saved as a question's answer, as mllens.yaml's `questions:` holds it).
 
 An editor accepts the risk of a question's missing or partial practices (one, or all of
 them) with an owner, an expiry date and a reason, or withdraws an acceptance; each change
@@ -18,11 +22,13 @@ from fastapi.responses import RedirectResponse, Response
 
 from mllens.review.model import Review
 from mllens.store.records import SessionInfo
+from mllens.store.sessions import set_answer
 from mllens.store.sync import describe_acceptance, set_acceptance
 from mllens.web.access import can_write
 from mllens.web.auth import check_csrf, page_session, store_of
 from mllens.web.current import current_review
 from mllens.web.pages import WALKS, PageError, _visible
+from mllens.web.review_sync import REASONS
 
 router = APIRouter(include_in_schema=False)
 Session = Annotated[SessionInfo, Depends(page_session)]
@@ -90,3 +96,35 @@ def accept_risk(
                        reason=chosen[2], before=was)
     walk = by if by in WALKS else "pillar"
     return RedirectResponse(f"/workloads/{quote(name, safe='')}?by={walk}#{targets[0]}", status_code=303)
+
+
+@router.post("/workloads/{name}/questions")
+def answer_question(
+    request: Request,
+    name: str,
+    session: Session,
+    question: Annotated[str, Form(max_length=16)],
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    applicable: Annotated[str, Form(max_length=3)] = "yes",
+    reason: Annotated[str, Form(max_length=32)] = "",
+    notes: Annotated[str, Form(max_length=10_000)] = "",
+    by: Annotated[str, Form(max_length=10)] = "pillar",
+) -> Response:
+    """A question's own answer: applicable (`yes`) or not (`no`, with a reason), and notes."""
+    check_csrf(session, csrf)
+    team = _visible(request, session, name)
+    if not can_write(session.user, team):
+        raise PageError(403, "Viewers read reviews; answering needs an editor or an admin.")
+    store = store_of(request)
+    review = current_review(store, workload=name)
+    if review is None or question not in {q.id for q in review.questions}:
+        raise PageError(422, f"Question {question} is not part of this workload's review.")
+    if applicable not in ("yes", "no"):
+        raise PageError(422, f"Expected applicable yes or no, got {applicable}.")
+    if reason and reason not in REASONS:
+        raise PageError(422, f"Expected a reason of {', '.join(REASONS)}, got {reason}.")
+    set_answer(store, user=session.user, workload=name, practice=question,
+               status="not_applicable" if applicable == "no" else None, notes=notes.strip() or None,
+               reason=reason or None)
+    walk = by if by in WALKS else "pillar"
+    return RedirectResponse(f"/workloads/{quote(name, safe='')}?by={walk}#q-{question}", status_code=303)

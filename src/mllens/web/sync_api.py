@@ -35,7 +35,7 @@ def sync_reader(request: Request) -> TokenGrant:
 
 
 class TakeAnswers(BaseModel):
-    """Answers the app takes as its own, by practice id; null: no answer."""
+    """Answers the app takes as its own, by practice or question id; null: no answer."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -69,11 +69,11 @@ def _take(request: Request, grant: TokenGrant, name: str, body: TakeAnswers) -> 
         if review is None:
             raise ApiError(404, f"workload {name!r} has no review yet")
         lens = load_shipped_lens(review.lens_id)
-        unknown = [p for p in body.answers if lens.resolve(p) is None]
+        unknown = [p for p in body.answers if lens.resolve(p) is None and not lens.has_question(p)]
         if unknown:
-            raise ApiError(422, f"expected practice ids of lens {lens.id}, got {', '.join(unknown)}",
+            raise ApiError(422, f"expected practice or question ids of lens {lens.id}, got {', '.join(unknown)}",
                            field="body.answers")
-        given = {lens.resolve(p) or p: a for p, a in body.answers.items()}
+        given = {lens.resolve(p) or lens.question(p).id: a for p, a in body.answers.items()}
         shown = sync_view(tx, workload=name, review=review, lens=lens).app
         app_take(tx, user=grant.user, workload=name, answers=given, shown=shown)
     return _view(request, grant, name)
