@@ -129,14 +129,16 @@ def test_upload_answer_in_the_app_pull_and_upload_again(server: Server, project:
     with open_store(server.db) as store:
         set_acceptance(store, user=get_user(store, name="edie"), workload="fraud-detection",
                        practice="MLOPS01-BP02", owner="ana", expires=UNTIL, reason="on-call from Q3")
+    _answer_in_app(server, "MLPERF05", "not_applicable", "no edge devices")  # a question's own answer
     code, err = _pull(server, project)
     assert code == 0, err
-    assert "updated: " in err and "1 answer(s) from the app: MLOPS01-BP02" in err
+    assert "updated: " in err and "2 answer(s) from the app: MLOPS01-BP02, MLPERF05" in err
     text = (project / "mllens.yaml").read_text()
     assert text.startswith(ANSWERS)  # every comment and line of the file as it was
     assert ("  MLOPS01-BP02:\n    status: missing\n    notes: no on-call yet\naccepted_risks:\n"
             f"  - practice: MLOPS01-BP02\n    owner: ana\n    expires: {UNTIL.isoformat()}\n"
-            "    reason: on-call from Q3\n") in text
+            "    reason: on-call from Q3\nquestions:\n  MLPERF05:\n    applicable: false\n"
+            "    notes: no edge devices\n") in text
     again = _upload(server, project)
     assert "conflict" not in again
     view = _sync(server)
