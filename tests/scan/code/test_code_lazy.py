@@ -79,3 +79,12 @@ def test_non_ascii_text_builds_the_index() -> None:
     lazy = LazyIndex(lambda: [Unit(ast.parse(text))], text)
     site = lazy.first("mlflow.log_metric")
     assert site is not None and site.name == "mlflow.log_metric" and site.resolved
+
+
+def test_has_words_rules_out_only_what_the_text_lacks() -> None:
+    text = 'HEADERS = {"Access-Control-Allow-Origin": "*"}\n'
+    lazy = LazyIndex(lambda: [Unit(ast.parse(text))], text)
+    assert lazy.has_words("Allow", "Origin")
+    assert not lazy.has_words("Allow", "Referer")
+    assert not lazy.built  # answered from the words
+    assert CodeIndex([Unit(ast.parse(text))]).has_words("anything")  # a built index rules nothing out

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mllens.scan.code import signals_model, signals_ops, signals_train, triggers
+from mllens.scan.code import signals_exposure, signals_model, signals_ops, signals_train, triggers
 from mllens.scan.code.analysis import CodeIndex, Unit
 from mllens.scan.code.lazy import LazyIndex
 from mllens.scan.code.sources import notebook_code, notebook_units
@@ -25,9 +25,10 @@ from mllens.scan.registry import families
 FIXTURES = Path(__file__).resolve().parents[1] / "detectors" / "fixtures" / "python_code"
 SIGNALS = [
     func
-    for module in (signals_ops, signals_model, signals_train)
+    for module in (signals_ops, signals_model, signals_train, signals_exposure)
     for name, func in inspect.getmembers(module, inspect.isfunction)
     if func.__module__ == module.__name__ and list(inspect.signature(func).parameters) == ["ctx", "code"]
+    and not name.startswith("_")  # a signal's private parts
 ]
 RULES = {r.name: r for r in next(f for f in families() if f.name == "python_code").rules}
 

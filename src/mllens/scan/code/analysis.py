@@ -386,6 +386,12 @@ class CodeIndex:
         """Assignments to the attribute with this resolved dotted name (`torch.x.y = ...`)."""
         return [a for a in self.attribute_sets if a[0] == name]
 
+    def has_words(self, *words: str) -> bool:
+        """Whether the code may hold all these identifier-like words (in names, strings or
+        comments): a signal asks before searching the text for a string; an index without
+        the words (mllens.scan.code.lazy) rules it out, this one cannot."""
+        return True
+
     def uses(self, root: str) -> bool:
         """Some resolved call, decorator or base class under the module `root`."""
         prefix = root + "."

@@ -113,6 +113,9 @@ class LazyIndex(CodeIndex):
         self.build()
         return super().assignments(name)
 
+    def has_words(self, *words: str) -> bool:
+        return self._words is None or names_of(words) <= self._words
+
     def uses(self, root: str) -> bool:
         if self._words is not None and not names_of(tuple(root.split("."))) <= self._words:
             return False

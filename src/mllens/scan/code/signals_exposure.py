@@ -24,6 +24,8 @@ _GRADIO = ("gradio.*",)
 # the names an authentication dependency, decorator or middleware is given
 _AUTH = re.compile(r"auth|login|token|jwt|api_?key|apikey|credential|current_user|verify|oauth|bearer|"
                    r"permission|security|session", re.IGNORECASE)
+_URL_KEY_TEXT = re.compile(r"""["'][\w-]*(url|uri|link|href)s?["']""", re.IGNORECASE)
+_CORS_HEADER = re.compile(r"access-control-allow-origin", re.IGNORECASE)
 _URL_KEY = re.compile(r"(^|[_-])(url|uri|link|href)s?$", re.IGNORECASE)
 # calls that show a URL from the payload is checked before it is fetched
 _URL_CHECKS = ("urlparse", "urlsplit", "HttpUrl", "AnyHttpUrl", "ip_address", "ip_network")
@@ -96,7 +98,8 @@ def _cors(ctx: FileContext, code: CodeIndex) -> None:
             ctx.contradicts(line=line, check="endpoint_private_access",
                             message="CORS admits every origin: any web page can call the model from its "
                                     "visitors' browsers; list the origins that may call it")
-    if code.calls_ending("dumps", "jsonify", "JSONResponse", "Response"):
+    # the header is a string: its words, then the text, before any parse
+    if (code.has_words("Allow", "Origin") or code.has_words("allow", "origin")) and _CORS_HEADER.search(ctx.file.text):
         tree = ctx.file.data
         for line in _dict_headers(tree) if isinstance(tree, ast.Module) else []:
             ctx.contradicts(line=line, check="endpoint_private_access",
@@ -222,7 +225,8 @@ def _lambda_handlers(tree: ast.Module) -> list[serving.Function]:
 def payload_urls(ctx: FileContext, code: CodeIndex) -> None:
     serves = (code.select(serving.ROUTES, "decorators") or code.select(serving.KSERVE_BASES, "bases")
               or code.calls_ending(*serving.PREDICTS, "invoke", "invoke_endpoint"))
-    if not serves or code.calls_ending(*_URL_CHECKS):
+    # no quoted url/uri/link key in the text: nothing to find, and no syntax tree to walk
+    if not serves or code.calls_ending(*_URL_CHECKS) or not _URL_KEY_TEXT.search(ctx.file.text):
         return
     tree = ctx.file.data
     if not isinstance(tree, ast.Module):

@@ -73,6 +73,10 @@ class _ProbeIndex:
         self.needs.append(("all", names_of(tuple(root.split(".")))))
         return False
 
+    def has_words(self, *words: str) -> bool:
+        self.needs.append(("all", names_of(words)))
+        return False
+
     def __getattr__(self, name: str) -> Any:
         raise _Always(name)
 
