@@ -24,6 +24,9 @@ _GRADIO = ("gradio.*",)
 # the names an authentication dependency, decorator or middleware is given
 _AUTH = re.compile(r"auth|login|token|jwt|api_?key|apikey|credential|current_user|verify|oauth|bearer|"
                    r"permission|security|session", re.IGNORECASE)
+# routes a serving platform calls after authenticating the caller itself: SageMaker's
+# /invocations (IAM-signed requests reach the container only through the endpoint); and /
+_PLATFORM_PATHS = frozenset({"", "/invocations"})
 _URL_KEY_TEXT = re.compile(r"""["'][\w-]*(url|uri|link|href)s?["']""", re.IGNORECASE)
 _CORS_HEADER = re.compile(r"access-control-allow-origin", re.IGNORECASE)
 _URL_KEY = re.compile(r"(^|[_-])(url|uri|link|href)s?$", re.IGNORECASE)
@@ -165,7 +168,7 @@ def _routes(ctx: FileContext, code: CodeIndex) -> None:
     if not isinstance(tree, ast.Module) or _app_guarded(code):
         return
     for handler in serving.handlers(code, tree):
-        if handler.kind != "route" or (handler.path or "").rstrip("/") in serving.HEALTH_PATHS | {""}:
+        if handler.kind != "route" or (handler.path or "").rstrip("/") in serving.HEALTH_PATHS | _PLATFORM_PATHS:
             continue
         if not _calls_model(handler.function):
             continue

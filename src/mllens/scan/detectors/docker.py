@@ -16,6 +16,7 @@ import re
 
 from mllens.scan.classify_shape import is_dev_container
 from mllens.scan.context import FileContext, ParsedFile
+from mllens.scan.detectors._docker_env import assignments, from_build_arg, literal_credential
 from mllens.scan.detectors._docker_model import model_pulls, runtime_lines
 from mllens.scan.detectors._docker_run import Verdict, verdicts
 from mllens.scan.parse.compose import Service, compose_services, interpolate, published_on
@@ -97,6 +98,8 @@ def _resolve(image: str, args: dict[str, str]) -> str | None:
 
 @rule()
 def base_image_pinned(ctx: FileContext) -> None:
+    if is_dev_container(ctx.file.path):
+        return  # the editor's environment, not an image the workload ships
     for service in compose_services(ctx.file):
         image = interpolate(service.image.value) if service.image is not None else None
         if service.image is not None and image and not service.builds:  # a built image's name is only its tag
@@ -146,36 +149,11 @@ def _judge_image(ctx: FileContext, image: str, line: int, where: str = "") -> No
                                                            f"updates; pin a version or a digest")
 
 
-_SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)$",
-                          re.IGNORECASE)
-_ASSIGNMENT = re.compile(r"""(\w+)=("[^"]*"|'[^']*'|\S*)""")
-
-
-def _assignments(instruction: Instruction) -> list[tuple[str, str]]:
-    """(name, value) pairs of an ENV or ARG (both `K=v K2=v2` and the legacy `ENV K v`)."""
-    value = instruction.value.strip()
-    pairs = _ASSIGNMENT.findall(value)
-    if pairs:
-        return [(name, raw.strip("\"'")) for name, raw in pairs]
-    name, _, rest = value.partition(" ")
-    return [(name, rest.strip().strip("\"'"))] if instruction.keyword == "ENV" and rest else []
-
-
-def _literal_credential(name: str, value: str) -> bool:
-    return _SECRET_NAME.search(name) is not None and bool(value) and not value.startswith("$")
-
-
-def _from_build_arg(name: str, value: str, build_args: set[str]) -> bool:
-    """ENV AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY: a credential build argument kept in the image."""
-    found = re.fullmatch(r"\$\{?(\w+)\}?", value)
-    return _SECRET_NAME.search(name) is not None and found is not None and found.group(1) in build_args
-
-
 @rule()
 def secrets_in_env(ctx: FileContext) -> None:
     for service in compose_services(ctx.file):
         for name, arg in service.build_args:
-            if _literal_credential(name, arg.value):
+            if literal_credential(name, arg.value):
                 ctx.contradicts(line=arg.line, message=f"service {service.name} passes a literal {name} as a build "
                                                        f"argument ({len(arg.value)} characters): it stays in the "
                                                        f"image's history; use a build secret")
@@ -186,15 +164,15 @@ def secrets_in_env(ctx: FileContext) -> None:
     for instruction in dockerfile.instructions:
         if instruction.keyword not in ("ENV", "ARG"):
             continue
-        for name, value in _assignments(instruction) or [(instruction.value.strip().partition("=")[0], "")]:
+        for name, value in assignments(instruction) or [(instruction.value.strip().partition("=")[0], "")]:
             if instruction.keyword == "ARG":
                 build_args.add(name)
-            if instruction.keyword == "ENV" and _from_build_arg(name, value, build_args):
+            if instruction.keyword == "ENV" and from_build_arg(name, value, build_args):
                 ctx.contradicts(line=instruction.line,
                                 message=f"ENV {name} copies a build argument into the image's environment: "
                                         f"every container and anyone who pulls the image can read it; pass it "
                                         f"at run time or use a build secret")
-            elif _literal_credential(name, value):
+            elif literal_credential(name, value):
                 # never repeat the value: it would end up in reports and CI logs
                 ctx.contradicts(line=instruction.line,
                                 message=f"{instruction.keyword} {name} bakes a literal credential into the image "
@@ -270,7 +248,7 @@ _INSTALLS = {"locked": "supports", "unpinned": "contradicts", "fetched": "contra
 
 @rule()
 def image_installs(ctx: FileContext) -> None:
-    dockerfile = _dockerfile(ctx.file)
+    dockerfile = _dockerfile(ctx.file) if not is_dev_container(ctx.file.path) else None
     if dockerfile is None:
         return
     merged: dict[tuple[int, str], list[str]] = {}
@@ -291,13 +269,13 @@ def image_installs(ctx: FileContext) -> None:
 
 @rule()
 def inference_runtime(ctx: FileContext) -> None:
-    dockerfile = _dockerfile(ctx.file)
+    dockerfile = _dockerfile(ctx.file) if not is_dev_container(ctx.file.path) else None
     for line, what in runtime_lines(dockerfile) if dockerfile is not None else []:
         ctx.supports(line=line, message=f"the image serves an exported model with a lean runtime: {what}")
 
 
 @rule()
 def model_version(ctx: FileContext) -> None:
-    dockerfile = _dockerfile(ctx.file)
+    dockerfile = _dockerfile(ctx.file) if not is_dev_container(ctx.file.path) else None
     for line, what in model_pulls(dockerfile) if dockerfile is not None else []:
         ctx.supports(line=line, message=f"the image fetches the model at the version the repository records: {what}")
