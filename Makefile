@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev,web,postgres,pdf,aws]'
+	$(BIN)/pip install -q -e '.[dev,web,postgres,pdf,aws,fleet]'
 	touch $@ $(VENV)/.installed
 
 # System packages the tests need: PostgreSQL (real server), Chromium (browser tests),
