@@ -85,7 +85,8 @@ def pod_specs(obj: K8sObject) -> Iterator[Node]:
     elif obj.kind == "CronJob":
         paths = ["spec.jobTemplate.spec.template.spec"]
     elif obj.kind == "InferenceService":
-        paths = [f"spec.{c}" for c in _KSERVE_COMPONENTS]
+        # v1beta1 (KServe): spec.predictor; v1alpha2 (KFServing): spec.default.predictor, spec.canary.predictor
+        paths = [f"spec{at}.{c}" for at in ("", ".default", ".canary") for c in _KSERVE_COMPONENTS]
     elif obj.kind == "ServingRuntime":
         paths = ["spec"]
     elif obj.kind == "SeldonDeployment":
@@ -130,6 +131,10 @@ def containers(obj: K8sObject) -> Iterator[Node]:
                     framework = pod.child(key)
                     if framework is not None and ("storageUri" in framework.data or "image" in framework.data):
                         yield framework
+                    elif framework is not None and isinstance(framework.get("container"), Mapping):
+                        container = framework.child("container")  # v1alpha2 custom: {container: {...}}
+                        if container is not None:
+                            yield container
 
 
 _DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
