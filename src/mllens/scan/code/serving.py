@@ -218,11 +218,26 @@ def _position(node: ast.AST) -> tuple[int, int]:
     return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
 
 
-def raw_read(handler: Handler) -> ast.AST | None:
-    """Where the handler takes its payload unparsed: request.json, json.loads(body), payload[...]."""
+def helpers(handler: Handler, tree: ast.Module) -> list[tuple[Function, str]]:
+    """The module's functions the handler passes its payload to (a Lambda event, a KServe
+    payload), each with the name the payload has there: one call deep."""
     params = [a.arg for a in handler.function.args.args if a.arg not in ("self", "cls")]
-    first = params[0] if params else None
+    if handler.kind not in ("kserve", "lambda") or not params:
+        return []
+    functions = {n.name: n for n in tree.body if isinstance(n, Function)}
+    found: list[tuple[Function, str]] = []
     for node in sorted(ast.walk(handler.function), key=_position):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions:
+            callee = functions[node.func.id]
+            for index, arg in enumerate(node.args):
+                if isinstance(arg, ast.Name) and arg.id == params[0] and index < len(callee.args.args):
+                    found.append((callee, callee.args.args[index].arg))
+    return found
+
+
+def _payload_read(function: Function, name: str | None, kind: str) -> ast.AST | None:
+    """The first unparsed read of the payload `name` in `function` (see raw_read)."""
+    for node in sorted(ast.walk(function), key=_position):
         if (
             isinstance(node, ast.Attribute)
             and isinstance(node.value, ast.Name | ast.Attribute)
@@ -230,15 +245,29 @@ def raw_read(handler: Handler) -> ast.AST | None:
             and node.attr in _RAW_FLASK | _RAW_ASYNC
         ):
             return node
-        if isinstance(node, ast.Call) and _last(node) in _PARSE_CALLS and handler.kind != "route":
+        if isinstance(node, ast.Call) and _last(node) in _PARSE_CALLS and kind != "route":
             return node
-        if (
-            handler.kind in ("kserve", "lambda")
-            and isinstance(node, ast.Subscript)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == first
-        ):
-            return node
+        if kind in ("kserve", "lambda") and name is not None:
+            if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name:
+                return node
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == name):
+                return node
+    return None
+
+
+def raw_read(handler: Handler, tree: ast.Module | None = None) -> ast.AST | None:
+    """Where the handler takes its payload unparsed: request.json, json.loads(body),
+    payload[...] or payload.get(...), in the handler or in a module function it hands the
+    payload to (with `tree`)."""
+    params = [a.arg for a in handler.function.args.args if a.arg not in ("self", "cls")]
+    found = _payload_read(handler.function, params[0] if params else None, handler.kind)
+    if found is not None:
+        return found
+    for callee, name in helpers(handler, tree) if tree is not None else []:
+        found = _payload_read(callee, name, handler.kind)
+        if found is not None:
+            return found
     if handler.kind in ("sagemaker", "azureml"):  # the body is the payload itself, used as it comes
         return handler.function
     return None

@@ -8,6 +8,7 @@ never walked (mllens.scan.code.triggers).
 from __future__ import annotations
 
 import ast
+import dataclasses
 
 from mllens.scan.code import serving
 from mllens.scan.code.analysis import CodeIndex
@@ -53,6 +54,10 @@ def request_validation(ctx: FileContext, code: CodeIndex) -> None:
             continue
         typed = serving.typed_body(handler, schemas)
         check = serving.validation(handler, schemas)
+        for callee, _ in serving.helpers(handler, tree) if check is None else []:
+            check = serving.validation(dataclasses.replace(handler, function=callee), schemas)  # checked there
+            if check is not None:
+                break
         if typed is not None:
             ctx.supports(line=typed.lineno, message=f"{_name(handler)} takes a typed, validated body "
                                                     f"({typed.arg}: {serving.annotation(typed)})")
@@ -60,7 +65,7 @@ def request_validation(ctx: FileContext, code: CodeIndex) -> None:
             ctx.supports(line=getattr(check, "lineno", handler.line),
                          message=f"{_name(handler)} checks its payload against a schema")
         else:
-            raw = serving.raw_read(handler)
+            raw = serving.raw_read(handler, tree)
             if raw is not None:
                 ctx.contradicts(line=getattr(raw, "lineno", handler.line),
                                 message=f"{_name(handler)} passes the request payload on with no schema "
