@@ -234,3 +234,24 @@ def model_transport(ctx: FileContext) -> None:
             elif uri and uri.lower().startswith("https://"):
                 ctx.supports(line=container.line_of("storageUri"), confidence=0.7,
                              message=f"{obj.address} downloads its model over TLS")
+
+
+# annotations with which Open Data Hub / OpenShift AI turn caller authentication of a served
+# model on or off (an InferenceService's, or a ModelMesh ServingRuntime's)
+_AUTH_ANNOTATIONS = ("security.opendatahub.io/enable-auth", "enable-auth")
+
+
+@rule()
+def serving_auth_annotation(ctx: FileContext) -> None:
+    for obj in manifests(ctx.file, "InferenceService", "ServingRuntime"):
+        annotations = obj.child("metadata.annotations")
+        key = next((k for k in _AUTH_ANNOTATIONS if annotations is not None and annotations.has(k)), None)
+        if annotations is None or key is None:
+            continue
+        value = as_bool(annotations.get(key))
+        if value is True:
+            ctx.supports(line=annotations.line_of(key), message=f"{obj.address} requires authenticated callers ({key})")
+        elif value is False:
+            ctx.contradicts(line=annotations.line_of(key),
+                            message=f"{obj.address} turns caller authentication off ({key}: false): anyone who "
+                                    f"reaches its route or service can query the model")
