@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from mllens.scan.registry import Family
 
 
-@collector.for_scan()
 def run_scan(
     path: str | os.PathLike[str],
     *,
@@ -78,7 +77,10 @@ def _served(
 ) -> ScanResult | None:
     """The last scan's result, when it was stored for this walk (None: check the files)."""
     key = cache_result.walk_key(version, snapshot.digest, snapshot.stats, snapshot.taken_ns)
-    memo = cache_result.stored(os.path.realpath(root), key) if key is not None else None
+    if key is None:
+        return None
+    with collector.for_scan():  # one Evidence record per finding
+        memo = cache_result.stored(os.path.realpath(root), key)
     if memo is None:
         return None
     data = snapshot.data

@@ -159,6 +159,7 @@ def _kinds(selected: Sequence[Family]) -> frozenset[str]:
     return frozenset(kind for family in selected if family.file_rules() for kind in family.meta.kinds)
 
 
+@collector.for_scan()
 def scan_tree(
     root: Path,
     *,

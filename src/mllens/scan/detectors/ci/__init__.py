@@ -19,5 +19,7 @@ from mllens.scan.detectors._ci_system import helper, system_of
 def skip_file(file: ParsedFile) -> bool:
     """The family hook of mllens.scan.engine: the family is handed every YAML file (a Cloud
     Build config, a buildspec or an Azure pipeline may have any name), Groovy files, Makefiles
-    and shell scripts, and runs on CI files and on what their steps may call."""
-    return system_of(file) is None and helper(file.path) is None
+    and shell scripts, and runs on CI files and on the Makefiles and actions their steps may
+    call. A shell script is no CI file: it is read only when a pipeline calls it, by the
+    project rules (followed.called_scripts), not in every project for every script."""
+    return system_of(file) is None and helper(file.path) in (None, "script")

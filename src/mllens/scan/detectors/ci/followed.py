@@ -2,26 +2,34 @@
 
 A CI step often runs `make test`, `./scripts/test.sh`, an Azure Pipelines template or a
 Jenkins shared-library step; what runs is in that other file. File rules cannot read another
-file, so `record` (called by ci_tests on every CI file, Makefile and shell script) keeps a
+file, so `record` (called by ci_tests on every CI file, Makefile and composite action) keeps a
 small fact per file: what it runs (per Makefile target) and what its steps call. The project
 rules here join them: a call into a file that runs tests, training or a deployment counts at
 the call's line; and when no pipeline of the project runs tests, directly or one call away,
 the pipelines that build, train, only lint or only echo say so.
+
+Shell scripts are many in some projects and called by few pipelines: the family does not
+look at them file by file; `called_scripts` reads the scripts a pipeline's call may reach
+(the only ones `_resolve` can pick) when the project rules run, and sums them up as `record`
+would have.
 """
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
+import stat
 from collections.abc import Iterable
 from typing import Any
 
-from mllens.scan.context import FileContext, ProjectContext
+from mllens.scan.context import FileContext, ProjectContext, ProjectIndex
 from mllens.scan.detectors import _ci_runs as runs
 from mllens.scan.detectors._ci import Command, action_commands
 from mllens.scan.detectors._ci_pipeline import At, Pipeline, pipeline
-from mllens.scan.detectors._ci_system import helper
+from mllens.scan.detectors._ci_system import helper, system
 from mllens.scan.registry import rule
+from mllens.scan.walk import size_limit
 
 _WHAT = {"tests": runs.runs_tests, "train": runs.runs_training, "deploy": runs.deploys, "register": runs.registers}
 
@@ -80,11 +88,10 @@ def record(ctx: FileContext) -> None:
         cmds = action_commands(file)
         if cmds:
             ctx.fact("ci.file", {"file": file.path, "role": "action", "runs": {"": _summary(cmds)}})
-    elif role == "script":
-        # most scripts of a project run nothing a step is judged by: no fact unless named for tests
-        summary = _summary(_script_commands(file.text)) if runs.may_run_something(file.text) else {}
-        if summary or _TEST_JOB.search(file.path.rsplit("/", 1)[-1]):
-            ctx.fact("ci.file", {"file": file.path, "role": "script", "runs": {"": summary}})
+    elif role == "script":  # a script with a CI system by its path (others: called_scripts)
+        fact = _script_fact(file.path, file.text)
+        if fact is not None:
+            ctx.fact("ci.file", fact)
 
 
 _TEST_JOB = re.compile(r"test", re.IGNORECASE)
@@ -139,7 +146,73 @@ def _block_start(view: Pipeline, line: int) -> int:
 
 
 def _files(ctx: ProjectContext) -> list[dict[str, Any]]:
-    return [f for f in ctx.facts_of("ci.file") if isinstance(f, dict)]
+    files = [f for f in ctx.facts_of("ci.file") if isinstance(f, dict)]
+    return files + called_scripts(ctx.index, files)
+
+
+def _script_fact(path: str, text: str) -> dict[str, Any] | None:
+    """What `record` keeps of a shell script: what it runs; none unless it runs something
+    or is named for tests."""
+    # most scripts of a project run nothing a step is judged by
+    summary = _summary(_script_commands(text)) if runs.may_run_something(text) else {}
+    if summary or _TEST_JOB.search(path.rsplit("/", 1)[-1]):
+        return {"file": path, "role": "script", "runs": {"": summary}}
+    return None
+
+
+def _reaches(target: str, path: str) -> bool:
+    """Whether a call `file:TARGET` may resolve to `path` (the test of `_resolve`)."""
+    return path == target or path.endswith(f"/{target.lstrip('./')}")
+
+
+def called_scripts(index: ProjectIndex, files: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The facts of the shell scripts that some pipeline's `file:` call may reach, read now:
+    the family skips scripts file by file (see skip_file). A script with a CI system by its
+    path was read as a CI file and is among `files` already."""
+    targets = {call[0][5:] for f in files if f.get("role") == "pipeline" for call in f.get("calls", [])
+               if isinstance(call, list) and call and str(call[0]).startswith("file:")}
+    if not targets:
+        return []
+    known = {f.get("file") for f in files}
+    found = []
+    for indexed in index.files:
+        path = indexed.path
+        if path in known or helper(path) != "script" or system(path) is not None or indexed.too_large:
+            continue
+        if any(_reaches(target, path) for target in targets):
+            text = _read_script(indexed.os_path)
+            fact = _script_fact(path, text) if text is not None else None
+            if fact is not None:
+                found.append(fact)
+    return found
+
+
+_SCRIPT_LIMIT = size_limit("text")
+
+
+def _read_script(os_path: str) -> str | None:
+    """A script's text as the engine would read it (a regular file, within the size limit,
+    UTF-8 with no NUL bytes; a BOM dropped), or None when it cannot be read so."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(os_path, flags)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        data = os.read(fd, _SCRIPT_LIMIT + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if len(data) > _SCRIPT_LIMIT or b"\0" in data[:8192]:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text[1:] if text.startswith("\ufeff") else text
 
 
 def _resolve(target: str, caller: str, files: list[dict[str, Any]]) -> tuple[dict[str, Any], str] | None:
