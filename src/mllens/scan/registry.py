@@ -84,8 +84,8 @@ class RuleMeta(_Strict):
     references: list[str] = []
     redirect_from: list[str] = []  # ids this rule had before a rename (ids are forever)
     # Attributes of the resource model this judgement reads that no typed field carries:
-    # `Kind.attribute: {resource type: path}`, read as `resource.attr("attribute")`
-    # (checked when the families load: mllens.scan.model.attributes_read)
+    # `Kind.attribute: {resource type: path}`, read as `resource.attr("attribute")`; the kind
+    # and agreement between rules are checked where the model reads them (attributes_read)
     reads: dict[str, dict[str, str]] = {}
 
     @field_validator("title")
@@ -94,6 +94,17 @@ class RuleMeta(_Strict):
         if title.lower().startswith("ensure"):
             raise ValueError("a title states what is found, it does not start with 'Ensure'")
         return title
+
+    @field_validator("reads")
+    @classmethod
+    def _reads(cls, reads: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for key, by_type in reads.items():
+            if not re.fullmatch(r"[A-Z][A-Za-z]*\.[a-z][a-z0-9_]*", key):
+                raise ValueError(f"expected Kind.attribute (Model.network_isolation), got {key!r}")
+            for rtype, path in by_type.items():
+                if not re.fullmatch(r"[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*", path):
+                    raise ValueError(f"{key}: expected a dotted path for {rtype}, got {path!r}")
+        return reads
 
     @field_validator("references")
     @classmethod
@@ -266,9 +277,6 @@ def families() -> tuple[Family, ...]:
         modules.append(entry.load())
     loaded = tuple(load_family(m) for m in modules)
     check_facts(loaded)
-    from mllens.scan.model.attributes_read import declared_reads
-
-    declared_reads(loaded)  # every rule's `reads:` names a kind and agrees with the other rules
     return loaded
 
 

@@ -16,7 +16,7 @@ from mllens.scan.model.attributes_read import declared_reads, fields_for
 from mllens.scan.model.kinds import Model, MonitoringJob, Notebook, Resource
 from mllens.scan.model.values import Switch, Value
 from mllens.scan.parse import parse
-from mllens.scan.registry import Family, FamilyMeta, Rule, RuleMeta
+from mllens.scan.registry import Family, FamilyMeta, Rule, RuleMeta, families
 from mllens.validation import validate_model
 
 TF = """\
@@ -132,7 +132,6 @@ def test_two_rules_may_declare_one_attribute_alike() -> None:
     ({"Metric.isolation": {"aws_sagemaker_model": "x"}}, "expected Kind.attribute with a kind of the model"),
     ({"Model.vpc": {"aws_sagemaker_model": "vpc_config"}}, "Model.vpc is a typed attribute of Model"),
     ({"Model.attr": {"aws_sagemaker_model": "x"}}, "Model.attr is a typed attribute of Model"),
-    ({"Model.isolation": {"aws_sagemaker_model": "a b"}}, "expected a dotted path such as A.B"),
 ])  # fmt: skip
 def test_a_bad_declaration_names_the_family_file_and_the_rule(reads: dict[str, Any], message: str) -> None:
     with pytest.raises(InputError, match=re.escape(message)) as err:
@@ -146,3 +145,25 @@ def test_two_rules_that_read_one_attribute_from_different_places_are_refused() -
     with pytest.raises(InputError, match=re.escape("read from 'network_isolation' here but from "
                                                    "'enable_network_isolation' by fam.one")):
         declared_reads([_family("fam", one=one, two=two)])
+
+
+@pytest.mark.parametrize(("reads", "message"), [
+    ({"model.isolation": {"aws_sagemaker_model": "x"}}, "expected Kind.attribute (Model.network_isolation), got "
+                                                        "'model.isolation'"),
+    ({"Model.isolation": {"aws_sagemaker_model": "a b"}}, "Model.isolation: expected a dotted path for "
+                                                          "aws_sagemaker_model, got 'a b'"),
+])  # fmt: skip
+def test_the_shape_of_a_declaration_is_checked_when_the_family_loads(reads: dict[str, Any], message: str) -> None:
+    rule = {"title": "A rule under test", "confidence": 0.5, "outcomes": ["supports"], "why": "only for this test",
+            "how": "only for this test", "maps": [{"practice": "MLSEC03-BP02", "check": "private_networking"}],
+            "reads": reads}
+    data = {"family": "fam", "description": "a family under test", "kinds": ["terraform"], "rules": {"one": rule}}
+    with pytest.raises(InputError, match=re.escape(message)) as err:
+        validate_model(FamilyMeta, data, file="fam.yaml")
+    assert err.value.file == "fam.yaml"
+
+
+def test_the_shipped_rules_declarations_are_valid_and_agree() -> None:
+    table = declared_reads(families())
+    assert {t: [attr for attr, _ in fields] for t, fields in table["Model"].items()} == {
+        "aws_sagemaker_model": ["network_isolation"], "AWS::SageMaker::Model": ["network_isolation"]}
