@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import MakeRepo
-from test_fleet_run import scan_json, without_timing
+from fleetrepos import MakeRepo, scan_json, without_timing
 
 from mllens.errors import InputError
 from mllens.fleet.dask_executor import DaskExecutor, check_cluster

@@ -6,30 +6,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
-from conftest import MakeRepo, commit
-from typer.testing import CliRunner
+from fleetrepos import MakeRepo, commit, scan_json, without_timing
 
-from mllens.cli import app
 from mllens.fleet.executors import ProcessExecutor
 from mllens.fleet.output import FleetEntry
 from mllens.fleet.run import fleet_scan
 from mllens.fleet.sources import expand
 from mllens.store import list_workloads, open_store
 from mllens.store.commits import scanned_commits
-
-
-def without_timing(report: dict[str, Any]) -> dict[str, Any]:
-    project = {k: v for k, v in report["project"].items() if k != "duration_s"}
-    return {**report, "project": project}
-
-
-def scan_json(path: Path) -> dict[str, Any]:
-    result = CliRunner().invoke(app, ["scan", str(path), "--format", "json", "--quiet", "--no-cache"])
-    assert result.exit_code == 0, result.output
-    data: dict[str, Any] = json.loads(result.stdout)
-    return data
 
 
 def run(args: list[str], tmp_path: Path, *, workers: int = 2, stop_after: int | None = None) -> list[FleetEntry]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MakeRepo, commit, git
+from fleetrepos import MakeRepo, commit, git
 
 from mllens.fleet.git import GitError, checkout_remote, clone_folder, head_commit
 

@@ -52,7 +52,7 @@ class DaskExecutor(_Closing):
         if cluster == "local":
             self.workers = max(1, workers or cpu_count())
             self._cluster = distributed.LocalCluster(
-                n_workers=self.workers, threads_per_worker=1, processes=processes, dashboard_address=None,
+                n_workers=self.workers, threads_per_worker=1, processes=processes, dashboard_address=":0",
                 silence_logs=logging.ERROR,
             )  # fmt: skip
             self._client: Any = distributed.Client(self._cluster)
