@@ -42,8 +42,9 @@ _PARTS: dict[str, tuple[str | None, ...]] = {
 }
 _ML_SERVICES = ("SageMaker", "MLEngine", "vertex_ai")
 _BRANCHES = ("BranchPythonOperator", "ShortCircuitOperator", "BranchSQLOperator")
-_EVALUATES = {"evaluate", "evaluation", "eval", "metric", "metrics", "threshold", "accuracy", "score", "compare",
-              "check", "quality", "validate", "validation", "blessed", "approve"}  # fmt: skip
+# what a branch deciding on evaluation results is called (a branch on a flag or a date is no gate)
+_EVALUATES = {"evaluate", "evaluation", "eval", "metric", "metrics", "threshold", "accuracy", "auc", "score", "f1",
+              "rmse", "mse", "loss", "compare", "blessed", "approve", "performance"}  # fmt: skip
 
 
 def _last(name: str) -> str:
