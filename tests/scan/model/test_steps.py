@@ -17,6 +17,12 @@ def test_roles_come_from_what_a_step_is_called() -> None:
     assert roles_of("upload_model") == {"register"}
     assert roles_of("mlengine_deploy_op") == {"deploy"}
     assert roles_of("step_1") == frozenset()
+    # releases of something other than a model, and steps around an endpoint, release nothing
+    assert roles_of("register_dataset") == frozenset()
+    assert roles_of("push_results") == frozenset()
+    assert roles_of("test_endpoint") == frozenset()
+    assert roles_of("delete_endpoint") == frozenset()
+    assert roles_of("register_model") == {"register"}
 
 
 def test_a_release_under_a_condition_is_the_gate_and_validation_counts_before_training() -> None:

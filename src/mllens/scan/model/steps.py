@@ -25,6 +25,9 @@ _CHECK = {"validate", "validation", "validator", "validates", "check", "checks",
           "expectations", "anomalies", "great"}  # fmt: skip
 _PREPARES = {"split", "query", "extract", "ingest", "ingestion", "preprocess", "preprocessing", "prepare", "load",
              "download", "generate", "gen", "transform"}  # fmt: skip
+_NOT_MODEL = {"data", "dataset", "datasets", "table", "tables", "features", "feature", "metrics", "results", "report",
+              "logs", "artifacts", "schema"}  # fmt: skip
+_AROUND = {"test", "tests", "check", "delete", "cleanup", "clean", "teardown", "monitor", "invoke", "notify", "wait"}
 _ROLES: dict[str, set[str]] = {
     "train": {"train", "training", "trainer", "fit", "retrain"},
     "tune": {"tune", "tuning", "tuner", "hypertune", "hpo", "hyperparameter", "hyperparameters", "sweep", "katib"},
@@ -48,6 +51,8 @@ def roles_of(*names: str) -> frozenset[str]:
     roles = {role for role, vocabulary in _ROLES.items() if said & vocabulary}
     if said & _PREPARES:
         roles.discard("train")  # create_training_split, load_training_data: data for training
+    if (said & _NOT_MODEL and "model" not in said) or said & _AROUND:
+        roles -= {"deploy", "register"}  # register_dataset, push_results, test_endpoint, delete_endpoint
     if said & _CHECK and (said & _DATA or said >= {"great", "expectations"}):
         roles.add("validate_data")
         roles.discard("evaluate")
