@@ -12,8 +12,9 @@ from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._iac import MISSING
 from mllens.scan.model import cloudformation, kinds, kinds_platform, state_of, terraform
 from mllens.scan.model.attributes import TABLE
-from mllens.scan.model.attributes_read import declared_reads, fields_for
-from mllens.scan.model.kinds import Model, MonitoringJob, Notebook, Resource
+from mllens.scan.model.attributes_read import declared_reads, fields_for, with_declared
+from mllens.scan.model.bicep import BicepReader, resources
+from mllens.scan.model.kinds import Model, MonitoringJob, Notebook, Resource, Workspace
 from mllens.scan.model.values import Switch, Value
 from mllens.scan.parse import parse
 from mllens.scan.registry import Family, FamilyMeta, Rule, RuleMeta, families
@@ -167,3 +168,29 @@ def test_the_shipped_rules_declarations_are_valid_and_agree() -> None:
     table = declared_reads(families())
     assert {t: [attr for attr, _ in fields] for t, fields in table["Model"].items()} == {
         "aws_sagemaker_model": ["network_isolation"], "AWS::SageMaker::Model": ["network_isolation"]}
+
+
+BICEP = """\
+resource ws 'Microsoft.MachineLearningServices/workspaces@2024-04-01' = {
+  name: 'mlw'
+  properties: {
+    hbiWorkspace: true
+  }
+}
+
+resource other 'Microsoft.MachineLearningServices/workspaces@2024-04-01' = {
+  name: 'mlw2'
+}
+"""
+
+
+def test_bicep_resources_get_what_rules_declare_for_their_azure_type_in_any_case() -> None:
+    file = ParsedFile("main.bicep", "bicep", BICEP, parse("bicep", BICEP))
+    table = declared_reads([_family("fam", one={
+        "Workspace.high_impact": {"microsoft.machinelearningservices/WORKSPACES": "properties.hbiWorkspace"}})])
+    declared = [res for res in resources(file) if not res.existing]
+    mapped = [r for r in _resources("main.bicep", "bicep", BICEP) if isinstance(r, Workspace)]
+    read = [with_declared(ws, BicepReader(file.path, res).at, table) for ws, res in zip(mapped, declared, strict=True)]
+    assert [r.attr("high_impact") for r in read] == [Value(True, "main.bicep", 4, "hbiWorkspace"),
+                                                     Value(MISSING, "main.bicep", 8, "hbiWorkspace")]
+    assert [r.attr("high_impact") for r in mapped] == [None, None]  # no shipped rule declares it

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from fnmatch import fnmatchcase
 from functools import cache
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from mllens.errors import InputError
 from mllens.scan.detectors._iac import Node
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from mllens.scan.registry import Family
 
 Field = tuple[str, Spec]
+R = TypeVar("R", bound=kinds.Resource)
 _PATH = re.compile(r"^[A-Za-z_][\w-]*(\[\])?(\.[A-Za-z_][\w-]*(\[\])?)*$")
 _KEY = re.compile(r"^([A-Z][A-Za-z]*)\.([a-z][a-z0-9_]*)$")
 
@@ -176,16 +177,35 @@ def declared_reads(loaded: Sequence[Family]) -> dict[str, dict[str, tuple[Field,
             for key, by_type in rule.meta.reads.items():
                 where = {"file": f"{family.name}.yaml", "field": f"rules.{rule.name}.reads.{key}"}
                 kind, attr = _check_key(key, known, where)
-                for rtype, path in by_type.items():
+                for written, path in by_type.items():
+                    rtype = _type_key(written)
                     if not _PATH.match(path) or "[]" in path:
                         raise InputError(f"expected a dotted path such as A.B for {rtype}, got {path!r}", **where)
                     before = seen.setdefault((kind, attr, rtype), (path, rule.id))
                     if before[0] != path:
-                        raise InputError(f"{rtype} is read from {path!r} here but from {before[0]!r} by {before[1]}",
-                                         **where)
+                        raise InputError(f"{written} is read from {path!r} here but from {before[0]!r} by "
+                                         f"{before[1]}", **where)
                     if before[1] == rule.id:
                         out.setdefault(kind, {}).setdefault(rtype, []).append((attr, Spec((path,))))
     return {kind: {t: tuple(f) for t, f in types.items()} for kind, types in out.items()}
+
+
+def _type_key(rtype: str) -> str:
+    """Azure resource types (`Microsoft.MachineLearningServices/workspaces`) match in any case,
+    as Azure reads them; Terraform and CloudFormation types as written."""
+    return rtype.lower() if "/" in rtype else rtype
+
+
+def with_declared(res: R, at: Callable[[str], Value],
+                  table: dict[str, dict[str, tuple[Field, ...]]] | None = None) -> R:
+    """`res` with the attributes rules declare for its kind and type, each read with `at` (a
+    dotted path to a located value): for the adapters whose syntax has no attribute table yet
+    (Bicep and ARM, through `azure_types`). `table`: the declarations (default: the rules')."""
+    rtype = _type_key(res.type)
+    fields = fields_for(type(res), rtype)[1] if table is None else _lookup(table, type(res).__name__, rtype)
+    if not fields:
+        return res
+    return dataclasses.replace(res, extra=tuple((name, at(spec.paths[0])) for name, spec in fields))
 
 
 def _check_key(key: str, known: dict[str, type], where: dict[str, str]) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
+from mllens.scan.model.attributes_read import with_declared
 from mllens.scan.model.kinds import (
     Alarm,
     Capture,
@@ -178,9 +179,8 @@ def is_ml(resource_type: str) -> bool:
 def map_resource(resource_type: str, reader: AzureReader) -> Resource | None:
     """The model's resource for one declared Azure resource; None for a type not in the model."""
     mapper = _TYPES.get(resource_type.lower())
-    if mapper is not None:
-        return mapper(reader)
-    return Resource(**reader.base()) if is_ml(resource_type) else None
+    found = mapper(reader) if mapper is not None else Resource(**reader.base()) if is_ml(resource_type) else None
+    return with_declared(found, reader.at) if found is not None else None  # what rules declare (reads:)
 
 
 def base(reader: AzureReader, *, syntax: str, resource_type: str, name: str, shown: str) -> dict[str, Any]:
