@@ -46,6 +46,9 @@ def rules_markdown(lens: Lens, selected: Sequence[Family] | None = None) -> str:
                 title = f" ({practice.title})" if practice else ""
                 out.append(f"- {m.practice}{title}, check `{m.check}`")
             out += ["", f"**Why.** {_one_line(meta.why)}", "", f"**How.** {_one_line(meta.how)}", ""]
+            for key, by_type in meta.reads.items():  # attributes the rule declares for the model
+                where = "; ".join(f"`{path}` of {rtype}" for rtype, path in by_type.items())
+                out += [f"**Reads** `{key}`: {where}.", ""]
             for stack, snippet in meta.fix.items():
                 out += [
                     f"**Fix ({stack}).**",
