@@ -81,11 +81,21 @@ def test_a_bad_cluster_is_a_usage_error(tmp_path: Path) -> None:
     )
 
 
-def test_ctrl_c_says_how_to_go_on_and_exits_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("recorded", "said"),
+    [
+        (1, "interrupted after 1 of 2 repositories: run the same command again to scan the rest\n"),
+        (2, "interrupted while closing the workers: all 2 repositories were recorded\n"),
+    ],
+)
+def test_ctrl_c_says_how_to_go_on_and_exits_130(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recorded: int, said: str
+) -> None:
     import mllens.fleet.run
 
     def interrupted(*args: object, **kwargs: object) -> Iterator[FleetEntry]:
-        yield FleetEntry(source="a", name="a", commit=None, status="ok", duration_s=0.1)
+        for name in ("a", "b")[:recorded]:
+            yield FleetEntry(source=name, name=name, commit=None, status="ok", duration_s=0.1)
         raise KeyboardInterrupt
 
     monkeypatch.setattr(mllens.fleet.run, "fleet_scan", interrupted)
@@ -93,4 +103,4 @@ def test_ctrl_c_says_how_to_go_on_and_exits_130(tmp_path: Path, monkeypatch: pyt
     repo(tmp_path, "b")
     result = fleet(tmp_path, str(tmp_path / "a"), str(tmp_path / "b"), "--workers", "1")
     assert result.exit_code == 130
-    assert result.stderr == "interrupted after 1 of 2 repositories: run the same command again to scan the rest\n"
+    assert result.stderr == said

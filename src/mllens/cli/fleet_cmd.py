@@ -114,7 +114,10 @@ def scan_command(
                     bar.stop()
     except KeyboardInterrupt:
         done = sum(counts.values())
-        _say(f"interrupted after {done} of {total} repositories: run the same command again to scan the rest")
+        if done < total:
+            _say(f"interrupted after {done} of {total} repositories: run the same command again to scan the rest")
+        else:
+            _say(f"interrupted while closing the workers: all {total} repositories were recorded")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except MllensError as exc:
         _say(f"error: {exc}")
