@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
-from fleetrepos import TRAIN, MakeRepo
+from fleetrepos import TRAIN, MakeRepo, commit
 
 from mllens.fleet.executors import ProcessExecutor
 from mllens.fleet.run import fleet_scan
 from mllens.fleet.sources import expand
 from mllens.review.serialise import review_to_stored_json
 from mllens.store import Store, latest_review, open_store
-from mllens.store.access import add_token, add_user
-from mllens.store.records import UserInfo
+from mllens.store.access import add_token, add_user, workload_teams
+from mllens.store.records import StoreError, UserInfo
 from mllens.web.app import create_app
 from mllens.web.portfolio import visible_workloads
 from mllens.web.security import new_token, token_digest
@@ -54,3 +55,19 @@ def _admin(store: Store) -> tuple[UserInfo, str]:
         user = add_user(tx, name="root", role="admin", password_hash=None)
         add_token(tx, user="root", name="upload", scope="upload", digest=token_digest(token))
     return user, token
+
+
+def test_workloads_a_run_creates_go_into_its_team(make_repo: MakeRepo, tmp_path: Path) -> None:
+    one, two = make_repo("one"), make_repo("two")
+    with open_store(f"sqlite:///{tmp_path / 'fleet.db'}") as store, ProcessExecutor(workers=1) as executor:
+        list(fleet_scan(expand([str(one)]), executor=executor, store=store, clone_cache=tmp_path, team="risk"))
+        commit(one, {"serve.py": "import flask\n"})
+        statuses = {e.name: e.status for e in fleet_scan(expand([str(one), str(two)]), executor=executor,
+                                                          store=store, clone_cache=tmp_path, team="platform")}
+        assert statuses == {"one": "ok", "two": "ok"}
+        # a new workload goes into the run's team; one that exists keeps its own
+        assert workload_teams(store) == {"one": "risk", "two": "platform"}
+        editor = add_user(store, name="rita", role="editor", password_hash=None, teams=("risk",))
+        assert [line.name for line in visible_workloads(store, user=editor)] == ["one"]
+        with pytest.raises(StoreError, match="team name: expected 1 to 100 letters"):
+            next(fleet_scan(expand([str(two)]), executor=executor, store=store, clone_cache=tmp_path, team="a b"))

@@ -71,6 +71,11 @@ def scan_command(
             "--db", metavar="URL", help="Database URL (default: $MLLENS_DB, else SQLite in the user data directory)."
         ),
     ] = None,
+    team: Annotated[
+        str | None,
+        typer.Option("--team", metavar="NAME", help="Put the workloads this run creates in this team (the web "
+                     "app shows a workload to its team's members and to admins)."),
+    ] = None,
     cache: Annotated[
         Path | None,
         typer.Option("--cache", metavar="DIR", help="Where git URLs are cloned (default: the user cache directory)."),
@@ -100,7 +105,7 @@ def scan_command(
         with open_store(db, saving=True) as store, make_executor(cluster=cluster, workers=workers) as executor:
             bar = _bar(quiet=quiet, total=total, where=f"{executor.name}, {executor.workers} workers")
             results = fleet_scan(repos, executor=executor, store=store, out=out, clone_cache=clone_cache,
-                                 use_cache=not no_cache)  # fmt: skip
+                                 use_cache=not no_cache, team=team)  # fmt: skip
             try:
                 for entry in results:
                     counts[entry.status] += 1

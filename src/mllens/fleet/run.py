@@ -27,7 +27,9 @@ from mllens.lens.load import load_shipped_lens
 from mllens.lens.model import Lens
 from mllens.review.serialise import review_from_data
 from mllens.store import Store, save_review
+from mllens.store.access import check_name, set_workload_team
 from mllens.store.commits import scanned_commits
+from mllens.store.common import find_workload
 
 Known = dict[str, dict[str, dict[str, int] | None]]  # name -> commit -> risk counts
 SUMMARY_EVERY_S = 2.0  # DIR/fleet.json is rewritten at most this often (and at the end)
@@ -48,8 +50,8 @@ def known_commits(store: Store | None, previous: dict[str, FleetEntry]) -> Known
 class _Recorder:
     """Keeps a finished repository: its report file, its review in the store, its entry."""
 
-    def __init__(self, *, store: Store | None, out: Path | None, known: Known) -> None:
-        self.store, self.out, self.known = store, out, known
+    def __init__(self, *, store: Store | None, out: Path | None, known: Known, team: str | None) -> None:
+        self.store, self.out, self.known, self.team = store, out, known, team
         self.lenses: dict[str, Lens] = {}
 
     def _lens(self, lens_id: str) -> Lens:
@@ -75,7 +77,10 @@ class _Recorder:
                     write_report(self.out, source.name, result.report)
                 if self.store is not None:  # a store that fails stops the run (StoreError)
                     with self.store.transaction() as tx:
+                        new = find_workload(tx.session, source.name) is None
                         save_review(tx, review=review, workload=source.name, git_commit=result.commit)
+                        if new and self.team is not None:
+                            set_workload_team(tx, workload=source.name, team=self.team)
         return FleetEntry(
             source=source.text, name=source.name, commit=result.commit, status=status,
             duration_s=result.duration_s, risk_counts=counts, error=error,
@@ -97,10 +102,12 @@ def fleet_scan(
     out: Path | None = None,
     clone_cache: Path,
     use_cache: bool = True,
+    team: str | None = None,
 ) -> Generator[FleetEntry, None, None]:
     """Scan `sources` (named: mllens.fleet.sources.expand) on `executor`, yielding each
     repository's entry as it finishes. Stopping the iteration early cancels what is left;
-    everything yielded so far is kept (see module docstring)."""
+    everything yielded so far is kept (see module docstring). A workload the run creates
+    goes into `team` (as `scan --upload` puts a new one in the uploader's team)."""
     previous: dict[str, FleetEntry] = {}
     if out is not None:
         prepare(out)
@@ -111,7 +118,9 @@ def fleet_scan(
         ScanTask(source=s, clone_cache=cache, known_commits=frozenset(known.get(s.name, {})), use_cache=use_cache)
         for s in sources
     ]
-    recorder = _Recorder(store=store, out=out, known=known)
+    if team is not None:
+        check_name(team, what="team")
+    recorder = _Recorder(store=store, out=out, known=known, team=team)
     entries = dict(previous)  # this run's entries replace the last run's, the others stay
     order = {s.name: i for i, s in enumerate(sources)}
     last_written = time.monotonic()
