@@ -56,3 +56,16 @@ def test_an_unknown_cloud_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["scan", str(tmp_path), "--quiet", "--live", "gcp"])
     assert result.exit_code == 2
     assert "--live: expected a live account provider, one of aws; got 'gcp'" in result.stderr
+
+
+def test_drift_between_the_files_and_the_account_is_in_the_scan(account: Any, tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_sagemaker_endpoint_configuration" "c" {\n  name = "churn-config"\n'
+        '  production_variants {\n    variant_name           = "main"\n    model_name             = "churn-model"\n'
+        '    initial_instance_count = 2\n    instance_type          = "ml.m5.large"\n  }\n}\n', encoding="utf-8")
+    config = serve(account, name="churn", instances=1)
+    both = scan_json(str(tmp_path), "--live", "aws")
+    drifted = [e for e in both["evidence"] if e["message"].startswith("drift between code and cloud")]
+    assert [(e["rule"], e["file"], e["line"], e["outcome"]) for e in drifted] == [
+        ("ml_resources.serving_instance_count", "main.tf", 6, "contradicts")]
+    assert config["EndpointConfigArn"] in drifted[0]["message"]

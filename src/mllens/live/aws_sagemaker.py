@@ -91,7 +91,8 @@ def model(data: dict[str, Any]) -> Model:
     arn = str(data["ModelArn"])
     containers = [data["PrimaryContainer"]] if "PrimaryContainer" in data else list(data.get("Containers", []))
     return Model(**_base(arn, "model", str(data["ModelName"])), vpc=_at(arn, data, "VpcConfig"),
-                 container_modes=tuple(_at(arn, c, "Mode") for c in containers if "Mode" in c))
+                 container_modes=tuple(_at(arn, c, "Mode") for c in containers if "Mode" in c),
+                 extra=(("network_isolation", _at(arn, data, "EnableNetworkIsolation")),))
 
 
 def notebook(data: dict[str, Any]) -> Notebook:

@@ -73,6 +73,10 @@ TABLE: dict[str, dict[str, SpecLike]] = {
     "Model.vpc": {"aws_sagemaker_model": block("vpc_config"), _SM + "Model": block("VpcConfig")},
     "Model.container_modes": {"aws_sagemaker_model": ("primary_container[].mode", "container[].mode"),
                               _SM + "Model": ("PrimaryContainer[].Mode", "Containers[].Mode")},
+    # the names in the account, matched against a live read (mllens.live.drift)
+    "Deployment.cloud_name": {_TF_CONFIG: "name", _CFN_CONFIG: "EndpointConfigName"},
+    "Endpoint.cloud_name": {"aws_sagemaker_endpoint": "name", _SM + "Endpoint": "EndpointName"},
+    "Model.cloud_name": {"aws_sagemaker_model": "name", _SM + "Model": "ModelName"},
     # notebooks and workspaces
     "Notebook.key": {_TF_NOTEBOOK: "kms_key_id", _CFN_NOTEBOOK: "KmsKeyId"},
     "Notebook.root_access": {_TF_NOTEBOOK: switch("root_access", "Disabled"),

@@ -35,6 +35,7 @@ class Resource:
     tag_defaults: str = ""  # the provider whose default tags may apply from another file ("": none can)
     scripted: bool = False  # created by code when it runs (an SDK call), not declared as infrastructure
     retired: str = ""  # what the provider retired this resource type for ("": a current type)
+    cloud_name: Value | None = None  # the name it has in the account (what a live reader matches it by)
     # Attributes judgements declare in their own metadata (`reads:`; see attributes_read)
     extra: tuple[tuple[str, Value], ...] = ()
 
