@@ -45,7 +45,7 @@ def scan_command(
     sources: Annotated[
         list[str],
         typer.Argument(
-            metavar="SOURCES...",
+            metavar="SOURCE",
             help="Project folders, git URLs, or text files listing them one a line (# comments).",
         ),
     ],
