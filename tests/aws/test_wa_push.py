@@ -11,7 +11,7 @@ from botocore.config import Config
 from botocore.stub import Stubber
 
 from mllens.aws.wa_answers import WaAnswer
-from mllens.aws.wa_plan import NEW_LENS_ARN, NEW_WORKLOAD_ID
+from mllens.aws.wa_plan import NEW_LENS_ARN, NEW_WORKLOAD_ID, WorkloadMeta
 from mllens.aws.wa_push import read_state, run_plan
 from mllens.errors import MllensError
 
@@ -42,6 +42,14 @@ def stub() -> Iterator[tuple[Any, Stubber]]:
         stubber.assert_no_pending_responses()
 
 
+def _workload(**changed: Any) -> dict[str, Any]:
+    """GetWorkload's Workload as the tool answers it."""
+    held = {"WorkloadId": WID, "WorkloadName": "fraud", "Description": "scores card payments",
+            "Environment": "PRODUCTION", "ReviewOwner": "risk-ml@acme.example", "AwsRegions": ["eu-west-1"],
+            "Lenses": ["wellarchitected", ARN]}
+    return {**held, **changed}
+
+
 def _summary(wid: str, name: str, lenses: list[str]) -> dict[str, Any]:
     return {"WorkloadId": wid, "WorkloadName": name, "Lenses": lenses}
 
@@ -63,6 +71,7 @@ def test_read_state_follows_every_page(stub: tuple[Any, Stubber]) -> None:
         {"WorkloadSummaries": [_summary(WID, "fraud", ["wellarchitected", ARN])]},
         {"WorkloadNamePrefix": "fraud", "MaxResults": 50, "NextToken": "page2"},
     )
+    s.add_response("get_workload", {"Workload": _workload()}, {"WorkloadId": WID})
     listed = {"WorkloadId": WID, "LensAlias": ARN, "MaxResults": 50}
     s.add_response("list_answers", {"AnswerSummaries": [{"QuestionId": "MLOPS01"}], "NextToken": "a2"}, listed)
     s.add_response(
@@ -100,6 +109,7 @@ def test_read_state_follows_every_page(stub: tuple[Any, Stubber]) -> None:
         reason="BUSINESS_PRIORITIES",
     )
     assert state.milestones == ("Q1 review",)
+    assert state.workload == WorkloadMeta("scores card payments", "PRODUCTION", "risk-ml@acme.example", ("eu-west-1",))
 
 
 def _plan() -> list[dict[str, Any]]:

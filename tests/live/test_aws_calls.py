@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 from botocore.stub import Stubber
 
-from mllens.live.aws_calls import Calls
+from mllens.live.aws_calls import ATTEMPTS, Calls
 from mllens.live.aws_sagemaker import AwsSageMakerReader
 from mllens.live.judge import judge
 from mllens.scan.result import Diagnostic
@@ -37,9 +37,10 @@ def test_access_denied_names_the_action_once() -> None:
 
 def test_throttling_past_the_retries_is_a_diagnostic() -> None:
     diagnostics: list[Diagnostic] = []
-    calls = Calls(offline_session(), diagnostics)
+    calls = Calls(offline_session(), diagnostics, sleep=lambda _: None)
     with Stubber(calls.client("cloudwatch")) as stub:
-        stub.add_client_error("describe_alarms", service_error_code="Throttling", http_status_code=400)
+        for _ in range(ATTEMPTS):  # retried with backoff first
+            stub.add_client_error("describe_alarms", service_error_code="Throttling", http_status_code=400)
         assert calls.pages("cloudwatch", "describe_alarms", "MetricAlarms") == []
     assert [(d.file, d.kind) for d in diagnostics] == [("aws:cloudwatch:DescribeAlarms", "live_throttled")]
 

@@ -36,6 +36,16 @@ class WorkloadSettings:
 
 
 @dataclass(frozen=True)
+class WorkloadMeta:
+    """The workload's settings a push writes, as the tool holds them (GetWorkload)."""
+
+    description: str = ""
+    environment: str = ""
+    owner: str | None = None
+    regions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ToolState:
     """What the tool holds now, as far as a push cares (read by wa_push.read_state)."""
 
@@ -45,6 +55,7 @@ class ToolState:
     associated: bool = False
     answers: dict[str, WaAnswer] = field(default_factory=dict)
     milestones: tuple[str, ...] = ()
+    workload: WorkloadMeta | None = None  # None: not read, so not compared
 
 
 def token(*parts: str) -> str:
@@ -64,9 +75,28 @@ def environment_of(value: str | None) -> Environment:
     return "PRODUCTION" if (value or "production").strip().lower() in ("production", "prod") else "PREPRODUCTION"
 
 
+def _workload_update(settings: WorkloadSettings, workload_id: str, held: WorkloadMeta | None) -> list[Call]:
+    """UpdateWorkload with only the settings that changed (none: no call). An owner or
+    Regions mllens does not know (unset in mllens.yaml and flags) are left as the tool has them."""
+    if held is None:
+        return []
+    changed: dict[str, Any] = {}
+    if held.description != settings.description:
+        changed["Description"] = settings.description
+    if held.environment != settings.environment:
+        changed["Environment"] = settings.environment
+    if settings.owner and held.owner != settings.owner:
+        changed["ReviewOwner"] = settings.owner
+    if settings.regions and sorted(held.regions) != sorted(settings.regions):
+        changed["AwsRegions"] = list(settings.regions)
+    if not changed:
+        return []
+    return [{"operation": "UpdateWorkload", "params": {"WorkloadId": workload_id, **changed}}]
+
+
 def _workload_calls(settings: WorkloadSettings, state: ToolState) -> tuple[list[Call], str]:
     if state.workload_id is not None:
-        return [], state.workload_id
+        return _workload_update(settings, state.workload_id, state.workload), state.workload_id
     params: dict[str, Any] = {
         "WorkloadName": settings.name,
         "Description": settings.description,

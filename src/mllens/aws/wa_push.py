@@ -7,7 +7,7 @@ from typing import Any
 
 from mllens.aws.wa_answers import WaAnswer
 from mllens.aws.wa_client import Conflict, Sleep, call, pages
-from mllens.aws.wa_plan import NEW_LENS_ARN, NEW_WORKLOAD_ID, Call, ToolState
+from mllens.aws.wa_plan import NEW_LENS_ARN, NEW_WORKLOAD_ID, Call, ToolState, WorkloadMeta
 from mllens.errors import MllensError
 
 
@@ -61,6 +61,13 @@ def read_state(
     if summary is None:
         return ToolState(lens_arn=lens_arn, lens_version=lens_version)
     workload_id = summary["WorkloadId"]
+    held = call(client, "GetWorkload", {"WorkloadId": workload_id}, sleep=sleep).get("Workload", {})
+    meta = WorkloadMeta(
+        description=held.get("Description", ""),
+        environment=held.get("Environment", ""),
+        owner=held.get("ReviewOwner"),
+        regions=tuple(held.get("AwsRegions", [])),
+    )
     used = alias or lens_arn
     associated = used is not None and used in summary.get("Lenses", [])
     answers = read_answers(client, workload_id, used, sleep=sleep) if associated and used else {}
@@ -70,7 +77,7 @@ def read_state(
             client, "ListMilestones", {"WorkloadId": workload_id, "MaxResults": 50}, "MilestoneSummaries", sleep=sleep
         )
     )
-    return ToolState(workload_id, lens_arn, lens_version, associated, answers, milestones)
+    return ToolState(workload_id, lens_arn, lens_version, associated, answers, milestones, meta)
 
 
 def _fill(value: Any, ids: dict[str, str]) -> Any:

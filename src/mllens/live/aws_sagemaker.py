@@ -8,6 +8,8 @@ Every resource's `file` is its ARN, every attribute a `Value` named as the API s
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from mllens.live.aws_calls import Calls, session
@@ -153,15 +155,37 @@ def alarm(data: dict[str, Any]) -> Alarm:
 class AwsSageMakerReader:
     name = "aws"
 
-    def __init__(self, boto_session: Any | None = None) -> None:
+    def __init__(self, boto_session: Any | None = None, *, sleep: Callable[[float], None] = time.sleep) -> None:
         self._session = boto_session
+        self._sleep = sleep  # between retries of a throttled call
 
     def read(self) -> LiveRead:
         found = LiveRead()
-        calls = Calls(self._session if self._session is not None else session(), found.diagnostics)
+        calls = Calls(self._session if self._session is not None else session(), found.diagnostics, sleep=self._sleep)
         for resource in _resources(calls):
             found.add(resource)
         return found
+
+
+# (List call, its items' key, Describe call, the name it takes, the kind it maps to)
+Described = tuple[str, str, str, str, Callable[[dict[str, Any]], Resource]]
+DESCRIBED: tuple[Described, ...] = (
+    ("list_models", "Models", "describe_model", "ModelName", model),
+    ("list_notebook_instances", "NotebookInstances", "describe_notebook_instance", "NotebookInstanceName", notebook),
+    ("list_domains", "Domains", "describe_domain", "DomainId", domain),
+    ("list_feature_groups", "FeatureGroupSummaries", "describe_feature_group", "FeatureGroupName", feature_group),
+)
+
+
+def described(calls: Calls, listed: Described) -> list[Resource]:
+    """Every item of a List call (all pages), described one by one (one refused: left out)."""
+    listing, key, describe, name, build = listed
+    out = []
+    for item in calls.pages(SM, listing, key):
+        data = calls.one(SM, describe, **{name: item[name]})
+        if data is not None:
+            out.append(build(data))
+    return out
 
 
 def _resources(calls: Calls) -> list[Resource]:
@@ -174,19 +198,8 @@ def _resources(calls: Calls) -> list[Resource]:
         config = calls.one(SM, "describe_endpoint_config", EndpointConfigName=ep["EndpointConfigName"])
         if config is not None:
             out.append(endpoint_config(config))
-    described = [
-        ("list_models", "Models", "describe_model", "ModelName", model),
-        ("list_notebook_instances", "NotebookInstances", "describe_notebook_instance", "NotebookInstanceName",
-         notebook),
-        ("list_domains", "Domains", "describe_domain", "DomainId", domain),
-        ("list_feature_groups", "FeatureGroupSummaries", "describe_feature_group", "FeatureGroupName",
-         feature_group),
-    ]
-    for listing, key, describe, name, build in described:
-        for item in calls.pages(SM, listing, key):
-            data = calls.one(SM, describe, **{name: item[name]})
-            if data is not None:
-                out.append(build(data))
+    for listed in DESCRIBED:
+        out.extend(described(calls, listed))
     recent = calls.one(SM, "list_training_jobs", MaxResults=RECENT_TRAINING_JOBS, SortBy="CreationTime",
                        SortOrder="Descending") or {}
     for item in recent.get("TrainingJobSummaries", []):
@@ -210,13 +223,19 @@ def _approval(arn: str, package: dict[str, Any]) -> Value:
     return status if status.raw == "PendingManualApproval" else Value.absent(arn, 0, status.name)
 
 
-def _governance(calls: Calls) -> list[Resource]:
-    """Monitoring schedules, model package groups with their packages' approval, pipelines."""
+def monitoring_schedules(calls: Calls) -> list[Resource]:
+    """Every monitoring schedule (all pages), as its summary lists it (its type is there)."""
     out: list[Resource] = []
     for item in calls.pages(SM, "list_monitoring_schedules", "MonitoringScheduleSummaries"):
         arn = str(item["MonitoringScheduleArn"])
         out.append(MonitoringSchedule(**_base(arn, "monitoring schedule", str(item["MonitoringScheduleName"])),
                                       monitoring_type=_at(arn, item, "MonitoringType")))
+    return out
+
+
+def _governance(calls: Calls) -> list[Resource]:
+    """Monitoring schedules, model package groups with their packages' approval, pipelines."""
+    out: list[Resource] = [*monitoring_schedules(calls)]
     for group in calls.pages(SM, "list_model_package_groups", "ModelPackageGroupSummaryList"):
         arn = str(group["ModelPackageGroupArn"])
         out.append(ModelRegistry(**_base(arn, "model package group", str(group["ModelPackageGroupName"]))))
