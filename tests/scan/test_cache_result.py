@@ -155,6 +155,10 @@ def test_a_walk_key_needs_times_old_enough_to_trust() -> None:
     assert cache_result.walk_key("v", "w", [old], now) != cache_result.walk_key("v2", "w", [old], now)
     moved = (10, old[1], old[2], 2, 1)  # another inode: the file was replaced
     assert cache_result.walk_key("v", "w", [old], now) != cache_result.walk_key("v", "w", [moved], now)
+    huge = (10, old[1], old[2], 2**64 - 1, 1)  # an inode past a signed 64-bit integer
+    assert cache_result.walk_key("v", "w", [old, huge], now) not in (None, cache_result.walk_key("v", "w", [old], now))
+    assert cache_result.walk_key("v", "w", [huge, recent], now) is None
+    assert cache_result.walk_key("v", "w", [], now) is not None  # an empty tree
 
 
 def test_a_just_written_file_is_never_served_by_the_walk(tmp_path: Path, walked_only: list[str]) -> None:
