@@ -59,6 +59,25 @@ def test_dry_run_prints_the_calls_without_credentials() -> None:
     assert all(set(c) == {"operation", "params"} for c in plan)
 
 
+def test_done_when_the_example_dry_run_push_is_a_list_of_calls_botocore_validation_accepts() -> None:
+    """Issue 14's "Done when": every planned call of the example project passes botocore's own
+    parameter validation against the `wellarchitected` service model, in the printed order."""
+    import botocore.session
+    from botocore.validate import ParamValidator
+
+    result = CliRunner().invoke(_app(), ["aws", "push", str(EXAMPLE), "--dry-run", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.output)
+    model = botocore.session.get_session().get_service_model("wellarchitected")
+    for call in plan:
+        assert call["operation"] in model.operation_names
+        report = ParamValidator().validate(call["params"], model.operation_model(call["operation"]).input_shape)
+        assert not report.has_errors(), (call["operation"], report.generate_report())
+    operations = [c["operation"] for c in plan]
+    assert operations[0] == "CreateWorkload" and operations[-1] == "CreateMilestone"
+    assert operations.count("UpdateAnswer") == 35
+
+
 def test_pull_without_mllens_yaml_is_a_one_line_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(_app(), ["aws", "pull", str(tmp_path)], obj={"wa_client": object()})
     assert result.exit_code == 2
@@ -141,6 +160,10 @@ def test_the_real_push_makes_exactly_the_dry_run_calls_and_a_second_push_writes_
         {"WorkloadSummaries": [{"WorkloadId": WID, "WorkloadName": "card-fraud-scoring", "Lenses": [ARN]}]},
         {"WorkloadNamePrefix": "card-fraud-scoring", "MaxResults": 50},
     )
+    created = plan[0]["params"]
+    held = {k: created[k] for k in ("WorkloadName", "Description", "Environment", "ReviewOwner", "AwsRegions")
+            if k in created}
+    s.add_response("get_workload", {"Workload": {"WorkloadId": WID, **held}}, {"WorkloadId": WID})
     s.add_response(
         "list_answers",
         {"AnswerSummaries": [{"QuestionId": u["QuestionId"]} for u in updates]},

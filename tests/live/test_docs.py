@@ -51,3 +51,34 @@ def test_the_policy_grants_every_call_and_only_reads(account: Any) -> None:
             "application-autoscaling:DescribeScalableTargets", "cloudwatch:DescribeAlarms"} <= session.actions
     assert session.actions - granted == set()
     assert all(re.fullmatch(r"[a-z-]+:(List|Describe)[A-Za-z]+", action) for action in granted)
+
+
+SERVICES = ("sagemaker", "application-autoscaling", "cloudwatch")
+READER = Path(__file__).resolve().parents[2] / "src" / "mllens" / "live" / "aws_sagemaker.py"
+
+
+def _called_actions() -> set[str]:
+    """The IAM actions of every client method the reader names (calls name them as strings)."""
+    import ast
+
+    import botocore.session
+
+    session = botocore.session.get_session()
+    methods = {}
+    for service in SERVICES:
+        client = session.create_client(service, region_name="us-east-1", aws_access_key_id="x",
+                                       aws_secret_access_key="x")
+        methods[service] = client.meta.method_to_api_mapping
+    actions = set()
+    for node in ast.walk(ast.parse(READER.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            owners = [s for s in SERVICES if node.value in methods[s]]
+            assert len(owners) <= 1, f"{node.value} is a method of {owners}: say which service the reader means"
+            actions |= {f"{s}:{methods[s][node.value]}" for s in owners}
+    return actions
+
+
+def test_the_policy_grants_exactly_the_calls_the_reader_makes() -> None:
+    called = _called_actions()
+    assert {"sagemaker:ListFeatureGroups", "sagemaker:ListMonitoringSchedules", "sagemaker:DescribeModel"} <= called
+    assert policy_actions() == called

@@ -69,3 +69,15 @@ def test_drift_between_the_files_and_the_account_is_in_the_scan(account: Any, tm
     assert [(e["rule"], e["file"], e["line"], e["outcome"]) for e in drifted] == [
         ("ml_resources.serving_instance_count", "main.tf", 6, "contradicts")]
     assert config["EndpointConfigArn"] in drifted[0]["message"]
+
+
+def test_done_when_a_moto_endpoint_config_without_data_capture_is_a_gap_at_its_arn(
+    account: Any, tmp_path: Path
+) -> None:
+    """Issue 14's "Done when": `mllens scan --live aws` on a moto account whose endpoint config
+    has no data capture gives that gap as evidence at the endpoint config's ARN, no line."""
+    config = serve(account, name="fraud")
+    both = scan_json(str(tmp_path), "--live", "aws")
+    gap = [e for e in both["evidence"] if e["rule"] == "ml_resources.endpoint_data_capture"]
+    assert {(e["file"], e["line"], e["outcome"]) for e in gap} == {(config["EndpointConfigArn"], None, "contradicts")}
+    assert {e["check"] for e in gap} == {"endpoint_data_capture", "data_capture"}
