@@ -201,3 +201,13 @@ def test_dry_run_as_text_names_each_call_and_its_question() -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "CreateWorkload" and "UpdateAnswer MLOPS01" in lines and lines[-1] == "CreateMilestone"
+
+
+def test_workload_flags_win_over_mllens_yaml() -> None:
+    result = CliRunner().invoke(_app(), [
+        "aws", "push", str(EXAMPLE), "--dry-run", "--format", "json", "--description", "Card fraud scoring, v2",
+        "--owner", "ml-platform@acme.example", "--environment", "staging", "--workload", "fraud-staging"])
+    assert result.exit_code == 0, result.output
+    created = json.loads(result.output)[0]["params"]
+    assert (created["WorkloadName"], created["Description"], created["ReviewOwner"], created["Environment"]) == (
+        "fraud-staging", "Card fraud scoring, v2", "ml-platform@acme.example", "PREPRODUCTION")

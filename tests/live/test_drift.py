@@ -124,3 +124,37 @@ def test_a_malformed_file_leaves_the_comparison_going(account: Any, tmp_path: Pa
     serve(account, name="churn", capture=True)
     found = drift(declared_resources(tmp_path), _live(account))
     assert {(e.rule, e.file) for e in found} == {("ml_resources.endpoint_data_capture", "template.yaml")}
+
+
+ENV_TF = """\
+resource "aws_sagemaker_endpoint_configuration" "churn" {
+  name = "churn-config"
+  production_variants {
+    variant_name           = "main"
+    model_name             = "churn-model"
+    initial_instance_count = var.instance_count
+    instance_type          = "ml.m5.large"
+  }
+}
+"""
+
+
+def _per_environment(root: Path) -> None:
+    (root / "main.tf").write_text(ENV_TF, encoding="utf-8")
+    (root / "variables.tf").write_text('variable "instance_count" {\n  default = 1\n}\n', encoding="utf-8")
+    (root / "prod.tfvars").write_text("instance_count = 2\n", encoding="utf-8")
+
+
+def test_an_account_running_one_environments_value_is_no_drift(account: Any, tmp_path: Path) -> None:
+    _per_environment(tmp_path)
+    serve(account, name="churn", instances=2)  # what prod.tfvars deploys
+    assert drift(declared_resources(tmp_path), _live(account)) == []
+
+
+def test_a_value_no_environment_declares_is_drift_where_each_is_set(account: Any, tmp_path: Path) -> None:
+    _per_environment(tmp_path)
+    serve(account, name="churn", instances=3)
+    found = drift(declared_resources(tmp_path), _live(account))
+    # the environment file sets what is deployed (the declared default is overridden there)
+    assert {(e.file, e.line) for e in found} == {("prod.tfvars", 1)}
+    assert all("var.instance_count" in e.message and "instance count 3" in e.message for e in found)

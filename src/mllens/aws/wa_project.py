@@ -42,6 +42,9 @@ def prepare(
     *,
     workload: str | None = None,
     regions: tuple[str, ...] = (),
+    description: str | None = None,
+    owner: str | None = None,
+    environment: str | None = None,
     lens_alias: str | None = None,
     milestone: str | None = None,
     scan: ScanFn | None = None,
@@ -53,11 +56,12 @@ def prepare(
     answers = document.answers if document is not None else None
     exported = export_lens(lens, fold=True)
     wl = review.workload
+    owner = owner or wl.owner  # a flag wins over mllens.yaml, as --region does
     settings = WorkloadSettings(
         name=workload or wl.name,
-        description=(wl.description or DEFAULT_DESCRIPTION)[:250].ljust(3, "."),
-        environment=environment_of(wl.environment),
-        owner=wl.owner if wl.owner and len(wl.owner) >= 3 else None,
+        description=(description or wl.description or DEFAULT_DESCRIPTION)[:250].ljust(3, "."),
+        environment=environment_of(environment or wl.environment),
+        owner=owner if owner and len(owner) >= 3 else None,
         regions=regions or tuple(wl.regions or ()),  # --region wins over mllens.yaml
         lens_alias=lens_alias,
         milestone=milestone,

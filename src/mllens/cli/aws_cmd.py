@@ -42,6 +42,16 @@ def push(
         str | None, typer.Option("--workload", metavar="NAME", help="Workload name (default: mllens.yaml's).")
     ] = None,
     region: Region = None,
+    description: Annotated[
+        str | None, typer.Option("--description", metavar="TEXT", help="Workload description (default: mllens.yaml's).")
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", metavar="NAME", help="Review owner (default: mllens.yaml's).")
+    ] = None,
+    environment: Annotated[
+        str | None,
+        typer.Option("--environment", metavar="ENV", help="production or preproduction (default: mllens.yaml's)."),
+    ] = None,
     lens_alias: Annotated[
         str | None,
         typer.Option("--lens-alias", metavar="ALIAS", help="Use this lens (alias or ARN) instead of importing ours."),
@@ -63,6 +73,9 @@ def push(
             root,
             workload=workload,
             regions=tuple(region or ()),
+            description=description,
+            owner=owner,
+            environment=environment,
             lens_alias=lens_alias,
             milestone=milestone,
             scan=scan,
