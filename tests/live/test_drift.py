@@ -158,3 +158,33 @@ def test_a_value_no_environment_declares_is_drift_where_each_is_set(account: Any
     # the environment file sets what is deployed (the declared default is overridden there)
     assert {(e.file, e.line) for e in found} == {("prod.tfvars", 1)}
     assert all("var.instance_count" in e.message and "instance count 3" in e.message for e in found)
+
+
+CDK = """\
+from aws_cdk import Stack
+from aws_cdk import aws_sagemaker as sagemaker
+
+
+class ServingStack(Stack):
+    def __init__(self, scope, construct_id):
+        super().__init__(scope, construct_id)
+        sagemaker.CfnEndpointConfig(
+            self, "ChurnConfig",
+            endpoint_config_name="churn-config",
+            production_variants=[{"modelName": "churn-model", "variantName": "main", "initialInstanceCount": 2}],
+            data_capture_config=sagemaker.CfnEndpointConfig.DataCaptureConfigProperty(
+                enable_capture=True,
+                initial_sampling_percentage=100,
+                destination_s3_uri="s3://captures/churn",
+            ),
+        )
+"""
+
+
+def test_a_cdk_app_is_compared_through_the_same_model(account: Any, tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(CDK, encoding="utf-8")
+    (tmp_path / "train.py").write_text("import sagemaker\n", encoding="utf-8")  # no CDK: not read
+    serve(account, name="churn", instances=2)  # running without capture
+    found = drift(declared_resources(tmp_path), _live(account))
+    assert {(e.rule, e.file) for e in found} == {("ml_resources.endpoint_data_capture", "app.py")}
+    assert {e.line for e in found} == {13}  # enable_capture=True, where the app turns it on

@@ -16,8 +16,11 @@ from mllens.scan.parse import parse
 from mllens.scan.parse.errors import ParseError
 from mllens.scan.walk import iter_paths, walk
 
-# The kinds that declare cloud resources (Terraform, CloudFormation and its JSON form)
-DECLARING = frozenset({"terraform", "yaml", "json"})
+# The kinds that declare cloud resources (Terraform, CloudFormation and its JSON form, CDK
+# apps in Python or TypeScript), and words without which a file of that kind declares none
+DECLARING = frozenset({"terraform", "yaml", "json", "python", "text"})
+_WORDS = {"terraform": ("resource",), "yaml": ("AWS::",), "json": ("AWS::",), "python": ("aws_cdk",),
+          "text": ("aws-cdk-lib",)}
 
 
 def _text(root: str, rel: str) -> str | None:
@@ -35,8 +38,10 @@ def declared_resources(root: str | os.PathLike[str]) -> list[Resource]:
     binding = BindingFiles.of(f.path for f in files)
     out: list[Resource] = []
     for file in files:
+        if file.kind == "text" and not file.path.endswith(".ts"):
+            continue
         text = _text(top, file.path)
-        if text is None or ("resource" not in text and "AWS::" not in text):
+        if text is None or not any(word in text for word in _WORDS[file.kind]):
             continue
         sources = tuple((rel, t) for rel in binding.sources(file.path) if (t := _text(top, rel)) is not None)
         siblings = tuple(binding.siblings(file.path)) if file.kind != "terraform" and sources else ()
