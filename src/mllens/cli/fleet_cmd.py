@@ -51,7 +51,10 @@ def scan_command(
     ],
     out: Annotated[
         Path | None,
-        typer.Option("--out", metavar="DIR", help="Also write DIR/<name>.json per repository and DIR/fleet.json."),
+        typer.Option(
+            "--out", metavar="DIR",
+            help="Also write DIR/NAME.json per repository (NAME: its workload), and DIR/fleet.json.",
+        ),
     ] = None,
     workers: Annotated[
         int | None,
