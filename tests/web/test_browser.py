@@ -105,6 +105,7 @@ def test_a_facilitated_review_in_the_browser(served: str, browser: Any) -> None:
     highs = _high_in_portfolio(page, served)
 
     page.click("a:text('fraud-detection')")
+    page.wait_for_load_state()  # counting below needs the whole page, not the part parsed so far
     assert page.locator("h2[id^=g]").count() == 6
     page.click("a:text('By phase')")
     page.wait_for_load_state()  # the click returns once the URL changes, before the long page is parsed
@@ -117,6 +118,7 @@ def test_a_facilitated_review_in_the_browser(served: str, browser: Any) -> None:
     practice.locator("select[name=status]").select_option("missing")
     practice.locator("textarea[name=notes]").fill("No owner named yet")
     practice.locator("button[type=submit]").click()
+    page.wait_for_load_state()
     question = page.locator("div.question", has=page.locator("#MLOPS01-BP02"))
     assert question.locator("h3 .badge").inner_text() == "HIGH"
     assert "Answered in the app by edie" in page.locator("#MLOPS01-BP02").inner_text()
@@ -128,6 +130,7 @@ def test_a_facilitated_review_in_the_browser(served: str, browser: Any) -> None:
     page.fill("#ae-MLOPS01", until)
     page.fill("#ar-MLOPS01", "On-call starts next quarter")
     page.click("button:text('Accept the risk of MLOPS01')")
+    page.wait_for_load_state()
     accepted = page.locator("#accepted-MLOPS01-BP02")
     assert accepted.inner_text() == f"Risk accepted by ana until {until}: On-call starts next quarter"
     assert f"accepted until {until}, owner ana" in question.locator("h3").inner_text()
