@@ -5,6 +5,7 @@ is recorded with its error while the others finish."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from fleetrepos import MakeRepo, commit, scan_json, without_timing
@@ -124,8 +125,10 @@ def test_a_remote_repository_is_cloned_scanned_and_skipped_next_time(make_repo: 
     written = json.loads((tmp_path / "out" / "origin.json").read_text())
     clone = next((tmp_path / "clones").iterdir())
     assert written["project"]["path"] == str(clone)
+    shutil.rmtree(clone)
     (again,) = run([url], tmp_path)
-    assert again.status == "skipped"
+    assert (again.status, again.commit) == ("skipped", entry.commit)
+    assert not clone.exists()  # skipped by asking the remote: nothing cloned or fetched
     commit(origin, {"serve.py": "import flask\n"})
     (third,) = run([url], tmp_path)
     assert third.status == "ok" and third.commit != entry.commit

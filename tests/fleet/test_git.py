@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from fleetrepos import MakeRepo, commit, git
 
-from mllens.fleet.git import GitError, checkout_remote, clone_folder, head_commit
+from mllens.fleet.git import GitError, checkout_remote, clone_folder, head_commit, remote_head
 
 
 def test_head_commit_of_a_repository_and_none_elsewhere(make_repo: MakeRepo) -> None:
@@ -54,3 +54,9 @@ def test_two_urls_of_the_same_name_get_two_clone_folders(tmp_path: Path) -> None
     one = clone_folder(tmp_path, "https://a.example/org/app.git")
     two = clone_folder(tmp_path, "https://b.example/org/app.git")
     assert one != two and one.name.startswith("app-") and two.name.startswith("app-")
+
+
+def test_remote_head_asks_the_server_and_is_none_when_it_cannot(make_repo: MakeRepo, tmp_path: Path) -> None:
+    origin = make_repo("origin")
+    assert remote_head(f"file://{origin}") == git(origin, "rev-parse", "HEAD")
+    assert remote_head(f"file://{tmp_path}/nowhere.git") is None

@@ -62,6 +62,17 @@ def head_commit(folder: Path) -> str | None:
     return done.stdout.strip() or None
 
 
+def remote_head(url: str) -> str | None:
+    """The commit `url`'s HEAD names, asked of the server without fetching anything
+    (`git ls-remote`); None when it cannot be told (the clone that follows says why)."""
+    try:
+        done = _git(["ls-remote", "--", url, "HEAD"])
+    except GitError:
+        return None
+    first = done.stdout.split()
+    return first[0] if done.returncode == 0 and first else None
+
+
 def clone_folder(cache: Path, url: str) -> Path:
     """Where `url` is kept in the cache folder: its name and a digest of the whole URL."""
     digest = hashlib.blake2b(url.encode("utf-8"), digest_size=5).hexdigest()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from mllens.errors import MllensError
-from mllens.fleet.git import checkout_remote, clone_folder, head_commit
+from mllens.fleet.git import checkout_remote, clone_folder, head_commit, remote_head
 from mllens.fleet.sources import Source
 
 Status = Literal["ok", "failed", "skipped"]
@@ -80,6 +80,10 @@ def scan_repository(task: ScanTask) -> TaskResult:
         if source.problem is not None:
             return done("failed", error=source.problem)
         if source.kind == "git":
+            if task.known_commits:  # a rerun: most remotes have not moved, and asking costs no fetch
+                commit = remote_head(source.location)
+                if commit is not None and commit in task.known_commits:
+                    return done("skipped")
             folder = checkout_remote(source.location, clone_folder(Path(task.clone_cache), source.location))
         else:
             folder = Path(source.location)
