@@ -150,6 +150,10 @@ class Collector:
             last = node.body[-1]
             end = getattr(last, "end_lineno", None) or last.lineno
             self.found.gates.append((unit.cell, node.body[0].lineno, end, node.test))
+            if node.orelse:  # `else:` runs on the other side of the same comparison: gated by it too
+                other = node.orelse[-1]
+                other_end = getattr(other, "end_lineno", None) or other.lineno
+                self.found.gates.append((unit.cell, node.orelse[0].lineno, other_end, node.test))
 
     def _rebind(self, node: ast.For | ast.AsyncFor | ast.AugAssign | ast.NamedExpr, unit: Unit) -> None:
         """A name bound to a value that is not written out: a loop variable, `x += 1`, `(x := f())`."""

@@ -255,6 +255,47 @@ def evaluation_gate(ctx: FileContext, code: CodeIndex) -> None:
         ctx.supports(
             line=site.line, message=f"a metric check decides registration or deployment: {site.name}{site.where}"
         )
+        return
+    stop = _metric_stop(code)
+    if stop is not None:
+        site, test = stop
+        line = site.line - (getattr(site.node, "lineno", test.lineno) - test.lineno)  # the test's line
+        ctx.supports(line=line, message=f"a metric threshold stops the run when it is not met: {site.name}{site.where}")
+
+
+# What ends a run (or a pipeline step) with a failure: an exception, a non-zero exit, a
+# cancelled run. Unresolved names count: `raise ValueError(...)`, `run.parent.cancel()`.
+STOPS = ("sys.exit", "exit", "*Error", "*Exception", "*.cancel", "*.fail", "*.mark_failed")
+# the compared value must be named as a metric: `if len(rows) < 10: raise` checks input, not a model
+_METRIC_WORDS = ("acc", "auc", "mse", "mae", "rmse", "f1", "precision", "recall", "loss", "score", "metric",
+                 "r2", "error", "cer", "wer", "bleu", "rouge", "threshold")  # fmt: skip
+
+
+def _names_metric(test: ast.expr) -> bool:
+    for node in ast.walk(test):
+        text = None
+        if isinstance(node, ast.Name):
+            text = node.id
+        elif isinstance(node, ast.Attribute):
+            text = node.attr
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+        if text is not None and any(w in text.lower() for w in _METRIC_WORDS):
+            return True
+    return False
+
+
+def _metric_stop(code: CodeIndex) -> tuple[Site, ast.expr] | None:
+    """A failure raised, an exit or a cancelled run under a threshold test on a metric."""
+    for site in code.find(*STOPS, resolved=False):
+        if site.last == "exit" and site.value(0, default=0) in (0, None):
+            continue  # a clean exit is no failure
+        if not site.gated:
+            continue
+        for test in code.gate_tests(site):
+            if _compares_metric(test, code) and _names_metric(test):
+                return site, test
+    return None
 
 
 def load_tests(ctx: FileContext, code: CodeIndex) -> None:
