@@ -27,6 +27,12 @@ VERTEX_JOBS = (
     "google.cloud.aiplatform.CustomPythonPackageTrainingJob",
     "google.cloud.aiplatform.AutoML*TrainingJob",
 )
+# the same jobs requested through the cloud's API clients (boto3, the Vertex AI GAPIC client)
+API_JOBS = (
+    "boto3.client().create_training_job",
+    "boto3.client().create_hyper_parameter_tuning_job",
+    "google.cloud.aiplatform_v1*JobServiceClient().create_custom_job",
+)
 AZURE_JOBS = ("azure.ai.ml.command", "azure.ai.ml.entities.CommandJob", "azureml.core.ScriptRunConfig")
 SEARCH = (
     "sklearn.model_selection*SearchCV",
@@ -314,7 +320,9 @@ def spot_training(ctx: FileContext, code: CodeIndex) -> None:
 
 
 def managed_training(ctx: FileContext, code: CodeIndex) -> None:
-    site = code.first(*ESTIMATORS, *VERTEX_JOBS, *AZURE_JOBS, "kubeflow.training.TrainingClient().create_job")
+    site = code.first(
+        *ESTIMATORS, *VERTEX_JOBS, *AZURE_JOBS, *API_JOBS, "kubeflow.training.TrainingClient().create_job"
+    )
     if site is not None:
         _emit(ctx, site, "supports", "training runs as a managed, job-scoped training job")
 

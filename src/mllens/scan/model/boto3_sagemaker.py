@@ -96,8 +96,9 @@ def resources(code: Code) -> Iterator[Resource]:
     for call in module.calls:
         func: Any = call.node.func
         method = getattr(func, "attr", "")
-        if not method.startswith("create_") or method not in (
+        if not method.startswith(("create_", "update_model_package")) or method not in (
             *CFN_TYPES,
+            "update_model_package",
             "create_training_job",
             "create_processing_job",
             "create_hyper_parameter_tuning_job",
@@ -115,6 +116,13 @@ def resources(code: Code) -> Iterator[Resource]:
             definition = request.get("TrainingJobDefinition")
             if isinstance(definition, YamlMap):
                 yield training_request(code, call, definition, address=address, type="CreateHyperParameterTuningJob")
+        elif method == "update_model_package":
+            # a script that sets a version's approval status decides it itself: judged as the
+            # status a version is registered with (ml_resources.registry_approval)
+            if "ModelApprovalStatus" in request:
+                found = as_cfn(code, call, request, "ModelPackage", address)
+                if found is not None:
+                    yield found
         else:
             found = as_cfn(code, call, request, CFN_TYPES[method], address)
             if found is not None:
