@@ -13,7 +13,19 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from mllens.cli import access_cmd, aws_cmd, fleet_cmd, lens_cmd, plan_cmd, pull_cmd, review_cmd, scan_cmd, store_cmd
+from mllens.cli import (
+    access_cmd,
+    aws_cmd,
+    fleet_cmd,
+    fleet_report_cmd,
+    history_cmd,
+    lens_cmd,
+    plan_cmd,
+    pull_cmd,
+    review_cmd,
+    scan_cmd,
+    store_cmd,
+)
 from mllens.cli.common import err_console, new_app
 from mllens.errors import MllensError
 
@@ -52,7 +64,8 @@ def _root(
     """Well-Architected reviews of machine-learning workloads, with evidence from the project."""
 
 
-for module in (scan_cmd, lens_cmd, review_cmd, plan_cmd, store_cmd, access_cmd, aws_cmd, fleet_cmd, pull_cmd):
+for module in (scan_cmd, lens_cmd, review_cmd, plan_cmd, store_cmd, access_cmd, aws_cmd, fleet_cmd, fleet_report_cmd,
+               pull_cmd, history_cmd):  # fmt: skip
     module.register(app)
 
 
