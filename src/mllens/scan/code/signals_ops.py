@@ -45,6 +45,12 @@ SPLITS = (
     "sklearn.cross_validation.train_test_split",
     "torch.utils.data.random_split",
 )
+# estimators whose fit draws on a generator they take as random_state (seed, random_seed)
+RANDOM_ESTIMATORS = (
+    "sklearn.*SGD*", "sklearn.*Forest*", "sklearn.*DecisionTree*", "sklearn.*ExtraTree*",
+    "sklearn.*GradientBoosting*", "sklearn.*MLP*", "sklearn.*Bagging*", "sklearn.*AdaBoost*",
+    "sklearn.*KMeans", "xgboost.XGB*", "lightgbm.LGBM*", "catboost.CatBoost*",
+)  # fmt: skip
 _SEEDED_LIBS = ("sklearn.", "xgboost.", "lightgbm.", "catboost.", "imblearn.", "optuna.", "umap.")
 
 TRACKING = (
@@ -208,6 +214,8 @@ def random_seeds(ctx: FileContext, code: CodeIndex) -> None:
     elif determinism:
         ctx.supports(line=determinism[0][2], message="turns on deterministic cuDNN kernels", check="random_seeds")
         ctx.fact("seeds", {"file": ctx.file.path, "line": determinism[0][2]})
+    else:
+        _unseeded_estimator(ctx, code)
     seeded = False
     splits = sorted([*code.find(*SPLITS), *shuffles], key=lambda s: s.line)
     for split in splits:
@@ -226,6 +234,21 @@ def random_seeds(ctx: FileContext, code: CodeIndex) -> None:
                 message=f"{split.name} shuffles the data with no seed: each run splits it differently{split.where}",
                 check="reproducible_split",
             )
+
+
+def _unseeded_estimator(ctx: FileContext, code: CodeIndex) -> None:
+    """The first estimator built with no seed, in a module that fixes none anywhere."""
+    for site in code.find(*RANDOM_ESTIMATORS):
+        if "()" in site.name or not site.last[:1].isupper() or site.has_kw(*SEED_KWARGS):
+            continue  # a method of a built estimator, a function, or a seeded one
+        ctx.contradicts(
+            line=site.line,
+            confidence=0.6,
+            message=f"{site.name} is built with no random_state and nothing here fixes a seed: "
+            f"each run trains a different model{site.where}",
+            check="random_seeds",
+        )
+        return
 
 
 def experiment_tracking(ctx: FileContext, code: CodeIndex) -> None:
