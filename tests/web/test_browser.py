@@ -163,26 +163,37 @@ def test_role_views_and_the_backlog_in_the_browser(served: str, browser: Any) ->
     page.click("button[type=submit]")
     page.wait_for_url(served + "/")
     page.click("a:text('fraud-detection')")
+    page.wait_for_load_state()
     page.fill("#milestone-name", "kick-off")
     page.click("button:text('Save the review as a milestone')")
+    page.wait_for_load_state()
 
     page.click("nav.tabs >> a:text('Business')")
-    assert page.url.endswith("/view/business")
+    page.wait_for_url("**/view/business")
+    page.wait_for_load_state()  # the click returns once the URL changes, before the page is parsed
     assert page.locator("h2#trend").is_visible() and page.locator("svg.spark").count() == 1
     _shot(page, "view-business")
     page.click("nav.tabs >> a:text('Risk and compliance')")
+    page.wait_for_url("**/view/risk")
+    page.wait_for_load_state()
     assert page.locator("h2#accepted").is_visible() and page.locator("h2#audit").is_visible()
     _shot(page, "view-risk")
     page.click("nav.tabs >> a:text('Engineer')")
+    page.wait_for_url("**/view/engineer")
+    page.wait_for_load_state()
     assert page.locator("h2#fixes").is_visible() and page.locator("h2#evidence").is_visible()
     _shot(page, "view-engineer")
 
     page.click("nav.tabs >> a:text('Backlog')")
+    page.wait_for_url("**/backlog")
+    page.wait_for_load_state()
     first = page.locator("table.backlog tbody tr").first
     first.locator("input[name=owner]").fill("ana")
     first.locator("input[name=due]").fill("2027-03-31")
     first.locator("select[name=status]").select_option("in_progress")
     first.locator("button[type=submit]").click()
+    page.wait_for_url("**/backlog#*")
+    page.wait_for_load_state()
     first = page.locator("table.backlog tbody tr").first
     assert first.locator("input[name=owner]").input_value() == "ana"
     assert first.locator("select[name=status]").input_value() == "in_progress"
@@ -190,8 +201,11 @@ def test_role_views_and_the_backlog_in_the_browser(served: str, browser: Any) ->
     _shot(page, "backlog")
 
     page.click("a:text('Heat map')")
+    page.wait_for_url("**/heatmap")
+    page.wait_for_load_state()
     assert page.locator("table.heat tbody tr").count() == 35
     _shot(page, "heatmap")
     page.goto(served + "/")
+    page.wait_for_load_state()
     assert page.locator("tr", has_text="fraud-detection").locator("svg.spark").count() == 1
     assert errors == []
