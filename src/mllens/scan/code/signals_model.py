@@ -78,6 +78,7 @@ UNSAFE = (
     "pandas.read_pickle",
     "shelve.open",
 )
+PICKLE_DUMPS = ("pickle.dump", "_pickle.dump", "cPickle.dump", "cloudpickle.dump", "dill.dump")
 SAFE_LOADING = ("safetensors.*load*", "safetensors.safe_open", "skops.io.load", "onnx.load")
 COMPILE = (
     "torch.onnx.export",
@@ -178,6 +179,15 @@ def unsafe_deserialisation(ctx: FileContext, code: CodeIndex) -> None:
                 confidence=0.5,
                 message=f"torch.load without weights_only=True (safe by default only from torch 2.6){site.where}",
             )
+    # writing a model as a pickle hands every later reader the unsafe load: one evidence a file
+    dump = code.first(*PICKLE_DUMPS)
+    if dump is not None:
+        ctx.contradicts(
+            line=dump.line,
+            confidence=0.6,
+            message=f"{dump.name} writes a pickle: whoever loads it (the serving code) must unpickle it, "
+            f"which runs any code the file holds{dump.where}",
+        )
     for site in code.find("numpy.load"):
         if site.value("allow_pickle") is True:
             ctx.contradicts(line=site.line, message=f"numpy.load with allow_pickle=True{site.where}")

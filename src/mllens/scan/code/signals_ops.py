@@ -76,7 +76,8 @@ TRACKING = (
     "smexperiments.*",
     "google.cloud.aiplatform.start_run",
     "google.cloud.aiplatform.log_*",
-    "azureml.core.Run.get_context().log*",
+    "azureml.core*Run.get_context().log*",
+    "azureml.core*Run.get_context().parent.log*",
     "clearml.Task.init",
     "aim.Run",
     "*.loggers.MLFlowLogger",
@@ -98,6 +99,8 @@ PARAMS = (
 )
 # the datasets a run read, recorded with it (MLflow dataset inputs, W&B artifacts it used)
 DATA_INPUTS = ("mlflow.log_input", "mlflow.*().log_inputs", "wandb.init().use_artifact", "wandb.use_artifact")
+# a run tagged with the dataset it read (`run.tag("dataset_id", ds.id)`): the tag's key names data
+RUN_TAGS = ("mlflow.set_tag", "azureml.core*Run.get_context().tag", "azureml.core*Run.get_context().parent.tag")
 REGISTRY = (
     "mlflow.register_model",
     "mlflow.*MlflowClient().create_registered_model",
@@ -276,6 +279,8 @@ def experiment_tracking(ctx: FileContext, code: CodeIndex) -> None:
             line=params.line, message=f"records run parameters: {params.name}{params.where}", check="run_lineage"
         )
     inputs = code.first(*DATA_INPUTS)
+    if inputs is None:
+        inputs = next((s for s in code.find(*RUN_TAGS) if "data" in str(s.value(0, default="")).lower()), None)
     if inputs is not None:
         what = f"records the datasets a run read: {inputs.name}{inputs.where}"
         ctx.supports(line=inputs.line, message=what, check="run_lineage")
