@@ -34,13 +34,17 @@ def test_plan_item_states_are_kept_and_audited(store: Store, make_review: Callab
     ]
 
 
-@pytest.mark.parametrize(("item", "status"), [("x", "closed"), ("", "open"), ("x" * 201, "open")])
+@pytest.mark.parametrize(("item", "status", "owner"), [
+    ("x", "closed", None), ("", "open", None), ("x" * 201, "open", None), ("x", "open", "nul\x00byte"),
+    ("x", "open", "o" * 201),
+])
 def test_bad_items_and_statuses_change_nothing(store: Store, make_review: Callable[..., Review],
-                                               snapshot: Callable[[Store], Any], item: str, status: str) -> None:
+                                               snapshot: Callable[[Store], Any], item: str, status: str,
+                                               owner: str | None) -> None:
     save_review(store, review=make_review())
     user = add_user(store, name="edie", role="editor", password_hash=None)
     before = snapshot(store)
     with pytest.raises(StoreError):
-        set_plan_item(store, user=user, workload="fraud-detection", item=item, practice="plan", owner=None,
+        set_plan_item(store, user=user, workload="fraud-detection", item=item, practice="plan", owner=owner,
                       due=None, status=status)
     assert snapshot(store) == before

@@ -89,6 +89,7 @@ def test_bad_admin_input_is_refused_and_nothing_changes(client: TestClient, peop
         ("/admin/teams", {"team": "<b>", "member": "vic", "role": "viewer"}, 422),
         (f"/admin/workloads/{WORKLOAD}", {"repository_url": "javascript:alert(1)"}, 422),
         ("/admin/workloads/nope", {"owner": "x"}, 404),
+        (f"/admin/workloads/{WORKLOAD}", {"team": "fraud", "owner": "a\x00b"}, 422),
     ]
     for path, data, status in refused:
         response = client.post(path, data={"csrf": csrf, **data})

@@ -123,6 +123,8 @@ def test_the_backlog_api_checks_scope_team_and_role(client: TestClient, people: 
     assert client.put(f"{url}/{item}", headers=people.auth("otto:upload"), json=body).status_code == 403
     bad = client.put(f"{url}/{item}", headers=people.auth("edie:upload"), json={"status": "closed"})
     assert bad.status_code == 422 and bad.json()["field"] == "body.status"
+    nul = client.put(f"{url}/{item}", headers=people.auth("edie:upload"), json={"owner": "a\u0000b"})
+    assert nul.status_code == 422 and nul.json()["field"] == "body.owner"
     unknown = client.put(f"{url}/MLNOPE01-BP01", headers=people.auth("edie:upload"), json=body)
     assert unknown.status_code == 422 and unknown.json()["field"] == "path.item"
     assert client.put(f"{url}/{item}", headers=people.auth("admin:upload"), json=body).status_code == 200

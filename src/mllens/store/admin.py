@@ -109,6 +109,9 @@ def set_workload_settings(
     """Set the workload's team (None: no team), owner, environment and repository URL."""
     if repository_url is not None:
         check_url(repository_url)
+    for field, value, limit in (("owner", owner, 200), ("environment", environment, 100)):
+        if value is not None and (len(value) > limit or not value.isprintable()):
+            raise StoreError(f"{field}: expected at most {limit} printable characters, got {value[:40]!r}")
     with joined(db, write=True) as tx:
         row = require_workload(tx, workload)
         new = {"owner": owner, "environment": environment, "repository_url": repository_url}

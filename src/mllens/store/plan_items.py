@@ -17,6 +17,7 @@ from mllens.store.models import PLAN_STATUSES, PlanItemRow, WorkloadRow
 from mllens.store.records import PlanItemState, StoreError, UserInfo
 
 ITEM_MAX = 200
+OWNER_MAX = 200
 
 
 def _state(row: PlanItemRow) -> PlanItemState:
@@ -40,6 +41,8 @@ def set_plan_item(
     against `practice` (the item's practice, or "plan" for an item of questions to answer)."""
     if status not in PLAN_STATUSES:
         raise StoreError(f"status: expected one of {', '.join(PLAN_STATUSES)}, got {status!r}")
+    if owner is not None and (len(owner) > OWNER_MAX or not owner.isprintable()):
+        raise StoreError(f"owner: expected at most {OWNER_MAX} printable characters, got {owner[:40]!r}")
     if not item or len(item) > ITEM_MAX:
         raise StoreError(f"item: expected a plan item key of 1 to {ITEM_MAX} characters, got {item[:40]!r}")
     with joined(db, write=True) as tx:

@@ -208,6 +208,7 @@ def backlog_put(
         _set(store, user=grant.user, workload=name, item=item, owner=body.owner, due=body.due, status=body.status)
     except StoreError as exc:
         field = str(exc).split(":", 1)[0]
-        raise ApiError(422, str(exc), field=f"body.{field}" if field in ("due", "status") else "path.item") from None
+        raise ApiError(422, str(exc), field=f"body.{field}" if field in ("due", "status", "owner") else "path.item"
+                       ) from None
     return next(i for i in _items(store, name) if i.item == item)
 
