@@ -4,6 +4,7 @@ workers start in this test environment)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,3 +72,20 @@ def test_a_bad_cluster_value_names_the_option(value: str) -> None:
 def test_a_scheduler_that_does_not_answer_is_an_input_error() -> None:
     with pytest.raises(InputError, match=re.escape("--cluster: cannot reach the Dask scheduler at tcp://127.0.0.1:9")):
         DaskExecutor(cluster="tcp://127.0.0.1:9", connect_timeout="2s")
+
+
+def exit_on_seven(n: int) -> int:
+    if n == 7:
+        os._exit(9)  # the worker process dies under its task
+    return n
+
+
+def test_a_task_that_kills_its_worker_is_that_items_error_and_the_others_finish() -> None:
+    import dask
+
+    # no retries by Dask: a task queued beside the one that kills its worker is given up too
+    no_retries = dask.config.set({"distributed.scheduler.allowed-failures": 0})
+    with no_retries, DaskExecutor(cluster="local", workers=2) as executor:
+        got = {f.item: (f.result, f.error) for f in executor.run(exit_on_seven, range(10))}
+    assert got[7][0] is None and got[7][1] is not None and got[7][1].startswith("KilledWorker")
+    assert {n: got[n] for n in got if n != 7} == {n: (n, None) for n in range(10) if n != 7}

@@ -3,13 +3,17 @@ single-threaded worker processes (`cluster="local"`), or the scheduler at an add
 (`tcp://host:8786`). See mllens.fleet.base for the interface.
 
 Dask retries a task whose worker died on another worker (its `allowed-failures`) before
-it reports the task as failed; that report becomes the item's error."""
+it gives up with KilledWorker; a task that was only beside the one that kills its worker
+can be given up too, so each task given up is tried again alone (nothing else in flight):
+the one that still kills its worker fails with that error, the others finish."""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import Any, TypeVar
 
 from mllens.errors import InputError
@@ -67,33 +71,45 @@ class DaskExecutor(_Closing):
     def run(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[Finished[T, R]]:
         todo = iter(items)
         flying: dict[Any, T] = {}
+        suspects: deque[T] = deque()  # lost with a dead worker: retried one at a time
+        alone = False  # the one task in flight is a suspect: if its worker dies now, it did it
         finished = self._distributed.as_completed()
 
-        def submit() -> bool:
-            try:
-                item = next(todo)
-            except StopIteration:
-                return False
+        def submit(item: T) -> None:
             future = self._client.submit(fn, item, pure=False)
             flying[future] = item
             finished.add(future)
-            return True
+
+        def refill() -> None:
+            nonlocal alone
+            if suspects:
+                if not flying:
+                    submit(suspects.popleft())
+                    alone = True
+                return
+            alone = False
+            for item in islice(todo, max(0, self.workers * IN_FLIGHT_PER_WORKER - len(flying))):
+                submit(item)
 
         try:
-            for _ in range(self.workers * IN_FLIGHT_PER_WORKER):
-                if not submit():
-                    break
+            refill()
             for future in finished:
                 item = flying.pop(future)
                 try:
                     result: R = future.result()
-                except Exception as exc:  # fn raised, or its worker kept dying (KilledWorker)
+                except self._distributed.KilledWorker as exc:
+                    # Dask gave up on a task whose workers kept dying: it, or one beside it
+                    if alone:
+                        yield Finished(item=item, error=_error(exc))
+                    else:
+                        suspects.append(item)
+                except Exception as exc:  # fn raised
                     yield Finished(item=item, error=_error(exc))
                 else:
                     yield Finished(item=item, result=result)
                 finally:
                     future.release()
-                submit()
+                refill()
         finally:
             if flying:
                 self._client.cancel(list(flying))
