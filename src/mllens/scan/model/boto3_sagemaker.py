@@ -118,8 +118,9 @@ def resources(code: Code) -> Iterator[Resource]:
                 yield training_request(code, call, definition, address=address, type="CreateHyperParameterTuningJob")
         elif method == "update_model_package":
             # a script that sets a version's approval status decides it itself: judged as the
-            # status a version is registered with (ml_resources.registry_approval)
-            if "ModelApprovalStatus" in request:
+            # status a version is registered with (ml_resources.registry_approval). A notebook
+            # cell run by hand is a person approving: no finding there.
+            if "ModelApprovalStatus" in request and not code.file.path.endswith(".ipynb"):
                 found = as_cfn(code, call, request, "ModelPackage", address)
                 if found is not None:
                     yield found
