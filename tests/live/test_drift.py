@@ -188,3 +188,12 @@ def test_a_cdk_app_is_compared_through_the_same_model(account: Any, tmp_path: Pa
     found = drift(declared_resources(tmp_path), _live(account))
     assert {(e.rule, e.file) for e in found} == {("ml_resources.endpoint_data_capture", "app.py")}
     assert {e.line for e in found} == {13}  # enable_capture=True, where the app turns it on
+
+
+def test_fixtures_and_vendored_templates_are_not_what_the_project_deploys(account: Any, tmp_path: Path) -> None:
+    for folder in ("tests/fixtures", "node_modules/pkg"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "template.yaml").write_text(CFN, encoding="utf-8")
+    serve(account, name="churn", instances=3, capture=True)
+    assert declared_resources(tmp_path) == []
+    assert drift(declared_resources(tmp_path), _live(account)) == []

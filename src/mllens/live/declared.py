@@ -34,7 +34,10 @@ def declared_resources(root: str | os.PathLike[str]) -> list[Resource]:
     """Every resource the project's infrastructure files declare (a file that does not parse
     is left out: the scan of the files reports it)."""
     top = os.fspath(root)
-    files = list(iter_paths(walk(top), kinds=DECLARING))
+    walked = walk(top)
+    # only the project's own files deploy: not vendored code, fixtures, generated files or docs
+    files = [f for f in iter_paths(walked, kinds=DECLARING)
+             if f.path not in walked.classes or walked.classes[f.path].cls == "project"]
     binding = BindingFiles.of(f.path for f in files)
     out: list[Resource] = []
     for file in files:
