@@ -294,6 +294,37 @@ def model_registry(ctx: FileContext, code: CodeIndex) -> None:
         ctx.supports(line=site.line, message=f"registers model versions: {site.name}{site.where}")
 
 
+# a module that trains and then serves what it trained (the SDK or API calls of each)
+TRAINS = (
+    "boto3.client().create_training_job",
+    "sagemaker.*Estimator().fit",
+    "sagemaker.*().fit",
+    "google.cloud.aiplatform.*TrainingJob().run",
+)
+SERVES = (
+    "boto3.client().create_model",
+    "sagemaker.*Estimator().deploy",
+    "sagemaker.*().deploy",
+    "google.cloud.aiplatform.*TrainingJob().run().deploy",
+)
+
+
+def unregistered_release(ctx: FileContext, code: CodeIndex) -> None:
+    """A script that trains a model and creates the serving model from that job's output,
+    with no registry call anywhere in it: no registered, approved version stands behind it."""
+    if code.first(*REGISTRY) is not None or code.first("mlflow.*.log_model") is not None:
+        return
+    trained, served = code.first(*TRAINS), code.first(*SERVES)
+    if trained is None or served is None or served.name.startswith("sagemaker.model_monitor"):
+        return
+    ctx.contradicts(
+        line=served.line,
+        confidence=0.6,
+        message=f"serves the model it trained ({trained.name}, line {trained.line}) straight from the job's "
+        f"output: no registered, approved version stands behind it ({served.name}{served.where})",
+    )
+
+
 def ml_pipeline(ctx: FileContext, code: CodeIndex) -> None:
     site = _supports_first(ctx, code, PIPELINES, "defines an orchestrated pipeline", check="ml_pipeline")
     if site is None:
