@@ -112,6 +112,7 @@ def test_a_facilitated_review_in_the_browser(served: str, browser: Any) -> None:
     assert "by=phase" in page.url and page.locator("div.question").count() == 35
     page.fill("#milestone-name", "kick-off")
     page.click("button:text('Save the review as a milestone')")
+    page.wait_for_load_state()
     assert page.locator("#milestones ~ table, section[aria-labelledby=milestones] table").first.is_visible()
 
     practice = page.locator("#MLOPS01-BP02")
@@ -130,6 +131,18 @@ def test_a_facilitated_review_in_the_browser(served: str, browser: Any) -> None:
     page.fill("#ae-MLOPS01", until)
     page.fill("#ar-MLOPS01", "On-call starts next quarter")
     page.click("button:text('Accept the risk of MLOPS01')")
+    accepted = page.locator("#accepted-MLOPS01-BP02")
+    assert accepted.inner_text() == f"Risk accepted by ana until {until}: On-call starts next quarter"
+    assert f"accepted until {until}, owner ana" in question.locator("h3").inner_text()
+    assert question.locator("h3 .badge").inner_text() == "HIGH"
+    _shot(page, "accepted")
+
+    # Accept the question's risk: owner, end date and reason; shown on the page, the risk stays.
+    until = (dt.date.today() + dt.timedelta(days=90)).isoformat()
+    page.fill("#ao-MLOPS01", "ana")
+    page.fill("#ae-MLOPS01", until)
+    page.fill("#ar-MLOPS01", "On-call starts next quarter")
+    page.click("button:text('Accept the risk of MLOPS01')")
     page.wait_for_load_state()
     accepted = page.locator("#accepted-MLOPS01-BP02")
     assert accepted.inner_text() == f"Risk accepted by ana until {until}: On-call starts next quarter"
@@ -139,9 +152,11 @@ def test_a_facilitated_review_in_the_browser(served: str, browser: Any) -> None:
 
     page.fill("#milestone-name", "after workshop")
     page.click("button:text('Save the review as a milestone')")
+    page.wait_for_load_state()
     page.select_option("#cmp-a", "kick-off")
     page.select_option("#cmp-b", "after workshop")
     page.click("button:text('Compare')")
+    page.wait_for_load_state()
     assert "/compare?" in page.url
     worsened = page.locator("tr.change-worsened", has_text="MLOPS01").first
     assert "HIGH" in worsened.inner_text()
