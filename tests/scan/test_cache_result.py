@@ -161,14 +161,14 @@ def test_a_walk_key_needs_times_old_enough_to_trust() -> None:
     assert cache_result.walk_key("v", "w", [], now) is not None  # an empty tree
 
 
-def test_a_just_written_file_is_never_served_by_the_walk(tmp_path: Path, walked_only: list[str]) -> None:
-    root = write(tmp_path / "proj", FILES)
-    _age(root)
-    (root / "src" / "train.py").write_text(TRAIN)  # now: its times cannot be trusted yet
-    os.utime(root / "src", (HOUR_AGO, HOUR_AGO))
-    run_scan(root, families_to_run=OURS)
-    run_scan(root, families_to_run=OURS)
+def test_a_file_too_recent_to_trust_is_never_served_by_the_walk(tree: Path, walked_only: list[str]) -> None:
+    later = time.time() + 3600  # a time that is never old enough (as a file written a moment ago)
+    os.utime(tree / "src" / "train.py", (later, later))
+    time.sleep(RACY_S * 1.5)  # its ctime old enough: only its mtime is too recent
+    first = run_scan(tree, families_to_run=OURS)
+    second = run_scan(tree, families_to_run=OURS)
     assert len(walked_only) == 2
+    _same(second, first)
 
 
 def test_a_touched_tree_is_served_from_its_contents_then_by_its_walk(tree: Path, walked_only: list[str]) -> None:
