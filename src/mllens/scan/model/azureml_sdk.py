@@ -4,7 +4,8 @@ serves from `instance_count` instances, and whose `scale_settings` say whether i
 utilisation (TargetUtilizationScaleSettings), the same `Switch` the CLI v2 YAML gives
 (scan/model/azureml.py). A MonitorSchedule is a `MonitoringSchedule`, and each data or
 prediction drift signal a `MonitoringJob` comparing production data with its reference data.
-Read statically through `pyresolve` (see python_sdk).
+An AmlCompute cluster (v2, or v1 `AmlCompute.provisioning_configuration`) is a `TrainingJob`
+cluster: its minimum nodes, idle scale-down and priority. Read statically through `pyresolve` (see python_sdk).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import ast
 from collections.abc import Iterator
 from typing import Any
 
-from mllens.scan.model.kinds import Deployment, MonitoringJob, MonitoringSchedule, Resource, Variant
+from mllens.scan.model.kinds import Deployment, MonitoringJob, MonitoringSchedule, Resource, TrainingJob, Variant
 from mllens.scan.model.pyresolve import Call, Settings
 from mllens.scan.model.sdk_code import Code
 from mllens.scan.model.values import Switch, Value
@@ -59,12 +60,29 @@ def _azure(code: Code, call: Call, cls: str) -> dict[str, Any]:
     }
 
 
+def _cluster(code: Code, call: Call, cls: str, *, v1: bool) -> TrainingJob:
+    """A training compute cluster: SDK v2 AmlCompute, or v1 AmlCompute.provisioning_configuration
+    (min_nodes, idle_seconds_before_scaledown, vm_priority). Its network is left unread, as the
+    Terraform, Bicep and CLI readers of the same cluster leave it."""
+    kw = code.module.keywords(call)
+    return TrainingJob(
+        **_azure(code, call, cls),
+        min_nodes=code.at(kw, "min_nodes" if v1 else "min_instances"),
+        priority=code.at(kw, "vm_priority" if v1 else "tier"),
+        idle_scale_down=code.at(kw, "idle_seconds_before_scaledown" if v1 else "idle_time_before_scale_down"),
+    )
+
+
 def resources(code: Code) -> Iterator[Resource]:
     module = code.module
     for call in module.calls:
         name = module.qualified(call)
         cls = name[len(PACKAGE) :] if name.startswith(PACKAGE) else ""
-        if cls in _DEPLOYMENTS:
+        if name.startswith("azureml.") and name.endswith("AmlCompute.provisioning_configuration"):
+            yield _cluster(code, call, "AmlCompute", v1=True)
+        elif cls == "AmlCompute":
+            yield _cluster(code, call, cls, v1=False)
+        elif cls in _DEPLOYMENTS:
             yield _deployment(code, call, cls)
         elif cls == "MonitorSchedule":
             kind = Value("drift", code.file.path, call.line, "MonitorSchedule")

@@ -1,7 +1,7 @@
 """ML SDK code in Python (a module or a notebook's cells) into the resource model, read statically.
 
 The SageMaker Python SDK (`sagemaker_sdk`), boto3 SageMaker client calls (`boto3_sagemaker`),
-the Vertex AI SDK (`vertex_sdk`), the Azure ML SDK v2 (`azureml_sdk`), Airflow DAGs and
+the Vertex AI SDK (`vertex_sdk`), the Azure ML SDK (`azureml_sdk`), Airflow DAGs and
 Step Functions Data Science SDK workflows (`airflow`), and the pipelines of Kubeflow
 Pipelines (`kfp`), TFX (`tfx`), Prefect and Metaflow (`flows`; modules only) create training jobs, endpoints,
 monitors and pipelines when the code runs; here their calls are read with `ast` (never
@@ -28,7 +28,10 @@ from mllens.scan.model.sdk_code import Code, module_of
 from mllens.scan.model.tfx import resources as tfx_resources
 from mllens.scan.model.vertex_sdk import resources as vertex_resources
 
-WORDS = ("sagemaker", "airflow", "stepfunctions", "aiplatform", "azure.ai.ml", "kfp", "tfx", "prefect", "metaflow")
+WORDS = (
+    "sagemaker", "airflow", "stepfunctions", "aiplatform", "azure.ai.ml", "azureml",
+    "kfp", "tfx", "prefect", "metaflow",
+)  # fmt: skip
 
 
 def is_sdk_code(file: ParsedFile) -> bool:
