@@ -15,7 +15,7 @@ import pytest
 from fleetrepos import GIT_ENV, git, write
 
 from mllens.errors import InputError
-from mllens.fleet.base import Finished
+from mllens.fleet.base import Executor, Finished
 from mllens.fleet.history import periods
 from mllens.fleet.history_run import History, review_history
 from mllens.store import open_store
@@ -78,7 +78,7 @@ def churn(tmp_path: Path) -> tuple[Path, list[str]]:
     return repo, shas
 
 
-def history(repo: Path, executor: SerialExecutor | None = None, **kwargs: Any) -> History:
+def history(repo: Path, executor: Executor | None = None, **kwargs: Any) -> History:
     options: dict[str, Any] = {"since": D(2024, 12, 1), "until": D(2025, 4, 30), "every": "month", "store": None}
     return review_history(repo, executor=executor or SerialExecutor(), **{**options, **kwargs})
 
@@ -188,3 +188,16 @@ def test_a_subfolder_is_reviewed_as_it_was_at_each_commit(tmp_path: Path) -> Non
 def test_a_folder_outside_git_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not in a git repository"):
         history(tmp_path)
+
+
+def test_history_on_a_dask_local_cluster_equals_history_in_process(churn: tuple[Path, list[str]]) -> None:
+    pytest.importorskip("distributed")
+    from mllens.fleet.dask_executor import DaskExecutor
+
+    repo, _ = churn
+    with DaskExecutor(cluster="local", workers=2, processes=True) as dask:
+        on_dask = history(repo, dask)
+    here = history(repo)
+    assert [(p.period, p.commit, p.status) for p in on_dask.points] == [(p.period, p.commit, p.status)
+                                                                         for p in here.points]  # fmt: skip
+    assert [p.by_pillar for p in on_dask.points] == [p.by_pillar for p in here.points]
