@@ -81,6 +81,13 @@ TRACKING = (
     "clearml.Task.init",
     "aim.Run",
     "*.loggers.MLFlowLogger",
+    # per-run metric logs kept beside the run: TensorBoard writers and the trackers' fit callbacks
+    "*keras.callbacks.TensorBoard",
+    "torch.utils.tensorboard.SummaryWriter",
+    "tensorboardX.SummaryWriter",
+    "*.loggers.TensorBoardLogger",
+    "wandb.*WandbCallback",
+    "wandb.*WandbMetricsLogger",
     "*.loggers.WandbLogger",
     "*.loggers.CometLogger",
     "*.loggers.NeptuneLogger",
