@@ -234,7 +234,7 @@ def report(runs: list[Run]) -> None:
           f"efficiency measured here ({efficiency:.2f}: on a machine with fewer free cores than workers this is "
           "contention, not the fleet's overhead); store writes by the one coordinator, clones and fetches not "
           "included:")  # fmt: skip
-    print(f"  {'workers':>7} {'linear':>16} {'at efficiency':>16}")
+    print(f"  {'workers':>7} {'linear':>20} {'at efficiency':>20}")
     for n in PREDICT_WORKERS:
         linear = PREDICT_FOR / (one.per_minute * n)
         damped = linear / (1.0 if n == 1 else efficiency)

@@ -72,7 +72,7 @@ def test_history_table_and_html(tmp_path: Path) -> None:
     assert html.exit_code == 0, html.output
     text = page.read_text()
     assert "<svg" in text and "<script" not in text
-    assert '<th scope="row">2025-W03</th>' in text and '<th scope="row">2025-W11</th>' in text
+    assert '<th scope="row" class="nowrap">2025-W03</th>' in text and '>2025-W11</th>' in text
 
 
 @pytest.mark.parametrize(

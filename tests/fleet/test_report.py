@@ -92,7 +92,7 @@ def test_csv_json_and_html(store: Store) -> None:
     data = json.loads(render_report(found, fmt="json"))
     assert set(data) == {"generated_at", "since", "repositories", "totals", "heat_map", "worse"}
     page = render_report(found, fmt="html")
-    cells = page.split('<th scope="row"><code>MLOPS01</code>', 1)[1].split("</tr>", 1)[0]
+    cells = page.split('<th scope="row" class="q"><code>MLOPS01</code>', 1)[1].split("</tr>", 1)[0]
     assert cells.count('<td class="risk-high">▲ HIGH</td>') == 2  # the risk written in the cell, not only its colour
     assert '<td class="risk-unanswered">' in cells
     assert "Worse since 2025-02-01" in page and '<th scope="row">beta</th>' in page

@@ -16,7 +16,7 @@ from mllens.report.html import _asset, _environment
 from mllens.report.html_svg import Trend, trend
 from mllens.review.model import Summary
 
-MAX_LABELS = 12  # the chart names at most this many periods (the table below it lists all)
+MAX_LABELS = 7  # the chart names at most this many periods (more overlap; the table lists all)
 
 
 def _trend(history: History) -> Trend | None:
