@@ -138,3 +138,21 @@ def test_answers_and_audit_text_are_escaped_in_every_view(client: TestClient, pe
         html = client.get(f"{PAGE}/view/{role}").text
         assert_escaped(html)
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html, role
+
+
+def test_the_engineer_view_lists_answers_the_files_contradict(client: TestClient, people: People,
+                                                              uploaded: None, store: Store) -> None:
+    from mllens.review.model import CheckState
+    from mllens.web.current import current_review
+
+    review = current_review(store, workload=WORKLOAD, detail=True)
+    assert review is not None
+    shown = next((p, c) for p in review.practices for c in p.checks
+                 if c.evidence_state is CheckState.MET and review.question(p.question).risk.value != "NONE")
+    practice, check = shown
+    csrf = login(client, "edie")
+    client.post(PAGE + "/answers", data={"csrf": csrf, "practice": practice.id, "checks": f"{check.id}=not_met"})
+    data = client.get(f"/api/v1/workloads/{WORKLOAD}/view/engineer", headers=people.auth("edie:read")).json()
+    assert {"practice": practice.id, "check": check.id, "text": check.text, "answer": "not_met",
+            "files": "met"} in data["disagreements"]
+    assert "Where the answers and the files disagree" in client.get(f"{PAGE}/view/engineer").text

@@ -2,7 +2,8 @@
 
 What each view selects comes from roles.yaml, in the lens's own terms (pillars, phases,
 practice ids, risks), checked against the lens when loaded; the page then shows the
-sections the role asks for (trend, accepted risks, audit log, evidence, fixes).
+sections the role asks for (trend, accepted risks, audit log, evidence, disagreements
+between the answers and the files, fixes).
 
 Pages: GET /workloads/{name}/view/{role}. API: GET /api/v1/workloads/{name}/view/{role}.
 """
@@ -39,7 +40,7 @@ from mllens.web.views import render
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["api"])
 RoleName = Literal["business", "risk", "engineer"]
-Section = Literal["trend", "accepted", "audit", "evidence", "fixes"]
+Section = Literal["trend", "accepted", "audit", "evidence", "disagreements", "fixes"]
 
 
 class _Strict(BaseModel):
@@ -109,6 +110,7 @@ class ViewData(BaseModel):
     accepted: list[dict[str, Any]] = []
     audit: list[dict[str, Any]] = []
     evidence: list[dict[str, Any]] = []
+    disagreements: list[dict[str, Any]] = []
     fixes: list[dict[str, Any]] = []
 
 
@@ -127,6 +129,16 @@ def _evidence(review: Review, questions: list[QuestionResult], repository: str |
     picked.sort(key=lambda e: (e.outcome != "contradicts", e.practice, e.file, e.line or 0))
     return [
         {**e.model_dump(mode="json"), "link": source_link(repository, e.file, e.line)} for e in picked
+    ]
+
+
+def _disagreements(review: Review, questions: list[QuestionResult]) -> list[dict[str, Any]]:
+    """Checks of the practices of `questions` where the team's answer and the files differ."""
+    asked = {q.id for q in questions}
+    return [
+        {"practice": p.id, "check": c.id, "text": c.text, "answer": c.answer_state.value if c.answer_state else None,
+         "files": c.evidence_state.value}
+        for p in review.practices if p.question in asked for c in p.disagreements
     ]
 
 
@@ -165,6 +177,8 @@ def build_view(store: Store, *, workload: str, role: str, review: Review, today:
         data.audit = [e.model_dump(mode="json") for e in audit_log(store, workload=workload)[:100]]
     if "evidence" in view.sections:
         data.evidence = _evidence(review, questions, repository)
+    if "disagreements" in view.sections:
+        data.disagreements = _disagreements(review, questions)
     if "fixes" in view.sections:
         data.fixes = _fixes(review, repository)
     return data
