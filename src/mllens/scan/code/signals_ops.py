@@ -81,16 +81,18 @@ TRACKING = (
     "clearml.Task.init",
     "aim.Run",
     "*.loggers.MLFlowLogger",
-    # per-run metric logs kept beside the run: TensorBoard writers and the trackers' fit callbacks
-    "*keras.callbacks.TensorBoard",
-    "torch.utils.tensorboard.SummaryWriter",
-    "tensorboardX.SummaryWriter",
-    "*.loggers.TensorBoardLogger",
     "wandb.*WandbCallback",
     "wandb.*WandbMetricsLogger",
     "*.loggers.WandbLogger",
     "*.loggers.CometLogger",
     "*.loggers.NeptuneLogger",
+)
+# per-run metric logs kept beside the run, read when no tracker is: TensorBoard writers
+METRIC_LOGS = (
+    "*keras.callbacks.TensorBoard",
+    "torch.utils.tensorboard.SummaryWriter",
+    "tensorboardX.SummaryWriter",
+    "*.loggers.TensorBoardLogger",
 )
 PARAMS = (
     "mlflow.log_param",
@@ -271,6 +273,8 @@ def experiment_tracking(ctx: FileContext, code: CodeIndex) -> None:
             if args.value("report_to") not in (None, "none", [], "tensorboard"):
                 site = args
                 break
+    if site is None:
+        site = code.first(*METRIC_LOGS)
     if site is None:
         return
     ctx.supports(
