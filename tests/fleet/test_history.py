@@ -162,7 +162,9 @@ def test_scans_in_the_store_are_reused_and_dated_by_their_commit(tmp_path: Path,
     repo, (_, second, third) = churn
     with open_store(f"sqlite:///{tmp_path / 'store.db'}") as store:
         first_run = SerialExecutor()
-        history(repo, first_run, store=store)
+        calls: list[tuple[int, int]] = []
+        history(repo, first_run, store=store, progress=lambda done, total: calls.append((done, total)))
+        assert calls == [(0, 2), (1, 2), (2, 2)]
         assert sorted(task.commit for task in first_run.items) == sorted([second, third])  # each commit once
         lines = scan_lines(store)["churn"]
         assert {(line.git_commit, line.created_at.date()) for line in lines} == {

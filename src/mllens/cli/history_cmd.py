@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, cast
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from mllens.cli.common import EXIT_OK, EXIT_USAGE, choose, console, err_console
@@ -61,8 +62,8 @@ def history_command(
     (the work tree and index are never touched)."""
     from mllens.fleet.executors import make_executor
     from mllens.fleet.history import EVERY, Every
-    from mllens.fleet.history_run import review_history
-    from mllens.store import open_store
+    from mllens.fleet.history_run import History, review_history
+    from mllens.store import Store, open_store
 
     try:
         fmt = choose(format, FORMATS, option="--format")
@@ -73,19 +74,46 @@ def history_command(
             from mllens.fleet.dask_executor import check_cluster
 
             check_cluster(cluster)
-        with make_executor(cluster=cluster, workers=workers) as executor:
+        with make_executor(cluster=cluster, workers=workers) as executor, _Bar() as bar:
+
+            def trend(store: Store | None) -> History:
+                return review_history(path, since=first, until=last, every=period, executor=executor, store=store,
+                                      progress=bar.update)  # fmt: skip
+
             if no_store:
-                history = review_history(path, since=first, until=last, every=period, executor=executor,
-                                         store=None)  # fmt: skip
+                history = trend(None)
             else:
                 with open_store(db, saving=True) as store:
-                    history = review_history(path, since=first, until=last, every=period, executor=executor,
-                                             store=store)  # fmt: skip
+                    history = trend(store)
         _emit(history, fmt=fmt, out=out)
     except MllensError as exc:
         err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_USAGE) from None
     raise typer.Exit(EXIT_OK)
+
+
+class _Bar:
+    """Commits scanned of those to scan, on stderr when it is a terminal (else nothing)."""
+
+    def __init__(self) -> None:
+        self.bar: Progress | None = None
+
+    def __enter__(self) -> _Bar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def update(self, done: int, total: int) -> None:
+        if not err_console.is_terminal or total == 0:
+            return
+        if self.bar is None:
+            self.bar = Progress(TextColumn("history: commits"), BarColumn(), MofNCompleteColumn(),
+                                TimeRemainingColumn(), console=err_console, transient=True)  # fmt: skip
+            self.bar.add_task("commits", total=total)
+            self.bar.start()
+        self.bar.update(self.bar.task_ids[0], completed=done)
 
 
 def _emit(history: object, *, fmt: str, out: Path | None) -> None:

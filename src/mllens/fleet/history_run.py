@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -60,8 +61,10 @@ def _read(report: str, *, lens: Lens, name: str) -> Review:
 
 def review_history(
     path: Path, *, since: dt.date, until: dt.date, every: Every, executor: Executor, store: Store | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> History:  # fmt: skip
-    """The risk trend of the project at `path` (see module docstring)."""
+    """The risk trend of the project at `path` (see module docstring). `progress(done,
+    total)` is called as the run starts and as each commit to scan finishes."""
     repo = open_repository(path)
     spans = periods(since=since, until=until, every=every)
     picked = pick_commits(first_parent_commits(repo), spans, until=until)
@@ -75,7 +78,11 @@ def review_history(
     lens = load_shipped_lens()
     tasks = [CommitTask(top=str(repo.top), prefix=repo.prefix, name=repo.name, commit=sha)
              for sha in commits if sha not in reviews]  # fmt: skip
-    for finished in executor.run(scan_commit, tasks):
+    if progress is not None:
+        progress(0, len(tasks))
+    for done, finished in enumerate(executor.run(scan_commit, tasks), start=1):
+        if progress is not None:
+            progress(done, len(tasks))
         sha = finished.item.commit
         result = finished.result
         if result is None or result.report is None:
