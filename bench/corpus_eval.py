@@ -9,7 +9,8 @@ and prints per repository and overall:
 
 - how many facts were written before scanning and how many were added on a second reading
   (`second_reading: true`: a fact the reviewer missed, found when an unmatched evidence item
-  sent them back to the file);
+  sent them back to the file); recall and precision are also given over the facts written
+  before scanning alone (recall_1st, precision_1st), since second-reading facts flatter both;
 - recall of strengths (supports facts found) and of gaps (contradicts facts found), and overall;
 - precision: of the supports/contradicts evidence in the files the facts name (plus any
   that decides something in a trap path), the share that matches a fact;
@@ -151,8 +152,10 @@ class Score:
     strengths_found: int = 0
     gaps: int = 0
     gaps_found: int = 0
+    first_found: int = 0  # facts written before scanning that were found
     judged: int = 0  # evidence items scored for precision
     matched: int = 0
+    matched_first: int = 0  # ... that match a fact written before scanning
     trap_violations: int = 0
     seconds: float = 0.0
     missed: list[Fact] = field(default_factory=list)
@@ -173,6 +176,10 @@ class Score:
             "recall_gaps": self.ratio(self.gaps_found, self.gaps),
             "recall": self.ratio(self.strengths_found + self.gaps_found, self.strengths + self.gaps),
             "precision": self.ratio(self.matched, self.judged),
+            # Second-reading facts were written after seeing the scan, so they flatter both
+            # figures: these two count only the facts written before scanning.
+            "recall_first_reading": self.ratio(self.first_found, self.first_reading),
+            "precision_first_reading": self.ratio(self.matched_first, self.judged),
             "evidence_scored": self.judged,
             "evidence_matched": self.matched,
             "trap_violations": self.trap_violations,
@@ -181,7 +188,7 @@ class Score:
 
     def add(self, other: Score) -> None:
         counted = ("first_reading", "second_reading", "strengths", "strengths_found", "gaps", "gaps_found")
-        for name in (*counted, "judged", "matched", "trap_violations"):
+        for name in (*counted, "first_found", "judged", "matched", "matched_first", "trap_violations"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.seconds += other.seconds
 
@@ -197,6 +204,8 @@ def score(exp: Expectations, items: Iterable[Item], *, seconds: float = 0.0) -> 
         else:
             out.first_reading += 1
         found = any(matches(fact, item) for item in deciding)
+        if found and not fact.second_reading:
+            out.first_found += 1
         if fact.outcome == "supports":
             out.strengths += 1
             out.strengths_found += found
@@ -219,6 +228,7 @@ def score(exp: Expectations, items: Iterable[Item], *, seconds: float = 0.0) -> 
         out.judged += 1
         if not trapped and any(matches(fact, item) for fact in exp.facts):
             out.matched += 1
+            out.matched_first += any(matches(fact, item) for fact in exp.facts if not fact.second_reading)
         else:
             out.unmatched.append(item)
     return out
@@ -257,8 +267,8 @@ def _where(file: str, line: int | None) -> str:
 
 def table(rows: Sequence[tuple[str, Score]], skipped: Sequence[str]) -> str:
     """The figures as a plain text table, one row per repository and a total."""
-    head = ("repository", "facts 1st+2nd", "strengths", "gaps", "recall_s", "recall_g", "recall", "precision", "traps",
-            "scan_s")
+    head = ("repository", "facts 1st+2nd", "strengths", "gaps", "recall_s", "recall_g", "recall", "precision",
+            "recall_1st", "precision_1st", "traps", "scan_s")
     body = []
     for name, s in rows:
         f = s.figures()
@@ -272,6 +282,8 @@ def table(rows: Sequence[tuple[str, Score]], skipped: Sequence[str]) -> str:
                 _pct(f["recall_gaps"]),
                 _pct(f["recall"]),
                 f"{_pct(f['precision'])} ({s.matched}/{s.judged})",
+                f"{_pct(f['recall_first_reading'])} ({s.first_found}/{s.first_reading})",
+                _pct(f["precision_first_reading"]),
                 str(s.trap_violations),
                 f"{s.seconds:.1f}",
             )

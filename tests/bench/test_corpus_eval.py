@@ -98,6 +98,8 @@ def test_scores_recall_precision_and_traps_exactly(tmp_path: Path) -> None:
         "recall_gaps": 0.5,
         "recall": 0.75,
         "precision": 0.429,  # 3 matched of 7 scored (5 in fact files + 2 trap violations)
+        "recall_first_reading": 0.75,  # every fact here was written before scanning
+        "precision_first_reading": 0.429,
         "evidence_scored": 7,
         "evidence_matched": 3,
         "trap_violations": 2,
@@ -121,6 +123,10 @@ def test_facts_found_on_a_second_reading_are_counted_apart(tmp_path: Path) -> No
     assert s.figures()["facts"] == {"first_reading": 4, "second_reading": 1}
     assert s.figures()["strengths"] == {"found": 1, "total": 3}  # still scored like any fact
     assert "4+1" in ce.table([("acme/ml-demo", s)], [])
+    # the figures of the facts written before scanning leave the second-reading one out
+    assert s.figures()["recall_first_reading"] == 0.0
+    assert s.figures()["precision_first_reading"] == 0.0
+    assert s.figures()["precision"] == 1.0
 
 
 def test_line_window_is_three_lines_either_side(tmp_path: Path) -> None:
