@@ -291,3 +291,19 @@ class SyncStateRow(Base):
     uploaded: Mapped[str] = mapped_column(Text)
     base: Mapped[str] = mapped_column(Text)
     synced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CustomLensRow(Base):
+    """A custom lens an admin uploaded (AWS custom-lens JSON kept as uploaded); uploading
+    the same name again adds the next version."""
+
+    __tablename__ = "custom_lenses"
+    __table_args__ = (UniqueConstraint("name", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(128))
+    document: Mapped[str] = mapped_column(Text)
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

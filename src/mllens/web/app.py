@@ -17,7 +17,20 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from mllens import __version__
 from mllens.store import Store
-from mllens.web import admin, api, auth, backlog, heatmap, milestones, pages, risks, sync_api, views_roles
+from mllens.web import (
+    admin,
+    api,
+    auth,
+    backlog,
+    heatmap,
+    lens_pages,
+    lens_upload,
+    milestones,
+    pages,
+    risks,
+    sync_api,
+    views_roles,
+)
 from mllens.web.errors import ApiError, api_error_handler, validation_handler
 from mllens.web.security import hash_password
 from mllens.web.views import css_response, render
@@ -44,7 +57,7 @@ def create_app(*, store: Store, secure_cookies: bool = True) -> FastAPI:
     app.include_router(sync_api.router)
     app.include_router(milestones.api)
     app.include_router(milestones.pages)
-    for module in (backlog, heatmap, views_roles):
+    for module in (backlog, heatmap, views_roles, lens_pages, lens_upload):
         app.include_router(module.api)
         app.include_router(module.pages)
     app.include_router(admin.router)
