@@ -125,6 +125,7 @@ def test_the_example_and_test_data_dockerfiles_do_not_decide(reviewed: tuple[Rev
         ("examples/serving/Dockerfile", "docker.base_image_pinned", "contradicts", "docs"),
         ("examples/serving/Dockerfile", "docker.non_root_user", "contradicts", "docs"),
         ("test_data/Dockerfile", "docker.base_image_pinned", "contradicts", "fixture"),
+        ("test_data/Dockerfile", "docker.image_installs", "contradicts", "fixture"),
         ("test_data/Dockerfile", "docker.non_root_user", "contradicts", "fixture"),
     }
     assert _check(review, "MLSEC03-BP02", "no_root_access") is CheckState.MET
