@@ -203,3 +203,15 @@ def test_history_on_a_dask_local_cluster_equals_history_in_process(churn: tuple[
     assert [(p.period, p.commit, p.status) for p in on_dask.points] == [(p.period, p.commit, p.status)
                                                                          for p in here.points]  # fmt: skip
     assert [p.by_pillar for p in on_dask.points] == [p.by_pillar for p in here.points]
+
+
+def test_links_out_of_the_tree_are_skipped_and_the_commit_still_reviewed(tmp_path: Path) -> None:
+    repo = tmp_path / "links"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "abs").symlink_to("/etc/hostname")
+    (repo / "up").symlink_to("../../outside")
+    commit_at(repo, {"train.py": "import mlflow\n", "mllens.yaml": answers("missing")}, "2025-01-05T00:00:00Z")
+    found = history(repo, since=D(2025, 1, 1), until=D(2025, 1, 31))
+    assert [(p.status, p.error) for p in found.points] == [("scanned", None)]
+    assert found.points[0].by_pillar is not None and found.points[0].by_pillar["operational_excellence"].HIGH == 1
