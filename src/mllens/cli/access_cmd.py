@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,7 +18,7 @@ import typer
 from mllens.cli.common import choose, console, err_console, new_app
 from mllens.cli.store_cmd import DbOption
 from mllens.errors import InputError
-from mllens.store import open_store
+from mllens.store import Store, open_store
 from mllens.store.access import add_token, add_user, list_tokens, list_users, revoke_token
 from mllens.store.models import ROLES, SCOPES
 
@@ -113,6 +115,15 @@ def serve(
     port: Annotated[
         int, typer.Option("--port", metavar="PORT", min=1, max=65535, help="Port to listen on (1-65535).")
     ] = 8000,
+    demo: Annotated[
+        bool,
+        typer.Option("--demo", help="Serve the bundled example in a new store, with a first admin (printed)."),
+    ] = False,
+    demo_project: Annotated[
+        Path | None,
+        typer.Option("--demo-project", metavar="PATH",
+                     help="The project --demo scans (default: examples/fraud-detection of the source tree)."),
+    ] = None,
 ) -> None:
     """Serve the web app and its API (needs the web extra)."""
     try:
@@ -123,15 +134,55 @@ def serve(
         raise InputError(
             f"mllens serve needs the web extra (pip install 'mllens[web]'); missing module {exc.name!r}"
         ) from None
-    store = open_store(db, saving=True)
+    store = _demo_store(db, demo_project) if demo else open_store(db, saving=True)
     app = create_app(store=store, secure_cookies=host not in ("127.0.0.1", "localhost", "::1"))
-    err_console.print(f"serving {store.where} on http://{host}:{port}", highlight=False)
-    if not list_users(store):
-        err_console.print("no users yet: add one with `mllens user add NAME --role admin`", highlight=False)
     try:
+        err_console.print(f"serving {store.where} on http://{host}:{port}", highlight=False)
+        if demo:
+            _print_demo(store, demo_project, url=f"http://{host}:{port}/")
+        elif not list_users(store):
+            err_console.print("no users yet: add one with `mllens user add NAME --role admin`", highlight=False)
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         store.close()
+
+
+def _demo_store(db: str | None, project: Path | None) -> Store:
+    """A new SQLite store in a temporary folder (or the empty store of --db)."""
+    from mllens.web.demo import check_empty
+
+    if project is None:
+        from mllens.web.demo import example_project
+
+        if example_project() is None:
+            raise InputError(
+                "--demo scans the example project examples/fraud-detection of the mllens source tree, which "
+                "this installation lacks (a wheel ships no examples): give --demo-project PATH, such as a "
+                "clone's examples/fraud-detection", field="--demo-project",
+            )
+    if db is None:
+        folder = Path(tempfile.mkdtemp(prefix="mllens-demo-"))
+        db = f"sqlite:///{folder / 'mllens.db'}"
+    store = open_store(db, saving=True)
+    try:
+        check_empty(store)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _print_demo(store: Store, project: Path | None, *, url: str) -> None:
+    from mllens.web.demo import build_demo, example_project
+
+    chosen = project or example_project()
+    assert chosen is not None  # _demo_store refused a missing example
+    err_console.print(f"demo: scanning {chosen} into the new store", highlight=False)
+    made = build_demo(store, project=chosen)
+    # Printed once, on standard output: the password is stored only as its Argon2 hash.
+    typer.echo(f"mllens demo: {made.workload} at {url}")
+    typer.echo(f"  user:     {made.user}")
+    typer.echo(f"  password: {made.password}")
 
 
 def register(app: typer.Typer) -> None:
