@@ -11,6 +11,7 @@ from typing import Any, Literal, Protocol
 from mllens.scan.detectors._cfn import CfnResource, managed_arns, policy_documents
 from mllens.scan.detectors._iac import Node
 from mllens.scan.model.attributes_read import read
+from mllens.scan.model.delivery import cloudformation_pipeline
 from mllens.scan.model.identity import document_statements
 from mllens.scan.model.kinds import (
     AuditTrail,
@@ -156,4 +157,5 @@ PLATFORM: dict[str, Callable[[_Reader], Resource]] = {
     **dict.fromkeys(("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Role", "AWS::IAM::User",
                      "AWS::IAM::Group"), _policy("identity")),
     "AWS::S3::BucketPolicy": _policy("resource"),
+    "AWS::CodePipeline::Pipeline": lambda r: cloudformation_pipeline(r.base(), r.res.props),
 }

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from mllens.scan.model.attributes_read import read
+from mllens.scan.model.delivery import terraform_pipeline
 from mllens.scan.model.kinds import (
     AuditTrail,
     Budget,
@@ -109,4 +110,5 @@ PLATFORM: dict[str, Callable[[Reader], Resource]] = {
     **dict.fromkeys(("aws_glue_job", "aws_emrserverless_application", "google_dataflow_job",
                      "google_dataflow_flex_template_job", "google_dataproc_batch", "azurerm_data_factory_pipeline"),
                     plain(DataProcessingJob)),
+    "aws_codepipeline": lambda r: terraform_pipeline(r.base(), r.block.node),
 }

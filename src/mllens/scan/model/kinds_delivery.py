@@ -1,0 +1,34 @@
+"""Delivery pipelines declared as infrastructure (AWS CodePipeline): their stages in order
+and the actions of each, so a judgement can see what is built, tested, approved and
+deployed, and in which order, whichever syntax declared the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mllens.scan.model.kinds import Resource
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReleaseAction:
+    name: str
+    category: str  # Source, Build, Test, Deploy, Approval, Invoke (as the service spells them)
+    provider: str  # Manual, CodeBuild, CloudFormation, Lambda, ... ("" when given by a reference)
+    line: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReleaseStage:
+    name: str
+    line: int
+    actions: tuple[ReleaseAction, ...] = ()
+
+    def has(self, *categories: str) -> bool:
+        return any(a.category in categories for a in self.actions)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReleasePipeline(Resource):
+    """A pipeline of stages run in order, each of actions (CodePipeline)."""
+
+    stages: tuple[ReleaseStage, ...] = ()
