@@ -56,6 +56,7 @@ _TF_NOTEBOOK, _CFN_NOTEBOOK = "aws_sagemaker_notebook_instance", _SM + "Notebook
 _TF_CONFIG, _CFN_CONFIG = "aws_sagemaker_endpoint_configuration", _SM + "EndpointConfig"
 _TF_DOMAIN, _CFN_DOMAIN = "aws_sagemaker_domain", _SM + "Domain"
 _TF_TARGET, _CFN_TARGET = "aws_appautoscaling_target", "AWS::ApplicationAutoScaling::ScalableTarget"
+_TF_POLICY, _CFN_POLICY = "aws_appautoscaling_policy", "AWS::ApplicationAutoScaling::ScalingPolicy"
 _TF_ALARM, _CFN_ALARM = "aws_cloudwatch_metric_alarm", "AWS::CloudWatch::Alarm"
 _TF_RULE, _CFN_RULE = "aws_cloudwatch_event_rule", "AWS::Events::Rule"
 _TF_DQ = "aws_sagemaker_data_quality_job_definition"
@@ -109,6 +110,16 @@ TABLE: dict[str, dict[str, SpecLike]] = {
     "ScalingTarget.namespace": {_TF_TARGET: "service_namespace", _CFN_TARGET: "ServiceNamespace"},
     "ScalingTarget.min_capacity": {_TF_TARGET: "min_capacity", _CFN_TARGET: "MinCapacity"},
     "ScalingTarget.max_capacity": {_TF_TARGET: "max_capacity", _CFN_TARGET: "MaxCapacity"},
+    "ScalingTarget.resource_id": {_TF_TARGET: "resource_id", _CFN_TARGET: "ResourceId"},
+    # a policy's target (CloudFormation: ScalingTargetId, else ResourceId) is code in the adapters
+    "ScalingPolicy.policy_type": {_TF_POLICY: "policy_type", _CFN_POLICY: "PolicyType"},
+    "ScalingPolicy.metric": {
+        _TF_POLICY: at("target_tracking_scaling_policy_configuration.predefined_metric_specification"
+                       ".predefined_metric_type", name="predefined_metric_type"),
+        _CFN_POLICY: "TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType"},
+    "ScalingPolicy.target_value": {
+        _TF_POLICY: at("target_tracking_scaling_policy_configuration.target_value", name="target_value"),
+        _CFN_POLICY: "TargetTrackingScalingPolicyConfiguration.TargetValue"},
     "Metric.namespace": {_TF_ALARM: "namespace", _CFN_ALARM: "Namespace"},
     "Metric.name": {_TF_ALARM: "metric_name", _CFN_ALARM: "MetricName"},
     "Alarm.conditions": {"google_monitoring_alert_policy": "conditions"},

@@ -37,6 +37,7 @@ from mllens.scan.model.kinds import (
     Pipeline,
     Resource,
     Rollout,
+    ScalingPolicy,
     ScalingTarget,
     Trigger,
     Variant,
@@ -143,6 +144,12 @@ def _feature_group(r: _Reader) -> FeatureStore:
     return FeatureStore(**r.base(), **read(r, FeatureStore), offline_key=offline)
 
 
+def _scaling_policy(r: _Reader) -> ScalingPolicy:
+    # a policy names its target by ScalingTargetId (a Ref) or by the target's ResourceId
+    target = r.at("ScalingTargetId")
+    return ScalingPolicy(**r.base(), **read(r, ScalingPolicy), target=target if target.written else r.at("ResourceId"))
+
+
 _PURPOSES: dict[str, MonitoringPurpose] = {
     "DataQuality": "data_quality", "ModelQuality": "model_quality", "ModelBias": "model_bias",
     "ModelExplainability": "explainability",
@@ -186,6 +193,7 @@ _MAPPERS: dict[str, Callable[[_Reader], Resource]] = {
     _SM + "Pipeline": _plain(Pipeline),
     _SM + "ModelPackageGroup": _plain(ModelRegistry),
     "AWS::ApplicationAutoScaling::ScalableTarget": _plain(ScalingTarget),
+    "AWS::ApplicationAutoScaling::ScalingPolicy": _scaling_policy,
     "AWS::CloudWatch::Alarm": _alarm,
     "AWS::Events::Rule": _event_rule,
     _SM + "ModelPackage": _plain(ModelVersion),

@@ -256,6 +256,17 @@ class ScalingTarget(Resource):
     namespace: Value
     min_capacity: Value
     max_capacity: Value
+    resource_id: Value | None = None  # what it scales, as written (`resource_id`, `ResourceId`)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScalingPolicy(Resource):
+    """A scaling policy of an autoscaling target: without one, a registered target never scales."""
+
+    target: Value  # the target it names: a reference to it, its ScalingTargetId, or its resource id
+    policy_type: Value  # TargetTrackingScaling, StepScaling
+    metric: Value | None = None  # the tracked metric (predefined type or custom metric name)
+    target_value: Value | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
