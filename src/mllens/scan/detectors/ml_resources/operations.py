@@ -153,6 +153,10 @@ def registry_approval(ctx: FileContext) -> None:
         ctx.supports(line=registry.line, check="model_registry",
                      message=f"{registry.address} is a model registry group")
     for trigger in state.of(Trigger):
+        if _APPROVAL_EVENT[0] in str(trigger.pattern.raw):  # deployment starts from the registry's events
+            ctx.supports(line=trigger.pattern.line, check="automated_deployment", confidence=0.7,
+                         message=f"{trigger.address} starts work when a model package changes state in the "
+                                 f"registry ({trigger.pattern.name})")
         if all(word in str(trigger.pattern.raw) for word in _APPROVAL_EVENT):
             ctx.supports(line=trigger.pattern.line, check="model_approval",
                          message=f"{trigger.address} reacts to model package approval status changes "
