@@ -19,6 +19,7 @@ from mllens.scan.detectors._iac import Node
 from mllens.scan.model.attributes_read import read
 from mllens.scan.model.bindings_read import resolver_of
 from mllens.scan.model.cloudformation_platform import PLATFORM
+from mllens.scan.model.inputs import cloudformation_inputs
 from mllens.scan.model.kinds import (
     Alarm,
     Capture,
@@ -234,3 +235,5 @@ def adapt(file: ParsedFile) -> Iterator[Resource]:
         mapped = map_resource(file, res, serverless=serverless)
         if mapped is not None:
             yield mapped
+    if found:  # a template's parameters that carry secrets
+        yield from cloudformation_inputs(file)

@@ -16,6 +16,7 @@ from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._iac import MISSING, Node
 from mllens.scan.detectors._tf import blocks, is_ml, serverless_only_models
 from mllens.scan.model.attributes_read import read
+from mllens.scan.model.inputs import terraform_inputs
 from mllens.scan.model.kinds import (
     Alarm,
     Capture,
@@ -244,4 +245,4 @@ def adapt(file: ParsedFile) -> Iterator[Resource]:
             yield mapper(reader)
         elif is_ml(block):
             yield Resource(**reader.base(), **read(reader, Resource))
-
+    yield from terraform_inputs(file)  # variables that carry secrets
