@@ -48,7 +48,8 @@ def test_the_policy_grants_every_call_and_only_reads(account: Any) -> None:
     AwsSageMakerReader(session).read()
     granted = policy_actions()
     assert {"sagemaker:DescribeEndpointConfig", "sagemaker:ListModelPackages", "sagemaker:DescribeNotebookInstance",
-            "application-autoscaling:DescribeScalableTargets", "cloudwatch:DescribeAlarms"} <= session.actions
+            "application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies",
+            "cloudwatch:DescribeAlarms"} <= session.actions
     assert session.actions - granted == set()
     assert all(re.fullmatch(r"[a-z-]+:(List|Describe)[A-Za-z]+", action) for action in granted)
 

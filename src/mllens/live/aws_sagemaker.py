@@ -1,7 +1,7 @@
 """The SageMaker account as the resource model: endpoint configs and endpoints, models,
 notebook instances, recent training jobs, Studio domains, feature groups, monitoring
 schedules, model package groups and their packages, pipelines; the endpoints' Application
-Auto Scaling targets and the CloudWatch alarms. Read-only List/Describe calls only.
+Auto Scaling targets and their scaling policies, and the CloudWatch alarms. Read-only List/Describe calls only.
 
 Every resource's `file` is its ARN, every attribute a `Value` named as the API spells it
 (`DataCaptureConfig`, `EnableManagedSpotTraining`) with line 0 (no line: the judge drops it)."""
@@ -29,6 +29,7 @@ from mllens.scan.model.kinds import (
     Pipeline,
     Resource,
     Rollout,
+    ScalingPolicy,
     ScalingTarget,
     TrainingJob,
     Variant,
@@ -133,12 +134,26 @@ def feature_group(data: dict[str, Any]) -> FeatureStore:
                         if "OnlineStoreConfig" in data else None, offline_key=offline)
 
 
-def scaling_target(data: dict[str, Any], region: str) -> ScalingTarget:
+def scaling_target(data: dict[str, Any], region: str, *, policies_read: bool = True) -> ScalingTarget:
+    """A scalable target; its ResourceId pairs it with its policies, left out (not judged on
+    them) when the account refused to list the policies."""
     resource = str(data["ResourceId"])
     arn = str(data.get("ScalableTargetARN") or f"arn:aws:application-autoscaling:{region}::scalable-target/{resource}")
     return ScalingTarget(**{**_base(arn, "scalable target", resource), "service": "Application Auto Scaling"},
                          namespace=_at(arn, data, "ServiceNamespace"), min_capacity=_at(arn, data, "MinCapacity"),
-                         max_capacity=_at(arn, data, "MaxCapacity"))
+                         max_capacity=_at(arn, data, "MaxCapacity"),
+                         resource_id=_at(arn, data, "ResourceId") if policies_read else None)
+
+
+def scaling_policy(data: dict[str, Any]) -> ScalingPolicy:
+    """A scaling policy, naming its target by ResourceId (as the account pairs them)."""
+    arn = str(data["PolicyARN"])
+    tracking = "TargetTrackingScalingPolicyConfiguration"
+    return ScalingPolicy(**{**_base(arn, "scaling policy", str(data["PolicyName"])),
+                            "service": "Application Auto Scaling"},
+                         target=_at(arn, data, "ResourceId"), policy_type=_at(arn, data, "PolicyType"),
+                         metric=_at(arn, data, f"{tracking}.PredefinedMetricSpecification.PredefinedMetricType"),
+                         target_value=_at(arn, data, f"{tracking}.TargetValue"))
 
 
 def alarm(data: dict[str, Any]) -> Alarm:
@@ -207,12 +222,21 @@ def _resources(calls: Calls) -> list[Resource]:
         if data is not None:
             out.append(training_job(data))
     out.extend(_governance(calls))
-    for target in calls.pages("application-autoscaling", "describe_scalable_targets", "ScalableTargets",
-                              ServiceNamespace="sagemaker"):
-        out.append(scaling_target(target, calls.region))
+    out.extend(scaling_resources(calls))
     for item in calls.pages("cloudwatch", "describe_alarms", "MetricAlarms"):
         out.append(alarm(item))
     return out
+
+
+def scaling_resources(calls: Calls) -> list[Resource]:
+    """The SageMaker variants' scalable targets and their scaling policies (all pages)."""
+    refused = len(calls.diagnostics)
+    policies = calls.pages("application-autoscaling", "describe_scaling_policies", "ScalingPolicies",
+                           ServiceNamespace="sagemaker")
+    read_all = len(calls.diagnostics) == refused  # a refused listing: no target is judged on its policies
+    out: list[Resource] = [scaling_target(target, calls.region, policies_read=read_all) for target in calls.pages(
+        "application-autoscaling", "describe_scalable_targets", "ScalableTargets", ServiceNamespace="sagemaker")]
+    return [*out, *(scaling_policy(policy) for policy in policies)]
 
 
 def _approval(arn: str, package: dict[str, Any]) -> Value:

@@ -1,4 +1,5 @@
-"""The file rules of the resource-model families over a live account's resources.
+"""The file rules of the resource-model families over a live account's resources (and the
+project rules that pair resources the account lists apart, LIVE_PROJECT_RULES).
 
 Each resource id (ARN) becomes a parsed file with no text whose `state_of` is what the
 reader found there, run through the same judgements the files' resources go through: one
@@ -8,9 +9,10 @@ carry line 0, dropped here). Nothing of this enters the per-file result cache.""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from mllens.live.base import LiveRead
-from mllens.scan.context import FileContext, ParsedFile
+from mllens.scan.context import FileContext, ParsedFile, ProjectContext
 from mllens.scan.evidence import Evidence, Outcome
 from mllens.scan.model.state import State
 from mllens.scan.registry import Family, families
@@ -20,6 +22,9 @@ from mllens.scan.result import Diagnostic
 MODEL_FAMILIES = ("ml_resources", "platform_resources")
 # Judgements of how resources are written (as code, by which syntax): none for a running one
 NOT_LIVE = frozenset({"ml_resources.ml_infrastructure_as_code"})
+# Project rules that pair live resources through the facts the file rules record (a scalable
+# target and the policies naming it); the others pair things only files have (a bucket's settings)
+LIVE_PROJECT_RULES = frozenset({"ml_resources.endpoint_scaling_policy"})
 
 
 class _LiveContext(FileContext):
@@ -35,6 +40,7 @@ def judge(found: LiveRead, *, selected: Sequence[Family] | None = None) -> tuple
     chosen = [f for f in (families() if selected is None else selected) if f.name in MODEL_FAMILIES]
     evidence: list[Evidence] = []
     diagnostics: list[Diagnostic] = []
+    facts: dict[str, list[Any]] = {}
     for arn, resources in sorted(found.resources.items()):
         parsed = ParsedFile(arn, "live", "", {})
         parsed.derived["model.state"] = State(tuple(resources))
@@ -50,4 +56,12 @@ def judge(found: LiveRead, *, selected: Sequence[Family] | None = None) -> tuple
                                                   message=f"rule failed: {type(exc).__name__}: {exc}"))
                     continue
                 evidence.extend(ctx.evidence)
+                for key, values in ctx.facts.items():
+                    facts.setdefault(key, []).extend(values)
+    for family in chosen:
+        for rule in family.project_rules():
+            if rule.id in LIVE_PROJECT_RULES:
+                project = ProjectContext(rule, facts=facts)
+                rule.func(project)  # over facts the file rules recorded: a failure is a bug, not the account's
+                evidence.extend(project.evidence)
     return evidence, diagnostics
