@@ -38,6 +38,10 @@ _KINDS = {
     "featurestore": "feature_store",
     "featureset": "feature_set",
     "featuresetspec": "feature_set",
+    "commandcomponent": "component",
+    "pipelinecomponent": "component",
+    "parallelcomponent": "component",
+    "environment": "environment",
 }
 _TYPES = {"command": "command_job", "sweep": "sweep_job", "pipeline": "pipeline_job"}
 

@@ -1,5 +1,6 @@
 """Azure Machine Learning CLI v2 YAML: what only these specs write (deployment probes, sweep and
-command jobs, registered assets), as `az ml ... create --file` reads them.
+command jobs, registered assets, the environments jobs, components and deployments run on, and
+where job inputs come from), as `az ml ... create --file` reads them.
 
 Endpoints, deployments, compute, workspaces, pipeline jobs and schedules are mapped into the
 resource model (mllens.scan.model.azureml) and judged by the ml_resources family.
@@ -7,9 +8,13 @@ resource model (mllens.scan.model.azureml) and judged by the ml_resources family
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 from mllens.scan.context import FileContext
-from mllens.scan.detectors._aml import spec
-from mllens.scan.detectors._iac import as_int, as_str
+from mllens.scan.detectors._aml import AmlSpec, spec
+from mllens.scan.detectors._iac import Node, as_int, as_str
+from mllens.scan.detectors._k8s import image_pin
 from mllens.scan.registry import rule
 
 
@@ -82,3 +87,99 @@ def registered_assets(ctx: FileContext) -> None:
                          message=f"{found.address} publishes features to the Azure ML feature store")
 
 
+
+
+def _environment_at(node: Node, where: str) -> Iterator[tuple[str, Any, int]]:
+    if not node.has("environment"):
+        return
+    inline = node.child("environment")
+    if inline is not None and inline.has("image"):  # an inline environment: evidence on its image
+        yield where, {"image": inline.get("image")}, inline.line_of("image")
+    else:
+        yield where, node.get("environment"), node.line_of("environment")
+
+
+def _environments(found: AmlSpec) -> Iterator[tuple[str, Any, int]]:
+    """(where, environment as written, line) for each environment a spec runs on."""
+    node = found.node
+    if found.kind == "environment":
+        if node.has("image"):
+            yield "", {"image": node.get("image")}, node.line_of("image")
+        return
+    yield from _environment_at(node, "")
+    trial = node.child("trial")
+    if trial is not None:
+        yield from _environment_at(trial, "trial ")
+    jobs = node.child("jobs")
+    for name in jobs.names() if jobs is not None else []:
+        job = jobs.child(name) if jobs is not None else None
+        if job is not None:
+            yield from _environment_at(job, f"job {name} ")
+
+
+def _environment_pin(environment: Any) -> tuple[str, str]:
+    """(pin, what) of an environment: a registered one by name (`azureml:sklearn@latest`,
+    `azureml:sklearn:3`, a registry URI) or an inline one by its image."""
+    if isinstance(environment, Mapping):
+        image = environment.get("image")
+        return (image_pin(image), f"image {image}") if isinstance(image, str) and image else ("other", "")
+    if not isinstance(environment, str) or "${{" in environment:
+        return "other", ""
+    text = environment.strip()
+    if text.endswith("@latest") or text.rstrip("/").endswith("/labels/latest"):
+        return "floating", text
+    name = text.removeprefix("azureml:")
+    if "/versions/" in text or (":" in name and not name.startswith("//")):
+        return "version", text
+    return "other", text
+
+
+@rule()
+def environment_versions(ctx: FileContext) -> None:
+    found = spec(ctx.file, "pipeline_job", "command_job", "sweep_job", "component", "environment",
+                 "online_deployment", "batch_deployment")
+    if found is None:
+        return
+    serving = found.kind in ("online_deployment", "batch_deployment")
+    check = None if serving else "base_images_pinned"  # a serving image is also what recreates the endpoint
+    for where, environment, line in _environments(found):
+        pin, what = _environment_pin(environment)
+        if pin == "floating":
+            ctx.contradicts(line=line, check=check, message=f"{found.address} {where}runs on {what}: a moving "
+                                                            "reference, so each run may get a different environment")
+        elif pin in ("version", "digest"):
+            ctx.supports(line=line, check=check, message=f"{found.address} {where}runs on {what} (pinned)")
+
+
+def _data_inputs(found: AmlSpec) -> Iterator[tuple[str, str, int]]:
+    """(input name, path, line) of each input with a `path`: the spec's own and its jobs'."""
+    holders = [found.node]
+    jobs = found.node.child("jobs")
+    if jobs is not None:
+        holders += [j for j in (jobs.child(n) for n in jobs.names()) if j is not None]
+    for holder in holders:
+        inputs = holder.child("inputs")
+        if inputs is None:
+            continue
+        for name in inputs.names():
+            item = inputs.child(name)
+            path = item.get("path") if item is not None else None
+            if item is not None and isinstance(path, str) and path.strip():
+                yield name, path.strip(), item.line_of("path")
+
+
+@rule()
+def job_data_inputs(ctx: FileContext) -> None:
+    found = spec(ctx.file, "pipeline_job", "command_job", "sweep_job")
+    if found is None:
+        return
+    for name, path, line in _data_inputs(found):
+        if "${{" in path or path.startswith("$"):
+            continue  # bound when the job is submitted
+        if path.startswith("azureml:") and "://" not in path:
+            if ":" in path[len("azureml:"):] and not path.endswith("@latest"):
+                ctx.supports(line=line, message=f"{found.address} reads input {name} from the data asset {path} "
+                                                "at a fixed version")
+        elif "://" not in path:
+            ctx.contradicts(line=line, message=f"{found.address} uploads input {name} from the folder {path} of "
+                                               "the repository: no versioned data asset records what it trained on")

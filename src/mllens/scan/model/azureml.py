@@ -4,7 +4,8 @@ A spec is one YAML document naming its JSON schema in `$schema` (see
 mllens.scan.detectors._aml, which recognises the kind). Endpoints, deployments, compute,
 workspaces, pipeline jobs and schedules are mapped; the resource sits on the `$schema` line
 (the spec is the resource), and an unwritten setting is absent at the `name` line, where a
-reader looks for it. Command and sweep jobs, probes and registered assets are judged by the
+reader looks for it. A pipeline job's `jobs` are its steps (azureml_pipeline). Command and
+sweep jobs, probes and registered assets are judged by the
 azureml family itself (no other syntax writes them).
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._aml import AmlSpec, spec
 from mllens.scan.detectors._iac import MISSING, as_bool
+from mllens.scan.model.azureml_pipeline import step_facts
 from mllens.scan.model.kinds import (
     Capture,
     Deployment,
@@ -84,6 +86,11 @@ def _deployment(r: _Reader) -> Deployment:
                       egress=Switch(r.at("egress_public_network_access"), ("disabled",), None))
 
 
+def _pipeline(r: _Reader) -> Pipeline:
+    line = r.node.line_of("jobs") if r.node.has("jobs") else r.line
+    return Pipeline(**r.base(line=line), **step_facts(r.file, r.node, line))
+
+
 def _mappers() -> dict[str, Callable[[_Reader], Resource]]:
     return {
         "online_endpoint": _endpoint,
@@ -97,7 +104,7 @@ def _mappers() -> dict[str, Callable[[_Reader], Resource]]:
         "workspace": lambda r: Workspace(**r.base(), key=r.at("customer_managed_key"),
                                          public_access=Switch(r.at("public_network_access"), ("disabled",), 0.6)),
         # the pipeline is its graph of jobs: evidence sits there
-        "pipeline_job": lambda r: Pipeline(**r.base(line=r.node.line_of("jobs") if r.node.has("jobs") else None)),
+        "pipeline_job": _pipeline,
         "schedule": lambda r: Trigger(**r.base(), schedule=r.at("trigger"),
                                       pattern=Value.absent(r.file, r.unset_line, "event"), starts_pipeline=True,
                                       starts="an Azure ML job"),
