@@ -1,8 +1,9 @@
 """The Azure ML Python SDK v2 (`azure.ai.ml`) into the resource model: a
 ManagedOnlineDeployment or KubernetesOnlineDeployment is a `Deployment` whose one variant
-serves from `instance_count` instances, and whose `scale_settings` say whether it scales on
+serves from `instance_count` instances, whose `scale_settings` say whether it scales on
 utilisation (TargetUtilizationScaleSettings), the same `Switch` the CLI v2 YAML gives
-(scan/model/azureml.py). A MonitorSchedule is a `MonitoringSchedule`, and each data or
+(scan/model/azureml.py), and whose `data_collector` captures requests. A ManagedOnlineEndpoint
+is an `Endpoint` with its `auth_mode` (key when unset). A MonitorSchedule is a `MonitoringSchedule`, and each data or
 prediction drift signal a `MonitoringJob` comparing production data with its reference data.
 An AmlCompute cluster (v2, or v1 `AmlCompute.provisioning_configuration`) is a `TrainingJob`
 cluster: its minimum nodes, idle scale-down and priority. Read statically through `pyresolve` (see python_sdk).
@@ -14,13 +15,25 @@ import ast
 from collections.abc import Iterator
 from typing import Any
 
-from mllens.scan.model.kinds import Deployment, MonitoringJob, MonitoringSchedule, Resource, TrainingJob, Variant
+from mllens.scan.detectors._iac import as_bool
+from mllens.scan.model.kinds import (
+    Capture,
+    Deployment,
+    Endpoint,
+    MonitoringJob,
+    MonitoringSchedule,
+    Resource,
+    TrainingJob,
+    Variant,
+)
 from mllens.scan.model.pyresolve import Call, Settings
 from mllens.scan.model.sdk_code import Code
 from mllens.scan.model.values import Switch, Value
+from mllens.scan.parse.yaml import YamlMap
 
 PACKAGE = "azure.ai.ml.entities."
 _DEPLOYMENTS = ("ManagedOnlineDeployment", "KubernetesOnlineDeployment")
+_ENDPOINTS = ("ManagedOnlineEndpoint", "KubernetesOnlineEndpoint")
 _DRIFT_SIGNALS = ("DataDriftSignal", "PredictionDriftSignal")
 # the scale settings classes of the SDK, as the CLI v2 YAML's scale_settings.type spells them
 _SCALE_TYPES = {"TargetUtilizationScaleSettings": "target_utilization", "DefaultScaleSettings": "default"}
@@ -50,7 +63,21 @@ def _deployment(code: Code, call: Call, cls: str) -> Deployment:
         instance_type=code.at(kw, "instance_type"),
         serverless=Value.absent(code.file.path, call.line, "serverless"),  # online deployments run on instances
     )
-    return Deployment(**_azure(code, call, cls), variants=(variant,), scaling=_scaling(code, call))
+    return Deployment(**_azure(code, call, cls), variants=(variant,), scaling=_scaling(code, call),
+                      capture=_capture(code, kw, call))
+
+
+def _capture(code: Code, kw: YamlMap, call: Call) -> Capture:
+    """`data_collector=DataCollector(collections={"model_inputs": DeploymentCollection(enabled=True)})`:
+    on when one collection is enabled; a collector whose collections cannot be read says nothing."""
+    block = code.at(kw, "data_collector")
+    collector = kw.get("data_collector")
+    collections = collector.get("collections") if isinstance(collector, YamlMap) else None
+    flags = [as_bool(c.get("enabled")) for c in collections.values()
+             if isinstance(c, YamlMap)] if isinstance(collections, YamlMap) else []
+    enabled = (Value(any(flags), code.file.path, block.line, "DeploymentCollection enabled") if flags
+               else Value.absent(code.file.path, block.line, "enabled"))
+    return Capture(block=block, enabled=enabled, on_by_default=False, required=True)
 
 
 def _azure(code: Code, call: Call, cls: str) -> dict[str, Any]:
@@ -82,6 +109,9 @@ def resources(code: Code) -> Iterator[Resource]:
             yield _cluster(code, call, "AmlCompute", v1=True)
         elif cls == "AmlCompute":
             yield _cluster(code, call, cls, v1=False)
+        elif cls in _ENDPOINTS:
+            kw = code.module.keywords(call)
+            yield Endpoint(**_azure(code, call, cls), auth_mode=code.at(kw, "auth_mode"), auth_default="key")
         elif cls in _DEPLOYMENTS:
             yield _deployment(code, call, cls)
         elif cls == "MonitorSchedule":
