@@ -117,6 +117,7 @@ EXPECTED_CI: dict[str, set[Row]] = {
         ("ci.actions_pinned", "ci_actions_pinned", "supports", ".github/workflows/ci.yml", 13),
         ("ci.actions_pinned", "ci_actions_pinned", "supports", ".github/workflows/ci.yml", 12),  # actions/checkout
         ("ci.ci_tests", "ci_tests", "supports", ".github/workflows/ci.yml", 15),
+        ("ci.step_installs", "dependencies_pinned", "supports", ".github/workflows/ci.yml", 14),
         ("ci.token_permissions", "ci_token_permissions", "supports", ".github/workflows/ci.yml", 6),
     },
     "notebook-only": set(),
