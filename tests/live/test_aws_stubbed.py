@@ -68,6 +68,32 @@ def test_feature_groups_across_pages_with_and_without_a_key() -> None:
     assert all(e.line is None for e in evidence)
 
 
+def test_an_offline_only_feature_group_is_no_training_serving_consistency() -> None:
+    offline = {**_group("history", key=False), "OfflineStoreConfig": {"S3StorageConfig": {"S3Uri": "s3://f/h"}}}
+    del offline["OnlineStoreConfig"]
+    off = {**_group("sessions", key=False), "OnlineStoreConfig": {"EnableOnlineStore": False}}
+    calls = _calls()
+    with Stubber(calls.client("sagemaker")) as stub:
+        stub.add_response("list_feature_groups", {"FeatureGroupSummaries": [_group_summary("history"),
+                                                                            _group_summary("sessions"),
+                                                                            _group_summary("online")]}, {})
+        for name, answer in (("history", offline), ("sessions", off), ("online", _group("online", key=True))):
+            stub.add_response("describe_feature_group", answer, {"FeatureGroupName": name})
+        found = described(calls, FEATURE_GROUPS)
+    read = LiveRead()
+    for resource in found:
+        read.add(resource)
+    evidence, _ = judge(read)
+    judged = {(e.file.rsplit("/", 1)[-1], e.check, e.outcome) for e in evidence
+              if e.rule == "ml_resources.feature_store"}
+    assert judged == {("history", "shared_feature_store", "supports"), ("history", "feature_store", "info"),
+                      ("sessions", "shared_feature_store", "supports"), ("sessions", "feature_store", "info"),
+                      ("online", "shared_feature_store", "supports"), ("online", "feature_store", "supports")}
+    # a turned-off online store has no key to judge; the online one's key is
+    cmk = {(e.file.rsplit("/", 1)[-1], e.outcome) for e in evidence if e.rule == "ml_resources.ml_resource_cmk"}
+    assert cmk == {("history", "contradicts"), ("online", "supports")}  # history: its offline store's key
+
+
 def _schedule(name: str, kind: str) -> dict[str, Any]:
     return {"MonitoringScheduleName": name, "MonitoringScheduleArn": f"{ARN}:monitoring-schedule/{name}",
             "CreationTime": WHEN, "LastModifiedTime": WHEN, "MonitoringScheduleStatus": "Scheduled",

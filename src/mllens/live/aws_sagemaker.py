@@ -129,9 +129,10 @@ def domain(data: dict[str, Any]) -> Workspace:
 def feature_group(data: dict[str, Any]) -> FeatureStore:
     arn = str(data["FeatureGroupArn"])
     offline = _at(arn, data, "OfflineStoreConfig.S3StorageConfig.KmsKeyId") if "OfflineStoreConfig" in data else None
+    online = _at(arn, data, "OnlineStoreConfig.EnableOnlineStore")
     return FeatureStore(**_base(arn, "feature group", str(data["FeatureGroupName"])),
                         key=_at(arn, data, "OnlineStoreConfig.SecurityConfig.KmsKeyId")
-                        if "OnlineStoreConfig" in data else None, offline_key=offline)
+                        if online.as_bool() else None, offline_key=offline, online=online)
 
 
 def scaling_target(data: dict[str, Any], region: str, *, policies_read: bool = True) -> ScalingTarget:

@@ -96,6 +96,10 @@ TABLE: dict[str, dict[str, SpecLike]] = {
                                 _CFN_DOMAIN: switch("AppNetworkAccessType", "VpcOnly")},
     # stores of features, data and experiments that take a key (Vertex AI)
     "FeatureStore.key": {"google_vertex_ai_featurestore": _VERTEX_KEY},
+    # a SageMaker feature group's online store (its key is read only when the block is written: adapters)
+    "FeatureStore.online": {"aws_sagemaker_feature_group": at("online_store_config.enable_online_store",
+                                                              name="enable_online_store"),
+                            _SM + "FeatureGroup": "OnlineStoreConfig.EnableOnlineStore"},
     "DataStore.key": {"google_vertex_ai_dataset": _VERTEX_KEY},
     "TrackingStore.key": {"google_vertex_ai_metadata_store": _VERTEX_KEY, "google_vertex_ai_tensorboard": _VERTEX_KEY},
     # monitoring, scaling, alarms and schedules

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from mllens.scan.context import ParsedFile
@@ -142,7 +143,9 @@ def _feature_group(r: _Reader) -> FeatureStore:
     offline = None
     if r.res.props.has("OfflineStoreConfig"):
         offline = r.at("OfflineStoreConfig.S3StorageConfig.KmsKeyId")
-    return FeatureStore(**r.base(), **read(r, FeatureStore), offline_key=offline)
+    key = r.at("OnlineStoreConfig.SecurityConfig.KmsKeyId") if r.res.props.has("OnlineStoreConfig") else None
+    store = FeatureStore(**r.base(), **read(r, FeatureStore), offline_key=offline, key=key)
+    return replace(store, key=None) if store.offline_only else store  # no online store: no key to judge
 
 
 def _scaling_policy(r: _Reader) -> ScalingPolicy:

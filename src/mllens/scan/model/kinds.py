@@ -153,6 +153,14 @@ class ModelVersion(Resource):
 @dataclass(frozen=True, kw_only=True)
 class FeatureStore(Resource):
     offline_key: Value | None = None  # the key of the offline store, when it has one
+    # its online store turned on (SageMaker EnableOnlineStore; absent: off); None: always online or not expressed
+    online: Value | None = None
+
+    @property
+    def offline_only(self) -> bool:
+        """Its online store is off in every environment (unset: the service's default, off);
+        a reference nothing resolves may turn it on."""
+        return self.online is not None and all(v.unset or v.as_bool() is False for v in self.online.each())
 
 
 @dataclass(frozen=True, kw_only=True)

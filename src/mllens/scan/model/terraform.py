@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._iac import MISSING, Node
@@ -122,7 +123,10 @@ def _feature_group(r: Reader) -> FeatureStore:
     offline = None
     if r.block.node.has("offline_store_config"):
         offline = r.at("offline_store_config.s3_storage_config.kms_key_id", name="kms_key_id")
-    return FeatureStore(**r.base(), **read(r, FeatureStore), offline_key=offline)
+    online = r.block.node.has("online_store_config")  # the online store's key, where there is one
+    key = r.at("online_store_config.security_config.kms_key_id", name="kms_key_id") if online else None
+    store = FeatureStore(**r.base(), **read(r, FeatureStore), offline_key=offline, key=key)
+    return replace(store, key=None) if store.offline_only else store  # no online store: no key to judge
 
 
 def _triggers(file: ParsedFile) -> set[str]:

@@ -60,7 +60,15 @@ def model_monitoring(ctx: FileContext) -> None:
 @rule()
 def feature_store(ctx: FileContext) -> None:
     for store in state_of(ctx.file).of(FeatureStore):
-        ctx.supports(line=store.line, message=f"{store.address} defines a feature store")
+        online = store.online
+        if online is not None and store.offline_only:
+            ctx.supports(line=store.line, check="shared_feature_store",
+                         message=f"{store.address} publishes features to an offline store")
+            ctx.info(line=online.line if online.written else store.line, check="feature_store",
+                     message=f"{store.address} has no online store ({online.name} off or unset): serving cannot "
+                             "read the features training used from it")
+        else:
+            ctx.supports(line=store.line, message=f"{store.address} defines a feature store")
         _say_retired(ctx, store)
 
 
