@@ -3,7 +3,8 @@
 A spec names its JSON schema in `$schema` (for example
 https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json); the schema's
 file name says what the YAML is. Specs written without `$schema` are recognised by their
-`type` when they also point at Azure ML compute (`compute: azureml:...`).
+`type` when they also point at Azure ML compute (`compute: azureml:...`). A v1 deployment
+configuration (`computeType: AKS` or `ACI` with its settings) is kind `v1_deployment`.
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ _KINDS = {
     "environment": "environment",
 }
 _TYPES = {"command": "command_job", "sweep": "sweep_job", "pipeline": "pipeline_job"}
+# SDK v1 / CLI v1 deployment configurations (`az ml model deploy --dc deployment_config_aks.yml`):
+# a computeType of AKS or ACI with at least one of their settings
+_V1_TARGETS = frozenset({"AKS", "ACI"})
+_V1_KEYS = frozenset({"autoScaler", "authEnabled", "tokenAuthEnabled", "containerResourceRequirements",
+                      "appInsightsEnabled", "sslEnabled", "numReplicas", "scoringTimeoutMs"})
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,8 @@ class AmlSpec:
 
     @property
     def address(self) -> str:
+        if self.kind == "v1_deployment":
+            return self.name  # already says what it is
         label = self.kind.replace("_", " ")
         return f"{label} {self.name}" if self.name else label
 
@@ -70,6 +78,9 @@ def _build(file: ParsedFile) -> AmlSpec | None:
         kind = _KINDS.get(found.group(1).lower()) if found else None
     elif str(doc.get("compute", "")).startswith("azureml:"):
         kind = _TYPES.get(str(doc.get("type", "command")))
+    elif str(doc.get("computeType", "")).upper() in _V1_TARGETS and _V1_KEYS & set(doc):
+        kind = "v1_deployment"
+        return AmlSpec(kind, f"Azure ML {str(doc['computeType']).upper()} web service", Node.of(doc, 1))
     if kind is None:
         return None
     name = doc.get("name") or doc.get("display_name") or doc.get("experiment_name") or ""

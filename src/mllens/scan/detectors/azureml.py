@@ -13,7 +13,7 @@ from typing import Any
 
 from mllens.scan.context import FileContext
 from mllens.scan.detectors._aml import AmlSpec, spec
-from mllens.scan.detectors._iac import Node, as_int, as_str
+from mllens.scan.detectors._iac import Node, as_bool, as_int, as_str
 from mllens.scan.detectors._k8s import image_pin
 from mllens.scan.registry import rule
 
@@ -183,3 +183,35 @@ def job_data_inputs(ctx: FileContext) -> None:
         elif "://" not in path:
             ctx.contradicts(line=line, message=f"{found.address} uploads input {name} from the folder {path} of "
                                                "the repository: no versioned data asset records what it trained on")
+
+
+_TELEMETRY = {"online_deployment": "app_insights_enabled", "v1_deployment": "appInsightsEnabled"}
+
+
+@rule()
+def deployment_telemetry(ctx: FileContext) -> None:
+    found = spec(ctx.file, *_TELEMETRY)
+    if found is None:
+        return
+    key = _TELEMETRY[found.kind]
+    value, line = found.node.at(key)
+    flag = as_bool(value)
+    if flag:
+        ctx.supports(line=line, message=f"{found.address} sends request, latency and failure telemetry to "
+                                        f"Application Insights ({key})")
+    elif flag is False:
+        ctx.contradicts(line=line, message=f"{found.address} turns Application Insights off ({key}: {value})")
+
+
+@rule()
+def deployment_tls(ctx: FileContext) -> None:
+    found = spec(ctx.file, "v1_deployment")
+    if found is None:
+        return
+    value, line = found.node.at("sslEnabled")
+    flag = as_bool(value)
+    if flag:
+        ctx.supports(line=line, message=f"{found.address} serves its scoring URI over TLS (sslEnabled)")
+    elif flag is False:
+        ctx.contradicts(line=line, message=f"{found.address} serves its scoring URI over plain HTTP "
+                                           f"(sslEnabled: {value})")

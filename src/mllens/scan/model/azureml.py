@@ -17,6 +17,7 @@ from typing import Any
 from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._aml import AmlSpec, spec
 from mllens.scan.detectors._iac import MISSING, as_bool
+from mllens.scan.model import azureml_v1
 from mllens.scan.model.azureml_pipeline import step_facts
 from mllens.scan.model.kinds import (
     Capture,
@@ -115,8 +116,12 @@ _MAPPERS = _mappers()
 
 
 def adapt(file: ParsedFile) -> Iterator[Resource]:
-    """The resource one Azure ML spec declares (none for jobs, assets and other YAML)."""
+    """The resource one Azure ML spec declares (none for jobs, assets and other YAML); a v1
+    deployment configuration declares an endpoint and its deployment (azureml_v1)."""
     found = spec(file)
+    if found is not None and found.kind == "v1_deployment":
+        yield from azureml_v1.resources(file.path, found)
+        return
     mapper = _MAPPERS.get(found.kind) if found is not None else None
     if found is not None and mapper is not None:
         yield mapper(_Reader(file.path, found))
