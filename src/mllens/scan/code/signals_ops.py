@@ -249,8 +249,11 @@ def random_seeds(ctx: FileContext, code: CodeIndex) -> None:
 
 
 def _unseeded_estimator(ctx: FileContext, code: CodeIndex) -> None:
-    """The first estimator built with no seed, in a module that fixes none anywhere."""
+    """The first estimator built with no seed, in a module that fixes none anywhere (in a
+    notebook, python_code.unseeded_training speaks for the project instead)."""
     for site in code.find(*RANDOM_ESTIMATORS):
+        if site.cell is not None:
+            return
         if "()" in site.name or not site.last[:1].isupper() or site.has_kw(*SEED_KWARGS):
             continue  # a method of a built estimator, a function, or a seeded one
         ctx.contradicts(
@@ -303,6 +306,8 @@ def model_registry(ctx: FileContext, code: CodeIndex) -> None:
         site = next((s for s in code.find("mlflow.*.log_model") if s.has_kw("registered_model_name")), None)
     if site is not None:
         ctx.supports(line=site.line, message=f"registers model versions: {site.name}{site.where}")
+    else:
+        _unregistered_release(ctx, code)
 
 
 # a module that trains and then serves what it trained (the SDK or API calls of each)
@@ -320,13 +325,14 @@ SERVES = (
 )
 
 
-def unregistered_release(ctx: FileContext, code: CodeIndex) -> None:
-    """A script that trains a model and creates the serving model from that job's output,
-    with no registry call anywhere in it: no registered, approved version stands behind it."""
-    if code.first(*REGISTRY) is not None or code.first("mlflow.*.log_model") is not None:
+def _unregistered_release(ctx: FileContext, code: CodeIndex) -> None:
+    """A module that trains a model and creates the serving model from that job's output,
+    with no registry call anywhere in it: no registered, approved version stands behind it.
+    A notebook doing so is exploring (its sites have a cell), not the release path."""
+    if code.first("mlflow.*.log_model") is not None:
         return
     trained, served = code.first(*TRAINS), code.first(*SERVES)
-    if trained is None or served is None or served.name.startswith("sagemaker.model_monitor"):
+    if trained is None or served is None or served.cell is not None:
         return
     ctx.contradicts(
         line=served.line,

@@ -36,8 +36,6 @@ def experiment_tracking(ctx: FileContext) -> None:
 @rule()
 def model_registry(ctx: FileContext) -> None:
     read(ops.model_registry, ctx)
-    # a notebook that trains and deploys is exploring; a module doing it is the release path
-    read(ops.unregistered_release, ctx, notebooks=False)
 
 
 @rule()
@@ -241,7 +239,6 @@ IN_NOTEBOOKS: tuple[Signal, ...] = (
 SIGNALS: tuple[Signal, ...] = (
     *IN_NOTEBOOKS,
     ops.ml_pipeline,
-    ops.unregistered_release,
     ops.sdk_infrastructure,
     model.feature_baseline,
     model.safe_weights_loading,
