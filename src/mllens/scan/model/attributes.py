@@ -61,6 +61,8 @@ _TF_ALARM, _CFN_ALARM = "aws_cloudwatch_metric_alarm", "AWS::CloudWatch::Alarm"
 _TF_RULE, _CFN_RULE = "aws_cloudwatch_event_rule", "AWS::Events::Rule"
 _TF_DQ = "aws_sagemaker_data_quality_job_definition"
 _AZ_WORKSPACE, _AZ_CLUSTER = "azurerm_machine_learning_workspace", "azurerm_machine_learning_compute_cluster"
+# Azure Database single servers (MySQL, PostgreSQL, MariaDB): one shape of TLS, network and backup settings
+_AZ_DB_SERVERS = ("azurerm_mysql_server", "azurerm_postgresql_server", "azurerm_mariadb_server")
 
 TABLE: dict[str, dict[str, SpecLike]] = {
     # what an endpoint serves, and each variant (read from its production_variants block or item)
@@ -170,18 +172,21 @@ TABLE: dict[str, dict[str, SpecLike]] = {
     "DataStore.uniform_access": {"google_storage_bucket": switch("uniform_bucket_level_access", "true", unset=0.6)},
     "DataStore.public_access": {"azurerm_storage_account": switch("allow_nested_items_to_be_public", "false",
                                                                   unset=0.6)},
-    "DataStore.tls": {"azurerm_storage_account": switch("min_tls_version", "TLS1_2", "TLS1_3", unset=None)},
+    "DataStore.tls": {"azurerm_storage_account": switch("min_tls_version", "TLS1_2", "TLS1_3", unset=None),
+                      **dict.fromkeys(_AZ_DB_SERVERS, switch("ssl_enforcement_enabled", "true", unset=None))},
     "DataStore.public_network": {
         **dict.fromkeys(("aws_db_instance", "aws_rds_cluster"), switch("publicly_accessible", "false", unset=None)),
         "google_sql_database_instance": switch("settings.ip_configuration.ipv4_enabled", "false", unset=0.6,
                                                name="ipv4_enabled"),
         **dict.fromkeys(("AWS::RDS::DBInstance", "AWS::RDS::DBCluster"),
-                        switch("PubliclyAccessible", "false", unset=None))},
+                        switch("PubliclyAccessible", "false", unset=None)),
+        **dict.fromkeys(_AZ_DB_SERVERS, switch("public_network_access_enabled", "false", unset=0.6))},
     "DataStore.backups": {
         **dict.fromkeys(("aws_db_instance", "aws_rds_cluster"), "backup_retention_period"),
         "google_sql_database_instance": at("settings.backup_configuration.enabled",
                                            name="backup_configuration.enabled"),
-        **dict.fromkeys(("AWS::RDS::DBInstance", "AWS::RDS::DBCluster"), "BackupRetentionPeriod")},
+        **dict.fromkeys(("AWS::RDS::DBInstance", "AWS::RDS::DBCluster"), "BackupRetentionPeriod"),
+        **dict.fromkeys(_AZ_DB_SERVERS, "backup_retention_days")},
     "DataStore.access_logging": {"AWS::S3::Bucket": block("LoggingConfiguration")},
     "ContainerRegistry.immutable_tags": {
         "aws_ecr_repository": switch("image_tag_mutability", "IMMUTABLE"),

@@ -138,4 +138,5 @@ STORES: dict[str, Callable[[Reader], Resource]] = {
         encryption=_key_only(r, "kms_key_name", "Google-managed keys are used")),
     "azurerm_container_registry": _acr,
     "azurerm_key_vault": _key_vault,
+    **dict.fromkeys(("azurerm_mysql_server", "azurerm_postgresql_server", "azurerm_mariadb_server"), plain(DataStore)),
 }
