@@ -91,3 +91,42 @@ def test_json_templates_find_the_line_of_each_property_in_the_text() -> None:
 
 def test_a_file_that_is_not_a_template_maps_to_nothing() -> None:
     assert _state("name: build\nsteps: []\n") == []
+
+
+SCALING = """\
+Resources:
+  Target:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      ServiceNamespace: sagemaker
+      ResourceId: endpoint/churn/variant/AllTraffic
+      MinCapacity: 1
+      MaxCapacity: 4
+  ByRef:
+    Type: AWS::ApplicationAutoScaling::ScalingPolicy
+    Properties:
+      PolicyType: TargetTrackingScaling
+      ScalingTargetId: !Ref Target
+  ById:
+    Type: AWS::ApplicationAutoScaling::ScalingPolicy
+    Properties:
+      PolicyType: StepScaling
+      ResourceId: endpoint/churn/variant/AllTraffic
+  Features:
+    Type: AWS::SageMaker::FeatureGroup
+    Properties:
+      OnlineStoreConfig:
+        EnableOnlineStore: false
+        SecurityConfig: {KmsKeyId: alias/features}
+"""
+
+
+def test_a_scaling_policy_names_its_target_by_ref_or_resource_id() -> None:
+    from mllens.scan.model.kinds import FeatureStore, ScalingPolicy
+
+    found = _state(SCALING)
+    policies = {r.name: r for r in found if isinstance(r, ScalingPolicy)}
+    assert (policies["ByRef"].target.raw, policies["ByRef"].target.name) == ({"Ref": "Target"}, "ScalingTargetId")
+    assert (policies["ById"].target.raw, policies["ById"].target.line) == ("endpoint/churn/variant/AllTraffic", 18)
+    store = next(r for r in found if isinstance(r, FeatureStore))
+    assert store.offline_only and store.key is None  # no online store: its key is not judged

@@ -151,3 +151,49 @@ def test_an_event_rule_starts_a_pipeline_only_when_a_target_of_this_file_names_i
 def test_a_private_endpoint_keeps_its_connection_text() -> None:
     network = next(r for r in _platform() if isinstance(r, Network))
     assert "amlworkspace" in network.connection and network.reaches is None
+
+
+SCALING = """\
+resource "aws_appautoscaling_target" "variant" {
+  service_namespace = "sagemaker"
+  resource_id       = "endpoint/churn/variant/primary"
+  min_capacity      = 1
+  max_capacity      = 4
+}
+
+resource "aws_appautoscaling_policy" "invocations" {
+  policy_type = "TargetTrackingScaling"
+  resource_id = aws_appautoscaling_target.variant.resource_id
+  target_tracking_scaling_policy_configuration {
+    target_value = 700
+    predefined_metric_specification {
+      predefined_metric_type = "SageMakerVariantInvocationsPerInstance"
+    }
+  }
+}
+
+resource "aws_sagemaker_feature_group" "customers" {
+  online_store_config {
+    enable_online_store = true
+    security_config {
+      kms_key_id = var.key
+    }
+  }
+}
+"""
+
+
+def test_a_scaling_policy_names_its_target_and_a_feature_group_its_online_store() -> None:
+    from mllens.scan.model.kinds import FeatureStore, ScalingPolicy, ScalingTarget
+
+    found = list(state_of(ParsedFile("scaling.tf", "terraform", SCALING, parse("terraform", SCALING))).resources)
+    target = next(r for r in found if isinstance(r, ScalingTarget))
+    assert target.resource_id is not None
+    assert (target.resource_id.raw, target.resource_id.line) == ("endpoint/churn/variant/primary", 3)
+    policy = next(r for r in found if isinstance(r, ScalingPolicy))
+    assert "aws_appautoscaling_target.variant.resource_id" in str(policy.target.raw) and policy.target.line == 10
+    assert (policy.policy_type.raw, policy.target_value and policy.target_value.raw) == ("TargetTrackingScaling", 700)
+    assert policy.metric is not None and policy.metric.raw == "SageMakerVariantInvocationsPerInstance"
+    store = next(r for r in found if isinstance(r, FeatureStore))
+    assert store.online is not None and (store.online.raw, store.online.line) == (True, 21)
+    assert not store.offline_only and store.key is not None and store.key.line == 23
