@@ -119,6 +119,7 @@ def test_a_facilitated_review_in_the_browser(served: str, browser: Any) -> None:
     practice.locator("select[name=status]").select_option("missing")
     practice.locator("textarea[name=notes]").fill("No owner named yet")
     practice.locator("button[type=submit]").click()
+    page.wait_for_url("**#MLOPS01-BP02")  # the form post's page (answers.js also saved the changes as made)
     page.wait_for_load_state()
     question = page.locator("div.question", has=page.locator("#MLOPS01-BP02"))
     assert question.locator("h3 .badge").inner_text() == "HIGH"

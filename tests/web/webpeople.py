@@ -11,6 +11,8 @@ PASSWORD = "correct horse battery"
 # Project text a browser must never run: it reaches pages through workload names, owners,
 # descriptions, evidence messages and answers.
 HOSTILE = '<script>alert("x")</script>'
+# The one script tag the app writes (an editor's review page): static/answers.js.
+OUR_SCRIPT = '<script src="/static/answers.js" defer></script>'
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from mllens.store.sessions import answers_of
 from mllens.web.access import WRITERS, can_see, can_write, team_for_new_workload
 from mllens.web.current import current_review
 from mllens.web.errors import ApiError, unauthorized
-from mllens.web.portfolio import Filters, WorkloadLine, filtered_portfolio, team_of, visible_workloads
+from mllens.web.portfolio import Filters, WorkloadLine, filtered_portfolio, team_of
 from mllens.web.security import token_digest
 from mllens.web.sync import ConflictLine, file_answers, locked_latest_review, sync_upload
 from mllens.web.trend import TrendPoint, workload_trend
@@ -104,10 +104,9 @@ def workloads(
     risk: Annotated[str, Query(max_length=20)] = "",
 ) -> list[WorkloadLine]:
     """Every workload the token's user may see: name, team, owner, environment, last scan,
-    risk counts; filtered as the portfolio page is (risk HIGH or MEDIUM, within a pillar or phase)."""
+    risk counts and how many of its HIGH and MEDIUM questions are accepted risks; filtered as
+    the portfolio page is (risk HIGH or MEDIUM, within a pillar or phase)."""
     filters = Filters(team=team, environment=environment, pillar=pillar, phase=phase, risk=risk)
-    if filters == Filters():
-        return visible_workloads(store_of(request), user=grant.user)
     return [line for line, _ in filtered_portfolio(store_of(request), user=grant.user, filters=filters)]
 
 

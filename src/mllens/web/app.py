@@ -33,7 +33,7 @@ from mllens.web import (
 )
 from mllens.web.errors import ApiError, api_error_handler, validation_handler
 from mllens.web.security import hash_password
-from mllens.web.views import css_response, render
+from mllens.web.views import css_response, render, script_response
 
 
 def create_app(*, store: Store, secure_cookies: bool = True) -> FastAPI:
@@ -66,6 +66,10 @@ def create_app(*, store: Store, secure_cookies: bool = True) -> FastAPI:
     @app.get("/static/app.css", include_in_schema=False)
     def css() -> Response:
         return css_response()
+
+    @app.get("/static/answers.js", include_in_schema=False)
+    def answers_js() -> Response:
+        return script_response("answers.js")
 
     @app.get("/healthz", tags=["health"])
     def healthz(request: Request) -> JSONResponse:

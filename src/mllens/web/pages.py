@@ -98,14 +98,15 @@ def portfolio_csv(request: Request, session: Session, filters: PortfolioFilters)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["workload", "team", "owner", "environment", "last_scan",
-                     "HIGH", "MEDIUM", "NONE", "UNANSWERED", "NOT_APPLICABLE"])
+                     "HIGH", "MEDIUM", "NONE", "UNANSWERED", "NOT_APPLICABLE", "HIGH_accepted", "MEDIUM_accepted"])
     for line in lines:
-        counts = line.risk_counts
+        counts, accepted = line.risk_counts, line.accepted_counts
         writer.writerow([_csv_cell(v) for v in (
             line.name, line.team, line.owner, line.environment,
             line.last_scan.isoformat() if line.last_scan else "",
             *((counts.HIGH, counts.MEDIUM, counts.NONE, counts.UNANSWERED, counts.NOT_APPLICABLE) if counts
               else ("",) * 5),
+            *((accepted.HIGH, accepted.MEDIUM) if accepted else ("", "")),
         )])
     headers = {"Content-Disposition": 'attachment; filename="portfolio.csv"', "Cache-Control": "no-store"}
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
@@ -198,5 +199,7 @@ def answer(
     states = _check_states(known, checks) if checks else None
     set_answer(store, user=session.user, workload=name, practice=practice,
                status=status or None, notes=notes.strip() or None, checks=states, reason=reason or None)
+    if request.headers.get("x-mllens-autosave") == "1":  # static/answers.js: saved, no page to send back
+        return Response(status_code=204, headers={"Cache-Control": "no-store"})
     walk = by if by in WALKS else "pillar"
     return RedirectResponse(f"/workloads/{quote(name, safe='')}?by={walk}#{practice}", status_code=303)

@@ -7,6 +7,8 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
 
+from mllens.lens.model import Risk
+from mllens.report.base import accepted_counts
 from mllens.review.model import Review, RiskCounts
 from mllens.store import Store, get_workload, list_workloads
 from mllens.store.access import workload_teams
@@ -14,6 +16,16 @@ from mllens.store.records import UserInfo, WorkloadInfo, WorkloadSummary
 from mllens.store.sessions import answered_workloads
 from mllens.web.access import can_see
 from mllens.web.current import current_review
+
+
+class AcceptedCounts(BaseModel):
+    """How many of the HIGH and MEDIUM questions the team accepted (acceptances still
+    running): counted in `risk_counts` too, said apart as the CLI's reports do."""
+
+    model_config = ConfigDict(frozen=True)
+
+    HIGH: int = 0
+    MEDIUM: int = 0
 
 
 class WorkloadLine(BaseModel):
@@ -27,6 +39,14 @@ class WorkloadLine(BaseModel):
     environment: str | None
     last_scan: dt.datetime | None
     risk_counts: RiskCounts | None
+    accepted_counts: AcceptedCounts | None = None
+
+
+def _accepted(review: Review | None) -> AcceptedCounts | None:
+    if review is None:
+        return None
+    counts = accepted_counts(review)
+    return AcceptedCounts(HIGH=counts[Risk.HIGH], MEDIUM=counts[Risk.MEDIUM])
 
 
 def _counts(store: Store, line: WorkloadSummary, answered: set[str]) -> RiskCounts | None:
@@ -108,5 +128,5 @@ def filtered_portfolio(store: Store, *, user: UserInfo, filters: Filters) -> lis
         review = current_review(store, workload=line.name) if line.risk_counts is not None else None
         if (filters.sliced or filters.risk in RISK_FILTERS) and not in_slice(review, filters):
             continue
-        rows.append((line, review))
+        rows.append((line.model_copy(update={"accepted_counts": _accepted(review)}), review))
     return rows

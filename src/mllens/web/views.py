@@ -1,6 +1,6 @@
 """Rendering pages: one Jinja2 environment (autoescaped: every page carries project text),
 the stylesheet (the HTML report's, plus the app's own), and the security headers of
-every page (a CSP that allows nothing from elsewhere and no script at all)."""
+every page (a CSP that allows nothing from elsewhere and no script but the app's own)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ from mllens import __version__
 from mllens.report import labels
 from mllens.report.html_view import PALETTE, RISK_CLASS
 
+# Scripts only from this site (static/answers.js), never inline; fetch() only back to it.
 CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'"
+    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 HEADERS = {
     "Content-Security-Policy": CSP,
@@ -57,3 +58,14 @@ def stylesheet() -> str:
 
 def css_response() -> Response:
     return Response(stylesheet(), media_type="text/css", headers={"Cache-Control": "max-age=3600"})
+
+
+@cache
+def _script(name: str) -> str:
+    return (resources.files("mllens.web") / "static" / name).read_text(encoding="utf-8")
+
+
+def script_response(name: str) -> Response:
+    """One of the app's own scripts (static/*.js), served from the package."""
+    return Response(_script(name), media_type="text/javascript; charset=utf-8",
+                    headers={"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff"})

@@ -1,0 +1,58 @@
+// Saves a practice's answer as soon as one of its fields changes: the same form post as the
+// "Save answer" button (CSRF token included, since it is a field of the form), sent with
+// fetch, and "Saved" or the error shown beside the button. Without JavaScript the button
+// posts the form as before.
+"use strict";
+
+(function () {
+  const queues = new WeakMap(); // one save at a time per form, in the order of the changes
+
+  function say(form, text, failed) {
+    const out = form.querySelector(".save-state");
+    if (!out) return;
+    out.textContent = text;
+    out.classList.toggle("failed", failed);
+  }
+
+  function errorText(response, body) {
+    // The server answers a refused save with its error page: its message is the first paragraph.
+    const page = new DOMParser().parseFromString(body, "text/html");
+    const message = page.querySelector("main p");
+    const text = message ? message.textContent.trim() : "";
+    return "Not saved (" + response.status + (text ? "): " + text : ")");
+  }
+
+  async function save(form) {
+    say(form, "Saving…", false);
+    try {
+      const response = await fetch(form.action, {
+        method: "POST",
+        body: new URLSearchParams(new FormData(form)),
+        headers: { "X-Mllens-Autosave": "1" },
+        credentials: "same-origin",
+      });
+      if (response.redirected && new URL(response.url).pathname === "/login") {
+        say(form, "Not saved: your session ended. Log in again (in another tab) and change the field again.", true);
+      } else if (response.ok) {
+        const time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+        say(form, "Saved at " + time, false);
+      } else {
+        say(form, errorText(response, await response.text()), true);
+      }
+    } catch (error) {
+      say(form, "Not saved: the server did not answer. Use the Save button when it is back.", true);
+    }
+  }
+
+  for (const form of document.querySelectorAll("form.answer-form")) {
+    form.classList.add("autosaves");
+  }
+
+  document.addEventListener("change", function (event) {
+    const target = event.target;
+    const form = target instanceof Element ? target.closest("form.answer-form") : null;
+    if (!form) return;
+    const before = queues.get(form) || Promise.resolve();
+    queues.set(form, before.then(function () { return save(form); }));
+  });
+})();

@@ -1,0 +1,70 @@
+"""Answers saved as they are given, over HTTP: the page's CSP allows the app's own script
+and nothing else, the script is served from the package, a save sent by the script is
+answered 204 (the form post keeps its redirect), and the script is only on an editor's page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from webpeople import OUR_SCRIPT, People, login
+
+from mllens.store import Store
+from mllens.store.sessions import answers_of
+
+PAGE = "/workloads/fraud-detection"
+AUTOSAVE = {"X-Mllens-Autosave": "1"}
+
+
+@pytest.fixture
+def uploaded(client: TestClient, people: People, scan_json: dict[str, Any]) -> None:
+    response = client.post(f"/api/v1{PAGE}/scans", headers=people.auth("edie:upload"), json=scan_json)
+    assert response.status_code == 201
+
+
+def test_the_csp_allows_only_the_apps_own_scripts(client: TestClient, people: People, uploaded: None) -> None:
+    login(client, "edie")
+    page = client.get(PAGE)
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "connect-src 'self';" in csp and "default-src 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert page.text.count("<script") == 1 and OUR_SCRIPT in page.text  # no inline script
+    script = client.get("/static/answers.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert "form.answer-form" in script.text and "fetch(" in script.text
+
+
+def test_a_viewer_gets_no_script(client: TestClient, people: People, uploaded: None) -> None:
+    login(client, "vic")
+    assert "<script" not in client.get(PAGE).text  # nothing to save
+
+
+def test_a_save_from_the_script_is_204_and_the_form_post_still_redirects(
+    client: TestClient, people: People, uploaded: None, store: Store
+) -> None:
+    csrf = login(client, "edie")
+    saved = client.post(PAGE + "/answers", headers=AUTOSAVE, follow_redirects=False,
+                        data={"csrf": csrf, "practice": "MLOPS01-BP02", "status": "partial"})
+    assert saved.status_code == 204 and saved.content == b""
+    assert answers_of(store, workload="fraud-detection")["MLOPS01-BP02"].status == "partial"
+    posted = client.post(PAGE + "/answers", follow_redirects=False,
+                         data={"csrf": csrf, "practice": "MLOPS01-BP02", "status": "missing", "by": "phase"})
+    assert posted.status_code == 303 and posted.headers["location"] == PAGE + "?by=phase#MLOPS01-BP02"
+    assert answers_of(store, workload="fraud-detection")["MLOPS01-BP02"].status == "missing"
+
+
+def test_a_refused_save_from_the_script_gets_the_error_page_the_script_reads(
+    client: TestClient, people: People, uploaded: None, store: Store
+) -> None:
+    csrf = login(client, "edie")
+    stale = client.post(PAGE + "/answers", headers=AUTOSAVE, data={"csrf": "stale", "practice": "MLOPS01-BP02",
+                                                                   "status": "partial"})
+    assert stale.status_code == 403
+    first = re.search(r"<main[^>]*>.*?<p>(.*?)</p>", stale.text, re.S)
+    assert first is not None and first.group(1).startswith("This form is out of date")  # answers.js shows it
+    wrong = client.post(PAGE + "/answers", headers=AUTOSAVE, data={"csrf": csrf, "practice": "MLOPS01-BP02",
+                                                                   "status": "maybe"})
+    assert wrong.status_code == 422 and "Expected a status of" in wrong.text
+    assert "MLOPS01-BP02" not in answers_of(store, workload="fraud-detection")

@@ -1,0 +1,145 @@
+"""Answers saved as they are given (static/answers.js) in a real browser (the system
+Chromium, through Playwright): a changed field is saved without a click and kept over a
+reload, a refused save says why beside the form, and with JavaScript off the Save button
+posts the form as before. Screenshots land in out/web-autosave-*.png."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from webpeople import PASSWORD
+
+from mllens.store import Store, open_store
+from mllens.store.access import add_token, add_user
+from mllens.web.app import create_app
+from mllens.web.security import new_token, token_digest
+
+CHROMIUM = Path("/usr/bin/chromium")
+OUT = Path(__file__).parents[2] / "out"  # gitignored
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+PRACTICE = "MLOPS01-BP02"
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} not found: install the 'chromium' package (make sysdeps)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
+
+
+@pytest.fixture
+def served(tmp_path: Path, password_hash: str, scan_json: dict[str, Any]) -> Iterator[str]:
+    """A live app on a free localhost port, with editor edie (team fraud) and one uploaded scan."""
+    store: Store = open_store(f"sqlite:///{tmp_path / 'browser.db'}")
+    token = new_token()
+    with store.transaction() as tx:
+        add_user(tx, name="edie", role="editor", password_hash=password_hash, teams=("fraud",))
+        add_token(tx, user="edie", name="upload", scope="upload", digest=token_digest(token))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(store=store, secure_cookies=False), host="127.0.0.1",
+                                           port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):  # until the server answers (a bounded poll, not a timed assertion)
+            try:
+                if httpx.get(base + "/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                threading.Event().wait(0.05)
+        uploaded = httpx.post(base + "/api/v1/workloads/fraud-detection/scans", json=scan_json,
+                              headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        assert uploaded.status_code == 201, uploaded.text
+        yield base
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        store.close()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        try:
+            launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, timeout=60_000)
+        except sync_api.Error as exc:
+            pytest.skip(f"{CHROMIUM} did not start: {str(exc).splitlines()[0]}")
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def _review_page(browser: Any, base: str, *, javascript: bool) -> tuple[Any, list[str]]:
+    """A page logged in as edie on the review, and the list its script errors and CSP
+    refusals are collected in."""
+    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.goto(base + "/login")
+    page.fill("input[name=name]", "edie")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+    page.goto(base + "/workloads/fraud-detection")
+    page.wait_for_load_state()
+    return page, problems
+
+
+def _shot(page: Any, name: str) -> None:
+    OUT.mkdir(exist_ok=True)
+    page.locator(f"#{PRACTICE}").screenshot(path=str(OUT / f"web-autosave-{name}.png"))
+
+
+def test_a_changed_answer_is_saved_without_a_click_and_kept(served: str, browser: Any) -> None:
+    page, problems = _review_page(browser, served, javascript=True)
+    form = page.locator(f"#{PRACTICE} form.answer-form")
+    form.locator("select[name=status]").select_option("partial")
+    sync_api.expect(form.locator(".save-state")).to_contain_text("Saved at")
+    form.locator("textarea[name=notes]").fill("Owner named at the workshop")
+    form.locator("select[name=reason]").focus()  # leaving the notes is their change event
+    sync_api.expect(form.locator(".save-state")).to_contain_text("Saved at")
+    _shot(page, "saved")
+    page.reload()
+    page.wait_for_load_state()
+    form = page.locator(f"#{PRACTICE} form.answer-form")
+    assert form.locator("select[name=status]").input_value() == "partial"
+    assert form.locator("textarea[name=notes]").input_value() == "Owner named at the workshop"
+    assert "Answered in the app by edie" in page.locator(f"#{PRACTICE}").inner_text()
+    assert problems == []  # the script ran under the page's CSP, nothing refused
+
+
+def test_a_refused_save_says_why_beside_the_form(served: str, browser: Any) -> None:
+    page, _problems = _review_page(browser, served, javascript=True)
+    form = page.locator(f"#{PRACTICE} form.answer-form")
+    form.locator("input[name=csrf]").evaluate("input => { input.value = 'stale'; }")
+    form.locator("select[name=status]").select_option("missing")
+    state = form.locator(".save-state")
+    sync_api.expect(state).to_contain_text("Not saved (403): This form is out of date")
+    assert "failed" in (state.get_attribute("class") or "")
+    _shot(page, "refused")
+    page.reload()
+    assert page.locator(f"#{PRACTICE} select[name=status]").input_value() != "missing"
+
+
+def test_without_javascript_the_save_button_posts_the_form(served: str, browser: Any) -> None:
+    page, problems = _review_page(browser, served, javascript=False)
+    form = page.locator(f"#{PRACTICE} form.answer-form")
+    form.locator("select[name=status]").select_option("implemented")
+    assert form.locator(".save-state").inner_text() == ""  # nothing saved on change without the script
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "Answered in the app by edie on" in page.locator(f"#{PRACTICE}").inner_text()
+    page.reload()
+    assert page.locator(f"#{PRACTICE} select[name=status]").input_value() == "implemented"
+    assert problems == []
