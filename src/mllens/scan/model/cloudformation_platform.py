@@ -12,6 +12,7 @@ from mllens.scan.detectors._cfn import CfnResource, managed_arns, policy_documen
 from mllens.scan.detectors._iac import Node
 from mllens.scan.model.attributes_read import read
 from mllens.scan.model.delivery import cloudformation_pipeline
+from mllens.scan.model.firewall import cloudformation_group
 from mllens.scan.model.identity import document_statements
 from mllens.scan.model.kinds import (
     AuditTrail,
@@ -158,4 +159,6 @@ PLATFORM: dict[str, Callable[[_Reader], Resource]] = {
                      "AWS::IAM::Group"), _policy("identity")),
     "AWS::S3::BucketPolicy": _policy("resource"),
     "AWS::CodePipeline::Pipeline": lambda r: cloudformation_pipeline(r.base(), r.res.props),
+    **dict.fromkeys(("AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"),
+                    lambda r: cloudformation_group(r.base(), r.res.props, r.rtype)),
 }

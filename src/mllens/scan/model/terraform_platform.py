@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from mllens.scan.model.attributes_read import read
 from mllens.scan.model.delivery import terraform_pipeline
+from mllens.scan.model.firewall import terraform_group
 from mllens.scan.model.kinds import (
     AuditTrail,
     Budget,
@@ -111,4 +112,6 @@ PLATFORM: dict[str, Callable[[Reader], Resource]] = {
                      "google_dataflow_flex_template_job", "google_dataproc_batch", "azurerm_data_factory_pipeline"),
                     plain(DataProcessingJob)),
     "aws_codepipeline": lambda r: terraform_pipeline(r.base(), r.block.node),
+    **dict.fromkeys(("aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"),
+                    lambda r: terraform_group(r.base(), r.block.node, r.rtype)),
 }
