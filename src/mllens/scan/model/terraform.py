@@ -43,6 +43,7 @@ from mllens.scan.model.kinds import (
     Variant,
     Workspace,
 )
+from mllens.scan.model.terraform_azapi import azapi
 from mllens.scan.model.terraform_identity import IDENTITY, other_block
 from mllens.scan.model.terraform_platform import PLATFORM
 from mllens.scan.model.terraform_read import Reader
@@ -243,6 +244,11 @@ def adapt(file: ParsedFile) -> Iterator[Resource]:
             if pipelines is None:
                 pipelines = _triggers(file)
             yield _event_rule(reader, pipelines)
+            continue
+        if block.type == "azapi_resource":  # an ARM type and body: mapped as Bicep and ARM map it
+            found = azapi(reader, file)
+            if found is not None:
+                yield found
             continue
         mapper = _MAPPERS.get(block.type)
         if mapper is not None:
