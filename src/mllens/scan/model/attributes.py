@@ -149,7 +149,8 @@ TABLE: dict[str, dict[str, SpecLike]] = {
                       "AWS::Budgets::Budget": "NotificationsWithSubscribers"},
     "DataCatalog.location": {"aws_glue_catalog_table": "storage_descriptor.location"},
     "Network.reaches": {"aws_vpc_endpoint": "service_name"},
-    "IdentityPolicy.roles": {"google_project_iam_member": ("role",), "google_project_iam_binding": ("role",)},
+    "IdentityPolicy.roles": {"google_project_iam_member": ("role",), "google_project_iam_binding": ("role",),
+                             "azurerm_role_assignment": ("role_definition_name",)},
     # a bucket's public-access flags: the resource itself (Terraform), or its configuration block (CloudFormation)
     "PublicAccessBlock.flags": {
         **dict.fromkeys(("aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block"),

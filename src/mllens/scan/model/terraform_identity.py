@@ -64,7 +64,7 @@ IDENTITY: dict[str, Callable[[Reader], Resource]] = {
     **dict.fromkeys(("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy",
                      "aws_iam_role", "aws_iam_role_policy_attachment"), _policy("identity")),
     "aws_s3_bucket_policy": _policy("resource"),
-    **dict.fromkeys(("google_project_iam_member", "google_project_iam_binding"),
+    **dict.fromkeys(("google_project_iam_member", "google_project_iam_binding", "azurerm_role_assignment"),
                     plain(IdentityPolicy)),
     **dict.fromkeys(("aws_macie2_classification_job", "google_data_loss_prevention_job_trigger",
                      "google_data_loss_prevention_discovery_config"), plain(DataDiscoveryJob)),

@@ -13,7 +13,8 @@ from mllens.scan.registry import rule
 
 _BROAD_MANAGED = re.compile(r"policy/(AdministratorAccess|AmazonSageMakerFullAccess|AmazonS3FullAccess"
                             r"|PowerUserAccess)$")
-_BROAD_ROLES = ("roles/owner", "roles/editor")
+# basic roles: a Google project's, and Azure's built-in roles that may change anything in their scope
+_BROAD_ROLES = ("roles/owner", "roles/editor", "Owner", "Contributor")
 
 
 def _broad(ctx: FileContext, policy: IdentityPolicy, statement: Statement) -> bool:
