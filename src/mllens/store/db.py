@@ -108,7 +108,9 @@ def make_engine(url: URL) -> Engine:
     try:
         if url.get_backend_name() == "sqlite":
             return _sqlite_engine(url)
-        return create_engine(url, pool_pre_ping=True)
+        # As many connections as the web server's worker threads (40 in anyio): with the
+        # default 5 + 10, concurrent pages waited for a connection and failed after 30 s.
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
     except (NoSuchModuleError, ModuleNotFoundError, ArgumentError) as exc:
         raise StoreError(
             f"{display(url)}: unsupported database URL ({short_error(exc)}); "

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from mllens import __version__
 from mllens.store import Store
@@ -50,6 +51,7 @@ def create_app(*, store: Store, secure_cookies: bool = True) -> FastAPI:
     app.add_exception_handler(auth.LoginRequired, _to_login)
     app.add_exception_handler(auth.CsrfRefused, _csrf_refused)
     app.add_exception_handler(pages.PageError, _page_error)
+    app.add_exception_handler(PoolTimeout, _busy)
     app.include_router(api.router)
     app.include_router(auth.router)
     app.include_router(pages.router)
@@ -100,3 +102,10 @@ async def _page_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, pages.PageError)
     return render(request, "error.html.j2", {"user": None, "status": exc.status, "message": exc.message},
                   status=exc.status)
+
+
+async def _busy(_request: Request, _exc: Exception) -> Response:
+    """Every database connection stayed busy for the pool's timeout: the server is
+    overloaded, not broken; 503 with Retry-After instead of a 500."""
+    body = {"detail": "the server is busy (no database connection came free in time): retry in a few seconds"}
+    return JSONResponse(body, status_code=503, headers={"Retry-After": "5"})
