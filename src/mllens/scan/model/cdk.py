@@ -133,11 +133,49 @@ def _repository(props: YamlMap) -> YamlMap:
     return out
 
 
+_STATEMENT_KEYS = (("Actions", "Action"), ("NotActions", "NotAction"), ("Resources", "Resource"),
+                   ("NotResources", "NotResource"), ("Conditions", "Condition"))
+
+
+def _policy_statement(props: YamlMap) -> YamlMap:
+    """`new iam.PolicyStatement({...})` (wherever it is added: a role, a policy, addToPolicy) as
+    an AWS::IAM::Policy of that one statement."""
+    line = props.line
+    statement = _block(line, Effect="Deny" if enum_member(props.get("Effect")) == "DENY" else "Allow")
+    for key, name in _STATEMENT_KEYS:
+        if key in props:
+            _put(statement, name, props[key], props.line_of(key))
+    items = YamlSeq(line)
+    items.append(statement)
+    items.item_lines.append(line)
+    return _block(line, PolicyDocument=_block(line, Version="2012-10-17", Statement=items))
+
+
+_MANAGED = re.compile(r"""from(?:AwsManagedPolicyName|_aws_managed_policy_name)\(\s*['"`]([^'"`]+)['"`]""")
+
+
+def _role(props: YamlMap) -> YamlMap:
+    """`new iam.Role(...)`: its AWS managed policies (inline statements are read where they are
+    written, as PolicyStatement constructs)."""
+    out = YamlMap(props.line)
+    managed = props.get("ManagedPolicies")
+    if isinstance(managed, YamlSeq):
+        arns = YamlSeq(managed.line)
+        for item, line in zip(managed, managed.item_lines, strict=False):
+            found = _MANAGED.search(str(item))
+            arns.append(f"arn:aws:iam::aws:policy/{found.group(1)}" if found else item)
+            arns.item_lines.append(line)
+        _put(out, "ManagedPolicyArns", arns, props.line_of("ManagedPolicies"))
+    return out
+
+
 # L2 constructs: (module, class) -> (CloudFormation type, props as CloudFormation spells them)
 _L2: dict[tuple[str, str], tuple[str, Callable[[YamlMap], YamlMap]]] = {
     ("s3", "Bucket"): ("AWS::S3::Bucket", _bucket),
     ("kms", "Key"): ("AWS::KMS::Key", _key),
     ("ecr", "Repository"): ("AWS::ECR::Repository", _repository),
+    ("iam", "PolicyStatement"): ("AWS::IAM::Policy", _policy_statement),
+    ("iam", "Role"): ("AWS::IAM::Role", _role),
 }
 
 

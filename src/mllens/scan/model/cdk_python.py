@@ -108,10 +108,18 @@ def read(file: ParsedFile) -> list[Construct]:
     imports, values = _imports(tree), _Values(tree, file.text)
     out: list[Construct] = []
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or len(node.args) < 2:
+        if not isinstance(node, ast.Call):
             continue
         written = _dotted(node.func)
         if written is None:
+            continue
+        if not node.args and written.endswith("PolicyStatement") and \
+                (imports.get(written.rpartition(".")[0]) or module_of(written.rpartition(".")[0].lower())) == "iam":
+            # no scope or id: a statement added to a role or policy (named by its line)
+            out.append(Construct(written, "PolicyStatement", "iam", f"statement at line {node.lineno}", node.lineno,
+                                 values.keywords(node, node.lineno)))
+            continue
+        if len(node.args) < 2:
             continue
         head, _, cls = written.rpartition(".")
         if not cls[:1].isupper() or cls.endswith("Property"):

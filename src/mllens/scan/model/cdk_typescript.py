@@ -165,9 +165,14 @@ def read(file: ParsedFile) -> list[Construct]:
         written = _text(ctor)
         head, _, cls = written.rpartition(".")
         params = [a for a in args.named_children if a.type != "comment"]
+        module = imports.get(head or cls) or module_of(head.lower())
+        if cls == "PolicyStatement" and module == "iam" and len(params) == 1 and params[0].type == "object":
+            # no scope or id: a statement added to a role or policy (named by its line)
+            out.append(Construct(written, cls, module, f"statement at line {_line(node)}", _line(node),
+                                 values.object(params[0])))
+            continue
         if len(params) < 2 or not cls[:1].isupper():
             continue
-        module = imports.get(head or cls) or module_of(head.lower())
         ident = _string(params[1])
         props = values.object(params[2]) if len(params) > 2 and params[2].type == "object" else YamlMap(_line(node))
         out.append(Construct(written, cls, module, ident if ident is not None else "${" + _text(params[1]) + "}",
