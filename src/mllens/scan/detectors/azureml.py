@@ -142,13 +142,18 @@ def environment_versions(ctx: FileContext) -> None:
         return
     serving = found.kind in ("online_deployment", "batch_deployment")
     check = None if serving else "base_images_pinned"  # a serving image is also what recreates the endpoint
-    for where, environment, line in _environments(found):
-        pin, what = _environment_pin(environment)
-        if pin == "floating":
-            ctx.contradicts(line=line, check=check, message=f"{found.address} {where}runs on {what}: a moving "
-                                                            "reference, so each run may get a different environment")
-        elif pin in ("version", "digest"):
-            ctx.supports(line=line, check=check, message=f"{found.address} {where}runs on {what} (pinned)")
+    judged = [(where, *_environment_pin(environment), line) for where, environment, line in _environments(found)]
+    # one piece of evidence per spec: a pipeline's jobs usually share one environment
+    moving = [(where, what, line) for where, pin, what, line in judged if pin == "floating"]
+    pinned = [(where, what, line) for where, pin, what, line in judged if pin in ("version", "digest")]
+    if moving:
+        where, what, line = moving[0]
+        more = f" (and {len(moving) - 1} more jobs)" if len(moving) > 1 else ""
+        ctx.contradicts(line=line, check=check, message=f"{found.address} {where}runs on {what}{more}: a moving "
+                                                        "reference, so each run may get a different environment")
+    elif pinned:
+        where, what, line = pinned[0]
+        ctx.supports(line=line, check=check, message=f"{found.address} {where}runs on {what} (pinned)")
 
 
 def _data_inputs(found: AmlSpec) -> Iterator[tuple[str, str, int]]:
