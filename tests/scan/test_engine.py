@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import pickle
 import random
 from pathlib import Path
 
 from scanfiles import write
 
 from mllens.scan.context import ProjectIndex
-from mllens.scan.engine import Plan
+from mllens.scan.engine import FileOutcome, Plan
 from mllens.scan.registry import families
 from mllens.scan.run import run_scan
 
@@ -58,3 +59,24 @@ def test_one_search_for_every_family_of_a_kind_accepts_the_same_families() -> No
             start = plan.first_word(kind, text)
             for fp in plans:
                 assert fp.accepts("src/a_test.py", text, start) == fp.accepts("src/a_test.py", text), (kind, text)
+
+
+def test_outcome_packed_for_the_pipe_comes_back_equal() -> None:
+    # workers send outcomes as tuples: every field, in order, survives pickling
+    outcome = FileOutcome(
+        path="src/train.py",
+        evidence=[("r.id", "MLOPS01-BP01", "check", "supports", 3, "found", 0.8)],
+        facts={"seeds": [{"file": "src/train.py", "line": 3}]},
+        diagnostics=[("rule_error", "boom", "r.id", 4)],
+        cache_key="k",
+        cache_value="{}",
+        clean=False,
+        cache_hit=True,
+        digest="d",
+        stat=(1, 2, 3, 4, 5),
+        read_ns=7,
+        signal=("test", "pytest import"),
+    )
+    packed = outcome.packed()
+    assert type(packed) is tuple and len(packed) == 12
+    assert FileOutcome.unpacked(pickle.loads(pickle.dumps(packed))) == outcome

@@ -21,6 +21,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from mllens.errors import InputError
 from mllens.scan import cache as result_cache
@@ -61,6 +62,11 @@ def _worker_shard(files: list[IndexedFile], use_cache: bool) -> list[FileOutcome
     if use_cache and _READER is None:
         _READER = result_cache.open_reader()
     return [process_file(_PLAN, f, _READER if use_cache else None) for f in files]
+
+
+def _worker_packed(files: list[IndexedFile], use_cache: bool) -> list[tuple[Any, ...]]:
+    """_worker_shard in a worker process: the outcomes cross the pipe as plain tuples."""
+    return [o.packed() for o in _worker_shard(files, use_cache)]
 
 
 def _shards(files: list[IndexedFile], count: int) -> list[list[IndexedFile]]:
@@ -120,9 +126,9 @@ class _Workers:
         pending = set(range(len(shards)))
         done = 0
         try:
-            futures = {self.pool.submit(_worker_shard, shard, self.use_cache): i for i, shard in enumerate(shards)}
+            futures = {self.pool.submit(_worker_packed, shard, self.use_cache): i for i, shard in enumerate(shards)}
             for future in as_completed(futures):
-                shard = future.result()
+                shard = [FileOutcome.unpacked(fields) for fields in future.result()]
                 results.extend(shard)
                 if checked is not None:
                     checked(shard)
