@@ -295,8 +295,16 @@ def _names_metric(test: ast.expr) -> bool:
     return False
 
 
+# a module that computes or records metrics with one of these; asked first, so that the
+# exception names, common in every module, never decide alone to read a module's calls
+_METRIC_ROOTS = ("sklearn", "mlflow", "azureml", "sagemaker", "torchmetrics", "tensorflow", "keras",
+                 "torch", "xgboost", "lightgbm", "wandb", "boto3")  # fmt: skip
+
+
 def _metric_stop(code: CodeIndex) -> tuple[Site, ast.expr] | None:
     """A failure raised, an exit or a cancelled run under a threshold test on a metric."""
+    if not any([code.uses(root) for root in _METRIC_ROOTS]):  # a list: the probe notes every root
+        return None
     for site in code.find(*STOPS, resolved=False):
         if site.last == "exit" and site.value(0, default=0) in (0, None):
             continue  # a clean exit is no failure
