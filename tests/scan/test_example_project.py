@@ -28,7 +28,6 @@ EXPECTED: set[Row] = {
     ("ci.actions_pinned", "ci_actions_pinned", "contradicts", f"{WORKFLOWS}/ci.yml", 15),
     ("ci.actions_pinned", "ci_actions_pinned", "contradicts", f"{WORKFLOWS}/train.yml", 15),
     ("ci.ci_tests", "ci_tests", "supports", f"{WORKFLOWS}/ci.yml", 19),
-    ("ci.step_installs", "dependencies_pinned", "contradicts", f"{WORKFLOWS}/ci.yml", 18),  # pytest unpinned
     ("ci.step_installs", "dependencies_pinned", "contradicts", f"{WORKFLOWS}/train.yml", 20),  # dvc[s3]
     ("ci.scheduled_training", "scheduled_retraining", "supports", f"{WORKFLOWS}/train.yml", 3),
     ("ci.short_lived_credentials", "ci_short_lived_credentials", "supports", f"{WORKFLOWS}/train.yml", 16),

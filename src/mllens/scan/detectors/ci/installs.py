@@ -14,6 +14,11 @@ from mllens.scan.registry import rule
 _SPLIT = re.compile(r"\s*(?:&&|\|\||;|\|)\s*")
 # Only the installers whose verdict needs no file copied in (a checkout holds the lock files)
 _JUDGED = re.compile(r"^(pip[\d.]*|pipx|uv|pip-sync|conda|mamba|micromamba|conda-lock)$")
+# The job's own tools (test runners, linters, packaging): they check or package the code and
+# are not shipped with it, so an unpinned one is not the environment drifting
+_TOOLS = frozenset({"pytest", "pytest-cov", "pytest-xdist", "coverage", "flake8", "pylint", "black", "isort", "ruff",
+                    "mypy", "pre-commit", "tox", "nox", "pipenv", "poetry", "uv", "twine", "build", "wheel",
+                    "setuptools", "pip", "virtualenv", "bandit", "safety", "pip-audit", "pip-tools"})
 
 
 @rule()
@@ -29,6 +34,13 @@ def step_installs(ctx: FileContext) -> None:
             if verdict is None:
                 continue
             outcome, what = verdict
+            if outcome == "unpinned":
+                words = what.split()
+                start = words.index("install") + 1 if "install" in words else len(words)
+                loose = [w for w in words[start:] if re.split(r"[\[<>=!~;]", w.lower(), maxsplit=1)[0] not in _TOOLS]
+                if not loose:
+                    continue
+                what = " ".join([*words[:start], *loose])
             if outcome == "locked":
                 ctx.supports(line=command.line, message=f"CI installs from a lock file or hashes ({what})")
             elif outcome == "unpinned":
