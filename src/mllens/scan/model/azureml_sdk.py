@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from mllens.scan.detectors._iac import as_bool
+from mllens.scan.model.azureml_sdk_pipeline import pipelines
 from mllens.scan.model.kinds import (
     Capture,
     Deployment,
@@ -101,6 +102,7 @@ def _cluster(code: Code, call: Call, cls: str, *, v1: bool) -> TrainingJob:
 
 
 def resources(code: Code) -> Iterator[Resource]:
+    yield from pipelines(code)
     module = code.module
     for call in module.calls:
         name = module.qualified(call)
