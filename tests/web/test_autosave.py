@@ -13,9 +13,11 @@ from webpeople import OUR_SCRIPT, People, login
 
 from mllens.store import Store
 from mllens.store.sessions import answers_of
+from mllens.web.review_sync import REASONS
 
 PAGE = "/workloads/fraud-detection"
 AUTOSAVE = {"X-Mllens-Autosave": "1"}
+REASON = REASONS[0]
 
 
 @pytest.fixture
@@ -68,3 +70,16 @@ def test_a_refused_save_from_the_script_gets_the_error_page_the_script_reads(
                                                                    "status": "maybe"})
     assert wrong.status_code == 422 and "Expected a status of" in wrong.text
     assert "MLOPS01-BP02" not in answers_of(store, workload="fraud-detection")
+
+
+def test_a_question_s_own_answer_saved_from_the_script_is_204(
+    client: TestClient, people: People, uploaded: None, store: Store
+) -> None:
+    csrf = login(client, "edie")
+    saved = client.post(PAGE + "/questions", headers=AUTOSAVE, follow_redirects=False,
+                        data={"csrf": csrf, "question": "MLOPS01", "applicable": "no", "reason": REASON})
+    assert saved.status_code == 204
+    assert answers_of(store, workload="fraud-detection")["MLOPS01"].status == "not_applicable"
+    posted = client.post(PAGE + "/questions", follow_redirects=False,
+                         data={"csrf": csrf, "question": "MLOPS01", "applicable": "yes"})
+    assert posted.status_code == 303 and posted.headers["location"].endswith("#q-MLOPS01")

@@ -143,3 +143,14 @@ def test_without_javascript_the_save_button_posts_the_form(served: str, browser:
     page.reload()
     assert page.locator(f"#{PRACTICE} select[name=status]").input_value() == "implemented"
     assert problems == []
+
+
+def test_a_question_s_own_answer_is_saved_on_change_too(served: str, browser: Any) -> None:
+    page, problems = _review_page(browser, served, javascript=True)
+    form = page.locator("form.question-form", has=page.locator("input[name=question][value=MLOPS01]"))
+    form.locator("select[name=applicable]").select_option("no")
+    sync_api.expect(form.locator(".save-state")).to_contain_text("Saved at")
+    page.reload()
+    page.wait_for_load_state()
+    assert page.locator("#q-MLOPS01").inner_text().startswith("Not applicable to this workload")
+    assert problems == []

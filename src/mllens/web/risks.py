@@ -126,5 +126,7 @@ def answer_question(
     set_answer(store, user=session.user, workload=name, practice=question,
                status="not_applicable" if applicable == "no" else None, notes=notes.strip() or None,
                reason=reason or None)
+    if request.headers.get("x-mllens-autosave") == "1":  # static/answers.js: saved, no page to send back
+        return Response(status_code=204, headers={"Cache-Control": "no-store"})
     walk = by if by in WALKS else "pillar"
     return RedirectResponse(f"/workloads/{quote(name, safe='')}?by={walk}#q-{question}", status_code=303)

@@ -1,10 +1,11 @@
-// Saves a practice's answer as soon as one of its fields changes: the same form post as the
+// Saves an answer (a practice's or a question's own) as soon as one of its fields changes: the same form post as the
 // "Save answer" button (CSRF token included, since it is a field of the form), sent with
 // fetch, and "Saved" or the error shown beside the button. Without JavaScript the button
 // posts the form as before.
 "use strict";
 
 (function () {
+  const FORMS = "form.answer-form, form.question-form"; // a practice's answer, a question's own
   const queues = new WeakMap(); // one save at a time per form, in the order of the changes
 
   function say(form, text, failed) {
@@ -44,13 +45,13 @@
     }
   }
 
-  for (const form of document.querySelectorAll("form.answer-form")) {
+  for (const form of document.querySelectorAll(FORMS)) {
     form.classList.add("autosaves");
   }
 
   document.addEventListener("change", function (event) {
     const target = event.target;
-    const form = target instanceof Element ? target.closest("form.answer-form") : null;
+    const form = target instanceof Element ? target.closest(FORMS) : null;
     if (!form) return;
     const before = queues.get(form) || Promise.resolve();
     queues.set(form, before.then(function () { return save(form); }));
