@@ -100,7 +100,8 @@ def test_the_portfolio_shows_the_teams_workloads_with_filters(client: TestClient
     login(client, "vic")
     page = client.get("/")
     high = scan_json["summary"]["risk_counts"]["HIGH"]
-    assert 'href="/workloads/fraud-detection"' in page.text and f'<td class="num" data-label="High">{high}</td>' in page.text
+    assert 'href="/workloads/fraud-detection"' in page.text
+    assert f'<td class="num" data-label="High">{high}</td>' in page.text
     # the mini risk map: 6 x 6 squares, one per question, and reliability's empty business-goal cell
     assert page.text.count('<span class="risk-') == 36 and page.text.count('<span class="risk-empty">') == 1
     assert "fraud-detection" not in client.get("/?team=other").text
