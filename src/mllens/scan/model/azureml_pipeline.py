@@ -45,4 +45,10 @@ def steps(node: Node) -> list[Step]:
 
 
 def step_facts(file: str, node: Node, line: int) -> StepFacts:
-    return facts(file, line, steps(node))
+    found = facts(file, line, steps(node))
+    trains = found["trains"]
+    if trains is not None and not trains.written:
+        # trains nothing: it releases a model trained and registered elsewhere (a deployment
+        # pipeline), so neither a gate on its evaluation nor a registry step is judged here
+        found["gate"] = found["registers"] = found["deploys"] = None
+    return found
