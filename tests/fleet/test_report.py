@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from fleetrepos import write
 
+from mllens.fleet.html import fleet_report_html
 from mllens.fleet.report import FleetReport, build_report, render_report
 from mllens.review.model import Review
 from mllens.store import Store, open_store, save_review
@@ -91,7 +92,7 @@ def test_csv_json_and_html(store: Store) -> None:
     assert next(r for r in rows if r[0] == "MLOPS01")[4:] == ["2", "0", "UNANSWERED", "HIGH", "HIGH"]
     data = json.loads(render_report(found, fmt="json"))
     assert set(data) == {"generated_at", "since", "repositories", "totals", "heat_map", "worse"}
-    page = render_report(found, fmt="html")
+    page = fleet_report_html(found)
     cells = page.split('<th scope="row" class="q"><code>MLOPS01</code>', 1)[1].split("</tr>", 1)[0]
     assert cells.count('<td class="risk-high">▲ HIGH</td>') == 2  # the risk written in the cell, not only its colour
     assert '<td class="risk-unanswered">' in cells

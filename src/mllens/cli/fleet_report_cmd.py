@@ -44,6 +44,7 @@ def report_command(
     """Heat map of questions x repositories, risk counts per pillar and phase, and the
     repositories that got worse, over every workload of the store."""
     from mllens.cli.history_cmd import parse_date
+    from mllens.fleet.html import fleet_report_html
     from mllens.fleet.report import build_report, render_report
     from mllens.output import write_output
     from mllens.store import open_store
@@ -52,7 +53,8 @@ def report_command(
         fmt = choose(format, FORMATS, option="--format")
         day = parse_date(since, option="--since") if since is not None else None
         with open_store(db) as store:
-            text = render_report(build_report(store, since=day), fmt=fmt)
+            found = build_report(store, since=day)
+        text = fleet_report_html(found) if fmt == "html" else render_report(found, fmt=fmt)
         if out is None:
             typer.echo(text, nl=False)
         else:

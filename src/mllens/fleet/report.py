@@ -1,7 +1,8 @@
 """`mllens fleet report`: the organisation's picture from the store. Each workload's
 latest scan goes into the heat map and the totals (mllens.fleet.summary, which the web
 app's heat map shares); with a date, the workloads whose latest scan is worse than their
-last scan before it are listed. Rendered as JSON, CSV (the heat map) or one HTML page."""
+last scan before it are listed. Rendered as JSON or CSV (the heat map) here, as one HTML
+page by mllens.fleet.html."""
 
 from __future__ import annotations
 
@@ -85,11 +86,8 @@ def build_report(store: Store, *, since: dt.date | None = None, now: dt.datetime
 
 
 def render_report(report: FleetReport, *, fmt: str) -> str:
-    """The report as `fmt`: json, csv (the heat map, one row per question) or html."""
-    if fmt == "json":
-        return json.dumps(report.model_dump(mode="json"), indent=2) + "\n"
+    """The report as `fmt`: json, or csv (the heat map, one row per question). The HTML
+    page is mllens.fleet.html.fleet_report_html."""
     if fmt == "csv":
         return heat_map_csv(report.heat_map)
-    from mllens.fleet.html import fleet_report_html
-
-    return fleet_report_html(report)
+    return json.dumps(report.model_dump(mode="json"), indent=2) + "\n"
