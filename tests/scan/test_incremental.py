@@ -119,10 +119,21 @@ def test_broken_cache_costs_speed_not_results(tmp_path: Path) -> None:
     write(tmp_path, FILES)
     clean = run_scan(tmp_path, use_cache=False, families_to_run=OURS)
     cache_path().parent.mkdir(parents=True, exist_ok=True)
-    cache_path().write_bytes(b"this is not a database" * 100)
+    cache_path().mkdir()  # no database can be made where a folder stands
     broken = run_scan(tmp_path, families_to_run=OURS)
     assert _rows(broken) == _rows(clean)
     assert [d.kind for d in broken.diagnostics] == ["cache_error"]
+
+
+def test_damaged_cache_is_built_again(tmp_path: Path) -> None:
+    # a file a system crash damaged (writes are not synced) is discarded, not reported
+    write(tmp_path, FILES)
+    clean = run_scan(tmp_path, use_cache=False, families_to_run=OURS)
+    cache_path().parent.mkdir(parents=True, exist_ok=True)
+    cache_path().write_bytes(b"this is not a database" * 100)
+    rebuilt = run_scan(tmp_path, families_to_run=OURS)
+    assert _rows(rebuilt) == _rows(clean) and rebuilt.diagnostics == []
+    assert _table("SELECT COUNT(*) FROM scans") == [(1,)]
 
 
 def _table(sql: str) -> list[tuple[object, ...]]:
