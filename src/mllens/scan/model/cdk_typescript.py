@@ -151,6 +151,58 @@ def _imports(nodes: list[Node]) -> dict[str, str]:
     return out
 
 
+_BUILDERS = {"addActions": "actions", "addResources": "resources", "addNotResources": "notResources",
+             "addNotActions": "notActions"}
+
+
+def _built(nodes: list[Node], imports: dict[str, str], values: _Values) -> list[Construct]:
+    """Statements built by method calls (`const s = new iam.PolicyStatement(); s.addActions('x');
+    s.addResources('*')`) and managed policies added to a role (`role.addManagedPolicy(...)`)."""
+    statements: dict[str, tuple[str, YamlMap]] = {}
+    for n in nodes:
+        value = n.child_by_field_name("value") if n.type == "variable_declarator" else None
+        name = n.child_by_field_name("name") if value is not None else None
+        ctor = value.child_by_field_name("constructor") if value is not None and value.type == "new_expression" \
+            else None
+        if name is None or ctor is None or not _text(ctor).endswith("PolicyStatement"):
+            continue
+        if (imports.get(_text(ctor).rpartition(".")[0]) or module_of(_text(ctor).rpartition(".")[0].lower())) == "iam":
+            statements[_text(name)] = (_text(ctor), YamlMap(_line(n)))
+    roles: dict[str, YamlMap] = {}
+    for n in nodes:
+        func = n.child_by_field_name("function") if n.type == "call_expression" else None
+        args = n.child_by_field_name("arguments")
+        if func is None or args is None or func.type != "member_expression":
+            continue
+        obj, prop = func.child_by_field_name("object"), func.child_by_field_name("property")
+        if obj is None or prop is None:
+            continue
+        owner, method = _text(obj), _text(prop)
+        items = [a for a in args.named_children if a.type != "comment"]
+        if owner in statements and (method in _BUILDERS or method == "addAllResources"):
+            props = statements[owner][1]
+            key = _BUILDERS.get(method, "resources")
+            seq = props.get(key)
+            if not isinstance(seq, YamlSeq):
+                seq = props[key] = YamlSeq(_line(n))
+                props.key_lines[key] = _line(n)
+            for value in [values.of(item) for item in items] or ["*"]:  # addAllResources(): '*'
+                seq.append(value)
+                seq.item_lines.append(_line(n))
+        elif method == "addManagedPolicy" and items:
+            props = roles.setdefault(owner, YamlMap(_line(n)))
+            seq = props.get("managedPolicies")
+            if not isinstance(seq, YamlSeq):
+                seq = props["managedPolicies"] = YamlSeq(_line(n))
+                props.key_lines["managedPolicies"] = _line(n)
+            seq.append(_text(items[0]))
+            seq.item_lines.append(_line(n))
+    out = [Construct(written, "PolicyStatement", "iam", owner, props.line, props)
+           for owner, (written, props) in statements.items() if props]
+    out.extend(Construct("iam.Role", "Role", "iam", owner, props.line, props) for owner, props in roles.items())
+    return out
+
+
 def read(file: ParsedFile) -> list[Construct]:
     tree = _parser().parse(file.text.encode("utf-8", "surrogatepass"))
     nodes = _walk(tree.root_node)
@@ -177,4 +229,6 @@ def read(file: ParsedFile) -> list[Construct]:
         props = values.object(params[2]) if len(params) > 2 and params[2].type == "object" else YamlMap(_line(node))
         out.append(Construct(written, cls, module, ident if ident is not None else "${" + _text(params[1]) + "}",
                              _line(params[1]), props))
+    if "PolicyStatement" in file.text or "addManagedPolicy" in file.text:
+        out.extend(_built(nodes, imports, values))
     return out
