@@ -145,3 +145,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def store(db_url: str) -> Iterator[Store]:
     with open_store(db_url) as opened:
         yield opened
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _result_cache_out_of_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Scans in tests never write the user's result cache. Session-wide and in os.environ
+    (not monkeypatch), so processes started by module-scoped fixtures (a Dask LocalCluster's
+    workers) inherit it too; a test may still point MLLENS_CACHE_DIR elsewhere."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MLLENS_CACHE_DIR", str(tmp_path_factory.mktemp("result-cache")))
+        yield
