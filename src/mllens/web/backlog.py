@@ -37,11 +37,11 @@ from mllens.web.access import can_write
 from mllens.web.api import WorkloadName, reader, uploader
 from mllens.web.api import _visible_team as api_team
 from mllens.web.api import store_of as api_store
-from mllens.web.auth import check_csrf, store_of
+from mllens.web.auth import store_of
 from mllens.web.current import current_review
 from mllens.web.errors import ApiError
 from mllens.web.links import source_link
-from mllens.web.pages import PageError, Session, _visible
+from mllens.web.pages import PageError, Session, _editor, _visible
 from mllens.web.views import render
 
 pages = APIRouter(include_in_schema=False)
@@ -163,12 +163,10 @@ def backlog_set(
     due: Annotated[str, Form(max_length=20)] = "",
     status: Annotated[str, Form(max_length=20)] = "open",
 ) -> Response:
-    check_csrf(session, csrf)
-    team = _visible(request, session, name)
-    if not can_write(session.user, team):
-        raise PageError(403, "Viewers read the backlog; changing it needs an editor or an admin.")
+    store = _editor(request, session, name, csrf,
+                    refused="Viewers read the backlog; changing it needs an editor or an admin.")
     try:
-        _set(store_of(request), user=session.user, workload=name, item=item, owner=owner, due=due, status=status)
+        _set(store, user=session.user, workload=name, item=item, owner=owner, due=due, status=status)
     except StoreError as exc:
         raise PageError(422, f"Backlog item not saved: {exc}") from None
     return RedirectResponse(f"/workloads/{quote(name, safe='')}/backlog#{quote(item, safe='')}", status_code=303)

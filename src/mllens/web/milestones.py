@@ -23,10 +23,10 @@ from mllens.web.access import can_write
 from mllens.web.api import WorkloadName, reader, uploader
 from mllens.web.api import _visible_team as api_team
 from mllens.web.api import store_of as api_store
-from mllens.web.auth import check_csrf, store_of
+from mllens.web.auth import store_of
 from mllens.web.current import current_review
 from mllens.web.errors import ApiError
-from mllens.web.pages import PageError, Session, _visible
+from mllens.web.pages import PageError, Session, _editor, _visible
 from mllens.web.views import render
 
 pages = APIRouter(include_in_schema=False)
@@ -55,12 +55,10 @@ def save_page(
     milestone: Annotated[str, Form(max_length=100)] = "",
     csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    check_csrf(session, csrf)
-    team = _visible(request, session, name)
-    if not can_write(session.user, team):
-        raise PageError(403, "Viewers read reviews; saving a milestone needs an editor or an admin.")
+    store = _editor(request, session, name, csrf,
+                    refused="Viewers read reviews; saving a milestone needs an editor or an admin.")
     try:
-        _save(store_of(request), workload=name, name=milestone)
+        _save(store, workload=name, name=milestone)
     except DuplicateError as exc:
         raise PageError(409, f"Milestone not saved: {exc}") from None
     except StoreError as exc:

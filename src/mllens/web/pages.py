@@ -19,7 +19,7 @@ from mllens.lens.load import load_shipped_lens
 from mllens.lens.model import Lens, Risk
 from mllens.report.html_view import RISK_CLASS
 from mllens.review.model import Review
-from mllens.store import latest_review, list_milestones
+from mllens.store import Store, latest_review, list_milestones
 from mllens.store.access import audit_log
 from mllens.store.records import NotFoundError, SessionInfo
 from mllens.store.sessions import CHECK_STATES, STATUSES, answers_of, set_answer
@@ -121,6 +121,22 @@ def _visible(request: Request, session: SessionInfo, name: str) -> str | None:
         raise PageError(403, f"Workload {name} belongs to a team you are not in.")
     return team
 
+def _editor(request: Request, session: SessionInfo, name: str, csrf: str, *, refused: str) -> Store:
+    """The store, once a form's CSRF token, the workload's visibility to the user and the user's
+    right to write in its team are checked (`refused`: the 403 message for a viewer)."""
+    check_csrf(session, csrf)
+    if not can_write(session.user, _visible(request, session, name)):
+        raise PageError(403, refused)
+    return store_of(request)
+
+
+def _saved(request: Request, name: str, *, by: str, anchor: str) -> Response:
+    """After a form saved: 204 for static/answers.js (no page to send back), else back to the review."""
+    if request.headers.get("x-mllens-autosave") == "1":
+        return Response(status_code=204, headers={"Cache-Control": "no-store"})
+    walk = by if by in WALKS else "pillar"
+    return RedirectResponse(f"/workloads/{quote(name, safe='')}?by={walk}#{anchor}", status_code=303)
+
 
 def _groups(lens: Lens, review: Review, by: str) -> list[tuple[str, list[Any]]]:
     """The review's questions grouped by pillar or by phase, in the lens's order."""
@@ -183,11 +199,8 @@ def answer(
     by: Annotated[str, Form(max_length=10)] = "pillar",
     reason: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
-    check_csrf(session, csrf)
-    team = _visible(request, session, name)
-    if not can_write(session.user, team):
-        raise PageError(403, "Viewers read reviews; answering needs an editor or an admin.")
-    store = store_of(request)
+    store = _editor(request, session, name, csrf,
+                    refused="Viewers read reviews; answering needs an editor or an admin.")
     review = latest_review(store, workload=name)
     if review is None or practice not in {p.id for p in review.practices}:
         raise PageError(422, f"Practice {practice} is not part of this workload's review.")
@@ -199,7 +212,4 @@ def answer(
     states = _check_states(known, checks) if checks else None
     set_answer(store, user=session.user, workload=name, practice=practice,
                status=status or None, notes=notes.strip() or None, checks=states, reason=reason or None)
-    if request.headers.get("x-mllens-autosave") == "1":  # static/answers.js: saved, no page to send back
-        return Response(status_code=204, headers={"Cache-Control": "no-store"})
-    walk = by if by in WALKS else "pillar"
-    return RedirectResponse(f"/workloads/{quote(name, safe='')}?by={walk}#{practice}", status_code=303)
+    return _saved(request, name, by=by, anchor=practice)

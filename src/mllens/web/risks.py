@@ -15,19 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from mllens.review.model import Review
 from mllens.store.records import SessionInfo
 from mllens.store.sessions import set_answer
 from mllens.store.sync import describe_acceptance, set_acceptance
-from mllens.web.access import can_write
-from mllens.web.auth import check_csrf, page_session, store_of
+from mllens.web.auth import page_session
 from mllens.web.current import current_review
-from mllens.web.pages import WALKS, PageError, _visible
+from mllens.web.pages import PageError, _editor, _saved
 from mllens.web.review_sync import REASONS
 
 router = APIRouter(include_in_schema=False)
@@ -73,11 +71,8 @@ def accept_risk(
 ) -> Response:
     """Accept (owner, expires, reason) or withdraw (`withdraw=1`) the risk of a practice,
     or of every missing or partial practice of `question` (`practice=*`)."""
-    check_csrf(session, csrf)
-    team = _visible(request, session, name)
-    if not can_write(session.user, team):
-        raise PageError(403, "Viewers read reviews; accepting a risk needs an editor or an admin.")
-    store = store_of(request)
+    store = _editor(request, session, name, csrf,
+                    refused="Viewers read reviews; accepting a risk needs an editor or an admin.")
     review = current_review(store, workload=name)
     if review is None:
         raise PageError(422, "This workload has no review yet.")
@@ -94,8 +89,7 @@ def accept_risk(
         was = describe_acceptance(before.owner, before.expires, before.reason) if before else None
         set_acceptance(store, user=session.user, workload=name, practice=pid, owner=chosen[0], expires=chosen[1],
                        reason=chosen[2], before=was)
-    walk = by if by in WALKS else "pillar"
-    return RedirectResponse(f"/workloads/{quote(name, safe='')}?by={walk}#{targets[0]}", status_code=303)
+    return _saved(request, name, by=by, anchor=targets[0])
 
 
 @router.post("/workloads/{name}/questions")
@@ -111,11 +105,8 @@ def answer_question(
     by: Annotated[str, Form(max_length=10)] = "pillar",
 ) -> Response:
     """A question's own answer: applicable (`yes`) or not (`no`, with a reason), and notes."""
-    check_csrf(session, csrf)
-    team = _visible(request, session, name)
-    if not can_write(session.user, team):
-        raise PageError(403, "Viewers read reviews; answering needs an editor or an admin.")
-    store = store_of(request)
+    store = _editor(request, session, name, csrf,
+                    refused="Viewers read reviews; answering needs an editor or an admin.")
     review = current_review(store, workload=name)
     if review is None or question not in {q.id for q in review.questions}:
         raise PageError(422, f"Question {question} is not part of this workload's review.")
@@ -126,7 +117,4 @@ def answer_question(
     set_answer(store, user=session.user, workload=name, practice=question,
                status="not_applicable" if applicable == "no" else None, notes=notes.strip() or None,
                reason=reason or None)
-    if request.headers.get("x-mllens-autosave") == "1":  # static/answers.js: saved, no page to send back
-        return Response(status_code=204, headers={"Cache-Control": "no-store"})
-    walk = by if by in WALKS else "pillar"
-    return RedirectResponse(f"/workloads/{quote(name, safe='')}?by={walk}#q-{question}", status_code=303)
+    return _saved(request, name, by=by, anchor=f"q-{question}")
