@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
+from browserkit import browser, served  # noqa: F401 (the browser tests' fixtures, found by name)
 from fastapi.testclient import TestClient
 from webpeople import HOSTILE, PASSWORD, People
 
