@@ -226,21 +226,44 @@ def report(runs: list[Run]) -> None:
         rss = ", ".join(f"{mb:.0f}" for mb in r.peak_rss_mb)
         print(f"{r.label:<30} {r.repos:>6} {r.failed:>6} {r.wall_s:>8.1f} {r.per_minute:>10.1f} {median:>14.2f} "
               f"{eff:>10.2f} {rss:>26}")  # fmt: skip
-    best2 = max((r for r in runs if r.workers == 2), key=lambda r: r.per_minute, default=None)
-    efficiency = min(1.0, best2.per_minute / (2 * one.per_minute)) if best2 else 1.0
+    pool_eff = _efficiency(runs, one, dask=False)
+    dask_eff = _efficiency(runs, one, dask=True)
     print()
-    print(f"Prediction for {PREDICT_FOR:,} repositories of the same size mix: one worker per free core, each at "
-          f"the 1-worker rate measured here ({one.per_minute:.1f}/min), either linear or times the 2-worker "
-          f"efficiency measured here ({efficiency:.2f}: on a machine with fewer free cores than workers this is "
-          "contention, not the fleet's overhead); store writes by the one coordinator, clones and fetches not "
-          "included:")  # fmt: skip
-    print(f"  {'workers':>7} {'linear':>20} {'at efficiency':>20}")
+    print(f"Prediction for {PREDICT_FOR:,} repositories of the same size mix, each worker at the 1-worker rate "
+          f"measured here ({one.per_minute:.1f}/min) times the 2-worker efficiency measured here for that "
+          f"executor (process pool {_ratio(pool_eff)}, Dask {_ratio(dask_eff)}; on a machine with fewer free "
+          "cores than workers this is contention, not the fleet's overhead). A process pool stops at one "
+          "machine's cores; past them the Dask column applies. Store writes by the one coordinator, clones "
+          "and fetches not included:")  # fmt: skip
+    print(f"  {'workers':>7} {'linear':>10} {'process pool':>14} {'Dask':>10}")
     for n in PREDICT_WORKERS:
         linear = PREDICT_FOR / (one.per_minute * n)
-        damped = linear / (1.0 if n == 1 else efficiency)
-        print(f"  {n:>7} {linear:>8.0f} min {linear / 60:>5.1f} h {damped:>8.0f} min {damped / 60:>5.1f} h")
+        pool = _duration(linear / (1.0 if n == 1 else pool_eff)) if pool_eff else "-"
+        dask = _duration(linear / (1.0 if n == 1 else dask_eff)) if dask_eff else "-"
+        print(f"  {n:>7} {_duration(linear):>10} {pool:>14} {dask:>10}")
     peak = max((mb for r in runs for mb in r.peak_rss_mb), default=0.0)
     print(f"Memory: plan about {peak:.0f} MB per worker (the largest peak measured) plus the coordinator.")
+
+
+def _efficiency(runs: list[Run], one: Run, *, dask: bool) -> float | None:
+    """The best 2-worker rate of one kind of executor over twice the 1-worker rate (at most 1); None unmeasured."""
+    two = [r for r in runs if r.workers == 2 and r.label.startswith("Dask") == dask]
+    if not two:
+        return None
+    return min(1.0, max(r.per_minute for r in two) / (2 * one.per_minute))
+
+
+def _ratio(value: float | None) -> str:
+    return "not measured" if value is None else f"{value:.2f}"
+
+
+def _duration(minutes: float) -> str:
+    """Minutes as the unit a reader plans with: seconds, minutes or hours."""
+    if minutes < 1:
+        return f"{minutes * 60:.0f} s"
+    if minutes < 120:
+        return f"{minutes:.1f} min"
+    return f"{minutes / 60:.1f} h"
 
 
 if __name__ == "__main__":
