@@ -22,6 +22,8 @@ BIG_FILES: dict[Path, int] = {
     _FIXTURES / "edge_dataset_folder" / "data" / "raw" / "events.csv": DATASET_BYTES * 2,
     _FIXTURES / "edge_test_data" / "tests" / "data" / "events.csv": DATASET_BYTES * 2,
     _FIXTURES / "edge_test_data" / "notes" / "events.csv": DATASET_BYTES * 2,
+    # a TFRecord shard of about 300 KB in a data folder: a committed dataset all the same
+    _FIXTURES / "edge_small_dataset" / "data" / "train" / "images.tfrecord": DATASET_BYTES * 3,
 }
 
 

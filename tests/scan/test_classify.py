@@ -311,3 +311,24 @@ def test_a_gitattributes_with_too_many_linguist_lines_is_capped(tmp_path: Path) 
     }
     message = f"only the first {MAX_ATTRIBUTE_LINES} linguist attributes used (5 more left out)"
     assert [(d.file, d.kind, d.message) for d in walked.diagnostics] == [(".gitattributes", "too_many_rules", message)]
+
+
+def test_the_code_of_a_sample_data_folder_is_a_fixture_and_its_data_and_a_package_are_not(tmp_path: Path) -> None:
+    files = {
+        "datasets/covertype/README.md": "# Covertype\n",
+        "datasets/covertype/wrangle/prepare.ipynb": '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}',
+        "datasets/clv/make.py": "import pandas\n",
+        "datasets/clv/transactions.csv": "a,b\n1,2\n",
+        "src/shop/datasets/__init__.py": "",  # a package of dataset code: the project's own
+        "src/shop/datasets/loader.py": "import pandas\n",
+        "src/train.py": "import pandas\n",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    reason = "code that makes the sample data of a datasets folder (datasets/, not a Python package)"
+    found = {path: (d.cls, d.reason, d.where) for path, d in walk(tmp_path).classes.items()}
+    assert found == {
+        "datasets/covertype/wrangle/prepare.ipynb": ("fixture", reason, "datasets"),
+        "datasets/clv/make.py": ("fixture", reason, "datasets"),
+    }

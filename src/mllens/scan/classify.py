@@ -11,7 +11,9 @@ first:
    (`-attr` or `attr=false` takes back our own guess of that class);
 3. the shape of the tree: packages installed beside their `*.dist-info` (pip install -t
    into a function folder), a package with its own setup and tests inside a function
-   folder, test data folders, docs and examples folders, generated folders and names;
+   folder, test data folders, docs and examples folders, generated folders and names, and
+   the scripts and notebooks of a sample-data folder (`datasets/` that is not a Python
+   package: they made the examples' data; its data files stay the project's own);
 4. content, for files the scan reads: a generated-file header, a compiled pipeline among
    the tests (see `content_signal`).
 
@@ -44,6 +46,10 @@ _TEST_DATA_DIRS = frozenset({"data", "resources", "files", "samples", "assets"})
 _DOCS_DIRS = frozenset({"docs", "doc", "documentation"})
 _EXAMPLE_DIRS = frozenset({"examples", "example", "samples", "tutorials", "tutorial", "demos", "cookbook"})
 _GENERATED_DIRS = frozenset({"generated", "_generated", "__generated__", "autogen"})
+# Folders of sample datasets: the code inside one that is not a Python package made the data
+# (downloads, cleaning, splits for the examples); the data files stay the project's own
+_SAMPLE_DATA_DIRS = frozenset({"datasets", "sample_data", "sample-data", "sample_datasets", "sample-datasets"})
+_CODE_KINDS = frozenset({"python", "notebook"})
 _DOCS_REASON = "documentation folder"
 _PROSE_KINDS = frozenset({"markdown", "codeowners"})
 # a function folder: what a serverless handler's folder holds
@@ -163,6 +169,7 @@ class Folder:
     installed: dict[str, str] = field(default_factory=dict)  # child name -> its dist-info
     attributes: tuple[Attributes, ...] = ()
     files: dict[str, Decision] = field(default_factory=dict)  # child file name -> its class
+    code: Decision | None = None  # the class of code files here (a sample-data folder's scripts)
 
 
 ROOT = Folder()
@@ -203,17 +210,22 @@ def enter(
     elif lower in TEST_DIRS:
         own = Decision("test", f"test folder ({name}/)", rel)
     decision = stronger(parent.decision, stronger(own, shape))
+    code = parent.code
+    if code is None and lower in _SAMPLE_DATA_DIRS and "__init__.py" not in names:
+        code = Decision("fixture", f"code that makes the sample data of a datasets folder ({name}/, "
+                                   "not a Python package)", rel)  # fmt: skip
     files = _mlflow_written(rel, names) if _MLMODEL in names else {}
     metadata = [n for n in names if n.endswith(".dist-info")]
     installed = installed_packages(os_dir, metadata) if metadata else {}
     handler = next((n for n in sorted(names & _HANDLERS)), "") if metadata or names & _HANDLERS else ""
     if metadata and not handler:
         handler = metadata[0]
-    nothing_new = attributes is None and not handler and not installed and not files and decision is parent.decision
+    nothing_new = (attributes is None and not handler and not installed and not files and decision is parent.decision
+                   and code is parent.code)
     if nothing_new and not parent.function and not parent.installed and not parent.files:
         return parent  # most folders: nothing to build
     chain = (*parent.attributes, attributes) if attributes else parent.attributes
-    return Folder(decision, handler, installed, chain, files)
+    return Folder(decision, handler, installed, chain, files, code)
 
 
 _MLMODEL = "MLmodel"
@@ -235,7 +247,8 @@ def classify_file(rel: str, name: str, kind: str, folder: Folder) -> Decision | 
     """The class of the file `rel` in `folder` (None: the project's own, by default)."""
     decision = folder.decision
     lower = name.lower()
-    plain = decision is None and not folder.installed and not folder.attributes and not folder.files  # most folders
+    plain = (decision is None and not folder.installed and not folder.attributes and not folder.files
+             and folder.code is None)  # most folders
     if plain and not lower.endswith(_NAMED_SUFFIXES) and not lower.startswith("test_"):
         return None
     parent = rel.rpartition("/")[0] or "."
@@ -250,6 +263,8 @@ def classify_file(rel: str, name: str, kind: str, folder: Folder) -> Decision | 
         decision = Decision("project", "the project's own documentation", decision.where)
     elif name in folder.files:
         decision = stronger(decision, folder.files[name])
+    if folder.code is not None and kind in _CODE_KINDS:
+        decision = stronger(decision, folder.code)
     for attributes in folder.attributes:
         decision = attributes.apply(rel, decision, "test" if _is_test_name(lower) else "project")
     return decision

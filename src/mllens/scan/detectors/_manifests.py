@@ -17,6 +17,19 @@ from mllens.scan.parse.requirements import Requirement, parse_requirements
 _HEX_REF = re.compile(r"@[0-9a-f]{40}\b|#(?:sha256|sha384|sha512|md5)=")
 _CONDA_SPEC = re.compile(r"^\s*([A-Za-z0-9_.\-]+(?:::[A-Za-z0-9_.\-]+)?)\s*(.*)$")
 _EXACT_VERSION = re.compile(r"^\d+(\.\d+)*([a-z]+\d*)?(\.post\d+)?(\.dev\d+)?$")
+# Developer tools (test runners, linters, type checkers and their stubs, packaging): they check
+# or package the code and are not what the workload runs with
+_DEV_TOOLS = frozenset({"pytest", "coverage", "flake8", "pylint", "black", "isort", "ruff", "mypy", "pyright",
+                        "pre-commit", "tox", "nox", "twine", "build", "wheel", "setuptools", "pip", "virtualenv",
+                        "bandit", "safety", "pip-audit", "pip-tools", "ipdb", "pdbpp"})  # fmt: skip
+
+
+def dev_tool(name: str) -> bool:
+    """Whether a distribution name is a developer tool: one of the above, a pytest or flake8
+    plugin, or type stubs (`boto3-stubs`, `types-requests`)."""
+    lower = re.sub(r"[-_.]+", "-", name.lower())
+    return (lower in _DEV_TOOLS or lower.startswith(("pytest-", "flake8-", "types-", "mypy-"))
+            or lower.endswith("-stubs"))
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,9 @@ from mllens.scan.kinds import TEST_PATTERNS, classify, is_test_path
 from mllens.scan.registry import rule
 
 LARGE_BYTES = 10 * 1024 * 1024
-# a smaller data file is still a dataset committed to git when it sits in a data folder
-DATASET_BYTES = 1024 * 1024
+# a smaller data file is still a dataset committed to git when it sits in a data folder: a few
+# thousand rows of CSV or a TFRecord shard; a sample request or a handful of rows stays under
+DATASET_BYTES = 100 * 1024
 _DATA_FOLDERS = frozenset({"data", "dataset", "datasets", "raw", "processed", "interim"})
 _LFS = re.compile(r"^\s*(\S+)\s+.*\bfilter=lfs\b")
 _DATA_LIBS = {
@@ -149,6 +150,8 @@ def data_tests(ctx: FileContext) -> None:
     if not real:  # no test, or only stubs that check nothing: they test no data or model code
         if placeholders:
             ctx.fact("placeholder_tests", {"file": ctx.file.path, "line": placeholders[0].lineno})
+        else:  # named like a test (test_*.py) but defines none: a script, a flow, a helper
+            ctx.fact("testless_module", ctx.file.path)
         return
     imports = _imports(tree)
     ctx.fact("test_imports", {"file": ctx.file.path,
@@ -203,7 +206,7 @@ def no_tests(ctx: ProjectContext) -> None:
     code = [f for f in ctx.index.files if f.kind in ("python", "notebook") and "mlruns/" not in f.path]
     if not code:
         return
-    if ctx.index.exists(*TEST_PATTERNS):
+    if ctx.index.exists(*TEST_PATTERNS) and not _no_test_in(ctx):
         stubs = sorted((f for f in ctx.facts_of("placeholder_tests") if isinstance(f, dict)),
                        key=lambda f: (str(f["file"]), int(f["line"])))
         if stubs and not any(True for _ in ctx.facts_of("test_imports")):
@@ -212,5 +215,18 @@ def no_tests(ctx: ProjectContext) -> None:
                                     "pass, assert True, skip or xfail, or no assertion)")
         return
     kinds = sorted({"notebooks" if f.kind == "notebook" else "Python modules" for f in code})
-    ctx.contradicts(file=".", line=None,
-                    message=f"{len(code)} {' and '.join(kinds)} and no test files (test_*.py, *_test.py, tests/)")
+    named = _no_test_in(ctx)
+    what = f"no test functions in the files named like tests ({', '.join(named[:3])})" if named else \
+        "no test files (test_*.py, *_test.py, tests/)"
+    ctx.contradicts(file=".", line=None, message=f"{len(code)} {' and '.join(kinds)} and {what}")
+
+
+def _no_test_in(ctx: ProjectContext) -> list[str]:
+    """The files named like tests when none of them tests anything: each is a Python module
+    that defines no test function (a script or flow named test_*.py) or an empty file (a
+    tests/.gitkeep); [] when any other file sits among the tests."""
+    testless = {str(p) for p in ctx.facts_of("testless_module")}
+    named = [f for f in ctx.index.files if is_test_path(f.path)]
+    if not testless or any(f.path not in testless and f.size > 0 for f in named):
+        return []
+    return sorted(f.path for f in named if f.path in testless)

@@ -15,6 +15,7 @@ from mllens.scan.context import FileContext
 from mllens.scan.detectors._manifests import (
     Loose,
     conda,
+    dev_tool,
     loose_requirements,
     pipfile,
     pyproject,
@@ -107,6 +108,12 @@ def requirements_pinned(ctx: FileContext) -> None:
     message = _summary(loose, total)
     if _is_dev_file(path):
         ctx.info(line=loose[0].line, message=message + " (development requirements: not counted against the check)")
+        return
+    named = [e.name for e in entries if e.option is None and e.name]
+    if named and all(dev_tool(name) for name in named):
+        # a file of test runners, linters and type stubs (a dev container's, a CI job's) sets up
+        # checking the code, not the environment the workload trains or serves with
+        ctx.info(line=loose[0].line, message=message + " (only developer tools: not counted against the check)")
         return
     ctx.contradicts(line=loose[0].line, message=message)
 
