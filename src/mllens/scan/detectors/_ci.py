@@ -20,8 +20,8 @@ from mllens.scan.context import ParsedFile
 from mllens.scan.detectors import _ci_jenkins
 from mllens.scan.detectors._ci_system import document, system_of
 
-__all__ = ["Command", "action_commands", "commands", "document", "first", "github_on", "line_of", "steps",
-           "system_of"]
+__all__ = ["Command", "Var", "action_commands", "commands", "document", "first", "github_on", "line_of", "steps",
+           "system_of", "variables"]
 
 _SHELL_KEYS = frozenset(
     {"run", "script", "before_script", "after_script", "commands", "bash", "pwsh", "powershell", "inlineScript",
@@ -32,10 +32,26 @@ _SKIP_KEYS = frozenset({"name", "if", "when", "displayName", "environment", "des
 
 
 @dataclass(frozen=True)
+class Var:
+    """A variable a pipeline sets for its commands (GitHub `env`, GitLab/Azure `variables`,
+    CodeBuild `env.variables`), at the line that sets it."""
+
+    name: str
+    value: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Command:
     text: str  # one line of shell
     line: int
     job: str  # the job (GitHub/GitLab/Azure) or "" when unknown
+    env: tuple[Var, ...] = ()  # the variables in its scope, the nearest last
+    cwd: str = ""  # the working directory its step names (GitHub working-directory), "" when none
+
+    def var(self, name: str) -> Var | None:
+        """The value of a variable of its scope, or None when no file sets it."""
+        return next((v for v in reversed(self.env) if v.name == name), None)
 
 
 def _block_lines(file: ParsedFile, text: str, start: int) -> list[tuple[str, int]]:
@@ -77,39 +93,84 @@ def _begins(command: str, line: str) -> bool:
 _ARGV_KEYS = frozenset({"args", "command", "entrypoint"})
 
 
-def _walk(file: ParsedFile, value: Any, line: int, job: str, key: Any, in_shell: bool, out: list[Command]) -> None:
+@dataclass(frozen=True)
+class _Scope:
+    job: str
+    env: tuple[Var, ...] = ()
+    cwd: str = ""
+
+
+def _walk(file: ParsedFile, value: Any, line: int, scope: _Scope, key: Any, in_shell: bool,
+          out: list[Command]) -> None:
     if isinstance(value, str):
         if in_shell:
-            out.extend(Command(text, at, job) for text, at in _block_lines(file, value, line))
+            out.extend(Command(text, at, scope.job, scope.env, scope.cwd)
+                       for text, at in _block_lines(file, value, line))
         return
     if isinstance(value, list):
         if in_shell and key in _ARGV_KEYS and value and all(isinstance(v, str) for v in value):
             # exec form (Cloud Build args, container command): one command written as a list
-            out.append(Command(" ".join(value), value.line_of(0) if hasattr(value, "line_of") else line, job))
+            out.append(Command(" ".join(value), value.line_of(0) if hasattr(value, "line_of") else line, scope.job,
+                               scope.env, scope.cwd))
             return
         for i, item in enumerate(value):
             item_line = value.line_of(i) if hasattr(value, "line_of") else line
-            _walk(file, item, item_line, job, key, in_shell, out)
+            _walk(file, item, item_line, scope, key, in_shell, out)
         return
     if isinstance(value, Mapping):
-        builder = _cloud_build_step(value, job)
+        scope = _scoped(value, scope)
+        builder = _cloud_build_step(value, scope)
         if builder is not None:
             out.append(builder)
         for sub, item in value.items():
             if sub in _SKIP_KEYS or (builder is not None and sub in ("args", "entrypoint")):
                 continue
             sub_line = value.line_of(sub) if hasattr(value, "line_of") else line
-            _walk(file, item, sub_line, job, sub, in_shell or sub in _SHELL_KEYS, out)
+            _walk(file, item, sub_line, scope, sub, in_shell or sub in _SHELL_KEYS, out)
 
 
-def _cloud_build_step(step: Mapping[Any, Any], job: str) -> Command | None:
+def variables(value: Any) -> list[Var]:
+    """The variables a mapping sets: `env:`/`variables:` as a mapping of values, Azure's
+    list of `{name, value}`, CodeBuild's `env: {variables: ...}`; values only when written
+    as text or numbers."""
+    out: list[Var] = []
+    if not isinstance(value, Mapping):
+        return out
+    for key in ("env", "variables"):
+        block = value.get(key)
+        if isinstance(block, Mapping) and isinstance(block.get("variables"), Mapping):
+            block = block["variables"]  # CodeBuild
+        if isinstance(block, Mapping):
+            out.extend(Var(str(k), str(v), line_of(block, k)) for k, v in block.items()
+                       if isinstance(v, str | int | float) and not isinstance(v, bool))
+        elif isinstance(block, list):
+            for i, item in enumerate(block):
+                if isinstance(item, Mapping) and isinstance(item.get("name"), str) and \
+                        isinstance(item.get("value"), str | int | float):
+                    out.append(Var(item["name"], str(item["value"]), line_of(item, "value", line_of(block, i))))
+    return out
+
+
+def _scoped(value: Mapping[Any, Any], scope: _Scope) -> _Scope:
+    """The scope of a job or step: its variables after the enclosing ones, its working directory."""
+    found = variables(value)
+    cwd = value.get("working-directory") or value.get("workingDirectory")
+    defaults = value.get("defaults")
+    if cwd is None and isinstance(defaults, Mapping) and isinstance(defaults.get("run"), Mapping):
+        cwd = defaults["run"].get("working-directory")
+    if not found and not isinstance(cwd, str):
+        return scope
+    return _Scope(scope.job, scope.env + tuple(found), cwd if isinstance(cwd, str) else scope.cwd)
+
+
+def _cloud_build_step(step: Mapping[Any, Any], scope: _Scope) -> Command | None:
     """A Cloud Build step runs its builder image with `args`: gcloud, kubectl, docker ..."""
     args = step.get("args")
     if "name" not in step or not isinstance(args, list) or not all(isinstance(a, str) for a in args):
         return None
     program = step.get("entrypoint") or str(step["name"]).rsplit("/", 1)[-1].split(":")[0]
     line = args.line_of(0) if hasattr(args, "line_of") else 1
-    return Command(" ".join([str(program), *args]), line, job)
+    return Command(" ".join([str(program), *args]), line, scope.job, scope.env, scope.cwd)
 
 
 def _jobs(doc: Mapping[Any, Any], ci: str) -> list[tuple[str, Any, int]]:
@@ -134,8 +195,9 @@ def _build(file: ParsedFile) -> list[Command]:
     if doc is None:
         return []
     out: list[Command] = []
+    top = tuple(variables(doc))  # the workflow's own variables, under every job
     for name, body, line in _jobs(doc, ci):
-        _walk(file, body, line, name, None, False, out)
+        _walk(file, body, line, _Scope(name, top), None, False, out)
     return out
 
 
@@ -147,7 +209,7 @@ def action_commands(file: ParsedFile) -> list[Command]:
     if not isinstance(runs, Mapping) or runs.get("using") != "composite":
         return []
     out: list[Command] = []
-    _walk(file, runs.get("steps"), line_of(runs, "steps"), "", None, False, out)
+    _walk(file, runs.get("steps"), line_of(runs, "steps"), _Scope(""), None, False, out)
     return out
 
 
