@@ -115,6 +115,8 @@ def _steps(code: Code, tasks: list[Call]) -> list[Step]:
             roles.add("train")
         if cls.endswith(("TransformOperator", "EndpointOperator", "BatchPredictionJobOperator")):
             roles.add("deploy")  # scores with the trained model or serves it
+            if not cls.endswith("EndpointOperator"):
+                roles.add("batch_score")
         callable_name = ast.unparse(task.kw("python_callable") or ast.Constant(""))
         if cls in _BRANCHES and words(task_id, callable_name) & _EVALUATES:
             gate = Value(task_id or cls, code.file.path, task.line, cls)

@@ -26,7 +26,7 @@ from dataclasses import replace
 from mllens.scan.model.kinds import Pipeline, Resource
 from mllens.scan.model.pyresolve import Call
 from mllens.scan.model.sdk_code import Code
-from mllens.scan.model.steps import Step, base, facts, literal, roles_of, service_of, trees
+from mllens.scan.model.steps import Step, base, facts, literal, roles_of, service_of, trees, words
 from mllens.scan.model.values import Value
 
 _CONDITIONS = ("Condition", "If", "Elif", "Else")
@@ -187,7 +187,20 @@ def resources(code: Code) -> Iterator[Resource]:
                 if schedule is not None else None,
                 key_secrets=tuple(reader.keys),
                 images=images,
+                model_default=_model_default(code, node, lines),
             )
+
+
+def _model_default(code: Code, node: ast.FunctionDef, lines: Lines) -> Value | None:
+    """The default of a pipeline parameter naming the model to load, when written in place
+    (`model_object_name: str = "model-latest.onnx"`); None when no parameter has one."""
+    args = node.args.args + node.args.kwonlyargs
+    defaults = [None] * (len(node.args.args) - len(node.args.defaults)) + list(node.args.defaults) + list(
+        node.args.kw_defaults)
+    for arg, default in zip(args, defaults, strict=True):
+        if default is not None and "model" in words(arg.arg) and (raw := literal(default)):
+            return Value(raw, code.file.path, lines(default.lineno), arg.arg)
+    return None
 
 
 def _pipeline_decorator(code: Code, node: ast.expr) -> bool:

@@ -250,6 +250,10 @@ class Pipeline(Resource):
     images: tuple[Value, ...] = ()  # the container images its steps run, as written
     tunes: Value | None = None  # a hyperparameter tuning step
     managed_training: tuple[Value, ...] = ()  # training steps run as managed, job-scoped jobs (raw: the service)
+    profiles_data: Value | None = None  # a step that profiles the data (statistics, inferred schema)
+    release_test: Value | None = None  # a step that tests the model in a production-like server before release
+    batch_scoring: Value | None = None  # scores data with a trained model in a run (no standing endpoint)
+    model_default: Value | None = None  # the model a run loads when its parameter is not given, as written
 
 
 @dataclass(frozen=True, kw_only=True)

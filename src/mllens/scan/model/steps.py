@@ -27,6 +27,7 @@ _PREPARES = {"split", "query", "extract", "ingest", "ingestion", "preprocess", "
              "download", "generate", "gen", "transform"}  # fmt: skip
 _NOT_MODEL = {"data", "dataset", "datasets", "table", "tables", "features", "feature", "metrics", "results", "report",
               "logs", "artifacts", "schema"}  # fmt: skip
+_PREDICTS = {"predict", "prediction", "predictions", "predicting", "scoring", "inference", "infer"}
 _AROUND = {"test", "tests", "check", "delete", "cleanup", "clean", "teardown", "monitor", "invoke", "notify", "wait"}
 _ROLES: dict[str, set[str]] = {
     "train": {"train", "training", "trainer", "fit", "retrain"},
@@ -60,6 +61,10 @@ def roles_of(*names: str) -> frozenset[str]:
         roles.add("evaluate")  # a model validation step evaluates it
     if "upload" in said and "model" in said:
         roles.add("register")  # a model uploaded to a model store is published as a version
+    if said & _PREDICTS:
+        roles.add("predict")  # scores data with a model (batch scoring when the pipeline trains and deploys nothing)
+    if ("infra" in said and said & {"validate", "validation", "validator"}) or said >= {"smoke", "test"}:
+        roles.add("release_test")  # the model served in a sandbox like production and sent requests
     return frozenset(roles)
 
 
@@ -84,6 +89,9 @@ class StepFacts(TypedDict):
     validates_data: Value | None
     tunes: Value | None
     managed_training: tuple[Value, ...]
+    profiles_data: Value | None
+    release_test: Value | None
+    batch_scoring: Value | None
 
 
 def facts(file: str, line: int, steps: list[Step]) -> StepFacts:
@@ -94,7 +102,8 @@ def facts(file: str, line: int, steps: list[Step]) -> StepFacts:
     with no step read, nothing is judged (None)."""
     if not steps:
         return {"gate": None, "registers": None, "deploys": None, "trains": None, "validates_data": None,
-                "tunes": None, "managed_training": ()}
+                "tunes": None, "managed_training": (), "profiles_data": None, "release_test": None,
+                "batch_scoring": None}
 
     def first(role: str) -> Step | None:
         return next((s for s in steps if role in s.roles), None)
@@ -119,7 +128,23 @@ def facts(file: str, line: int, steps: list[Step]) -> StepFacts:
         "tunes": at(first("tune"), "tuning step"),
         "managed_training": tuple(Value(s.service, file, s.service_line or s.line, s.name) for s in steps
                                   if s.service and s.roles & {"train", "tune"}),
+        # only what is there is said: profiling and release tests are not asked of every pipeline
+        "profiles_data": at(profile, "profiling step") if (profile := first("profile")) else None,
+        "release_test": at(tested, "release test step") if (tested := first("release_test")) else None,
+        "batch_scoring": _batch_scoring(file, line, steps),
     }
+
+
+def _batch_scoring(file: str, line: int, steps: list[Step]) -> Value | None:
+    """A batch scoring step (an operator that is one), else a pipeline that only predicts:
+    it scores with a model and neither trains nor deploys one (placed at the pipeline)."""
+    explicit = next((s for s in steps if "batch_score" in s.roles), None)
+    if explicit is not None:
+        return Value(explicit.name, file, explicit.line, "batch scoring step")
+    predicts = next((s for s in steps if "predict" in s.roles), None)
+    if predicts is None or any(s.roles & {"train", "tune", "deploy"} for s in steps):
+        return None
+    return Value(predicts.name, file, line, "batch scoring step")
 
 
 # words in a step's or component's name that say which managed service runs it as a job

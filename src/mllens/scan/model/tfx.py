@@ -4,21 +4,27 @@ A `Pipeline(...)` of `tfx.orchestration` (or `tfx.v1.dsl`) written in a file is 
 whose steps are the TFX components created in the same file (standard ones and custom
 components named after them: `HFModelPusher` pushes):
 
-- `ExampleValidator` validates data, `Trainer` trains, `Tuner` tunes, `Evaluator`
-  evaluates, a `Pusher` deploys;
+- `ExampleValidator` validates data, `StatisticsGen` and `SchemaGen` profile it, `Trainer`
+  trains, `Tuner` tunes, `Evaluator` evaluates, `InfraValidator` tests the model in a
+  sandboxed model server before release, a `Pusher` deploys;
+- no ExampleValidator while one is commented out (`# validator = ExampleValidator(...)`):
+  the absent validation is placed at that comment, where a reviewer sees it was turned off;
+- retries: `max_execution_retries` of a component's node execution options (TFX 1.x);
+  absent at the list of components the Pipeline is given (`components=[...]`, or the list
+  assigned to the variable it is given);
 - the gate: a Pusher given `model_blessing` pushes only a model the Evaluator blessed against
   its thresholds (placed at the Evaluator when it is written here, else at the argument);
 - images: the TF-Serving tags (or digests) an `InfraValidator` serving spec pulls;
 - a Trainer or Tuner given a cloud executor (`google_cloud_ai_platform`, Vertex) runs as a
   managed, job-scoped job.
 
-TFX keeps every pushed model and its blessing in ML Metadata, so "registers" is not judged;
-neither are retries (the TFX DSL has no per-component retry setting).
+TFX keeps every pushed model and its blessing in ML Metadata, so "registers" is not judged.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from mllens.scan.model.kinds import Pipeline, Resource
@@ -30,7 +36,9 @@ from mllens.scan.parse.yaml import YamlSeq
 
 # component (by the end of its class name) -> its roles
 _COMPONENTS = {"ExampleValidator": "validate_data", "Trainer": "train", "Tuner": "tune", "Evaluator": "evaluate",
-               "Pusher": "deploy"}  # fmt: skip
+               "Pusher": "deploy", "StatisticsGen": "profile", "SchemaGen": "profile",
+               "InfraValidator": "release_test"}  # fmt: skip
+_COMMENTED_VALIDATOR = re.compile(r"^[ \t]*#.*\bExampleValidator\s*\(", re.MULTILINE)
 
 
 def _component(name: str) -> str | None:
@@ -75,12 +83,40 @@ def resources(code: Code) -> Iterator[Resource]:
         # a Trainer or Tuner run by a cloud service's executor (ai_platform ... or Vertex) is a job of its own
         service = service_of(name, ast.unparse(call.node)) if component in ("Trainer", "Tuner") else ""
         steps.append(Step(name.rsplit(".", 1)[-1], call.line, frozenset({_COMPONENTS[component]}), gate, service))
+    file = code.file.path
+    retries = next((c for c in module.calls if c.kw("max_execution_retries") is not None), None)
     for call in pipelines:
-        found = facts(code.file.path, call.line, steps)
+        found = facts(file, call.line, steps)
         found["registers"] = None
+        check = found["validates_data"]
+        if check is not None and not check.written and (off := _commented_validator(code)):
+            found["validates_data"] = Value.absent(file, off, "ExampleValidator (commented out)")
         yield Pipeline(
-            **base(code.file.path, call.line, provider="tfx", service="TFX", type="Pipeline",
-                   address=code.written(call)),
+            **base(file, call.line, provider="tfx", service="TFX", type="Pipeline", address=code.written(call)),
             **found,
             images=tuple(images),
+            retries=code.at(module.keywords(retries), "max_execution_retries") if retries is not None
+            else Value.absent(file, _components_line(code, call), "max_execution_retries") if steps else None,
         )
+
+
+def _commented_validator(code: Code) -> int:
+    """The line of an ExampleValidator left in a comment (0: none)."""
+    if code.file.kind == "notebook":
+        return 0  # a cell's comment has no line of the file to point at here
+    text = code.file.text
+    found = _COMMENTED_VALIDATOR.search(text)
+    return text.count("\n", 0, found.start()) + 1 if found is not None else 0
+
+
+def _components_line(code: Code, call: Call) -> int:
+    """Where the pipeline's components are listed: its `components=` list, or the list assigned
+    to the variable it is given (the last such assignment before the call), else the call."""
+    given = next((k.value for k in call.node.keywords if k.arg == "components"), None)
+    if isinstance(given, ast.Name) and isinstance(code.file.data, ast.Module):
+        lists = [n for n in ast.walk(code.file.data) if isinstance(n, ast.Assign) and isinstance(n.value, ast.List)
+                 and any(isinstance(t, ast.Name) and t.id == given.id for t in n.targets)
+                 and n.lineno <= call.node.lineno]
+        if lists:
+            return max(n.lineno for n in lists)
+    return given.lineno if given is not None else call.line

@@ -4,6 +4,8 @@ handed to steps, and the images steps run."""
 
 from __future__ import annotations
 
+import re
+
 from mllens.scan.context import FileContext
 from mllens.scan.detectors._k8s import image_pin
 from mllens.scan.model import state_of
@@ -34,10 +36,18 @@ def pipeline_schedule(ctx: FileContext) -> None:
 @rule()
 def pipeline_data_validation(ctx: FileContext) -> None:
     for pipeline in state_of(ctx.file).of(Pipeline):
-        check, trains = pipeline.validates_data, pipeline.trains
+        check, trains, profile = pipeline.validates_data, pipeline.trains, pipeline.profiles_data
+        if profile is not None and profile.written:
+            ctx.supports(line=profile.line, message=f"{pipeline.address} profiles its data (step {profile.raw!r}): "
+                                                    "statistics and a schema to check each run against")
         if check is None:
             continue
-        if check.written:
+        if not check.written and check.line != pipeline.line and check.line != (trains.line if trains else 0):
+            # the validation step is there but turned off (a commented-out component)
+            ctx.contradicts(line=check.line, confidence=0.7,
+                            message=f"{pipeline.address} has its data validation step commented out "
+                                    f"({check.name}): anomalies in the data never stop a run")
+        elif check.written:
             ctx.supports(line=check.line, message=f"{pipeline.address} validates its data (step {check.raw!r})"
                                                   + (" before training" if trains is not None and trains.written
                                                      else ""))
@@ -97,3 +107,44 @@ def pipeline_tuning(ctx: FileContext) -> None:
         if tunes is not None and tunes.written:
             ctx.supports(line=tunes.line, message=f"{pipeline.address} searches hyperparameters in a step "
                                                   f"({tunes.raw!r})")
+
+
+@rule()
+def pipeline_deploys(ctx: FileContext) -> None:
+    for pipeline in state_of(ctx.file).of(Pipeline):
+        deploys, scoring = pipeline.deploys, pipeline.batch_scoring
+        if deploys is not None and deploys.written and (scoring is None or scoring.line != deploys.line):
+            ctx.supports(line=deploys.line, message=f"{pipeline.address} releases the model from a step of the "
+                                                    f"pipeline ({deploys.raw!r}), not by hand")
+
+
+@rule()
+def pipeline_release_test(ctx: FileContext) -> None:
+    for pipeline in state_of(ctx.file).of(Pipeline):
+        tested = pipeline.release_test
+        if tested is not None and tested.written:
+            ctx.supports(line=tested.line, message=f"{pipeline.address} serves the model in a sandbox like "
+                                                   f"production and sends it requests before release "
+                                                   f"({tested.raw!r})")
+
+
+@rule()
+def pipeline_batch_scoring(ctx: FileContext) -> None:
+    for pipeline in state_of(ctx.file).of(Pipeline):
+        scoring = pipeline.batch_scoring
+        if scoring is not None and scoring.written:
+            ctx.supports(line=scoring.line, message=f"{pipeline.address} scores data in batch runs (step "
+                                                    f"{scoring.raw!r}) instead of keeping an endpoint up for it")
+
+
+_LATEST = re.compile(r"(?<![A-Za-z0-9])latest(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+@rule()
+def pipeline_model_version(ctx: FileContext) -> None:
+    for pipeline in state_of(ctx.file).of(Pipeline):
+        model = pipeline.model_default
+        if model is not None and model.kind == "literal" and _LATEST.search(str(model.raw)):
+            ctx.contradicts(line=model.line, message=f"{pipeline.address} loads {model.raw!r} by default "
+                                                     f"({model.name}): whichever model is latest, not a version "
+                                                     "a run can be traced and rolled back to")
