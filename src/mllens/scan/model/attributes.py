@@ -198,4 +198,11 @@ TABLE: dict[str, dict[str, SpecLike]] = {
                                      name="scan_on_push"),
         "AWS::ECR::Repository": switch("ImageScanningConfiguration.ScanOnPush", "true", unset=0.6)},
     "ContainerRegistry.admin_user": {"azurerm_container_registry": switch("admin_enabled", "false", unset=None)},
+    # functions that run part of the workload (Lambda): tracing, and retries of asynchronous invocations
+    "Function.tracing": {
+        "aws_lambda_function": switch("tracing_config.mode", "Active", unset=None, name="tracing_config.mode"),
+        "AWS::Lambda::Function": switch("TracingConfig.Mode", "Active", unset=None, name="TracingConfig.Mode"),
+        "AWS::Serverless::Function": switch("Tracing", "Active", unset=None)},
+    "Function.async_retries": {"aws_lambda_function_event_invoke_config": "maximum_retry_attempts",
+                               "AWS::Lambda::EventInvokeConfig": "MaximumRetryAttempts"},
 }

@@ -27,7 +27,7 @@ from mllens.scan.model.kinds import (
     Resource,
     StoreEncryption,
 )
-from mllens.scan.model.kinds_platform import IdentityPolicy, PolicyUse, Statement
+from mllens.scan.model.kinds_platform import Function, IdentityPolicy, PolicyUse, Statement
 from mllens.scan.model.values import Value
 
 
@@ -122,6 +122,16 @@ def _rds(r: _Reader) -> DataStore:
                                    unset_meaning="its storage is not encrypted (the default)"))
 
 
+def _stream(r: _Reader) -> DataStore:
+    """A Kinesis data stream: records rest unencrypted unless StreamEncryption names KMS."""
+    return DataStore(
+        **r.base(), **read(r, DataStore),
+        encryption=StoreEncryption(default=r.block_value(r.res.props, "StreamEncryption"),
+                                   algorithm=r.at("StreamEncryption.EncryptionType", name="EncryptionType"),
+                                   key=r.at("StreamEncryption.KeyId", name="KeyId"), unset_confidence=0.7,
+                                   unset_meaning="its records are stored unencrypted (the default)"))
+
+
 def _statements(r: _Reader) -> Iterator[Statement]:
     for doc, line in policy_documents(r.res):
         yield from document_statements(doc, line, r.file, finder=r.res.props.finder)
@@ -159,6 +169,9 @@ PLATFORM: dict[str, Callable[[_Reader], Resource]] = {
                      "AWS::IAM::Group"), _policy("identity")),
     "AWS::S3::BucketPolicy": _policy("resource"),
     "AWS::CodePipeline::Pipeline": lambda r: cloudformation_pipeline(r.base(), r.res.props),
+    "AWS::Kinesis::Stream": _stream,
+    **dict.fromkeys(("AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::Lambda::EventInvokeConfig"),
+                    _plain(Function)),
     **dict.fromkeys(("AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"),
                     lambda r: cloudformation_group(r.base(), r.res.props, r.rtype)),
 }

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mllens.scan.model.kinds import Resource
-from mllens.scan.model.values import Value
+from mllens.scan.model.values import Switch, Value
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,3 +76,29 @@ class TagDefaults(Resource):
     """Tags a provider adds to every resource it creates (Terraform default_tags, default_labels)."""
 
     applies_to: str  # the provider whose resources get them: aws, google
+
+
+@dataclass(frozen=True, kw_only=True)
+class Function(Resource):
+    """A function or stream consumer that runs part of the workload (an AWS Lambda function), or
+    a setting of one as a resource of its own (its asynchronous-invocation configuration)."""
+
+    tracing: Switch | None = None  # request tracing (X-Ray active tracing)
+    async_retries: Value | None = None  # retries of a failed asynchronous invocation
+
+
+@dataclass(frozen=True, kw_only=True)
+class StateBackend(Resource):
+    """Where Terraform keeps its state: the state holds every value the configuration reads,
+    secrets included."""
+
+    encrypted: Value  # the backend's own encryption flag (S3 backend `encrypt`)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProviderRequirement(Resource):
+    """A Terraform provider a module uses and the versions it accepts (required_providers, or a
+    provider block's own version argument)."""
+
+    version: Value  # the constraint as written; absent when none
+    module_dir: str  # the folder of the module (where its lock file would be)

@@ -47,6 +47,7 @@ from mllens.scan.model.terraform_azapi import azapi
 from mllens.scan.model.terraform_identity import IDENTITY, other_block
 from mllens.scan.model.terraform_platform import PLATFORM
 from mllens.scan.model.terraform_read import Reader
+from mllens.scan.model.terraform_settings import settings
 from mllens.scan.model.terraform_stores import STORES
 from mllens.scan.model.values import Switch, Value
 
@@ -256,3 +257,4 @@ def adapt(file: ParsedFile) -> Iterator[Resource]:
         elif is_ml(block):
             yield Resource(**reader.base(), **read(reader, Resource))
     yield from terraform_inputs(file)  # variables that carry secrets
+    yield from settings(file)  # the state backend and provider versions

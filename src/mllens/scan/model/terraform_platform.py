@@ -22,6 +22,7 @@ from mllens.scan.model.kinds import (
     Resource,
     StoreEncryption,
 )
+from mllens.scan.model.kinds_platform import Function
 from mllens.scan.model.terraform_read import Reader
 from mllens.scan.model.values import Value
 
@@ -112,6 +113,8 @@ PLATFORM: dict[str, Callable[[Reader], Resource]] = {
                      "google_dataflow_flex_template_job", "google_dataproc_batch", "azurerm_data_factory_pipeline"),
                     plain(DataProcessingJob)),
     "aws_codepipeline": lambda r: terraform_pipeline(r.base(), r.block.node),
+    # a function and its asynchronous-invocation settings (a resource that names it)
+    **dict.fromkeys(("aws_lambda_function", "aws_lambda_function_event_invoke_config"), plain(Function)),
     **dict.fromkeys(("aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"),
                     lambda r: terraform_group(r.base(), r.block.node, r.rtype)),
 }

@@ -95,6 +95,14 @@ def _cloud_sql(r: Reader) -> DataStore:
         encryption=_key_only(r, "encryption_key_name", "Google-managed keys are used"))
 
 
+def _stream(r: Reader) -> DataStore:
+    """A Kinesis data stream: records rest unencrypted unless encryption_type is KMS."""
+    kind = r.at("encryption_type")
+    return DataStore(**r.base(), **read(r, DataStore), encryption=StoreEncryption(
+        default=kind, algorithm=kind, key=r.at("kms_key_id"), unset_confidence=0.7,
+        unset_meaning="its records are stored unencrypted (the default)"))
+
+
 def _ecr(r: Reader) -> ContainerRegistry:
     encryption = StoreEncryption(
         default=r.block_value(r.block.node, "encryption_configuration"),
@@ -138,5 +146,6 @@ STORES: dict[str, Callable[[Reader], Resource]] = {
         encryption=_key_only(r, "kms_key_name", "Google-managed keys are used")),
     "azurerm_container_registry": _acr,
     "azurerm_key_vault": _key_vault,
+    "aws_kinesis_stream": _stream,
     **dict.fromkeys(("azurerm_mysql_server", "azurerm_postgresql_server", "azurerm_mariadb_server"), plain(DataStore)),
 }

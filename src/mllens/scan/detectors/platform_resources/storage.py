@@ -52,6 +52,11 @@ def _judge_encryption(ctx: FileContext, what: str, line: int, encryption: StoreE
         return
     if default.kind == "literal" and default.as_bool() is False:
         ctx.contradicts(line=default.line, message=f"{what} is not encrypted at rest ({default.name} = false)")
+    elif algorithm.kind == "literal" and str(algorithm.raw).upper() == "NONE":  # a stream's encryption type
+        ctx.contradicts(line=algorithm.line, message=f"{what} is not encrypted at rest ({algorithm.name} = NONE)")
+    elif key.kind == "literal" and str(key.raw).startswith("alias/aws/"):  # the service's own key in the account
+        ctx.contradicts(line=key.line, message=f"{what} is encrypted with the AWS-managed key {key.raw}, "
+                                               f"not a customer-managed one")
     elif default.as_bool() is True or str(algorithm.raw).lower() in _KMS or (
             not algorithm.written and key.kind in ("literal", "reference")):
         judge_key(ctx, key.raw, key.line, what=what, attr=key.name)
