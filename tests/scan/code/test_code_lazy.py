@@ -7,7 +7,8 @@ import random
 
 from mllens.scan.code.analysis import CodeIndex, Unit
 from mllens.scan.code.lazy import LazyIndex
-from mllens.scan.code.signals_ops import PIPELINES, SEED_CALLS, TRACKING
+from mllens.scan.code.signals_ops import PIPELINES, TRACKING
+from mllens.scan.code.signals_seeds import SEED_CALLS
 from mllens.scan.code.signals_train import CHECKPOINTS, EARLY_STOPPING
 
 SNIPPETS = [

@@ -91,3 +91,37 @@ def test_asserting_only_that_a_name_is_callable_checks_nothing() -> None:
 
 def test_helpers_are_not_tests() -> None:
     assert _names("def helper():\n    assert True\n") == ([], [])
+
+
+HELPERS_AND_RAISES = '''
+def _check_prediction(model, image, expected):
+    predicted = model.predict(image)
+    assert predicted == expected
+    return predicted
+
+def _log(message):
+    print(message)
+
+def test_through_a_helper():
+    for image, expected in SAMPLES:
+        _check_prediction(MODEL, image, expected)
+
+def test_through_a_helper_that_checks_nothing():
+    _log("ran")
+
+def test_raises_on_a_bad_status():
+    status = describe()["status"]
+    if status != "InService":
+        raise RuntimeError(status)
+
+def test_raise_outside_an_if():
+    describe()
+    raise NotImplementedError
+'''
+
+
+def test_a_helper_that_asserts_and_an_if_that_raises_are_checks() -> None:
+    assert _names(HELPERS_AND_RAISES) == (
+        ["test_through_a_helper", "test_raises_on_a_bad_status"],
+        ["test_through_a_helper_that_checks_nothing", "test_raise_outside_an_if"],
+    )

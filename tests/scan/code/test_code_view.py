@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import json
 
-from mllens.scan.code import signals_model, signals_ops
+from mllens.scan.code import signals_model, signals_ops, signals_seeds
 from mllens.scan.code.analysis import CodeIndex
 from mllens.scan.code.view import NOTEBOOK_DISCOUNT, code_of, notebook_rule, quiet_file, read
 from mllens.scan.context import FileContext, ParsedFile, ProjectIndex
@@ -42,9 +42,9 @@ def _evidence(ctx: FileContext) -> list[tuple[str, int | None, str, float]]:
 
 def test_a_signal_reads_a_module_and_a_notebook_alike() -> None:
     module = FileContext(SEEDS, file=_module("import numpy as np\n\nnp.random.seed(0)\n"))
-    read(signals_ops.random_seeds, module)
+    read(signals_seeds.random_seeds, module)
     notebook = FileContext(SEEDS, file=_notebook("import numpy as np\n", "x = 1\nnp.random.seed(0)"))
-    read(signals_ops.random_seeds, notebook)
+    read(signals_seeds.random_seeds, notebook)
     assert _evidence(module) == [("python_code.random_seeds", 3, "fixes a random seed: numpy.random.seed", 0.8)]
     # the line is the .ipynb file's; the cell is named; the confidence is the rule's less the discount
     line = notebook.file.text.split("\n").index('    "np.random.seed(0)"') + 1
@@ -83,7 +83,7 @@ def test_code_of_and_quiet_file_follow_the_kind() -> None:
     cells = ("import pandas as pd\n", "df = pd.read_pickle('x.pkl')")
     # what a notebook is weighed against is its own list of signals (asked before any
     # question builds its index: a built index is never called quiet)
-    unsafe, seeds = (signals_model.unsafe_deserialisation,), (signals_ops.random_seeds,)
+    unsafe, seeds = (signals_model.unsafe_deserialisation,), (signals_seeds.random_seeds,)
     assert not quiet_file(_notebook(*cells), seeds, in_notebooks=unsafe)
     assert quiet_file(_notebook(*cells), unsafe, in_notebooks=seeds)
     module = _module("import pandas as pd\ndf = pd.read_csv('x.csv')\n")
@@ -105,7 +105,7 @@ def test_a_notebooks_outputs_are_never_read_as_its_code() -> None:
         "metadata": {"kernelspec": {"language": "python", "name": "python3"}}, "nbformat": 4, "nbformat_minor": 5,
     }, indent=1)  # fmt: skip
     notebook = ParsedFile("explore.ipynb", "notebook", text, parse("notebook", text))
-    for rule, signal in ((UNSAFE, signals_model.unsafe_deserialisation), (SEEDS, signals_ops.random_seeds)):
+    for rule, signal in ((UNSAFE, signals_model.unsafe_deserialisation), (SEEDS, signals_seeds.random_seeds)):
         ctx = FileContext(rule, file=notebook)
         read(signal, ctx)
         assert ctx.evidence == []

@@ -328,8 +328,10 @@ def ml_tests(ctx: FileContext, code: CodeIndex) -> None:
     if real:
         ctx.supports(line=real[0].lineno, message=f"{len(real)} test functions ({real[0].name} first)")
     elif placeholders:
-        ctx.info(
+        # a test file whose every test is a stub looks tested and is not: a gap of its own
+        ctx.contradicts(
             line=placeholders[0].lineno,
+            confidence=0.5,
             message=f"{len(placeholders)} test functions, all placeholders that check nothing "
             f"({placeholders[0].name} first)",
         )

@@ -1,4 +1,5 @@
-"""Signals of operational practice in code: seeds, tracking, registry, pipelines, SDK infra.
+"""Signals of operational practice in code: tracking, registry, pipelines, SDK infra (random
+seeds are in signals_seeds).
 
 Each function takes a FileContext and the file's CodeIndex (a module's or a notebook's
 cells, see view.py) and emits evidence; the python_code family runs them as rules. Patterns are fnmatch globs over the
@@ -9,49 +10,6 @@ from __future__ import annotations
 
 from mllens.scan.code.analysis import CodeIndex, Site
 from mllens.scan.context import FileContext
-
-SEED_CALLS = (
-    "random.seed",
-    "numpy.random.seed",
-    "torch.manual_seed",
-    "torch.cuda.manual_seed",
-    "torch.cuda.manual_seed_all",
-    "tensorflow.random.set_seed",
-    "tensorflow.set_random_seed",
-    "tensorflow.keras.utils.set_random_seed",
-    "keras.utils.set_random_seed",
-    "keras.*.set_random_seed",
-    "transformers.set_seed",
-    "transformers.*.set_seed",
-    "pytorch_lightning.seed_everything",
-    "lightning.seed_everything",
-    "lightning.*.seed_everything",
-    "accelerate.utils.set_seed",
-    "jax.random.PRNGKey",
-    "jax.random.key",
-    "paddle.seed",
-    "mxnet.random.seed",
-    "numpy.random.default_rng",
-    "numpy.random.RandomState",
-    "torch.Generator().manual_seed",
-    "torch.use_deterministic_algorithms",
-)
-SEED_KWARGS = ("random_state", "seed", "random_seed")
-SPLITS = (
-    "sklearn.model_selection.train_test_split",
-    "sklearn.model_selection.*KFold",
-    "sklearn.model_selection.*ShuffleSplit",
-    "sklearn.model_selection.TimeSeriesSplit",
-    "sklearn.cross_validation.train_test_split",
-    "torch.utils.data.random_split",
-)
-# estimators whose fit draws on a generator they take as random_state (seed, random_seed)
-RANDOM_ESTIMATORS = (
-    "sklearn.*SGD*", "sklearn.*Forest*", "sklearn.*DecisionTree*", "sklearn.*ExtraTree*",
-    "sklearn.*GradientBoosting*", "sklearn.*MLP*", "sklearn.*Bagging*", "sklearn.*AdaBoost*",
-    "sklearn.*KMeans", "xgboost.XGB*", "lightgbm.LGBM*", "catboost.CatBoost*",
-)  # fmt: skip
-_SEEDED_LIBS = ("sklearn.", "xgboost.", "lightgbm.", "catboost.", "imblearn.", "optuna.", "umap.")
 
 TRACKING = (
     "mlflow.log_*",
@@ -173,97 +131,6 @@ def _supports_first(
     if site is not None:
         ctx.supports(line=site.line, message=f"{what}: {site.name}{site.where}", check=check)
     return site
-
-
-def _seed_sites(code: CodeIndex) -> list[Site]:
-    found: list[Site] = []
-    for site in code.find(*SEED_CALLS):
-        first = site.value(0, default=site.value("seed", default=None))
-        if site.last == "use_deterministic_algorithms" or first is not None:
-            found.append(site)  # seed() with no argument seeds from the OS: not reproducible
-    for site in code.calls_with_kw(*SEED_KWARGS):
-        if (
-            site.resolved
-            and site.name.startswith(_SEEDED_LIBS)
-            and any(site.value(k, default=None) is not None for k in SEED_KWARGS if site.kw(k) is not None)
-        ):
-            found.append(site)
-    return sorted(found, key=lambda s: s.line)
-
-
-def _split_seeded(site: Site) -> bool | None:
-    """Whether a data split gives the same rows each run: True when seeded or not shuffled,
-    False when it shuffles from no seed, None when it cannot be told."""
-    if site.last == "random_split":  # torch: a seeded generator, or the global (unseeded) one
-        return site.has_kw("generator") or None
-    if site.last == "TimeSeriesSplit":
-        return True
-    if site.last == "sample":  # a pandas shuffle of every row: seeded or not
-        return site.value("random_state", default=None) is not None
-    seed = site.value("random_state", default=None)
-    shuffles = site.last == "train_test_split" or "Shuffle" in site.last or "Repeated" in site.last
-    shuffle = site.value("shuffle", default=shuffles)
-    if seed is not None or shuffle is False:
-        return True
-    return False if shuffle is True else None
-
-
-def _shuffles(code: CodeIndex) -> list[Site]:
-    """pandas `frame.sample(frac=1, ...)`: a shuffle of every row, the usual start of a split."""
-    return [s for s in code.calls_with_kw("frac") if s.last == "sample" and s.value("frac") in (1, 1.0)]
-
-
-def random_seeds(ctx: FileContext, code: CodeIndex) -> None:
-    shuffles = _shuffles(code)
-    seeded_shuffles = [s for s in shuffles if s.value("random_state", default=None) is not None]
-    sites = sorted([*_seed_sites(code), *seeded_shuffles], key=lambda s: s.line)
-    determinism = code.assignments("torch.backends.cudnn.deterministic")
-    if sites:
-        first = sites[0]
-        message = f"fixes a random seed: {first.name}{first.where}"
-        ctx.supports(line=first.line, message=message, check="random_seeds")
-        ctx.fact("seeds", {"file": ctx.file.path, "line": first.line})
-    elif determinism:
-        ctx.supports(line=determinism[0][2], message="turns on deterministic cuDNN kernels", check="random_seeds")
-        ctx.fact("seeds", {"file": ctx.file.path, "line": determinism[0][2]})
-    else:
-        _unseeded_estimator(ctx, code)
-    seeded = False
-    splits = sorted([*code.find(*SPLITS), *shuffles], key=lambda s: s.line)
-    for split in splits:
-        same = _split_seeded(split)
-        if same and not seeded:
-            seeded = True
-            ctx.supports(
-                line=split.line,
-                message=f"splits the data reproducibly: {split.name}{split.where}",
-                check="reproducible_split",
-            )
-        elif same is False:
-            ctx.contradicts(
-                line=split.line,
-                confidence=0.6,
-                message=f"{split.name} shuffles the data with no seed: each run splits it differently{split.where}",
-                check="reproducible_split",
-            )
-
-
-def _unseeded_estimator(ctx: FileContext, code: CodeIndex) -> None:
-    """The first estimator built with no seed, in a module that fixes none anywhere (in a
-    notebook, python_code.unseeded_training speaks for the project instead)."""
-    for site in code.find(*RANDOM_ESTIMATORS):
-        if site.cell is not None:
-            return
-        if "()" in site.name or not site.last[:1].isupper() or site.has_kw(*SEED_KWARGS):
-            continue  # a method of a built estimator, a function, or a seeded one
-        ctx.contradicts(
-            line=site.line,
-            confidence=0.6,
-            message=f"{site.name} is built with no random_state and nothing here fixes a seed: "
-            f"each run trains a different model{site.where}",
-            check="random_seeds",
-        )
-        return
 
 
 def experiment_tracking(ctx: FileContext, code: CodeIndex) -> None:

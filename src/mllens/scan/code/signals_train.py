@@ -148,8 +148,13 @@ def _emit(
         ctx.info(line=site.line, message=text, check=check)
 
 
+# parts of a search (its space, its objective), not the search: cited only when nothing else is
+_SEARCH_PARTS = frozenset({"HyperParameters", "HyperParameter", "Objective", "Choice", "Int", "Float"})
+
+
 def hyperparameter_search(ctx: FileContext, code: CodeIndex) -> None:
-    site = code.first(*SEARCH)
+    sites = code.select(SEARCH)
+    site = next((s for s in sites if s.last not in _SEARCH_PARTS), sites[0] if sites else None)
     if site is not None:
         _emit(ctx, site, "supports", "tunes hyperparameters with an automated search")
 
@@ -162,7 +167,7 @@ def _strategy(site: Site) -> tuple[str, str] | None:
     if last in ("HalvingGridSearchCV", "HalvingRandomSearchCV", "BayesSearchCV", "BayesianOptimization", "Hyperband"):
         return "supports", "successive-halving or Bayesian search"
     if last in ("RandomizedSearchCV", "RandomSearch"):
-        return "info", "random search"
+        return "contradicts", "random search (no trial learns from the earlier ones)"
     if last in ("HyperparameterTuner", "HyperparameterTuningJob", "sweep"):
         key = {"HyperparameterTuner": "strategy", "HyperparameterTuningJob": "search_algorithm"}.get(
             last, "sampling_algorithm"
@@ -174,7 +179,7 @@ def _strategy(site: Site) -> tuple[str, str] | None:
         if "GRID" in value:
             return "contradicts", f"{key}={raw}"
         if "RANDOM" in value:
-            return "info", f"{key}={raw}"
+            return "contradicts", f"{key}={raw} (no trial learns from the earlier ones)"
         if "BAYES" in value or "HYPERBAND" in value:
             return "supports", f"{key}={raw}"
         return None  # held in a variable, or a value we do not know
@@ -183,13 +188,13 @@ def _strategy(site: Site) -> tuple[str, str] | None:
         if "GRID" in sampler:
             return "contradicts", "optuna GridSampler"
         if "RANDOM" in sampler:
-            return "info", "optuna RandomSampler"
+            return "contradicts", "optuna RandomSampler (no trial learns from the earlier ones)"
         return "supports", f"optuna sampler {sampler.lower()}"
     if last == "fmin":
         algo = _text(site.value("algo"))
         if "TPE" in algo or "ATPE" in algo:
             return "supports", "hyperopt TPE"
-        return ("info", "hyperopt random search") if "RAND" in algo else None
+        return ("contradicts", "hyperopt random search") if "RAND" in algo else None
     if name.startswith("ray.tune"):
         config = site.value("tune_config") or ""
         search = _text(site.value("search_alg", default=config)) + _text(site.value("scheduler", default=""))
@@ -202,7 +207,9 @@ def search_strategy(ctx: FileContext, code: CodeIndex) -> None:
     for site in code.find(*SEARCH):
         found = _strategy(site)
         if found is not None:
-            _emit(ctx, site, found[0], f"search strategy is {found[1]}")
+            # random search beats a grid, so it is a weaker gap than one
+            weaker = 0.6 if found[0] == "contradicts" and "random" in found[1].lower() else None
+            _emit(ctx, site, found[0], f"search strategy is {found[1]}", confidence=weaker)
 
 
 def early_stopping(ctx: FileContext, code: CodeIndex) -> None:

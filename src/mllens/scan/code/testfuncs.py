@@ -3,7 +3,8 @@
 A test that only passes, asserts a constant (`assert True`) or only that a name is callable
 (`self.assertTrue(callable(fn))`: the import already showed that), is marked skip or xfail,
 or calls the code without any assertion shows that a test file exists, not that the code is
-tested: such placeholders do not count as tests of data or model code.
+tested: such placeholders do not count as tests of data or model code. An `if` that raises
+asserts in effect, and a test may assert through a helper function of its own module.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ def _checks_nothing(expr: ast.expr) -> bool:
 
 
 def _asserts(node: Any) -> bool:
+    if isinstance(node, ast.If):  # `if status != "InService": raise ...`: an assert in effect
+        return any(isinstance(n, ast.Raise) for s in node.body for n in ast.walk(s))
     if isinstance(node, ast.Assert):
         return not _checks_nothing(node.test)  # `assert True` checks nothing
     if isinstance(node, ast.Call):
@@ -56,17 +59,34 @@ def _asserts(node: Any) -> bool:
     return False
 
 
-def checks_something(function: Function) -> bool:
-    """The test asserts on something computed (not a skipped or xfail stub, not `pass`)."""
+def checks_something(function: Function, helpers: frozenset[str] = frozenset()) -> bool:
+    """The test asserts on something computed (not a skipped or xfail stub, not `pass`),
+    itself or through a helper of its module that asserts (`helpers`, by name)."""
     if _marked_placeholder(function):
         return False
-    return any(_asserts(node) for statement in function.body for node in ast.walk(statement))
+    for statement in function.body:
+        for node in ast.walk(statement):
+            if _asserts(node):
+                return True
+            if helpers and isinstance(node, ast.Call) and _last_name(node) in helpers:
+                return True
+    return False
+
+
+def _asserting_helpers(tree: ast.Module) -> frozenset[str]:
+    """Functions of the module, not tests themselves, that assert (`_check_prediction`)."""
+    return frozenset(
+        n.name
+        for n in ast.walk(tree)
+        if isinstance(n, Function) and not n.name.startswith("test") and checks_something(n)
+    )
 
 
 def real_tests(tree: ast.Module) -> tuple[list[Function], list[Function]]:
     """(tests that check something, placeholder tests) of a test module."""
     real: list[Function] = []
     placeholders: list[Function] = []
+    helpers = _asserting_helpers(tree)
     for function in test_functions(tree):
-        (real if checks_something(function) else placeholders).append(function)
+        (real if checks_something(function, helpers) else placeholders).append(function)
     return real, placeholders

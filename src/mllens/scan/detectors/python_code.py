@@ -13,6 +13,7 @@ from mllens.scan.code import signals_exposure as exposure
 from mllens.scan.code import signals_libs as libs
 from mllens.scan.code import signals_model as model
 from mllens.scan.code import signals_ops as ops
+from mllens.scan.code import signals_seeds as seeds
 from mllens.scan.code import signals_serving as serving
 from mllens.scan.code import signals_train as train
 from mllens.scan.code.analysis import CodeIndex
@@ -25,7 +26,7 @@ from mllens.scan.registry import rule
 
 @rule()
 def random_seeds(ctx: FileContext) -> None:
-    read(ops.random_seeds, ctx)
+    read(seeds.random_seeds, ctx)
 
 
 @rule()
@@ -218,7 +219,7 @@ def training_in_modules(ctx: FileContext) -> None:
 # test (ml_tests reads only those): `skip_file` rules a file out when none of them can find
 # anything in its words.
 IN_NOTEBOOKS: tuple[Signal, ...] = (
-    ops.random_seeds,
+    seeds.random_seeds,
     ops.experiment_tracking,
     ops.model_registry,
     model.data_validation,
