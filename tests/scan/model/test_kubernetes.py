@@ -97,7 +97,7 @@ def test_seldon_predictors_split_shadow_explainer_and_hpa() -> None:
     assert [(v.instance_count.raw, v.shadow) for v in deployment.variants] == [(3, False), (1, True), (1, True)]
     assert deployment.explainer is not None and deployment.explainer.line == 9
     endpoint = next(r for r in found if isinstance(r, Endpoint))
-    assert endpoint.rollout is not None and endpoint.rollout.traffic_type.line == 5
+    assert endpoint.rollout is not None and endpoint.rollout.traffic_type.line == 8  # the first traffic share
     target = next(r for r in found if isinstance(r, ScalingTarget))
     assert (target.min_capacity.raw, target.max_capacity.raw, target.max_capacity.line) == (2, 2, 11)
 
@@ -234,3 +234,45 @@ def test_environments_that_agree_or_render_other_objects() -> None:
     assert isinstance(deployment, Deployment) and deployment.variants[0].instance_count.raw == 2
     other = {"dev": resources("d.yaml", _docs(1)), "prod": []}
     assert [r.address for r in merged(other, {})] == ["Deployment api (dev)"]
+
+
+KFSERVING_RUNTIME_MESH = """\
+apiVersion: serving.kubeflow.org/v1alpha2
+kind: InferenceService
+metadata: {name: legacy}
+spec:
+  default:
+    predictor:
+      custom:
+        container: {image: acme/model:1.0.0}
+---
+apiVersion: serving.kserve.io/v1alpha1
+kind: ServingRuntime
+metadata: {name: ovms}
+spec:
+  multiModel: true
+  replicas: 1
+---
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: split}
+spec:
+  http:
+    - match: [{headers: {x-version: {exact: blue}}}]
+      route: [{destination: {host: blue}}]
+    - route:
+        - destination: {host: green}
+          weight: 90
+        - destination: {host: blue}
+          weight: 10
+"""
+
+
+def test_kfserving_layout_default_replicas_runtime_replicas_and_weighted_routes() -> None:
+    found = _state(KFSERVING_RUNTIME_MESH)
+    legacy, runtime = (r for r in found if isinstance(r, Deployment))
+    count = legacy.variants[0].instance_count
+    assert (count.raw, count.name, count.line) == (1, "minReplicas (default)", 6)  # at the predictor
+    assert (runtime.variants[0].instance_count.raw, runtime.variants[0].instance_count.line) == (1, 15)
+    rollouts = [r.rollout for r in found if isinstance(r, Endpoint) and r.rollout is not None]
+    assert [(r.traffic_type.raw, r.traffic_type.line) for r in rollouts] == [("CANARY", 26)]  # the first weight

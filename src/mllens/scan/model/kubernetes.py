@@ -68,10 +68,15 @@ def _variant(count: Value, *, shadow: bool = False) -> Variant:
 
 
 def _inference_service(r: _Reader) -> Iterator[Resource]:
-    spec, predictor = r.obj.child("spec"), r.obj.child("spec.predictor")
+    # KServe v1beta1 holds its components in spec; KFServing v1alpha2 in spec.default
+    spec = r.obj.child("spec") if r.obj.child("spec.predictor") is not None else r.obj.child("spec.default")
+    predictor = spec.child("predictor") if spec is not None else None
     if spec is None or predictor is None:
         return
-    variants = [_variant(r.at(predictor, "minReplicas"))]
+    least = r.at(predictor, "minReplicas")
+    if not least.written:  # KServe's default: one pod stands between callers and an outage
+        least = Value(1, r.path, spec.line_of("predictor"), "minReplicas (default)")
+    variants = [_variant(least)]
     transformer = spec.child("transformer")
     if transformer is not None:
         variants.append(_variant(r.at(transformer, "minReplicas")))
@@ -122,7 +127,9 @@ def _seldon(r: _Reader) -> Iterator[Resource]:
             explainer = r.at(predictor, "explainer")
     yield Deployment(**r.base("Seldon Core"), variants=tuple(variants), explainer=explainer)
     split = [p for p in predictors if (as_int(p.get("traffic")) or 0) > 0 or as_bool(p.get("shadow"))]
-    rollout = _canary(r, spec, "predictors") if len(predictors) > 1 and split else None
+    # at the first predictor's traffic share, where the split is written
+    rollout = _canary(r, split[0], "traffic" if split[0].has("traffic") else "shadow") \
+        if len(predictors) > 1 and split else None
     yield Endpoint(**r.base("Seldon Core"), rollout=rollout)
     for predictor in predictors:
         for component in predictor.children("componentSpecs"):
@@ -146,6 +153,9 @@ def _runtime(r: _Reader) -> Iterator[Resource]:
     multi, line = r.obj.at("spec.multiModel")
     if as_bool(multi):
         yield _multi_model(r, Value("MultiModel", r.path, line, "multiModel: true"))
+    spec = r.obj.child("spec")
+    if spec is not None and spec.has("replicas"):  # the model servers a (ModelMesh) runtime keeps
+        yield Deployment(**r.base("KServe"), variants=(_variant(r.at(spec, "replicas")),))
 
 
 def _mesh_policy(r: _Reader) -> Iterator[Resource]:
@@ -170,6 +180,17 @@ def _progressive(r: _Reader) -> Iterator[Resource]:
             return
 
 
+def _virtual_service(r: _Reader) -> Iterator[Resource]:
+    """An Istio VirtualService whose route splits traffic by weight between destinations
+    (a canary, or two model versions side by side)."""
+    spec = r.obj.child("spec")
+    for route in spec.children("http") if spec is not None else []:
+        weighted = [d for d in route.children("route") if d.has("weight")]
+        if len(weighted) > 1:
+            yield Endpoint(**r.base("Istio"), rollout=_canary(r, weighted[0], "weight"))
+            return
+
+
 def _workload(r: _Reader) -> Iterator[Resource]:
     spec = r.obj.child("spec")
     yield Deployment(**r.base("Kubernetes"), variants=(_variant(r.at(spec, "replicas")),))
@@ -190,10 +211,10 @@ def _autoscaler(r: _Reader) -> Iterator[Resource]:
 def _network_policy(r: _Reader) -> Iterator[Resource]:
     spec = r.obj.child("spec")
     if spec is not None and ("Ingress" in listify(spec.get("policyTypes")) or spec.has("ingress")):
-        yield Network(**r.base("Kubernetes"), admits_only_selected=not _admits_anyone(spec.get("ingress")))
+        yield Network(**r.base("Kubernetes"), admits_only_selected=not admits_anyone(spec.get("ingress")))
 
 
-def _admits_anyone(ingress: Any) -> bool:
+def admits_anyone(ingress: Any) -> bool:
     """An ingress rule with no `from`, or a peer that is every pod of every namespace (an
     empty namespaceSelector) or every address (0.0.0.0/0): the policy selects no caller."""
     for item in listify(ingress):
@@ -253,6 +274,7 @@ _MAPPERS = {
     "ServingRuntime": _runtime,
     "ClusterServingRuntime": _runtime,
     "TrainedModel": _runtime,
+    "VirtualService": _virtual_service,
     "AuthorizationPolicy": _mesh_policy,
     "RequestAuthentication": _mesh_policy,
     "PeerAuthentication": _mesh_policy,

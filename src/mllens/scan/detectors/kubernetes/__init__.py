@@ -7,6 +7,9 @@ policies, multi-model runtimes, schedules and Prometheus alerts are mapped into 
 model (mllens.scan.model.kubernetes) and judged by the ml_resources family, once for every
 syntax.
 
+The rules of this module read one object at a time; `workloads` sizes containers and
+`mesh` reads the service mesh and how services are exposed.
+
 Rules read rendered YAML only: plain manifests, Helm chart templates rendered with their
 chart's values, and the objects a Kustomize overlay changes (the engine prepares them). Values
 that are not literals (a `${helm:...}` reference left by the renderer, a number written as a
@@ -255,3 +258,4 @@ def serving_auth_annotation(ctx: FileContext) -> None:
             ctx.contradicts(line=annotations.line_of(key),
                             message=f"{obj.address} turns caller authentication off ({key}: false): anyone who "
                                     f"reaches its route or service can query the model")
+
