@@ -196,7 +196,9 @@ def _relative(path: str, target: str) -> str:
 
 
 _MAKE = re.compile(r"(?:^|[\s;&|(])(?:make|gmake|\$\(MAKE\))\s+((?:-[\w-]+(?:\s+\S+)?\s+)*)([A-Za-z][\w.-]*)")
-_SCRIPT = re.compile(r"(?:^|[\s;&|(])(?:(?:ba|z)?sh\s+|source\s+|\.\s+)?((?:\./|[\w.-]+/)[\w./-]*\.(?:sh|bash))\b")
+# a script by its path (./run.sh, ci/test.sh), or by a bare name given to a shell (`. run.sh`, `bash run.sh`)
+_SCRIPT = re.compile(r"(?:^|[\s;&|(])(?:(?:(?:ba|z)?sh|source|\.)\s+([\w-][\w./-]*\.(?:sh|bash))|"
+                     r"((?:\./|[\w.-]+/)[\w./-]*\.(?:sh|bash)))\b")
 
 
 def _command_calls(file: ParsedFile, cmds: Any) -> list[At]:
@@ -207,5 +209,13 @@ def _command_calls(file: ParsedFile, cmds: Any) -> list[At]:
             if "-C" not in m.group(1) and "-f" not in m.group(1):
                 out.append(At(f"make:{m.group(2)}", c.line, c.job))
         for m in _SCRIPT.finditer(c.text):
-            out.append(At(f"file:{posixpath.normpath(m.group(1))}", c.line, c.job))
+            out.append(At(f"file:{_in(c.cwd, m.group(1) or m.group(2))}", c.line, c.job))
     return out
+
+
+def _in(cwd: str, path: str) -> str:
+    """A script's path from the repository root: under the step's working directory when it
+    names one written out (a `${{ }}` or `$(...)` directory is not known)."""
+    if cwd and not path.startswith("/") and "$" not in cwd:
+        return posixpath.normpath(posixpath.join(cwd.lstrip("/"), path))
+    return posixpath.normpath(path)

@@ -19,7 +19,9 @@ TESTS = re.compile(r"(^|[\s;&|(])(pytest|py\.test|tox|nox)(\s|$)|python3?\s+-m\s
                    r"\b(hatch|poetry|uv|pdm|pipenv)\s+run\s+(pytest|tox|nox|test)\b|"
                    r"\b(npm|yarn|pnpm)\s+(run\s+)?test\b|\bgo\s+test\b|\bcargo\s+test\b|\b(mvn|gradle)\w*\s+test\b|"
                    # a shell script of the test suite run by path: tests/x.sh, test_x.sh, x_test.sh
-                   r"(^|[\s;&|(])((ba)?sh\s+)?(\./)?([\w.-]+/)*(tests?/[\w.-]+|test_[\w.-]+|[\w.-]+_tests?)\.sh(?=\s|$|[;&|)])")
+                   r"(^|[\s;&|(])((ba)?sh\s+)?(\./)?([\w.-]+/)*(tests?/[\w.-]+|test_[\w.-]+|[\w.-]+_tests?)\.sh(?=\s|$|[;&|)])|"
+                   # a test module run as a script: python test_api.py, python tests/smoke.py
+                   r"\bpython[\d.]*\s+(\./)?([\w.-]+/)*(test_\w*|tests?/[\w.-]+)\.py(?=\s|$|[;&|)])")
 # a python script or module whose own name (not a folder's: training/stage_model.py) says train or pipeline
 TRAIN = re.compile(r"\bpython3?\s+(-m\s+)?(?:[\w.-]*/)*[\w.-]*train[\w.-]*(?=\s|$|[;&|)])|"
                    r"\b(make|just|invoke)\s+train\b|"
@@ -92,6 +94,18 @@ def deploys(text: str) -> bool:
     if _DEPLOY_ML.search(text) or any(_deployment_job(part) for part in CHAIN.split(text)):
         return True
     return any(_DEPLOY_INFRA.search(part) and ML_TARGET.search(part) for part in CHAIN.split(text))
+
+
+# An ML pipeline published to its orchestrator, where runs (and schedules) start from it:
+# Kubeflow Pipelines uploads, TFX pipeline create/update (the tfx CLI or a tfx-cli builder
+# image), SageMaker create/update-pipeline. A deployment of the training workflow, not of a model.
+_PUBLISH_PIPELINE = re.compile(r"\bkfp\b[^|;&]*?\spipeline\s+(upload|create|upload-version)\b|"
+                               r"\btfx(-cli)?\b[^|;&]*?\spipeline\s+(create|update)\b|"
+                               r"\baws\s+sagemaker\s+(create|update)-pipeline\b")
+
+
+def publishes_pipeline(text: str) -> bool:
+    return counts(text) and _PUBLISH_PIPELINE.search(text) is not None
 
 
 # A model version registered: CLIs of the registries, or a python script or module named for it.

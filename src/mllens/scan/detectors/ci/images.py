@@ -85,12 +85,11 @@ def _judge(ctx: FileContext, ref: str, line: int, command: Command | None) -> No
     kind, shown, var = verdict
     at = var.line if var is not None else line
     where = f" (tag set by {var.name} at line {var.line})" if var is not None else ""
-    if kind == "commit":
-        # a version of what is served; it pins no image the project builds on (base_images_pinned)
-        ctx.supports(line=at, check=_CHECKS[0], message=f"CI pushes {shown}, tagged with the commit or build it "
-                                                          f"came from{where}")
-        return
-    for check in _CHECKS:  # a moving tag: nothing served has a version, and whatever pulls it follows it
+    for check in _CHECKS:  # the version of what is served, and of the image the jobs that pull it run
+        if kind == "commit":
+            ctx.supports(line=at, check=check, message=f"CI pushes {shown}, tagged with the commit or build it "
+                                                         f"came from{where}")
+            continue
         ctx.contradicts(line=at, check=check, message=f"CI pushes {shown} as latest{where}: what is deployed "
                                                       "cannot be told apart from the next build, nor rolled back by "
                                                       "tag")

@@ -41,7 +41,15 @@ def training_in_ci(ctx: FileContext) -> None:
 
 @rule()
 def deployment_in_ci(ctx: FileContext) -> None:
-    found = runs.first_deployment(commands(ctx.file)) if system_of(ctx.file) is not None else None
+    if system_of(ctx.file) is None:
+        return
+    found = runs.first_deployment(commands(ctx.file))
+    if found is None:  # no model deployed here; the training pipeline itself may be
+        published = next((c for c in commands(ctx.file) if runs.publishes_pipeline(c.text)), None)
+        if published is not None:
+            ctx.supports(line=published.line, message=f"CI publishes the ML pipeline to its orchestrator: "
+                                                      f"{published.text[:80]}")
+        return
     if found is not None:
         ctx.supports(line=found.line, message=f"CI deploys: {found.text[:80]}")
         view = pipeline(ctx.file)
