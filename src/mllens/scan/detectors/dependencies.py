@@ -172,6 +172,9 @@ def manifest_unlocked(ctx: FileContext) -> None:
         return  # the lock file pins what the ranges allow; it has its own evidence
     if library_style and _requirements_near(ctx, ctx.file.path):
         return  # ranges are the package's metadata; the requirements files say what is installed
-    line = loose[0].line or 1
+    # at the first dependency with no version at all when there is one: the one most likely
+    # to change under the project (a `==1.27.*` above it still moves only within a release)
+    bare = next((item for item in loose if not item.spec and item.line), loose[0])
+    line = bare.line or 1
     ctx.contradicts(line=line, message=_summary(loose, total) + ", and no lock file pins them",
                     confidence=None if not library_style else 0.6)

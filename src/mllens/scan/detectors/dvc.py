@@ -171,6 +171,23 @@ def tracked_data(ctx: FileContext) -> None:
 
 
 @rule()
+def tracked_model(ctx: FileContext) -> None:
+    """A .dvc pointer to a model file: the artefact a service loads, versioned by hash."""
+    if not ctx.file.path.endswith(".dvc"):
+        return
+    doc = _first_doc(ctx)
+    outs = doc.get("outs") if doc is not None else None
+    if doc is None or "cmd" in doc or not isinstance(outs, list):
+        return  # a DVC 1.x stage file writes the model; its lock is judged by lock_lineage
+    models = [o for o in outs if isinstance(o, dict) and ("md5" in o or "hash" in o or "etag" in o)
+              and o.get("cache") is not False and _MODEL_OUT.search(str(o.get("path", "")))]
+    if models:
+        what = ", ".join(str(o.get("path", "?")) for o in models[:3])
+        ctx.supports(line=doc.line_of("outs"), message=f"DVC versions the model {what} by content hash: "
+                                                       "each commit names the exact artefact to serve")
+
+
+@rule()
 def data_remote(ctx: FileContext) -> None:
     """.dvc/config: a remote where the versioned data is pushed, or none."""
     if not ctx.file.path.endswith(".dvc/config"):

@@ -9,6 +9,7 @@ notebooks as such (training kept only there) are the notebooks family's.
 
 from __future__ import annotations
 
+from mllens.scan.code import signals_data as fetch
 from mllens.scan.code import signals_exposure as exposure
 from mllens.scan.code import signals_libs as libs
 from mllens.scan.code import signals_model as model
@@ -236,6 +237,7 @@ IN_NOTEBOOKS: tuple[Signal, ...] = (
     train.spot_training,
     train.distributed_training,
     train.training_profiler,
+    fetch.dataset_downloads,
 )
 SIGNALS: tuple[Signal, ...] = (
     *IN_NOTEBOOKS,
@@ -278,3 +280,26 @@ def unseeded_training(ctx: ProjectContext) -> None:
             line=first["line"],
             message=f"the project trains models ({len(training)} files) but never fixes a random seed",
         )
+
+
+@rule()
+def dataset_downloads(ctx: FileContext) -> None:
+    read(fetch.dataset_downloads, ctx)
+
+
+@rule(scope="project")
+def unversioned_downloads(ctx: ProjectContext) -> None:
+    found = [f for f in ctx.facts_of("data_download") if isinstance(f, dict) and not f.get("verified")]
+    downloads = sorted((f for f in found if not is_test_path(str(f["file"]))), key=lambda f: (f["file"], f["line"]))
+    if not downloads:
+        return
+    if any(True for _ in ctx.facts_of("dvc_out")) or any(True for _ in ctx.facts_of("lfs_pattern")):
+        return  # some data is versioned by DVC or kept in git LFS
+    if any(f.path.endswith((".dvc", "dvc.yaml")) for f in ctx.index.files):
+        return
+    first = downloads[0]
+    more = f" and {len(downloads) - 1} more" if len(downloads) > 1 else ""
+    ctx.contradicts(file=".", line=None,
+                    message=f"data is downloaded when the code runs ({first['call']} at {first['file']}:"
+                            f"{first['line']}{more}) with no version or checksum, and nothing in the project "
+                            "versions data (no DVC, no git LFS): a retrain cannot get the same data back")
