@@ -5,7 +5,9 @@ A request to CreateEndpointConfig, CreateModel, CreateModelPackage, CreateMonito
 DataCaptureConfig, KmsKeyId, VpcConfig ...), so it is handed to the CloudFormation adapter's
 mapping (one mapping, as for CDK). CreateTrainingJob and CreateProcessingJob, which have no
 CloudFormation resource, are read here (`training_request`, also used for the Airflow
-operators' configs and tuning jobs' training definitions).
+operators' configs and tuning jobs' training definitions). UpdateEndpoint is read as the
+Endpoint it updates; without a DeploymentConfig the service shifts all traffic to the new
+configuration at once with no automatic rollback (its documented default), and so it is read.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 from mllens.scan.detectors._cfn import CfnResource
 from mllens.scan.detectors._iac import Node
-from mllens.scan.model.kinds import Resource, TrainingJob
+from mllens.scan.model.kinds import Endpoint, Resource, Rollout, TrainingJob
 from mllens.scan.model.pyresolve import Call
 from mllens.scan.model.sdk_code import Code
 from mllens.scan.model.values import Value
@@ -96,9 +98,10 @@ def resources(code: Code) -> Iterator[Resource]:
     for call in module.calls:
         func: Any = call.node.func
         method = getattr(func, "attr", "")
-        if not method.startswith(("create_", "update_model_package")) or method not in (
+        if not method.startswith(("create_", "update_")) or method not in (
             *CFN_TYPES,
             "update_model_package",
+            "update_endpoint",
             "create_training_job",
             "create_processing_job",
             "create_hyper_parameter_tuning_job",
@@ -116,6 +119,12 @@ def resources(code: Code) -> Iterator[Resource]:
             definition = request.get("TrainingJobDefinition")
             if isinstance(definition, YamlMap):
                 yield training_request(code, call, definition, address=address, type="CreateHyperParameterTuningJob")
+        elif method == "update_endpoint":
+            found = as_cfn(code, call, request, "Endpoint", address)
+            if isinstance(found, Endpoint) and found.rollout is None:
+                found = dataclasses.replace(found, rollout=in_place(code, call.line, "DeploymentConfig"))
+            if found is not None:
+                yield found
         elif method == "update_model_package":
             # a script that sets a version's approval status decides it itself: judged as the
             # status a version is registered with (ml_resources.registry_approval). A notebook
@@ -128,3 +137,11 @@ def resources(code: Code) -> Iterator[Resource]:
             found = as_cfn(code, call, request, CFN_TYPES[method], address)
             if found is not None:
                 yield found
+
+
+def in_place(code: Code, line: int, name: str) -> Rollout:
+    """An endpoint update with no deployment policy: the service's default, all traffic at once
+    and no automatic rollback, named as the setting left out."""
+    absent = Value.absent(code.file.path, line, name)
+    return Rollout(block=absent, rolling=absent, auto_rollback=absent,
+                   traffic_type=Value("ALL_AT_ONCE", code.file.path, line, f"{name} unset"))

@@ -9,10 +9,13 @@ type is read when it passes `initial_instance_count` (a SageMaker-only keyword).
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
+from mllens.scan.model.boto3_sagemaker import in_place
 from mllens.scan.model.kinds import (
     Deployment,
+    Endpoint,
     Model,
     ModelVersion,
     MonitoringJob,
@@ -132,6 +135,18 @@ def _deployment(code: Code, call: Call) -> Deployment:
     )
 
 
+def _updates_in_place(code: Code, call: Call, name: str) -> bool:
+    """A Predictor's `update_endpoint(...)` (SDK v2), or `deploy(..., update_endpoint=True)` (v1):
+    the endpoint is switched to the new model in place (a boto3 client's call is read by boto3_sagemaker)."""
+    method = getattr(call.node.func, "attr", "")
+    if "client(sagemaker)" in name or not any(t == "sagemaker" or t.startswith("sagemaker.")
+                                               for t in code.module.imports.values()):
+        return False
+    flag = call.kw("update_endpoint")
+    return method == "update_endpoint" or (
+        method == "deploy" and isinstance(flag, ast.Constant) and flag.value is True)
+
+
 def _monitor(code: Code, call: Call, cls: str, baselines: set[str]) -> MonitoringJob:
     kw = code.module.keywords(call)
     network = kw.get("network_config")
@@ -188,7 +203,7 @@ def _pipeline(code: Code, call: Call, steps: dict[str, Call]) -> Pipeline:
 def resources(code: Code) -> Iterator[Resource]:
     module = code.module
     named = [(call, module.qualified(call)) for call in module.calls]
-    named = [(call, name) for call, name in named if name]
+    named = [(call, name) for call, name in named if name or getattr(call.node.func, "attr", "") == "update_endpoint"]
     serverless = any(c.kw("serverless_inference_config") is not None for c, n in named if n.endswith(".deploy"))
     baselines = {_last(n.split("()", 1)[0]) for _, n in named if n.endswith("().suggest_baseline")}
     steps: dict[str, Call] = {}
@@ -247,6 +262,9 @@ def resources(code: Code) -> Iterator[Resource]:
                 yield check
         elif _is_class(name, cls) and cls == "Pipeline":
             yield _pipeline(code, call, steps)
+        if _updates_in_place(code, call, name):
+            yield Endpoint(**code.base(call, service="SageMaker", type="update_endpoint", address=code.written(call)),
+                           rollout=in_place(code, call.line, "update_endpoint"))
         if call in registrations:
             kw = module.keywords(call)
             yield ModelVersion(
