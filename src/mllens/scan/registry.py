@@ -49,6 +49,7 @@ FAMILY_MODULES: tuple[str, ...] = (
     "mllens.scan.detectors.data",
     "mllens.scan.detectors.docs",
     "mllens.scan.detectors.secrets",
+    "mllens.scan.detectors.monitoring",
 )
 ENTRY_POINT_GROUP = "mllens.detectors"
 # Facts the scan itself reads, beside the project rules: `lifecycle` notes for the report's

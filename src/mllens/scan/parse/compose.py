@@ -41,6 +41,8 @@ class Service:
     healthcheck: Setting | None = None  # "disabled", or the test as written
     environment: tuple[tuple[str, Setting], ...] = ()
     ports: tuple[Setting, ...] = ()
+    command: Setting | None = None  # the command (a list joined by spaces) as written
+    replicas: Setting | None = None  # deploy.replicas, or the older scale
 
 
 def _line(holder: Any, key: Any, default: int) -> int:
@@ -120,7 +122,24 @@ def _service(name: str, body: Mapping[str, Any], line: int) -> Service:
         environment=_pairs(body.get("environment"), _line(body, "environment", line)),
         ports=tuple(Setting(text, _line(ports, i, line)) for i, p in enumerate(ports)
                     if (text := _port(p)) is not None) if isinstance(ports, list) else (),
+        command=_command(body.get("command"), _line(body, "command", line)),
+        replicas=_replicas(body, line),
     )
+
+
+def _command(value: Any, line: int) -> Setting | None:
+    if isinstance(value, list):
+        return Setting(" ".join(str(v) for v in value), line)
+    text = _scalar(value)
+    return Setting(text, line) if text is not None else None
+
+
+def _replicas(body: Mapping[str, Any], line: int) -> Setting | None:
+    deploy = body.get("deploy")
+    if isinstance(deploy, Mapping) and _scalar(deploy.get("replicas")) is not None:
+        return Setting(str(_scalar(deploy.get("replicas"))), _line(deploy, "replicas", _line(body, "deploy", line)))
+    text = _scalar(body.get("scale"))
+    return Setting(text, _line(body, "scale", line)) if text is not None else None
 
 
 def _shaped(data: Mapping[str, Any]) -> bool:
