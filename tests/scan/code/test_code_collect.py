@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from mllens.scan.code.analysis import CodeIndex, Unit
+from mllens.scan.code.analysis import UNKNOWN, CodeIndex, Unit
 from mllens.scan.code.collect import Collected, bound_names, collect
 
 MODULE = """\
@@ -71,3 +71,29 @@ def test_bound_names_of_targets() -> None:
     assert _names("x") == ["x"]
     assert sorted(_names("a, (b, *c)")) == ["a", "b", "c"]
     assert _names("obj.attr") == [] and _names("d[k]") == []
+
+
+DEFAULTS = """\
+def load(model_name="bert-base-uncased", *, revision=None, size=SIZE):
+    return model_name
+
+def other(size="small", rows=()):
+    return size
+
+def rebound(path="a.csv"):
+    path = path.strip()
+"""
+
+
+def test_a_parameter_default_is_known_only_where_every_function_agrees() -> None:
+    index = CodeIndex([Unit(ast.parse(DEFAULTS))])
+
+    def default(name: str) -> object:
+        return index.default_of(ast.Name(id=name))
+
+    assert default("model_name") == "bert-base-uncased"
+    assert default("revision") is None  # a constant None default is a default like any other
+    assert default("size") is UNKNOWN  # two functions disagree (SIZE is no constant): UNKNOWN
+    assert default("rows") is UNKNOWN  # a tuple default is not a constant
+    assert default("path") is UNKNOWN  # rebound in the body: it may hold anything
+    assert default("missing") is UNKNOWN

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
-from mllens.scan.code.collect import bound_names, collect
+from mllens.scan.code.collect import AMBIGUOUS, bound_names, collect
 from mllens.scan.code.patterns import COMPILED, pattern_set
 
 UNKNOWN: Any = type("Unknown", (), {"__repr__": lambda self: "UNKNOWN", "__bool__": lambda self: False})()
@@ -150,6 +150,7 @@ class CodeIndex:
         # Resolution is per file, not per scope: a name some function takes as a parameter
         # may hold anything there, so an assignment elsewhere does not give it a type.
         self._params = found.params
+        self._defaults = found.defaults
         # in source order, so a name bound from an earlier typed local resolves (`b = store.make()`)
         for target, value, unit in sorted(found.binds, key=_bind_order):
             self._bind(target, value, unit)
@@ -311,6 +312,14 @@ class CodeIndex:
             qualified, resolved = self.qualify(expr.func)
             return f"{qualified}()" if resolved and qualified else UNKNOWN
         return UNKNOWN
+
+    def default_of(self, expr: ast.expr | None) -> Any:
+        """The constant a parameter named by `expr` defaults to, where every function of the
+        code taking that name gives it that default and nothing else binds it; else UNKNOWN."""
+        if not isinstance(expr, ast.Name) or expr.id in self._variables or expr.id in self.consts:
+            return UNKNOWN
+        found = self._defaults.get(expr.id, AMBIGUOUS)
+        return UNKNOWN if found is AMBIGUOUS else found
 
     def is_gated(self, node: ast.AST, cell: int | None) -> bool:
         """Inside the body of an `if` that compares values (a metric threshold?)."""

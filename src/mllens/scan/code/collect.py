@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+AMBIGUOUS: Any = object()  # a name given different values
+
 if TYPE_CHECKING:
     from mllens.scan.code.analysis import Unit
 
@@ -69,6 +71,8 @@ class Collected:
     binds: list[tuple[ast.expr, ast.expr, Unit]] = field(default_factory=list)  # (target, value, unit)
     variables: set[str] = field(default_factory=set)  # names rebound to a value not written out
     params: set[str] = field(default_factory=set)  # names some function takes as a parameter
+    # a parameter's default where every function taking that name gives it the same constant
+    defaults: dict[str, Any] = field(default_factory=dict)
 
 
 def collect(units: Iterable[Unit]) -> Collected:
@@ -171,6 +175,14 @@ class Collector:
             for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
                 if arg is not None:
                     self.found.params.add(arg.arg)
+            # (a parameter with no default, or a default not written out, may hold anything)
+            positional = (*args.posonlyargs, *args.args)
+            defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+            for arg, default in zip((*positional, *args.kwonlyargs), (*defaults, *args.defaults, *args.kw_defaults),
+                                    strict=True):
+                value = default.value if isinstance(default, ast.Constant) else AMBIGUOUS
+                if self.found.defaults.setdefault(arg.arg, value) != value:
+                    self.found.defaults[arg.arg] = AMBIGUOUS
 
 
 # Per node type, what the walk notes (plain functions on the class, not bound methods kept

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mllens.scan.code.analysis import CodeIndex, Site
-from mllens.scan.code.signals_train import trains
+from mllens.scan.code.analysis import UNKNOWN, CodeIndex, Site
+from mllens.scan.code.signals_train import fine_tunes_here
 from mllens.scan.context import FileContext
 
 # decorators or calls that take a `retries` count
@@ -119,6 +119,9 @@ def hub_revisions(ctx: FileContext, code: CodeIndex) -> None:
         if site.last == "from_pretrained" and any(w in site.name for w in _NOT_WEIGHTS):
             continue  # a tokenizer or config: the weights are what a pin must fix
         repo = site.value(0, default=site.value("repo_id", default=site.value("pretrained_model_name_or_path")))
+        if repo is UNKNOWN:  # `from_pretrained(model_name)`, the name a parameter with a default
+            given = site.arg(0) or site.kw("repo_id") or site.kw("pretrained_model_name_or_path")
+            repo = code.default_of(given)
         if not _hub_id(repo):
             continue
         pinned = _pinned(site.value("revision", default=None))
@@ -129,7 +132,7 @@ def hub_revisions(ctx: FileContext, code: CodeIndex) -> None:
                             message=f"{repo} runs the hub's own code (trust_remote_code=True) at no pinned "
                                     f"revision: {site.name}{site.where}")
         if fine_tunes is None:
-            fine_tunes = trains(code) or code.first("*LightningModule", sites="bases") is not None
+            fine_tunes = fine_tunes_here(code)
         if fine_tunes:
             if pinned:
                 ctx.supports(line=site.line, check="base_model_pinned",
@@ -164,14 +167,41 @@ MONITORING_JOBS = (
     "azure.ai.ml.entities.PredictionDriftSignal",
 )
 EVIDENTLY_DRIFT = ("evidently.model_monitoring.*DriftMonitor",)
+# Evidently runs that compare current data with a reference: a monitoring service, or a report
+# or test suite whose metrics or presets (anything of evidently's named *Drift*) measure drift
+EVIDENTLY_MONITORS = ("evidently.model_monitoring.ModelMonitoring",)
+EVIDENTLY_RUNS = (
+    "evidently.report.Report",
+    "evidently.Report",
+    "evidently.test_suite.TestSuite",
+    "evidently.dashboard.Dashboard",
+)
+EVIDENTLY_DRIFT_PARTS = ("evidently.*Drift*",)
+# what runs a module's code again and again: a flow or DAG of an orchestrator
+SCHEDULED = ("prefect.flow", "airflow.DAG", "airflow.models.DAG", "airflow.decorators.dag", "dagster.job",
+             "dagster.schedule", "metaflow.schedule", "kfp.dsl.pipeline", "zenml.pipeline")
 ALERTS = ("google.cloud.aiplatform.model_monitoring.EmailAlertConfig", "azure.ai.ml.entities.AlertNotification")
 
 
+def _evidently_drift(code: CodeIndex) -> Site | None:
+    """Where Evidently compares current data with a reference for drift, if it does here."""
+    found = code.first(*EVIDENTLY_DRIFT, *EVIDENTLY_MONITORS)
+    if found is None:
+        part = code.first(*EVIDENTLY_DRIFT_PARTS)
+        if part is not None:
+            found = code.first(*EVIDENTLY_RUNS) or part
+    return found
+
+
 def monitoring_jobs(ctx: FileContext, code: CodeIndex) -> None:
-    drift = code.first(*EVIDENTLY_DRIFT)
+    drift = _evidently_drift(code)
     if drift is not None:
         ctx.supports(line=drift.line, check="drift_monitoring",
                      message=f"monitors production inputs for drift: {drift.name}{drift.where}")
+        runs = code.first(*SCHEDULED, sites="decorators") or code.first(*SCHEDULED)
+        if runs is not None:
+            ctx.supports(line=runs.line, check="model_monitoring_schedule",
+                         message=f"the drift checks run as an orchestrated flow: {runs.name}{runs.where}")
     alert = code.first(*ALERTS)
     if alert is not None and (drift is not None or code.first(*MONITORING_JOBS) is not None):
         ctx.supports(line=alert.line, check="drift_alert",

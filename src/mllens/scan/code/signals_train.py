@@ -278,6 +278,11 @@ def trains(code: CodeIndex) -> bool:
     return code.first("accelerate.Accelerator().backward") is not None
 
 
+def fine_tunes_here(code: CodeIndex) -> bool:
+    """The module trains, or defines a Lightning module (whose training_step a Trainer runs)."""
+    return trains(code) or code.first("*LightningModule", sites="bases") is not None
+
+
 def warm_start(ctx: FileContext, code: CodeIndex) -> None:
     site = next((t for t in code.find("sagemaker.*HyperparameterTuner") if t.has_kw("warm_start_config")), None)
     site = site or code.first("sagemaker.tuner.WarmStartConfig", "sagemaker.*WarmStartConfig")
@@ -302,7 +307,7 @@ def warm_start(ctx: FileContext, code: CodeIndex) -> None:
         _emit(ctx, site, "supports", "starts from earlier weights or tuning jobs", check="warm_start")
     pretrained = next((s for s in code.find(*PRETRAINED) if _loads_weights(s)), None)
     # loading a pre-trained model only to predict with it warm-starts nothing
-    if pretrained is not None and trains(code):
+    if pretrained is not None and fine_tunes_here(code):
         if site is None:
             _emit(ctx, pretrained, "supports", "trains from pre-trained weights", check="warm_start")
         _emit(ctx, pretrained, "supports", "trains from pre-trained weights", check="pretrained_start")

@@ -147,7 +147,7 @@ def emissions_tracking(ctx: FileContext) -> None:
 
 @rule()
 def monitoring_jobs(ctx: FileContext) -> None:
-    read(libs.monitoring_jobs, ctx, notebooks=False)
+    read(libs.monitoring_jobs, ctx)
 
 
 @rule()
@@ -230,6 +230,7 @@ IN_NOTEBOOKS: tuple[Signal, ...] = (
     exposure.db_credentials,
     libs.point_in_time_retrieval,
     libs.emissions_tracking,
+    libs.monitoring_jobs,
     train.hyperparameter_search,
     train.search_strategy,
     train.early_stopping,
@@ -255,7 +256,6 @@ SIGNALS: tuple[Signal, ...] = (
     exposure.payload_urls,
     libs.step_retries,
     libs.hub_revisions,
-    libs.monitoring_jobs,
     train.warm_start,
     train.managed_training,
     _module_training,
