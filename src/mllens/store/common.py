@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mllens.answers.model import Workload
@@ -100,3 +100,11 @@ def ensure_workload(tx: Tx, name: str, details: Workload) -> WorkloadRow:
         tx.session.add(row)
         tx.session.flush()
     return row
+
+
+def bump_revision(tx: Tx, workload_id: int) -> None:
+    """Mark the workload's review as changed: its stored summary no longer holds
+    (mllens.store.summaries). Called in the transaction of the write itself."""
+    tx.session.execute(
+        update(WorkloadRow).where(WorkloadRow.id == workload_id).values(revision=WorkloadRow.revision + 1)
+    )

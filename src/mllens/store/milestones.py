@@ -15,6 +15,7 @@ from mllens.review.model import Review
 from mllens.review.serialise import review_from_stored_json, review_to_stored_json
 from mllens.store.common import (
     Db,
+    bump_revision,
     count_columns,
     ensure_workload,
     joined,
@@ -72,6 +73,7 @@ def save_milestone(
             tx.session.flush()
         except IntegrityError:  # saved by someone else between our check and insert
             raise _duplicate(tx, clean, workload_name, None) from None
+        bump_revision(tx, owner.id)  # the trend the portfolio shows gains a point
         return _milestone_info(row, workload_name)
 
 

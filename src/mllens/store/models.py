@@ -88,6 +88,9 @@ class WorkloadRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     repository_url: Mapped[str | None] = mapped_column(String(500))  # where file:line links point
+    # Bumped by every write that changes the review the app shows (migration 0008).
+    revision: Mapped[int] = mapped_column(Integer, server_default="0")
+    custom_lens: Mapped[str | None] = mapped_column(String(64))  # a custom lens shown beside the ML Lens
 
 
 class ReviewRow(_RiskCountColumns, Base):
@@ -307,3 +310,22 @@ class CustomLensRow(Base):
     document: Mapped[str] = mapped_column(Text)
     uploaded_by: Mapped[str] = mapped_column(String(100))
     uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class WorkloadSummaryRow(_RiskCountColumns, Base):
+    """What the portfolio shows of one workload, computed from its current review and kept
+    with the key it was computed from (latest review id, workload revision, basis); stale
+    when any of them moved, or after `valid_until` (an accepted risk ran out)."""
+
+    __tablename__ = "workload_summaries"
+
+    workload_id: Mapped[int] = mapped_column(ForeignKey("workloads.id", ondelete="CASCADE"), primary_key=True)
+    review_id: Mapped[int] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(Integer)
+    basis: Mapped[str] = mapped_column(String(64))
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    accepted_high: Mapped[int] = mapped_column(Integer)
+    accepted_medium: Mapped[int] = mapped_column(Integer)
+    cells: Mapped[str] = mapped_column(Text)  # JSON: [[question, pillar, phase, risk], ...]
+    detail: Mapped[str] = mapped_column(Text)  # JSON: by_pillar, by_phase, trend

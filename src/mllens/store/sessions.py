@@ -13,7 +13,7 @@ import json
 from sqlalchemy import delete, select
 
 from mllens.store.access import record_change, user_info
-from mllens.store.common import Db, joined, now, require_workload
+from mllens.store.common import Db, bump_revision, joined, now, require_workload
 from mllens.store.models import AnswerRow, SessionRow, UserRow, WorkloadRow
 from mllens.store.records import AnswerInfo, SessionInfo, UserInfo
 
@@ -104,5 +104,6 @@ def set_answer(
                 record_change(tx, user=user, workload=workload, practice=practice, field=field, old=old, new=new)
                 setattr(row, field, new)
         row.updated_by, row.updated_at = user.name, now()
+        bump_revision(tx, owner.id)
         tx.session.flush()
         return _answer_info(row)

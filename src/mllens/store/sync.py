@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete, select
 
 from mllens.store.access import record_change
-from mllens.store.common import Db, joined, now, require_workload
+from mllens.store.common import Db, bump_revision, joined, now, require_workload
 from mllens.store.models import AcceptedRiskRow, AnswerRow, SyncStateRow, WorkloadRow
 from mllens.store.records import UserInfo
 
@@ -90,6 +90,7 @@ def set_acceptance(
             record_change(tx, user=user, workload=workload, practice=practice, field="accepted", old=old, new=new)
         row.owner, row.expires, row.reason = owner, expires, reason
         row.updated_by, row.updated_at = user.name, now()
+        bump_revision(tx, found.id)
         tx.session.flush()
         return _info(row)
 
@@ -116,6 +117,7 @@ def put_app_answer(
         given = accepted or {}
         risk.owner, risk.reason = given.get("owner"), given.get("reason")
         risk.expires = dt.date.fromisoformat(given["expires"]) if given.get("expires") else None
+        bump_revision(tx, owner.id)
         tx.session.flush()
 
 
@@ -137,6 +139,7 @@ def clear_app_answers(db: Db, *, workload: str, practices: list[str]) -> None:
             tx.session.execute(
                 delete(table).where(table.workload_id == owner.id, table.practice.in_(practices))
             )
+        bump_revision(tx, owner.id)
 
 
 def sync_state(db: Db, *, workload: str) -> SyncState | None:
@@ -159,4 +162,5 @@ def save_sync_state(db: Db, *, workload: str, uploaded: dict[str, Any], base: di
         row.uploaded = json.dumps(uploaded, sort_keys=True)
         row.base = json.dumps(base, sort_keys=True)
         row.synced_at = now()
+        bump_revision(tx, owner.id)
         tx.session.flush()

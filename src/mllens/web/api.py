@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
@@ -27,6 +27,7 @@ from mllens.web.current import current_review
 from mllens.web.errors import ApiError, unauthorized
 from mllens.web.portfolio import Filters, WorkloadLine, filtered_portfolio, team_of
 from mllens.web.security import token_digest
+from mllens.web.summary import refresh_summary
 from mllens.web.sync import ConflictLine, file_answers, locked_latest_review, sync_upload
 from mllens.web.trend import TrendPoint, workload_trend
 
@@ -96,18 +97,24 @@ class ScanStored(BaseModel):
 @router.get("/workloads", response_model=list[WorkloadLine])
 def workloads(
     request: Request,
+    response: Response,
     grant: Annotated[TokenGrant, Depends(reader)],
     team: Annotated[str, Query(max_length=100)] = "",
     environment: Annotated[str, Query(max_length=100)] = "",
     pillar: Annotated[str, Query(max_length=64)] = "",
     phase: Annotated[str, Query(max_length=64)] = "",
     risk: Annotated[str, Query(max_length=20)] = "",
+    limit: Annotated[int, Query(ge=1, le=1000, description="How many workloads at most (a page).")] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="How many to skip (by name).")] = 0,
 ) -> list[WorkloadLine]:
-    """Every workload the token's user may see: name, team, owner, environment, last scan,
-    risk counts and how many of its HIGH and MEDIUM questions are accepted risks; filtered as
-    the portfolio page is (risk HIGH or MEDIUM, within a pillar or phase)."""
+    """The workloads the token's user may see, by name: name, team, owner, environment, last
+    scan, risk counts and how many of its HIGH and MEDIUM questions are accepted risks;
+    filtered as the portfolio page is (risk HIGH or MEDIUM, within a pillar or phase), a page
+    of `limit` from `offset`; the X-Total-Count header says how many passed the filters."""
     filters = Filters(team=team, environment=environment, pillar=pillar, phase=phase, risk=risk)
-    return [line for line, _ in filtered_portfolio(store_of(request), user=grant.user, filters=filters)]
+    rows = filtered_portfolio(store_of(request), user=grant.user, filters=filters)
+    response.headers["X-Total-Count"] = str(len(rows))
+    return [row.line for row in rows[offset:offset + limit]]
 
 
 @router.get("/workloads/{name}/trend", response_model=list[TrendPoint])
@@ -220,6 +227,7 @@ def _store_scan(store: Store, grant: TokenGrant, name: str, data: Any, team: str
             set_workload_team(tx, workload=name, team=current)
         conflicts = sync_upload(tx, user=grant.user, workload=name, file=file_answers(data, parsed, lens=lens),
                                 previous=previous, lens=lens, new=new)
+    refresh_summary(store, workload=name)
     return ScanStored(workload=name, team=current, review_id=info.id, risk_counts=info.risk_counts,
                       conflicts=conflicts)
 

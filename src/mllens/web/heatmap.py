@@ -13,43 +13,68 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from mllens.fleet.summary import HeatMap, heat_map_csv
-from mllens.fleet.summary import heat_map as shared_heat_map
+from mllens.fleet.summary import HeatMap, HeatRow, heat_map_csv
 from mllens.lens.load import load_shipped_lens
 from mllens.lens.model import Lens
-from mllens.review.model import Review
 from mllens.store import Store
 from mllens.store.records import TokenGrant, UserInfo
 from mllens.web.api import reader
 from mllens.web.api import store_of as api_store
 from mllens.web.auth import store_of
-from mllens.web.pages import PortfolioFilters, Session
-from mllens.web.portfolio import RISK_FILTERS, Filters, WorkloadLine, filtered_portfolio, visible_workloads
+from mllens.web.pages import PortfolioFilters, Session, page_number
+from mllens.web.portfolio import (
+    PAGE_SIZE,
+    RISK_FILTERS,
+    Filters,
+    Page,
+    PortfolioRow,
+    filtered_portfolio,
+    passes,
+    visible_rows,
+)
 from mllens.web.views import render
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["api"])
 
 
-def heat_map(lens: Lens, rows: list[tuple[WorkloadLine, Review | None]]) -> HeatMap:
-    """The shared heat map (mllens.fleet.summary, as `mllens fleet report` draws it) of these workloads."""
-    return shared_heat_map(lens, [(line.name, review) for line, review in rows])
+def heat_map(lens: Lens, rows: list[PortfolioRow], *, columns: slice | None = None) -> HeatMap:
+    """The heat map of these workloads as `mllens fleet report` draws it (mllens.fleet.summary),
+    from their stored summaries: HIGH and MEDIUM counted over every row, the columns
+    (workloads) limited to `columns` of them (a page)."""
+    risks = {row.line.name: {c.question: c.risk for c in row.cells() or []} for row in rows}
+    shown = [row.line.name for row in rows][columns or slice(None)]
+    order = {q.id: i for i, q in enumerate(lens.questions)}
+    out = []
+    for question in lens.questions:
+        values = [found.get(question.id) for found in risks.values()]
+        out.append(HeatRow(
+            question=question.id, title=question.title, pillar=question.pillar, phase=question.phase,
+            HIGH=values.count("HIGH"), MEDIUM=values.count("MEDIUM"),
+            risks={name: risks[name].get(question.id) for name in shown},
+        ))  # fmt: skip
+    out.sort(key=lambda r: (-r.HIGH, -r.MEDIUM, order[r.question]))
+    return HeatMap(workloads=shown, rows=out)
 
 
-def _map(store: Store, user: UserInfo, filters: Filters) -> HeatMap:
-    return heat_map(load_shipped_lens(), filtered_portfolio(store, user=user, filters=filters))
+def _map(store: Store, user: UserInfo, filters: Filters, *, columns: slice | None = None) -> HeatMap:
+    return heat_map(load_shipped_lens(), filtered_portfolio(store, user=user, filters=filters), columns=columns)
 
 
 @pages.get("/heatmap")
-def heatmap_page(request: Request, session: Session, filters: PortfolioFilters) -> Response:
+def heatmap_page(request: Request, session: Session, filters: PortfolioFilters,
+                 page: Annotated[int, Depends(page_number)]) -> Response:
     store = store_of(request)
     lens = load_shipped_lens()
-    every = visible_workloads(store, user=session.user)
+    every = visible_rows(store, user=session.user, cells=True)
+    rows = [row for row in every if passes(row, filters)]
+    shown = Page.of(len(rows), page)
+    found = heat_map(lens, rows, columns=slice(shown.first, shown.first + PAGE_SIZE))
     return render(request, "heatmap.html.j2", {
-        "user": session.user, "csrf": session.csrf, "map": _map(store, session.user, filters), "lens": lens,
+        "user": session.user, "csrf": session.csrf, "map": found, "lens": lens, "page": shown,
         "pillars": {p.id: p.name for p in lens.pillars}, "phases": {p.id: p.name for p in lens.phases},
-        "teams": sorted({line.team for line in every if line.team}),
-        "environments": sorted({line.environment for line in every if line.environment}),
+        "teams": sorted({row.line.team for row in every if row.line.team}),
+        "environments": sorted({row.line.environment for row in every if row.line.environment}),
         "chosen": filters, "risks": RISK_FILTERS,
         "query": urlencode(filters.model_dump()),
     })

@@ -27,6 +27,7 @@ from mllens.web.auth import store_of
 from mllens.web.current import current_review
 from mllens.web.errors import ApiError
 from mllens.web.pages import PageError, Session, _editor, _visible
+from mllens.web.summary import refresh_summary
 from mllens.web.views import render
 
 pages = APIRouter(include_in_schema=False)
@@ -39,7 +40,9 @@ def _save(store: Store, *, workload: str, name: str) -> MilestoneInfo:
     review = current_review(store, workload=workload)
     if review is None:
         raise StoreError(f"workload {workload!r} has no review yet: upload a scan before saving a milestone")
-    return save_milestone(store, name=name, review=review, workload=workload)
+    saved = save_milestone(store, name=name, review=review, workload=workload)
+    refresh_summary(store, workload=workload)  # its trend gained a point
+    return saved
 
 
 def _compare(store: Store, *, workload: str, a: str, b: str) -> ReviewDiff:

@@ -23,12 +23,23 @@ from mllens.store import Store, latest_review, list_milestones
 from mllens.store.access import audit_log
 from mllens.store.records import NotFoundError, SessionInfo
 from mllens.store.sessions import CHECK_STATES, STATUSES, answers_of, set_answer
+from mllens.store.summaries import summary_details
 from mllens.web.access import can_see, can_write
 from mllens.web.auth import check_csrf, page_session, store_of
 from mllens.web.current import current_review
-from mllens.web.portfolio import RISK_FILTERS, Filters, filtered_portfolio, team_of, visible_workloads
+from mllens.web.portfolio import (
+    PAGE_SIZE,
+    RISK_FILTERS,
+    Filters,
+    Page,
+    filtered_portfolio,
+    passes,
+    team_of,
+    visible_rows,
+)
 from mllens.web.review_sync import REASONS, sync_context
-from mllens.web.trend import portfolio_sparklines
+from mllens.web.summary import Cell, refresh_summary, trend_from
+from mllens.web.trend import sparkline
 from mllens.web.views import render
 
 router = APIRouter(include_in_schema=False)
@@ -44,9 +55,9 @@ class PageError(Exception):
         self.status, self.message = status, message
 
 
-def _minimap(lens: Lens, review: Review | None) -> list[list[str | None]]:
+def _minimap(lens: Lens, cells: list[Cell] | None) -> list[list[str | None]]:
     """Pillar rows x phase columns: each cell the risk of that question, or None."""
-    risks = {(q.pillar, q.phase): q.risk for q in review.questions} if review else {}
+    risks = {(c.pillar, c.phase): Risk(c.risk) for c in cells or []}
     return [
         [_risk_class(risks.get((pillar.id, phase.id))) for phase in lens.phases] for pillar in lens.pillars
     ]
@@ -54,6 +65,10 @@ def _minimap(lens: Lens, review: Review | None) -> list[list[str | None]]:
 
 def _risk_class(risk: Risk | None) -> str | None:
     return None if risk is None else RISK_CLASS[risk]
+
+
+def page_number(page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> int:
+    return page
 
 
 def filters_of(
@@ -70,18 +85,23 @@ PortfolioFilters = Annotated[Filters, Depends(filters_of)]
 
 
 @router.get("/")
-def portfolio(request: Request, session: Session, filters: PortfolioFilters) -> Response:
+def portfolio(request: Request, session: Session, filters: PortfolioFilters,
+              page: Annotated[int, Depends(page_number)]) -> Response:
     store = store_of(request)
-    every = visible_workloads(store, user=session.user)
-    rows = filtered_portfolio(store, user=session.user, filters=filters)
+    every = visible_rows(store, user=session.user, cells=True)
+    rows = [row for row in every if passes(row, filters)]
+    shown = Page.of(len(rows), page)
+    rows = rows[shown.first:shown.first + PAGE_SIZE]
     lens = load_shipped_lens()
-    maps = {line.name: _minimap(lens, review) for line, review in rows}
-    sparks = portfolio_sparklines(store, now={line.name: line.risk_counts for line, _review in rows})
+    maps = {row.line.name: _minimap(lens, row.cells()) for row in rows}
+    details = summary_details(store, workload_ids=[row.workload_id for row in rows])
+    sparks = {row.line.name: sparkline(trend_from(details[row.workload_id])) if row.workload_id in details else None
+              for row in rows}
     return render(request, "portfolio.html.j2", {
-        "user": session.user, "csrf": session.csrf, "lines": [line for line, _ in rows], "maps": maps,
-        "sparks": sparks, "lens": lens,
-        "teams": sorted({line.team for line in every if line.team}),
-        "environments": sorted({line.environment for line in every if line.environment}),
+        "user": session.user, "csrf": session.csrf, "lines": [row.line for row in rows], "maps": maps,
+        "sparks": sparks, "lens": lens, "page": shown,
+        "teams": sorted({row.line.team for row in every if row.line.team}),
+        "environments": sorted({row.line.environment for row in every if row.line.environment}),
         "chosen": filters, "query": urlencode(filters.model_dump()), "risks": RISK_FILTERS,
     })
 
@@ -94,7 +114,7 @@ def _csv_cell(value: object) -> str:
 
 @router.get("/portfolio.csv")
 def portfolio_csv(request: Request, session: Session, filters: PortfolioFilters) -> Response:
-    lines = [line for line, _ in filtered_portfolio(store_of(request), user=session.user, filters=filters)]
+    lines = [row.line for row in filtered_portfolio(store_of(request), user=session.user, filters=filters)]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["workload", "team", "owner", "environment", "last_scan",
@@ -130,8 +150,11 @@ def _editor(request: Request, session: SessionInfo, name: str, csrf: str, *, ref
     return store_of(request)
 
 
-def _saved(request: Request, name: str, *, by: str, anchor: str) -> Response:
-    """After a form saved: 204 for static/answers.js (no page to send back), else back to the review."""
+def _saved(request: Request, name: str, *, by: str, anchor: str, review_changed: bool = True) -> Response:
+    """After a form saved: 204 for static/answers.js (no page to send back), else back to the
+    review; `review_changed`: the workload's stored summary is computed again first."""
+    if review_changed:
+        refresh_summary(store_of(request), workload=name)
     if request.headers.get("x-mllens-autosave") == "1":
         return Response(status_code=204, headers={"Cache-Control": "no-store"})
     walk = by if by in WALKS else "pillar"

@@ -1,21 +1,21 @@
 """The workloads a user may see, with their team and latest counts: what the portfolio
-page and `GET /api/v1/workloads` both show."""
+page, the heat map, the CSV and `GET /api/v1/workloads` show, read from the stored
+summaries (web.summary), filtered and paged."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
-from mllens.lens.model import Risk
-from mllens.report.base import accepted_counts
-from mllens.review.model import Review, RiskCounts
-from mllens.store import Store, get_workload, list_workloads
+from mllens.review.model import RiskCounts
+from mllens.store import Store, get_workload
 from mllens.store.access import workload_teams
-from mllens.store.records import UserInfo, WorkloadInfo, WorkloadSummary
-from mllens.store.sessions import answered_workloads
-from mllens.web.access import can_see
-from mllens.web.current import current_review
+from mllens.store.records import UserInfo, WorkloadInfo
+from mllens.store.summaries import PortfolioEntry
+from mllens.web.access import is_admin
+from mllens.web.summary import Cell, cells_from, fresh_entries
 
 
 class AcceptedCounts(BaseModel):
@@ -42,38 +42,35 @@ class WorkloadLine(BaseModel):
     accepted_counts: AcceptedCounts | None = None
 
 
-def _accepted(review: Review | None) -> AcceptedCounts | None:
-    if review is None:
-        return None
-    counts = accepted_counts(review)
-    return AcceptedCounts(HIGH=counts[Risk.HIGH], MEDIUM=counts[Risk.MEDIUM])
+class PortfolioRow(NamedTuple):
+    """One workload of a listing, with its question risks (JSON, parsed when needed)."""
+
+    line: WorkloadLine
+    workload_id: int
+    cells_text: str | None
+
+    def cells(self) -> list[Cell] | None:
+        return None if self.cells_text is None else cells_from(self.cells_text)
 
 
-def _counts(store: Store, line: WorkloadSummary, answered: set[str]) -> RiskCounts | None:
-    """The latest review's counts, recomputed with the app's answers where there are some."""
-    if line.latest is None:
-        return None
-    if line.workload.name not in answered:
-        return line.latest.risk_counts
-    review = current_review(store, workload=line.workload.name)
-    return review.summary.risk_counts if review is not None else line.latest.risk_counts
+def _row(entry: PortfolioEntry) -> PortfolioRow:
+    found = entry.summary if entry.review_id is not None else None
+    line = WorkloadLine(
+        name=entry.name, team=entry.team, owner=entry.owner, environment=entry.environment,
+        last_scan=entry.last_scan, risk_counts=found.risk_counts if found else None,
+        accepted_counts=AcceptedCounts(HIGH=found.accepted_high, MEDIUM=found.accepted_medium) if found else None,
+    )
+    return PortfolioRow(line=line, workload_id=entry.workload_id, cells_text=found.cells if found else None)
+
+
+def visible_rows(store: Store, *, user: UserInfo, cells: bool = False) -> list[PortfolioRow]:
+    """Every workload `user` sees, by name, from the stored summaries (refreshed when stale)."""
+    teams = None if is_admin(user) else list(user.teams)
+    return [_row(e) for e in fresh_entries(store, teams=teams, cells=cells)]
 
 
 def visible_workloads(store: Store, *, user: UserInfo) -> list[WorkloadLine]:
-    teams = workload_teams(store)
-    answered = answered_workloads(store)
-    return [
-        WorkloadLine(
-            name=line.workload.name,
-            team=teams.get(line.workload.name),
-            owner=line.workload.owner,
-            environment=line.workload.environment,
-            last_scan=line.latest.created_at if line.latest else None,
-            risk_counts=_counts(store, line, answered),
-        )
-        for line in list_workloads(store)
-        if can_see(user, teams.get(line.workload.name))
-    ]
+    return [row.line for row in visible_rows(store, user=user)]
 
 
 def team_of(store: Store, *, workload: str) -> tuple[WorkloadInfo, str | None]:
@@ -103,30 +100,48 @@ class Filters(BaseModel):
         return bool(self.pillar or self.phase)
 
 
-def in_slice(review: Review | None, filters: Filters) -> bool:
-    """The review has a question of the filter's risk (or HIGH or MEDIUM when the filter
+def in_slice(cells: list[Cell] | None, filters: Filters) -> bool:
+    """The workload has a question of the filter's risk (or HIGH or MEDIUM when the filter
     names none) in the filter's pillar and phase."""
-    if review is None:
+    if cells is None:
         return False
     wanted = {filters.risk} if filters.risk in RISK_FILTERS else set(RISK_FILTERS)
     return any(
-        q.risk.value in wanted
-        and (not filters.pillar or q.pillar == filters.pillar)
-        and (not filters.phase or q.phase == filters.phase)
-        for q in review.questions
+        c.risk in wanted and (not filters.pillar or c.pillar == filters.pillar)
+        and (not filters.phase or c.phase == filters.phase)
+        for c in cells
     )
 
 
-def filtered_portfolio(store: Store, *, user: UserInfo, filters: Filters) -> list[tuple[WorkloadLine, Review | None]]:
-    """The workloads `user` sees that pass `filters`, each with its review now."""
-    rows = []
-    for line in visible_workloads(store, user=user):
-        if (filters.team and line.team != filters.team) or (
-            filters.environment and line.environment != filters.environment
-        ):
-            continue
-        review = current_review(store, workload=line.name) if line.risk_counts is not None else None
-        if (filters.sliced or filters.risk in RISK_FILTERS) and not in_slice(review, filters):
-            continue
-        rows.append((line.model_copy(update={"accepted_counts": _accepted(review)}), review))
-    return rows
+def passes(row: PortfolioRow, filters: Filters) -> bool:
+    line = row.line
+    if filters.team and line.team != filters.team:
+        return False
+    if filters.environment and line.environment != filters.environment:
+        return False
+    return not (filters.sliced or filters.risk in RISK_FILTERS) or in_slice(row.cells(), filters)
+
+
+def filtered_portfolio(store: Store, *, user: UserInfo, filters: Filters) -> list[PortfolioRow]:
+    """The workloads `user` sees that pass `filters`, by name, with their question risks."""
+    return [row for row in visible_rows(store, user=user, cells=True) if passes(row, filters)]
+
+
+PAGE_SIZE = 50
+
+
+class Page(BaseModel):
+    """Which slice of a listing a page shows: `number` from 1, of `pages`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: int
+    pages: int
+    total: int
+    first: int  # the index of its first row
+
+    @classmethod
+    def of(cls, total: int, number: int, size: int = PAGE_SIZE) -> Page:
+        pages = max(1, -(-total // size))
+        number = min(max(number, 1), pages)
+        return cls(number=number, pages=pages, total=total, first=(number - 1) * size)

@@ -22,6 +22,7 @@ from mllens.store.records import TokenGrant
 from mllens.web.access import can_write
 from mllens.web.api import WorkloadName, _grant, _visible_team, store_of, uploader
 from mllens.web.errors import ApiError
+from mllens.web.summary import refresh_summary
 from mllens.web.sync import SyncView, app_take, locked_latest_review, sync_view
 
 router = APIRouter(prefix="/api/v1", tags=["sync"])
@@ -76,6 +77,7 @@ def _take(request: Request, grant: TokenGrant, name: str, body: TakeAnswers) -> 
         given = {lens.resolve(p) or lens.question(p).id: a for p, a in body.answers.items()}
         shown = sync_view(tx, workload=name, review=review, lens=lens).app
         app_take(tx, user=grant.user, workload=name, answers=given, shown=shown)
+    refresh_summary(store, workload=name)
     return _view(request, grant, name)
 
 
