@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._ci_system import helper, system_of
+from mllens.scan.detectors.ci.repository import repo_config
 
 
 def skip_file(file: ParsedFile) -> bool:
@@ -21,5 +22,6 @@ def skip_file(file: ParsedFile) -> bool:
     Build config, a buildspec or an Azure pipeline may have any name), Groovy files, Makefiles
     and shell scripts, and runs on CI files and on the Makefiles and actions their steps may
     call. A shell script is no CI file: it is read only when a pipeline calls it, by the
-    project rules (followed.called_scripts), not in every project for every script."""
-    return system_of(file) is None and helper(file.path) in (None, "script")
+    project rules (followed.called_scripts), not in every project for every script. The
+    repository's pre-commit config and devcontainer.json are read too (ci/repository.py)."""
+    return system_of(file) is None and helper(file.path) in (None, "script") and repo_config(file.path) is None

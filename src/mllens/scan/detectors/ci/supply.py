@@ -18,8 +18,8 @@ _FIRST_PARTY = ("actions/", "github/")
 
 @rule()
 def actions_pinned(ctx: FileContext) -> None:
-    doc = document(ctx.file)
-    if system_of(ctx.file) != "github" or doc is None:
+    doc = document(ctx.file) if system_of(ctx.file) == "github" else None
+    if doc is None:
         return
     used: list[tuple[str, int]] = []
     jobs = doc.get("jobs")
@@ -75,8 +75,8 @@ def images_pinned(ctx: FileContext) -> None:
 
 @rule()
 def token_permissions(ctx: FileContext) -> None:
-    doc = document(ctx.file)
-    if system_of(ctx.file) != "github" or doc is None or not isinstance(doc.get("jobs"), Mapping):
+    doc = document(ctx.file) if system_of(ctx.file) == "github" else None
+    if doc is None or not isinstance(doc.get("jobs"), Mapping):
         return
     if "permissions" in doc:
         _judge_permissions(ctx, doc["permissions"], line_of(doc, "permissions"), "the workflow")
@@ -133,8 +133,8 @@ def short_lived_credentials(ctx: FileContext) -> None:
                 ctx.contradicts(line=command.line, message="az login uses a service principal secret or "
                                                            "certificate: a long-lived credential")
             break
-    doc = document(ctx.file)
     ci = system_of(ctx.file)
+    doc = document(ctx.file) if ci is not None else None  # a repository config (devcontainer.json) is no pipeline
     if doc is None or ci is None:
         return
     if ci == "github":
