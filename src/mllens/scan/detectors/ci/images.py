@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from mllens.scan.classify_shape import is_dev_container
 from mllens.scan.context import FileContext
 from mllens.scan.detectors import _ci_runs as runs
 from mllens.scan.detectors._ci import Command, Var, commands, document, line_of, steps
@@ -78,14 +79,16 @@ def _verdict(ref: str, command: Command | None) -> tuple[str, str, Var | None] |
     return None
 
 
-def _judge(ctx: FileContext, ref: str, line: int, command: Command | None) -> None:
+def _judge(ctx: FileContext, ref: str, line: int, command: Command | None, *, dev: bool = False) -> None:
     verdict = _verdict(ref, command)
     if verdict is None:
         return
     kind, shown, var = verdict
     at = var.line if var is not None else line
     where = f" (tag set by {var.name} at line {var.line})" if var is not None else ""
-    for check in _CHECKS:  # the version of what is served, and of the image the jobs that pull it run
+    # a development container's image is the team's environment, never what an endpoint serves
+    checks = ("base_images_pinned",) if dev else _CHECKS
+    for check in checks:  # the version of what is served, and of the image the jobs that pull it run
         if kind == "commit":
             ctx.supports(line=at, check=check, message=f"CI pushes {shown}, tagged with the commit or build it "
                                                          f"came from{where}")
@@ -101,19 +104,21 @@ _PUSH_ACTION = re.compile(r"push", re.IGNORECASE)
 _IMAGE_INPUTS = ("tags", "image", "image-name", "image_name")
 
 
-def _action_pushes(doc: Mapping[Any, Any]) -> Iterator[tuple[str, int]]:
+def _action_pushes(doc: Mapping[Any, Any]) -> Iterator[tuple[str, int, bool]]:
+    """(image, line, built from a development container's Dockerfile or context) per push."""
     for _job, step in steps(doc):
         uses, given = str(step.get("uses", "")).split("@")[0], step.get("with")
         if not _PUSH_ACTION.search(uses) or not isinstance(given, Mapping):
             continue
         if uses.endswith("build-push-action") and str(given.get("push", "")).lower() != "true":
             continue  # built, loaded or exported, not pushed
+        dev = any(is_dev_container(str(given.get(k, "")).removeprefix("./") + "/") for k in ("file", "context"))
         for key in _IMAGE_INPUTS:
             value = given.get(key)
             if isinstance(value, str):
                 for ref in re.split(r"[\s,]+", value.strip()):
                     if ref and "${{" not in ref:
-                        yield ref, line_of(given, key)
+                        yield ref, line_of(given, key), dev
                 break
 
 
@@ -138,8 +143,8 @@ def pushed_image_tags(ctx: FileContext) -> None:
                 _judge(ctx, ref, command.line, command)
     doc = document(ctx.file)
     if doc is not None and ci == "github":
-        for ref, line in _action_pushes(doc):
-            _judge(ctx, ref, line, None)
+        for ref, line, dev in _action_pushes(doc):
+            _judge(ctx, ref, line, None, dev=dev)
     if doc is not None and ci == "cloudbuild":
         for ref, line in _cloud_build_images(doc, cmds):
             _judge(ctx, ref, line, None)
