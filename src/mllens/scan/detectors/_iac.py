@@ -226,7 +226,7 @@ def _any_role(resource: str) -> bool:
 
 
 def broad_grant(*, effect: str, actions: Sequence[str], not_actions: Sequence[str] = (),
-                resources: Sequence[str] = ()) -> BroadGrant | None:
+                resources: Sequence[str] = (), not_resources: Sequence[str] = ()) -> BroadGrant | None:
     """Why an Allow statement is too broad: a "*" action; every action of a service
     ("s3:*") on every resource of that service ("*", "arn:aws:s3:::*"); iam:PassRole (or a
     pattern matching it) on every role; or NotAction on every resource (everything but a
@@ -240,12 +240,25 @@ def broad_grant(*, effect: str, actions: Sequence[str], not_actions: Sequence[st
                          and any(covers_service(r, a.strip().split(":", 1)[0].lower()) for r in resources))
     if service_wide:
         return BroadGrant(service_wide, "allows every action of a service on every resource")
+    # NotResource: every resource but the few it names
+    service_wide = tuple(a for a in actions if re.fullmatch(r"[a-z0-9-]+:\*", a.strip().lower())) \
+        if not_resources and not resources else ()
+    if service_wide:
+        return BroadGrant(service_wide, "allows every action of a service on every resource but those in NotResource")
     pass_role = tuple(a for a in actions if _matches(a, "iam:PassRole"))
     if pass_role and any(_any_role(r) for r in resources):
         return BroadGrant(pass_role, "may pass any role to a service (iam:PassRole without a role scope)")
     if not_actions and any(r.strip() == "*" for r in resources):
         return BroadGrant(tuple(not_actions), "allows every action except those in NotAction, on every resource")
     return None
+
+
+def service_wildcards(*, effect: str, actions: Sequence[str]) -> tuple[str, ...]:
+    """The actions of an Allow statement that grant every action of a service ("s3:*"): on
+    named resources that still includes deleting them and rewriting their policies."""
+    if effect.lower() == "deny":
+        return ()
+    return tuple(a for a in actions if re.fullmatch(r"[a-z0-9-]+:\*", a.strip().lower()))
 
 
 def wildcard_actions(*, effect: str, actions: Sequence[str]) -> tuple[str, ...]:

@@ -186,9 +186,10 @@ def _built(nodes: list[Node], imports: dict[str, str], values: _Values) -> list[
             if not isinstance(seq, YamlSeq):
                 seq = props[key] = YamlSeq(_line(n))
                 props.key_lines[key] = _line(n)
-            for value in [values.of(item) for item in items] or ["*"]:  # addAllResources(): '*'
+            # each action on its own line where the call spreads them; addAllResources(): '*'
+            for value, at in [(values.of(item), _line(item)) for item in items] or [("*", _line(n))]:
                 seq.append(value)
-                seq.item_lines.append(_line(n))
+                seq.item_lines.append(at)
         elif method == "addManagedPolicy" and items:
             props = roles.setdefault(owner, YamlMap(_line(n)))
             seq = props.get("managedPolicies")

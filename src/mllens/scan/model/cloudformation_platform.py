@@ -13,7 +13,7 @@ from mllens.scan.detectors._iac import Node
 from mllens.scan.model.attributes_read import read
 from mllens.scan.model.delivery import cloudformation_pipeline
 from mllens.scan.model.firewall import cloudformation_group
-from mllens.scan.model.identity import document_statements
+from mllens.scan.model.identity import document_statements, trusted_services
 from mllens.scan.model.kinds import (
     AuditTrail,
     Budget,
@@ -140,9 +140,13 @@ def _statements(r: _Reader) -> Iterator[Statement]:
 def _policy(use: PolicyUse) -> Callable[[_Reader], Resource]:
     def build(r: _Reader) -> Resource:
         line = r.res.props.line_of("ManagedPolicyArns")
+        trust = r.res.props.get("AssumeRolePolicyDocument") if r.rtype == "AWS::IAM::Role" else None
         return IdentityPolicy(**r.base(), **read(r, IdentityPolicy), use=use, statements=tuple(_statements(r)),
                               managed_policies=tuple(Value(a, r.file, line, "ManagedPolicyArns")
-                                                     for a in managed_arns(r.res)))
+                                                     for a in managed_arns(r.res)),
+                              trusted_services=trusted_services(
+                                  trust, r.res.props.line_of("AssumeRolePolicyDocument"), r.file,
+                                  finder=r.res.props.finder) if trust is not None else ())
 
     return build
 

@@ -60,9 +60,14 @@ def _conditions(node: Node, key: str | None) -> tuple[Condition, ...]:
 def _actions(node: Node, key: str | None, file: str, locate: Locate) -> tuple[tuple[Value, ...], bool]:
     if key is None:
         return (), False
-    names, refs = _strings(node.get(key))
+    raw = node.get(key)
+    names, refs = _strings(raw)
     start = node.line_of(key)
-    return tuple(Value(a, file, locate(a, start), key) for a in names), refs
+    # a list that kept each item's line (CDK calls that spread their actions): the action's own line
+    lines = getattr(raw, "item_lines", None)
+    own = {a: at for a, at in zip(raw, lines, strict=True) if isinstance(a, str)} \
+        if isinstance(raw, list) and lines and len(lines) == len(raw) else {}
+    return tuple(Value(a, file, own.get(a) or locate(a, start), key) for a in names), refs
 
 
 def statement(node: Node, file: str, *, locate: Locate = _same_line) -> Statement:
@@ -76,12 +81,14 @@ def statement(node: Node, file: str, *, locate: Locate = _same_line) -> Statemen
     resources, _ = _strings(node.get(res_key)) if res_key else ([], False)
     not_resources, _ = _strings(node.get(not_res_key)) if not_res_key else ([], False)
     cond_key = _key(node, "condition")
+    raw_resources = node.get(res_key) if res_key else None
+    item_lines = getattr(raw_resources, "item_lines", None)
     return Statement(
         file=file, line=node.line, effect=effect, actions=actions, not_actions=not_actions,
         resources=tuple(resources), not_resources=tuple(not_resources), conditions=_conditions(node, cond_key),
         condition_line=node.line_of(cond_key) if cond_key else node.line,
         principals=_key(node, "principal", "principals", "notprincipal", "not_principals") is not None,
-        action_references=refs_a or refs_n)
+        action_references=refs_a or refs_n, resource_line=item_lines[0] if item_lines else 0)
 
 
 def document_statements(doc: Any, line: int, file: str, *, finder: Any = None,
@@ -104,3 +111,31 @@ def decoded_statements(doc: Mapping[str, Any], line: int, file: str, *, locate: 
     for item in listify(doc.get(key)) if key else []:
         if isinstance(item, Mapping):
             yield statement(Node(item, line), file, locate=locate)
+
+
+def trusted_services(doc: Any, line: int, file: str, *, finder: Any = None,
+                     locate: Locate = _same_line) -> tuple[Value, ...]:
+    """The services a trust policy lets assume its role: the Service principals of its Allow
+    statements, each at its own line where the file shows it (`locate` otherwise)."""
+    if not isinstance(doc, Mapping):
+        return ()
+    holder = Node.of(doc, line, finder)
+    key = _key(holder, "statement")
+    out: list[Value] = []
+    for item in holder.children(key) if key else []:
+        effect = _key(item, "effect")
+        principal_key = _key(item, "principal")
+        if (effect is not None and str(item.get(effect)).lower() == "deny") or principal_key is None:
+            continue
+        principal = item.child(principal_key)
+        service_key = _key(principal, "service") if principal is not None else None
+        if principal is None or service_key is None:
+            continue
+        raw = principal.get(service_key)
+        names, _ = _strings(raw)
+        lines = getattr(raw, "item_lines", None)
+        own = {a: at for a, at in zip(raw, lines, strict=True) if isinstance(a, str)} \
+            if isinstance(raw, list) and lines and len(lines) == len(raw) else {}
+        start = principal.line_of(service_key)
+        out.extend(Value(n, file, own.get(n) or locate(n, start), "Service") for n in names)
+    return tuple(out)

@@ -40,6 +40,7 @@ class Statement:
     condition_line: int = 0  # where the conditions are written (the statement's line when none)
     principals: bool = False  # names who may act: a trust or resource policy statement
     action_references: bool = False
+    resource_line: int = 0  # the line of its first resource where the file shows it per item (0: not known)
 
     @property
     def action_names(self) -> tuple[str, ...]:
@@ -64,6 +65,7 @@ class IdentityPolicy(Resource):
     statements: tuple[Statement, ...] = ()
     managed_policies: tuple[Value, ...] = ()  # attached managed policies (ARNs or names)
     roles: tuple[Value, ...] = ()  # roles granted by a binding (roles/editor)
+    trusted_services: tuple[Value, ...] = ()  # services its trust policy lets assume it (a role)
 
 
 @dataclass(frozen=True, kw_only=True)

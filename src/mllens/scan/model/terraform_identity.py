@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from mllens.scan.detectors._iac import listify
 from mllens.scan.detectors._tf import action_line, decode_policy
 from mllens.scan.model.attributes_read import read
-from mllens.scan.model.identity import Locate, decoded_statements, statement
+from mllens.scan.model.identity import Locate, decoded_statements, statement, trusted_services
 from mllens.scan.model.kinds import Resource
 from mllens.scan.model.kinds_platform import DataDiscoveryJob, IdentityPolicy, PolicyUse, Statement, TagDefaults
 from mllens.scan.model.terraform_platform import plain
@@ -37,12 +37,26 @@ def _inline(r: Reader) -> Iterator[Statement]:
             yield from decoded_statements(doc, holder.line_of("policy"), r.file, locate=_locate(r))
 
 
+def _trust(r: Reader) -> tuple[Value, ...]:
+    """The services a role's assume_role_policy trusts (jsonencode, heredoc or string JSON)."""
+    doc = decode_policy(r.block.node.get("assume_role_policy")) if r.block.node.has("assume_role_policy") else None
+    if doc is None:
+        return ()
+    lines = r.source.memo("text.lines", lambda f: f.text.split("\n"))
+
+    def locate(service: str, start: int) -> int:  # the service's own line in the block
+        quoted = f'"{service}"'
+        return next((n for n in range(start, min(r.block.end, len(lines)) + 1) if quoted in lines[n - 1]), start)
+
+    return trusted_services(doc, r.block.node.line_of("assume_role_policy"), r.file, locate=locate)
+
+
 def _policy(use: PolicyUse) -> Callable[[Reader], Resource]:
     def build(r: Reader) -> Resource:
         managed = [r.at(k) for k in ("managed_policy_arns", "policy_arn") if r.block.node.has(k)]
         arns = tuple(Value(arn, v.file, v.line, v.name) for v in managed for arn in listify(v.raw))
         return IdentityPolicy(**r.base(), **read(r, IdentityPolicy), use=use, statements=tuple(_inline(r)),
-                              managed_policies=arns)
+                              managed_policies=arns, trusted_services=_trust(r) if r.rtype == "aws_iam_role" else ())
 
     return build
 

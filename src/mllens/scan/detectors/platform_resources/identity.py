@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from mllens.scan.context import FileContext
-from mllens.scan.detectors._iac import broad_grant, guardrail_keys, wildcard_actions
+from mllens.scan.detectors._iac import BroadGrant, broad_grant, guardrail_keys, service_wildcards, wildcard_actions
 from mllens.scan.model import state_of
 from mllens.scan.model.kinds_platform import IdentityPolicy, Statement
 from mllens.scan.registry import rule
@@ -17,14 +17,32 @@ _BROAD_MANAGED = re.compile(r"policy/(AdministratorAccess|AmazonSageMakerFullAcc
 _BROAD_ROLES = ("roles/owner", "roles/editor", "Owner", "Contributor")
 
 
+def _may_be_of(resource: str, service: str) -> bool:
+    """A resource that may belong to `service`: an ARN of it, or a reference (not an ARN of another)."""
+    parts = resource.split(":")
+    return len(parts) < 3 or parts[0] != "arn" or parts[2].lower() == service.lower()
+
+
 def _broad(ctx: FileContext, policy: IdentityPolicy, statement: Statement) -> bool:
     grant = broad_grant(effect=statement.effect, actions=statement.action_names,
-                        not_actions=tuple(str(a.raw) for a in statement.not_actions), resources=statement.resources)
+                        not_actions=tuple(str(a.raw) for a in statement.not_actions), resources=statement.resources,
+                        not_resources=statement.not_resources)
+    confidence = None
     if grant is None:
-        return False
+        # resources given by reference (a bucket's ARN attribute) are not in `resources`: they may be of it
+        every = tuple(a for a in service_wildcards(effect=statement.effect, actions=statement.action_names)
+                      if not statement.resources or any(_may_be_of(r, a.split(":", 1)[0])
+                                                        for r in statement.resources))
+        if not every:
+            return False
+        # on named resources: less sure (a bucket's own role may need most of it), still not least privilege
+        grant, confidence = BroadGrant(every, "allows every action of a service on the resources it names"), 0.6
     where = next((a.line for a in (*statement.actions, *statement.not_actions) if a.raw == grant.actions[0]),
                  statement.line)
-    ctx.contradicts(line=where, message=f"{policy.address} {grant.reason}: {', '.join(grant.actions)}")
+    if "PassRole" in grant.reason:
+        where = statement.resource_line or where  # the fix is to scope the roles it names
+    ctx.contradicts(line=where, confidence=confidence,
+                    message=f"{policy.address} {grant.reason}: {', '.join(grant.actions)}")
     return True
 
 
@@ -39,8 +57,8 @@ def iam_wildcard_actions(ctx: FileContext) -> None:
                 continue  # trust and resource statements say who may act
             seen = True
             if _broad(ctx, policy, statement):
-                broad = True
-                break  # one contradiction per policy
+                broad = True  # one contradiction per broad statement: each is its own fix
+                continue
             allows_unnamed = statement.effect == "Allow" and bool(statement.not_actions)  # everything but ...
             specific = specific and not statement.action_references and not allows_unnamed and not (
                 wildcard_actions(effect=statement.effect, actions=statement.action_names))
@@ -76,3 +94,17 @@ def iam_sagemaker_guardrails(ctx: FileContext) -> None:
             if "sagemaker:intercontainertrafficencryption" in (k.lower() for k in keys):
                 ctx.supports(line=line, check="encryption_enforced",
                              message=f"{policy.address} refuses jobs without inter-container encryption")
+
+
+_SHARED_TRUST = 4  # distinct services trusting one role: a role for everything, not one per job
+
+
+@rule()
+def shared_role_trust(ctx: FileContext) -> None:
+    for policy in state_of(ctx.file).of(IdentityPolicy):
+        services = list(dict.fromkeys(str(v.raw).lower() for v in policy.trusted_services))
+        if len(services) >= _SHARED_TRUST:
+            names = ", ".join(s.split(".", 1)[0] for s in services)
+            ctx.contradicts(line=policy.trusted_services[0].line,
+                            message=f"{policy.address} may be assumed by {len(services)} services ({names}): "
+                                    "every pipeline, build and job that uses it gets the permissions of all of them")
