@@ -12,6 +12,10 @@ and its callee (see `steps` for roles). Read from the same body:
 - long-lived cloud keys: `use_gcp_secret` / `use_aws_secret` / `use_azure_secret` applied to
   a task (a key file or access keys mounted from a Kubernetes secret);
 - images: `image=` / `base_image=` of KFP calls and of `super().__init__` in ContainerOp classes;
+- resources: `.set_memory_limit(...)`, `.set_cpu_request(...)` ... of a task (a training task's first);
+- secrets: the first task given credentials from a Kubernetes secret (`kfp.kubernetes.use_secret_as_env`
+  or `_as_volume`, `use_k8s_secret`, or one of the cloud key helpers above);
+- the exit handler: `with dsl.ExitHandler(task):` (a task that runs however the run ends);
 - schedule: a `create_recurring_run` call in the same file (else not judged: KFP pipelines
   are usually scheduled from the UI or another script).
 """
@@ -31,6 +35,9 @@ from mllens.scan.model.values import Value
 
 _CONDITIONS = ("Condition", "If", "Elif", "Else")
 _KEY_HELPERS = ("use_gcp_secret", "use_aws_secret", "use_azure_secret")
+_SECRET_HELPERS = ("use_secret_as_env", "use_secret_as_volume", "use_k8s_secret", *_KEY_HELPERS)
+_SIZING = ("set_memory_limit", "set_memory_request", "set_cpu_limit", "set_cpu_request", "add_resource_limit",
+           "add_resource_request")
 _NOT_STEPS = {"print", "str", "int", "float", "bool", "len", "dict", "list", "tuple", "range", "format", "open",
               "super", "isinstance", "getattr", "setattr", "zip", "enumerate", "sorted", "min", "max"}  # fmt: skip
 Lines = Callable[[int], int]
@@ -50,6 +57,9 @@ class _Reader:
         self.keys: list[Value] = []
         self.kept: dict[str, int] = {}  # the name a task is kept under -> its step
         self.orders: list[tuple[str, list[str], int]] = []  # task.after(other, ...): (task, others, line)
+        self.sized: list[tuple[Value, frozenset[str]]] = []  # a resource setting and its task's roles
+        self.secret: Value | None = None
+        self.exit: Value | None = None
 
     def call(self, node: ast.Call) -> Call | None:
         return self.calls.get((self.lines(node.lineno), node.col_offset))
@@ -74,16 +84,27 @@ class _Reader:
             expr = item.context_expr
             if not isinstance(expr, ast.Call) or not _kfp(name := self.name(expr)):
                 continue
+            if name.endswith(".ExitHandler") and self.exit is None:
+                self.exit = Value(ast.unparse(expr)[:120], self.code.file.path, self.lines(expr.lineno), "ExitHandler")
             if name.rsplit(".", 1)[-1] in _CONDITIONS and _reads_output(expr):
                 return Value(ast.unparse(expr)[:120], self.code.file.path, self.lines(expr.lineno),
                              ast.unparse(expr.func))
         return None
 
     def _statement(self, node: ast.Call, gate: Value | None, targets: list[str]) -> None:
+        sizing: list[tuple[Value, str]] = []  # each with the task it is set on, when that is a name
         for inner in ast.walk(node):
             if not isinstance(inner, ast.Call):
                 continue
             name = self.name(inner)
+            if _kfp(name) and name.endswith(_SECRET_HELPERS) and self.secret is None:
+                self.secret = Value(name.rsplit(".", 1)[-1], self.code.file.path, self.lines(inner.lineno),
+                                    name.rsplit(".", 1)[-1])
+            if isinstance(inner.func, ast.Attribute) and inner.func.attr in _SIZING:
+                amount = literal(inner.args[0]) if inner.args else ""
+                at = inner.func.end_lineno or inner.lineno  # the method's own line in a chain over many lines
+                sizing.append((Value(amount or "${value}", self.code.file.path, self.lines(at),
+                                     inner.func.attr), _target(inner.func.value)))
             if _kfp(name) and name.endswith(_KEY_HELPERS):
                 self.keys.append(Value(literal(inner.args[0]) if inner.args else name, self.code.file.path,
                                        self.lines(inner.lineno), name.rsplit(".", 1)[-1]))
@@ -101,6 +122,13 @@ class _Reader:
         if step is not None:
             self.steps.append(step)
             self.kept.update((t, len(self.steps) - 1) for t in targets if t)
+        for value, task in sorted(sizing, key=lambda found: found[0].line):  # in the chain, or on a kept task
+            owner = step if step is not None else self.steps[self.kept[task]] if task in self.kept else None
+            self.sized.append((value, owner.roles if owner is not None else frozenset()))
+
+    def resources(self) -> Value | None:
+        """Where a step's CPU or memory is set: a training step's first setting, else the first one."""
+        return next((v for v, roles in self.sized if "train" in roles), self.sized[0][0] if self.sized else None)
 
     def ordered(self) -> list[Step]:
         """The steps, a release marked where `.after(...)` orders it after an evaluation step
@@ -188,6 +216,9 @@ def resources(code: Code) -> Iterator[Resource]:
                 key_secrets=tuple(reader.keys),
                 images=images,
                 model_default=_model_default(code, node, lines),
+                step_resources=reader.resources(),
+                secret_env=reader.secret,
+                exit_handler=reader.exit,
             )
 
 
