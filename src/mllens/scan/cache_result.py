@@ -20,6 +20,7 @@ unchanged, and then remembers this walk's key for it.
 from __future__ import annotations
 
 import hashlib
+import os
 from array import array
 from collections.abc import Sequence
 from importlib import metadata, util
@@ -90,6 +91,16 @@ def walk_key(version: str, walk: str, stats: Sequence[cache.Stat], taken_ns: int
     digest = hashlib.blake2b(f"{version}\0{walk}\0".encode(), digest_size=20)
     digest.update(data)
     return digest.hexdigest()
+
+
+def has_scan(root: str | os.PathLike[str], version: str) -> bool:
+    """Whether the cache holds a scan of the project at `root` by these detectors (one
+    small query): a re-scan, likely served whole, that needs no family code."""
+    reader = cache.open_reader()
+    try:
+        return reader.has_scan(os.path.realpath(root), version)
+    finally:
+        reader.close()
 
 
 def stored(root: str, key: str) -> Memo | None:

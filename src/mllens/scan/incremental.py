@@ -66,15 +66,6 @@ def _key(
     return f"{version}:{','.join(sorted(kinds))}:{key.hexdigest()}"
 
 
-def has_last_scan(root: str, version: str) -> bool:
-    """Whether the cache holds a scan of `root` by these detectors (one small query)."""
-    reader = cache.open_reader()
-    try:
-        return reader.has_scan(os.path.realpath(root), version)
-    finally:
-        reader.close()
-
-
 def _forget_stale_charts(digests: dict[str, str], walked: WalkResult) -> None:
     """A Helm template is rendered with its chart's values files, Chart.yaml and helper
     templates: unless all are known unchanged, the template's own unchanged bytes do not make its result current.

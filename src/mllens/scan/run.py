@@ -55,21 +55,35 @@ def run_scan(
 
         version = version_of(families_to_run)
     snapshot = None
+    settings = walk_snapshot.options(exclude, project, vendored, MAX_FILES)
     if use_cache:
-        settings = walk_snapshot.options(exclude, project, vendored, MAX_FILES)
         snapshot = walk_snapshot.load(str(root), max_size=max_file_size, **settings)
         if snapshot is not None:
             served = _served(root, snapshot, version=version, exclude=exclude, started=started)
             if served is not None:
                 return served
-    # the engine, the families and the worker pool load only now
-    from mllens.scan.run_files import scan_tree
+    walking = None
+    if families_to_run is None and snapshot is None and not (use_cache and cache_result.has_scan(root, version)):
+        # a cold scan: a child process walks the tree while this one loads the engine and
+        # the families (mllens.scan.walk_process)
+        from mllens.scan import walk_process
 
-    return scan_tree(
-        root, started=started, version=version, snapshot=snapshot, use_cache=use_cache, progress=progress,
-        families_to_run=families_to_run, max_file_size=max_file_size, workers=workers, exclude=exclude,
-        project=project, vendored=vendored,
-    )  # fmt: skip
+        walking = walk_process.start(
+            str(root), max_size=max_file_size, exclude=exclude, project=project, vendored=vendored,
+            keep=settings if use_cache else None,
+        )  # fmt: skip
+    try:
+        # the engine, the families and the worker pool load only now
+        from mllens.scan.run_files import scan_tree
+
+        return scan_tree(
+            root, started=started, version=version, snapshot=snapshot, use_cache=use_cache, progress=progress,
+            families_to_run=families_to_run, max_file_size=max_file_size, workers=workers, exclude=exclude,
+            project=project, vendored=vendored, walking=walking,
+        )  # fmt: skip
+    finally:
+        if walking is not None:
+            walking.close()
 
 
 def _served(

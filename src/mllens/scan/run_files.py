@@ -34,6 +34,7 @@ from mllens.scan.merge import Progress, facts_of, found_in, progress_callback, p
 from mllens.scan.registry import Family, families
 from mllens.scan.result import Diagnostic, FolderClass, ScanResult
 from mllens.scan.walk import walk
+from mllens.scan.walk_process import Walking
 from mllens.scan.walk_stat import MAX_FILES
 
 PARALLEL_MIN_FILES = 300  # below this, starting worker processes costs more than it saves
@@ -180,16 +181,20 @@ def scan_tree(
     exclude: Sequence[str],
     project: Sequence[str],
     vendored: Sequence[str],
+    walking: Walking | None = None,
 ) -> ScanResult:
     """mllens.scan.run.run_scan past its checks: `started` is when it began (perf_counter),
-    `snapshot` the last walk of the tree when it still holds (mllens.scan.walk_snapshot)."""
+    `snapshot` the last walk of the tree when it still holds (mllens.scan.walk_snapshot),
+    `walking` a child process walking the tree meanwhile (mllens.scan.walk_process)."""
     global _PLAN
     registered = families_to_run is None
-    # Loading the registered families (imports, metadata) overlaps the walk's system calls,
-    # unless the last scan's result will likely be served whole (it needs no family code).
-    # A failure to load surfaces below, when families() is called again.
     loading = None
-    if registered and not (use_cache and incremental.has_last_scan(str(root), version)):
+    if walking is not None:  # the child walks: load the families here meanwhile
+        _load_families()
+    elif registered and not (use_cache and cache_result.has_scan(root, version)):
+        # Loading the registered families (imports, metadata) overlaps the walk's system
+        # calls, unless the last scan's result will likely be served whole (it needs no
+        # family code). A failure to load surfaces below, when families() is called again.
         loading = threading.Thread(target=_load_families, daemon=True)
         loading.start()
     settings = walk_snapshot.options(exclude, project, vendored, MAX_FILES)
@@ -198,19 +203,24 @@ def scan_tree(
     if walked is not None and snapshot is not None:
         walk_key = cache_result.walk_key(version, snapshot.digest, snapshot.stats, snapshot.taken_ns)
     else:
-        began = time.time_ns()
         try:
-            walked = walk(root, max_size=max_file_size, exclude=exclude, project=project, vendored=vendored)
+            from_child = walking.result() if walking is not None else None
+            if from_child is not None:
+                walked, began, kept = from_child
+            else:
+                began = time.time_ns()
+                walked = walk(root, max_size=max_file_size, exclude=exclude, project=project, vendored=vendored)
+                kept = None
+                if use_cache:
+                    kept = walk_snapshot.save(str(root), walked, began, max_size=max_file_size, **settings)
         except ValueError as exc:  # a bad pattern, found before any file is read
             message = str(exc)
             key, colon, rest = message.partition(": ")
             in_scan = colon and key in ("scan.project", "scan.vendored")
             raise InputError(rest if in_scan else message, field=key if in_scan else "exclude") from None
-        if use_cache:
-            kept = walk_snapshot.save(str(root), walked, began, max_size=max_file_size, **settings)
-            if kept is not None:
-                stats = [walked.stats[f.path] for f in walked.files]
-                walk_key = cache_result.walk_key(version, kept, stats, began)
+        if kept is not None:
+            stats = [walked.stats[f.path] for f in walked.files]
+            walk_key = cache_result.walk_key(version, kept, stats, began)
     walk_classes = classified.fingerprint(walked.classes)
 
     def result(evidence: list[Evidence], diagnostics: list[Diagnostic], lifecycle: dict[str, list[str]],

@@ -1,0 +1,127 @@
+"""A cold scan's walk in a forked child process, while this process loads the detectors.
+
+Both are Python work on one CPU each: listing and classing every file of the tree, and
+importing the engine and the families and reading their metadata. In two threads the GIL
+runs them one after the other (on the bench tree, about 0.12 s and 0.13 s of CPU took
+0.22 s); in two processes they overlap on a second CPU. The child walks, keeps the walk's
+snapshot (mllens.scan.walk_snapshot) and sends the WalkResult back through a pipe, pickled
+between two processes of ours as the worker pool does (reading it back costs about 15 ms
+for 17,000 files). A bad exclude pattern comes back as the ValueError the walk raises;
+anything else that goes wrong in the child makes this process walk the tree itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import pickle
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+if TYPE_CHECKING:
+    from mllens.scan.walk import WalkResult
+
+# (the walk, when it began (time.time_ns), the digest of the snapshot kept or None)
+Walked: TypeAlias = "tuple[WalkResult, int, str | None]"
+
+
+class Walking:
+    """The child walking the tree; `result` once this process is ready for the walk."""
+
+    def __init__(self, pid: int, fd: int) -> None:
+        self.pid = pid
+        self.fd: int | None = fd
+
+    def result(self) -> Walked | None:
+        """The child's walk (ValueError: a pattern the walk refused); None when the child
+        failed otherwise (then walk here)."""
+        chunks: list[bytes] = []
+        try:
+            assert self.fd is not None
+            while chunk := os.read(self.fd, 1 << 20):
+                chunks.append(chunk)
+        except OSError:
+            return None
+        finally:
+            self.close()
+        try:
+            payload: tuple[Any, ...] = pickle.loads(b"".join(chunks))
+        except Exception:  # a child that died half-way: an empty or cut pipe
+            return None
+        if payload[0] == "refused":
+            raise ValueError(payload[1])
+        if payload[0] != "walked":
+            return None
+        walked, began, kept = payload[1:]
+        return walked, began, kept
+
+    def close(self) -> None:
+        """Stop reading (a child still writing then ends on the closed pipe) and reap it."""
+        if self.fd is None:
+            return
+        os.close(self.fd)
+        self.fd = None
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+
+
+def start(
+    root: str,
+    *,
+    max_size: int,
+    exclude: Sequence[str],
+    project: Sequence[str],
+    vendored: Sequence[str],
+    keep: dict[str, Any] | None,
+) -> Walking | None:
+    """Fork a child walking `root` (and keeping its snapshot with the settings `keep`, when
+    given); None where processes cannot be forked."""
+    if not hasattr(os, "fork"):  # pragma: no cover - not on Linux
+        return None
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # pragma: no cover - the child (coverage does not follow a fork)
+        status = 1
+        try:
+            os.close(read_end)
+            gc.disable()  # a short-lived process: nothing it makes needs collecting
+            data = _walk(root, max_size=max_size, exclude=exclude, project=project, vendored=vendored, keep=keep)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(write_end, view) :]
+            status = 0
+        finally:
+            os._exit(status)  # never back into the caller's stack, its atexit or its buffers
+    os.close(write_end)
+    return Walking(pid, read_end)
+
+
+def _walk(
+    root: str,
+    *,
+    max_size: int,
+    exclude: Sequence[str],
+    project: Sequence[str],
+    vendored: Sequence[str],
+    keep: dict[str, Any] | None,
+) -> bytes:
+    # imported here, in the child: this process imports them meanwhile, with the engine
+    from mllens.scan import walk_snapshot
+    from mllens.scan.walk import walk
+
+    began = time.time_ns()
+    try:
+        walked = walk(root, max_size=max_size, exclude=exclude, project=project, vendored=vendored)
+    except ValueError as exc:
+        return pickle.dumps(("refused", str(exc)))
+    except Exception:
+        return pickle.dumps(("failed",))
+    kept = walk_snapshot.save(root, walked, began, max_size=max_size, **keep) if keep is not None else None
+    return pickle.dumps(("walked", walked, began, kept), protocol=pickle.HIGHEST_PROTOCOL)
