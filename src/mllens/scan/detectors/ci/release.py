@@ -40,7 +40,8 @@ def staged_deployment(ctx: FileContext) -> None:
     elif production:
         ctx.contradicts(line=production[0].line, confidence=0.6,
                         message=f"CI deploys to {production[0].value} with no staging environment in this pipeline")
-    elif view.system != "codebuild" and not view.environments and not view.approvals and not _gradual(view):
+    elif view.system != "codebuild" and not view.environments and not view.approvals and \
+            not _gradual(view, ctx.file.text):
         # (a buildspec is one action of a CodePipeline, whose stages and approvals live in IaC)
         deploy = runs.first_deployment(view.commands)
         # the model deployed by two or more jobs (ACI then AKS, each smoke-tested) is a staged
@@ -106,8 +107,25 @@ def _shares(text: str) -> list[int] | None:
     return [int(v) for v in re.findall(r"=(\d+)", pairs)]
 
 
-def _gradual(view: Pipeline) -> bool:
-    return any(_PROGRESSIVE.search(c.text) or any(0 < v < 100 for v in _shares(c.text) or []) for c in view.commands)
+# Traffic weights handed to a chart or template (`weight.blue=50,weight.green=50`,
+# `--set canary.trafficPercent=10`): a key naming a weight or traffic share, set to a whole number.
+_WEIGHT = re.compile(r"(?<![\w.-])([\w.-]*(?:weight|traffic)[\w.-]*)\s*[=:]\s*['\"]?(\d+)(?![\d.])", re.IGNORECASE)
+
+
+def _weighted(text: str) -> tuple[int, str] | None:
+    """The first line (not a comment) that gives a new version part of the traffic by weight."""
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.lstrip().startswith("#"):
+            continue
+        shares = [int(v) for k, v in _WEIGHT.findall(line) if "class" not in k.lower()]
+        if any(0 < v < 100 for v in shares):
+            return number, line.strip()
+    return None
+
+
+def _gradual(view: Pipeline, text: str = "") -> bool:
+    return any(_PROGRESSIVE.search(c.text) or any(0 < v < 100 for v in _shares(c.text) or []) for c in view.commands) \
+        or (bool(text) and _weighted(text) is not None)
 
 
 @rule()
@@ -127,3 +145,6 @@ def traffic_shifting(ctx: FileContext) -> None:
             ctx.contradicts(line=command.line, message=f"CI sends all traffic to the new deployment at once, with "
                                                        f"no canary or blue/green step: {text[:80]}")
             return
+    weighted = _weighted(ctx.file.text) if view.system != "jenkins" else None
+    if weighted is not None:
+        ctx.supports(line=weighted[0], message=f"CI shifts traffic by weight: {weighted[1][:80]}")

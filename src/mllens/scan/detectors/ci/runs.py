@@ -37,6 +37,32 @@ def training_in_ci(ctx: FileContext) -> None:
     found = _first(ctx, runs.runs_training)
     if found is not None:
         ctx.supports(line=found.line, message=f"CI runs training: {found.text[:80]}")
+    started = _pipeline_task(document(ctx.file)) if system_of(ctx.file) == "azure" else None
+    if started is not None and (found is None or found.line != started[0]):
+        # running the published pipeline is training on every change; building it is the code
+        ctx.supports(line=started[0], check="training_pipeline_in_ci",
+                     message=f"CI starts the published ML training pipeline (task {started[1]})")
+
+
+# Azure DevOps tasks that submit a run of a published Azure ML pipeline
+_PIPELINE_TASK = re.compile(r"PublishedPipeline|AzureMLPipeline|MLPipelineRun", re.IGNORECASE)
+
+
+def _pipeline_task(value: Any, line: int = 1) -> tuple[int, str] | None:
+    if isinstance(value, Mapping):
+        task = value.get("task")
+        if isinstance(task, str) and _PIPELINE_TASK.search(task):
+            return line_of(value, "task", line), task.rsplit(".", 1)[-1]
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _pipeline_task(item, line_of(value, key, line))
+        if found is not None:
+            return found
+    return None
 
 
 @rule()
