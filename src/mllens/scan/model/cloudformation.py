@@ -58,6 +58,7 @@ class _Reader:
 
     def __init__(self, file: ParsedFile, res: CfnResource) -> None:
         self.file, self.res = file.path, res
+        self.text = file.text  # for values whose lines only the text shows (a script in a block scalar)
         self.rtype, self.root = res.type, res.props  # for the attribute table (attributes_read)
         self.resolve = resolver_of(file)
 

@@ -27,7 +27,8 @@ from mllens.scan.model.kinds import (
     Resource,
     StoreEncryption,
 )
-from mllens.scan.model.kinds_platform import Function, IdentityPolicy, PolicyUse, Statement
+from mllens.scan.model.boot_scripts import boot_fields
+from mllens.scan.model.kinds_platform import BootScript, Function, IdentityPolicy, PolicyUse, Statement
 from mllens.scan.model.values import Value
 
 
@@ -37,6 +38,7 @@ class _Reader(Protocol):
 
     file: str
     res: CfnResource
+    text: str
 
     def at(self, path: str, *, node: Node | None = None, name: str | None = None) -> Value: ...
 
@@ -174,6 +176,11 @@ PLATFORM: dict[str, Callable[[_Reader], Resource]] = {
     "AWS::S3::BucketPolicy": _policy("resource"),
     "AWS::CodePipeline::Pipeline": lambda r: cloudformation_pipeline(r.base(), r.res.props),
     "AWS::Kinesis::Stream": _stream,
+    "AWS::EC2::Instance": lambda r: BootScript(**r.base(), **read(r, BootScript),
+                                               **boot_fields(r.at("UserData"), r.text)),
+    "AWS::EC2::LaunchTemplate": lambda r: BootScript(
+        **r.base(), **read(r, BootScript),
+        **boot_fields(r.at("LaunchTemplateData.UserData", name="UserData"), r.text)),
     **dict.fromkeys(("AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::Lambda::EventInvokeConfig"),
                     _plain(Function)),
     **dict.fromkeys(("AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"),

@@ -104,3 +104,11 @@ class ProviderRequirement(Resource):
 
     version: Value  # the constraint as written; absent when none
     module_dir: str  # the folder of the module (where its lock file would be)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BootScript(Resource):
+    """A virtual machine (or a launch template) and the script it runs at first boot (user data)."""
+
+    script: Value  # the script text as written (absent when none, or when it is given by a function)
+    lines: tuple[tuple[int, str], ...] = ()  # each line of the script with its line in the file

@@ -22,7 +22,8 @@ from mllens.scan.model.kinds import (
     Resource,
     StoreEncryption,
 )
-from mllens.scan.model.kinds_platform import Function
+from mllens.scan.model.boot_scripts import boot_fields
+from mllens.scan.model.kinds_platform import BootScript, Function
 from mllens.scan.model.terraform_read import Reader
 from mllens.scan.model.values import Value
 
@@ -115,6 +116,9 @@ PLATFORM: dict[str, Callable[[Reader], Resource]] = {
     "aws_codepipeline": lambda r: terraform_pipeline(r.base(), r.block.node),
     # a function and its asynchronous-invocation settings (a resource that names it)
     **dict.fromkeys(("aws_lambda_function", "aws_lambda_function_event_invoke_config"), plain(Function)),
+    # virtual machines and the script they run at first boot
+    **dict.fromkeys(("aws_instance", "aws_launch_template"), lambda r: BootScript(
+        **r.base(), **read(r, BootScript), **boot_fields(r.at("user_data"), r.source.text))),
     **dict.fromkeys(("aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"),
                     lambda r: terraform_group(r.base(), r.block.node, r.rtype)),
 }
