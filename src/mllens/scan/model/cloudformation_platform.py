@@ -11,6 +11,7 @@ from typing import Any, Literal, Protocol
 from mllens.scan.detectors._cfn import CfnResource, managed_arns, policy_documents
 from mllens.scan.detectors._iac import Node
 from mllens.scan.model.attributes_read import read
+from mllens.scan.model.boot_scripts import boot_fields
 from mllens.scan.model.delivery import cloudformation_pipeline
 from mllens.scan.model.firewall import cloudformation_group
 from mllens.scan.model.identity import document_statements, trusted_services
@@ -27,7 +28,6 @@ from mllens.scan.model.kinds import (
     Resource,
     StoreEncryption,
 )
-from mllens.scan.model.boot_scripts import boot_fields
 from mllens.scan.model.kinds_platform import BootScript, Function, IdentityPolicy, PolicyUse, Statement
 from mllens.scan.model.values import Value
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from mllens.scan.model.attributes_read import read
+from mllens.scan.model.boot_scripts import boot_fields
 from mllens.scan.model.delivery import terraform_pipeline
 from mllens.scan.model.firewall import terraform_group
 from mllens.scan.model.kinds import (
@@ -22,7 +23,6 @@ from mllens.scan.model.kinds import (
     Resource,
     StoreEncryption,
 )
-from mllens.scan.model.boot_scripts import boot_fields
 from mllens.scan.model.kinds_platform import BootScript, Function
 from mllens.scan.model.terraform_read import Reader
 from mllens.scan.model.values import Value
