@@ -72,7 +72,8 @@ def deployment_in_ci(ctx: FileContext) -> None:
     found = runs.first_deployment(commands(ctx.file))
     if found is None:  # no model deployed here; the training pipeline itself may be
         published = next((c for c in commands(ctx.file) if runs.publishes_pipeline(c.text)), None)
-        if published is not None:
+        # published and run by the same file: that is training in CI (training_in_ci), not a release
+        if published is not None and _first(ctx, runs.runs_training) is None:
             ctx.supports(line=published.line, message=f"CI publishes the ML pipeline to its orchestrator: "
                                                       f"{published.text[:80]}")
         return
