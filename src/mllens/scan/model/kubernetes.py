@@ -205,7 +205,10 @@ def _autoscaler(r: _Reader) -> Iterator[Resource]:
         low, high = r.at(spec, "minReplicas"), r.at(spec, "maxReplicas")
         if not low.written:  # the HorizontalPodAutoscaler's default
             low = Value(1, r.path, spec.line if spec is not None else r.obj.line, "minReplicas (default)")
-    yield ScalingTarget(**r.base("Kubernetes"), namespace=namespace, min_capacity=low, max_capacity=high)
+    # placed at the bounds it scales between, where a reviewer points
+    bounds = next((v.line for v in (low, high) if v.written and "(default)" not in v.name), r.obj.line)
+    yield ScalingTarget(**r.base("Kubernetes") | {"line": bounds}, namespace=namespace, min_capacity=low,
+                        max_capacity=high)
 
 
 def _network_policy(r: _Reader) -> Iterator[Resource]:

@@ -38,6 +38,12 @@ def _final_stage(dockerfile: Dockerfile) -> list[Instruction]:
 # AWS Lambda's own base images: Lambda starts the function as a least-privileged non-root user,
 # whatever the image's USER says, so a missing USER is not a root container there.
 _LAMBDA_BASE = re.compile(r"^(--\S+\s+)*(public\.ecr\.aws/lambda/|amazon/aws-lambda-)", re.IGNORECASE)
+# Application base images whose own Dockerfile ends on a non-root USER: Red Hat UBI
+# source-to-image images (user 1001) and the Open Data Hub runtime and workbench images built
+# on them, the Jupyter Docker Stacks (jovyan) and Bitnami's images.
+_NON_ROOT_BASE = re.compile(r"^(--\S+\s+)*(\S*/ubi\d*/(python|nodejs|s2i-base|s2i-core)-|quay\.io/modh/|"
+                            r"quay\.io/opendatahub/workbench-images|(quay\.io/|docker\.io/)?jupyter/|"
+                            r"(docker\.io/)?bitnami/)", re.IGNORECASE)
 
 
 def _compose_users(ctx: FileContext) -> None:
@@ -75,6 +81,10 @@ def non_root_user(ctx: FileContext) -> None:
             ctx.supports(line=last.line, message=f"the image runs as the non-root user {name}")
     elif "nonroot" in stage[0].value.lower():
         ctx.supports(line=stage[0].line, confidence=0.7, message="the base image runs as a non-root user")
+    elif _NON_ROOT_BASE.search(stage[0].value):
+        ctx.supports(line=stage[0].line, confidence=0.7,
+                     message="the base image's own USER is non-root (a UBI source-to-image, Open Data Hub, "
+                             "Jupyter Docker Stacks or Bitnami image)")
     elif _LAMBDA_BASE.search(stage[0].value):
         ctx.supports(line=stage[0].line, confidence=0.7,
                      message="an AWS Lambda base image: Lambda runs the function as a non-root user")
