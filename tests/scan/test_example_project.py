@@ -55,8 +55,10 @@ EXPECTED: set[Row] = {
     # Python modules
     ("python_code.data_validation", "data_validation", "supports", "src/fraud/prepare.py", 29),
     ("python_code.early_stopping", "early_stopping", "supports", "src/fraud/train.py", 33),
-    ("python_code.experiment_tracking", "experiment_tracking", "supports", "src/fraud/train.py", 31),
+    ("python_code.experiment_tracking", "experiment_tracking", "supports", "src/fraud/train.py", 32),
     ("python_code.experiment_tracking", "run_lineage", "supports", "src/fraud/train.py", 32),
+    # the evaluation step fails (main returns 1 to sys.exit) when AUC is below the agreed minimum
+    ("python_code.evaluation_gate", "evaluation_gate", "supports", "src/fraud/evaluate.py", 35),
     ("python_code.explainability", "explanations_computed", "supports", "src/fraud/evaluate.py", 28),
     ("python_code.explainability", "feature_importance", "supports", "src/fraud/evaluate.py", 28),
     ("python_code.ml_tests", "ml_tests", "supports", "tests/test_prepare.py", 8),

@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from mllens.scan.code import signals_exposure, signals_model, signals_ops, signals_seeds, signals_train, triggers
+from mllens.scan.code import (
+    signals_exposure,
+    signals_model,
+    signals_ops,
+    signals_release,
+    signals_seeds,
+    signals_train,
+    triggers,
+)
 from mllens.scan.code.analysis import CodeIndex, Unit
 from mllens.scan.code.lazy import LazyIndex
 from mllens.scan.code.sources import notebook_code, notebook_units
@@ -25,7 +33,7 @@ from mllens.scan.registry import families
 FIXTURES = Path(__file__).resolve().parents[1] / "detectors" / "fixtures" / "python_code"
 SIGNALS = [
     func
-    for module in (signals_ops, signals_seeds, signals_model, signals_train, signals_exposure)
+    for module in (signals_ops, signals_seeds, signals_release, signals_model, signals_train, signals_exposure)
     for name, func in inspect.getmembers(module, inspect.isfunction)
     if func.__module__ == module.__name__ and list(inspect.signature(func).parameters) == ["ctx", "code"]
     and not name.startswith("_")  # a signal's private parts

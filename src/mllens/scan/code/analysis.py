@@ -331,6 +331,13 @@ class CodeIndex:
         line = getattr(site.node, "lineno", 0)
         return [test for c, start, end, test in self._gates if c == site.cell and start <= line <= end]
 
+    def comparisons(self) -> list[ast.expr]:
+        """The tests of the `if`s that compare values (each once), in the order met."""
+        seen: dict[int, ast.expr] = {}
+        for _cell, _first, _last, test in self._gates:
+            seen.setdefault(id(test), test)
+        return list(seen.values())
+
     def constant_only(self, name: str) -> bool:
         """The plain name is bound in this code, and only ever to literals (flow-insensitive:
         any other binding anywhere, an import of it included, makes it a variable)."""

@@ -1,5 +1,5 @@
-"""Signals of operational practice in code: tracking, registry, pipelines, SDK infra (random
-seeds are in signals_seeds).
+"""Signals of operational practice in code: tracking, pipelines, SDK infra (random seeds are in
+signals_seeds, the registry in signals_release).
 
 Each function takes a FileContext and the file's CodeIndex (a module's or a notebook's
 cells, see view.py) and emits evidence; the python_code family runs them as rules. Patterns are fnmatch globs over the
@@ -133,8 +133,13 @@ def _supports_first(
     return site
 
 
+# what logs to a run, the line a reviewer cites; a run opened is cited only when nothing logs
+_RUN_OPENED = "mlflow.start_run"
+_LOGS = tuple(p for p in TRACKING if p != _RUN_OPENED)
+
+
 def experiment_tracking(ctx: FileContext, code: CodeIndex) -> None:
-    site = code.first(*TRACKING)
+    site = code.first(*_LOGS) or code.first(_RUN_OPENED)
     wandb_init = code.first("wandb.init")
     if site is None and wandb_init is not None and code.first("wandb.init().*", "wandb.log"):
         site = wandb_init
@@ -165,48 +170,6 @@ def experiment_tracking(ctx: FileContext, code: CodeIndex) -> None:
     if inputs is not None:
         what = f"records the datasets a run read: {inputs.name}{inputs.where}"
         ctx.supports(line=inputs.line, message=what, check="run_lineage")
-
-
-def model_registry(ctx: FileContext, code: CodeIndex) -> None:
-    site = code.first(*REGISTRY)
-    if site is None:
-        site = next((s for s in code.find("mlflow.*.log_model") if s.has_kw("registered_model_name")), None)
-    if site is not None:
-        ctx.supports(line=site.line, message=f"registers model versions: {site.name}{site.where}")
-    else:
-        _unregistered_release(ctx, code)
-
-
-# a module that trains and then serves what it trained (the SDK or API calls of each)
-TRAINS = (
-    "boto3.client().create_training_job",
-    "sagemaker.*Estimator().fit",
-    "sagemaker.*().fit",
-    "google.cloud.aiplatform.*TrainingJob().run",
-)
-SERVES = (
-    "boto3.client().create_model",
-    "sagemaker.*Estimator().deploy",
-    "sagemaker.*().deploy",
-    "google.cloud.aiplatform.*TrainingJob().run().deploy",
-)
-
-
-def _unregistered_release(ctx: FileContext, code: CodeIndex) -> None:
-    """A module that trains a model and creates the serving model from that job's output,
-    with no registry call anywhere in it: no registered, approved version stands behind it.
-    A notebook doing so is exploring (its sites have a cell), not the release path."""
-    if code.first("mlflow.*.log_model") is not None:
-        return
-    trained, served = code.first(*TRAINS), code.first(*SERVES)
-    if trained is None or served is None or served.cell is not None:
-        return
-    ctx.contradicts(
-        line=served.line,
-        confidence=0.6,
-        message=f"serves the model it trained ({trained.name}, line {trained.line}) straight from the job's "
-        f"output: no registered, approved version stands behind it ({served.name}{served.where})",
-    )
 
 
 def ml_pipeline(ctx: FileContext, code: CodeIndex) -> None:

@@ -14,6 +14,7 @@ from mllens.scan.code import signals_exposure as exposure
 from mllens.scan.code import signals_libs as libs
 from mllens.scan.code import signals_model as model
 from mllens.scan.code import signals_ops as ops
+from mllens.scan.code import signals_release as release
 from mllens.scan.code import signals_seeds as seeds
 from mllens.scan.code import signals_serving as serving
 from mllens.scan.code import signals_train as train
@@ -37,7 +38,7 @@ def experiment_tracking(ctx: FileContext) -> None:
 
 @rule()
 def model_registry(ctx: FileContext) -> None:
-    read(ops.model_registry, ctx)
+    read(release.model_registry, ctx)
 
 
 @rule()
@@ -87,7 +88,7 @@ def model_compilation(ctx: FileContext) -> None:
 
 @rule()
 def evaluation_gate(ctx: FileContext) -> None:
-    read(model.evaluation_gate, ctx, notebooks=False)
+    read(release.evaluation_gate, ctx, notebooks=False)
 
 
 @rule()
@@ -222,7 +223,7 @@ def training_in_modules(ctx: FileContext) -> None:
 IN_NOTEBOOKS: tuple[Signal, ...] = (
     seeds.random_seeds,
     ops.experiment_tracking,
-    ops.model_registry,
+    release.model_registry,
     model.data_validation,
     model.explainability,
     model.bias_measurement,
@@ -247,7 +248,7 @@ SIGNALS: tuple[Signal, ...] = (
     model.feature_baseline,
     model.safe_weights_loading,
     model.model_compilation,
-    model.evaluation_gate,
+    release.evaluation_gate,
     model.load_tests,
     serving.request_validation,
     serving.health_endpoint,
