@@ -92,8 +92,26 @@ def drift_dashboard(ctx: FileContext) -> None:
                                         f"{f' and {len(drift) - 3} more panels' if len(drift) > 3 else ''}")
 
 
+_DRIFT_MONITORS = re.compile(r"drift", re.IGNORECASE)  # data_drift, cat_target_drift, num_target_drift ...
+
+
+def _evidently_monitors(ctx: FileContext) -> None:
+    """Evidently's monitoring service configuration: datasets, each with the monitors it runs."""
+    for doc in _documents(ctx.file) if ctx.file.kind == "yaml" else []:
+        datasets = doc.get("datasets") if isinstance(doc, Mapping) and isinstance(doc.get("service"), Mapping) else None
+        for name, dataset in datasets.items() if isinstance(datasets, Mapping) else []:
+            monitors = dataset.get("monitors") if isinstance(dataset, Mapping) else None
+            drift = [m for m in monitors if isinstance(m, str) and _DRIFT_MONITORS.search(m)] \
+                if isinstance(monitors, list) else []
+            if drift:
+                start = int(getattr(dataset, "key_lines", {}).get("monitors", 1))
+                ctx.supports(line=ctx.file.line_of(drift[0], start=start) or start,
+                             message=f"the Evidently monitoring service runs {', '.join(drift)} on dataset {name}")
+
+
 @rule()
 def drift_service(ctx: FileContext) -> None:
+    _evidently_monitors(ctx)
     for obj in manifests(ctx.file, "TrustyAIService"):
         if obj.api_version.startswith("trustyai.opendatahub.io"):
             schedule, _ = obj.at("spec.metrics.schedule")

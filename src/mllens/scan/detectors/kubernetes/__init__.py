@@ -164,7 +164,7 @@ def katib_experiment(ctx: FileContext) -> None:
 
 _ML_KINDS = ("InferenceService", "SeldonDeployment", "ServingRuntime", "TrainedModel", "Experiment", "PyTorchJob",
              "TFJob", "XGBoostJob", "MPIJob", "PaddleJob", "Notebook", "ScheduledWorkflow", "RayCluster", "RayJob",
-             "RayService")
+             "RayService", "DataSciencePipelinesApplication")
 
 
 @rule()

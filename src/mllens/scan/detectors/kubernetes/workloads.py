@@ -30,9 +30,10 @@ def container_resources(ctx: FileContext) -> None:
             ctx.supports(line=container.line_of("resources"), check=check,
                          message=f"{obj.address} declares CPU or memory {' and '.join(parts)} for its "
                                  f"{kind} containers")
-        elif kind == "training" and found and not any(c.has("resources") for c in found):
+        elif kind == "training" and found:
+            only = " (only an accelerator limit)" if any(c.has("resources") for c in found) else ""
             ctx.contradicts(line=found[0].line, check=check,
-                            message=f"{obj.address} trains with no CPU or memory requests or limits: the "
+                            message=f"{obj.address} trains with no CPU or memory requests or limits{only}: the "
                                     f"scheduler cannot size or pack it, and it may starve or be starved")
 
 
