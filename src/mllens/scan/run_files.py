@@ -65,9 +65,13 @@ def _worker_shard(files: list[IndexedFile], use_cache: bool) -> list[FileOutcome
     return [process_file(_PLAN, f, _READER if use_cache else None) for f in files]
 
 
-def _worker_packed(files: list[IndexedFile], use_cache: bool) -> list[tuple[Any, ...]]:
-    """_worker_shard in a worker process: the outcomes cross the pipe as plain tuples."""
-    return [o.packed() for o in _worker_shard(files, use_cache)]
+def _worker_packed(positions: list[int], use_cache: bool) -> list[tuple[Any, ...]]:
+    """_worker_shard in a worker process, given its files by their place in the index it
+    inherited (a list of numbers to pickle, not 12,000 records): the outcomes cross the
+    pipe as plain tuples."""
+    assert _PLAN is not None
+    files = _PLAN.index.files
+    return [o.packed() for o in _worker_shard([files[i] for i in positions], use_cache)]
 
 
 def _shards(files: list[IndexedFile], count: int) -> list[list[IndexedFile]]:
@@ -126,8 +130,13 @@ class _Workers:
         results: list[FileOutcome] = []
         pending = set(range(len(shards)))
         done = 0
+        assert _PLAN is not None
+        place = {f.path: i for i, f in enumerate(_PLAN.index.files)}
         try:
-            futures = {self.pool.submit(_worker_packed, shard, self.use_cache): i for i, shard in enumerate(shards)}
+            futures = {
+                self.pool.submit(_worker_packed, [place[f.path] for f in shard], self.use_cache): i
+                for i, shard in enumerate(shards)
+            }
             for future in as_completed(futures):
                 shard = [FileOutcome.unpacked(fields) for fields in future.result()]
                 results.extend(shard)
