@@ -91,7 +91,9 @@ def test_the_same_setting_is_read_from_each_provider_with_its_safe_spelling() ->
         "true", "metadata notebook-disable-root", ("true",), 0.6)
     workspace = next(r for r in _state() if isinstance(r, Workspace))
     assert workspace.public_access is not None and workspace.public_access.value.raw is False
-    assert workspace.vpc_only is None  # Azure ML expresses no such setting: not judged
+    # Azure ML's managed network: only approved outbound traffic is safe; unset is not judged
+    assert workspace.vpc_only is not None and not workspace.vpc_only.value.written
+    assert (workspace.vpc_only.safe, workspace.vpc_only.unset_confidence) == (("AllowOnlyApprovedOutbound",), None)
     assert workspace.provider == "azure" and workspace.service == "Azure Machine Learning"
 
 

@@ -92,6 +92,8 @@ TABLE: dict[str, dict[str, SpecLike]] = {
     "Workspace.key": {_TF_DOMAIN: "kms_key_id", _AZ_WORKSPACE: "encryption.key_id", _CFN_DOMAIN: "KmsKeyId"},
     # a domain's one setting answers both: its apps' traffic stays in the VPC, so nothing is public
     "Workspace.vpc_only": {_TF_DOMAIN: switch("app_network_access_type", "VpcOnly"),
+                           _AZ_WORKSPACE: switch("managed_network.isolation_mode", "AllowOnlyApprovedOutbound",
+                                                 unset=None, name="isolation_mode"),
                            _CFN_DOMAIN: switch("AppNetworkAccessType", "VpcOnly")},
     "Workspace.public_access": {_TF_DOMAIN: switch("app_network_access_type", "VpcOnly"),
                                 _AZ_WORKSPACE: switch("public_network_access_enabled", "false"),
@@ -203,6 +205,7 @@ TABLE: dict[str, dict[str, SpecLike]] = {
         "aws_lambda_function": switch("tracing_config.mode", "Active", unset=None, name="tracing_config.mode"),
         "AWS::Lambda::Function": switch("TracingConfig.Mode", "Active", unset=None, name="TracingConfig.Mode"),
         "AWS::Serverless::Function": switch("Tracing", "Active", unset=None)},
+    "Telemetry.target": {"azurerm_monitor_diagnostic_setting": "target_resource_id"},
     "Function.async_retries": {"aws_lambda_function_event_invoke_config": "maximum_retry_attempts",
                                "AWS::Lambda::EventInvokeConfig": "MaximumRetryAttempts"},
 }

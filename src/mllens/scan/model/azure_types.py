@@ -82,8 +82,11 @@ def _workspace(r: AzureReader) -> Workspace:
         key = Value("", r.file, status.line, "encryption.status = Disabled: keyIdentifier")
     else:
         key = r.at("properties.encryption.keyVaultProperties.keyIdentifier")
+    # a managed network that allows only approved outbound traffic keeps its compute off the internet
     return Workspace(**r.base(), key=key, public_access=Switch(r.at("properties.publicNetworkAccess"), ("Disabled",),
-                                                               0.6))
+                                                               0.6),
+                     vpc_only=Switch(r.at("properties.managedNetwork.isolationMode"), ("AllowOnlyApprovedOutbound",),
+                                     None))
 
 
 def _compute(r: AzureReader) -> Resource:

@@ -28,7 +28,7 @@ from mllens.scan.model.kinds import (
     Resource,
     StoreEncryption,
 )
-from mllens.scan.model.kinds_platform import BootScript, Function, IdentityPolicy, PolicyUse, Statement
+from mllens.scan.model.kinds_platform import BootScript, Function, IdentityPolicy, PolicyUse, Statement, Telemetry
 from mllens.scan.model.values import Value
 
 
@@ -176,6 +176,7 @@ PLATFORM: dict[str, Callable[[_Reader], Resource]] = {
     "AWS::S3::BucketPolicy": _policy("resource"),
     "AWS::CodePipeline::Pipeline": lambda r: cloudformation_pipeline(r.base(), r.res.props),
     "AWS::Kinesis::Stream": _stream,
+    "AWS::CloudWatch::Dashboard": _plain(Telemetry),
     "AWS::EC2::Instance": lambda r: BootScript(**r.base(), **read(r, BootScript),
                                                **boot_fields(r.at("UserData"), r.text)),
     "AWS::EC2::LaunchTemplate": lambda r: BootScript(

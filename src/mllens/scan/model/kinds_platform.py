@@ -112,3 +112,21 @@ class BootScript(Resource):
 
     script: Value  # the script text as written (absent when none, or when it is given by a function)
     lines: tuple[tuple[int, str], ...] = ()  # each line of the script with its line in the file
+
+
+@dataclass(frozen=True, kw_only=True)
+class Telemetry(Resource):
+    """A sink that collects a workload's metrics, logs or traces: Application Insights, a Log
+    Analytics workspace, diagnostic settings, a dashboard."""
+
+    target: Value | None = None  # the resource whose logs and metrics it collects (diagnostic settings)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cluster(Resource):
+    """A container cluster or node pool the workload's jobs and models run on (AKS, GKE): whether
+    its nodes follow demand, and whether it sends container telemetry."""
+
+    autoscaling: Value | None = None  # the node pool's autoscaler switch
+    node_count: Value | None = None  # a fixed node count
+    telemetry: Value | None = None  # the monitoring add-on (AKS oms_agent)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
+from mllens.scan.detectors._iac import Node
 from mllens.scan.model.attributes_read import read
 from mllens.scan.model.boot_scripts import boot_fields
 from mllens.scan.model.delivery import terraform_pipeline
@@ -23,7 +24,7 @@ from mllens.scan.model.kinds import (
     Resource,
     StoreEncryption,
 )
-from mllens.scan.model.kinds_platform import BootScript, Function
+from mllens.scan.model.kinds_platform import BootScript, Cluster, Function, Telemetry
 from mllens.scan.model.terraform_read import Reader
 from mllens.scan.model.values import Value
 
@@ -73,6 +74,20 @@ def _azure_lifecycle(r: Reader) -> tuple[LifecycleAction, ...]:
     return tuple(out)
 
 
+def _aks(r: Reader, pool: Node | None) -> Cluster:
+    """An AKS cluster (its default node pool) or an extra node pool: the autoscaler switch in either
+    provider spelling, the node count, and the monitoring add-on."""
+    holder = pool if pool is not None else r.block.node
+    switch = next((k for k in ("auto_scaling_enabled", "enable_auto_scaling") if holder.has(k)), "enable_auto_scaling")
+    node = r.block.node
+    oms = "oms_agent" if node.has("oms_agent") else None
+    addon = node.child("addon_profile")
+    return Cluster(**r.base(), **read(r, Cluster), autoscaling=r.at(switch, node=holder),
+                   node_count=r.at("node_count", node=holder),
+                   telemetry=r.block_value(node, oms) if oms else (
+                       r.block_value(addon, "oms_agent") if addon is not None and addon.has("oms_agent") else None))
+
+
 PLATFORM: dict[str, Callable[[Reader], Resource]] = {
     "aws_kms_key": plain(Key),
     "aws_s3_bucket_lifecycle_configuration": lambda r: DataStore(**r.base(), **read(r, DataStore),
@@ -116,6 +131,12 @@ PLATFORM: dict[str, Callable[[Reader], Resource]] = {
     "aws_codepipeline": lambda r: terraform_pipeline(r.base(), r.block.node),
     # a function and its asynchronous-invocation settings (a resource that names it)
     **dict.fromkeys(("aws_lambda_function", "aws_lambda_function_event_invoke_config"), plain(Function)),
+    # where metrics, logs and traces go, and the clusters jobs and models run on
+    **dict.fromkeys(("azurerm_application_insights", "azurerm_log_analytics_workspace",
+                     "azurerm_monitor_diagnostic_setting", "aws_cloudwatch_dashboard", "google_monitoring_dashboard"),
+                    plain(Telemetry)),
+    "azurerm_kubernetes_cluster": lambda r: _aks(r, r.block.node.child("default_node_pool")),
+    "azurerm_kubernetes_cluster_node_pool": lambda r: _aks(r, r.block.node),
     # virtual machines and the script they run at first boot
     **dict.fromkeys(("aws_instance", "aws_launch_template"), lambda r: BootScript(
         **r.base(), **read(r, BootScript), **boot_fields(r.at("user_data"), r.source.text))),

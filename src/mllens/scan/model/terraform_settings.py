@@ -18,7 +18,7 @@ from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._iac import listify
 from mllens.scan.detectors._tf import blocks
 from mllens.scan.model.kinds import Resource
-from mllens.scan.model.kinds_platform import ProviderRequirement, StateBackend
+from mllens.scan.model.kinds_platform import ProviderRequirement, StateBackend, TagDefaults
 from mllens.scan.model.values import Value
 
 # backends whose state is an object in a bucket the configuration names, and their encryption flag
@@ -77,6 +77,20 @@ def _required(file: ParsedFile, settings: Mapping[str, Any], line: int, folder: 
                                       version=version, module_dir=folder)
 
 
+def _module_tags(file: ParsedFile, block: Any) -> Iterator[Resource]:
+    """A local module call that passes tags (or labels) on to the resources it creates."""
+    key = next((k for k in ("tags", "default_tags", "labels", "common_tags") if block.node.has(k)), None)
+    source = str(block.node.get("source")) if block.node.has("source") else ""
+    if key is None or not source.startswith(("./", "../")):
+        return
+    value = block.node.get(key)
+    if value in (None, "", {}):
+        return
+    yield TagDefaults(**_base(file, type_="module", name=block.type, address=f'module "{block.type}"',
+                              line=block.line), tags=Value(value, file.path, block.node.line_of(key), key),
+                      applies_to=f"module {source}")
+
+
 def settings(file: ParsedFile) -> Iterator[Resource]:
     """The state backends and provider requirements one Terraform file declares."""
     data = file.data if isinstance(file.data, Mapping) else {}
@@ -87,6 +101,8 @@ def settings(file: ParsedFile) -> Iterator[Resource]:
             yield from _backends(file, body, line)
             yield from _required(file, body, line, folder)
     for block in blocks(file):
+        if block.kind == "module":
+            yield from _module_tags(file, block)
         if block.kind == "provider":
             version, at = block.node.at("version")
             value = Value(version, file.path, at, "version") if block.node.has("version") else Value.absent(

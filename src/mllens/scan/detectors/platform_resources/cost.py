@@ -5,7 +5,7 @@ from __future__ import annotations
 from mllens.scan.context import FileContext, ProjectContext
 from mllens.scan.model import state_of
 from mllens.scan.model.kinds import Budget
-from mllens.scan.model.kinds_platform import TagDefaults
+from mllens.scan.model.kinds_platform import Cluster, TagDefaults
 from mllens.scan.registry import rule
 
 
@@ -21,11 +21,21 @@ def budgets(ctx: FileContext) -> None:
 @rule()
 def cost_allocation_tags(ctx: FileContext) -> None:
     state = state_of(ctx.file)
+    modules = False
     for defaults in state.of(TagDefaults):
+        if defaults.applies_to.startswith("module "):  # tags passed to a module: once per file
+            if not modules and defaults.tags is not None:
+                ctx.supports(line=defaults.tags.line, message=f"{defaults.address} passes {defaults.tags.name} "
+                                                              "to the resources of its module")
+            modules = True
+            continue
         if defaults.tags is not None:
             ctx.supports(line=defaults.tags.line,
                          message=f"provider {defaults.applies_to} tags every resource ({defaults.tags.name})")
         ctx.fact("platform_resources.tag_defaults", defaults.applies_to)
+    for cluster in state.of(Cluster):  # the compute models and jobs run on: credited when tagged
+        if cluster.tags is not None and cluster.tags.kind in ("literal", "reference"):
+            ctx.supports(line=cluster.tags.line, message=f"{cluster.address} carries {cluster.tags.name}")
     for res in state.ml:
         tags = res.tags
         if tags is None:

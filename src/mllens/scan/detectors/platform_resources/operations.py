@@ -9,7 +9,7 @@ from typing import Any
 from mllens.scan.context import FileContext, ProjectContext
 from mllens.scan.detectors._iac import judge_switch
 from mllens.scan.model import state_of
-from mllens.scan.model.kinds_platform import Function, ProviderRequirement, StateBackend
+from mllens.scan.model.kinds_platform import Cluster, Function, ProviderRequirement, StateBackend, Telemetry
 from mllens.scan.registry import rule
 
 # one release: "5.31.0", "= 5.31.0", "v1.2.3" (not "~> 5.0", ">= 5", "!= 5.1.0")
@@ -81,3 +81,42 @@ def unpinned_providers(ctx: ProjectContext) -> None:
         ctx.contradicts(file=first["file"], line=first["line"],
                         message=f"{first['address']}: the {provider} provider has no version constraint and the "
                                 f"module has no .terraform.lock.hcl, so each init may install another release")
+
+
+_COLLECTS = {"azurerm_application_insights": "request metrics and traces (Application Insights)",
+             "azurerm_log_analytics_workspace": "logs and metrics (a Log Analytics workspace)",
+             "azurerm_monitor_diagnostic_setting": "a resource's logs and metrics (diagnostic settings)"}
+
+# a diagnostic setting's target, by name: an ML workspace, endpoint or cluster (not a log workspace)
+_ML_TARGET = re.compile(r"machine_learning|sagemaker|vertex|\baml|mlw|inference|endpoint|kubernetes_cluster|aks"
+                        r"|(?<!log_analytics)_workspace", re.IGNORECASE)
+
+
+@rule()
+def telemetry_sinks(ctx: FileContext) -> None:
+    state = state_of(ctx.file)
+    for sink in state.of(Telemetry):
+        if sink.target is not None and not _ML_TARGET.search(str(sink.target.raw)):
+            continue  # diagnostic settings of a store or vault: not the serving infrastructure
+        what = _COLLECTS.get(sink.type, "metrics on a dashboard")
+        ctx.supports(line=sink.line, message=f"{sink.address} collects the workload's {what}")
+    for cluster in state.of(Cluster):
+        if cluster.telemetry is not None and cluster.telemetry.written:
+            ctx.supports(line=cluster.telemetry.line,
+                         message=f"{cluster.address} sends container metrics and logs ({cluster.telemetry.name})")
+
+
+@rule()
+def cluster_autoscaling(ctx: FileContext) -> None:
+    for cluster in state_of(ctx.file).of(Cluster):
+        switch, count = cluster.autoscaling, cluster.node_count
+        if switch is None:
+            continue
+        on = [v for v in switch.each() if v.as_bool() is True]
+        if on:
+            ctx.given(on[0]).supports(line=on[0].line, message=f"{cluster.address} adds and removes nodes with "
+                                                               f"demand ({on[0].name} = true)")
+        elif switch.kind != "reference" and count is not None and count.written:
+            ctx.contradicts(line=count.line, confidence=0.6,
+                            message=f"{cluster.address} runs a fixed {count.name} ({count.shown()}) with no "
+                                    "autoscaler: its nodes are paid for whether jobs run or not")
