@@ -139,8 +139,33 @@ def _first(
 
 def data_validation(ctx: FileContext, code: CodeIndex) -> None:
     what = "validates or profiles data"
-    if _first(ctx, code, VALIDATION, what) is None:
-        _first(ctx, code, VALIDATION_DECORATORS, what, sites="decorators")
+    if _first(ctx, code, VALIDATION, what) is None and _first(ctx, code, VALIDATION_DECORATORS, what,
+                                                             sites="decorators") is None:
+        _unchecked_preparation(ctx, code)
+
+
+# raw data read into a frame; the words of a data-preparation step's file name
+RAW_READS = ("pandas.read_csv", "pandas.read_parquet", "pandas.read_json", "pandas.read_table",
+             "pandas.read_excel", "polars.read_csv", "polars.read_parquet")  # fmt: skip
+_PREPARATION_WORDS = ("preprocess", "prepare", "preparation", "data_prep", "dataprep", "clean", "etl", "ingest",
+                      "wrangl")  # fmt: skip
+# a check the step makes itself: a failure raised, or an assertion helper of a schema library
+_CHECKS = ("*Error", "*Exception", "*.validate", "jsonschema.*", "pydantic.*")
+
+
+def _unchecked_preparation(ctx: FileContext, code: CodeIndex) -> None:
+    """A data-preparation module (named so) that reads raw data and checks nothing about it."""
+    read = code.first(*RAW_READS)
+    if read is None or read.cell is not None:
+        return
+    stem = ctx.file.path.rsplit("/", 1)[-1].lower()
+    if is_test_path(ctx.file.path) or not any(w in stem for w in _PREPARATION_WORDS):
+        return
+    if any(s.gated or s.resolved for s in code.find(*_CHECKS, resolved=False)):
+        return  # `if df.empty: raise ValueError(...)`, or a schema library's validate
+    ctx.contradicts(line=read.line, confidence=0.5,
+                    message=f"a data-preparation step reads raw data ({read.name}) and transforms it with no "
+                            "schema or quality check")
 
 
 def feature_baseline(ctx: FileContext, code: CodeIndex) -> None:
