@@ -11,7 +11,12 @@ def test_words_split_every_naming_style() -> None:
 
 def test_roles_come_from_what_a_step_is_called() -> None:
     assert roles_of("train_model") == {"train"}
-    assert roles_of("create_training_split") == frozenset()  # data for training, not training
+    assert roles_of("create_training_split") == {"prepare"}  # data for training, not training
+    assert roles_of("preprocess_data") == {"prepare"}
+    assert roles_of("load_model") == frozenset()  # loading a model prepares no data
+    assert roles_of("batch_predict") == {"predict"}
+    assert roles_of("infra_validator") == {"release_test"}
+    assert roles_of("smoke_test_model") == {"release_test"}
     assert roles_of("validate_data") == {"validate_data"}
     assert roles_of("validate_model") == {"evaluate"}
     assert roles_of("upload_model") == {"register"}
@@ -50,3 +55,14 @@ def test_the_managed_service_comes_from_a_step_or_component_name() -> None:
     assert service_of("SageMakerTrainingOperator") == "SageMaker"
     assert service_of("tfx.extensions.google_cloud_ai_platform.Trainer") == "AI Platform / Vertex AI"
     assert service_of("train_model", "train") == ""
+
+
+def test_a_pipeline_that_only_predicts_is_batch_scoring_and_one_that_trains_is_not() -> None:
+    scoring = [Step("load_model", 5, frozenset()), Step("predict", 7, frozenset({"predict"}))]
+    found = facts("p.py", 1, scoring)["batch_scoring"]
+    assert found is not None and (found.raw, found.line) == ("predict", 1)  # at the pipeline
+    training = [Step("train", 5, frozenset({"train"})), Step("predict", 7, frozenset({"predict"}))]
+    assert facts("p.py", 1, training)["batch_scoring"] is None  # a prediction on the test split
+    operator = [Step("train", 5, frozenset({"train"})), Step("score", 9, frozenset({"deploy", "batch_score"}))]
+    found = facts("p.py", 1, operator)["batch_scoring"]
+    assert found is not None and found.line == 9  # a transform operator is batch scoring where it stands

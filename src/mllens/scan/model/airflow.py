@@ -41,6 +41,7 @@ _PARTS: dict[str, tuple[str | None, ...]] = {
     "SageMakerTransformOperator": ("Model", "Model"),
 }
 _ML_SERVICES = ("SageMaker", "MLEngine", "vertex_ai")
+_ON_HOST = ("PythonOperator", "PythonVirtualenvOperator")
 _BRANCHES = ("BranchPythonOperator", "ShortCircuitOperator", "BranchSQLOperator")
 # what a branch deciding on evaluation results is called (a branch on a flag or a date is no gate)
 _EVALUATES = {"evaluate", "evaluation", "eval", "metric", "metrics", "threshold", "accuracy", "auc", "score", "f1",
@@ -97,7 +98,20 @@ def _dag(code: Code, call: Call, ml: bool, tasks: list[Call]) -> Pipeline:
         runs_ml=ml,
         schedule=schedule,
         **facts(code.file.path, call.line, _steps(code, tasks) if ml else []),
+        host_preparation=_host_preparation(code, tasks) if ml else None,
     )
+
+
+def _host_preparation(code: Code, tasks: list[Call]) -> Value | None:
+    """The first data preparation task a PythonOperator runs: in the Airflow workers' own
+    process, on capacity kept up for the scheduler, while the DAG sends its ML work to a service."""
+    for task in tasks:
+        cls = _last(code.module.qualified(task))
+        task_id = literal(task.kw("task_id"))
+        callable_name = ast.unparse(task.kw("python_callable") or ast.Constant(""))
+        if cls in _ON_HOST and "prepare" in roles_of(task_id, callable_name):
+            return Value(cls, code.file.path, task.line, task_id or cls)
+    return None
 
 
 def _steps(code: Code, tasks: list[Call]) -> list[Step]:

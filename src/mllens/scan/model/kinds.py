@@ -254,6 +254,7 @@ class Pipeline(Resource):
     release_test: Value | None = None  # a step that tests the model in a production-like server before release
     batch_scoring: Value | None = None  # scores data with a trained model in a run (no standing endpoint)
     model_default: Value | None = None  # the model a run loads when its parameter is not given, as written
+    host_preparation: Value | None = None  # data prepared on the orchestrator's own workers (raw: the operator)
     step_resources: Value | None = None  # where a step's CPU or memory is set (a training step's first)
     secret_env: Value | None = None  # the first step given credentials from a Kubernetes secret
     exit_handler: Value | None = None  # a step that runs however the run ends (reports or cleans up)

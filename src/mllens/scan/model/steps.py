@@ -61,6 +61,8 @@ def roles_of(*names: str) -> frozenset[str]:
         roles.add("evaluate")  # a model validation step evaluates it
     if "upload" in said and "model" in said:
         roles.add("register")  # a model uploaded to a model store is published as a version
+    if (said & _PREPARES or "dbt" in said) and not said & {"model", "models", "predictions", "results"}:
+        roles.add("prepare")  # ingest, preprocess, split, transform: data preparation
     if said & _PREDICTS:
         roles.add("predict")  # scores data with a model (batch scoring when the pipeline trains and deploys nothing)
     if ("infra" in said and said & {"validate", "validation", "validator"}) or said >= {"smoke", "test"}:
