@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from mllens.errors import InputError
-from mllens.scan import walk_process, walk_snapshot
+from mllens.scan import cache, run_files, walk_process, walk_snapshot
+from mllens.scan.result import ScanResult
 from mllens.scan.run import run_scan
 from mllens.scan.walk import walk
 from mllens.scan.walk_stat import DEFAULT_MAX_SIZE, MAX_FILES
@@ -50,14 +51,15 @@ def _started(root: Path, **options: list[str]) -> walk_process.Walking:
 
 
 def test_the_child_walks_as_this_process_would(tree: Path) -> None:
-    got = _started(tree, vendored=["tests/"]).result()
+    started = _started(tree, vendored=["tests/"])
+    got = started.result()
     assert got is not None
-    walked, began, kept = got
+    walked, began = got
     here = walk(str(tree), vendored=["tests/"])
     assert walked == here
     assert {f.path for f in walked.files} >= {"src/pkg/train.py", "tests/test_train.py", ".gitignore"}
     assert walked.classes["tests/test_train.py"].cls == "vendored"
-    assert began > 0 and kept is None  # nothing kept: no settings given
+    assert began > 0 and started.kept() is None  # nothing kept: no settings given
 
 
 def test_the_child_keeps_the_snapshot_of_its_walk(tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -69,7 +71,8 @@ def test_the_child_keeps_the_snapshot_of_its_walk(tree: Path, tmp_path: Path, mo
     assert started is not None
     got = started.result()
     assert got is not None
-    walked, _, kept = got
+    walked, _ = got
+    kept = started.kept()
     snapshot = walk_snapshot.load(str(tree), max_size=DEFAULT_MAX_SIZE, **settings)
     assert kept is not None and snapshot is not None and snapshot.digest == kept
     replayed = snapshot.walk_result(DEFAULT_MAX_SIZE)
@@ -123,3 +126,23 @@ def test_a_cold_scan_is_the_same_with_or_without_the_child(tree: Path, monkeypat
     assert forked.evidence == here.evidence and forked.diagnostics == here.diagnostics
     assert forked.files_scanned == here.files_scanned and forked.folders == here.folders
     assert forked.not_walked == here.not_walked
+
+
+def test_a_cold_scan_walked_by_the_child_serves_the_next_by_its_walk(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MLLENS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "RACY_NS", 200_000_000)  # times trusted 0.2 s after they were set
+    time.sleep(0.3)  # the tree's ctimes (which cannot be set back) old enough
+    checked: list[Path] = []
+    real = run_files.scan_tree
+
+    def spy(root: Path, **kwargs: object) -> ScanResult:
+        checked.append(root)
+        return real(root, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run_files, "scan_tree", spy)
+    cold = run_scan(tree)
+    warm = run_scan(tree)
+    assert len(checked) == 1  # the second served from the walk key the child's snapshot gave
+    assert warm.evidence == cold.evidence and warm.diagnostics == cold.diagnostics

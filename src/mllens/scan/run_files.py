@@ -208,18 +208,19 @@ def scan_tree(
         loading.start()
     settings = walk_snapshot.options(exclude, project, vendored, MAX_FILES)
     walked = snapshot.walk_result(max_file_size) if snapshot is not None else None
-    walk_key = None  # of a walk that can be trusted (mllens.scan.cache_result)
+    kept: str | None = None  # the digest of the walk's snapshot, when it was kept
+    began = 0
+    child: Walking | None = None  # the child that walked, keeping the snapshot meanwhile
     if walked is not None and snapshot is not None:
-        walk_key = cache_result.walk_key(version, snapshot.digest, snapshot.stats, snapshot.taken_ns)
+        kept, began = snapshot.digest, snapshot.taken_ns
     else:
         try:
             from_child = walking.result() if walking is not None else None
             if from_child is not None:
-                walked, began, kept = from_child
+                (walked, began), child = from_child, walking
             else:
                 began = time.time_ns()
                 walked = walk(root, max_size=max_file_size, exclude=exclude, project=project, vendored=vendored)
-                kept = None
                 if use_cache:
                     kept = walk_snapshot.save(str(root), walked, began, max_size=max_file_size, **settings)
         except ValueError as exc:  # a bad pattern, found before any file is read
@@ -227,9 +228,16 @@ def scan_tree(
             key, colon, rest = message.partition(": ")
             in_scan = colon and key in ("scan.project", "scan.vendored")
             raise InputError(rest if in_scan else message, field=key if in_scan else "exclude") from None
-        if kept is not None:
-            stats = [walked.stats[f.path] for f in walked.files]
-            walk_key = cache_result.walk_key(version, kept, stats, began)
+    final_walk = walked
+
+    def trusted_walk_key() -> str | None:
+        """The key of this walk, when it can be trusted (mllens.scan.cache_result)."""
+        digest = child.kept() if child is not None else kept
+        if digest is None:
+            return None
+        stats = [final_walk.stats[f.path] for f in final_walk.files]
+        return cache_result.walk_key(version, digest, stats, began)
+
     walk_classes = classified.fingerprint(walked.classes)
 
     def result(evidence: list[Evidence], diagnostics: list[Diagnostic], lifecycle: dict[str, list[str]],
@@ -256,6 +264,7 @@ def scan_tree(
         memo = warm.last_result()
         if memo is not None:
             warm.reader.close()
+            walk_key = trusted_walk_key()
             problem = warm.remember_walk(walk_key) if walk_key else None
             diagnostics = list(memo.diagnostics)
             if problem:
@@ -325,7 +334,7 @@ def scan_tree(
             evidence=evidence, diagnostics=diagnostics, lifecycle=lifecycle, files_by_class=files_by_class,
             folders=folders,
         )  # fmt: skip
-        problem = warm.store(outcomes, kinds=_kinds(selected), memo=memo, full=not unread, walk_key=walk_key)
+        problem = warm.store(outcomes, kinds=_kinds(selected), memo=memo, full=not unread, walk_key=trusted_walk_key())
         if problem:
             diagnostics.append(Diagnostic(file=str(result_cache.cache_dir()), kind="cache_error", message=problem))
     return result(evidence, diagnostics, lifecycle, files_by_class, folders)
