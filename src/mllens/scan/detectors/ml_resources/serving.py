@@ -5,6 +5,7 @@ from __future__ import annotations
 from mllens.scan.context import FileContext
 from mllens.scan.detectors._iac import instance_generation
 from mllens.scan.detectors.ml_resources.scaling import record_scaling
+from mllens.scan.detectors.ml_resources.unwatched import record_watch
 from mllens.scan.model import state_of
 from mllens.scan.model.kinds import (
     Deployment,
@@ -129,6 +130,7 @@ def endpoint_autoscaling(ctx: FileContext) -> None:
                 str(target.namespace.raw).lower(), "its serving pods")
             ctx.supports(line=target.line, message=f"{target.address} scales {what} with demand")
     record_scaling(ctx, state_of(ctx.file))  # whether a policy scales it: endpoint_scaling_policy
+    record_watch(ctx)  # what scales, alarms on and monitors IaC endpoints: unwatched_endpoints
 
 
 def by_environment(first: Value, second: Value) -> list[tuple[Value, Value]]:
