@@ -27,8 +27,9 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mllens.errors import InputError
+from mllens.scan import cache_metadata
+from mllens.scan.cache import cache_dir
 from mllens.validation import validate_model
-from mllens.yamlio import parse_yaml
 
 Scope = Literal["file", "project"]
 F = TypeVar("F", bound=Callable[..., None])
@@ -224,7 +225,7 @@ def load_family(module: ModuleType) -> Family:
     yaml_name = f"{stem}.yaml"
     package = module.__name__.rsplit(".", 1)[0]
     text = (resources.files(package) / yaml_name).read_text(encoding="utf-8")
-    meta = validate_model(FamilyMeta, parse_yaml(text, file=yaml_name), file=yaml_name)
+    meta = validate_model(FamilyMeta, cache_metadata.parsed(text, file=yaml_name, folder=cache_dir()), file=yaml_name)
     if meta.family != stem:
         raise InputError(f"family {meta.family!r} does not match its module {stem!r}", file=yaml_name, field="family")
     funcs = {
