@@ -75,8 +75,8 @@ EXPECTED: dict[str, set[Row]] = {
     },
     # The infrastructure projects of test_projects.py, checked here for these families only.
     "azure-ml": {
-        # its only test asserts callable(train.main): a placeholder, so no test checks the code
-        ("data.no_tests", "ml_tests", "contradicts", "tests/test_train.py", 4),
+        # its only test asserts callable(train.main): a placeholder, which python_code.ml_tests
+        # reports (tests/test_train.py:4); data.no_tests no longer says it a second time
         ("dependencies.manifest_unlocked", "dependencies_pinned", "supports", "environment/conda.yml", 1),
         ("docs.codeowners_missing", "codeowners", "info", ".", None),
         ("secrets.none_found", "no_secrets_in_code", "supports", ".", None),
