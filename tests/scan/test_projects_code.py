@@ -102,6 +102,8 @@ EXPECTED_CODE: dict[str, set[Row]] = {
         # (save_strategy="no": trials keep no checkpoints)
         ("python_code.warm_start", "warm_start", "supports", "src/toxft/tune.py", 28),
         ("python_code.warm_start", "pretrained_start", "supports", "src/toxft/tune.py", 28),
+        # each trial is scored on the validation split the Trainer was given, not on what it trained on
+        ("python_code.held_out_evaluation", "cross_validation", "supports", "src/toxft/tune.py", 47),
         # the tuning trials fine-tune MODEL ("Qwen/Qwen2.5-0.5B") with no pinned revision
         ("python_code.hub_revisions", "base_model_pinned", "contradicts", "src/toxft/tune.py", 28),
         ("python_code.training_in_modules", "training_outside_notebooks", "info", "src/toxft/tune.py", 46),

@@ -3,6 +3,7 @@ managed jobs, distribution, profiling, and where training code lives."""
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 from mllens.scan.code.analysis import CodeIndex, Site
@@ -303,6 +304,9 @@ def warm_start(ctx: FileContext, code: CodeIndex) -> None:
         ),
         None,
     )
+    if site is None:  # a model restored from a checkpoint, then trained on
+        resumed = code.calls_ending("load_from_checkpoint", "load_weights")
+        site = resumed[0] if resumed and fine_tunes_here(code) else None
     if site is not None:
         _emit(ctx, site, "supports", "starts from earlier weights or tuning jobs", check="warm_start")
     pretrained = next((s for s in code.find(*PRETRAINED) if _loads_weights(s)), None)
@@ -393,3 +397,28 @@ def training_sites(code: CodeIndex) -> list[Site]:
         ):
             found.append(site)
     return sorted(found, key=lambda s: s.line)
+
+
+CROSS_VALIDATION = ("sklearn.model_selection.cross_val*", "sklearn.cross_validation.cross_val*")
+TRAINER_TESTS = ("*lightning*Trainer*().test", "transformers.*Trainer().evaluate")
+_HELD_OUT = ("test", "holdout", "held_out")
+
+
+def held_out_evaluation(ctx: FileContext, code: CodeIndex) -> None:
+    """A model judged on data it did not train on: cross-validation, a trainer's test run, or
+    Keras' evaluate on a test split, in a module that trains."""
+    site = code.first(*CROSS_VALIDATION)
+    if site is None:
+        tested = code.first(*TRAINER_TESTS)
+        evaluated = [e for e in code.calls_ending("evaluate") if _names_held_out(e)]
+        candidates = [s for s in (tested, evaluated[0] if evaluated else None) if s is not None]
+        site = min(candidates, key=lambda s: s.line) if candidates and trains(code) else None
+    if site is not None:
+        _emit(ctx, site, "supports", "evaluates the model on data held out from training")
+
+
+def _names_held_out(site: Site) -> bool:
+    """`model.evaluate(x_test, y_test)`, `evaluate(test_dataset)`: its data named as a test split."""
+    first = site.arg(0) or site.kw("x")
+    name = first.id if isinstance(first, ast.Name) else first.attr if isinstance(first, ast.Attribute) else ""
+    return any(word in name.lower() for word in _HELD_OUT)

@@ -177,6 +177,11 @@ def checkpointing(ctx: FileContext) -> None:
 
 
 @rule()
+def held_out_evaluation(ctx: FileContext) -> None:
+    read(train.held_out_evaluation, ctx, notebooks=False)
+
+
+@rule()
 def warm_start(ctx: FileContext) -> None:
     read(train.warm_start, ctx, notebooks=False)
 
@@ -258,6 +263,7 @@ SIGNALS: tuple[Signal, ...] = (
     libs.step_retries,
     libs.hub_revisions,
     train.warm_start,
+    train.held_out_evaluation,
     train.managed_training,
     _module_training,
 )
