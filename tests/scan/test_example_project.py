@@ -80,6 +80,10 @@ EXPECTED: set[Row] = {
     ("ml_resources.endpoint_data_capture", "data_capture", "contradicts", "infra/main.tf", 58),
     ("ml_resources.endpoint_data_capture", "endpoint_data_capture", "contradicts", "infra/main.tf", 58),
     ("ml_resources.serving_instance_count", "multiple_instances", "contradicts", "infra/main.tf", 66),
+    # nothing in the example scales, alarms on or monitors its endpoint
+    ("ml_resources.unwatched_endpoints", "endpoint_autoscaling", "contradicts", "infra/main.tf", 66),
+    ("ml_resources.unwatched_endpoints", "model_monitoring_schedule", "contradicts", "infra/main.tf", 70),
+    ("ml_resources.unwatched_endpoints", "serving_alarms", "contradicts", "infra/main.tf", 70),
     ("platform_resources.bucket_encryption", "storage_encrypted_cmk", "supports", "infra/main.tf", 35),
     ("platform_resources.bucket_public_access", "private_networking", "supports", "infra/main.tf", 40),
     ("platform_resources.bucket_versioning", "storage_versioning", "supports", "infra/main.tf", 26),

@@ -121,8 +121,9 @@ def _endpoint(r: _Reader) -> Endpoint:
 
 def _workspace(r: _Reader) -> Workspace:
     """A domain, user profile or space: its apps' idle settings wherever nested."""
-    return Workspace(**r.base(), **read(r, Workspace), provisions_notebooks=r.res.type == _SM + "Domain",
-                     idle_settings=_idle_settings(r))
+    domain = r.res.type == _SM + "Domain"
+    return Workspace(**r.base(), **read(r, Workspace), provisions_notebooks=domain, idle_settings=_idle_settings(r),
+                     user_defaults=r.block_value(r.res.props, "DefaultUserSettings") if domain else None)
 
 
 def _idle_settings(r: _Reader) -> tuple[Value, ...]:

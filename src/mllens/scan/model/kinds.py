@@ -134,6 +134,7 @@ class Workspace(Resource):
     public_access: Switch | None = None  # reachable from the internet
     provisions_notebooks: bool = False
     idle_settings: tuple[Value, ...] = ()  # idle shutdown of its apps, wherever nested
+    user_defaults: Value | None = None  # the settings its users' apps start with (a domain's); None: none
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -25,7 +25,7 @@ from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._iac import Node
 from mllens.scan.model.identity import statement
 from mllens.scan.model.kinds import Endpoint, Resource
-from mllens.scan.model.kinds_platform import IdentityPolicy, Statement
+from mllens.scan.model.kinds_platform import IdentityPolicy, Statement, TagDefaults
 from mllens.scan.model.values import Value
 
 _FILE = re.compile(r"(^|/)serverless(\.[\w\-]+)?\.ya?ml$", re.IGNORECASE)
@@ -124,6 +124,7 @@ def adapt(file: ParsedFile) -> Iterator[Resource]:
     if shared is not None:
         yield shared
     functions = data.get("functions")
+    serves = tagged = False
     for name, fn in _mapping(functions).items():
         if not isinstance(fn, Mapping):
             continue
@@ -133,6 +134,7 @@ def adapt(file: ParsedFile) -> Iterator[Resource]:
         policies = [p for p in (own, shared) if p is not None]
         if not _serves_a_model(str(name), fn, policies):
             continue
+        serves = True
         events = fn.get("events")
         for index, item in enumerate(events if isinstance(events, list) else []):
             kind = next((k for k in ("http", "httpApi") if isinstance(item, Mapping) and k in item), None)
@@ -141,7 +143,24 @@ def adapt(file: ParsedFile) -> Iterator[Resource]:
             line = _line(events, index, _line(functions, name, 1))
             yield Endpoint(**service.base(f"{kind} event", f"function {name}", line),
                            auth_mode=_authorizer(item[kind], line, file.path))
+        tagged = tagged or "tags" in fn
+    if serves:  # a service that serves a model: does it tag what it deploys?
+        yield _tags(service, data, provider, tagged)
     yield from _template(file, data)
+
+
+def _tags(service: _Service, data: Mapping[str, Any], provider: Mapping[str, Any], tagged: bool) -> Resource:
+    """The tags the service puts on its stack and functions (provider.tags, provider.stackTags, or a
+    function's own tags); absent at the provider block when none is written."""
+    key = next((k for k in ("tags", "stackTags") if k in provider), None)
+    line = _line(data, "provider", 1)
+    if key is not None:
+        tags = Value(provider[key], service.file, _line(provider, key, line), f"provider.{key}")
+    elif tagged:
+        tags = Value("functions' own tags", service.file, line, "functions.tags")
+    else:
+        tags = Value.absent(service.file, line, "provider.tags")
+    return TagDefaults(**service.base("provider", service.name, line), tags=tags, applies_to="serverless")
 
 
 def _template(file: ParsedFile, data: Mapping[str, Any]) -> Iterator[Resource]:

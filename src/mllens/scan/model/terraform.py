@@ -104,7 +104,8 @@ def _workbench(r: Reader) -> Notebook:
 
 
 def _domain(r: Reader) -> Workspace:
-    return Workspace(**r.base(), **read(r, Workspace), provisions_notebooks=True, idle_settings=_idle_settings(r))
+    return Workspace(**r.base(), **read(r, Workspace), provisions_notebooks=True, idle_settings=_idle_settings(r),
+                     user_defaults=r.block_value(r.block.node, "default_user_settings"))
 
 
 def _studio_app_owner(r: Reader) -> Workspace:

@@ -17,6 +17,10 @@ from mllens.scan.registry import rule
 
 _IDLE_WORDS = re.compile(r"idle|autostop|auto-stop|auto_stop", re.IGNORECASE)
 
+# a lifecycle configuration attached to a domain's apps (it may stop them when idle)
+_LIFECYCLE = re.compile(r"LifecycleConfigArns|lifecycle_config_arns|DefaultResourceSpec.*LifecycleConfigArn",
+                        re.IGNORECASE)
+
 
 @rule()
 def idle_shutdown(ctx: FileContext) -> None:
@@ -35,6 +39,11 @@ def idle_shutdown(ctx: FileContext) -> None:
         elif timeout is not None:
             ctx.contradicts(line=timeout.line, confidence=0.6, message=f"{notebook.address} sets no {timeout.name}")
     for workspace in state.of(Workspace):
+        defaults = workspace.user_defaults
+        if defaults is not None and not workspace.idle_settings and not _LIFECYCLE.search(str(defaults.raw)):
+            ctx.contradicts(line=defaults.line, confidence=0.6,
+                            message=f"{workspace.address}: {defaults.name} set no idle shutdown and no lifecycle "
+                                    "configuration for its users' apps")
         for value in workspace.idle_settings:
             if value.kind == "literal":
                 judge_choice(ctx, value.raw, value.line, what=workspace.address, attr=f"idle {value.name}",

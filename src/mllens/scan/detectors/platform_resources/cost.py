@@ -29,7 +29,14 @@ def cost_allocation_tags(ctx: FileContext) -> None:
                                                               "to the resources of its module")
             modules = True
             continue
-        if defaults.tags is not None:
+        if defaults.applies_to == "serverless" and defaults.tags is not None and not defaults.tags.written:
+            ctx.contradicts(line=defaults.tags.line, confidence=0.6,
+                            message=f"{defaults.address} serves a model and tags nothing it deploys "
+                                    "(no provider.tags, provider.stackTags or function tags)")
+        elif defaults.applies_to == "serverless" and defaults.tags is not None:
+            ctx.supports(line=defaults.tags.line, message=f"{defaults.address} tags what it deploys "
+                                                          f"({defaults.tags.name})")
+        elif defaults.tags is not None:
             ctx.supports(line=defaults.tags.line,
                          message=f"provider {defaults.applies_to} tags every resource ({defaults.tags.name})")
         ctx.fact("platform_resources.tag_defaults", defaults.applies_to)
