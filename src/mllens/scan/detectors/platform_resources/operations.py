@@ -83,9 +83,9 @@ def unpinned_providers(ctx: ProjectContext) -> None:
                                 f"module has no .terraform.lock.hcl, so each init may install another release")
 
 
-_COLLECTS = {"azurerm_application_insights": "request metrics and traces (Application Insights)",
-             "azurerm_log_analytics_workspace": "logs and metrics (a Log Analytics workspace)",
-             "azurerm_monitor_diagnostic_setting": "a resource's logs and metrics (diagnostic settings)"}
+_COLLECTS = {"azurerm_application_insights": "the workload's request metrics and traces (Application Insights)",
+             "azurerm_log_analytics_workspace": "the workload's logs and metrics (a Log Analytics workspace)",
+             "azurerm_monitor_diagnostic_setting": "the logs and metrics of its target (diagnostic settings)"}
 
 # a diagnostic setting's target, by name: an ML workspace, endpoint or cluster (not a log workspace)
 _ML_TARGET = re.compile(r"machine_learning|sagemaker|vertex|\baml|mlw|inference|endpoint|kubernetes_cluster|aks"
@@ -98,8 +98,8 @@ def telemetry_sinks(ctx: FileContext) -> None:
     for sink in state.of(Telemetry):
         if sink.target is not None and not _ML_TARGET.search(str(sink.target.raw)):
             continue  # diagnostic settings of a store or vault: not the serving infrastructure
-        what = _COLLECTS.get(sink.type, "metrics on a dashboard")
-        ctx.supports(line=sink.line, message=f"{sink.address} collects the workload's {what}")
+        what = _COLLECTS.get(sink.type, "the workload's metrics on a dashboard")
+        ctx.supports(line=sink.line, message=f"{sink.address} collects {what}")
     for cluster in state.of(Cluster):
         if cluster.telemetry is not None and cluster.telemetry.written:
             ctx.supports(line=cluster.telemetry.line,
