@@ -41,3 +41,27 @@ def test_values_follow_single_bindings_and_defaults() -> None:
 def test_names_resolve_through_imports_and_clients() -> None:
     module = _module()
     assert "boto3.client(sagemaker).create_model" in [module.qualified(c) for c in module.calls]
+
+
+FLOW = '''
+from metaflow import FlowSpec, Parameter
+
+
+class Deploy(FlowSpec):
+    INSTANCE = Parameter(name="instance", default="ml.t2.medium")
+    REGION = "eu-west-1"
+
+    def start(self, given):
+        self.given = given
+        call(self.INSTANCE, self.REGION, self.given, self.missing)
+'''
+
+
+def test_self_attributes_are_class_attributes_and_flow_parameters_their_default() -> None:
+    module = Module([(ast.parse(FLOW), None)], FLOW)
+    call = next(c for c in module.calls if module.qualified(c) == "call")
+    instance, region, given, missing = (module.value(arg, call.scope) for arg in call.node.args)
+    assert (instance, region) == ("ml.t2.medium", "eu-west-1")
+    assert module.origin(call.node.args[0], call.scope, call.lines) == 6  # the line of the default
+    assert given == "${given}"  # bound in the method to a parameter with no default: not known
+    assert missing == "${self.missing}"

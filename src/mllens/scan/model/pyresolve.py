@@ -12,8 +12,10 @@ parameters, and the module's imports. Then:
   (as `YamlMap` / `YamlSeq` keeping the line of each key and item), keyword calls of
   settings classes (`NetworkConfig(...)`: a `Settings` mapping that keeps its class), and
   names bound once in the enclosing function or the module, or parameters with a default
-  never rebound, followed. A pipeline parameter (`ParameterString(default_value=...)`) is
-  its default. Anything else is a reference `${source}`, never judged as missing.
+  never rebound, followed; `self.x` is a class attribute `x` (or what the method itself
+  binds to it). A pipeline parameter
+  (`ParameterString(default_value=...)`, Metaflow's `Parameter(default=...)`) is its default.
+  Anything else is a reference `${source}`, never judged as missing.
 
 Lines are lines of the file (a notebook cell's line map applied).
 """
@@ -28,6 +30,18 @@ from typing import Any
 from mllens.scan.parse.yaml import YamlMap, YamlSeq
 
 _PARAMETERS = ("ParameterString", "ParameterInteger", "ParameterBoolean", "ParameterFloat")
+_FLOW_PARAMETERS = ("metaflow.Parameter",)  # a flow's run parameter: its value is `default=` unless given
+
+
+def _parameter_default(name: str, node: ast.Call) -> tuple[bool, ast.expr | None]:
+    """(whether the call is a pipeline or flow parameter, its default expression or None)."""
+    if name.rsplit(".", 1)[-1] in _PARAMETERS:
+        key = "default_value"
+    elif name in _FLOW_PARAMETERS:
+        key = "default"
+    else:
+        return False, None
+    return True, next((k.value for k in node.keywords if k.arg == key), None)
 
 
 class Settings(YamlMap):
@@ -126,6 +140,12 @@ class Module:
         if isinstance(node, ast.Import | ast.ImportFrom):
             self._import(node)
             return
+        if isinstance(node, ast.ClassDef):  # a class attribute is what its methods read as self.x
+            for stmt in node.body:
+                if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None:
+                    for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
+                        if isinstance(target, ast.Name):
+                            scope.binds.setdefault(f"self.{target.id}", []).append((stmt.value, lines))
         if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
@@ -164,6 +184,14 @@ class Module:
                 self.imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
 
     # -- names ----------------------------------------------------------------------------
+    def _bound_expr(self, node: ast.Name | ast.Attribute, scope: Scope) -> tuple[ast.expr, Callable[[int], int]] | None:
+        """What a name, or `self.x`, is bound to (see `bound`); other attributes: None."""
+        if isinstance(node, ast.Name):
+            return self.bound(node.id, scope)
+        if not (isinstance(node.value, ast.Name) and node.value.id == "self"):
+            return None
+        return self.bound(f"self.{node.attr}", scope)
+
     def bound(self, name: str, scope: Scope) -> tuple[ast.expr, Callable[[int], int]] | None:
         """The one expression `name` is bound to where `scope` sees it (None: none, or several)."""
         current: Scope | None = scope
@@ -256,8 +284,8 @@ class Module:
             return seq
         if isinstance(node, ast.Call):
             return self._call_value(node, scope, lines)
-        if isinstance(node, ast.Name) and id(node) not in self._following:
-            found = self.bound(node.id, scope)
+        if isinstance(node, ast.Name | ast.Attribute) and id(node) not in self._following:
+            found = self._bound_expr(node, scope)
             if found is not None and isinstance(found[0], ast.expr) and found[0] is not node:
                 self._following.add(id(node))
                 try:
@@ -269,8 +297,8 @@ class Module:
     def _call_value(self, node: ast.Call, scope: Scope, lines: Callable[[int], int]) -> Any:
         name = self.name_of(node.func, scope) or ""
         last = name.rsplit(".", 1)[-1]
-        if last in _PARAMETERS:
-            default = next((k.value for k in node.keywords if k.arg == "default_value"), None)
+        parameter, default = _parameter_default(name, node)
+        if parameter:
             return self.value(default, scope, lines) if default is not None else self.ref(node)
         if last == "dict" or (last[:1].isupper() and not node.args and node.keywords):
             out: YamlMap = YamlMap(lines(node.lineno)) if last == "dict" else Settings(lines(node.lineno), last)
@@ -303,8 +331,8 @@ class Module:
         the expression is not followed to a literal (it is judged where it is written)."""
         if depth > 8:
             return None
-        if isinstance(node, ast.Name):
-            found = self.bound(node.id, scope)
+        if isinstance(node, ast.Name | ast.Attribute):
+            found = self._bound_expr(node, scope)
             if found is None or not isinstance(found[0], ast.expr) or found[0] is node:
                 return None
             inner = self.origin(found[0], scope, found[1], depth + 1)
@@ -313,9 +341,8 @@ class Module:
                 return found[1](target.lineno)
             return inner
         if isinstance(node, ast.Call):
-            name = self.name_of(node.func, scope) or ""
-            if name.rsplit(".", 1)[-1] in _PARAMETERS:
-                default = next((k.value for k in node.keywords if k.arg == "default_value"), None)
+            parameter, default = _parameter_default(self.name_of(node.func, scope) or "", node)
+            if parameter:
                 if isinstance(default, ast.Constant):
                     return lines(default.lineno)
                 return self.origin(default, scope, lines, depth + 1) if default is not None else None
