@@ -118,6 +118,24 @@ def test_other_settings_or_a_damaged_snapshot_mean_a_walk(tree: Path) -> None:
     assert _again(tree) is None
 
 
+def test_an_index_not_kept_with_its_header_means_a_walk(tree: Path) -> None:
+    walked = _taken(tree)
+    header = next((Path(os.environ["MLLENS_CACHE_DIR"]) / "walks").glob("*.json"))
+    index = header.with_suffix(".index")
+    kept = walk_snapshot.load(str(tree), max_size=2 * 1024 * 1024, **SETTINGS)
+    assert kept is not None and kept.digest == header.read_text().partition("\n")[0]
+    # the header alone serves a re-scan: the index is read only to check files
+    original = index.read_bytes()
+    index.write_bytes(original.replace(b'"python"', b'"text"'))  # another walk's index
+    assert _again(tree) is None
+    index.unlink()
+    assert _again(tree) is None
+    index.write_bytes(original)
+    again = _again(tree)
+    assert again is not None
+    _same(again, walked)
+
+
 def test_a_re_scan_from_the_snapshot_finds_what_a_fresh_scan_finds(tree: Path) -> None:
     cold = run_scan(tree, use_cache=True)
     assert next((Path(os.environ["MLLENS_CACHE_DIR"]) / "walks").glob("*.json")).stat().st_size > 0

@@ -102,7 +102,7 @@ def _served(
         walked = [Diagnostic(file=f, kind=k, message=m) for f, k, m in data["diagnostics"]]
         return ScanResult(
             root=str(root),
-            files_scanned=len(data["files"]),
+            files_scanned=len(data["paths"]),
             duration_s=round(time.perf_counter() - started, 3),
             evidence=memo.evidence,
             diagnostics=[*walked, *memo.diagnostics],

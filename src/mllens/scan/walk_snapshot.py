@@ -11,8 +11,11 @@ again, for its size (the size limits) and its times (the result cache's trust in
 
 As git does with its index, nothing changed within two seconds of the walk is trusted (a
 folder changed in the same tick as the walk could change again unseen): such a walk is not
-kept. A walk with a folder or file it could not read is not kept either. The snapshot is a
-JSON file of our own in the cache folder; a missing, foreign or damaged one means a walk.
+kept. A walk with a folder or file it could not read is not kept either. The snapshot is
+two files of our own in the cache folder: what a re-scan served whole reads (the settings,
+what was watched, every file's path to stat; with the digest of the whole walk on its first
+line, so that it is not hashed again), and the index itself (each file's kind and class),
+read only when the files must be checked. A missing, foreign or damaged one means a walk.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from mllens.scan.walk_stat import seen
 if TYPE_CHECKING:
     from mllens.scan.walk import WalkResult
 
-_FORMAT = 1
+_FORMAT = 2
 _RACY_NS = 2_000_000_000
 # walks that may not be the tree's whole story: a folder or file that could not be read,
 # a link whose target may appear, a walk cut short
@@ -77,24 +80,38 @@ def save(root: str, walked: WalkResult, started_ns: int, **options: Any) -> str 
         return None
     if any(s[0] >= started_ns - _RACY_NS for s in walked.watched.values()):
         return None  # changed in the walk's own tick: a change in the same tick would go unseen
-    data = {
+    header = {
         "params": _params(root, **options),
         "watched": walked.watched,
-        "files": [[f.path, f.kind, f.os_path] for f in walked.files],
-        "classes": {path: list(d) for path, d in walked.classes.items()},
+        "paths": [f.os_path for f in walked.files],
         "diagnostics": [[d.file, d.kind, d.message] for d in walked.diagnostics],
         "skipped": walked.skipped,
     }
     target = _where(root)
     try:
-        text = json.dumps(data, separators=(",", ":")).encode("utf-8")
+        index = json.dumps(
+            {
+                "files": [[f.path, f.kind] for f in walked.files],
+                "classes": {p: list(d) for p, d in walked.classes.items()},
+            },
+            separators=(",", ":"),
+        ).encode("utf-8")
+        header["index"] = _digest(index)
+        text = json.dumps(header, separators=(",", ":")).encode("utf-8")
+        digest = _digest(text + b"\0" + index)
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(text)
-        os.replace(temporary, target)
+        # the index first: a header left from before then names another index's digest
+        _write(target.with_suffix(".index"), index)
+        _write(target, digest.encode() + b"\n" + text)
     except (OSError, ValueError):  # ValueError: a path json cannot encode
         return None
-    return _digest(text)
+    return digest
+
+
+def _write(target: Path, data: bytes) -> None:
+    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
 
 
 def _digest(text: bytes) -> str:
@@ -110,10 +127,11 @@ class Snapshot:
     """The last walk of a tree, its folders and read files found unchanged, with each
     indexed file stat-ed again (in the walk's order)."""
 
-    data: dict[str, Any]
+    data: dict[str, Any]  # what a served re-scan reads: params, watched, paths, diagnostics, skipped
     digest: str  # of the kept walk: its settings, index, classes and what it watched
     stats: list[FileStat]
     taken_ns: int  # when the files were stat-ed again
+    index_path: Path | None = None  # the file holding each file's kind and class
 
     def walk_result(self, max_size: int) -> WalkResult | None:
         """The walk this snapshot keeps, as the walker would give it now (None: damaged)."""
@@ -123,19 +141,24 @@ class Snapshot:
         from mllens.scan.result import Diagnostic
         from mllens.scan.walk import WalkResult, size_limit
 
-        result = WalkResult()
-        limits: dict[str, int] = {}
-        for (path, kind, os_path), info in zip(self.data["files"], self.stats, strict=True):
-            result.stats[path] = info
-            limit = limits.get(kind) or limits.setdefault(kind, size_limit(kind, max_size))
-            result.files.append(
-                IndexedFile(path=path, kind=kind, size=info[0], os_path=os_path, too_large=info[0] > limit)
-            )
         try:
-            result.classes = {path: fileclass.Decision(*d) for path, d in self.data["classes"].items()}
+            text = self.index_path.read_bytes() if self.index_path is not None else b""
+            if _digest(text) != self.data["index"]:
+                return None  # not the index this header was kept with
+            index = json.loads(text)
+            result = WalkResult()
+            limits: dict[str, int] = {}
+            rows = zip(index["files"], self.data["paths"], self.stats, strict=True)
+            for (path, kind), os_path, info in rows:
+                result.stats[path] = info
+                limit = limits.get(kind) or limits.setdefault(kind, size_limit(kind, max_size))
+                result.files.append(
+                    IndexedFile(path=path, kind=kind, size=info[0], os_path=os_path, too_large=info[0] > limit)
+                )
+            result.classes = {path: fileclass.Decision(*d) for path, d in index["classes"].items()}
             result.diagnostics = [Diagnostic(file=f, kind=k, message=m) for f, k, m in self.data["diagnostics"]]
             result.skipped = [(folder, why) for folder, why in self.data["skipped"]]
-        except (TypeError, ValueError):
+        except (OSError, KeyError, TypeError, ValueError):
             return None
         return result
 
@@ -143,13 +166,15 @@ class Snapshot:
 def load(root: str, *, max_size: int, **options: Any) -> Snapshot | None:
     """The last walk of `root` with each file stat-ed again, or None when the tree's shape
     may have changed (then walk)."""
+    where = _where(root)
     try:
-        text = _where(root).read_bytes()
+        digest, _, text = where.read_bytes().partition(b"\n")
         data = json.loads(text)
         if data["params"] != _params(root, max_size=max_size, **options):
             return None
         watched: dict[str, list[int]] = data["watched"]
-        rows: list[list[str]] = data["files"]
+        paths: list[str] = data["paths"]
+        kept = digest.decode("ascii")
     except (OSError, ValueError, KeyError, TypeError):
         return None
     for path, was in watched.items():
@@ -158,14 +183,14 @@ def load(root: str, *, max_size: int, **options: Any) -> Snapshot | None:
     taken_ns = time.time_ns()
     stats: list[FileStat] = []
     try:
-        for _, _, os_path in rows:
+        for os_path in paths:
             info = os.stat(os_path, follow_symlinks=False)
             if not stat.S_ISREG(info.st_mode):
                 return None
             stats.append((info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev))
     except (OSError, ValueError, TypeError):
         return None
-    return Snapshot(data, _digest(text), stats, taken_ns)
+    return Snapshot(data, kept, stats, taken_ns, where.with_suffix(".index"))
 
 
 def replay(root: str, *, max_size: int, **options: Any) -> WalkResult | None:
