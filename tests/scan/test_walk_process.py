@@ -4,6 +4,7 @@ this process, its refusals raised here, a failed child walked again here, no chi
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -16,7 +17,16 @@ from mllens.scan.run import run_scan
 from mllens.scan.walk import walk
 from mllens.scan.walk_stat import DEFAULT_MAX_SIZE, MAX_FILES
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "fork") or walk_process._cpus() < 2, reason="no fork, or one CPU: the walk is never forked"
+)
+
+
+@pytest.fixture(autouse=True)
+def _alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in a scan from the command line: no other thread in the process (another test's
+    server or cluster thread would make start() decline)."""
+    monkeypatch.setattr(walk_process, "_alone", lambda: True)
 
 
 @pytest.fixture
@@ -95,7 +105,7 @@ def test_a_child_that_fails_leaves_the_walk_to_this_process(tree: Path, monkeypa
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug in the walker")
 
-    monkeypatch.setattr("mllens.scan.walk.walk", broken)  # the child inherits it
+    monkeypatch.setattr(walk_process, "walk", broken)  # the child inherits it
     started = _started(tree)
     assert started.result() is None
     with pytest.raises(ChildProcessError):  # reaped
@@ -146,3 +156,23 @@ def test_a_cold_scan_walked_by_the_child_serves_the_next_by_its_walk(
     warm = run_scan(tree)
     assert len(checked) == 1  # the second served from the walk key the child's snapshot gave
     assert warm.evidence == cold.evidence and warm.diagnostics == cold.diagnostics
+
+
+def test_no_child_beside_other_threads_or_for_a_one_cpu_scan(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()  # the real check: a thread of ours is running
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert (
+            walk_process.start(str(tree), max_size=DEFAULT_MAX_SIZE, exclude=[], project=[], vendored=[], keep=None)
+            is None
+        )
+    finally:
+        release.set()
+        other.join()
+    monkeypatch.setattr(walk_process, "_alone", lambda: True)
+    started: list[object] = []
+    monkeypatch.setattr(walk_process, "start", lambda *args, **kwargs: started.append(args))
+    run_scan(tree, use_cache=False, workers=1)  # a fleet's scan: one CPU, no process of its own
+    assert started == []

@@ -63,9 +63,10 @@ def run_scan(
             if served is not None:
                 return served
     walking = None
-    if families_to_run is None and snapshot is None and not (use_cache and cache_result.has_scan(root, version)):
-        # a cold scan: a child process walks the tree while this one loads the engine and
-        # the families (mllens.scan.walk_process)
+    cold = families_to_run is None and snapshot is None and workers != 1
+    if cold and not (use_cache and cache_result.has_scan(root, version)):
+        # a cold scan that may use more than one CPU: a child process walks the tree while
+        # this one loads the engine and the families (mllens.scan.walk_process)
         from mllens.scan import walk_process
 
         walking = walk_process.start(

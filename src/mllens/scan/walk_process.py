@@ -9,7 +9,10 @@ does (reading it back costs about 20 ms for 17,000 files); then it keeps the wal
 snapshot (mllens.scan.walk_snapshot) and sends its digest, which this process reads only
 when it stores the scan's result. A bad exclude pattern comes back as the ValueError the
 walk raises; anything else that goes wrong in the child makes this process walk the tree
-itself.
+itself. A scan held to one CPU (`workers=1`, as the fleet runs them), a machine with one,
+or a process with other threads running (the web app, Dask's threaded workers: a fork
+copies none of them, and a lock one of them holds stays held in the child) walks in this
+process, beside a thread loading the families, as before. The child imports nothing.
 """
 
 from __future__ import annotations
@@ -18,9 +21,13 @@ import contextlib
 import gc
 import os
 import pickle
+import threading
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
+
+from mllens.scan import walk_snapshot
+from mllens.scan.walk import walk
 
 if TYPE_CHECKING:
     from mllens.scan.walk import WalkResult
@@ -97,8 +104,10 @@ def start(
     keep: dict[str, Any] | None,
 ) -> Walking | None:
     """Fork a child walking `root` (and keeping its snapshot with the settings `keep`, when
-    given); None where processes cannot be forked."""
-    if not hasattr(os, "fork"):  # pragma: no cover - not on Linux
+    given); None where that would not pay or not be safe: processes cannot be forked, one
+    CPU, or other threads in this process (a fork copies none of them, and a lock one of
+    them holds stays held in the child: the web app, Dask's threaded workers)."""
+    if not hasattr(os, "fork") or _cpus() < 2 or not _alone():
         return None
     read_end, write_end = os.pipe()
     try:
@@ -120,6 +129,18 @@ def start(
     return Walking(pid, read_end)
 
 
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def _alone() -> bool:
+    """No other thread runs in this process."""
+    return threading.active_count() == 1
+
+
 def _walk(
     fd: int,
     root: str,
@@ -131,10 +152,6 @@ def _walk(
     keep: dict[str, Any] | None,
 ) -> None:
     """In the child: send the walk, then keep its snapshot and send the snapshot's digest."""
-    # imported here, in the child: this process imports them meanwhile, with the engine
-    from mllens.scan import walk_snapshot
-    from mllens.scan.walk import walk
-
     began = time.time_ns()
     try:
         walked = walk(root, max_size=max_size, exclude=exclude, project=project, vendored=vendored)
