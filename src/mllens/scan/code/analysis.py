@@ -200,9 +200,11 @@ class CodeIndex:
                 if qualified and resolved:
                     self.types[local] = qualified + "()"
                     self._type_heads.add(local.split(".", 1)[0])
-        elif isinstance(value, ast.Constant) and "." not in local:
-            previous = self.consts.get(local, value.value)
-            self.consts[local] = value.value if previous == value.value else _AMBIGUOUS
+        elif isinstance(value, ast.Constant | ast.Dict | ast.List | ast.Tuple) and "." not in local and literal(value):
+            # a constant, or a dict, list or tuple written out in full (`KMS_ARGS = {...}`)
+            known = value.value if isinstance(value, ast.Constant) else self.value_of(value)
+            previous = self.consts.get(local, known)
+            self.consts[local] = known if previous == known else _AMBIGUOUS
         elif isinstance(value, ast.Name | ast.Attribute) and self._bindable(_head(value)):
             qualified, resolved = self.qualify(value)
             if qualified and resolved and "." not in local:

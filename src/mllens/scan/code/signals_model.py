@@ -139,9 +139,8 @@ def _first(
 
 def data_validation(ctx: FileContext, code: CodeIndex) -> None:
     what = "validates or profiles data"
-    if _first(ctx, code, VALIDATION, what) is None and _first(ctx, code, VALIDATION_DECORATORS, what,
-                                                             sites="decorators") is None:
-        _unchecked_preparation(ctx, code)
+    if _first(ctx, code, VALIDATION, what) is None:
+        _first(ctx, code, VALIDATION_DECORATORS, what, sites="decorators")
 
 
 # raw data read into a frame; the words of a data-preparation step's file name
@@ -153,10 +152,14 @@ _PREPARATION_WORDS = ("preprocess", "prepare", "preparation", "data_prep", "data
 _CHECKS = ("*Error", "*Exception", "*.validate", "jsonschema.*", "pydantic.*")
 
 
-def _unchecked_preparation(ctx: FileContext, code: CodeIndex) -> None:
-    """A data-preparation module (named so) that reads raw data and checks nothing about it."""
+def unchecked_preparation(ctx: FileContext, code: CodeIndex) -> None:
+    """A data-preparation module (named so) that reads raw data and checks nothing about it
+    (a signal of its own: only modules are read for it, so a notebook's reads do not make
+    the family parse its cells)."""
     read = code.first(*RAW_READS)
     if read is None or read.cell is not None:
+        return
+    if code.first(*VALIDATION) is not None or code.first(*VALIDATION_DECORATORS, sites="decorators") is not None:
         return
     stem = ctx.file.path.rsplit("/", 1)[-1].lower()
     if is_test_path(ctx.file.path) or not any(w in stem for w in _PREPARATION_WORDS):

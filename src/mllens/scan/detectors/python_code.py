@@ -17,6 +17,7 @@ from mllens.scan.code import signals_ops as ops
 from mllens.scan.code import signals_release as release
 from mllens.scan.code import signals_seeds as seeds
 from mllens.scan.code import signals_serving as serving
+from mllens.scan.code import signals_storage as storage
 from mllens.scan.code import signals_train as train
 from mllens.scan.code.analysis import CodeIndex
 from mllens.scan.code.triggers import Signal
@@ -54,6 +55,7 @@ def sdk_infrastructure(ctx: FileContext) -> None:
 @rule()
 def data_validation(ctx: FileContext) -> None:
     read(model.data_validation, ctx)
+    read(model.unchecked_preparation, ctx, notebooks=False)
 
 
 @rule()
@@ -129,6 +131,11 @@ def payload_urls(ctx: FileContext) -> None:
 @rule()
 def db_credentials(ctx: FileContext) -> None:
     read(exposure.db_credentials, ctx)
+
+
+@rule()
+def storage_encryption(ctx: FileContext) -> None:
+    read(storage.storage_encryption, ctx, notebooks=False)
 
 
 @rule()
@@ -250,6 +257,7 @@ SIGNALS: tuple[Signal, ...] = (
     *IN_NOTEBOOKS,
     ops.ml_pipeline,
     ops.sdk_infrastructure,
+    model.unchecked_preparation,
     model.feature_baseline,
     model.safe_weights_loading,
     model.model_compilation,
@@ -261,6 +269,7 @@ SIGNALS: tuple[Signal, ...] = (
     exposure.endpoint_access,
     exposure.payload_urls,
     libs.step_retries,
+    storage.storage_encryption,
     libs.hub_revisions,
     train.warm_start,
     train.held_out_evaluation,
