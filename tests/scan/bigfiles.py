@@ -24,6 +24,8 @@ BIG_FILES: dict[Path, int] = {
     _FIXTURES / "edge_test_data" / "notes" / "events.csv": DATASET_BYTES * 2,
     # a TFRecord shard of about 300 KB in a data folder: a committed dataset all the same
     _FIXTURES / "edge_small_dataset" / "data" / "train" / "images.tfrecord": DATASET_BYTES * 3,
+    # the test split of a dataset (data/test/), not a test's sample data
+    _FIXTURES / "edge_small_dataset" / "data" / "test" / "images.tfrecord": DATASET_BYTES * 3,
 }
 
 

@@ -5,6 +5,7 @@ whatever file they come from; TOML and YAML arrive parsed; setup.cfg is read as 
 
 from __future__ import annotations
 
+import ast
 import configparser
 import re
 from collections.abc import Iterable
@@ -175,6 +176,39 @@ def conda(ctx: FileContext) -> tuple[list[Loose], int]:
         line = deps.line_of(index) if hasattr(deps, "line_of") else None
         loose.append(Loose(found.group(1), spec, line))
     return loose, total
+
+
+def setup_py(ctx: FileContext) -> tuple[list[Loose], int]:
+    """setup.py: the strings of `setup(install_requires=[...])`, written in the call or in a
+    list the module binds at its top level (`required = [...]`); read from the syntax,
+    never run. A list built any other way (read from a file) is not judged."""
+    tree = ctx.file.data
+    if not isinstance(tree, ast.Module):
+        return [], 0
+    lists = {t.id: node.value for node in tree.body if isinstance(node, ast.Assign) and len(node.targets) == 1
+             for t in node.targets if isinstance(t, ast.Name) and isinstance(node.value, ast.List | ast.Tuple)}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        if name != "setup":
+            continue
+        given = next((k.value for k in node.keywords if k.arg == "install_requires"), None)
+        if isinstance(given, ast.Name):
+            given = lists.get(given.id)
+        if not isinstance(given, ast.List | ast.Tuple):
+            return [], 0
+        items = [e for e in given.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        parsed = parse_requirements("\n".join(str(e.value) for e in items))
+        loose, total = loose_requirements(parsed)
+        return [Loose(i.name, i.spec, _element_line(items, i.line)) for i in loose], total
+    return [], 0
+
+
+def _element_line(items: list[ast.Constant], index: int | None) -> int | None:
+    """The line of the `index`-th string (1-based, one requirement per string)."""
+    return items[index - 1].lineno if index is not None and 0 < index <= len(items) else None
 
 
 def python_env(ctx: FileContext) -> tuple[list[Loose], int]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from mllens.scan.code.testfuncs import real_tests
 from mllens.scan.context import FileContext, IndexedFile, ProjectContext
-from mllens.scan.kinds import TEST_PATTERNS, classify, is_test_path
+from mllens.scan.kinds import TEST_DIRS, TEST_PATTERNS, classify, is_test_path
 from mllens.scan.registry import rule
 
 LARGE_BYTES = 10 * 1024 * 1024
@@ -83,9 +83,17 @@ def _lfs_match(path: str, patterns: list[dict[str, Any]]) -> bool:
 
 
 def _dataset(f: IndexedFile) -> bool:
-    """A data file in a data folder (data/, datasets/, raw/ ...), not a test's sample data."""
-    folders = f.path.split("/")[:-1]
-    return f.kind == "data" and not is_test_path(f.path) and any(p.lower() in _DATA_FOLDERS for p in folders)
+    """A data file in a data folder (data/, datasets/, raw/ ...), not a test's sample data:
+    a test/ folder inside the data folder (data/test/) is the dataset's test split, while a
+    data folder inside the tests (tests/data/) holds their samples."""
+    if f.kind != "data":
+        return False
+    folders = [p.lower() for p in f.path.split("/")[:-1]]
+    data_at = next((i for i, p in enumerate(folders) if p in _DATA_FOLDERS), None)
+    if data_at is None:
+        return False
+    test_at = next((i for i, p in enumerate(folders) if p in TEST_DIRS), None)
+    return test_at is None or test_at > data_at
 
 
 def _dvc_tracked(path: str, outs: list[str], paths: set[str]) -> bool:

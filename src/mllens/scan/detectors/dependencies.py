@@ -1,7 +1,7 @@
 """Dependency manifests and lock files: is the Python environment pinned?
 
 Reads requirements/constraints files, pyproject.toml (PEP 621 and Poetry), Pipfile,
-setup.cfg, conda environment files and lock files (poetry.lock, uv.lock, pdm.lock,
+setup.cfg, setup.py (its syntax, never run), conda environment files and lock files (poetry.lock, uv.lock, pdm.lock,
 Pipfile.lock, conda-lock.yml). Requirement strings are read with the scanner's own
 requirements parser, whatever file they come from.
 """
@@ -21,6 +21,7 @@ from mllens.scan.detectors._manifests import (
     pyproject,
     python_env,
     setup_cfg,
+    setup_py,
 )
 from mllens.scan.parse.requirements import Requirement
 from mllens.scan.registry import rule
@@ -154,6 +155,9 @@ def manifest_unlocked(ctx: FileContext) -> None:
         library_style = False
     elif name == "setup.cfg":
         loose, total = setup_cfg(ctx)
+        library_style = True
+    elif name == "setup.py":
+        loose, total = setup_py(ctx)
         library_style = True
     elif lower == "python_env.yaml":  # MLflow's pip-based environment file
         loose, total = python_env(ctx)
