@@ -287,6 +287,15 @@ class ScalingPolicy(Resource):
 
 
 @dataclass(frozen=True, kw_only=True)
+class TuningJob(Resource):
+    """The budget of a hyperparameter tuning job, as its settings or request spell it."""
+
+    max_trials: Value  # how many trials it may run in all
+    parallel: Value  # how many run at once
+    early_stopping: Value  # trials stopped when they stop improving
+
+
+@dataclass(frozen=True, kw_only=True)
 class TrainingJob(Resource):
     """A training job, estimator or training compute cluster."""
 

@@ -1,7 +1,8 @@
 """ML SDK code in Python (a module or a notebook's cells) into the resource model, read statically.
 
 The SageMaker Python SDK (`sagemaker_sdk`), boto3 SageMaker client calls (`boto3_sagemaker`),
-the Vertex AI SDK (`vertex_sdk`), the Azure ML SDK (`azureml_sdk`), Airflow DAGs and
+the Vertex AI SDK (`vertex_sdk`), the Azure ML SDK (`azureml_sdk`), tuning budgets
+(`tuning`), Airflow DAGs and
 Step Functions Data Science SDK workflows (`airflow`), and the pipelines of Kubeflow
 Pipelines (`kfp`), TFX (`tfx`), Prefect and Metaflow (`flows`; modules only) create training jobs, endpoints,
 monitors and pipelines when the code runs; here their calls are read with `ast` (never
@@ -26,6 +27,7 @@ from mllens.scan.model.kinds import Resource
 from mllens.scan.model.sagemaker_sdk import resources as sdk_resources
 from mllens.scan.model.sdk_code import Code, module_of
 from mllens.scan.model.tfx import resources as tfx_resources
+from mllens.scan.model.tuning import resources as tuning_resources
 from mllens.scan.model.vertex_sdk import resources as vertex_resources
 
 WORDS = (
@@ -54,6 +56,7 @@ def adapt(file: ParsedFile) -> Iterator[Resource]:
         *airflow_resources(code),
         *vertex_resources(code),
         *azureml_resources(code),
+        *tuning_resources(code),
     ]
     if file.kind == "python":  # a pipeline written in a notebook is an experiment, not the one that runs
         found += [*kfp_resources(code), *tfx_resources(code), *flow_resources(code)]
