@@ -18,6 +18,7 @@ from mllens.scan.code import signals_release as release
 from mllens.scan.code import signals_seeds as seeds
 from mllens.scan.code import signals_serving as serving
 from mllens.scan.code import signals_storage as storage
+from mllens.scan.code import signals_telemetry as telemetry
 from mllens.scan.code import signals_train as train
 from mllens.scan.code.analysis import CodeIndex
 from mllens.scan.code.triggers import Signal
@@ -131,6 +132,11 @@ def payload_urls(ctx: FileContext) -> None:
 @rule()
 def db_credentials(ctx: FileContext) -> None:
     read(exposure.db_credentials, ctx)
+
+
+@rule()
+def serving_telemetry(ctx: FileContext) -> None:
+    read(telemetry.serving_telemetry, ctx, notebooks=False)
 
 
 @rule()
@@ -270,6 +276,7 @@ SIGNALS: tuple[Signal, ...] = (
     exposure.payload_urls,
     libs.step_retries,
     storage.storage_encryption,
+    telemetry.serving_telemetry,
     libs.hub_revisions,
     train.warm_start,
     train.held_out_evaluation,
