@@ -9,6 +9,7 @@ from mllens.scan.detectors.platform_resources.buckets import record_bucket
 from mllens.scan.model import state_of
 from mllens.scan.model.kinds import ContainerRegistry, DataStore, Key, StoreEncryption
 from mllens.scan.model.kinds_platform import IdentityPolicy
+from mllens.scan.model.values import Value
 from mllens.scan.registry import rule
 
 _KMS = ("aws:kms", "aws:kms:dsse", "kms", "kms_dsse")
@@ -102,6 +103,21 @@ def bucket_public_access(ctx: FileContext) -> None:
         network = res.public_network
         if network is not None:
             judge_switch(ctx, network, what=res.address)
+        firewall = res.attr("firewall_default")
+        # judged here only beside a written public-access flag (unset, the flag is read from it)
+        if firewall is not None and firewall.written and network is not None and network.value.line != firewall.line:
+            _judge_firewall(ctx, res.address, firewall)
+
+
+def _judge_firewall(ctx: FileContext, what: str, firewall: Value) -> None:
+    for one in firewall.each():  # per environment, or the module caller's input
+        action = str(one.raw).lower()
+        if action == "deny":
+            ctx.given(one).supports(line=one.line, message=f"{what}'s firewall denies what its rules do not allow "
+                                                          f"({one.name} = {one.raw})")
+        elif action == "allow":
+            ctx.given(one).contradicts(line=one.line, message=f"{what}'s firewall allows every network by default "
+                                                             f"({one.name} = {one.raw})")
 
 
 @rule()
