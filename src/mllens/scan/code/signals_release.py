@@ -184,9 +184,48 @@ def model_registry(ctx: FileContext, code: CodeIndex) -> None:
         site = next((s for s in code.find("mlflow.*.log_model") if s.has_kw("registered_model_name")), None)
     if site is not None:
         ctx.supports(line=site.line, message=f"registers model versions: {site.name}{site.where}")
-    else:
+        return
+    artifact = _wandb_model_artifact(code)
+    if artifact is not None:
+        ctx.supports(line=artifact.line,
+                     message=f"logs the model as a versioned W&B artifact: {artifact.name}{artifact.where}")
+    latest = _latest_artifact(ctx, code)
+    if latest is not None:
+        ctx.contradicts(line=latest, confidence=0.6,
+                        message="fetches a model artifact by its :latest alias: whatever was logged last is "
+                                "used, not a version or an alias someone approved")
+    if artifact is None and latest is None:
         _unregistered_release(ctx, code)
         _kept_locally(ctx, code)
+
+
+_DATA_TYPES = ("data", "dataset", "table", "code", "raw")
+
+
+def _wandb_model_artifact(code: CodeIndex) -> Site | None:
+    """A W&B artifact that holds a model (not a dataset), logged in this module: each log of it
+    is a new version, which aliases can then name."""
+    if code.first("wandb.log_artifact", "wandb.*().log_artifact", "wandb.run.log_artifact") is None:
+        return None
+    for site in code.find("wandb.Artifact"):
+        kind = site.value("type", default=site.value(1))
+        if not (isinstance(kind, str) and kind.lower() in _DATA_TYPES):
+            return site
+    return None
+
+
+def _latest_artifact(ctx: FileContext, code: CodeIndex) -> int | None:
+    """The line of an artifact reference ending in `:latest` (`f"{entity}/{project}/{name}:latest"`)
+    in a module that uses W&B."""
+    if code.first("wandb.*") is None:
+        return None
+    tree = ctx.file.data
+    for node in ast.walk(tree) if isinstance(tree, ast.Module) else ():
+        text = node.values[-1] if isinstance(node, ast.JoinedStr) and node.values else node
+        if isinstance(text, ast.Constant) and isinstance(text.value, str) and text.value.endswith(":latest") \
+                and "/" in (ast.unparse(node) if isinstance(node, ast.JoinedStr) else text.value):
+            return getattr(node, "lineno", None)
+    return None
 
 
 # a module that trains and then serves what it trained (the SDK or API calls of each)
