@@ -8,6 +8,8 @@ resolved dotted name (`*` also crosses dots).
 
 from __future__ import annotations
 
+import ast
+
 from mllens.scan.code.analysis import CodeIndex, Site
 from mllens.scan.context import FileContext
 
@@ -138,7 +140,31 @@ _RUN_OPENED = "mlflow.start_run"
 _LOGS = tuple(p for p in TRACKING if p != _RUN_OPENED)
 
 
+# calls whose result is random: a version named by one has no link to what produced the model
+RANDOM_IDS = ("random.choice", "random.choices", "random.randint", "random.sample", "uuid.uuid4", "secrets.token_*",
+              "numpy.random.randint")  # fmt: skip
+
+
+def _random_version(ctx: FileContext, code: CodeIndex) -> None:
+    """`version_id = "".join(choices(alphabet, k=8))`: a model version named at random."""
+    sites = [s for s in code.find(*RANDOM_IDS) if s.cell is None]
+    tree = ctx.file.data if sites else None
+    if not isinstance(tree, ast.Module):
+        return
+    random_calls = {id(s.node) for s in sites}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            named = [t.id for t in targets if isinstance(t, ast.Name) and "version" in t.id.lower()]
+            if named and any(id(n) in random_calls for n in ast.walk(node.value)):
+                ctx.contradicts(line=node.lineno, check="run_lineage", confidence=0.6,
+                                message=f"the model version ({named[0]}) is a random string, with no link to the "
+                                        "run, data or code that produced the model")
+                return
+
+
 def experiment_tracking(ctx: FileContext, code: CodeIndex) -> None:
+    _random_version(ctx, code)
     site = code.first(*_LOGS) or code.first(_RUN_OPENED)
     wandb_init = code.first("wandb.init")
     if site is None and wandb_init is not None and code.first("wandb.init().*", "wandb.log"):
