@@ -18,6 +18,7 @@ from mllens.scan.model.kinds import (
     TrainingJob,
     Workspace,
 )
+from mllens.scan.model.values import Switch
 from mllens.scan.registry import rule
 
 _RUNTIME_ENDPOINT = re.compile(r"sagemaker\.runtime|runtime\.sagemaker|aiplatform", re.IGNORECASE)
@@ -59,6 +60,10 @@ def ml_private_networking(ctx: FileContext) -> None:
     for workspace in state.of(Workspace):
         if workspace.vpc_only is not None:
             judge_switch(ctx, workspace.vpc_only, what=workspace.address)
+    for cluster in state.of(TrainingJob):
+        public_ip = cluster.attr("node_public_ip")  # declared in this rule's reads:
+        if public_ip is not None and public_ip.written:
+            judge_switch(ctx, Switch(public_ip, ("false",), None), what=cluster.address)
     for model in state.of(Model):
         if model.vpc is None:
             continue
