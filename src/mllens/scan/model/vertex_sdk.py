@@ -5,6 +5,11 @@ is a `Pipeline` (its steps are compiled elsewhere, so they are not judged here);
 `ModelDeploymentMonitoringJob` is a `MonitoringSchedule`, and each drift or skew detection
 config a `MonitoringJob` comparing inputs (skew: with the training data it names).
 
+Serving settings kept in a dict for a deploy made elsewhere (the serving args a TFX Vertex
+Pusher or a helper is given) are read alike when the dict has both `min_replica_count` and
+`max_replica_count`, with the serving words (`machine_type`, `endpoint_name`,
+`deployed_model_display_name`) that tell it from a training job's pool.
+
 Read statically through `pyresolve`, like the SageMaker SDK (see python_sdk). The SDK's own
 defaults are what an unwritten count means: one replica, and a maximum equal to the minimum
 (no autoscaling); they are placed at the call, where the keyword would be written.
@@ -12,6 +17,7 @@ defaults are what an unwritten count means: one replica, and a maximum equal to 
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,7 +32,9 @@ from mllens.scan.model.kinds import (
 )
 from mllens.scan.model.pyresolve import Call
 from mllens.scan.model.sdk_code import Code
+from mllens.scan.model.steps import base, trees
 from mllens.scan.model.values import Value
+from mllens.scan.parse.yaml import YamlMap
 
 PACKAGE = "google.cloud.aiplatform."
 # ScalingTarget.namespace of a Vertex AI deployment's replicas (ml_resources judges it as serving)
@@ -98,3 +106,31 @@ def resources(code: Code) -> Iterator[Resource]:
             yield _drift(code, call, name, _DRIFT_CONFIGS[name])
         elif name == PACKAGE + "PipelineJob":
             yield Pipeline(**{**_base(code, call, "PipelineJob"), "service": "Vertex AI Pipelines"})
+    yield from _serving_dicts(code)
+
+
+_REPLICAS = ("min_replica_count", "max_replica_count")
+_SERVING_WORDS = ("machine_type", "endpoint_name", "deployed_model_display_name")
+
+
+def _serving_dicts(code: Code) -> Iterator[Resource]:
+    file = code.file.path
+    for tree, lines in trees(code.file):
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Dict):
+                continue
+            keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+            if not (keys >= set(_REPLICAS) and keys & set(_SERVING_WORDS)):
+                continue
+            where = code.module.value(node, code.module.root, lines)
+            if not isinstance(where, YamlMap):
+                continue
+            line = where.line
+            fields = base(file, line, provider="google", service="Vertex AI", type="serving args",
+                          address=f"Vertex AI serving args at line {line}")
+            low, high = code.at(where, "min_replica_count"), code.at(where, "max_replica_count")
+            variant = Variant(instance_count=low, instance_type=code.at(where, "machine_type"),
+                              serverless=Value.absent(file, line, "serverless"))
+            yield Deployment(**fields, variants=(variant,))
+            yield ScalingTarget(**fields, namespace=Value(NAMESPACE, file, line, "namespace"), min_capacity=low,
+                                max_capacity=high)
