@@ -3,16 +3,23 @@ API's workloads list under 50 concurrent users, and no lost write when 50 editor
 the same review at once (issue 13).
 
     .venv/bin/python bench/web_load.py [--db URL] [--workloads 1000] [--milestones 10]
-        [--users 50] [--rounds 4] [--editors 50] [--portfolio-users 50]
+        [--users 50] [--rounds 4] [--editors 50] [--think 0]
 
 Without --db a throwaway PostgreSQL server is started from /usr/lib/postgresql/*/bin (the
 server `make sysdeps` installs, as tests/conftest.py finds it). The store is filled with
 bulk inserts: one real review of examples/fraud-detection, copied into every workload
 with 10 milestones each. `mllens serve` runs as in production (uvicorn, its own process).
-The portfolio page evaluates every visible workload's current review per request (about
-20 ms each here), so at 1,000 workloads one request takes tens of seconds: --portfolio-users
-limits how many users load it. Figures are printed beside the /healthz latency of the same run (the baseline: the server
-and the network with no page work) and the target p95 < 200 ms.
+The bulk inserts store no summaries (web.summary), as after an upgrade from a store of
+migration 0007: one first listing computes them all, timed apart ("first listing") before
+the users start. Each user then loads the portfolio (its first page), a review page and the
+API's workloads list, `--rounds` times, with `--think` seconds between pages (0: back to
+back, the harshest load). Figures are printed beside the /healthz latency of the same run
+(the baseline: the server and the network with no page work), the target p95 < 200 ms, and
+the machine's load average.
+
+The write check: `--editors` editors answer the same review at once, each a different
+practice (all must land, one audit row each), then all the same practice with different
+notes (one value at the end, one audit row each, each row's old value the previous row's new).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import itertools
 import os
 import re
 import shlex
@@ -196,7 +204,7 @@ async def timed(client: httpx.AsyncClient, path: str, times: dict[str, list[floa
 
 
 async def read_load(url: str, viewers: list[str], token: str, *, workloads: int, rounds: int,
-                    portfolio_users: int) -> None:
+                    think: float) -> None:
     keys = ("healthz", "portfolio", "review", "api workloads")
     times: dict[str, list[float]] = {k: [] for k in keys}
     errors = dict.fromkeys(keys, 0)
@@ -205,15 +213,27 @@ async def read_load(url: str, viewers: list[str], token: str, *, workloads: int,
     clients = [httpx.AsyncClient(base_url=url, timeout=300, limits=limits) for _ in viewers]
     # Everyone logs in first (Argon2 at production cost is meant to be slow), then the clock starts.
     await asyncio.gather(*(login(c, n) for c, n in zip(clients, viewers, strict=True)))
+    start = time.perf_counter()
+    first = await clients[0].get("/")
+    print(f"first listing (computes every summary): {time.perf_counter() - start:.1f} s, "
+          f"status {first.status_code}")
+
+    async def pause() -> None:
+        if think:
+            await asyncio.sleep(think)
 
     async def user(i: int, client: httpx.AsyncClient) -> None:
+        if think:  # users arrive spread over one think time, not all in the same millisecond
+            await asyncio.sleep(think * i / len(clients))
         for r in range(rounds):
             await timed(client, "/healthz", times, errors, "healthz")
-            if i < portfolio_users:  # the portfolio computes every workload's review (see the docstring)
-                await timed(client, "/", times, errors, "portfolio")
+            await timed(client, "/", times, errors, "portfolio")
+            await pause()
             await timed(client, f"/workloads/wl-{(i * 7 + r) % workloads:04d}", times, errors, "review")
+            await pause()
             await timed(client, "/api/v1/workloads", times, errors, "api workloads",
                         headers={"Authorization": f"Bearer {token}"})
+            await pause()
 
     start = time.perf_counter()
     try:
@@ -221,7 +241,9 @@ async def read_load(url: str, viewers: list[str], token: str, *, workloads: int,
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
     wall = time.perf_counter() - start
-    print(f"\n{len(viewers)} concurrent users, {rounds} rounds each ({wall:.1f} s)")
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"\n{len(viewers)} concurrent users, {rounds} rounds each, think time {think:g} s ({wall:.1f} s); "
+          f"load average {load} on {os.cpu_count()} CPUs")
     print(f"{'page':<15}{'requests':>9}{'errors':>8}{'p50 ms':>10}{'p95 ms':>10}  target p95 < {TARGET_P95_MS:.0f} ms")
     for key in keys:
         got = sorted(times[key])
@@ -240,27 +262,46 @@ async def write_load(url: str, store: Store, writers: list[str], workload: str) 
     clients = [httpx.AsyncClient(base_url=url, timeout=120) for _ in writers]
     try:
         tokens = await asyncio.gather(*(login(c, n) for c, n in zip(clients, writers, strict=True)))
-        before = len(audit_log(store, workload=workload))
 
-        async def answer(client: httpx.AsyncClient, csrf: str, practice: str) -> int:
+        async def answer(client: httpx.AsyncClient, csrf: str, practice: str, **fields: str) -> int:
             response = await client.post(f"/workloads/{workload}/answers", headers={"x-mllens-autosave": "1"},
-                                         data={"csrf": csrf, "practice": practice, "status": "implemented",
-                                               "notes": f"answered by the load test for {practice}"})
+                                         data={"csrf": csrf, "practice": practice, **fields})
             return response.status_code
 
+        # Distinct answers: each editor sets the status of a practice of its own.
+        before = len(audit_log(store, workload=workload))
         start = time.perf_counter()
-        statuses = await asyncio.gather(*(answer(c, t, p) for c, t, p in zip(clients, tokens, practices,
-                                                                                strict=False)))
+        statuses = await asyncio.gather(*(answer(c, t, p, status="implemented")
+                                          for c, t, p in zip(clients, tokens, practices, strict=False)))
         wall = time.perf_counter() - start
+        stored = answers_of(store, workload=workload)
+        saved = [p for p in practices if p in stored and stored[p].status == "implemented"]
+        logged = len(audit_log(store, workload=workload)) - before
+        refused = sum(1 for s in statuses if s != 204)
+        ok = len(saved) == len(practices) and logged == len(practices) and not refused
+        print(f"\n{len(practices)} editors answering {len(practices)} practices of {workload} at once "
+              f"({wall:.2f} s): {refused} refused, {len(saved)}/{len(practices)} answers in the store, "
+              f"{logged} audit entries; {'no lost write' if ok else 'LOST WRITES'}")
+
+        # The same answer: every editor writes notes of its own to one practice.
+        target = practices[0]
+        notes = [f"note of {name}" for name in writers]
+        before = len(audit_log(store, workload=workload))
+        start = time.perf_counter()
+        statuses = await asyncio.gather(*(answer(c, t, target, status="implemented", notes=n)
+                                          for c, t, n in zip(clients, tokens, notes, strict=True)))
+        wall = time.perf_counter() - start
+        log = audit_log(store, workload=workload)  # newest first
+        rows = [e for e in reversed(log[: len(log) - before]) if e.practice == target and e.field == "notes"]
+        final = answers_of(store, workload=workload)[target].notes
+        chained = all(a.new_value == b.old_value for a, b in itertools.pairwise(rows))
+        refused = sum(1 for s in statuses if s != 204)
+        ok = len(rows) == len(writers) and chained and final in notes and rows[-1].new_value == final and not refused
+        print(f"{len(writers)} editors answering {target} at once ({wall:.2f} s): {refused} refused, "
+              f"{len(rows)} audit entries, each from the one before: {chained}, the answer now the last "
+              f"logged: {rows[-1].new_value == final if rows else False}; {'no lost write' if ok else 'LOST WRITES'}")
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
-    stored = answers_of(store, workload=workload)
-    saved = [p for p in practices if p in stored and stored[p].status == "implemented"]
-    logged = len(audit_log(store, workload=workload)) - before
-    refused = sum(1 for s in statuses if s != 204)
-    print(f"\n{len(practices)} editors answering {workload} at once ({wall:.2f} s): "
-          f"{refused} refused, {len(saved)}/{len(practices)} answers in the store, {logged} audit entries; "
-          f"{'no lost write' if len(saved) == len(practices) and logged >= len(practices) else 'LOST WRITES'}")
 
 
 def run(db: str, args: argparse.Namespace) -> None:
@@ -272,7 +313,7 @@ def run(db: str, args: argparse.Namespace) -> None:
               f"{time.perf_counter() - start:.1f} s")
         with serve(db) as url:
             asyncio.run(read_load(url, viewers, token, workloads=args.workloads, rounds=args.rounds,
-                                   portfolio_users=min(args.portfolio_users, args.users)))
+                                   think=args.think))
             asyncio.run(write_load(url, store, writers, first))
 
 
@@ -284,8 +325,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--editors", type=int, default=50)
-    parser.add_argument("--portfolio-users", type=int, default=50,
-                        help="how many of the users also load the portfolio (it is slow at 1,000 workloads)")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds each user waits between pages (0: back to back)")
     args = parser.parse_args()
     if args.db:
         run(args.db, args)

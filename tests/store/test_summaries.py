@@ -66,5 +66,5 @@ def test_a_summary_is_inserted_then_replaced(store: Store, make_review: Callable
     (entry,) = portfolio_entries(store, teams=None, cells=True)
     assert entry.summary is not None and entry.summary.key == SummaryKey(key.review_id, 0, "b")
     assert entry.summary.risk_counts.HIGH == 1 and entry.summary.cells == "[]"
-    assert summary_details(store, workload_ids=[entry.workload_id]) == {entry.workload_id: '{"high": 1}'}
+    assert summary_details(store, workload_ids=[entry.workload_id]) == {entry.workload_id: ("[]", '{"high": 1}')}
     assert portfolio_entries(store, teams=["nobody's team"]) == []

@@ -83,3 +83,31 @@ def test_a_question_s_own_answer_saved_from_the_script_is_204(
     posted = client.post(PAGE + "/questions", follow_redirects=False,
                          data={"csrf": csrf, "question": "MLOPS01", "applicable": "yes"})
     assert posted.status_code == 303 and posted.headers["location"].endswith("#q-MLOPS01")
+
+
+def test_backlog_items_and_milestones_sent_by_the_script_get_204(client: TestClient, people: People,
+                                                                 uploaded: None, store: Store) -> None:
+    from mllens.store import list_milestones
+    from mllens.store.plan_items import plan_states
+
+    csrf = login(client, "edie")
+    backlog = client.get(PAGE + "/backlog").text
+    assert OUR_SCRIPT in backlog and 'class="save-state"' in backlog
+    item = re.search(r'name="item" value="([^"]+)"', backlog)
+    assert item is not None
+    fields = {"csrf": csrf, "item": item.group(1), "owner": "ana", "status": "in_progress"}
+    saved = client.post(PAGE + "/backlog", data=fields, headers=AUTOSAVE, follow_redirects=False)
+    assert saved.status_code == 204 and saved.text == ""
+    assert plan_states(store, workload="fraud-detection")[item.group(1)].owner == "ana"
+    posted = client.post(PAGE + "/backlog", data={**fields, "owner": "otto"}, follow_redirects=False)
+    assert posted.status_code == 303  # the form post without the script keeps its redirect
+    milestone = client.post(PAGE + "/milestones", data={"csrf": csrf, "milestone": "m1"}, headers=AUTOSAVE,
+                            follow_redirects=False)
+    assert milestone.status_code == 204
+    again = client.post(PAGE + "/milestones", data={"csrf": csrf, "milestone": "m1"}, headers=AUTOSAVE)
+    assert again.status_code == 409 and "Milestone not saved" in again.text
+    assert client.post(PAGE + "/milestones", data={"csrf": csrf, "milestone": "m2"},
+                       follow_redirects=False).status_code == 303
+    assert [m.name for m in list_milestones(store, workload="fraud-detection")] == ["m1", "m2"]
+    login(client, "vic")
+    assert OUR_SCRIPT not in client.get(PAGE + "/backlog").text  # a viewer has no form to save

@@ -51,6 +51,9 @@ def test_a_facilitated_review_in_the_browser(served: str, browser: Any) -> None:
     assert "by=phase" in page.url and page.locator("div.question").count() == 35
     page.fill("#milestone-name", "kick-off")
     page.click("button:text('Save the review as a milestone')")
+    # answers.js saves it without leaving the page (tests/web/test_browser_forms.py); the list shows it on reload
+    sync_api.expect(page.locator("form.milestone-form .save-state")).to_contain_text("Milestone kick-off saved")
+    page.reload()
     page.wait_for_load_state()
     assert page.locator("#milestones ~ table, section[aria-labelledby=milestones] table").first.is_visible()
 

@@ -36,7 +36,8 @@ def assert_summary_is_fresh(store: Store, name: str = NAME) -> None:
     assert (stored.accepted_high, stored.accepted_medium) == (expected.accepted_high, expected.accepted_medium)
     assert stored.cells == cells_json(expected.cells)
     assert stored.valid_until == expected.valid_until
-    assert summary_details(store, workload_ids=[entry.workload_id])[entry.workload_id] == detail_json(expected)
+    assert summary_details(store, workload_ids=[entry.workload_id])[entry.workload_id] == (
+        cells_json(expected.cells), detail_json(expected))
 
 
 @pytest.fixture
@@ -89,7 +90,7 @@ def test_a_milestone_refreshes_the_trend(client: TestClient, people: People, sto
                        json={"name": "second"}).status_code == 201
     assert_summary_is_fresh(store)
     (entry,) = portfolio_entries(store, teams=None)
-    trend = summary_details(store, workload_ids=[entry.workload_id])[entry.workload_id]
+    _cells, trend = summary_details(store, workload_ids=[entry.workload_id])[entry.workload_id]
     assert '"label":"first"' in trend and '"label":"second"' in trend and '"label":"now"' in trend
 
 
@@ -170,3 +171,31 @@ def test_a_workload_without_a_review_has_no_summary(client: TestClient, people: 
     assert get_workload(store, name="empty").name == "empty"
     (entry,) = portfolio_entries(store, teams=None)
     assert entry.summary is None and is_fresh(entry, today=dt.date.today())
+
+
+def test_the_review_page_evaluates_a_review_once_per_change(client: TestClient, store: Store,
+                                                           uploaded: str) -> None:
+    shown = client.app.state.shown_reviews  # type: ignore[attr-defined]
+    first = shown.get(store, workload=NAME)
+    assert first is not None and shown.get(store, workload=NAME) is first
+    _post(client, "/answers", {"csrf": uploaded, "practice": "MLOPS01-BP02", "status": "missing",
+                               "notes": "no owner yet"})
+    again = shown.get(store, workload=NAME)
+    assert again is not first and again is not None
+    assert next(p for p in again.practices if p.id == "MLOPS01-BP02").status.value == "missing"
+    assert "no owner yet" in client.get(PAGE).text
+
+
+def test_a_lens_change_refreshes_the_summary(client: TestClient, store: Store, uploaded: str) -> None:
+    import json
+
+    from test_lens_upload import LENS
+
+    from mllens.store.lenses import save_custom_lens
+
+    save_custom_lens(store, name="data-platform", title=LENS["name"], document=json.dumps(LENS), user="admin")
+    before = portfolio_entries(store, teams=None)[0].summary
+    _post(client, "/lens", {"csrf": uploaded, "lens": "data-platform"})
+    after = portfolio_entries(store, teams=None)[0].summary
+    assert before is not None and after is not None and after.key.revision == before.key.revision + 1
+    assert_summary_is_fresh(store)

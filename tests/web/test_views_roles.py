@@ -156,3 +156,21 @@ def test_the_engineer_view_lists_answers_the_files_contradict(client: TestClient
     assert {"practice": practice.id, "check": check.id, "text": check.text, "answer": "not_met",
             "files": "met"} in data["disagreements"]
     assert "Where the answers and the files disagree" in client.get(f"{PAGE}/view/engineer").text
+
+
+def test_evidence_links_point_at_the_commit_the_uploaded_scan_read(client: TestClient, people: People,
+                                                                  scan_json: dict[str, Any], store: Store) -> None:
+    sha = "89abcdef0123456789abcdef0123456789abcdef"
+    upload = f"/api/v1/workloads/{WORKLOAD}/scans"
+    assert client.post(upload, params={"commit": "not a commit"}, headers=people.auth("edie:upload"),
+                       json=scan_json).status_code == 422
+    assert client.post(upload, params={"commit": sha.upper()}, headers=people.auth("edie:upload"),
+                       json=scan_json).status_code == 201
+    set_workload_settings(store, by=get_user(store, name="admin"), workload=WORKLOAD, team="fraud", owner=None,
+                          environment="prod", repository_url="https://dev.azure.com/acme/ml/_git/fraud")
+    data = client.get(f"/api/v1/workloads/{WORKLOAD}/view/engineer", headers=people.auth("edie:read")).json()
+    first = data["evidence"][0]
+    assert first["link"].startswith(f"https://dev.azure.com/acme/ml/_git/fraud?path=/{first['file']}&version=GC{sha}")
+    backlog = client.get(f"/api/v1/workloads/{WORKLOAD}/backlog", headers=people.auth("edie:read")).json()
+    links = [e["link"] for item in backlog for e in item["evidence"] if e["link"]]  # files in the repository
+    assert links and all(f"version=GC{sha}" in link for link in links)

@@ -156,6 +156,18 @@ def workload_teams(db: Db) -> dict[str, str]:
         return {workload: team for workload, team in tx.session.execute(stmt)}
 
 
+def team_of_workload(db: Db, *, workload: str) -> str | None:
+    """The team of one workload (None: in no team, or no such workload)."""
+    stmt = (
+        select(TeamRow.name)
+        .join(WorkloadTeamRow, WorkloadTeamRow.team_id == TeamRow.id)
+        .join(WorkloadRow, WorkloadRow.id == WorkloadTeamRow.workload_id)
+        .where(WorkloadRow.name == workload)
+    )
+    with joined(db, write=False) as tx:
+        return tx.session.scalar(stmt)
+
+
 def _token_info(row: ApiTokenRow, user: str) -> TokenInfo:
     return TokenInfo(
         id=row.id, user=user, name=row.name, scope=row.scope, created_at=row.created_at, revoked_at=row.revoked_at

@@ -329,3 +329,16 @@ class WorkloadSummaryRow(_RiskCountColumns, Base):
     accepted_medium: Mapped[int] = mapped_column(Integer)
     cells: Mapped[str] = mapped_column(Text)  # JSON: [[question, pillar, phase, risk], ...]
     detail: Mapped[str] = mapped_column(Text)  # JSON: by_pillar, by_phase, trend
+
+
+class CustomAnswerRow(Base):
+    """The choices selected for one question of a custom lens (workloads.custom_lens)."""
+
+    __tablename__ = "custom_answers"
+
+    workload_id: Mapped[int] = mapped_column(ForeignKey("workloads.id", ondelete="CASCADE"), primary_key=True)
+    lens: Mapped[str] = mapped_column(String(64), primary_key=True)
+    question: Mapped[str] = mapped_column(String(128), primary_key=True)
+    selected: Mapped[str] = mapped_column(Text)  # JSON list of choice ids
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

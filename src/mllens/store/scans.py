@@ -65,3 +65,16 @@ def reviews_at_commits(db: Db, *, workload: str, commits: list[str]) -> dict[str
             newest[line.git_commit] = line.id  # oldest first: the newest stays
     bodies = review_bodies(db, ids=list(newest.values()))
     return {commit: bodies[review_id] for commit, review_id in newest.items() if review_id in bodies}
+
+
+def latest_commit(db: Db, *, workload: str) -> str | None:
+    """The commit the workload's latest review read (None: not known, or no review)."""
+    stmt = (
+        select(ReviewRow.git_commit)
+        .join(WorkloadRow, WorkloadRow.id == ReviewRow.workload_id)
+        .where(WorkloadRow.name == workload)
+        .order_by(ReviewRow.created_at.desc(), ReviewRow.id.desc())
+        .limit(1)
+    )
+    with joined(db, write=False) as tx:
+        return tx.session.scalar(stmt)

@@ -21,7 +21,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from mllens.review.model import RiskCounts
 from mllens.store.common import Db, joined, now, require_workload
 from mllens.store.models import ReviewRow, TeamRow, WorkloadRow, WorkloadSummaryRow, WorkloadTeamRow
-from mllens.store.records import _Record
 
 
 class SummaryKey(NamedTuple):
@@ -32,16 +31,22 @@ class SummaryKey(NamedTuple):
     basis: str
 
 
-class StoredSummary(_Record):
+# Listings build 1,000 of these per request: plain tuples, not validated models.
+class StoredSummary(NamedTuple):
     key: SummaryKey
     valid_until: dt.date | None
-    risk_counts: RiskCounts
+    counts: tuple[int, int, int, int, int]  # HIGH, MEDIUM, NONE, UNANSWERED, NOT_APPLICABLE
     accepted_high: int
     accepted_medium: int
     cells: str | None  # JSON, when asked for
 
+    @property
+    def risk_counts(self) -> RiskCounts:
+        high, medium, none, unanswered, not_applicable = self.counts
+        return RiskCounts(HIGH=high, MEDIUM=medium, NONE=none, UNANSWERED=unanswered, NOT_APPLICABLE=not_applicable)
 
-class PortfolioEntry(_Record):
+
+class PortfolioEntry(NamedTuple):
     """One workload with its team, its current key (None before its first review) and its
     stored summary (None when never computed; possibly stale)."""
 
@@ -106,8 +111,7 @@ def _entry(row: Any, *, cells: bool) -> PortfolioEntry:
     if s_review is not None:
         summary = StoredSummary(
             key=SummaryKey(s_review, s_revision, basis), valid_until=until,
-            risk_counts=RiskCounts(HIGH=high, MEDIUM=medium, NONE=none, UNANSWERED=unanswered,
-                                   NOT_APPLICABLE=not_applicable),
+            counts=(high, medium, none, unanswered, not_applicable),
             accepted_high=acc_high, accepted_medium=acc_medium, cells=rest[0] if cells else None,
         )
     return PortfolioEntry(workload_id=wid, name=name, team=team, owner=owner, environment=environment,
@@ -127,15 +131,14 @@ def current_key(db: Db, *, workload: str, basis: str) -> SummaryKey | None:
         return None if review_id is None else SummaryKey(review_id, revision, basis)
 
 
-def summary_details(db: Db, *, workload_ids: Collection[int]) -> dict[int, str]:
-    """The `detail` JSON of these workloads' summaries (those that have one)."""
+def summary_details(db: Db, *, workload_ids: Collection[int]) -> dict[int, tuple[str, str]]:
+    """The `cells` and `detail` JSON of these workloads' summaries (those that have one)."""
     if not workload_ids:
         return {}
-    stmt = select(WorkloadSummaryRow.workload_id, WorkloadSummaryRow.detail).where(
-        WorkloadSummaryRow.workload_id.in_(list(workload_ids))
-    )
+    s = WorkloadSummaryRow
+    stmt = select(s.workload_id, s.cells, s.detail).where(s.workload_id.in_(list(workload_ids)))
     with joined(db, write=False) as tx:
-        return {wid: text for wid, text in tx.session.execute(stmt)}
+        return {wid: (cells, detail) for wid, cells, detail in tx.session.execute(stmt)}
 
 
 def put_summary(

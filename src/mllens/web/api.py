@@ -189,7 +189,8 @@ async def _json_body(request: Request) -> Any:
                        field="body") from None
 
 
-def _store_scan(store: Store, grant: TokenGrant, name: str, data: Any, team: str | None) -> ScanStored:
+def _store_scan(store: Store, grant: TokenGrant, name: str, data: Any, team: str | None,
+                commit: str | None = None) -> ScanStored:
     if grant.user.role not in WRITERS and not any(r in WRITERS for r in grant.user.team_roles.values()):
         raise ApiError(403, f"user {grant.user.name!r} is a {grant.user.role}; uploading needs an editor or admin")
     try:
@@ -222,7 +223,7 @@ def _store_scan(store: Store, grant: TokenGrant, name: str, data: Any, team: str
         raise ApiError(422, str(exc), field=exc.field or "body") from None
     with store.transaction() as tx:
         previous = None if new else locked_latest_review(tx, workload=name)
-        info = save_review(tx, review=parsed, workload=name)
+        info = save_review(tx, review=parsed, workload=name, git_commit=commit.lower() if commit else None)
         if new and current is not None:
             set_workload_team(tx, workload=name, team=current)
         conflicts = sync_upload(tx, user=grant.user, workload=name, file=file_answers(data, parsed, lens=lens),
@@ -238,8 +239,10 @@ async def upload_scan(
     name: WorkloadName,
     grant: Annotated[TokenGrant, Depends(uploader)],
     team: Annotated[str | None, Query(pattern=NAME_PATTERN, description="Team of a new workload.")] = None,
+    commit: Annotated[str | None, Query(pattern=r"^[0-9a-fA-F]{7,64}$",
+                                        description="The commit the scan read (evidence links point at it).")] = None,
 ) -> ScanStored:
     """Store a scan (the JSON of `mllens scan --format json`, answers inside) as the
     workload's latest review; a new workload is created in `team` (or the user's only team)."""
     data = await _json_body(request)
-    return await run_in_threadpool(_store_scan, store_of(request), grant, name, data, team)
+    return await run_in_threadpool(_store_scan, store_of(request), grant, name, data, team, commit)

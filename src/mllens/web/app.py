@@ -23,6 +23,7 @@ from mllens.web import (
     api,
     auth,
     backlog,
+    custom_lens,
     heatmap,
     lens_pages,
     lens_upload,
@@ -34,6 +35,7 @@ from mllens.web import (
 )
 from mllens.web.errors import ApiError, api_error_handler, validation_handler
 from mllens.web.security import hash_password
+from mllens.web.summary import ShownReviews
 from mllens.web.views import css_response, render, script_response
 
 
@@ -42,6 +44,7 @@ def create_app(*, store: Store, secure_cookies: bool = True) -> FastAPI:
     when serving on localhost, where browsers refuse Secure cookies over plain HTTP)."""
     app = FastAPI(title="mllens", version=__version__, docs_url=None, redoc_url=None)
     app.state.store = store
+    app.state.shown_reviews = ShownReviews()
     app.state.secure_cookies = secure_cookies
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_exception_handler(RequestValidationError, validation_handler)
@@ -59,7 +62,7 @@ def create_app(*, store: Store, secure_cookies: bool = True) -> FastAPI:
     app.include_router(sync_api.router)
     app.include_router(milestones.api)
     app.include_router(milestones.pages)
-    for module in (backlog, heatmap, views_roles, lens_pages, lens_upload):
+    for module in (backlog, heatmap, views_roles, lens_pages, lens_upload, custom_lens):
         app.include_router(module.api)
         app.include_router(module.pages)
     app.include_router(admin.router)

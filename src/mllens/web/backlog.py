@@ -29,7 +29,7 @@ from mllens.review.backlog import COLUMNS, backlog_rows
 from mllens.review.backlog import _cell as cell
 from mllens.review.backlog import _inert as inert
 from mllens.review.model import PlanStep, Review
-from mllens.store import Store, get_workload
+from mllens.store import Store
 from mllens.store.models import PLAN_STATUSES
 from mllens.store.plan_items import plan_states, set_plan_item
 from mllens.store.records import PlanItemState, StoreError, TokenGrant, UserInfo
@@ -40,8 +40,8 @@ from mllens.web.api import store_of as api_store
 from mllens.web.auth import store_of
 from mllens.web.current import current_review
 from mllens.web.errors import ApiError
-from mllens.web.links import source_link
-from mllens.web.pages import PageError, Session, _editor, _visible
+from mllens.web.links import Repository, source_link, source_of
+from mllens.web.pages import PageError, Session, _editor, _visible, autosaved
 from mllens.web.views import render
 
 pages = APIRouter(include_in_schema=False)
@@ -82,7 +82,7 @@ class BacklogItem(BaseModel):
 
 
 def backlog_items(
-    review: Review, states: dict[str, PlanItemState], *, repository: str | None = None
+    review: Review, states: dict[str, PlanItemState], *, repository: Repository = None
 ) -> list[BacklogItem]:
     """The plan's items with what the team set; evidence gets a `link` into `repository`."""
     items = []
@@ -105,7 +105,7 @@ def _items(store: Store, name: str, review: Review | None = None) -> list[Backlo
     review = review or current_review(store, workload=name, detail=True)
     if review is None:
         return []
-    repository = get_workload(store, name=name).repository_url
+    repository = source_of(store, workload=name)
     return backlog_items(review, plan_states(store, workload=name), repository=repository)
 
 
@@ -169,6 +169,8 @@ def backlog_set(
         _set(store, user=session.user, workload=name, item=item, owner=owner, due=due, status=status)
     except StoreError as exc:
         raise PageError(422, f"Backlog item not saved: {exc}") from None
+    if autosaved(request):
+        return Response(status_code=204, headers={"Cache-Control": "no-store"})
     return RedirectResponse(f"/workloads/{quote(name, safe='')}/backlog#{quote(item, safe='')}", status_code=303)
 
 

@@ -42,8 +42,8 @@ def heat_map(lens: Lens, rows: list[PortfolioRow], *, columns: slice | None = No
     """The heat map of these workloads as `mllens fleet report` draws it (mllens.fleet.summary),
     from their stored summaries: HIGH and MEDIUM counted over every row, the columns
     (workloads) limited to `columns` of them (a page)."""
-    risks = {row.line.name: {c.question: c.risk for c in row.cells() or []} for row in rows}
-    shown = [row.line.name for row in rows][columns or slice(None)]
+    risks = {row.entry.name: {c.question: c.risk for c in row.cells() or []} for row in rows}
+    shown = [row.entry.name for row in rows][columns or slice(None)]
     order = {q.id: i for i, q in enumerate(lens.questions)}
     out = []
     for question in lens.questions:
@@ -58,7 +58,8 @@ def heat_map(lens: Lens, rows: list[PortfolioRow], *, columns: slice | None = No
 
 
 def _map(store: Store, user: UserInfo, filters: Filters, *, columns: slice | None = None) -> HeatMap:
-    return heat_map(load_shipped_lens(), filtered_portfolio(store, user=user, filters=filters), columns=columns)
+    rows = filtered_portfolio(store, user=user, filters=filters, cells=True)
+    return heat_map(load_shipped_lens(), rows, columns=columns)
 
 
 @pages.get("/heatmap")
@@ -73,8 +74,8 @@ def heatmap_page(request: Request, session: Session, filters: PortfolioFilters,
     return render(request, "heatmap.html.j2", {
         "user": session.user, "csrf": session.csrf, "map": found, "lens": lens, "page": shown,
         "pillars": {p.id: p.name for p in lens.pillars}, "phases": {p.id: p.name for p in lens.phases},
-        "teams": sorted({row.line.team for row in every if row.line.team}),
-        "environments": sorted({row.line.environment for row in every if row.line.environment}),
+        "teams": sorted({row.entry.team for row in every if row.entry.team}),
+        "environments": sorted({row.entry.environment for row in every if row.entry.environment}),
         "chosen": filters, "risks": RISK_FILTERS,
         "query": urlencode(filters.model_dump()),
     })

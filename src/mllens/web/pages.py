@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -26,7 +27,8 @@ from mllens.store.sessions import CHECK_STATES, STATUSES, answers_of, set_answer
 from mllens.store.summaries import summary_details
 from mllens.web.access import can_see, can_write
 from mllens.web.auth import check_csrf, page_session, store_of
-from mllens.web.current import current_review
+from mllens.web.custom_review import custom_review, lens_names
+from mllens.web.links import source_link, source_of
 from mllens.web.portfolio import (
     PAGE_SIZE,
     RISK_FILTERS,
@@ -38,7 +40,7 @@ from mllens.web.portfolio import (
     visible_rows,
 )
 from mllens.web.review_sync import REASONS, sync_context
-from mllens.web.summary import Cell, refresh_summary, trend_from
+from mllens.web.summary import Cell, ShownReviews, cells_from, refresh_summary, trend_from
 from mllens.web.trend import sparkline
 from mllens.web.views import render
 
@@ -88,20 +90,21 @@ PortfolioFilters = Annotated[Filters, Depends(filters_of)]
 def portfolio(request: Request, session: Session, filters: PortfolioFilters,
               page: Annotated[int, Depends(page_number)]) -> Response:
     store = store_of(request)
-    every = visible_rows(store, user=session.user, cells=True)
+    every = visible_rows(store, user=session.user, cells=filters.sliced)
     rows = [row for row in every if passes(row, filters)]
     shown = Page.of(len(rows), page)
     rows = rows[shown.first:shown.first + PAGE_SIZE]
     lens = load_shipped_lens()
-    maps = {row.line.name: _minimap(lens, row.cells()) for row in rows}
-    details = summary_details(store, workload_ids=[row.workload_id for row in rows])
-    sparks = {row.line.name: sparkline(trend_from(details[row.workload_id])) if row.workload_id in details else None
-              for row in rows}
+    # The page's rows only: their question risks and trends, in one query.
+    found = summary_details(store, workload_ids=[row.entry.workload_id for row in rows if row.summary])
+    bodies = {row.entry.name: found.get(row.entry.workload_id) for row in rows}
+    maps = {name: _minimap(lens, cells_from(body[0]) if body else None) for name, body in bodies.items()}
+    sparks = {name: sparkline(trend_from(body[1])) if body else None for name, body in bodies.items()}
     return render(request, "portfolio.html.j2", {
         "user": session.user, "csrf": session.csrf, "lines": [row.line for row in rows], "maps": maps,
         "sparks": sparks, "lens": lens, "page": shown,
-        "teams": sorted({row.line.team for row in every if row.line.team}),
-        "environments": sorted({row.line.environment for row in every if row.line.environment}),
+        "teams": sorted({row.entry.team for row in every if row.entry.team}),
+        "environments": sorted({row.entry.environment for row in every if row.entry.environment}),
         "chosen": filters, "query": urlencode(filters.model_dump()), "risks": RISK_FILTERS,
     })
 
@@ -150,12 +153,17 @@ def _editor(request: Request, session: SessionInfo, name: str, csrf: str, *, ref
     return store_of(request)
 
 
+def autosaved(request: Request) -> bool:
+    """The form was posted by static/answers.js (it wants 204, not the page)."""
+    return request.headers.get("x-mllens-autosave") == "1"
+
+
 def _saved(request: Request, name: str, *, by: str, anchor: str, review_changed: bool = True) -> Response:
     """After a form saved: 204 for static/answers.js (no page to send back), else back to the
     review; `review_changed`: the workload's stored summary is computed again first."""
     if review_changed:
         refresh_summary(store_of(request), workload=name)
-    if request.headers.get("x-mllens-autosave") == "1":
+    if autosaved(request):
         return Response(status_code=204, headers={"Cache-Control": "no-store"})
     walk = by if by in WALKS else "pillar"
     return RedirectResponse(f"/workloads/{quote(name, safe='')}?by={walk}#{anchor}", status_code=303)
@@ -175,7 +183,8 @@ def review_page(
     team = _visible(request, session, name)
     by = by if by in WALKS else "pillar"
     store = store_of(request)
-    review = current_review(store, workload=name, detail=True)
+    shown: ShownReviews = request.app.state.shown_reviews
+    review = shown.get(store, workload=name)
     lens = load_shipped_lens(review.lens_id) if review else load_shipped_lens()
     by_question: dict[str, list[Any]] = {}
     for practice in review.practices if review else []:
@@ -192,6 +201,8 @@ def review_page(
         "can_answer": can_write(session.user, team), "statuses": STATUSES, "check_states": CHECK_STATES,
         "milestones": list_milestones(store, workload=name),
         "sync": sync_context(store, workload=name, review=review),
+        "custom": custom_review(store, workload=name) if review else None, "custom_lenses": lens_names(store),
+        "link": partial(source_link, source_of(store, workload=name)),
     })
 
 

@@ -11,9 +11,9 @@ from pydantic import BaseModel, ConfigDict
 
 from mllens.review.model import RiskCounts
 from mllens.store import Store, get_workload
-from mllens.store.access import workload_teams
+from mllens.store.access import team_of_workload
 from mllens.store.records import UserInfo, WorkloadInfo
-from mllens.store.summaries import PortfolioEntry
+from mllens.store.summaries import PortfolioEntry, StoredSummary
 from mllens.web.access import is_admin
 from mllens.web.summary import Cell, cells_from, fresh_entries
 
@@ -43,30 +43,33 @@ class WorkloadLine(BaseModel):
 
 
 class PortfolioRow(NamedTuple):
-    """One workload of a listing, with its question risks (JSON, parsed when needed)."""
+    """One workload of a listing (its stored summary's row); its line and question risks
+    are built when asked for, so filtering 1,000 rows builds only the page's lines."""
 
-    line: WorkloadLine
-    workload_id: int
-    cells_text: str | None
+    entry: PortfolioEntry
+
+    @property
+    def summary(self) -> StoredSummary | None:
+        return self.entry.summary if self.entry.review_id is not None else None
+
+    @property
+    def line(self) -> WorkloadLine:
+        entry, found = self.entry, self.summary
+        return WorkloadLine(
+            name=entry.name, team=entry.team, owner=entry.owner, environment=entry.environment,
+            last_scan=entry.last_scan, risk_counts=found.risk_counts if found else None,
+            accepted_counts=AcceptedCounts(HIGH=found.accepted_high, MEDIUM=found.accepted_medium) if found else None,
+        )
 
     def cells(self) -> list[Cell] | None:
-        return None if self.cells_text is None else cells_from(self.cells_text)
-
-
-def _row(entry: PortfolioEntry) -> PortfolioRow:
-    found = entry.summary if entry.review_id is not None else None
-    line = WorkloadLine(
-        name=entry.name, team=entry.team, owner=entry.owner, environment=entry.environment,
-        last_scan=entry.last_scan, risk_counts=found.risk_counts if found else None,
-        accepted_counts=AcceptedCounts(HIGH=found.accepted_high, MEDIUM=found.accepted_medium) if found else None,
-    )
-    return PortfolioRow(line=line, workload_id=entry.workload_id, cells_text=found.cells if found else None)
+        found = self.summary
+        return None if found is None or found.cells is None else cells_from(found.cells)
 
 
 def visible_rows(store: Store, *, user: UserInfo, cells: bool = False) -> list[PortfolioRow]:
     """Every workload `user` sees, by name, from the stored summaries (refreshed when stale)."""
     teams = None if is_admin(user) else list(user.teams)
-    return [_row(e) for e in fresh_entries(store, teams=teams, cells=cells)]
+    return [PortfolioRow(e) for e in fresh_entries(store, teams=teams, cells=cells)]
 
 
 def visible_workloads(store: Store, *, user: UserInfo) -> list[WorkloadLine]:
@@ -76,7 +79,7 @@ def visible_workloads(store: Store, *, user: UserInfo) -> list[WorkloadLine]:
 def team_of(store: Store, *, workload: str) -> tuple[WorkloadInfo, str | None]:
     """The workload (NotFoundError if unknown) and its team."""
     info = get_workload(store, name=workload)
-    return info, workload_teams(store).get(workload)
+    return info, team_of_workload(store, workload=workload)
 
 
 RISK_FILTERS = ("HIGH", "MEDIUM")
@@ -114,17 +117,24 @@ def in_slice(cells: list[Cell] | None, filters: Filters) -> bool:
 
 
 def passes(row: PortfolioRow, filters: Filters) -> bool:
-    line = row.line
-    if filters.team and line.team != filters.team:
+    entry = row.entry
+    if filters.team and entry.team != filters.team:
         return False
-    if filters.environment and line.environment != filters.environment:
+    if filters.environment and entry.environment != filters.environment:
         return False
-    return not (filters.sliced or filters.risk in RISK_FILTERS) or in_slice(row.cells(), filters)
+    if filters.sliced:
+        return in_slice(row.cells(), filters)
+    if filters.risk in RISK_FILTERS:  # anywhere in the review: its counts say it
+        found = row.summary
+        return found is not None and found.counts[RISK_FILTERS.index(filters.risk)] > 0
+    return True
 
 
-def filtered_portfolio(store: Store, *, user: UserInfo, filters: Filters) -> list[PortfolioRow]:
-    """The workloads `user` sees that pass `filters`, by name, with their question risks."""
-    return [row for row in visible_rows(store, user=user, cells=True) if passes(row, filters)]
+def filtered_portfolio(store: Store, *, user: UserInfo, filters: Filters, cells: bool = False) -> list[PortfolioRow]:
+    """The workloads `user` sees that pass `filters`, by name; `cells`: with their question
+    risks (read anyway for a pillar or phase filter)."""
+    rows = visible_rows(store, user=user, cells=cells or filters.sliced)
+    return [row for row in rows if passes(row, filters)]
 
 
 PAGE_SIZE = 50

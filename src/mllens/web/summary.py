@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -36,10 +38,9 @@ def basis() -> str:
     return f"{FORMAT}:{load_shipped_lens().version}"
 
 
-class Cell(BaseModel):
-    """One question of the review: its pillar, phase and risk."""
-
-    model_config = ConfigDict(frozen=True)
+class Cell(NamedTuple):
+    """One question of the review: its pillar, phase and risk (a tuple: listings read
+    35,000 of them per filtered request)."""
 
     question: str
     pillar: str
@@ -86,7 +87,7 @@ def cells_json(cells: Sequence[Cell]) -> str:
 
 
 def cells_from(text: str) -> list[Cell]:
-    return [Cell(question=q, pillar=pillar, phase=phase, risk=risk) for q, pillar, phase, risk in json.loads(text)]
+    return [Cell(*found) for found in json.loads(text)]
 
 
 def detail_json(digest: Digest) -> str:
@@ -150,3 +151,34 @@ def fresh_entries(
         if stale:
             entries = portfolio_entries(store, teams=teams, team=team, environment=environment, cells=cells)
     return entries
+
+
+class ShownReviews:
+    """The last reviews the review page evaluated, by workload and the key they were computed
+    from (and the day: acceptances are judged against it): a team walking the same review
+    in a workshop evaluates it once per change, not once per person and page. One per app
+    (its store): review ids and revisions identify a state only within one store."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._found: OrderedDict[tuple[str, SummaryKey, dt.date], Review] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, store: Store, *, workload: str) -> Review | None:
+        """current_review(detail=True) of the workload, kept while its key holds."""
+        key = current_key(store, workload=workload, basis=basis())  # first: see current_key
+        if key is None:
+            return None
+        wanted = (workload, key, dt.datetime.now(dt.UTC).date())
+        with self._lock:
+            found = self._found.get(wanted)
+            if found is not None:
+                self._found.move_to_end(wanted)
+                return found
+        review = current_review(store, workload=workload, detail=True)
+        if review is not None:
+            with self._lock:
+                self._found[wanted] = review
+                while len(self._found) > self._size:
+                    self._found.popitem(last=False)
+        return review

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from mllens.lens.load import load_shipped_lens
 from mllens.lens.model import Lens, Risk
 from mllens.review.model import PracticeResult, QuestionResult, Review
-from mllens.store import Store, get_workload
+from mllens.store import Store
 from mllens.store.access import audit_log
 from mllens.store.records import TokenGrant
 from mllens.web.api import WorkloadName, reader
@@ -32,7 +32,7 @@ from mllens.web.api import store_of as api_store
 from mllens.web.auth import store_of
 from mllens.web.current import current_review
 from mllens.web.errors import ApiError
-from mllens.web.links import source_link
+from mllens.web.links import Repository, source_link, source_of
 from mllens.web.pages import PageError, Session, _visible
 from mllens.web.trend import TrendPoint, sparkline, workload_trend
 from mllens.web.views import render
@@ -122,7 +122,7 @@ def _accepted(review: Review, today: dt.date) -> list[dict[str, Any]]:
     ]
 
 
-def _evidence(review: Review, questions: list[QuestionResult], repository: str | None) -> list[dict[str, Any]]:
+def _evidence(review: Review, questions: list[QuestionResult], repository: Repository) -> list[dict[str, Any]]:
     """Evidence of the practices of `questions`, contradicting first, each with its link."""
     wanted = {p.id for p in review.practices if p.question in {q.id for q in questions}}
     picked = [e for e in review.evidence if e.practice in wanted]
@@ -142,7 +142,7 @@ def _disagreements(review: Review, questions: list[QuestionResult]) -> list[dict
     ]
 
 
-def _fixes(review: Review, repository: str | None) -> list[dict[str, Any]]:
+def _fixes(review: Review, repository: Repository) -> list[dict[str, Any]]:
     out = []
     for step in review.plan:
         if step.kind != "fix":
@@ -167,7 +167,7 @@ def build_view(store: Store, *, workload: str, role: str, review: Review, today:
         role=role, title=view.title, questions=questions, practices=[known[i] for i in ids if i in known],
         practices_title=view.practices.title if view.practices else None,
     )
-    repository = get_workload(store, name=workload).repository_url
+    repository = source_of(store, workload=workload)
     day = today or dt.datetime.now(dt.UTC).date()
     if "trend" in view.sections:
         data.trend = workload_trend(store, workload=workload, now=review.summary.risk_counts)

@@ -1,11 +1,14 @@
-// Saves an answer (a practice's or a question's own) as soon as one of its fields changes: the same form post as the
-// "Save answer" button (CSRF token included, since it is a field of the form), sent with
-// fetch, and "Saved" or the error shown beside the button. Without JavaScript the button
-// posts the form as before.
+// Saves an answer (a practice's or a question's own) or a backlog item (owner, due date,
+// status) as soon as one of its fields changes: the same form post as its Save button
+// (CSRF token included, since it is a field of the form), sent with fetch, and "Saved" or
+// the error shown beside the button. A milestone is saved when its form is submitted (a
+// name is a deliberate act, not a change), the same way, without leaving the page.
+// Without JavaScript every button posts its form as before.
 "use strict";
 
 (function () {
-  const FORMS = "form.answer-form, form.question-form"; // a practice's answer, a question's own
+  const FORMS = "form.answer-form, form.question-form, form.item-form, form.custom-form"; // saved on change
+  const SUBMITTED = "form.milestone-form"; // saved on submit
   const queues = new WeakMap(); // one save at a time per form, in the order of the changes
 
   function say(form, text, failed) {
@@ -23,7 +26,7 @@
     return "Not saved (" + response.status + (text ? "): " + text : ")");
   }
 
-  async function save(form) {
+  async function save(form, done) {
     say(form, "Saving…", false);
     try {
       const response = await fetch(form.action, {
@@ -36,7 +39,7 @@
         say(form, "Not saved: your session ended. Log in again (in another tab) and change the field again.", true);
       } else if (response.ok) {
         const time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-        say(form, "Saved at " + time, false);
+        say(form, (done ? done() + " " : "") + "Saved at " + time, false);
       } else {
         say(form, errorText(response, await response.text()), true);
       }
@@ -45,9 +48,21 @@
     }
   }
 
-  for (const form of document.querySelectorAll(FORMS)) {
+  for (const form of document.querySelectorAll(FORMS + ", " + SUBMITTED)) {
     form.classList.add("autosaves");
   }
+
+  document.addEventListener("submit", function (event) {
+    const form = event.target instanceof Element ? event.target.closest(SUBMITTED) : null;
+    if (!form) return;
+    event.preventDefault(); // the browser checked the fields (required, maxlength) already
+    const field = form.querySelector("input[name=milestone]");
+    const name = field ? field.value : "";
+    save(form, function () {
+      if (field) field.value = "";
+      return "Milestone " + name + " saved (reload to compare it).";
+    });
+  });
 
   document.addEventListener("change", function (event) {
     const target = event.target;
