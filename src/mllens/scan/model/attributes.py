@@ -160,7 +160,8 @@ TABLE: dict[str, dict[str, SpecLike]] = {
         "AWS::S3::Bucket": ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")},
     # data stores and container registries
     "DataStore.configures": {"aws_s3_bucket_versioning": "bucket",
-                             "aws_s3_bucket_server_side_encryption_configuration": "bucket"},
+                             "aws_s3_bucket_server_side_encryption_configuration": "bucket",
+                             "azurerm_storage_account_customer_managed_key": "storage_account_id"},
     "DataStore.versioning": {
         "aws_s3_bucket": switch("versioning.enabled", "true", unset=None),  # inline: only a literal is judged
         "aws_s3_bucket_versioning": switch("versioning_configuration.status", "Enabled", name="status"),

@@ -20,7 +20,7 @@ from mllens.scan.model.terraform_platform import gcs_lifecycle, plain
 from mllens.scan.model.terraform_read import Reader
 from mllens.scan.model.values import Switch, Value
 
-_S3_DEFAULT = "S3 encrypts it with S3-managed keys (SSE-S3) by default"
+_S3_DEFAULT = "S3 encrypts it with S3-managed keys (SSE-S3)"
 
 
 def _s3_encryption(r: Reader, holder: Node | None) -> StoreEncryption:
@@ -66,15 +66,17 @@ def _azure_storage(r: Reader) -> DataStore:
     https = next((k for k in ("https_traffic_only_enabled", "enable_https_traffic_only") if r.block.node.has(k)),
                  "https_traffic_only_enabled")
     cmk = r.block.node.has("customer_managed_key")
+    # a customer-managed key may be its own resource that names the account: judged by bare_buckets
     return DataStore(
-        **r.base(), **read(r, DataStore),
+        **r.base(), **read(r, DataStore), settings_apart=True,
         public_network=_public_network(r, "public_network_access_enabled", "network_rules"),
         https_only=r.at(https),  # whichever of the two spellings is written
         # a separate azurerm_storage_account_customer_managed_key may hold the key: an absent block is not judged
         encryption=StoreEncryption(default=r.block_value(r.block.node, "customer_managed_key"),
                                    algorithm=Value.absent(r.file, r.block.line, "algorithm"),
                                    key=r.at("customer_managed_key.key_vault_key_id", name="key_vault_key_id")
-                                   if cmk else Value.absent(r.file, r.block.line, "customer_managed_key")))
+                                   if cmk else Value.absent(r.file, r.block.line, "customer_managed_key"),
+                                   unset_meaning="Microsoft-managed keys encrypt it"))
 
 
 def _rds(r: Reader) -> DataStore:
