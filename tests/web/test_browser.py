@@ -83,6 +83,8 @@ def test_a_facilitated_review_in_the_browser(served: str, browser: Any) -> None:
 
     page.fill("#milestone-name", "after workshop")
     page.click("button:text('Save the review as a milestone')")
+    sync_api.expect(page.locator("form.milestone-form .save-state")).to_contain_text("after workshop saved")
+    page.reload()
     page.wait_for_load_state()
     page.select_option("#cmp-a", "kick-off")
     page.select_option("#cmp-b", "after workshop")

@@ -53,6 +53,15 @@
   }
 
   document.addEventListener("submit", function (event) {
+    const saving = event.target instanceof Element ? event.target.closest(FORMS) : null;
+    if (saving) {
+      // The Save button of a form saved on change posts once the saves already sent are
+      // done, so an earlier save never lands after it (and undoes it).
+      event.preventDefault();
+      const before = queues.get(saving) || Promise.resolve();
+      before.then(function () { saving.submit(); });
+      return;
+    }
     const form = event.target instanceof Element ? event.target.closest(SUBMITTED) : null;
     if (!form) return;
     event.preventDefault(); // the browser checked the fields (required, maxlength) already
