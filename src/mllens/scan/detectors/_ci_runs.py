@@ -20,8 +20,9 @@ TESTS = re.compile(r"(^|[\s;&|(])(pytest|py\.test|tox|nox)(\s|$)|python3?\s+-m\s
                    r"\b(npm|yarn|pnpm)\s+(run\s+)?test\b|\bgo\s+test\b|\bcargo\s+test\b|\b(mvn|gradle)\w*\s+test\b|"
                    # a shell script of the test suite run by path: tests/x.sh, test_x.sh, x_test.sh
                    r"(^|[\s;&|(])((ba)?sh\s+)?(\./)?([\w.-]+/)*(tests?/[\w.-]+|test_[\w.-]+|[\w.-]+_tests?)\.sh(?=\s|$|[;&|)])|"
-                   # a test module run as a script: python test_api.py, python tests/smoke.py
-                   r"\bpython[\d.]*\s+(\./)?([\w.-]+/)*(test_\w*|tests?/[\w.-]+)\.py(?=\s|$|[;&|)])")
+                   # a test module run as a script: python test_api.py (a script kept in a test folder may be
+                   # a client or a fixture maker: python test/test.py is not read as a test run)
+                   r"\bpython[\d.]*\s+(\./)?([\w.-]+/)*test_\w*\.py(?=\s|$|[;&|)])")
 # a python script or module whose own name (not a folder's: training/stage_model.py) says train or pipeline
 TRAIN = re.compile(r"\bpython3?\s+(-m\s+)?(?:[\w.-]*/)*[\w.-]*train[\w.-]*(?=\s|$|[;&|)])|"
                    r"\b(make|just|invoke)\s+train\b|"
