@@ -177,9 +177,12 @@ def test_on_the_example_the_first_five_items_are_gaps_the_files_prove(example_re
         assert [(e.rule, e.file, e.line, e.message) for e in step.evidence] == proof
         assert step.advice is not None and step.advice.source == "rule" and step.advice.snippet
         assert step.advice.rule == step.evidence[0].rule
-    # The IAM wildcard the issue found at step 13 is among them, with its place in the files.
-    iam = next(s for s in first if s.checks == ["least_privilege_iam"])
+    # The IAM wildcard the issue found at step 13 is among the HIGH gaps the files prove, with its place
+    # in the files (the endpoint's missing alarms, scaling and monitoring are HIGH gaps proven too).
+    iam = next(s for s in example_review.plan if s.checks == ["least_privilege_iam"])
     assert [(e.file, e.line) for e in iam.evidence] == [("infra/iam.tf", 26)]
+    before = example_review.plan[: example_review.plan.index(iam)]
+    assert all(s.kind == "fix" and s.evidence and s.risk_now == Risk.HIGH for s in before)
     # By risk: every item the files prove under a HIGH question comes before the others.
     proven = [s for s in example_review.plan if s.kind == "fix" and s.evidence and not s.accepted]
     assert [s.risk_now for s in proven] == sorted((s.risk_now for s in proven), key=lambda r: -r.rank)
