@@ -196,3 +196,14 @@ def test_on_the_example_unanswered_questions_are_asked_in_two_items(example_revi
     # Every gap the files prove (and the team did not accept) comes before the first question to answer.
     assert all(not s.evidence for s in example_review.plan[high_ask:] if not s.accepted)
     assert len(example_review.plan) < 20  # not one step per unknown practice
+
+
+def test_an_evaluation_without_the_plan_differs_from_one_with_it_only_by_the_plan(
+    example_review: Review, shipped: Lens
+) -> None:
+    answers = answered({"MLOPS04-BP01": "implemented", "MLSEC03-BP01": "missing"})
+    now = example_review.generated_at
+    full = evaluate(shipped, example_review.evidence, answers, today=dt.date(2026, 6, 1), now=now)
+    bare = evaluate(shipped, example_review.evidence, answers, today=dt.date(2026, 6, 1), now=now, plan=False)
+    assert full.plan and bare.plan == []
+    assert bare.model_copy(update={"plan": full.plan}) == full

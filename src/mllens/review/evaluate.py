@@ -191,9 +191,12 @@ def evaluate(
     *,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
+    plan: bool = True,
 ) -> Review:
     """Review a workload: `answers` may be None (no mllens.yaml), `today` is the day
-    accepted risks are judged against, `now` stamps the review (both default to now)."""
+    accepted risks are judged against, `now` stamps the review (both default to now);
+    `plan=False` leaves the improvement plan empty, for a caller that shows none (the plan
+    is most of an evaluation's time)."""
     answers = answers or AnswersFile(workload=Workload(name="workload"))
     now = now or dt.datetime.now(dt.UTC)
     today = today or dt.date.today()
@@ -247,5 +250,6 @@ def evaluate(
         summary=_summary(lens, questions),
         accepted_risks=list(answers.accepted_risks),
     )
-    review.plan = build_plan(lens, review)
+    if plan:
+        review.plan = build_plan(lens, review)
     return review

@@ -50,11 +50,13 @@ def with_answers(
     uploaded: AnswersFile | None = None,
     today: dt.date | None = None,
     always: bool = False,
+    plan: bool = True,
 ) -> Review:
     """`review` evaluated again with the app's answers over `uploaded` (by default the
     answers read back from `review`); itself when the app has none and nothing else asks
     for it (`always`: an uploaded review carries no check detail, which evaluating gives
-    back; an uploaded file's answers: their acceptances are judged against today)."""
+    back; an uploaded file's answers: their acceptances are judged against today);
+    `plan=False`: no improvement plan, for pages that show none."""
     if not app and not accepted and not always and uploaded is None:
         return review
     try:
@@ -63,12 +65,13 @@ def with_answers(
         return review
     base = uploaded if uploaded is not None else uploaded_answers(review, lens=lens)
     merged = merged_answers(base, app, accepted)
-    return evaluate(lens, review.evidence, merged, today=today, now=review.generated_at)
+    return evaluate(lens, review.evidence, merged, today=today, now=review.generated_at, plan=plan)
 
 
-def current_review(store: Store, *, workload: str, detail: bool = False) -> Review | None:
+def current_review(store: Store, *, workload: str, detail: bool = False, plan: bool = True) -> Review | None:
     """The workload's latest review with the app's answers, or None before its first scan;
-    `detail`: with every check's state (evaluated again even without answers)."""
+    `detail`: with every check's state (evaluated again even without answers); `plan=False`:
+    the plan may be left empty (pages and summaries that show none)."""
     review = latest_review(store, workload=workload)
     if review is None:
         return None
@@ -80,4 +83,4 @@ def current_review(store: Store, *, workload: str, detail: bool = False) -> Revi
     except (LensError, FileNotFoundError):  # an imported lens: its review stays as uploaded
         return review
     uploaded, _base = uploaded_file(store, workload=workload, review=review, lens=lens)
-    return with_answers(review, app, accepted=accepted, uploaded=uploaded, always=True)
+    return with_answers(review, app, accepted=accepted, uploaded=uploaded, always=True, plan=plan)

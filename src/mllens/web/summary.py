@@ -108,7 +108,7 @@ def refresh_summary(store: Store, *, workload: str) -> Digest | None:
     key = current_key(store, workload=workload, basis=basis())  # first: see current_key
     if key is None:
         return None
-    review = current_review(store, workload=workload)
+    review = current_review(store, workload=workload, plan=False)  # a summary shows no plan
     if review is None:
         return None
     digest = digest_of(review, list_milestones(store, workload=workload))
@@ -165,7 +165,8 @@ class ShownReviews:
         self._lock = threading.Lock()
 
     def get(self, store: Store, *, workload: str) -> Review | None:
-        """current_review(detail=True) of the workload, kept while its key holds."""
+        """current_review(detail=True) of the workload, without the plan the review page does
+        not show, kept while its key holds."""
         key = current_key(store, workload=workload, basis=basis())  # first: see current_key
         if key is None:
             return None
@@ -175,7 +176,7 @@ class ShownReviews:
             if found is not None:
                 self._found.move_to_end(wanted)
                 return found
-        review = current_review(store, workload=workload, detail=True)
+        review = current_review(store, workload=workload, detail=True, plan=False)
         if review is not None:
             with self._lock:
                 self._found[wanted] = review
