@@ -71,18 +71,6 @@ def features(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _primed(root: Path, cache: Path, src: Path) -> Path:
-    """A cache folder holding what any earlier scan on the machine leaves that is not about
-    this tree (the families' metadata read back as JSON, the detector version: as an
-    install's byte-compiled sources, they are made once) and no result: each cold scan
-    starts from a copy. A first scan ever pays about 30 ms more."""
-    measure("scan", str(root), str(cache), str(src))
-    for path in cache.iterdir():
-        if path.name != "metadata" and path.name != "detector-versions.json":
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
-    return cache
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", default="data/train.csv")

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from webpeople import PASSWORD
 
 from mllens.store import Store, open_store
 from mllens.store.access import add_token, add_user
@@ -72,3 +73,21 @@ def browser() -> Iterator[Any]:
             yield launched
         finally:
             launched.close()
+
+
+def logged_in_page(browser: Any, base: str, path: str, *, javascript: bool) -> tuple[Any, list[str]]:
+    """A page logged in as edie at `path`, and the list its script errors and CSP refusals
+    are collected in."""
+    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.goto(base + "/login")
+    page.fill("input[name=name]", "edie")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+    page.goto(base + path)
+    page.wait_for_load_state()
+    return page, problems

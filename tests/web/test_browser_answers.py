@@ -8,8 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browserkit import CHROMIUM, OUT
-from webpeople import PASSWORD
+from browserkit import CHROMIUM, OUT, logged_in_page
 
 PRACTICE = "MLOPS01-BP02"
 
@@ -18,31 +17,13 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
 
 
-def _review_page(browser: Any, base: str, *, javascript: bool) -> tuple[Any, list[str]]:
-    """A page logged in as edie on the review, and the list its script errors and CSP
-    refusals are collected in."""
-    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    page.goto(base + "/login")
-    page.fill("input[name=name]", "edie")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
-    page.goto(base + "/workloads/fraud-detection")
-    page.wait_for_load_state()
-    return page, problems
-
-
 def _shot(page: Any, name: str) -> None:
     OUT.mkdir(exist_ok=True)
     page.locator(f"#{PRACTICE}").screenshot(path=str(OUT / f"web-autosave-{name}.png"))
 
 
 def test_a_changed_answer_is_saved_without_a_click_and_kept(served: str, browser: Any) -> None:
-    page, problems = _review_page(browser, served, javascript=True)
+    page, problems = logged_in_page(browser, served, "/workloads/fraud-detection", javascript=True)
     form = page.locator(f"#{PRACTICE} form.answer-form")
     form.locator("select[name=status]").select_option("partial")
     sync_api.expect(form.locator(".save-state")).to_contain_text("Saved at")
@@ -60,7 +41,7 @@ def test_a_changed_answer_is_saved_without_a_click_and_kept(served: str, browser
 
 
 def test_a_refused_save_says_why_beside_the_form(served: str, browser: Any) -> None:
-    page, _problems = _review_page(browser, served, javascript=True)
+    page, _problems = logged_in_page(browser, served, "/workloads/fraud-detection", javascript=True)
     form = page.locator(f"#{PRACTICE} form.answer-form")
     form.locator("input[name=csrf]").evaluate("input => { input.value = 'stale'; }")
     form.locator("select[name=status]").select_option("missing")
@@ -73,7 +54,7 @@ def test_a_refused_save_says_why_beside_the_form(served: str, browser: Any) -> N
 
 
 def test_without_javascript_the_save_button_posts_the_form(served: str, browser: Any) -> None:
-    page, problems = _review_page(browser, served, javascript=False)
+    page, problems = logged_in_page(browser, served, "/workloads/fraud-detection", javascript=False)
     form = page.locator(f"#{PRACTICE} form.answer-form")
     form.locator("select[name=status]").select_option("implemented")
     assert form.locator(".save-state").inner_text() == ""  # nothing saved on change without the script
@@ -86,7 +67,7 @@ def test_without_javascript_the_save_button_posts_the_form(served: str, browser:
 
 
 def test_a_question_s_own_answer_is_saved_on_change_too(served: str, browser: Any) -> None:
-    page, problems = _review_page(browser, served, javascript=True)
+    page, problems = logged_in_page(browser, served, "/workloads/fraud-detection", javascript=True)
     form = page.locator("form.question-form", has=page.locator("input[name=question][value=MLOPS01]"))
     form.locator("select[name=applicable]").select_option("no")
     sync_api.expect(form.locator(".save-state")).to_contain_text("Saved at")

@@ -7,8 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browserkit import CHROMIUM, OUT
-from webpeople import PASSWORD
+from browserkit import CHROMIUM, OUT, logged_in_page
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} not found: install the 'chromium' package (make sysdeps)", allow_module_level=True)
@@ -17,25 +16,8 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Pyt
 REVIEW = "/workloads/fraud-detection"
 
 
-def _page(browser: Any, base: str, path: str, *, javascript: bool) -> tuple[Any, list[str]]:
-    """A page logged in as edie at `path`, and the list its script errors are collected in."""
-    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    page.goto(base + "/login")
-    page.fill("input[name=name]", "edie")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
-    page.goto(base + path)
-    page.wait_for_load_state()
-    return page, problems
-
-
 def test_a_changed_backlog_item_is_saved_without_a_click_and_kept(served: str, browser: Any) -> None:
-    page, problems = _page(browser, served, REVIEW + "/backlog", javascript=True)
+    page, problems = logged_in_page(browser, served, REVIEW + "/backlog", javascript=True)
     form = page.locator("form.item-form").first
     item = form.locator("input[name=item]").input_value()
     form.locator("input[name=owner]").fill("ana")
@@ -55,7 +37,7 @@ def test_a_changed_backlog_item_is_saved_without_a_click_and_kept(served: str, b
 
 
 def test_a_milestone_is_saved_without_leaving_the_review(served: str, browser: Any) -> None:
-    page, problems = _page(browser, served, REVIEW, javascript=True)
+    page, problems = logged_in_page(browser, served, REVIEW, javascript=True)
     form = page.locator("form.milestone-form")
     form.locator("input[name=milestone]").fill("workshop-1")
     form.locator("button[type=submit]").click()
@@ -73,7 +55,7 @@ def test_a_milestone_is_saved_without_leaving_the_review(served: str, browser: A
 
 
 def test_without_javascript_both_forms_post_as_before(served: str, browser: Any) -> None:
-    page, _problems = _page(browser, served, REVIEW + "/backlog", javascript=False)
+    page, _problems = logged_in_page(browser, served, REVIEW + "/backlog", javascript=False)
     form = page.locator("form.item-form").first
     form.locator("input[name=owner]").fill("otto")
     assert form.locator(".save-state").inner_text() == ""  # nothing saved on change without the script
