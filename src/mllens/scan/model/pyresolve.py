@@ -15,6 +15,9 @@ parameters, and the module's imports. Then:
   never rebound, followed; `self.x` is a class attribute `x` (or what the method itself
   binds to it). A pipeline parameter
   (`ParameterString(default_value=...)`, Metaflow's `Parameter(default=...)`) is its default.
+  Strings built with f-strings, `"...".format(...)` and `"..." % (...)` are the string with
+  each part not known here left as a `${part}` hole (`${account}.dkr.ecr...:latest`): the
+  literal parts (a tag, a scheme) are known, the whole is not a literal.
   Anything else is a reference `${source}`, never judged as missing.
 
 Lines are lines of the file (a notebook cell's line map applied).
@@ -27,6 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from mllens.scan.model.pystrings import format_value, joined, percent
 from mllens.scan.parse.yaml import YamlMap, YamlSeq
 
 _PARAMETERS = ("ParameterString", "ParameterInteger", "ParameterBoolean", "ParameterFloat")
@@ -282,6 +286,12 @@ class Module:
                 seq.append(self.value(element, scope, lines))
                 seq.item_lines.append(lines(element.lineno))
             return seq
+        if isinstance(node, ast.JoinedStr):
+            return joined(node, lambda part: self.value(part, scope, lines), self.ref)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+            template = self.value(node.left, scope, lines)
+            if isinstance(template, str) and "${" not in template:  # a hole's braces are no fields
+                return percent(template, node, lambda part: self.value(part, scope, lines), self.ref)
         if isinstance(node, ast.Call):
             return self._call_value(node, scope, lines)
         if isinstance(node, ast.Name | ast.Attribute) and id(node) not in self._following:
@@ -295,6 +305,11 @@ class Module:
         return self.ref(node)
 
     def _call_value(self, node: ast.Call, scope: Scope, lines: Callable[[int], int]) -> Any:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "format":
+            template = self.value(func.value, scope, lines)
+            if isinstance(template, str) and "${" not in template:  # a hole's braces are no fields
+                return format_value(template, node, lambda part: self.value(part, scope, lines), self.ref)
         name = self.name_of(node.func, scope) or ""
         last = name.rsplit(".", 1)[-1]
         parameter, default = _parameter_default(name, node)
