@@ -20,6 +20,7 @@ from mllens.scan.context import ParsedFile
 from mllens.scan.detectors._cfn import CfnResource
 from mllens.scan.detectors._iac import MISSING, Node
 from mllens.scan.model.cdk_construct import Construct
+from mllens.scan.model.cdk_pipeline import pipeline
 from mllens.scan.model.kinds import Resource
 from mllens.scan.parse.yaml import YamlMap, YamlSeq
 
@@ -176,6 +177,7 @@ _L2: dict[tuple[str, str], tuple[str, Callable[[YamlMap], YamlMap]]] = {
     ("ecr", "Repository"): ("AWS::ECR::Repository", _repository),
     ("iam", "PolicyStatement"): ("AWS::IAM::Policy", _policy_statement),
     ("iam", "Role"): ("AWS::IAM::Role", _role),
+    ("codepipeline", "Pipeline"): ("AWS::CodePipeline::Pipeline", lambda props: pipeline(props, enum_member)),
 }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from mllens.scan.context import ParsedFile
 from mllens.scan.model.cdk_construct import Construct, module_of
+from mllens.scan.model.cdk_pipeline import ACTION_CLASS, add_stage, is_action
 from mllens.scan.parse.errors import ParseError
 from mllens.scan.parse.yaml import YamlMap, YamlSeq
 
@@ -47,6 +48,12 @@ class _Values:
             return seq
         if isinstance(node, ast.Call) and _is_props_class(node.func):
             return self.keywords(node, node.lineno)
+        cls = (_dotted(node.func) or "").rsplit(".")[-1] if isinstance(node, ast.Call) else ""
+        if isinstance(node, ast.Call) and not node.args and is_action(cls):
+            out = self.keywords(node, node.lineno)  # codepipeline_actions.CodeBuildAction(action_name=...)
+            out[ACTION_CLASS] = cls
+            out.key_lines[ACTION_CLASS] = node.lineno
+            return out
         if isinstance(node, ast.Name) and node.id in self.assigned and node.id not in self.following:
             self.following.add(node.id)
             try:
@@ -78,7 +85,7 @@ def _dotted(node: ast.expr) -> str | None:
 def _is_props_class(func: ast.expr) -> bool:
     """`CfnEndpointConfig.ProductionVariantProperty(...)`, `s3.BlockPublicAccess(...)`: a mapping."""
     name = (_dotted(func) or "").rsplit(".", 1)[-1]
-    return name.endswith("Property") or name == "BlockPublicAccess"
+    return name.endswith("Property") or name in ("BlockPublicAccess", "StageProps")
 
 
 def _imports(tree: ast.Module) -> dict[str, str]:
@@ -129,4 +136,26 @@ def read(file: ParsedFile) -> list[Construct]:
         name = ident.value if isinstance(ident, ast.Constant) and isinstance(ident.value, str) else values.ref(ident)
         out.append(Construct(written, cls, module, str(name), ident.lineno, values.keywords(node, node.lineno)))
     out.sort(key=lambda c: c.line)
+    if "add_stage" in file.text:
+        _stages(tree, out, values)
     return out
+
+
+def _stages(tree: ast.Module, out: list[Construct], values: _Values) -> None:
+    """`pipeline.add_stage(stage_name=..., actions=[...])` calls added, in the order written, to
+    the pipeline construct assigned to that name (or `self.` attribute) in the same file."""
+    pipelines: dict[str, Construct] = {}
+    calls: list[ast.Call] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Call):
+            target = _dotted(node.targets[0])
+            found = [c for c in out if c.module == "codepipeline" and c.cls == "Pipeline"
+                     and node.value.lineno <= c.line <= (node.value.end_lineno or c.line)]
+            if target is not None and found:
+                pipelines[target] = found[0]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_stage":
+            calls.append(node)
+    for call in sorted(calls, key=lambda c: (c.lineno, c.col_offset)):
+        owner = pipelines.get(_dotted(call.func.value) or "") if isinstance(call.func, ast.Attribute) else None
+        if owner is not None:
+            add_stage(owner.props, values.keywords(call, call.lineno), call.lineno)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from mllens.scan.context import ParsedFile
 from mllens.scan.model.cdk_construct import Construct, module_of
+from mllens.scan.model.cdk_pipeline import ACTION_CLASS, add_stage, is_action
 from mllens.scan.parse.yaml import YamlMap, YamlSeq
 
 if TYPE_CHECKING:
@@ -97,9 +98,23 @@ class _Values:
             props = [a for a in (args.named_children if args else []) if a.type == "object"]
             if props:
                 return self.object(props[0])
+        if kind == "new_expression":
+            return self.action(node)
         if kind == "identifier":
             return self.follow(node, _text(node))
         return "${" + _text(node) + "}"
+
+    def action(self, node: Node) -> Any:
+        """`new codepipeline_actions.CodeBuildAction({...})`: its props and its class."""
+        cls = _text(node.child_by_field_name("constructor") or node).rpartition(".")[2]
+        args = node.child_by_field_name("arguments")
+        props = [a for a in (args.named_children if args else []) if a.type == "object"]
+        if not is_action(cls) or not props:
+            return "${" + _text(node) + "}"
+        out = self.object(props[0])
+        out[ACTION_CLASS] = cls
+        out.key_lines[ACTION_CLASS] = _line(node)
+        return out
 
     def follow(self, node: Node, name: str) -> Any:
         value = self.assigned.get(name)
@@ -204,6 +219,40 @@ def _built(nodes: list[Node], imports: dict[str, str], values: _Values) -> list[
     return out
 
 
+def _owner(node: Node) -> str | None:
+    """The variable or member a `new` expression is assigned to (`const p = new ...`, `this.p = new ...`)."""
+    parent = node.parent
+    if parent is not None and parent.type == "variable_declarator":
+        target = parent.child_by_field_name("name")
+    elif parent is not None and parent.type == "assignment_expression":
+        target = parent.child_by_field_name("left")
+    else:
+        return None
+    return _text(target) if target is not None else None
+
+
+def _stages(nodes: list[Node], out: list[Construct], values: _Values) -> None:
+    """`pipeline.addStage({...})` calls added, in the order written, to the pipeline construct
+    assigned to that variable in the same file."""
+    pipelines: dict[str, Construct] = {}
+    for node in nodes:
+        if node.type == "new_expression" and (owner := _owner(node)) is not None:
+            found = [c for c in out if c.module == "codepipeline" and c.cls == "Pipeline" and c.line >= _line(node)
+                     and c.line <= node.end_point[0] + 1]
+            if found:
+                pipelines[owner] = found[0]
+    for node in nodes:
+        func = node.child_by_field_name("function") if node.type == "call_expression" else None
+        if func is None or func.type != "member_expression" or _text(func.child_by_field_name("property") or func) \
+                != "addStage":
+            continue
+        target = pipelines.get(_text(func.child_by_field_name("object") or func))
+        args = node.child_by_field_name("arguments")
+        props = [a for a in (args.named_children if args else []) if a.type == "object"]
+        if target is not None and props:
+            add_stage(target.props, values.object(props[0]), _line(node))
+
+
 def read(file: ParsedFile) -> list[Construct]:
     tree = _parser().parse(file.text.encode("utf-8", "surrogatepass"))
     nodes = _walk(tree.root_node)
@@ -230,6 +279,8 @@ def read(file: ParsedFile) -> list[Construct]:
         props = values.object(params[2]) if len(params) > 2 and params[2].type == "object" else YamlMap(_line(node))
         out.append(Construct(written, cls, module, ident if ident is not None else "${" + _text(params[1]) + "}",
                              _line(params[1]), props))
+    if "addStage" in file.text:
+        _stages(nodes, out, values)
     if "PolicyStatement" in file.text or "addManagedPolicy" in file.text:
         out.extend(_built(nodes, imports, values))
     return out
