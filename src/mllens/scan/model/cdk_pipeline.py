@@ -63,9 +63,11 @@ def _action(item: Any, line: int, member: Any) -> YamlMap | None:
     _put(kind, "Category", category, item.line)
     _put(kind, "Provider", provider, item.line)
     _put(out, "ActionTypeId", kind, item.line)
-    for key in ("ImageTag", "BucketKey", "Trigger", "Branch"):  # kept as written for later judgements
+    config = YamlMap(item.line)  # the action's configuration as CloudFormation names it
+    for key, name in (("ImageTag", "ImageTag"), ("BucketKey", "S3ObjectKey"), ("Branch", "BranchName")):
         if key in item:
-            _put(out, key, item[key], item.line_of(key))
+            _put(config, name, item[key], item.line_of(key))
+    _put(out, "Configuration", config, item.line)
     return out
 
 

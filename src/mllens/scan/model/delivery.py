@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mllens.scan.detectors._iac import Node
+from mllens.scan.detectors._iac import MISSING, Node, is_reference
 from mllens.scan.model.kinds_delivery import ReleaseAction, ReleasePipeline, ReleaseStage
 
 
@@ -23,10 +23,22 @@ def _stages(root: Node, *, stages: str, actions: str, name: str, kind: str | Non
             spec = action.child(kind) if kind else action
             if spec is None:
                 continue
+            provider = _text(spec.get(_key(spec, "provider")))
             acts.append(ReleaseAction(name=_text(action.get(name)), category=_text(spec.get(_key(spec, "category"))),
-                                      provider=_text(spec.get(_key(spec, "provider"))), line=action.line))
+                                      provider=provider, line=action.line, image_tag=_image_tag(action, provider)))
         out.append(ReleaseStage(name=_text(stage.get(name)), line=stage.line, actions=tuple(acts)))
     return tuple(out)
+
+
+def _image_tag(action: Node, provider: str) -> str | None:
+    """The tag an ECR source follows: its ImageTag, "latest" (the service's default) when unset."""
+    if provider != "ECR":
+        return None
+    config = action.child(_key(action, "configuration"))
+    tag = config.get("ImageTag") if config is not None else MISSING
+    if tag is MISSING or tag is None:
+        return "latest"
+    return tag if isinstance(tag, str) and not is_reference(tag) else None
 
 
 def _key(node: Node, lower: str) -> str:

@@ -15,6 +15,9 @@ class ReleaseAction:
     category: str  # Source, Build, Test, Deploy, Approval, Invoke (as the service spells them)
     provider: str  # Manual, CodeBuild, CloudFormation, Lambda, ... ("" when given by a reference)
     line: int
+    # the image tag an ECR source action follows ("latest" when none is set); None: not an ECR
+    # source, or the tag is a reference not known here
+    image_tag: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

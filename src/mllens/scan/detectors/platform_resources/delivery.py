@@ -95,3 +95,17 @@ def _judge_production(ctx: FileContext, pipe: ReleasePipeline, stage: ReleaseSta
     if earlier is not None:
         ctx.supports(line=earlier.line, message=f"{pipe.address} deploys to {earlier.name} before production "
                                                 f"({stage.name})")
+
+
+_MOVING = {"latest"}
+
+
+@rule()
+def release_pipeline_image_tag(ctx: FileContext) -> None:
+    for pipe in state_of(ctx.file).of(ReleasePipeline):
+        for stage in pipe.stages:
+            for action in stage.actions:
+                if action.image_tag in _MOVING:
+                    ctx.contradicts(line=action.line, message=f"{pipe.address}: source action "
+                                    f"{action.name or action.provider} in stage {stage.name} follows the moving "
+                                    f"image tag {action.image_tag}")
