@@ -58,6 +58,9 @@ def test_typescript_stages_inline_and_added_in_order() -> None:
         ("Train", [("Fit", "Build", "CodeBuild", 10)]),
         ("Check", [("Eval", "Test", "CodeBuild", 13)]),
     ]
+    image, data = pipe.stages[0].actions
+    assert (image.image_tag, image.object_key, data.image_tag, data.object_key) == ("latest", None, None,
+                                                                                   "train/data.csv")
 
 
 def test_python_add_stage_with_variables() -> None:

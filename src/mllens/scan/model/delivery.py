@@ -25,7 +25,8 @@ def _stages(root: Node, *, stages: str, actions: str, name: str, kind: str | Non
                 continue
             provider = _text(spec.get(_key(spec, "provider")))
             acts.append(ReleaseAction(name=_text(action.get(name)), category=_text(spec.get(_key(spec, "category"))),
-                                      provider=provider, line=action.line, image_tag=_image_tag(action, provider)))
+                                      provider=provider, line=action.line, image_tag=_image_tag(action, provider),
+                                      object_key=_object_key(action, provider)))
         out.append(ReleaseStage(name=_text(stage.get(name)), line=stage.line, actions=tuple(acts)))
     return tuple(out)
 
@@ -39,6 +40,12 @@ def _image_tag(action: Node, provider: str) -> str | None:
     if tag is MISSING or tag is None:
         return "latest"
     return tag if isinstance(tag, str) and not is_reference(tag) else None
+
+
+def _object_key(action: Node, provider: str) -> str | None:
+    config = action.child(_key(action, "configuration")) if provider == "S3" else None
+    key = config.get("S3ObjectKey") if config is not None else None
+    return key if isinstance(key, str) and not is_reference(key) else None
 
 
 def _key(node: Node, lower: str) -> str:

@@ -18,6 +18,8 @@ class ReleaseAction:
     # the image tag an ECR source action follows ("latest" when none is set); None: not an ECR
     # source, or the tag is a reference not known here
     image_tag: str | None = None
+    # the object key an S3 source action watches; None: not an S3 source, or not known here
+    object_key: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -109,3 +109,21 @@ def release_pipeline_image_tag(ctx: FileContext) -> None:
                     ctx.contradicts(line=action.line, message=f"{pipe.address}: source action "
                                     f"{action.name or action.provider} in stage {stage.name} follows the moving "
                                     f"image tag {action.image_tag}")
+
+
+_TRAINS = re.compile(r"train|fit|retrain", re.IGNORECASE)
+_CODE = re.compile(r"\.(zip|tar\.gz|tgz|jar)$", re.IGNORECASE)  # a source archive, not data
+
+
+@rule()
+def release_pipeline_data_trigger(ctx: FileContext) -> None:
+    for pipe in state_of(ctx.file).of(ReleasePipeline):
+        trains = [f"{s.name}/{a.name}" for s in pipe.stages for a in s.actions
+                  if a.category != "Source" and (_TRAINS.search(a.name) or _TRAINS.search(s.name))]
+        if not trains:
+            continue
+        for stage in pipe.stages:
+            for action in stage.actions:
+                if action.category == "Source" and action.object_key and not _CODE.search(action.object_key):
+                    ctx.supports(line=action.line, message=f"{pipe.address}: a change to s3 object "
+                                 f"{action.object_key} starts the pipeline that trains ({', '.join(trains)})")
