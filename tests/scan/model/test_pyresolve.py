@@ -65,3 +65,47 @@ def test_self_attributes_are_class_attributes_and_flow_parameters_their_default(
     assert module.origin(call.node.args[0], call.scope, call.lines) == 6  # the line of the default
     assert given == "${given}"  # bound in the method to a parameter with no default: not known
     assert missing == "${self.missing}"
+
+
+CALLED = '''
+import os
+
+IMAGE = "repo:latest"
+
+
+def once(job, image, *, role):
+    call(job, image, role)
+
+
+def twice(image):
+    call(image)
+
+
+def unused(image):
+    call(image)
+
+
+def shadowed(image):
+    image = image + "x"
+    call(image)
+
+
+def run():
+    tag = os.environ["TAG"]
+    once("job", IMAGE, role=f"role-{tag}")
+
+
+twice("a")
+twice("b")
+shadowed("a")
+'''
+
+
+def test_a_parameter_of_a_function_called_once_is_the_argument_of_that_call() -> None:
+    module = Module([(ast.parse(CALLED), None)], CALLED)
+    calls = [c for c in module.calls if module.qualified(c) == "call"]
+    once, twice, unused, shadowed = ([module.value(a, c.scope) for a in c.node.args] for c in calls)
+    assert once == ["job", "repo:latest", "role-${os.environ['TAG']}"]  # each read in the caller's scope
+    assert module.origin(calls[0].node.args[1], calls[0].scope, calls[0].lines) == 4  # where IMAGE is set
+    assert twice == ["${image}"] and unused == ["${image}"]
+    assert shadowed == ["${image + 'x'}"]

@@ -76,6 +76,8 @@ TABLE: dict[str, dict[str, SpecLike]] = {
     "Model.vpc": {"aws_sagemaker_model": block("vpc_config"), _SM + "Model": block("VpcConfig")},
     "Model.container_modes": {"aws_sagemaker_model": ("primary_container[].mode", "container[].mode"),
                               _SM + "Model": ("PrimaryContainer[].Mode", "Containers[].Mode")},
+    "Model.images": {"aws_sagemaker_model": ("primary_container[].image", "container[].image"),
+                     _SM + "Model": ("PrimaryContainer[].Image", "Containers[].Image")},
     # the names in the account, matched against a live read (mllens.live.drift)
     "Deployment.cloud_name": {_TF_CONFIG: "name", _CFN_CONFIG: "EndpointConfigName"},
     "Endpoint.cloud_name": {"aws_sagemaker_endpoint": "name", _SM + "Endpoint": "EndpointName"},

@@ -83,6 +83,8 @@ def training_request(
         vpc=code.at(vpc, "Subnets") if processing else code.at(vpc, "VpcConfig"),
         spot=spot,
         checkpoint=None if processing else code.at(request, "CheckpointConfig"),
+        image=code.at(_sub(request, "AppSpecification"), "ImageUri") if processing
+        else code.at(_sub(request, "AlgorithmSpecification"), "TrainingImage"),
     )
 
 

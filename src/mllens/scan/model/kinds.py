@@ -113,6 +113,7 @@ class Model(Resource):
     vpc: Value | None = None
     serverless_only: bool = False  # only served from all-serverless deployments of this file
     container_modes: tuple[Value, ...] = ()  # SingleModel / MultiModel per container
+    images: tuple[Value, ...] = ()  # the image of each container, as written
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -312,6 +313,7 @@ class TrainingJob(Resource):
     output_key: Value | None = None  # the key of its output (the volume key is `key`)
     spot: Value | None = None
     checkpoint: Value | None = None
+    image: Value | None = None  # the training or processing image it runs, as written
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -48,6 +48,21 @@ def _parameter_default(name: str, node: ast.Call) -> tuple[bool, ast.expr | None
     return True, next((k.value for k in node.keywords if k.arg == key), None)
 
 
+def _built_string(node: ast.expr) -> bool:
+    """A string built in place (f-string, `"...".format(...)`, `"..." % ...`): set where written."""
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+        and isinstance(node.func.value, ast.Constant)
+        and isinstance(node.func.value.value, str)
+    )
+
+
 class Settings(YamlMap):
     """The keywords of a settings-class call (`DataCaptureConfig(enable_capture=True)`)."""
 
@@ -64,6 +79,8 @@ class Scope:
     binds: dict[str, list[tuple[ast.expr, Callable[[int], int]]]] = field(default_factory=dict)
     defaults: dict[str, tuple[ast.expr, Callable[[int], int]]] = field(default_factory=dict)
     params: set[str] = field(default_factory=set)
+    function: str = ""  # the function's name ("" for a module, class or lambda)
+    positional: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,6 +130,9 @@ class Module:
         self.imports: dict[str, str] = {}
         self.root = Scope(None)
         self.calls: list[Call] = []
+        self._defined: dict[str, int] = {}  # how many functions of each name the module defines
+        self._arg_scope: dict[int, Scope] = {}  # an argument followed into a function: its caller's scope
+        self._by_name: dict[str, list[Call]] | None = None  # the calls of each plain name
         for tree, line_map in units:
             self._walk(tree.body, self.root, line_map or _same)
         self.calls.sort(key=lambda c: (c.line, c.node.col_offset))
@@ -134,6 +154,9 @@ class Module:
                 if kw_default is not None:
                     inner.defaults[arg.arg] = (kw_default, lines)
             inner.params = {a.arg for a in (*positional, *args.kwonlyargs)}
+            if not isinstance(node, ast.Lambda):
+                inner.function, inner.positional = node.name, tuple(a.arg for a in positional)
+                self._defined[node.name] = self._defined.get(node.name, 0) + 1
             for default in (*args.defaults, *(d for d in args.kw_defaults if d is not None)):
                 self._visit(default, scope, lines)
             for decorator in getattr(node, "decorator_list", []):
@@ -191,7 +214,7 @@ class Module:
     def _bound_expr(self, node: ast.Name | ast.Attribute, scope: Scope) -> tuple[ast.expr, Callable[[int], int]] | None:
         """What a name, or `self.x`, is bound to (see `bound`); other attributes: None."""
         if isinstance(node, ast.Name):
-            return self.bound(node.id, scope)
+            return self.bound(node.id, scope) or self._argument(node.id, scope)
         if not (isinstance(node.value, ast.Name) and node.value.id == "self"):
             return None
         return self.bound(f"self.{node.attr}", scope)
@@ -207,6 +230,34 @@ class Module:
                 return current.defaults.get(name)
             current = current.parent
         return None
+
+    def _argument(self, name: str, scope: Scope) -> tuple[ast.expr, Callable[[int], int]] | None:
+        """A parameter without a default of a function the module defines once and calls once
+        by name: the argument that call passes (evaluated where the call is)."""
+        current: Scope | None = scope
+        while current is not None and name not in current.params:
+            if name in current.binds:
+                return None
+            current = current.parent
+        if current is None or not current.function or self._defined.get(current.function) != 1:
+            return None
+        if self._by_name is None:  # built on the first use: most modules never need it
+            self._by_name = {}
+            for call in self.calls:
+                if isinstance(call.node.func, ast.Name):
+                    self._by_name.setdefault(call.node.func.id, []).append(call)
+        sites = self._by_name.get(current.function, [])
+        if len(sites) != 1 or any(isinstance(a, ast.Starred) for a in sites[0].node.args):
+            return None
+        site = sites[0]
+        arg = site.kw(name)
+        if arg is None and name in current.positional and not any(k.arg is None for k in site.node.keywords):
+            index = current.positional.index(name)
+            arg = site.node.args[index] if index < len(site.node.args) else None
+        if arg is None:
+            return None
+        self._arg_scope[id(arg)] = site.scope
+        return arg, site.lines
 
     def name_of(self, node: ast.expr, scope: Scope, depth: int = 0) -> str | None:
         """The dotted name of an expression, through imports and locals bound to a call."""
@@ -299,7 +350,7 @@ class Module:
             if found is not None and isinstance(found[0], ast.expr) and found[0] is not node:
                 self._following.add(id(node))
                 try:
-                    return self.value(found[0], scope, found[1])
+                    return self.value(found[0], self._arg_scope.get(id(found[0]), scope), found[1])
                 finally:
                     self._following.discard(id(node))
         return self.ref(node)
@@ -341,18 +392,19 @@ class Module:
         return out
 
     def origin(self, node: ast.expr, scope: Scope, lines: Callable[[int], int], depth: int = 0) -> int | None:
-        """Where a scalar passed through names is set: the line of the literal a name (or a
-        parameter's default, or a pipeline parameter's default_value) is bound to; None when
-        the expression is not followed to a literal (it is judged where it is written)."""
+        """Where a scalar passed through names is set: the line of the literal (or the string
+        built with an f-string, format or %) a name (or a parameter's default, or a pipeline
+        parameter's default_value) is bound to; None when the expression is not followed to
+        a literal (it is judged where it is written)."""
         if depth > 8:
             return None
         if isinstance(node, ast.Name | ast.Attribute):
             found = self._bound_expr(node, scope)
             if found is None or not isinstance(found[0], ast.expr) or found[0] is node:
                 return None
-            inner = self.origin(found[0], scope, found[1], depth + 1)
+            inner = self.origin(found[0], self._arg_scope.get(id(found[0]), scope), found[1], depth + 1)
             target = found[0]
-            if inner is None and isinstance(target, ast.Constant | ast.UnaryOp):
+            if inner is None and (isinstance(target, ast.Constant | ast.UnaryOp) or _built_string(target)):
                 return found[1](target.lineno)
             return inner
         if isinstance(node, ast.Call):

@@ -94,7 +94,26 @@ def _job(code: Code, call: Call, name: str) -> TrainingJob | None:
         vpc=vpc,
         spot=None if processing else code.at(kw, "use_spot_instances", "train_use_spot_instances"),
         checkpoint=None if processing else code.at(kw, "checkpoint_s3_uri"),
+        image=_image(code, call, kw, cls),
     )
+
+
+# the generic estimator takes the image first in every SDK version (a Model took model_data
+# first before v2, a Processor takes the role first, a framework class no image)
+_IMAGE_FIRST = ("Estimator",)
+
+
+def _image(code: Code, call: Call, kw: YamlMap, cls: str) -> Value | None:
+    """The image a job or model runs (`image_uri=`, v1 `image_name=` / `image=`); None when not
+    written: the SDK then picks the framework's own versioned image."""
+    found = code.at(kw, "image_uri", "image_name", "image")
+    if found.written:
+        return found
+    first = call.node.args[0] if call.node.args else None
+    if cls in _IMAGE_FIRST and first is not None:
+        return Value(code.module.value(first, call.scope, call.lines), code.file.path,
+                     code.module.origin(first, call.scope, call.lines) or call.lines(first.lineno), "image_uri")
+    return None
 
 
 def _trainer(code: Code, call: Call, kw: YamlMap) -> TrainingJob:
@@ -246,6 +265,7 @@ def resources(code: Code) -> Iterator[Resource]:
                 **code.base(call, service="SageMaker", type=cls, address=code.written(call)),
                 vpc=code.at(kw, "vpc_config"),
                 serverless_only=serverless,
+                images=tuple(i for i in [_image(code, call, kw, cls)] if i is not None),
             )
         elif _is_class(name, cls) and cls in _MONITORS:
             yield _monitor(code, call, cls, baselines)
