@@ -78,3 +78,25 @@ def test_a_pipeline_of_no_stages_and_other_constructs_are_no_release_pipeline_st
     assert _pipeline(ParsedFile("app.py", "python", text, parse("python", text))).stages == ()
     text = "import aws_cdk\nx = actions.ManualApprovalAction(action_name='A')\nq.add_stage(actions=[x])\n"
     assert list(state_of(ParsedFile("app.py", "python", text, parse("python", text))).of(ReleasePipeline)) == []
+
+
+def test_actions_added_to_a_stage_that_add_stage_returned() -> None:
+    ts = """\
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+const pipeline = new codepipeline.Pipeline(this, 'Release');
+const gate = pipeline.addStage({ stageName: 'Gate' });
+gate.addAction(new actions.ManualApprovalAction({ actionName: 'Approve' }));
+unknown.addAction(new actions.ManualApprovalAction({ actionName: 'Other' }));
+"""
+    py = """\
+from aws_cdk import aws_codepipeline as codepipeline, aws_codepipeline_actions as actions
+pipeline = codepipeline.Pipeline(self, "Release")
+gate = pipeline.add_stage(stage_name="Gate")
+gate.add_action(actions.ManualApprovalAction(action_name="Approve"))
+unknown.add_action(actions.ManualApprovalAction(action_name="Other"))
+"""
+    expected = [("Gate", [("Approve", "Approval", "Manual", 5)])]
+    assert _shape(_pipeline(ParsedFile("lib/release.ts", "text", ts))) == expected
+    assert _shape(_pipeline(ParsedFile("release.py", "python", py, parse("python", py)))) == [
+        ("Gate", [("Approve", "Approval", "Manual", 4)])]

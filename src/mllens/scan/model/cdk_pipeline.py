@@ -98,6 +98,16 @@ def pipeline(props: YamlMap, member: Any) -> YamlMap:
     return out
 
 
+def add_action(stage: YamlMap, action: Any, line: int) -> None:
+    """`stage.addAction(action)` on the stage `addStage` returned (CDK props spelling)."""
+    seq = stage.get("actions")
+    if not isinstance(seq, YamlSeq):
+        seq = YamlSeq(line)
+        _put(stage, "actions", seq, line)
+    seq.append(action)
+    seq.item_lines.append(line)
+
+
 def add_stage(props: YamlMap, stage: YamlMap, line: int) -> None:
     """`pipeline.addStage({...})`: the stage after those the pipeline has (as written: CDK
     props spelling)."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from mllens.scan.context import ParsedFile
 from mllens.scan.model.cdk_construct import Construct, module_of
-from mllens.scan.model.cdk_pipeline import ACTION_CLASS, add_stage, is_action
+from mllens.scan.model.cdk_pipeline import ACTION_CLASS, add_action, add_stage, is_action
 from mllens.scan.parse.errors import ParseError
 from mllens.scan.parse.yaml import YamlMap, YamlSeq
 
@@ -136,16 +136,18 @@ def read(file: ParsedFile) -> list[Construct]:
         name = ident.value if isinstance(ident, ast.Constant) and isinstance(ident.value, str) else values.ref(ident)
         out.append(Construct(written, cls, module, str(name), ident.lineno, values.keywords(node, node.lineno)))
     out.sort(key=lambda c: c.line)
-    if "add_stage" in file.text:
+    if "add_stage" in file.text:  # (add_action needs a stage add_stage returned)
         _stages(tree, out, values)
     return out
 
 
 def _stages(tree: ast.Module, out: list[Construct], values: _Values) -> None:
     """`pipeline.add_stage(stage_name=..., actions=[...])` calls added, in the order written, to
-    the pipeline construct assigned to that name (or `self.` attribute) in the same file."""
+    the pipeline construct assigned to that name (or `self.` attribute) in the same file, and
+    actions added to a stage it returned (`stage.add_action(...)`)."""
     pipelines: dict[str, Construct] = {}
-    calls: list[ast.Call] = []
+    named: dict[int, str] = {}  # id of a call -> the name it is assigned to
+    calls: list[tuple[ast.Call, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Call):
             target = _dotted(node.targets[0])
@@ -153,9 +155,18 @@ def _stages(tree: ast.Module, out: list[Construct], values: _Values) -> None:
                      and node.value.lineno <= c.line <= (node.value.end_lineno or c.line)]
             if target is not None and found:
                 pipelines[target] = found[0]
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_stage":
-            calls.append(node)
-    for call in sorted(calls, key=lambda c: (c.lineno, c.col_offset)):
-        owner = pipelines.get(_dotted(call.func.value) or "") if isinstance(call.func, ast.Attribute) else None
-        if owner is not None:
-            add_stage(owner.props, values.keywords(call, call.lineno), call.lineno)
+            if target is not None:
+                named[id(node.value)] = target
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in ("add_stage", "add_action"):
+            calls.append((node, _dotted(node.func.value) or ""))
+    stages: dict[str, YamlMap] = {}  # `s = pipeline.add_stage(...)`: its later `s.add_action(...)`
+    for call, owner in sorted(calls, key=lambda c: (c[0].lineno, c[0].col_offset)):
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "add_action":
+            if owner in stages and call.args:
+                add_action(stages[owner], values.of(call.args[0]), call.args[0].lineno)
+        elif owner in pipelines:
+            stage = values.keywords(call, call.lineno)
+            add_stage(pipelines[owner].props, stage, call.lineno)
+            if id(call) in named:
+                stages[named[id(call)]] = stage

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from mllens.scan.context import ParsedFile
 from mllens.scan.model.cdk_construct import Construct, module_of
-from mllens.scan.model.cdk_pipeline import ACTION_CLASS, add_stage, is_action
+from mllens.scan.model.cdk_pipeline import ACTION_CLASS, add_action, add_stage, is_action
 from mllens.scan.parse.yaml import YamlMap, YamlSeq
 
 if TYPE_CHECKING:
@@ -233,7 +233,7 @@ def _owner(node: Node) -> str | None:
 
 def _stages(nodes: list[Node], out: list[Construct], values: _Values) -> None:
     """`pipeline.addStage({...})` calls added, in the order written, to the pipeline construct
-    assigned to that variable in the same file."""
+    assigned to that variable in the same file, and actions added to a stage it returned."""
     pipelines: dict[str, Construct] = {}
     for node in nodes:
         if node.type == "new_expression" and (owner := _owner(node)) is not None:
@@ -241,16 +241,22 @@ def _stages(nodes: list[Node], out: list[Construct], values: _Values) -> None:
                      and c.line <= node.end_point[0] + 1]
             if found:
                 pipelines[owner] = found[0]
+    stages: dict[str, YamlMap] = {}  # `const s = pipeline.addStage(...)`: its later `s.addAction(...)`
     for node in nodes:
         func = node.child_by_field_name("function") if node.type == "call_expression" else None
-        if func is None or func.type != "member_expression" or _text(func.child_by_field_name("property") or func) \
-                != "addStage":
+        method = _text(func.child_by_field_name("property") or func) if func is not None else ""
+        if func is None or func.type != "member_expression" or method not in ("addStage", "addAction"):
             continue
-        target = pipelines.get(_text(func.child_by_field_name("object") or func))
+        owner = _text(func.child_by_field_name("object") or func)
         args = node.child_by_field_name("arguments")
-        props = [a for a in (args.named_children if args else []) if a.type == "object"]
-        if target is not None and props:
-            add_stage(target.props, values.object(props[0]), _line(node))
+        items = [a for a in (args.named_children if args else []) if a.type != "comment"]
+        if method == "addAction" and owner in stages and items:
+            add_action(stages[owner], values.of(items[0]), _line(items[0]))
+        elif method == "addStage" and owner in pipelines and items and items[0].type == "object":
+            stage = values.object(items[0])
+            add_stage(pipelines[owner].props, stage, _line(node))
+            if (name := _owner(node)) is not None:
+                stages[name] = stage
 
 
 def read(file: ParsedFile) -> list[Construct]:
