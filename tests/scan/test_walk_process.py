@@ -12,13 +12,14 @@ import pytest
 
 from mllens.errors import InputError
 from mllens.scan import cache, run_files, walk_process, walk_snapshot
+from mllens.scan.cpus import usable_cpus
 from mllens.scan.result import ScanResult
 from mllens.scan.run import run_scan
 from mllens.scan.walk import walk
 from mllens.scan.walk_stat import DEFAULT_MAX_SIZE, MAX_FILES
 
 pytestmark = pytest.mark.skipif(
-    not hasattr(os, "fork") or walk_process._cpus() < 2, reason="no fork, or one CPU: the walk is never forked"
+    not hasattr(os, "fork") or usable_cpus() < 2, reason="no fork, or one CPU: the walk is never forked"
 )
 
 

@@ -17,7 +17,8 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from mllens.errors import InputError
-from mllens.fleet.base import IN_FLIGHT_PER_WORKER, Finished, _Closing, _error, cpu_count
+from mllens.fleet.base import IN_FLIGHT_PER_WORKER, Finished, _Closing, _error
+from mllens.scan.cpus import usable_cpus as cpu_count
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -11,7 +11,8 @@ from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import TypeVar
 
-from mllens.fleet.base import IN_FLIGHT_PER_WORKER, Executor, Finished, _Closing, _error, cpu_count
+from mllens.fleet.base import IN_FLIGHT_PER_WORKER, Executor, Finished, _Closing, _error
+from mllens.scan.cpus import usable_cpus as cpu_count
 
 T = TypeVar("T")
 R = TypeVar("R")

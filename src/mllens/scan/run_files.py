@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import multiprocessing
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -27,6 +26,7 @@ from mllens.errors import InputError
 from mllens.scan import cache as result_cache
 from mllens.scan import cache_result, classified, collector, incremental, walk_snapshot
 from mllens.scan.context import IndexedFile, ProjectIndex
+from mllens.scan.cpus import usable_cpus
 from mllens.scan.engine import FileOutcome, Plan, process_file
 from mllens.scan.evidence import Evidence
 from mllens.scan.lifecycle import lifecycle_notes
@@ -45,13 +45,6 @@ _PLAN: Plan | None = None  # set before forking: workers inherit it instead of u
 _READER: result_cache.CacheReader | None = None
 
 ProjectFound = tuple[list[Evidence], list[Diagnostic]]
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
 
 
 def _worker_shard(files: list[IndexedFile], use_cache: bool) -> list[FileOutcome]:
@@ -299,7 +292,7 @@ def scan_tree(
 
     callback, finish = progress_callback(progress, len(todo))
     try:
-        with _Workers(files=len(todo), workers=workers or min(_cpus(), 2), use_cache=use_cache) as pool:
+        with _Workers(files=len(todo), workers=workers or min(usable_cpus(), 2), use_cache=use_cache) as pool:
             try:
                 outcomes = pool.files(todo, callback, checked)
             finally:

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from mllens.scan import walk_snapshot
+from mllens.scan.cpus import usable_cpus
 from mllens.scan.walk import walk
 
 if TYPE_CHECKING:
@@ -107,7 +108,7 @@ def start(
     given); None where that would not pay or not be safe: processes cannot be forked, one
     CPU, or other threads in this process (a fork copies none of them, and a lock one of
     them holds stays held in the child: the web app, Dask's threaded workers)."""
-    if not hasattr(os, "fork") or _cpus() < 2 or not _alone():
+    if not hasattr(os, "fork") or usable_cpus() < 2 or not _alone():
         return None
     read_end, write_end = os.pipe()
     try:
@@ -127,13 +128,6 @@ def start(
             os._exit(status)  # never back into the caller's stack, its atexit or its buffers
     os.close(write_end)
     return Walking(pid, read_end)
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
 
 
 def _alone() -> bool:
