@@ -22,7 +22,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Path, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from mllens.review.backlog import COLUMNS, backlog_rows
@@ -41,7 +41,7 @@ from mllens.web.auth import store_of
 from mllens.web.current import current_review
 from mllens.web.errors import ApiError
 from mllens.web.links import Repository, source_link, source_of
-from mllens.web.pages import PageError, Session, _editor, _visible, autosaved
+from mllens.web.pages import PageError, Session, _editor, _visible, saved_or_back
 from mllens.web.views import render
 
 pages = APIRouter(include_in_schema=False)
@@ -169,9 +169,7 @@ def backlog_set(
         _set(store, user=session.user, workload=name, item=item, owner=owner, due=due, status=status)
     except StoreError as exc:
         raise PageError(422, f"Backlog item not saved: {exc}") from None
-    if autosaved(request):
-        return Response(status_code=204, headers={"Cache-Control": "no-store"})
-    return RedirectResponse(f"/workloads/{quote(name, safe='')}/backlog#{quote(item, safe='')}", status_code=303)
+    return saved_or_back(request, f"/workloads/{quote(name, safe='')}/backlog#{quote(item, safe='')}")
 
 
 @api.get("/workloads/{name}/backlog", response_model=list[BacklogItem])

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from mllens.store.custom_answers import set_custom_answer, set_workload_lens, workload_lens
 from mllens.store.records import TokenGrant
@@ -20,7 +20,7 @@ from mllens.web.api import WorkloadName, _visible_team, reader
 from mllens.web.api import store_of as api_store
 from mllens.web.custom_review import CustomReview, custom_review, lens_names
 from mllens.web.lens_store import stored_lens
-from mllens.web.pages import PageError, Session, _editor, _saved, autosaved
+from mllens.web.pages import PageError, Session, _editor, _saved, saved_or_back
 from mllens.web.summary import refresh_summary
 
 pages = APIRouter(include_in_schema=False)
@@ -41,9 +41,7 @@ def choose_lens(
         raise PageError(422, f"Expected the name of a custom lens uploaded in the app, got {lens}.")
     set_workload_lens(store, user=session.user, workload=name, lens=lens or None)
     refresh_summary(store, workload=name)
-    if autosaved(request):
-        return Response(status_code=204, headers={"Cache-Control": "no-store"})
-    return RedirectResponse(f"/workloads/{name}#custom-lens", status_code=303)
+    return saved_or_back(request, f"/workloads/{name}#custom-lens")
 
 
 @pages.post("/workloads/{name}/custom-answers")

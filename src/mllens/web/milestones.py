@@ -13,7 +13,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from mllens.review.diff import ReviewDiff, diff
@@ -26,7 +26,7 @@ from mllens.web.api import store_of as api_store
 from mllens.web.auth import store_of
 from mllens.web.current import current_review
 from mllens.web.errors import ApiError
-from mllens.web.pages import PageError, Session, _editor, _visible, autosaved
+from mllens.web.pages import PageError, Session, _editor, _visible, saved_or_back
 from mllens.web.summary import refresh_summary
 from mllens.web.views import render
 
@@ -66,9 +66,7 @@ def save_page(
         raise PageError(409, f"Milestone not saved: {exc}") from None
     except StoreError as exc:
         raise PageError(422, f"Milestone not saved: {exc}") from None
-    if autosaved(request):
-        return Response(status_code=204, headers={"Cache-Control": "no-store"})
-    return RedirectResponse(f"/workloads/{quote(name, safe='')}#milestones", status_code=303)
+    return saved_or_back(request, f"/workloads/{quote(name, safe='')}#milestones")
 
 
 @pages.get("/workloads/{name}/compare")

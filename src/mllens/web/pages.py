@@ -163,10 +163,15 @@ def _saved(request: Request, name: str, *, by: str, anchor: str, review_changed:
     review; `review_changed`: the workload's stored summary is computed again first."""
     if review_changed:
         refresh_summary(store_of(request), workload=name)
+    walk = by if by in WALKS else "pillar"
+    return saved_or_back(request, f"/workloads/{quote(name, safe='')}?by={walk}#{anchor}")
+
+
+def saved_or_back(request: Request, url: str) -> Response:
+    """After a form saved: 204 for static/answers.js (no page to send back), else to `url`."""
     if autosaved(request):
         return Response(status_code=204, headers={"Cache-Control": "no-store"})
-    walk = by if by in WALKS else "pillar"
-    return RedirectResponse(f"/workloads/{quote(name, safe='')}?by={walk}#{anchor}", status_code=303)
+    return RedirectResponse(url, status_code=303)
 
 
 def _groups(lens: Lens, review: Review, by: str) -> list[tuple[str, list[Any]]]:
